@@ -1,0 +1,44 @@
+// POST /install: the API-only ONAPPINSTALL call and the UI install frame both land here.
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { AppError, BadRequestError } from '../src/errors.js'
+import type { Installer } from '../src/installer.js'
+import { installDonePage, installFailedPage, pageLanguage } from '../placements/install-page.js'
+import { frameAncestors } from './frame.js'
+import { installKind, parseAppEventGrant, parseFrameGrant } from './install-payload.js'
+
+/** Registers POST /install. */
+export function installRoutes(app: FastifyInstance, installer: Installer): void {
+  app.post('/install', async (request, reply) => {
+    const body = asFields(request.body)
+    const kind = installKind(body)
+    if (kind === 'api') {
+      const { portal, setup } = await installer.install(parseAppEventGrant(body), 'api')
+      request.log.info({ memberId: portal.memberId, domain: portal.domain, setup }, 'installed (API only)')
+      return { status: 'success', member_id: portal.memberId, bound: setup }
+    }
+    if (kind === 'ui') return installFromFrame(request.query, body, installer, reply)
+    throw new BadRequestError('Not an install request: expected event=ONAPPINSTALL with auth[...], or the install frame with AUTH_ID', 'NOT_AN_INSTALL')
+  })
+}
+
+async function installFromFrame(query: unknown, body: Record<string, unknown>, installer: Installer, reply: FastifyReply) {
+  const fields = { ...asFields(query), ...body }
+  const lang = pageLanguage(typeof fields.LANG === 'string' ? fields.LANG : undefined)
+  reply.type('text/html; charset=utf-8')
+  try {
+    const grant = parseFrameGrant(fields)
+    const { portal } = await installer.install(grant, 'ui')
+    reply.log.info({ memberId: portal.memberId, domain: portal.domain }, 'installed (frame)')
+    reply.header('content-security-policy', frameAncestors(portal.clientEndpoint))
+    return installDonePage(lang)
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    reply.log.warn({ code: error.code }, error.message)
+    return reply.code(error.statusCode).send(installFailedPage(lang, error.message))
+  }
+}
+
+/** A form or query object, or an empty one for anything else. */
+export function asFields(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+}

@@ -1,0 +1,176 @@
+// Refreshes one portal's OAuth tokens: one request at a time, with a deadline, persisted through the keeper.
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import { B24Error } from './b24-error.js'
+import { tokenUrl, withoutTrailingSlash } from './endpoints.js'
+import { CLIENT_CODES } from './error-mapping.js'
+import type { RefreshedTokens, TokenKeeper } from './types.js'
+
+/** The method name refresh failures carry until the client attributes them to the call that needed them. */
+export const TOKEN_METHOD = 'oauth/token'
+
+/** What the refresher needs to talk to the token server. */
+export interface RefresherOptions {
+  memberId: string
+  clientId: string
+  clientSecret: string
+  oauthUrl?: string | undefined
+  timeoutMs: number
+  logger: Logger
+  keeper: TokenKeeper
+  now?: () => number
+}
+
+// docs: settings/oauth/auto-renewal.md; `expires` (absolute) comes only with a refresh, strings or numbers.
+const TokenAnswer = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  expires: z.coerce.number().optional(),
+  expires_in: z.coerce.number().optional(),
+  client_endpoint: z.string().optional(),
+  server_endpoint: z.string().optional(),
+  scope: z.string().optional(),
+})
+
+/** Holds the current token pair; refresh() never has two exchanges in flight and never reuses a spent refresh token. */
+export class TokenRefresher {
+  #tokens: RefreshedTokens
+  #inflight: Promise<RefreshedTokens> | undefined
+  #refreshedAt = Number.NEGATIVE_INFINITY
+  #refused: B24Error | undefined
+  readonly #opts: RefresherOptions
+  readonly #now: () => number
+
+  constructor(tokens: RefreshedTokens, opts: RefresherOptions) {
+    const { accessToken, refreshToken, expiresAt, serverEndpoint, scope } = tokens
+    this.#tokens = { accessToken, refreshToken, expiresAt, clientEndpoint: withoutTrailingSlash(tokens.clientEndpoint), serverEndpoint, scope }
+    this.#opts = opts
+    this.#now = opts.now ?? (() => performance.now())
+  }
+
+  /** The access token to send right now. */
+  get accessToken(): string {
+    return this.#tokens.accessToken
+  }
+
+  /** Exchanges the refresh token once for however many callers ask at the same time; fails fast after invalid_grant. */
+  refresh(): Promise<RefreshedTokens> {
+    if (this.#refused) return Promise.reject(this.#refused)
+    if (this.#inflight) return this.#inflight
+    // A 401 that arrives this soon after a refresh belongs to a request sent with the old token
+    // (every request carries the token current when it left and has timeoutMs to come back):
+    // hand out the new pair instead of spending the refresh token a second time.
+    if (this.#now() - this.#refreshedAt < this.#opts.timeoutMs + 1_000) return Promise.resolve(this.#tokens)
+    const exchange = this.#exchange().finally(() => {
+      this.#inflight = undefined
+    })
+    this.#inflight = exchange
+    return exchange
+  }
+
+  async #exchange(): Promise<RefreshedTokens> {
+    const { clientId, clientSecret, timeoutMs, memberId, logger } = this.#opts
+    const body = new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: clientId,
+      client_secret: clientSecret,
+      refresh_token: this.#tokens.refreshToken,
+    })
+    let status = 0
+    let text: string
+    try {
+      // The SDK's own refresh uses an axios instance without a timeout; this one has a deadline.
+      const response = await fetch(tokenUrl(this.#opts.oauthUrl, this.#tokens.serverEndpoint), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      })
+      status = response.status
+      text = await response.text()
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+      const code = timedOut ? CLIENT_CODES.timeout : CLIENT_CODES.network
+      logger.warn({ memberId, code }, 'token refresh failed: no answer from the token server')
+      throw new B24Error({ method: TOKEN_METHOD, code, description: `token refresh: ${timedOut ? `no answer within ${timeoutMs} ms` : 'network error'}`, httpStatus: 0 })
+    }
+    const answer = parseJson(text)
+    const refusal = typeof answer === 'object' && answer !== null && 'error' in answer ? answer as { error: unknown; error_description?: unknown } : undefined
+    if (refusal) this.#refuse(String(refusal.error), typeof refusal.error_description === 'string' ? refusal.error_description : '', status)
+    const parsed = TokenAnswer.safeParse(answer)
+    if (status < 200 || status >= 300 || !parsed.success) {
+      throw new B24Error({ method: TOKEN_METHOD, code: `HTTP_${status}`, description: 'token refresh: unexpected answer from the token server', httpStatus: status })
+    }
+    this.#tokens = this.#tokensFrom(parsed.data)
+    this.#refreshedAt = this.#now()
+    logger.info({ memberId }, 'access token refreshed')
+    this.#persist()
+    return this.#tokens
+  }
+
+  #refuse(code: string, text: string, status: number): never {
+    const { memberId, logger, keeper } = this.#opts
+    const description = `token refresh refused: ${this.#scrub(text || code)}`
+    if (code !== 'invalid_grant') throw new B24Error({ method: TOKEN_METHOD, code, description, httpStatus: status })
+    // The refresh token is dead (expired, revoked, app reinstalled): only a new install brings a new one.
+    this.#refused = new B24Error({
+      method: TOKEN_METHOD,
+      code,
+      description: `${description}; the portal needs re-authorisation (reinstall the app)`,
+      httpStatus: status,
+    })
+    logger.warn({ memberId, code }, 'token server refused the refresh token; portal marked as needing re-authorisation')
+    try {
+      keeper.markNeedsReauth(memberId, this.#refused.description)
+    } catch (keeperError) {
+      logger.error({ memberId, err: this.#safeError(keeperError) }, 'could not mark the portal as needing re-authorisation')
+    }
+    throw this.#refused
+  }
+
+  #tokensFrom(answer: z.infer<typeof TokenAnswer>): RefreshedTokens {
+    const nowSeconds = Math.floor(Date.now() / 1000)
+    const expiresAt = answer.expires !== undefined && answer.expires > 0 ? answer.expires : nowSeconds + (answer.expires_in ?? 3600)
+    return {
+      accessToken: answer.access_token,
+      refreshToken: answer.refresh_token,
+      expiresAt,
+      clientEndpoint: withoutTrailingSlash(answer.client_endpoint || this.#tokens.clientEndpoint),
+      serverEndpoint: answer.server_endpoint || this.#tokens.serverEndpoint,
+      scope: answer.scope ?? this.#tokens.scope,
+    }
+  }
+
+  // The new pair already works in memory; a store that cannot save it must not fail the call.
+  #persist(): void {
+    const { memberId, logger, keeper } = this.#opts
+    try {
+      keeper.saveTokens(memberId, { ...this.#tokens })
+    } catch (error) {
+      logger.error({ memberId, err: this.#safeError(error) }, 'could not persist refreshed tokens; keeping them in memory')
+    }
+  }
+
+  // Only name and message, with any token or secret cut out: a store error may quote its input.
+  #safeError(error: unknown): { name: string; message: string } {
+    const name = error instanceof Error ? error.name : 'Error'
+    const message = error instanceof Error ? error.message : String(error)
+    return { name, message: this.#scrub(message) }
+  }
+
+  #scrub(text: string): string {
+    let result = text
+    for (const secret of [this.#tokens.accessToken, this.#tokens.refreshToken, this.#opts.clientSecret]) {
+      if (secret) result = result.split(secret).join('[redacted]')
+    }
+    return result
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

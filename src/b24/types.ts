@@ -1,0 +1,67 @@
+// The shapes the portal client shares with the store and the handlers.
+
+/** What the app keeps to talk to one portal on behalf of the installing administrator. */
+export interface PortalCredentials {
+  memberId: string
+  domain: string
+  /** REST base without the trailing slash, e.g. https://x.bitrix24.ru/rest */
+  clientEndpoint: string
+  /** The OAuth server's REST base as the portal sent it, e.g. https://oauth.bitrix.info/rest/ */
+  serverEndpoint: string
+  accessToken: string
+  refreshToken: string
+  /** Absolute expiry of the access token, unix seconds. */
+  expiresAt: number
+  scope: string
+}
+
+/** The rotated pair and endpoints after a token refresh. */
+export type RefreshedTokens = Pick<
+  PortalCredentials,
+  'accessToken' | 'refreshToken' | 'expiresAt' | 'clientEndpoint' | 'serverEndpoint' | 'scope'
+>
+
+/** Where the client writes what it learns about a portal's tokens; implemented by the store. */
+export interface TokenKeeper {
+  /** Persists a refreshed pair; may throw, the client logs that and goes on. */
+  saveTokens(memberId: string, tokens: RefreshedTokens): void
+  /** Marks a portal whose refresh token the OAuth server refused (invalid_grant). */
+  markNeedsReauth(memberId: string, reason: string): void
+}
+
+/** The portal's leaky bucket: `burst` requests at once, draining `perSecond`. */
+export interface RateBudget {
+  burst: number
+  perSecond: number
+}
+
+/** The documented budgets: Enterprise portals get 250 and 5/s, every other plan 50 and 2/s. */
+export const RATE_BUDGETS = {
+  standard: { burst: 50, perSecond: 2 },
+  enterprise: { burst: 250, perSecond: 5 },
+} as const satisfies Record<string, RateBudget>
+
+/** How often and how patiently the client retries; attempts count the first try. */
+export interface RetryOptions {
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+}
+
+/** Retries used when the caller passes none: five tries, 1 s doubling up to 30 s. */
+export const DEFAULT_RETRY: Readonly<RetryOptions> = { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000 }
+
+/** What every PortalClient needs besides the portal's own credentials. */
+export interface ClientOptions {
+  clientId: string
+  clientSecret: string
+  /** Token server base override (env B24_OAUTH_URL), e.g. https://oauth.bitrix.info; the token URL is `${base}/oauth/token/`. Default: derived from the portal's serverEndpoint. */
+  oauthUrl?: string | undefined
+  /** Deadline of every HTTP request, the token refresh included. */
+  timeoutMs: number
+  logger: import('pino').Logger
+  keeper: TokenKeeper
+  /** The portal's leaky bucket; default RATE_BUDGETS.standard. */
+  budget?: RateBudget | undefined
+  retry?: RetryOptions | undefined
+}

@@ -1,0 +1,93 @@
+// The only reader of process.env: parses the environment once and hands out a frozen Config.
+import { existsSync } from 'node:fs'
+import { z } from 'zod'
+import { ConfigError } from './errors.js'
+
+/** Bitrix24 cloud domains and OAuth servers the app talks to unless B24_ALLOWED_HOSTS says otherwise. */
+export const DEFAULT_ALLOWED_HOSTS = [
+  '*.bitrix24.ru', '*.bitrix24.by', '*.bitrix24.kz', '*.bitrix24.com', '*.bitrix24.de',
+  '*.bitrix24.eu', '*.bitrix24.es', '*.bitrix24.fr', '*.bitrix24.it', '*.bitrix24.pl',
+  '*.bitrix24.uk', '*.bitrix24.com.br', '*.bitrix24.in', '*.bitrix24.id', '*.bitrix24.vn',
+  '*.bitrix24.jp', '*.bitrix24.cn', '*.bitrix24.com.tr', '*.bitrix24.site', '*.bitrix24.shop',
+  'oauth.bitrix.info', 'oauth.bitrix24.tech',
+]
+
+const hostPattern = z
+  .string()
+  .regex(/^(\*\.)?[a-z0-9.-]+$/i, 'each host must look like "portal.bitrix24.ru" or "*.bitrix24.ru"')
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((value) => value.replace(/\/+$/, ''))
+
+const schema = z.object({
+  PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: httpUrl.optional(),
+  B24_CLIENT_ID: z.string().default(''),
+  B24_CLIENT_SECRET: z.string().default(''),
+  B24_OAUTH_URL: httpUrl.optional(),
+  B24_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean) : DEFAULT_ALLOWED_HOSTS))
+    .pipe(z.array(hostPattern).min(1, 'must name at least one host')),
+  B24_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(120_000).default(30_000),
+  DATABASE_PATH: z.string().min(1).default('./data/app.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RULES_FILE: z
+    .string()
+    .optional()
+    .refine((path) => path === undefined || existsSync(path), 'file does not exist'),
+})
+
+/** The parsed, validated and frozen configuration of one running app. */
+export interface Config {
+  port: number
+  host: string
+  /** The address the portal reaches, without a trailing slash. */
+  publicUrl: string
+  clientId: string
+  clientSecret: string
+  oauthUrl: string | undefined
+  allowedHosts: readonly string[]
+  timeoutMs: number
+  databasePath: string
+  logLevel: z.infer<typeof schema>['LOG_LEVEL']
+  rulesFile: string | undefined
+}
+
+/** Parses an environment; throws ConfigError whose one-line message names the variable and the problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  const parsed = schema.safeParse(blankless)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const name = String(issue?.path[0] ?? 'environment')
+    const given = blankless[name] === undefined ? '' : ` (got "${blankless[name]}")`
+    throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}${given}`)
+  }
+  const e = parsed.data
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`,
+    clientId: e.B24_CLIENT_ID,
+    clientSecret: e.B24_CLIENT_SECRET,
+    oauthUrl: e.B24_OAUTH_URL,
+    allowedHosts: Object.freeze([...e.B24_ALLOWED_HOSTS]),
+    timeoutMs: e.B24_TIMEOUT_MS,
+    databasePath: e.DATABASE_PATH,
+    logLevel: e.LOG_LEVEL,
+    rulesFile: e.RULES_FILE,
+  })
+}
+
+/** True when `host` (a hostname, no port) matches one of the allow-list patterns. */
+export function isAllowedHost(host: string, allowed: readonly string[]): boolean {
+  const name = host.toLowerCase()
+  return allowed.some((pattern) => {
+    if (pattern.startsWith('*.')) return name.endsWith(pattern.slice(1)) && name.length > pattern.length - 1
+    return name === pattern
+  })
+}

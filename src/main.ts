@@ -1,0 +1,35 @@
+// npm start: read the environment, open the store, listen.
+import { buildApp } from './app.js'
+import { loadConfig } from './config.js'
+import { AppError } from './errors.js'
+import { createLogger } from './log.js'
+import { openStore } from './store/index.js'
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const logger = createLogger(config.logLevel)
+  if (!config.clientId || !config.clientSecret) {
+    logger.warn('B24_CLIENT_ID / B24_CLIENT_SECRET are not set: portals cannot install the app until they are')
+  }
+  if (!config.publicUrl.startsWith('https://')) {
+    logger.warn({ publicUrl: config.publicUrl }, 'PUBLIC_URL is not https: Bitrix24 portals only call https handlers')
+  }
+  const store = openStore(config.databasePath)
+  const app = await buildApp(config, { store, logger })
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'stopping')
+    await app.close()
+    store.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  await app.listen({ port: config.port, host: config.host })
+}
+
+main().catch((error: unknown) => {
+  // A bad configuration is one line naming the variable, not a stack trace.
+  const message = error instanceof AppError ? error.message : error instanceof Error ? error.stack : String(error)
+  process.stderr.write(`${message}\n`)
+  process.exit(1)
+})

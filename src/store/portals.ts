@@ -1,0 +1,139 @@
+// The portals the app is installed on, with their tokens; statements are prepared once.
+import type { PortalCredentials, RefreshedTokens, TokenKeeper } from '../b24/types.js'
+import type { Db } from './db.js'
+
+export const PORTAL_STATUSES = ['active', 'needs_reauth', 'uninstalled'] as const
+export type PortalStatus = (typeof PORTAL_STATUSES)[number]
+
+/** One installed portal as the store keeps it. */
+export interface Portal extends PortalCredentials {
+  applicationToken: string
+  adminUserId: number | null
+  appStatus: string | null
+  licenseFamily: string | null
+  language: string | null
+  status: PortalStatus
+  statusReason: string | null
+  installedAt: string
+  updatedAt: string
+}
+
+/** What an install or update writes. */
+export type PortalInstall = Omit<Portal, 'status' | 'statusReason' | 'installedAt' | 'updatedAt'>
+
+interface PortalRow {
+  member_id: string
+  domain: string
+  client_endpoint: string
+  server_endpoint: string
+  access_token: string
+  refresh_token: string
+  expires_at: number
+  application_token: string
+  scope: string
+  admin_user_id: number | null
+  app_status: string | null
+  license_family: string | null
+  language: string | null
+  status: PortalStatus
+  status_reason: string | null
+  installed_at: string
+  updated_at: string
+}
+
+function rowToPortal(row: PortalRow): Portal {
+  return {
+    memberId: row.member_id,
+    domain: row.domain,
+    clientEndpoint: row.client_endpoint,
+    serverEndpoint: row.server_endpoint,
+    accessToken: row.access_token,
+    refreshToken: row.refresh_token,
+    expiresAt: row.expires_at,
+    applicationToken: row.application_token,
+    scope: row.scope,
+    adminUserId: row.admin_user_id,
+    appStatus: row.app_status,
+    licenseFamily: row.license_family,
+    language: row.language,
+    status: row.status,
+    statusReason: row.status_reason,
+    installedAt: row.installed_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+/** Reads and writes portals; also the client's TokenKeeper. */
+export class PortalRepo implements TokenKeeper {
+  readonly #get
+  readonly #all
+  readonly #upsert
+  readonly #saveTokens
+  readonly #setStatus
+  readonly #revoke
+  readonly #delete
+
+  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+    this.#get = db.prepare<[string], PortalRow>('SELECT * FROM portals WHERE member_id = ?')
+    this.#all = db.prepare<[], PortalRow>('SELECT * FROM portals ORDER BY domain')
+    this.#upsert = db.prepare(`
+      INSERT INTO portals (member_id, domain, client_endpoint, server_endpoint, access_token, refresh_token,
+        expires_at, application_token, scope, admin_user_id, app_status, license_family, language,
+        status, status_reason, installed_at, updated_at)
+      VALUES (@memberId, @domain, @clientEndpoint, @serverEndpoint, @accessToken, @refreshToken,
+        @expiresAt, @applicationToken, @scope, @adminUserId, @appStatus, @licenseFamily, @language,
+        'active', NULL, @now, @now)
+      ON CONFLICT (member_id) DO UPDATE SET domain = excluded.domain, client_endpoint = excluded.client_endpoint,
+        server_endpoint = excluded.server_endpoint, access_token = excluded.access_token,
+        refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,
+        application_token = excluded.application_token, scope = excluded.scope,
+        admin_user_id = excluded.admin_user_id, app_status = excluded.app_status,
+        license_family = excluded.license_family, language = excluded.language,
+        status = 'active', status_reason = NULL, updated_at = excluded.updated_at`)
+    this.#saveTokens = db.prepare(`
+      UPDATE portals SET access_token = @accessToken, refresh_token = @refreshToken, expires_at = @expiresAt,
+        client_endpoint = @clientEndpoint, server_endpoint = @serverEndpoint, scope = @scope, updated_at = @now
+      WHERE member_id = @memberId AND status != 'uninstalled'`)
+    this.#setStatus = db.prepare(
+      'UPDATE portals SET status = @status, status_reason = @reason, updated_at = @now WHERE member_id = @memberId',
+    )
+    this.#revoke = db.prepare(`
+      UPDATE portals SET access_token = '', refresh_token = '', expires_at = 0, status = 'uninstalled',
+        status_reason = @reason, updated_at = @now WHERE member_id = @memberId`)
+    this.#delete = db.prepare('DELETE FROM portals WHERE member_id = ?')
+  }
+
+  /** The portal with this member_id, or undefined. */
+  get(memberId: string): Portal | undefined {
+    const row = this.#get.get(memberId)
+    return row ? rowToPortal(row) : undefined
+  }
+
+  /** Every portal, by domain. */
+  all(): Portal[] {
+    return this.#all.all().map(rowToPortal)
+  }
+
+  /** Creates or replaces a portal's install data and marks it active. */
+  install(portal: PortalInstall): void {
+    this.#upsert.run({ ...portal, now: this.now().toISOString() })
+  }
+
+  saveTokens(memberId: string, tokens: RefreshedTokens): void {
+    this.#saveTokens.run({ memberId, ...tokens, now: this.now().toISOString() })
+  }
+
+  markNeedsReauth(memberId: string, reason: string): void {
+    this.#setStatus.run({ memberId, status: 'needs_reauth', reason, now: this.now().toISOString() })
+  }
+
+  /** Forgets the tokens and marks the portal uninstalled; its data stays. */
+  revoke(memberId: string, reason: string): void {
+    this.#revoke.run({ memberId, reason, now: this.now().toISOString() })
+  }
+
+  /** Removes the portal's row. */
+  delete(memberId: string): void {
+    this.#delete.run(memberId)
+  }
+}

@@ -1,0 +1,398 @@
+// Proves the fake portal speaks the documented Bitrix24 protocol over real HTTP on 127.0.0.1.
+import { createServer, type Server } from 'node:http'
+import qs from 'qs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startFakePortal, type FakePortal, type FakePortalOptions } from './fake-portal/index.js'
+
+interface Received { path: string; query: URLSearchParams; contentType: string; raw: string; body: Record<string, unknown> }
+
+/** A stand-in for the app: records every POST and answers `status` (default 200). */
+interface Receiver { url: string; got: Received[]; status: number; close(): Promise<void> }
+
+async function startReceiver(): Promise<Receiver> {
+  const got: Received[] = []
+  const receiver = { url: '', got, status: 200, close: async () => undefined } as Receiver
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8')
+      const url = new URL(req.url ?? '/', 'http://x')
+      got.push({ path: url.pathname, query: url.searchParams, contentType: req.headers['content-type'] ?? '', raw, body: qs.parse(raw) as Record<string, unknown> })
+      res.writeHead(receiver.status, { 'content-type': 'application/json' })
+      res.end('{"status":"ok"}')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  receiver.url = `http://127.0.0.1:${address.port}`
+  receiver.close = () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
+  return receiver
+}
+
+interface RestReply { status: number; json: Record<string, unknown>; text: string; contentType: string }
+
+async function rest(portal: FakePortal, method: string, params: Record<string, unknown>, token: string | null, form = false): Promise<RestReply> {
+  const body = token === null ? params : { ...params, auth: token }
+  const res = await fetch(`${portal.clientEndpoint}${method}`, {
+    method: 'POST',
+    headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+    body: form ? qs.stringify(body) : JSON.stringify(body),
+  })
+  const text = await res.text()
+  const contentType = res.headers.get('content-type') ?? ''
+  return { status: res.status, json: contentType.includes('json') ? (JSON.parse(text) as Record<string, unknown>) : {}, text, contentType }
+}
+
+async function refresh(portal: FakePortal, refreshToken: string, secret = portal.clientSecret): Promise<RestReply> {
+  const res = await fetch(`${portal.oauthUrl}/oauth/token/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: portal.clientId, client_secret: secret, refresh_token: refreshToken }).toString(),
+  })
+  const text = await res.text()
+  return { status: res.status, json: JSON.parse(text) as Record<string, unknown>, text, contentType: res.headers.get('content-type') ?? '' }
+}
+
+type Auth = Record<string, string>
+
+let portal: FakePortal
+let app: Receiver
+const started: FakePortal[] = []
+
+async function start(options: FakePortalOptions = {}): Promise<FakePortal> {
+  portal = await startFakePortal(options)
+  started.push(portal)
+  return portal
+}
+
+async function setup(options: FakePortalOptions = {}): Promise<Auth> {
+  await start(options)
+  const reply = await portal.installApp({ installUrl: `${app.url}/install` })
+  expect(reply.status).toBe(200)
+  return app.got[0]?.body.auth as Auth
+}
+
+beforeEach(async () => {
+  app = await startReceiver()
+})
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((p) => p.close()))
+  await app.close()
+})
+
+describe('install and tokens', () => {
+  it('POSTs ONAPPINSTALL form-encoded with the documented payload, and its tokens work', async () => {
+    const auth = await setup({ memberId: 'a223c6b3710f85df22e9377d6c4f7553' })
+    const install = app.got[0]
+    expect(install?.contentType).toBe('application/x-www-form-urlencoded')
+    expect(install?.raw).toContain('auth%5Baccess_token%5D=')
+    expect(install?.body).toMatchObject({ event: 'ONAPPINSTALL', data: { VERSION: '1', ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: 'ru' } })
+    expect(install?.body.ts).toMatch(/^\d+$/)
+    expect(Object.keys(auth)).toEqual(['domain', 'scope', 'access_token', 'refresh_token', 'expires_in', 'server_endpoint', 'status', 'client_endpoint', 'member_id', 'application_token'])
+    expect(auth).toMatchObject({ client_endpoint: portal.clientEndpoint, server_endpoint: portal.serverEndpoint, member_id: 'a223c6b3710f85df22e9377d6c4f7553', expires_in: '3600', status: 'L' })
+    expect(portal.clientEndpoint.endsWith('/rest/')).toBe(true)
+    expect(auth.application_token).toBe(portal.applicationToken)
+    expect(portal.installed).toBe(true)
+
+    const profile = await rest(portal, 'profile', {}, auth.access_token ?? '')
+    expect(profile.status).toBe(200)
+    expect(profile.json.result).toMatchObject({ ID: '1', ADMIN: true })
+    expect(Object.keys(profile.json.time as object)).toEqual(['start', 'finish', 'duration', 'processing', 'date_start', 'date_finish', 'operating_reset_at', 'operating'])
+    expect((profile.json.time as Auth).date_start).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+03:00$/)
+    const info = await rest(portal, 'app.info', {}, auth.access_token ?? '')
+    expect(info.json.result).toMatchObject({ STATUS: 'L', INSTALLED: true, LANGUAGE_ID: 'ru', LICENSE_FAMILY: 'project' })
+  })
+
+  it('rotates the pair on refresh and refuses the spent refresh token', async () => {
+    const auth = await setup()
+    const first = await refresh(portal, auth.refresh_token ?? '')
+    expect(first.status).toBe(200)
+    expect(Object.keys(first.json).sort()).toEqual(['access_token', 'client_endpoint', 'domain', 'expires', 'expires_in', 'member_id', 'refresh_token', 'scope', 'server_endpoint', 'status', 'user_id'])
+    expect(first.json).toMatchObject({ domain: new URL(portal.oauthUrl).host, client_endpoint: portal.clientEndpoint, user_id: 1, expires_in: 3600 })
+    expect(first.json.refresh_token).not.toBe(auth.refresh_token)
+    const again = await refresh(portal, auth.refresh_token ?? '')
+    expect(again.status).toBe(400)
+    expect(again.json).toEqual({ error: 'invalid_grant', error_description: 'Invalid refresh token' })
+    expect((await refresh(portal, String(first.json.refresh_token), 'wrong')).json.error).toBe('invalid_client')
+    expect((await rest(portal, 'user.current', {}, String(first.json.access_token))).json.result).toMatchObject({ ID: '1' })
+    portal.revokeRefreshTokens()
+    expect((await refresh(portal, String(first.json.refresh_token))).json.error).toBe('invalid_grant')
+  })
+
+  it('answers the documented auth and routing errors', async () => {
+    const auth = await setup()
+    const token = auth.access_token ?? ''
+    expect(await rest(portal, 'profile', {}, null)).toMatchObject({ status: 401, json: { error: 'NO_AUTH_FOUND' } })
+    expect((await rest(portal, 'no.such.method', {}, token)).json.error).toBe('ERROR_METHOD_NOT_FOUND')
+    const doubleSlash = await fetch(`${portal.clientEndpoint}/crm.lead.get`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, auth: token }) })
+    expect(doubleSlash.status).toBe(404)
+    expect(((await doubleSlash.json()) as Auth).error).toBe('ERROR_METHOD_NOT_FOUND')
+    expect((await rest(portal, 'USER.Current.json', {}, token, true)).json.result).toMatchObject({ ID: '1' })
+    portal.expireAccessTokens()
+    expect(await rest(portal, 'profile', {}, token)).toMatchObject({ status: 401, json: { error: 'expired_token', error_description: 'The access token provided has expired' } })
+  })
+
+  it('lets 50 requests through the bucket and answers 503 QUERY_LIMIT_EXCEEDED past it', async () => {
+    const auth = await setup()
+    const replies = await Promise.all(Array.from({ length: 60 }, () => rest(portal, 'server.time', {}, auth.access_token ?? '')))
+    const ok = replies.filter((r) => r.status === 200).length
+    const limited = replies.filter((r) => r.status === 503 && r.json.error === 'QUERY_LIMIT_EXCEEDED')
+    expect(ok).toBeGreaterThanOrEqual(50)
+    expect(ok).toBeLessThanOrEqual(51)
+    expect(limited.length).toBe(60 - ok)
+    expect(limited[0]?.json.error_description).toBe('Too many requests')
+  })
+})
+
+describe('lists and batch', () => {
+  it('pages by 50 with next/total, skips the count with start=-1, filters, orders and selects', async () => {
+    const auth = await setup({ rateLimit: 'off' })
+    const token = auth.access_token ?? ''
+    for (let i = 0; i < 120; i++) portal.data.addLead({ TITLE: `Лид ${i}`, PHONE: [{ VALUE: `+7900000${i}`, VALUE_TYPE: 'WORK' }] })
+    const first = await rest(portal, 'crm.lead.list', { order: { ID: 'ASC' } }, token)
+    expect(first.json).toMatchObject({ total: 120, next: 50 })
+    expect((first.json.result as unknown[]).length).toBe(50)
+    expect((first.json.result as Auth[])[0]).not.toHaveProperty('PHONE')
+    const last = await rest(portal, 'crm.lead.list', { start: 100 }, token)
+    expect((last.json.result as unknown[]).length).toBe(20)
+    expect(last.json).not.toHaveProperty('next')
+    const fast = await rest(portal, 'crm.lead.list', { start: -1, order: { ID: 'ASC' }, filter: { '>ID': 100 }, select: ['ID', 'PHONE'] }, token)
+    expect(fast.json.total).toBe(0)
+    expect(fast.json).not.toHaveProperty('next')
+    const rows = fast.json.result as Array<Record<string, unknown>>
+    expect(rows.map((r) => r.ID)).toEqual(Array.from({ length: 20 }, (_, i) => String(101 + i)))
+    expect(Object.keys(rows[0] ?? {})).toEqual(['ID', 'PHONE'])
+    const since = await rest(portal, 'crm.lead.list', { filter: { '>DATE_MODIFY': '2000-01-01T00:00:00+00:00', '@ID': [3, 5] }, select: ['ID'] }, token)
+    expect(since.json.result).toEqual([{ ID: '3' }, { ID: '5' }])
+    const got = await rest(portal, 'crm.lead.get', { id: 3 }, token)
+    expect(got.json.result).toMatchObject({ ID: '3', STATUS_ID: 'NEW', STATUS_SEMANTIC_ID: 'P', OPPORTUNITY: '0.00', DATE_CLOSED: '', HAS_PHONE: 'Y' })
+    expect((got.json.result as { PHONE: unknown[] }).PHONE).toHaveLength(1)
+    expect(await rest(portal, 'crm.lead.get', { id: 999 }, token)).toMatchObject({ status: 400, json: { error: '', error_description: 'Not found' } })
+  })
+
+  it('runs a batch with $result references, result_error and [] for empty maps', async () => {
+    const auth = await setup()
+    const token = auth.access_token ?? ''
+    portal.data.addLead({ TITLE: 'Первый' })
+    const mixed = await rest(portal, 'batch', {
+      halt: 0,
+      cmd: {
+        me: 'user.current',
+        dep: 'department.get?ID=$result[me][UF_DEPARTMENT][0]',
+        lost: 'crm.lead.get?id=404',
+        list: 'crm.lead.list?filter%5B%3EID%5D=0&select%5B0%5D=ID',
+      },
+    }, token)
+    expect(mixed.status).toBe(200)
+    const r = mixed.json.result as Record<string, Record<string, unknown>>
+    expect(r.result?.dep).toEqual([{ ID: '1', NAME: 'ООО «Вектор»', SORT: 500, UF_HEAD: '2' }])
+    expect(r.result?.list).toEqual([{ ID: '1' }])
+    expect(r.result_error).toEqual({ lost: { error: '', error_description: 'Not found' } })
+    expect(r.result_total).toEqual({ dep: 1, list: 1 })
+    expect(r.result_next).toEqual([])
+    expect(Object.keys(r.result_time ?? {})).toEqual(['me', 'dep', 'list'])
+    const clean = await rest(portal, 'batch', { halt: 1, cmd: { a: 'profile', b: 'crm.lead.get?id=404', c: 'profile' } }, token)
+    const c = clean.json.result as Record<string, unknown>
+    expect(c.result).toEqual({ a: expect.objectContaining({ ID: '1' }) })
+    expect(Object.keys(c.result_error as object)).toEqual(['b'])
+    expect(c.result_total).toEqual([])
+    const calls = portal.calls.filter((call) => call.viaBatch)
+    expect(calls.map((call) => call.method)).toEqual(['user.current', 'department.get', 'crm.lead.get', 'crm.lead.list', 'profile', 'crm.lead.get'])
+    const big = await rest(portal, 'batch', { cmd: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'server.time'])) }, token)
+    expect((big.json.result as { result_error: Record<string, Auth> }).result_error.k50?.error).toBe('ERROR_BATCH_LENGTH_EXCEEDED')
+    const nested = await rest(portal, 'batch', { cmd: { x: 'batch?cmd[y]=profile' } }, token)
+    expect((nested.json.result as { result_error: Record<string, Auth> }).result_error.x?.error).toBe('ERROR_BATCH_METHOD_NOT_ALLOWED')
+  })
+})
+
+describe('events', () => {
+  it('delivers form-encoded events with the documented payload, user tokens or none for robots', async () => {
+    const auth = await setup()
+    const token = auth.access_token ?? ''
+    for (const event of ['ONCRMLEADADD', 'onTaskAdd', 'ONCRMDEALUPDATE', 'ONCRMDEALMOVETOCATEGORY']) {
+      expect((await rest(portal, 'event.bind', { event, handler: `${app.url}/events` }, token)).json.result).toBe(true)
+    }
+    expect(await rest(portal, 'event.bind', { event: 'ONCRMLEADADD', handler: `${app.url}/events` }, token)).toMatchObject({ status: 400, json: { error: 'ERROR_HANDLER_ALREADY_EXIST', error_description: 'Handler already exists!' } })
+    expect((await rest(portal, 'event.bind', { event: 'ONNOTHING', handler: `${app.url}/events` }, token)).json.error).toBe('ERROR_EVENT_NOT_FOUND')
+    const added = await rest(portal, 'crm.lead.add', { fields: { NAME: 'Иван' } }, token)
+    portal.data.addLead({ TITLE: 'Сайт' }, { byRobot: true })
+    const taskId = portal.data.addTask({ TITLE: 'РЗ: позвонить', RESPONSIBLE_ID: 5 }, { byUserId: 4 })
+    const dealId = portal.data.addDeal({ TITLE: 'Поставка' })
+    portal.data.moveDealToCategory(dealId, 1)
+    await portal.flushEvents()
+    const events = app.got.filter((g) => g.path === '/events')
+    expect(events.map((e) => e.body.event)).toEqual(['ONCRMLEADADD', 'ONCRMLEADADD', 'ONTASKADD', 'ONCRMDEALMOVETOCATEGORY'])
+    const [byRest, byRobot, task, move] = events
+    expect(byRest?.contentType).toBe('application/x-www-form-urlencoded')
+    expect(byRest?.raw).toMatch(/^event=ONCRMLEADADD&event_handler_id=1&data%5BFIELDS%5D%5BID%5D=\d+&ts=\d+&auth%5Baccess_token%5D=/)
+    expect(byRest?.body).toEqual({
+      event: 'ONCRMLEADADD', event_handler_id: '1', data: { FIELDS: { ID: String(added.json.result) } }, ts: expect.stringMatching(/^\d+$/),
+      auth: {
+        access_token: expect.any(String), expires_in: '3600', scope: 'crm', domain: portal.domain, server_endpoint: portal.serverEndpoint,
+        status: 'L', client_endpoint: portal.clientEndpoint, member_id: portal.memberId, application_token: portal.applicationToken,
+      },
+    })
+    expect((byRobot?.body.auth as Auth).access_token).toBeUndefined()
+    expect(byRobot?.body.auth).toMatchObject({ domain: portal.domain, member_id: portal.memberId, application_token: portal.applicationToken })
+    expect(task?.body.data).toEqual({ FIELDS_BEFORE: 'undefined', FIELDS_AFTER: { ID: taskId }, IS_ACCESSIBLE_BEFORE: 'N', IS_ACCESSIBLE_AFTER: 'undefined' })
+    const taskUser = await rest(portal, 'user.current', {}, String((task?.body.auth as Auth).access_token))
+    expect((taskUser.json.result as Auth).ID).toBe('4')
+    expect(move?.body.data).toEqual({ FIELDS: { ID: dealId, CATEGORY_ID: '1', STAGE_ID: 'C1:NEW' } })
+    expect(portal.deliveries.every((d) => d.status === 200)).toBe(true)
+  })
+
+  it('sends nothing before installFinish in the UI flow, then sends', async () => {
+    await start()
+    await portal.openInstallFrame({ url: `${app.url}/install` })
+    const frame = app.got[0]
+    expect(frame?.query.get('DOMAIN')).toBe(portal.domain)
+    expect(frame?.query.get('APP_SID')).toMatch(/^[0-9a-f]{32}$/)
+    expect(frame?.body).toMatchObject({ AUTH_EXPIRES: '3600', SERVER_ENDPOINT: portal.serverEndpoint, member_id: portal.memberId, status: 'L', PLACEMENT: 'DEFAULT', APPLICATION_TOKEN: portal.applicationToken })
+    const token = String(frame?.body.AUTH_ID)
+    await rest(portal, 'event.bind', { event: 'ONCRMLEADADD', handler: `${app.url}/events` }, token)
+    expect((await rest(portal, 'app.info', {}, token)).json.result).toMatchObject({ INSTALLED: false })
+    portal.data.addLead({ TITLE: 'Не придёт' })
+    await portal.flushEvents()
+    expect(portal.deliveries).toHaveLength(0)
+    portal.finishInstall()
+    portal.data.addLead({ TITLE: 'Придёт' })
+    await portal.flushEvents()
+    expect(portal.deliveries.map((d) => d.event)).toEqual(['ONCRMLEADADD'])
+  })
+
+  it('drops, duplicates, never retries and can reorder deliveries', async () => {
+    const auth = await setup()
+    await rest(portal, 'event.bind', { event: 'ONCRMLEADADD', handler: `${app.url}/events` }, auth.access_token ?? '')
+    portal.faults.dropEvents(1)
+    portal.faults.duplicateEvents(1)
+    const dropped = portal.data.addLead({ TITLE: 'a' })
+    const doubled = portal.data.addLead({ TITLE: 'b' })
+    await portal.flushEvents()
+    const ids = app.got.filter((g) => g.path === '/events').map((g) => (g.body.data as { FIELDS: Auth }).FIELDS.ID)
+    expect(ids).toEqual([doubled, doubled])
+    expect(portal.deliveries.map((d) => [d.event, d.status, d.dropped === true])).toEqual([
+      ['ONAPPINSTALL', 200, false], ['ONCRMLEADADD', 0, true], ['ONCRMLEADADD', 200, false], ['ONCRMLEADADD', 200, false],
+    ])
+    app.status = 500
+    portal.data.addLead({ TITLE: 'c' })
+    await portal.flushEvents()
+    expect(portal.deliveries.at(-1)?.status).toBe(500)
+    expect(portal.deliveries).toHaveLength(5)
+    app.status = 200
+    portal.faults.reorderEvents(true)
+    const x = portal.data.addLead({ TITLE: 'x' })
+    const y = portal.data.addLead({ TITLE: 'y' })
+    await portal.flushEvents()
+    const last = app.got.slice(-2).map((g) => (g.body.data as { FIELDS: Auth }).FIELDS.ID)
+    expect(last).toEqual([y, x])
+  })
+})
+
+describe('faults, widgets, lifecycle and methods', () => {
+  it('answers scripted REST faults and still creates a record behind a slow *.add', async () => {
+    const auth = await setup()
+    const token = auth.access_token ?? ''
+    portal.faults.fail({ method: 'profile', status: 503, error: 'QUERY_LIMIT_EXCEEDED' })
+    expect(await rest(portal, 'profile', {}, token)).toMatchObject({ status: 503, json: { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' } })
+    expect((await rest(portal, 'profile', {}, token)).status).toBe(200)
+    portal.faults.fail({ status: 502, error: 'HTML' })
+    const html = await rest(portal, 'profile', {}, token)
+    expect(html.status).toBe(502)
+    expect(html.contentType).toContain('text/html')
+    portal.faults.fail({ method: 'crm.lead.get', status: 429, error: 'OPERATION_TIME_LIMIT' })
+    expect((await rest(portal, 'crm.lead.get', { id: 1 }, token)).json.error).toBe('OPERATION_TIME_LIMIT')
+    expect(portal.calls.filter((c) => c.httpStatus === 429)).toHaveLength(1)
+    portal.faults.slow({ method: 'crm.lead.add', ms: 400 })
+    const aborted = fetch(`${portal.clientEndpoint}crm.lead.add`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fields: { TITLE: 'Таймаут' }, auth: token }), signal: AbortSignal.timeout(50),
+    })
+    await expect(aborted).rejects.toThrow()
+    expect(portal.data.lead(1)).toMatchObject({ TITLE: 'Таймаут' })
+    expect(portal.calls.filter((c) => c.method === 'crm.lead.add')).toHaveLength(1)
+  })
+
+  it('binds widgets as admin only, refuses duplicates and frames the widget with JSON PLACEMENT_OPTIONS', async () => {
+    const auth = await setup()
+    const token = auth.access_token ?? ''
+    const tab = { PLACEMENT: 'CRM_DEAL_DETAIL_TAB', HANDLER: `${app.url}/placements/deal`, TITLE: 'Правила', OPTIONS: { width: '500' } }
+    expect((await rest(portal, 'placement.bind', tab, token)).json.result).toBe(true)
+    expect(await rest(portal, 'placement.bind', tab, token)).toMatchObject({ status: 400, json: { error: 'ERROR_CORE' } })
+    expect(portal.placementBindings[0]).toMatchObject({ placement: 'CRM_DEAL_DETAIL_TAB', title: 'Правила', options: [] })
+    const manager = await portal.openPlacement({ placement: 'CRM_DEAL_DETAIL_TAB', options: { ID: '8' }, userId: 5 })
+    expect(manager.status).toBe(200)
+    const frame = app.got.at(-1)
+    expect(frame?.path).toBe('/placements/deal')
+    expect(frame?.body.PLACEMENT_OPTIONS).toBe('{"ID":"8"}')
+    const managerToken = String(frame?.body.AUTH_ID)
+    expect(await rest(portal, 'placement.bind', { ...tab, HANDLER: `${app.url}/other` }, managerToken)).toMatchObject({ status: 403, json: { error: 'ACCESS_DENIED' } })
+  })
+
+  it('updates (new token, bindings gone, ONAPPUPDATE) and uninstalls (ONAPPUNINSTALL without tokens, tokens dead)', async () => {
+    const auth = await setup()
+    const token = auth.access_token ?? ''
+    await rest(portal, 'event.bind', { event: 'ONAPPUPDATE', handler: `${app.url}/update` }, token)
+    const oldToken = portal.applicationToken
+    await portal.updateApp({ version: '2' })
+    const update = app.got.find((g) => g.path === '/update')
+    expect(update?.body).toMatchObject({ event: 'ONAPPUPDATE', data: { VERSION: '2', PREVIOUS_VERSION: '1', LANGUAGE_ID: 'ru' } })
+    expect((update?.body.auth as Auth).application_token).toBe(portal.applicationToken)
+    expect(portal.applicationToken).not.toBe(oldToken)
+    expect(portal.eventBindings).toHaveLength(0)
+    await rest(portal, 'event.bind', { event: 'ONAPPUNINSTALL', handler: `${app.url}/uninstall` }, token)
+    await portal.uninstallApp({ clean: true })
+    const gone = app.got.find((g) => g.path === '/uninstall')
+    expect(gone?.body.data).toEqual({ LANGUAGE_ID: 'ru', CLEAN: '1' })
+    expect(Object.keys(gone?.body.auth as Auth)).toEqual(['domain', 'server_endpoint', 'client_endpoint', 'member_id', 'application_token'])
+    expect(await rest(portal, 'profile', {}, token)).toMatchObject({ status: 401, json: { error: 'invalid_token' } })
+    expect((await refresh(portal, auth.refresh_token ?? '')).status).toBe(401)
+  })
+
+  it('speaks tasks (UPPER_CASE in, camelCase out), history, comments, stage history, notifications and disk', async () => {
+    const auth = await setup()
+    const token = auth.access_token ?? ''
+    await rest(portal, 'event.bind', { event: 'ONTASKCOMMENTADD', handler: `${app.url}/events` }, token)
+    const added = await rest(portal, 'tasks.task.add', { fields: { TITLE: 'ПР: письмо', RESPONSIBLE_ID: 5, DEADLINE: '2030-01-10T18:00:00', AUDITORS: [4] } }, token)
+    const task = (added.json.result as { task: Auth }).task
+    expect(task).toMatchObject({ title: 'ПР: письмо', responsibleId: '5', deadline: '2030-01-10T18:00:00+03:00', status: '2', auditors: ['4'] })
+    await rest(portal, 'tasks.task.update', { taskId: task.id, fields: { STATUS: 5 } }, token)
+    const list = await rest(portal, 'tasks.task.list', { filter: { RESPONSIBLE_ID: 5, '>=DEADLINE': '2030-01-01' }, select: ['ID', 'STATUS', 'CLOSED_DATE'] }, token)
+    expect(list.json).toMatchObject({ total: 1, result: { tasks: [{ id: task.id, status: '5', closedDate: expect.any(String) }] } })
+    const commentId = portal.data.addTaskComment(String(task.id), 'Готово', 5)
+    const history = await rest(portal, 'tasks.task.history.list', { taskId: task.id }, token)
+    const fields = (history.json.result as { list: Array<{ field: string; value: Auth }> }).list.map((h) => h.field)
+    expect(fields).toEqual(['COMMENT', 'STATUS', 'NEW'])
+    await portal.flushEvents()
+    const comment = app.got.find((g) => g.body.event === 'ONTASKCOMMENTADD')
+    expect(comment?.body.data).toEqual({ FIELDS_BEFORE: 'undefined', FIELDS_AFTER: { ID: '0', TASK_ID: String(task.id), MESSAGE_ID: '1' }, IS_ACCESSIBLE_BEFORE: 'undefined', IS_ACCESSIBLE_AFTER: 'undefined' })
+    const comments = await rest(portal, 'task.commentitem.getlist', { TASKID: task.id }, token)
+    expect((comments.json.result as Auth[])[0]).toMatchObject({ ID: commentId, POST_MESSAGE: 'Готово', AUTHOR_ID: '5' })
+
+    const leadId = (await rest(portal, 'crm.lead.add', { fields: {} }, token)).json.result
+    expect(portal.data.lead(Number(leadId))?.TITLE).toBe(`Лид #${String(leadId)}`)
+    await rest(portal, 'crm.lead.update', { id: leadId, fields: { STATUS_ID: 'JUNK' } }, token)
+    const stages = await rest(portal, 'crm.stagehistory.list', { entityTypeId: 1, filter: { OWNER_ID: leadId } }, token)
+    expect((stages.json.result as { items: Auth[] }).items.map((i) => [i.TYPE_ID, i.STATUS_ID, i.STATUS_SEMANTIC_ID])).toEqual([[1, 'NEW', 'P'], [3, 'JUNK', 'F']])
+    const statuses = await rest(portal, 'crm.status.list', { filter: { ENTITY_ID: 'STATUS' } }, token)
+    expect((statuses.json.result as Array<Record<string, unknown>>).find((s) => s.STATUS_ID === 'NEW')).toMatchObject({ NAME: 'Не обработан', EXTRA: { SEMANTICS: 'process' } })
+
+    expect((await rest(portal, 'crm.timeline.comment.add', { FIELDS: { ENTITY_ID: leadId, ENTITY_TYPE: 'lead', COMMENT: 'x' } }, token)).json.error).toBe('100')
+    expect((await rest(portal, 'crm.timeline.comment.add', { fields: { ENTITY_ID: leadId, ENTITY_TYPE: 'lead', COMMENT: 'Просрочено' } }, token)).status).toBe(200)
+    expect(portal.data.timelineComments.at(-1)).toMatchObject({ entityType: 'lead', comment: 'Просрочено' })
+
+    await rest(portal, 'im.notify.system.add', { USER_ID: 4, MESSAGE: 'первое', TAG: 'SLA|lead|1' }, token)
+    const second = await rest(portal, 'im.notify.personal.add', { USER_ID: 4, MESSAGE: 'второе', TAG: 'SLA|lead|1' }, token)
+    expect(typeof second.json.result).toBe('number')
+    expect(portal.data.notifications.map((n) => [n.message, n.kind])).toEqual([['второе', 'personal']])
+    expect((await rest(portal, 'im.notify.system.add', { USER_ID: 4 }, token)).json.error).toBe('MESSAGE_EMPTY')
+
+    const storage = (await rest(portal, 'disk.storage.getforapp', {}, token)).json.result as Auth
+    const upload = await rest(portal, 'disk.folder.uploadfile', { id: storage.ROOT_OBJECT_ID, data: { NAME: 'отчёт.xlsx' }, fileContent: ['отчёт.xlsx', Buffer.from('PK').toString('base64')] }, token)
+    expect(upload.json.result).toMatchObject({ NAME: 'отчёт.xlsx', SIZE: '2' })
+    expect(Buffer.from(await (await fetch(String((upload.json.result as Auth).DOWNLOAD_URL))).arrayBuffer()).toString()).toBe('PK')
+    const inBatch = await rest(portal, 'batch', { cmd: { up: 'disk.folder.uploadfile?id=21' } }, token)
+    expect((inBatch.json.result as { result_error: Record<string, Auth> }).result_error.up?.error).toBe('ERROR_BATCH_METHOD_NOT_ALLOWED')
+  })
+})

@@ -1,0 +1,124 @@
+// FakeData: change and read portal records as a portal user would in the UI; changes fire events like REST ones.
+import { activityView, createActivity, deleteActivity, updateActivity } from './domain/activity.js'
+import { createCrm, deleteCrm, updateCrm } from './domain/crm.js'
+import { addDepartment, addUser, updateDepartment, updateUser, userView } from './domain/directory.js'
+import { taskView } from './domain/task-shape.js'
+import { addTaskComment, createTask, deleteTask, findTask, updateTask } from './domain/tasks.js'
+import type { Actor, PortalState } from './state.js'
+import type { CrmKind, Row } from './store.js'
+import type { ActOptions, FakeFile, FakeNotification, FakeTimelineComment, Fields } from './types.js'
+
+type Id = string | number
+
+/** CRUD of one record kind; ids come back as strings, records as the REST get method returns them. */
+export interface RecordHelpers {
+  add(fields: Fields, o?: ActOptions): string
+  update(id: Id, fields: Fields, o?: ActOptions): void
+  remove(id: Id, o?: ActOptions): void
+  get(id: Id): Row | undefined
+}
+
+/** Typed helpers to change the portal as its people (or automation rules) would. */
+export interface FakeData {
+  addLead(fields: Fields, o?: ActOptions): string
+  updateLead(id: Id, fields: Fields, o?: ActOptions): void
+  deleteLead(id: Id, o?: ActOptions): void
+  lead(id: Id): Row | undefined
+  addDeal(fields: Fields, o?: ActOptions): string
+  updateDeal(id: Id, fields: Fields, o?: ActOptions): void
+  deleteDeal(id: Id, o?: ActOptions): void
+  deal(id: Id): Row | undefined
+  /** Moves a deal to another pipeline as crm.item.update does: fires ONCRMDEALMOVETOCATEGORY only. */
+  moveDealToCategory(id: Id, categoryId: number, o?: ActOptions & { stageId?: string }): void
+  addCompany(fields: Fields, o?: ActOptions): string
+  updateCompany(id: Id, fields: Fields, o?: ActOptions): void
+  deleteCompany(id: Id, o?: ActOptions): void
+  company(id: Id): Row | undefined
+  addContact(fields: Fields, o?: ActOptions): string
+  updateContact(id: Id, fields: Fields, o?: ActOptions): void
+  deleteContact(id: Id, o?: ActOptions): void
+  contact(id: Id): Row | undefined
+  addActivity(fields: Fields, o?: ActOptions): string
+  updateActivity(id: Id, fields: Fields, o?: ActOptions): void
+  deleteActivity(id: Id, o?: ActOptions): void
+  activity(id: Id): Row | undefined
+  /** UPPER_CASE fields in, like tasks.task.add. */
+  addTask(fields: Fields, o?: ActOptions): string
+  updateTask(id: Id, fields: Fields, o?: ActOptions): void
+  deleteTask(id: Id, o?: ActOptions): void
+  /** camelCase as tasks.task.get returns it, plus ufCrmTask/ufTaskWebdavFiles/ufMailMessage. */
+  task(id: Id): Row | undefined
+  addTaskComment(taskId: Id, text: string, byUserId?: number): string
+  taskComments(taskId: Id): Row[]
+  readonly notifications: ReadonlyArray<FakeNotification>
+  readonly timelineComments: ReadonlyArray<FakeTimelineComment>
+  readonly files: ReadonlyArray<FakeFile>
+  addUser(fields: Fields): string
+  updateUser(id: Id, fields: Fields): void
+  user(id: Id): Row | undefined
+  addDepartment(fields: Fields): string
+  updateDepartment(id: Id, fields: Fields): void
+  department(id: Id): Row | undefined
+}
+
+function actor(o?: ActOptions): Actor {
+  return o?.byRobot === true ? { userId: o.byUserId ?? 1, robot: true } : { userId: o?.byUserId ?? 1 }
+}
+
+const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : structuredClone(value))
+
+function crmHelpers(state: PortalState, kind: CrmKind): RecordHelpers {
+  return {
+    add: (fields, o) => String(createCrm(state, kind, fields, actor(o))),
+    update: (id, fields, o) => void updateCrm(state, kind, Number(id), fields, actor(o)),
+    remove: (id, o) => deleteCrm(state, kind, Number(id), actor(o)),
+    get: (id) => copy(state.store.crm[kind].get(Number(id))),
+  }
+}
+
+/** Builds the data helpers over a portal's state. */
+export function createFakeData(state: PortalState): FakeData {
+  const lead = crmHelpers(state, 'lead')
+  const deal = crmHelpers(state, 'deal')
+  const company = crmHelpers(state, 'company')
+  const contact = crmHelpers(state, 'contact')
+  return {
+    addLead: lead.add, updateLead: lead.update, deleteLead: lead.remove, lead: lead.get,
+    addDeal: deal.add, updateDeal: deal.update, deleteDeal: deal.remove, deal: deal.get,
+    moveDealToCategory: (id, categoryId, o) => {
+      const fields: Fields = { CATEGORY_ID: categoryId }
+      if (o?.stageId !== undefined) fields.STAGE_ID = o.stageId
+      updateCrm(state, 'deal', Number(id), fields, actor(o), true)
+    },
+    addCompany: company.add, updateCompany: company.update, deleteCompany: company.remove, company: company.get,
+    addContact: contact.add, updateContact: contact.update, deleteContact: contact.remove, contact: contact.get,
+    addActivity: (fields, o) => String(createActivity(state, fields, actor(o))),
+    updateActivity: (id, fields, o) => updateActivity(state, Number(id), fields, actor(o)),
+    deleteActivity: (id, o) => deleteActivity(state, Number(id), actor(o)),
+    activity: (id) => {
+      const row = state.store.activities.get(Number(id))
+      return row === undefined ? undefined : structuredClone(activityView(row))
+    },
+    addTask: (fields, o) => String(createTask(state, fields, actor(o))),
+    updateTask: (id, fields, o) => updateTask(state, Number(id), fields, actor(o)),
+    deleteTask: (id, o) => deleteTask(state, Number(id), actor(o)),
+    task: (id) => {
+      const row = findTask(state, Number(id))
+      return row === null ? undefined : structuredClone(taskView(state, row, true))
+    },
+    addTaskComment: (taskId, text, byUserId = 1) => String(addTaskComment(state, Number(taskId), text, byUserId, { userId: byUserId })),
+    taskComments: (taskId) => state.store.taskComments.all().filter((c) => c.TASK_ID === Number(taskId)).map((c) => structuredClone(c)),
+    get notifications() { return state.store.notifications },
+    get timelineComments() { return state.store.timeline },
+    get files() { return state.store.files },
+    addUser: (fields) => String(addUser(state, fields)),
+    updateUser: (id, fields) => updateUser(state, Number(id), fields),
+    user: (id) => {
+      const row = state.store.users.get(Number(id))
+      return row === undefined ? undefined : structuredClone(userView(row))
+    },
+    addDepartment: (fields) => String(addDepartment(state, fields)),
+    updateDepartment: (id, fields) => updateDepartment(state, Number(id), fields),
+    department: (id) => copy(state.store.departments.get(Number(id))),
+  }
+}

@@ -1,0 +1,152 @@
+// The fake Bitrix24 portal: an in-memory portal and its OAuth server over real HTTP on 127.0.0.1.
+import { LeakyBucket } from './bucket.js'
+import { createFakeData, type FakeData } from './data.js'
+import { EventQueue } from './events.js'
+import { FaultBook } from './faults.js'
+import { Outgoing, closeServer, listen } from './http.js'
+import { framePost, installApp, openInstallFrame, openPlacement, uninstallApp, updateApp } from './lifecycle.js'
+import { handleOAuth } from './oauth.js'
+import { handlePortal } from './rest.js'
+import { seedPortal } from './seed.js'
+import type { PortalState } from './state.js'
+import { createStore } from './store.js'
+import { TokenRegistry } from './tokens.js'
+import type {
+  FakeCall, FakeDelivery, FakeEventBinding, FakeFaults, FakeOAuthCall, FakePlacementBinding, FakePortalOptions, FakeReply,
+} from './types.js'
+import { randomHex } from './util.js'
+
+/** The option, reply, call, delivery, binding and fault types. */
+export type * from './types.js'
+/** The data helpers' types. */
+export type { FakeData, RecordHelpers } from './data.js'
+
+/** A running fake portal: its addresses, the app lifecycle, tokens, data, events, faults and logs. */
+export interface FakePortal {
+  /** http://127.0.0.1:P, the portal. */
+  readonly url: string
+  /** `${url}/rest/`, with the trailing slash real portals send. */
+  readonly clientEndpoint: string
+  /** http://127.0.0.1:Q, the OAuth server (like oauth.bitrix.info). */
+  readonly oauthUrl: string
+  /** `${oauthUrl}/rest/`. */
+  readonly serverEndpoint: string
+  readonly memberId: string
+  readonly domain: string
+  readonly clientId: string
+  readonly clientSecret: string
+  /** The current application_token once installed; null before and after. */
+  readonly applicationToken: string | null
+  /** Installation finished (API-only: at once; UI: after finishInstall()). */
+  readonly installed: boolean
+  /** API-only install: ONAPPINSTALL POST to installUrl; installation counts as finished. */
+  installApp(o: { installUrl: string; userId?: number }): Promise<FakeReply>
+  /** UI install: the wizard's frame POST; not finished until finishInstall(). */
+  openInstallFrame(o: { url: string; userId?: number }): Promise<FakeReply>
+  /** What BX24.installFinish() makes the portal do. */
+  finishInstall(): void
+  /** New application_token, bindings removed, ONAPPUPDATE to the handlers bound for it. */
+  updateApp(o?: { version?: string; userId?: number }): Promise<void>
+  /** ONAPPUNINSTALL to its handler, then bindings removed and every token invalid. */
+  uninstallApp(o?: { clean?: boolean }): Promise<void>
+  /** Frame POST to the widget bound for `placement` (or o.url); PLACEMENT_OPTIONS as a JSON string. */
+  openPlacement(o: { placement: string; options: Record<string, string>; userId?: number; url?: string }): Promise<FakeReply>
+  /** Opens the app's main page (PLACEMENT=DEFAULT) at url for a user. */
+  openApp(o: { url: string; userId?: number }): Promise<FakeReply>
+  /** POSTs any body to a URL, for bad-input tests. */
+  sendRawEvent(url: string, body: string, contentType?: string): Promise<FakeReply>
+  /** Every issued access token now answers 401 expired_token. */
+  expireAccessTokens(): void
+  /** Every issued refresh token now answers invalid_grant. */
+  revokeRefreshTokens(): void
+  /** Change records as portal users; changes fire events like REST changes. */
+  readonly data: FakeData
+  readonly eventBindings: ReadonlyArray<FakeEventBinding>
+  readonly placementBindings: ReadonlyArray<FakePlacementBinding>
+  readonly deliveries: ReadonlyArray<FakeDelivery>
+  /** Resolves when every queued event has been delivered or dropped. */
+  flushEvents(): Promise<void>
+  readonly faults: FakeFaults
+  /** Every REST request and every batch sub-call (bounded to the last 10 000). */
+  readonly calls: ReadonlyArray<FakeCall>
+  /** Every token request to the OAuth server. */
+  readonly oauthCalls: ReadonlyArray<FakeOAuthCall>
+  clearCalls(): void
+  close(): Promise<void>
+}
+
+function rateOf(options: FakePortalOptions, family: string): { burst: number; perSecond: number } | null {
+  if (options.rateLimit === 'off') return null
+  if (options.rateLimit !== undefined) return options.rateLimit
+  return family === 'ent' ? { burst: 250, perSecond: 5 } : { burst: 50, perSecond: 2 }
+}
+
+/** Starts both listeners, seeds the portal and returns its handle; call close() when done. */
+export async function startFakePortal(options: FakePortalOptions = {}): Promise<FakePortal> {
+  const family = options.licenseFamily ?? 'project'
+  const rate = rateOf(options, family)
+  const faults = new FaultBook()
+  const out = new Outgoing()
+  const now = (): number => Date.now()
+  const ttl = options.accessTokenTtlSeconds ?? 3600
+  let state: PortalState | undefined
+  const portal = await listen((req, res) => handlePortal(requireState(), req, res))
+  const oauth = await listen((req, res) => handleOAuth(requireState(), req, res))
+  function requireState(): PortalState {
+    if (state === undefined) throw new Error('fake portal is starting')
+    return state
+  }
+  const host = new URL(portal.url).host
+  state = {
+    cfg: {
+      memberId: options.memberId ?? randomHex(16), domain: options.domain ?? host, clientId: options.clientId ?? 'local.fake0000000000.00000000',
+      clientSecret: options.clientSecret ?? 'fake-client-secret', licenseFamily: family, language: options.language ?? 'ru',
+      offset: options.timeZoneOffset ?? '+03:00', url: portal.url, clientEndpoint: `${portal.url}/rest/`, oauthUrl: oauth.url,
+      serverEndpoint: `${oauth.url}/rest/`, scope: 'crm,task,im,user,department,disk,placement', ttlSeconds: ttl,
+    },
+    store: createStore(),
+    tokens: new TokenRegistry(ttl, now),
+    app: { present: false, finished: false, applicationToken: null, version: '1' },
+    eventBindings: [], eventBindingSeq: { next: 1 }, placementBindings: [],
+    events: new EventQueue(faults, out, now),
+    faults,
+    bucket: rate === null ? null : new LeakyBucket(rate.burst, rate.perSecond, now),
+    calls: [], oauthCalls: [], operating: new Map(), now,
+  }
+  seedPortal(state, options.seed !== false)
+  const s = state
+  const data = createFakeData(s)
+  return {
+    url: s.cfg.url, clientEndpoint: s.cfg.clientEndpoint, oauthUrl: s.cfg.oauthUrl, serverEndpoint: s.cfg.serverEndpoint,
+    memberId: s.cfg.memberId, domain: s.cfg.domain, clientId: s.cfg.clientId, clientSecret: s.cfg.clientSecret,
+    get applicationToken() { return s.app.applicationToken },
+    get installed() { return s.app.present && s.app.finished },
+    installApp: (o) => installApp(s, o.installUrl, o.userId ?? 1),
+    openInstallFrame: (o) => openInstallFrame(s, out, o.url, o.userId ?? 1),
+    finishInstall: () => {
+      if (!s.app.present) throw new Error('finishInstall: nothing is being installed')
+      s.app.finished = true
+    },
+    updateApp: (o) => updateApp(s, o?.version, o?.userId ?? 1),
+    uninstallApp: (o) => uninstallApp(s, o?.clean ?? false),
+    openPlacement: (o) => openPlacement(s, out, o),
+    openApp: (o) => framePost(s, out, o.url, o.userId ?? 1, 'DEFAULT', null),
+    sendRawEvent: (url, body, contentType = 'application/x-www-form-urlencoded') => out.post(url, body, contentType),
+    expireAccessTokens: () => s.tokens.expireAll(),
+    revokeRefreshTokens: () => s.tokens.revokeRefresh(),
+    data,
+    get eventBindings() { return s.eventBindings },
+    get placementBindings() { return s.placementBindings },
+    get deliveries() { return s.events.deliveries },
+    flushEvents: () => s.events.flush(),
+    faults,
+    get calls() { return s.calls },
+    get oauthCalls() { return s.oauthCalls },
+    clearCalls: () => { s.calls.length = 0 },
+    close: async () => {
+      s.events.close()
+      out.abortAll()
+      await Promise.all([closeServer(portal.server), closeServer(oauth.server)])
+    },
+  }
+}

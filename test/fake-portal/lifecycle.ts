@@ -1,0 +1,115 @@
+// The app's lifecycle as the portal drives it: install (API-only or UI), finish, update, uninstall, frames.
+import { encodeForm, type Outgoing } from './http.js'
+import type { PortalState } from './state.js'
+import type { FakeReply } from './types.js'
+import { randomHex } from './util.js'
+
+function authWithTokens(state: PortalState, userId: number): Record<string, string> {
+  const { cfg } = state
+  const pair = state.tokens.issue(userId)
+  // Key order of the on-app-install.md / on-app-update.md payloads.
+  return {
+    domain: cfg.domain, scope: cfg.scope, access_token: pair.accessToken, refresh_token: pair.refreshToken,
+    expires_in: String(pair.expiresIn), server_endpoint: cfg.serverEndpoint, status: 'L',
+    client_endpoint: cfg.clientEndpoint, member_id: cfg.memberId, application_token: state.app.applicationToken ?? '',
+  }
+}
+
+/**
+ * API-only install: "Bitrix24 will automatically call this URL and send a POST request with OAuth 2.0
+ * authorization data" — ONAPPINSTALL, form-encoded (installation-callback.md); finished at once.
+ */
+export async function installApp(state: PortalState, installUrl: string, userId: number): Promise<FakeReply> {
+  state.app = { present: true, finished: true, applicationToken: randomHex(16), version: state.app.version }
+  const payload = {
+    event: 'ONAPPINSTALL',
+    data: { VERSION: state.app.version, ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: state.cfg.language },
+    ts: '',
+    auth: authWithTokens(state, userId),
+  }
+  return state.events.sendNow({ event: 'ONAPPINSTALL', url: installUrl, payload })
+}
+
+/** UI install: the wizard page gets the frame POST; installation is not finished until finishInstall(). */
+export async function openInstallFrame(state: PortalState, out: Outgoing, url: string, userId: number): Promise<FakeReply> {
+  if (!state.app.present) state.app = { present: true, finished: false, applicationToken: randomHex(16), version: state.app.version }
+  return framePost(state, out, url, userId, 'DEFAULT', null)
+}
+
+/**
+ * The frame POST (settings/oauth/simple-way.md): DOMAIN, PROTOCOL, LANG, APP_SID in the query string,
+ * the tokens of the viewing user and the context in the body; PLACEMENT_OPTIONS is a JSON string.
+ */
+export async function framePost(
+  state: PortalState, out: Outgoing, url: string, userId: number, placement: string, options: Record<string, string> | null,
+): Promise<FakeReply> {
+  const { cfg } = state
+  const pair = state.tokens.issue(userId)
+  const protocol = cfg.url.startsWith('https:') ? '1' : '0'
+  const query = new URLSearchParams({ DOMAIN: cfg.domain, PROTOCOL: protocol, LANG: cfg.language, APP_SID: randomHex(16) })
+  const body: Record<string, string> = {
+    AUTH_ID: pair.accessToken, AUTH_EXPIRES: String(pair.expiresIn), REFRESH_ID: pair.refreshToken,
+    SERVER_ENDPOINT: cfg.serverEndpoint, APPLICATION_TOKEN: state.app.applicationToken ?? '', APPLICATION_SCOPE: cfg.scope,
+    member_id: cfg.memberId, status: 'L', PLACEMENT: placement,
+  }
+  if (options !== null) body.PLACEMENT_OPTIONS = JSON.stringify(options)
+  const target = `${url}${url.includes('?') ? '&' : '?'}${query.toString()}`
+  return out.post(target, encodeForm(body), 'application/x-www-form-urlencoded')
+}
+
+/**
+ * An update: a new application_token, event bindings removed ("they must be set from scratch in the
+ * installer of each version", event-bind.md), then ONAPPUPDATE to the handlers that were bound for it.
+ */
+export async function updateApp(state: PortalState, version: string | undefined, userId: number): Promise<void> {
+  if (!state.app.present) throw new Error('updateApp: the app is not installed')
+  const previous = state.app.version
+  const next = version ?? (/^\d+$/.test(previous) ? String(Number(previous) + 1) : `${previous}.1`)
+  const handlers = state.eventBindings.filter((b) => b.event === 'ONAPPUPDATE' && !b.offline)
+  state.eventBindings = []
+  state.app = { ...state.app, applicationToken: randomHex(16), version: next }
+  for (const binding of handlers) {
+    const payload = {
+      event: 'ONAPPUPDATE', event_handler_id: String(binding.id),
+      data: { VERSION: next, PREVIOUS_VERSION: previous, LANGUAGE_ID: state.cfg.language },
+      ts: '', auth: authWithTokens(state, userId),
+    }
+    await state.events.sendNow({ event: 'ONAPPUPDATE', url: binding.handler, payload }).catch(() => undefined)
+  }
+}
+
+/**
+ * Uninstall: ONAPPUNINSTALL (no tokens, on-app-uninstall.md) to its handler, then bindings go and
+ * every token stops working ("Deleting the app invalidates all tokens").
+ */
+export async function uninstallApp(state: PortalState, clean: boolean): Promise<void> {
+  if (!state.app.present) throw new Error('uninstallApp: the app is not installed')
+  const { cfg } = state
+  for (const binding of state.eventBindings.filter((b) => b.event === 'ONAPPUNINSTALL' && !b.offline)) {
+    const payload = {
+      event: 'ONAPPUNINSTALL', event_handler_id: String(binding.id),
+      data: { LANGUAGE_ID: cfg.language, CLEAN: clean ? '1' : '0' },
+      ts: '',
+      auth: {
+        domain: cfg.domain, server_endpoint: cfg.serverEndpoint, client_endpoint: cfg.clientEndpoint,
+        member_id: cfg.memberId, application_token: state.app.applicationToken ?? '',
+      },
+    }
+    await state.events.sendNow({ event: 'ONAPPUNINSTALL', url: binding.handler, payload }).catch(() => undefined)
+  }
+  state.eventBindings = []
+  state.placementBindings = []
+  state.tokens.revokeAll()
+  state.app = { present: false, finished: false, applicationToken: null, version: state.app.version }
+}
+
+/** Opens a widget: "registered widgets are not displayed" before installation is finished (placement-bind.md). */
+export async function openPlacement(
+  state: PortalState, out: Outgoing, o: { placement: string; options: Record<string, string>; userId?: number; url?: string },
+): Promise<FakeReply> {
+  if (!state.app.present || !state.app.finished) throw new Error('openPlacement: widgets are not shown until installation is finished')
+  const placement = o.placement.toUpperCase()
+  const handler = o.url ?? state.placementBindings.find((b) => b.placement === placement)?.handler
+  if (handler === undefined) throw new Error(`openPlacement: nothing is bound to ${placement}`)
+  return framePost(state, out, handler, o.userId ?? 1, placement, placement === 'DEFAULT' ? null : o.options)
+}

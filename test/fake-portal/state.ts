@@ -1,0 +1,65 @@
+// The fake portal's shared state: configuration, store, tokens, app lifecycle, bindings, logs.
+import type { LeakyBucket } from './bucket.js'
+import type { EventQueue } from './events.js'
+import type { FaultBook } from './faults.js'
+import type { Store } from './store.js'
+import type { TokenRegistry } from './tokens.js'
+import type { FakeCall, FakeEventBinding, FakeOAuthCall, FakePlacementBinding } from './types.js'
+
+/** Resolved options plus the addresses of both listeners. */
+export interface PortalConfig {
+  memberId: string
+  domain: string
+  clientId: string
+  clientSecret: string
+  licenseFamily: string
+  language: string
+  offset: string
+  url: string
+  clientEndpoint: string
+  oauthUrl: string
+  serverEndpoint: string
+  /** APPLICATION_SCOPE / auth[scope] of the installed app. */
+  scope: string
+  /** Access token lifetime in seconds. */
+  ttlSeconds: number
+}
+
+/** The local application's lifecycle as the portal sees it. */
+export interface AppState {
+  /** Installed (tokens work), finished or not. */
+  present: boolean
+  /** Installation finished: events are sent, placements shown, app.info INSTALLED true. */
+  finished: boolean
+  applicationToken: string | null
+  version: string
+}
+
+/** Who made a change: a user (whose tokens go into events) or an automation rule (no tokens). */
+export interface Actor {
+  userId: number
+  robot?: boolean
+}
+
+/** Everything the listeners, methods and helpers share. */
+export interface PortalState {
+  cfg: PortalConfig
+  store: Store
+  tokens: TokenRegistry
+  app: AppState
+  eventBindings: FakeEventBinding[]
+  eventBindingSeq: { next: number }
+  placementBindings: FakePlacementBinding[]
+  events: EventQueue
+  faults: FaultBook
+  bucket: LeakyBucket | null
+  calls: FakeCall[]
+  oauthCalls: FakeOAuthCall[]
+  /** Per-method operating seconds in one-minute buckets (limits.md). */
+  operating: Map<string, Map<number, number>>
+  /** The clock; Date.now unless a test replaces it. */
+  now: () => number
+}
+
+/** Most entries a log keeps before dropping its oldest tenth. */
+export const LOG_LIMIT = 10_000

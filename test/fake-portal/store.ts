@@ -1,0 +1,106 @@
+// In-memory records of the fake portal: one table per entity, ids from per-table sequences.
+import type { FakeFile, FakeNotification, FakeTimelineComment } from './types.js'
+
+/** A stored record in its REST spelling (strings for ids and numbers, as the portal returns them). */
+export type Row = Record<string, unknown>
+
+/** A table of rows keyed by a numeric id with its own sequence. */
+export class Table {
+  private readonly rows = new Map<number, Row>()
+  private seq: number
+
+  constructor(firstId = 1) {
+    this.seq = firstId - 1
+  }
+
+  /** Reserves the next id. */
+  nextId(): number {
+    this.seq += 1
+    return this.seq
+  }
+
+  /** Stores a row under an id taken from nextId(), or replaces the row already there. */
+  put(id: number, row: Row): void {
+    if (id > this.seq) this.seq = id
+    this.rows.set(id, row)
+  }
+
+  /** The row with that id, if any. */
+  get(id: number): Row | undefined {
+    return this.rows.get(id)
+  }
+
+  /** Removes a row; true when it existed. */
+  delete(id: number): boolean {
+    return this.rows.delete(id)
+  }
+
+  /** Every row in id order (ids only grow, and a Map keeps insertion order). */
+  all(): Row[] {
+    return [...this.rows.values()]
+  }
+
+  /** How many rows there are. */
+  get size(): number {
+    return this.rows.size
+  }
+}
+
+/** The CRM record kinds the legacy crm.<kind>.* methods serve. */
+export type CrmKind = 'lead' | 'deal' | 'company' | 'contact'
+
+/** Everything the portal stores. */
+export interface Store {
+  crm: Record<CrmKind, Table>
+  activities: Table
+  tasks: Table
+  taskComments: Table
+  taskHistory: Table
+  users: Table
+  departments: Table
+  statuses: Table
+  stageHistory: Table
+  /** Deal pipelines as crm.category.list returns them (0 = the general one). */
+  dealCategories: Array<{ id: number; name: string; sort: number; isDefault: 'Y' | 'N' }>
+  /** Multifield values (PHONE, EMAIL…) share one id sequence. */
+  multifieldSeq: { next: number }
+  /** Task chat messages: ONTASKCOMMENTADD carries MESSAGE_ID from here. */
+  messageSeq: { next: number }
+  notifications: FakeNotification[]
+  notificationSeq: { next: number }
+  timeline: FakeTimelineComment[]
+  timelineSeq: { next: number }
+  files: FakeFile[]
+  fileSeq: { next: number }
+}
+
+/** An empty store; ids start where a lived-in portal's would not collide with each other. */
+export function createStore(): Store {
+  return {
+    crm: { lead: new Table(), deal: new Table(), company: new Table(), contact: new Table() },
+    activities: new Table(),
+    tasks: new Table(),
+    taskComments: new Table(),
+    taskHistory: new Table(),
+    users: new Table(),
+    departments: new Table(),
+    statuses: new Table(),
+    stageHistory: new Table(),
+    dealCategories: [],
+    multifieldSeq: { next: 1 },
+    messageSeq: { next: 1 },
+    notifications: [],
+    notificationSeq: { next: 1 },
+    timeline: [],
+    timelineSeq: { next: 1 },
+    files: [],
+    fileSeq: { next: 1 },
+  }
+}
+
+/** Takes the next value of a simple counter. */
+export function take(seq: { next: number }): number {
+  const value = seq.next
+  seq.next += 1
+  return value
+}

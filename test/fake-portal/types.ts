@@ -1,0 +1,149 @@
+// The fake portal's public types: options, the portal handle, call and delivery records, data helpers.
+
+/** How to start a fake portal; every field has a documented default. */
+export interface FakePortalOptions {
+  /** Portal id; default 32 random hex chars. */
+  memberId?: string
+  /** Portal host as sent in DOMAIN / auth[domain]; default `127.0.0.1:<port>` of the portal listener. */
+  domain?: string
+  /** Default 'local.fake0000000000.00000000'. */
+  clientId?: string
+  /** Default 'fake-client-secret'. */
+  clientSecret?: string
+  /** app.info LICENSE_FAMILY; default 'project'; 'ent' means Enterprise limits. */
+  licenseFamily?: string
+  /** Leaky bucket; default 250/5 for 'ent', else 50/2; 'off' disables it. */
+  rateLimit?: { burst: number; perSecond: number } | 'off'
+  /** Access token lifetime; default 3600. */
+  accessTokenTtlSeconds?: number
+  /** LANGUAGE_ID and LANG; default 'ru'. */
+  language?: string
+  /** The portal server offset used for every datetime; default '+03:00'. */
+  timeZoneOffset?: string
+  /** Default true: a small company of users and departments. */
+  seed?: boolean
+}
+
+/** An HTTP answer from the app under test (install POST, frame POST, event delivery). */
+export interface FakeReply {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+/** One REST request or one batch sub-call, as the portal saw it. */
+export interface FakeCall {
+  at: number
+  /** Lower-case method name. */
+  method: string
+  /** Parsed parameters without `auth`. */
+  params: unknown
+  httpStatus: number
+  error?: string
+  viaBatch: boolean
+  userId: number | null
+}
+
+/** One event POST the portal made (or dropped). */
+export interface FakeDelivery {
+  event: string
+  url: string
+  /** HTTP status of the handler; 0 when it was unreachable or the delivery was dropped. */
+  status: number
+  body: string
+  at: number
+  /** True when a dropEvents fault swallowed it. */
+  dropped?: boolean
+  /** Network error text when the handler could not be reached. */
+  error?: string
+}
+
+/** A handler registered with event.bind. */
+export interface FakeEventBinding {
+  event: string
+  handler: string
+  authType: string
+  offline: boolean
+  id: number
+  /** The user who bound it (event.get shows non-admins only their own). */
+  userId: number
+}
+
+/** A widget registered with placement.bind. */
+export interface FakePlacementBinding {
+  placement: string
+  handler: string
+  title: string
+  description: string
+  langAll: unknown
+  options: unknown
+  userId: number
+}
+
+/** One token request the OAuth server answered. */
+export interface FakeOAuthCall {
+  at: number
+  grantType: string
+  status: number
+  error?: string
+}
+
+/** Who makes a `data.*` change: a portal user (default 1) or an automation rule (no tokens in events). */
+export interface ActOptions {
+  byUserId?: number
+  byRobot?: boolean
+}
+
+/** Record fields in the REST spelling (UPPER_CASE for CRM and task input). */
+export type Fields = Record<string, unknown>
+
+/** An im.notify.* the portal received. */
+export interface FakeNotification {
+  id: number
+  userId: number
+  fromUserId: number | null
+  message: string
+  messageOut: string | null
+  tag: string | null
+  subTag: string | null
+  kind: 'system' | 'personal'
+  at: number
+}
+
+/** A crm.timeline.comment.add the portal received. */
+export interface FakeTimelineComment {
+  id: number
+  entityType: string
+  entityId: number
+  comment: string
+  authorId: number
+  at: number
+}
+
+/** A file uploaded with disk.folder.uploadfile. */
+export interface FakeFile {
+  id: number
+  folderId: number
+  name: string
+  bytes: Buffer
+  createdBy: number
+  at: number
+}
+
+/** Scripted misbehaviour: REST errors, slowness, lost, doubled and reordered events. */
+export interface FakeFaults {
+  /** The next `times` (default 1) matching REST requests answer this error; error 'HTML' gives nginx's 502 page. */
+  fail(o: { method?: string; status: number; error: string; description?: string; times?: number }): void
+  /** The next matching requests are answered `ms` later (the work is done first, as on a real timeout). */
+  slow(o: { method?: string; ms: number; times?: number }): void
+  /** Every event delivery waits `ms` first. */
+  slowEvents(ms: number): void
+  /** The next n event deliveries are never sent (logged as dropped). */
+  dropEvents(n: number): void
+  /** The next n event deliveries are sent twice. */
+  duplicateEvents(n: number): void
+  /** While on, each batch of queued events is delivered newest first. */
+  reorderEvents(on: boolean): void
+  /** Clears every fault. */
+  reset(): void
+}

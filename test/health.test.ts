@@ -1,0 +1,52 @@
+// /healthz: each portal's token state and the version, never a secret; a refused refresh shows there.
+import { afterEach, describe, expect, it } from 'vitest'
+import { startHarness, type Harness } from './helpers/harness.js'
+
+describe('/healthz', () => {
+  let h: Harness
+  afterEach(async () => h?.close())
+
+  it('lists the installed portal with its token state and no secret', async () => {
+    h = await startHarness()
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    const response = await fetch(`${h.url}/healthz`)
+    const text = await response.text()
+    expect(response.status).toBe(200)
+    expect(JSON.parse(text)).toMatchObject({
+      status: 'ok',
+      version: '0.1.0',
+      portals: [{ domain: h.portal.domain, memberId: h.portal.memberId, status: 'active', token: 'valid', license: 'project' }],
+    })
+    const portal = h.store.portals.get(h.portal.memberId)
+    for (const secret of [portal?.accessToken, portal?.refreshToken, portal?.applicationToken, h.config.clientSecret]) {
+      expect(secret).toBeTruthy()
+      expect(text).not.toContain(secret)
+    }
+  })
+
+  it('refreshes an expired token once and keeps the new pair in the store', async () => {
+    h = await startHarness()
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    const before = h.store.portals.get(h.portal.memberId)
+    h.portal.expireAccessTokens()
+    const client = h.app.clients.get(h.portal.memberId)
+    await Promise.all(Array.from({ length: 10 }, () => client.call('profile')))
+    expect(h.portal.oauthCalls.length).toBe(1)
+    const after = h.store.portals.get(h.portal.memberId)
+    expect(after?.refreshToken).not.toBe(before?.refreshToken)
+    expect(after?.accessToken).not.toBe(before?.accessToken)
+  })
+
+  it('shows a portal whose refresh token was refused as needing re-authorisation', async () => {
+    h = await startHarness()
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    h.portal.expireAccessTokens()
+    h.portal.revokeRefreshTokens()
+    await expect(h.app.clients.get(h.portal.memberId).call('profile')).rejects.toMatchObject({ code: 'invalid_grant' })
+    const health = await (await fetch(`${h.url}/healthz`)).json()
+    expect(health).toMatchObject({
+      status: 'degraded',
+      portals: [{ memberId: h.portal.memberId, status: 'needs_reauth', token: 'needs re-authorisation' }],
+    })
+  })
+})

@@ -1,0 +1,75 @@
+// Test harness: the fake portal and the app, both on 127.0.0.1, with a throw-away store.
+import { createServer } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { openStore, type Store } from '../../src/store/index.js'
+import { startFakePortal, type FakePortal, type FakePortalOptions } from '../fake-portal/index.js'
+
+/** A running pair of fake portal and app. */
+export interface Harness {
+  portal: FakePortal
+  app: FastifyInstance
+  store: Store
+  config: Readonly<Config>
+  /** The app's base URL, e.g. http://127.0.0.1:41234 */
+  url: string
+  close(): Promise<void>
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+/** Starts a fake portal and the app wired to it; `env` overrides the app's environment. */
+export async function startHarness(options: { portal?: FakePortalOptions; env?: Record<string, string> } = {}): Promise<Harness> {
+  const portal = await startFakePortal(options.portal)
+  const port = await freePort()
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    B24_CLIENT_ID: portal.clientId,
+    B24_CLIENT_SECRET: portal.clientSecret,
+    B24_ALLOWED_HOSTS: '127.0.0.1',
+    B24_TIMEOUT_MS: '5000',
+    DATABASE_PATH: ':memory:',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  })
+  const store = openStore(config.databasePath)
+  const app = await buildApp(config, { store })
+  await app.listen({ port: config.port, host: config.host })
+  return {
+    portal,
+    app,
+    store,
+    config,
+    url: config.publicUrl,
+    async close() {
+      await app.close()
+      store.close()
+      await portal.close()
+    },
+  }
+}
+
+/** POSTs a form body (already encoded) to the app and returns status and parsed JSON or text. */
+export async function postForm(url: string, body: string, contentType = 'application/x-www-form-urlencoded') {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body })
+  const text = await response.text()
+  let json: Record<string, unknown> | undefined
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, text, json, headers: response.headers }
+}

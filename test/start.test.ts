@@ -1,0 +1,59 @@
+// `npm start` as a newcomer runs it: a fresh data folder, /healthz answers; a bad variable stops it in one line.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { freePort } from './helpers/harness.js'
+
+const root = new URL('..', import.meta.url).pathname
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, exited, stderr: () => stderr }
+}
+
+async function waitForHealth(url: string, attempts = 100): Promise<Response> {
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await fetch(url)
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  throw new Error(`${url} never answered`)
+}
+
+describe('npm start', () => {
+  const dirs: string[] = []
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+  it('creates its SQLite file and answers /healthz', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-start-'))
+    dirs.push(dir)
+    const port = await freePort()
+    const app = start({ PORT: String(port), DATABASE_PATH: join(dir, 'data', 'app.db'), LOG_LEVEL: 'silent' })
+    try {
+      const response = await waitForHealth(`http://127.0.0.1:${port}/healthz`)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ status: 'ok', version: '0.1.0', portals: [] })
+      expect(existsSync(join(dir, 'data', 'app.db'))).toBe(true)
+    } finally {
+      app.child.kill('SIGTERM')
+      expect(await app.exited).toBe(0)
+    }
+  })
+
+  it('stops with one line naming a bad variable', async () => {
+    const app = start({ PORT: 'abc' })
+    expect(await app.exited).toBe(1)
+    expect(app.stderr().trim()).toBe('Invalid configuration: PORT must be a number (got "abc")')
+  })
+})

@@ -1,0 +1,81 @@
+// The store: migrations, portals with their tokens, the append-only journal, the inbox.
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openStore } from '../src/store/index.js'
+import { MIGRATIONS } from '../src/store/migrations.js'
+import type { PortalInstall } from '../src/store/portals.js'
+
+const portal: PortalInstall = {
+  memberId: 'a223c6b3710f85df22e9377d6c4f7553',
+  domain: 'acme.bitrix24.ru',
+  clientEndpoint: 'https://acme.bitrix24.ru/rest',
+  serverEndpoint: 'https://oauth.bitrix.info/rest/',
+  accessToken: 'access-1',
+  refreshToken: 'refresh-1',
+  expiresAt: 1_800_000_000,
+  applicationToken: 'app-token-1',
+  scope: 'crm,task',
+  adminUserId: 1,
+  appStatus: 'L',
+  licenseFamily: 'project',
+  language: 'ru',
+}
+
+describe('store', () => {
+  const dirs: string[] = []
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+  it('creates a WAL database file readable by its owner only, migrated to the latest version', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-store-'))
+    dirs.push(dir)
+    const path = join(dir, 'nested', 'app.db')
+    const store = openStore(path)
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    store.portals.install(portal)
+    store.close()
+    // Re-opening migrates nothing twice and keeps the data.
+    const again = openStore(path)
+    expect(again.portals.get(portal.memberId)?.domain).toBe('acme.bitrix24.ru')
+    again.close()
+  })
+
+  it('installs, saves refreshed tokens, marks re-authorisation and revokes', () => {
+    const store = openStore(':memory:')
+    store.portals.install(portal)
+    expect(store.portals.get(portal.memberId)).toMatchObject({ status: 'active', accessToken: 'access-1' })
+    store.portals.saveTokens(portal.memberId, {
+      accessToken: 'access-2', refreshToken: 'refresh-2', expiresAt: 1_800_003_600,
+      clientEndpoint: portal.clientEndpoint, serverEndpoint: portal.serverEndpoint, scope: 'crm,task',
+    })
+    expect(store.portals.get(portal.memberId)).toMatchObject({ accessToken: 'access-2', refreshToken: 'refresh-2' })
+    store.portals.markNeedsReauth(portal.memberId, 'invalid_grant')
+    expect(store.portals.get(portal.memberId)).toMatchObject({ status: 'needs_reauth', statusReason: 'invalid_grant' })
+    store.portals.install({ ...portal, accessToken: 'access-3' })
+    expect(store.portals.get(portal.memberId)).toMatchObject({ status: 'active', statusReason: null })
+    store.portals.revoke(portal.memberId, 'uninstalled')
+    expect(store.portals.get(portal.memberId)).toMatchObject({ status: 'uninstalled', accessToken: '', refreshToken: '' })
+    store.close()
+  })
+
+  it('keeps the journal append-only', () => {
+    const store = openStore(':memory:')
+    store.journal.append(portal.memberId, 'app.installed', { via: 'api' })
+    expect(store.journal.recent(portal.memberId)).toMatchObject([{ kind: 'app.installed', detail: { via: 'api' } }])
+    expect(() => store.db.prepare("UPDATE journal SET kind = 'x'").run()).toThrow('journal is append-only')
+    store.close()
+  })
+
+  it('stores a duplicate event once', () => {
+    const store = openStore(':memory:')
+    const event = { memberId: portal.memberId, event: 'ONCRMLEADADD', entity: 'lead', entityId: '7', ts: '1766047124', data: {} }
+    expect(store.inbox.accept(event)).toBe(true)
+    expect(store.inbox.accept(event)).toBe(false)
+    expect(store.inbox.accept({ ...event, ts: '1766047125' })).toBe(true)
+    expect(store.inbox.count(portal.memberId)).toBe(2)
+    store.close()
+  })
+})
