@@ -5,6 +5,7 @@ import { BadRequestError, UnauthorizedError } from '../src/errors.js'
 import type { Installer } from '../src/installer.js'
 import { sameSecret } from '../src/secrets.js'
 import type { Store } from '../src/store/index.js'
+import type { Worker } from '../src/sync/worker.js'
 import { parseEvent, recordOf, type PortalEvent } from './event-payload.js'
 import { asFields } from './install.js'
 import { parseAppEventGrant } from './install-payload.js'
@@ -16,8 +17,8 @@ const uninstallData = z.object({ CLEAN: z.coerce.number().int().min(0).max(1).de
 const EVENT_BODY_LIMIT = 64 * 1024
 
 /** Registers POST /events. */
-export function eventRoutes(app: FastifyInstance, deps: { store: Store; installer: Installer }): void {
-  const { store, installer } = deps
+export function eventRoutes(app: FastifyInstance, deps: { store: Store; installer: Installer; worker: Worker }): void {
+  const { store, installer, worker } = deps
   app.post('/events', { bodyLimit: EVENT_BODY_LIMIT }, async (request) => {
     const event = parseEvent(asFields(request.body))
     const { member_id: memberId, application_token: token } = event.auth
@@ -46,6 +47,7 @@ export function eventRoutes(app: FastifyInstance, deps: { store: Store; installe
       data: { ...record.extra },
     })
     request.log.debug({ memberId, event: event.event, entityId: record.entityId, fresh }, 'event accepted')
+    if (fresh) worker.wake(memberId)
     return { status: 'ok', message: 'event accepted' }
   })
 }

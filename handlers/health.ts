@@ -15,8 +15,11 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
       license: portal.licenseFamily,
       installedAt: portal.installedAt,
       updatedAt: portal.updatedAt,
+      inbox: inboxHealth(deps.store, portal.memberId, nowSeconds),
+      mirror: { records: deps.store.mirror.count(portal.memberId) },
+      sweeps: deps.store.sweeps.all(portal.memberId),
     }))
-    const healthy = portals.every((portal) => portal.status !== 'needs_reauth')
+    const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0)
     return { status: healthy ? 'ok' : 'degraded', version: deps.version, portals }
   })
 }
@@ -26,4 +29,10 @@ function tokenState(status: string, expiresAt: number, nowSeconds: number): stri
   if (status === 'needs_reauth') return 'needs re-authorisation'
   // An expired access token is normal: the next call refreshes it.
   return expiresAt > nowSeconds ? 'valid' : 'expired, refreshes on next call'
+}
+
+function inboxHealth(store: Store, memberId: string, nowSeconds: number) {
+  const stats = store.inbox.stats(memberId)
+  const oldest = stats.oldestPendingAt ? Math.max(0, nowSeconds - Math.floor(Date.parse(stats.oldestPendingAt) / 1000)) : null
+  return { pending: stats.pending, oldestPendingAgeSeconds: oldest, parked: stats.parked, parkedWork: store.inbox.parked(memberId, 10) }
 }

@@ -15,6 +15,8 @@ import { budgetFor, Installer } from './installer.js'
 import { createLogger } from './log.js'
 import { loadManifest, type Manifest } from './manifest.js'
 import type { Store } from './store/index.js'
+import { Sweeper } from './sync/sweeper.js'
+import { Worker, type ChangeHandler } from './sync/worker.js'
 
 /** What buildApp needs besides the config; tests pass their own. */
 export interface AppDeps {
@@ -22,12 +24,20 @@ export interface AppDeps {
   logger?: Logger
   now?: () => Date
   manifest?: Manifest
+  /** The rules stage: gets every record change inside the transaction that stores it. */
+  onChange?: ChangeHandler
+  /** False to run no scheduled jobs (tests drive them by hand). */
+  schedule?: boolean
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The one REST client per portal; background work and tests reach portals through it. */
     clients: PortalClients
+    /** Processes the inbox; tests wait on `worker.idle()`. */
+    worker: Worker
+    /** Finds changes whose event never came; `sweeper.sweep(memberId)` runs one now. */
+    sweeper: Sweeper
   }
 }
 
@@ -50,7 +60,11 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     },
     { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, timeoutMs: config.timeoutMs, logger, keeper: store.portals },
   )
-  const installer = new Installer({ config, store, clients, manifest, logger, now })
+  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange, maxAttempts: config.workerMaxAttempts, retryBaseMs: config.workerRetryBaseMs })
+  const sweeper = new Sweeper({ store, clients, worker, logger, now })
+  // The first sweep after an install fills the mirror with the portal's open records.
+  const onInstalled = (memberId: string) => void sweeper.sweep(memberId).catch(() => undefined)
+  const installer = new Installer({ config, store, clients, manifest, logger, now, onInstalled })
 
   const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true })
   app.setErrorHandler(errorHandler)
@@ -58,11 +72,21 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     reply.code(404).send({ error: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` })
   })
   app.decorate('clients', clients)
+  app.decorate('worker', worker)
+  app.decorate('sweeper', sweeper)
+  app.addHook('onReady', async () => {
+    worker.start()
+    if (deps.schedule !== false) sweeper.schedule(config.sweepCron)
+  })
+  app.addHook('onClose', async () => {
+    await sweeper.stop()
+    await worker.stop()
+  })
   await registerFormParser(app)
   app.register(async (portalFacing) => {
     portalFacing.addHook('preHandler', formOnly)
     installRoutes(portalFacing, installer)
-    eventRoutes(portalFacing, { store, installer })
+    eventRoutes(portalFacing, { store, installer, worker })
   })
   healthRoutes(app, { store, version: APP_VERSION, now })
   const sdkBrowserBuild = join(dirname(require.resolve('@bitrix24/b24jssdk/package.json')), 'dist/umd/index.min.js')

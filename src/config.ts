@@ -1,5 +1,6 @@
 // The only reader of process.env: parses the environment once and hands out a frozen Config.
 import { existsSync } from 'node:fs'
+import { validate } from 'node-cron'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
 
@@ -33,6 +34,9 @@ const schema = z.object({
     .transform((value) => (value ? value.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean) : DEFAULT_ALLOWED_HOSTS))
     .pipe(z.array(hostPattern).min(1, 'must name at least one host')),
   B24_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(120_000).default(30_000),
+  WORKER_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(6),
+  WORKER_RETRY_BASE_MS: z.coerce.number({ error: 'must be a number' }).int().min(10).max(3_600_000).default(5_000),
+  SWEEP_CRON: z.string().default('*/10 * * * *').refine(validate, 'must be a cron expression such as "*/10 * * * *"'),
   DATABASE_PATH: z.string().min(1).default('./data/app.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RULES_FILE: z
@@ -52,6 +56,12 @@ export interface Config {
   oauthUrl: string | undefined
   allowedHosts: readonly string[]
   timeoutMs: number
+  /** Attempts at re-reading a record before its events are parked. */
+  workerMaxAttempts: number
+  /** The first retry delay of failed work; it doubles each attempt. */
+  workerRetryBaseMs: number
+  /** When to sweep for changes whose event never arrived (cron; default every 10 minutes). */
+  sweepCron: string
   databasePath: string
   logLevel: z.infer<typeof schema>['LOG_LEVEL']
   rulesFile: string | undefined
@@ -77,6 +87,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     oauthUrl: e.B24_OAUTH_URL,
     allowedHosts: Object.freeze([...e.B24_ALLOWED_HOSTS]),
     timeoutMs: e.B24_TIMEOUT_MS,
+    workerMaxAttempts: e.WORKER_MAX_ATTEMPTS,
+    workerRetryBaseMs: e.WORKER_RETRY_BASE_MS,
+    sweepCron: e.SWEEP_CRON,
     databasePath: e.DATABASE_PATH,
     logLevel: e.LOG_LEVEL,
     rulesFile: e.RULES_FILE,

@@ -33,6 +33,8 @@ export interface InstallerDeps {
   manifest: Manifest
   logger: Logger
   now: () => Date
+  /** Called once a portal is installed and bound (the app starts its first sweep there). */
+  onInstalled?: (memberId: string) => void
 }
 
 interface AppInfo { LICENSE_FAMILY?: string; LANGUAGE_ID?: string }
@@ -62,6 +64,7 @@ export class Installer {
       store.journal.append(grant.memberId, 'app.installed', { via, domain: grant.domain, license: confirmed.licenseFamily })
     })
     const setup = await this.bind(grant.memberId)
+    this.deps.onInstalled?.(grant.memberId)
     return { portal: this.portal(grant.memberId), setup }
   }
 
@@ -96,9 +99,7 @@ export class Installer {
     }
     store.transaction(() => {
       if (clean) {
-        store.journal.deletePortal(memberId)
-        store.inbox.deletePortal(memberId)
-        store.portals.delete(memberId)
+        store.deletePortalData(memberId)
       } else {
         store.portals.revoke(memberId, 'uninstalled by the portal')
       }

@@ -11,18 +11,65 @@ export interface InboxEvent {
   data: Record<string, unknown>
 }
 
+/** One record with pending events: the unit of work, however many events it collected. */
+export interface DueRecord {
+  entity: string
+  entityId: string
+  eventIds: number[]
+  events: string[]
+  attempts: number
+}
+
+/** How a portal's inbox stands, for /healthz. */
+export interface InboxStats {
+  pending: number
+  parked: number
+  oldestPendingAt: string | null
+}
+
+interface DueRow { entity: string; entity_id: string; ids: string; events: string; attempts: number }
+
 /** Appends events; duplicates (same portal, event, record and ts) are kept once. */
 export class InboxRepo {
   readonly #insert
   readonly #count
+  readonly #due
+  readonly #done
+  readonly #retry
+  readonly #park
+  readonly #stats
+  readonly #nextDue
+  readonly #portalsWithWork
+  readonly #parked
   readonly #deletePortal
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
     this.#insert = db.prepare(`
       INSERT INTO inbox (member_id, event, entity, entity_id, ts, data, received_at)
       VALUES (@memberId, @event, @entity, @entityId, @ts, @data, @receivedAt)
-      ON CONFLICT (member_id, event, entity_id, ts) DO NOTHING`)
+      ON CONFLICT (member_id, event, entity, entity_id, ts) DO NOTHING`)
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM inbox WHERE member_id = ?')
+    // Records whose events are all due, oldest first; a record waiting out a backoff waits whole.
+    this.#due = db.prepare<[string, string, number], DueRow>(`
+      SELECT entity, entity_id, group_concat(id) AS ids, group_concat(event) AS events, max(attempts) AS attempts
+      FROM inbox WHERE member_id = ? AND state = 'pending'
+      GROUP BY entity, entity_id
+      HAVING max(coalesce(not_before, '')) <= ?
+      ORDER BY min(id) LIMIT ?`)
+    this.#done = db.prepare("UPDATE inbox SET state = 'done', done_at = ?, last_error = NULL WHERE id = ?")
+    this.#retry = db.prepare('UPDATE inbox SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE id = ?')
+    this.#park = db.prepare("UPDATE inbox SET state = 'parked', attempts = attempts + 1, last_error = ? WHERE id = ?")
+    this.#stats = db.prepare<[string], { pending: number; parked: number; oldest: string | null }>(`
+      SELECT sum(state = 'pending') AS pending, sum(state = 'parked') AS parked,
+             min(CASE WHEN state = 'pending' THEN received_at END) AS oldest
+      FROM inbox WHERE member_id = ?`)
+    this.#nextDue = db.prepare<[string], { at: string | null }>(
+      "SELECT min(not_before) AS at FROM inbox WHERE state = 'pending' AND not_before > ?",
+    )
+    this.#portalsWithWork = db.prepare<[], { member_id: string }>("SELECT DISTINCT member_id FROM inbox WHERE state = 'pending'")
+    this.#parked = db.prepare<[string, number], { entity: string; entity_id: string; event: string; last_error: string; attempts: number }>(
+      "SELECT entity, entity_id, event, last_error, attempts FROM inbox WHERE member_id = ? AND state = 'parked' ORDER BY id DESC LIMIT ?",
+    )
     this.#deletePortal = db.prepare('DELETE FROM inbox WHERE member_id = ?')
   }
 
@@ -32,9 +79,60 @@ export class InboxRepo {
     return result.changes === 1
   }
 
-  /** How many events a portal has in the inbox. */
+  /** How many events a portal has in the inbox, in any state. */
   count(memberId: string): number {
     return this.#count.get(memberId)?.n ?? 0
+  }
+
+  /** Up to `limit` records of a portal whose pending events are due now, oldest first. */
+  due(memberId: string, limit: number): DueRecord[] {
+    return this.#due.all(memberId, this.now().toISOString(), limit).map((row) => ({
+      entity: row.entity,
+      entityId: row.entity_id,
+      eventIds: row.ids.split(',').map(Number),
+      events: [...new Set(row.events.split(','))],
+      attempts: row.attempts,
+    }))
+  }
+
+  /** Marks events processed. */
+  markDone(eventIds: number[]): void {
+    const at = this.now().toISOString()
+    for (const id of eventIds) this.#done.run(at, id)
+  }
+
+  /** Schedules another attempt at `notBefore`, or parks the events for good when `park` is set. */
+  fail(eventIds: number[], error: string, retryAt: Date | 'park'): void {
+    this.db.transaction(() => {
+      for (const id of eventIds) {
+        if (retryAt === 'park') this.#park.run(error, id)
+        else this.#retry.run(retryAt.toISOString(), error, id)
+      }
+    })()
+  }
+
+  /** Pending, parked and the oldest pending event's arrival. */
+  stats(memberId: string): InboxStats {
+    const row = this.#stats.get(memberId)
+    return { pending: row?.pending ?? 0, parked: row?.parked ?? 0, oldestPendingAt: row?.oldest ?? null }
+  }
+
+  /** The newest parked events of a portal, with their errors. */
+  parked(memberId: string, limit = 20) {
+    return this.#parked.all(memberId, limit).map((row) => ({
+      entity: row.entity, entityId: row.entity_id, event: row.event, error: row.last_error, attempts: row.attempts,
+    }))
+  }
+
+  /** The earliest future moment a backed-off event becomes due, if any. */
+  nextRetryAt(): Date | undefined {
+    const at = this.#nextDue.get(this.now().toISOString())?.at
+    return at ? new Date(at) : undefined
+  }
+
+  /** Portals with pending events (to resume work after a restart). */
+  portalsWithWork(): string[] {
+    return this.#portalsWithWork.all().map((row) => row.member_id)
   }
 
   /** Removes a portal's events (uninstall with CLEAN=1). */

@@ -2,7 +2,10 @@
 import { openDatabase, type Db } from './db.js'
 import { InboxRepo } from './inbox.js'
 import { JournalRepo } from './journal.js'
+import { MirrorRepo } from './mirror.js'
+import { OwnWritesRepo } from './own-writes.js'
 import { PortalRepo } from './portals.js'
+import { SweepRepo } from './sweeps.js'
 
 /** Every repository over one database, plus a transaction helper. */
 export interface Store {
@@ -10,6 +13,11 @@ export interface Store {
   readonly portals: PortalRepo
   readonly journal: JournalRepo
   readonly inbox: InboxRepo
+  readonly mirror: MirrorRepo
+  readonly ownWrites: OwnWritesRepo
+  readonly sweeps: SweepRepo
+  /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
+  deletePortalData(memberId: string): void
   /** Runs `work` in one transaction: all of it lands or none. */
   transaction<T>(work: () => T): T
   close(): void
@@ -18,11 +26,21 @@ export interface Store {
 /** Opens the store at `path` (':memory:' in tests). */
 export function openStore(path: string, now: () => Date = () => new Date()): Store {
   const db = openDatabase(path)
-  return {
-    db,
+  const repos = {
     portals: new PortalRepo(db, now),
     journal: new JournalRepo(db, now),
     inbox: new InboxRepo(db, now),
+    mirror: new MirrorRepo(db, now),
+    ownWrites: new OwnWritesRepo(db, now),
+    sweeps: new SweepRepo(db),
+  }
+  return {
+    db,
+    ...repos,
+    deletePortalData: (memberId) => {
+      for (const repo of [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.journal]) repo.deletePortal(memberId)
+      repos.portals.delete(memberId)
+    },
     transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   }

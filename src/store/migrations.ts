@@ -46,4 +46,61 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (member_id, event, entity_id, ts)
   );
   `,
+  `
+  -- The inbox gains its work state, and its duplicate key the entity (lead 7 and deal 7 are different records).
+  CREATE TABLE inbox_v2 (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    member_id   TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    entity      TEXT NOT NULL,
+    entity_id   TEXT NOT NULL,
+    ts          TEXT NOT NULL,
+    data        TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'parked')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    not_before  TEXT,
+    last_error  TEXT,
+    done_at     TEXT,
+    UNIQUE (member_id, event, entity, entity_id, ts)
+  );
+  INSERT INTO inbox_v2 (id, member_id, event, entity, entity_id, ts, data, received_at)
+    SELECT id, member_id, event, entity, entity_id, ts, data, received_at FROM inbox;
+  DROP TABLE inbox;
+  ALTER TABLE inbox_v2 RENAME TO inbox;
+  CREATE INDEX inbox_work ON inbox (member_id, state, entity, entity_id);
+
+  CREATE TABLE mirror (
+    member_id   TEXT NOT NULL,
+    entity      TEXT NOT NULL,
+    entity_id   TEXT NOT NULL,
+    snapshot    TEXT NOT NULL,
+    deleted     INTEGER NOT NULL DEFAULT 0,
+    modified_at TEXT,
+    synced_at   TEXT NOT NULL,
+    PRIMARY KEY (member_id, entity, entity_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE own_writes (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    member_id  TEXT NOT NULL,
+    entity     TEXT NOT NULL,
+    entity_id  TEXT NOT NULL,
+    fields     TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE INDEX own_writes_record ON own_writes (member_id, entity, entity_id);
+
+  CREATE TABLE sweeps (
+    member_id   TEXT NOT NULL,
+    entity      TEXT NOT NULL,
+    cursor      TEXT,
+    started_at  TEXT,
+    finished_at TEXT,
+    listed      INTEGER NOT NULL DEFAULT 0,
+    found       INTEGER NOT NULL DEFAULT 0,
+    error       TEXT,
+    PRIMARY KEY (member_id, entity)
+  ) WITHOUT ROWID;
+  `,
 ]

@@ -1,7 +1,7 @@
 // Test harness: the fake portal and the app, both on 127.0.0.1, with a throw-away store.
 import { createServer } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../src/app.js'
+import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { startFakePortal, type FakePortal, type FakePortalOptions } from '../fake-portal/index.js'
@@ -30,7 +30,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a fake portal and the app wired to it; `env` overrides the app's environment. */
-export async function startHarness(options: { portal?: FakePortalOptions; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { portal?: FakePortalOptions; env?: Record<string, string>; app?: Partial<AppDeps> } = {},
+): Promise<Harness> {
   const portal = await startFakePortal(options.portal)
   const port = await freePort()
   const config = loadConfig({
@@ -45,7 +47,7 @@ export async function startHarness(options: { portal?: FakePortalOptions; env?: 
     ...options.env,
   })
   const store = openStore(config.databasePath)
-  const app = await buildApp(config, { store })
+  const app = await buildApp(config, { store, schedule: false, ...options.app })
   await app.listen({ port: config.port, host: config.host })
   return {
     portal,
@@ -59,6 +61,19 @@ export async function startHarness(options: { portal?: FakePortalOptions; env?: 
       await portal.close()
     },
   }
+}
+
+/** Waits until the portal delivered every event and the app processed them all. */
+export async function settle(h: Harness): Promise<void> {
+  for (let round = 0; round < 20; round++) {
+    await h.portal.flushEvents()
+    await h.app.sweeper.idle()
+    await h.app.worker.idle()
+    const pending = h.store.inbox.stats(h.portal.memberId).pending
+    if (pending === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('the app never settled')
 }
 
 /** POSTs a form body (already encoded) to the app and returns status and parsed JSON or text. */

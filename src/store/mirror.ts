@@ -1,0 +1,84 @@
+// The local mirror: the last snapshot of every record the app follows, per portal.
+import type { Db } from './db.js'
+
+/** A record as last read from the portal. */
+export interface MirrorRecord {
+  entity: string
+  entityId: string
+  snapshot: Record<string, unknown>
+  deleted: boolean
+  modifiedAt: string | null
+  syncedAt: string
+}
+
+interface MirrorRow { entity: string; entity_id: string; snapshot: string; deleted: number; modified_at: string | null; synced_at: string }
+
+function rowToRecord(row: MirrorRow): MirrorRecord {
+  return {
+    entity: row.entity,
+    entityId: row.entity_id,
+    snapshot: JSON.parse(row.snapshot),
+    deleted: row.deleted === 1,
+    modifiedAt: row.modified_at,
+    syncedAt: row.synced_at,
+  }
+}
+
+/** Reads and writes snapshots. */
+export class MirrorRepo {
+  readonly #get
+  readonly #put
+  readonly #list
+  readonly #count
+  readonly #deletePortal
+
+  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+    this.#get = db.prepare<[string, string, string], MirrorRow>(
+      'SELECT * FROM mirror WHERE member_id = ? AND entity = ? AND entity_id = ?',
+    )
+    this.#put = db.prepare(`
+      INSERT INTO mirror (member_id, entity, entity_id, snapshot, deleted, modified_at, synced_at)
+      VALUES (@memberId, @entity, @entityId, @snapshot, @deleted, @modifiedAt, @syncedAt)
+      ON CONFLICT (member_id, entity, entity_id) DO UPDATE SET snapshot = excluded.snapshot,
+        deleted = excluded.deleted, modified_at = excluded.modified_at, synced_at = excluded.synced_at`)
+    this.#list = db.prepare<[string, string], MirrorRow>(
+      'SELECT * FROM mirror WHERE member_id = ? AND entity = ? AND deleted = 0 ORDER BY CAST(entity_id AS INTEGER)',
+    )
+    this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM mirror WHERE member_id = ? AND deleted = 0')
+    this.#deletePortal = db.prepare('DELETE FROM mirror WHERE member_id = ?')
+  }
+
+  /** The record's last snapshot, or undefined if the app never saw it. */
+  get(memberId: string, entity: string, entityId: string): MirrorRecord | undefined {
+    const row = this.#get.get(memberId, entity, entityId)
+    return row ? rowToRecord(row) : undefined
+  }
+
+  /** Stores a record's new snapshot (deleted records keep their last one with `deleted` set). */
+  put(memberId: string, record: Omit<MirrorRecord, 'syncedAt'>): void {
+    this.#put.run({
+      memberId,
+      entity: record.entity,
+      entityId: record.entityId,
+      snapshot: JSON.stringify(record.snapshot),
+      deleted: record.deleted ? 1 : 0,
+      modifiedAt: record.modifiedAt,
+      syncedAt: this.now().toISOString(),
+    })
+  }
+
+  /** Every live record of one kind, by id. */
+  list(memberId: string, entity: string): MirrorRecord[] {
+    return this.#list.all(memberId, entity).map(rowToRecord)
+  }
+
+  /** How many live records the mirror holds for a portal. */
+  count(memberId: string): number {
+    return this.#count.get(memberId)?.n ?? 0
+  }
+
+  /** Removes a portal's records (uninstall with CLEAN=1). */
+  deletePortal(memberId: string): void {
+    this.#deletePortal.run(memberId)
+  }
+}

@@ -1,0 +1,189 @@
+// The worker: takes pending events per portal, re-reads their records in batches, updates the mirror, hands on changes.
+import type { Logger } from 'pino'
+import { isNotFound, type PortalClients } from '../b24/index.js'
+import type { Store } from '../store/index.js'
+import type { DueRecord } from '../store/inbox.js'
+import { diffSnapshots, ENTITIES, project, type FieldChange } from './entities.js'
+
+/** What changed on one record since the mirror last saw it. */
+export interface RecordChange {
+  memberId: string
+  entity: string
+  entityId: string
+  /** The event codes that brought it in (SWEEP when the sweeper found it). */
+  events: string[]
+  /** The mirror's snapshot before, or undefined the first time the app sees the record. */
+  previous: Record<string, unknown> | undefined
+  /** The snapshot now, or undefined when the record was deleted. */
+  current: Record<string, unknown> | undefined
+  diff: Record<string, FieldChange>
+}
+
+/** Receives each change inside the transaction that stores it; it must be synchronous and must not call the portal. */
+export type ChangeHandler = (change: RecordChange) => void
+
+/** Tuning of the worker; defaults suit production. */
+export interface WorkerOptions {
+  store: Store
+  clients: PortalClients
+  logger: Logger
+  now?: () => Date
+  onChange?: ChangeHandler
+  /** Attempts before a record's events are parked. */
+  maxAttempts?: number
+  /** First retry delay; doubles each attempt up to 10 minutes. */
+  retryBaseMs?: number
+}
+
+// Fields that change on every save; a change of only these is not a change for rules.
+const BOOKKEEPING_FIELDS = new Set(['DATE_MODIFY', 'MODIFY_BY_ID', 'LAST_UPDATED', 'changedDate', 'changedBy'])
+// One batch request re-reads at most this many records (the portal's batch limit).
+const RECORDS_PER_BATCH = 50
+const MAX_RETRY_DELAY_MS = 10 * 60_000
+
+/** Processes the inbox: one lane per portal, records collapsed, at most one batch per 50 records. */
+export class Worker {
+  readonly #lanes = new Map<string, Promise<void>>()
+  readonly #store: Store
+  readonly #clients: PortalClients
+  readonly #logger: Logger
+  readonly #now: () => Date
+  readonly #onChange: ChangeHandler
+  readonly #maxAttempts: number
+  readonly #retryBaseMs: number
+  #retryTimer: NodeJS.Timeout | undefined
+  #stopped = false
+
+  constructor(options: WorkerOptions) {
+    this.#store = options.store
+    this.#clients = options.clients
+    this.#logger = options.logger
+    this.#now = options.now ?? (() => new Date())
+    this.#onChange = options.onChange ?? (() => {})
+    this.#maxAttempts = options.maxAttempts ?? 6
+    this.#retryBaseMs = options.retryBaseMs ?? 5_000
+  }
+
+  /** Resumes every portal that has pending events (after a start or a restart). */
+  start(): void {
+    this.#stopped = false
+    for (const memberId of this.#store.inbox.portalsWithWork()) this.wake(memberId)
+  }
+
+  /** Makes sure a lane is working through the portal's pending events. */
+  wake(memberId: string): void {
+    if (this.#stopped || this.#lanes.has(memberId)) return
+    const lane = this.#drain(memberId)
+      .catch((error: unknown) => this.#logger.error({ err: error, memberId }, 'worker lane failed'))
+      .finally(() => {
+        this.#lanes.delete(memberId)
+        this.#scheduleRetry()
+      })
+    this.#lanes.set(memberId, lane)
+  }
+
+  /** Resolves when no lane is running. */
+  async idle(): Promise<void> {
+    while (this.#lanes.size > 0) await Promise.all([...this.#lanes.values()])
+  }
+
+  /** Stops taking new work and waits for the lanes to finish their current batch. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    clearTimeout(this.#retryTimer)
+    await this.idle()
+  }
+
+  async #drain(memberId: string): Promise<void> {
+    while (!this.#stopped) {
+      const portal = this.#store.portals.get(memberId)
+      // A portal that needs re-authorisation keeps its events pending until it is installed again.
+      if (!portal || portal.status !== 'active') return
+      const due = this.#store.inbox.due(memberId, RECORDS_PER_BATCH)
+      if (due.length === 0) return
+      await this.#process(memberId, due)
+    }
+  }
+
+  async #process(memberId: string, due: DueRecord[]): Promise<void> {
+    const commands = Object.fromEntries(due.map((record, i) => [`r${i}`, this.#kind(record).get(record.entityId)]))
+    let outcome
+    try {
+      outcome = await this.#clients.get(memberId).batch(commands)
+    } catch (error) {
+      // A portal that lost its tokens meanwhile keeps its events pending; they are not its fault.
+      if (this.#store.portals.get(memberId)?.status !== 'active') return
+      this.#fail(memberId, due, error instanceof Error ? error.message : String(error))
+      return
+    }
+    due.forEach((record, i) => {
+      const key = `r${i}`
+      const failure = outcome.errors[key]
+      if (failure && !isNotFound(failure)) {
+        this.#fail(memberId, [record], `${failure.error || 'error'}: ${failure.description}`)
+        return
+      }
+      const found = failure ? undefined : this.#kind(record).unwrap(outcome.results[key])
+      this.#apply(memberId, record, found)
+    })
+  }
+
+  // Mirror, event bookkeeping and the rules' reaction land in one transaction, or none of them.
+  #apply(memberId: string, record: DueRecord, found: Record<string, unknown> | undefined): void {
+    const store = this.#store
+    const kind = this.#kind(record)
+    store.transaction(() => {
+      const before = store.mirror.get(memberId, record.entity, record.entityId)
+      const previous = before && !before.deleted ? before.snapshot : undefined
+      const current = found ? project(kind, found) : undefined
+      const diff = diffSnapshots(previous, current)
+      const modifiedAt = current ? String(current[kind.modifiedField] ?? '') || null : before?.modifiedAt ?? null
+      if (current || before) {
+        store.mirror.put(memberId, { entity: record.entity, entityId: record.entityId, snapshot: current ?? before?.snapshot ?? {}, deleted: !current, modifiedAt })
+      }
+      store.inbox.markDone(record.eventIds)
+      if (!this.#isMeaningful(memberId, record, diff)) return
+      this.#onChange({ memberId, entity: record.entity, entityId: record.entityId, events: record.events, previous, current, diff })
+    })
+  }
+
+  // Nothing but bookkeeping changed, or exactly what the app itself wrote came back: not a change for rules.
+  #isMeaningful(memberId: string, record: DueRecord, diff: Record<string, FieldChange>): boolean {
+    const fields = Object.keys(diff).filter((field) => !BOOKKEEPING_FIELDS.has(field))
+    if (fields.length === 0) return false
+    const written = this.#store.ownWrites.recent(memberId, record.entity, record.entityId)
+    const echo = fields.every((field) => field in written && JSON.stringify(written[field]) === JSON.stringify(diff[field]?.to))
+    return !echo
+  }
+
+  #fail(memberId: string, records: DueRecord[], error: string): void {
+    for (const record of records) {
+      const attempts = record.attempts + 1
+      if (attempts >= this.#maxAttempts) {
+        this.#store.inbox.fail(record.eventIds, error, 'park')
+        this.#store.journal.append(memberId, 'work.parked', { entity: record.entity, entityId: record.entityId, attempts, error })
+        this.#logger.error({ memberId, entity: record.entity, entityId: record.entityId, attempts, error }, 'work parked')
+        continue
+      }
+      const delay = Math.min(this.#retryBaseMs * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS)
+      this.#store.inbox.fail(record.eventIds, error, new Date(this.#now().getTime() + delay))
+      this.#logger.warn({ memberId, entity: record.entity, entityId: record.entityId, attempts, delay, error }, 'work will be retried')
+    }
+  }
+
+  #kind(record: DueRecord) {
+    const kind = ENTITIES[record.entity]
+    if (!kind) throw new Error(`No mirror for entity ${record.entity}`)
+    return kind
+  }
+
+  // One timer to the earliest backed-off event, not a polling tick.
+  #scheduleRetry(): void {
+    clearTimeout(this.#retryTimer)
+    const at = this.#store.inbox.nextRetryAt()
+    if (!at || this.#stopped) return
+    const delay = Math.max(0, at.getTime() - this.#now().getTime())
+    this.#retryTimer = setTimeout(() => this.start(), delay)
+    this.#retryTimer.unref()
+  }
+}
