@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { BadRequestError, UnauthorizedError } from '../src/errors.js'
 import type { Installer } from '../src/installer.js'
+import { OFFLINE_PUSH_EVENT } from '../src/offline-setup.js'
 import { sameSecret } from '../src/secrets.js'
 import type { Store } from '../src/store/index.js'
+import type { OfflineDrain } from '../src/sync/offline.js'
 import type { Worker } from '../src/sync/worker.js'
 import { parseEvent, recordOf, type PortalEvent } from './event-payload.js'
 import { asFields } from './install.js'
@@ -17,8 +19,10 @@ const uninstallData = z.object({ CLEAN: z.coerce.number().int().min(0).max(1).de
 const EVENT_BODY_LIMIT = 64 * 1024
 
 /** Registers POST /events. */
-export function eventRoutes(app: FastifyInstance, deps: { store: Store; installer: Installer; worker: Worker }): void {
-  const { store, installer, worker } = deps
+export function eventRoutes(
+  app: FastifyInstance, deps: { store: Store; installer: Installer; worker: Worker; offline: OfflineDrain },
+): void {
+  const { store, installer, worker, offline } = deps
   app.post('/events', { bodyLimit: EVENT_BODY_LIMIT }, async (request) => {
     const event = parseEvent(asFields(request.body))
     const { member_id: memberId, application_token: token } = event.auth
@@ -37,6 +41,11 @@ export function eventRoutes(app: FastifyInstance, deps: { store: Store; installe
       throw new BadRequestError('ONAPPINSTALL belongs to the install path (/install), not /events', 'WRONG_ENDPOINT')
     }
     verifyToken(store, event)
+    if (event.event === OFFLINE_PUSH_EVENT) {
+      // A signal only ("data": []): the drain takes the records from the queue (on-offline-event.md).
+      void offline.drain(memberId).catch(() => undefined)
+      return { status: 'ok', message: 'offline queue will be drained' }
+    }
     const record = recordOf(event)
     const fresh = store.inbox.accept({
       memberId,

@@ -18,6 +18,7 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
       inbox: inboxHealth(deps.store, portal.memberId, nowSeconds),
       mirror: { records: deps.store.mirror.count(portal.memberId) },
       sweeps: deps.store.sweeps.all(portal.memberId),
+      offline: offlineHealth(deps.store, portal.memberId),
     }))
     const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0)
     return { status: healthy ? 'ok' : 'degraded', version: deps.version, portals }
@@ -29,6 +30,21 @@ function tokenState(status: string, expiresAt: number, nowSeconds: number): stri
   if (status === 'needs_reauth') return 'needs re-authorisation'
   // An expired access token is normal: the next call refreshes it.
   return expiresAt > nowSeconds ? 'valid' : 'expired, refreshes on next call'
+}
+
+// Whether the portal's offline events are on ('active'), refused by its plan ('unavailable') or not asked for ('off').
+function offlineHealth(store: Store, memberId: string) {
+  const queue = store.offlineQueues.get(memberId)
+  if (!queue) return { mode: 'off' }
+  return {
+    mode: queue.mode,
+    authConnector: queue.authConnector,
+    checkedAt: queue.checkedAt,
+    drainedAt: queue.drainedAt,
+    drained: queue.drained,
+    unmapped: queue.unmapped,
+    error: queue.error,
+  }
 }
 
 function inboxHealth(store: Store, memberId: string, nowSeconds: number) {

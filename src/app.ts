@@ -14,7 +14,14 @@ import { AppError } from './errors.js'
 import { budgetFor, Installer } from './installer.js'
 import { createLogger } from './log.js'
 import { loadManifest, type Manifest } from './manifest.js'
+import type { RuleSettings } from '../rules/catalogue.js'
+import { DirectorySync } from './directory-sync.js'
+import { Enforcer } from './enforce/enforcer.js'
+import { Escalator } from './enforce/escalator.js'
+import { Executor } from './enforce/executor.js'
+import { loadRuleSettings } from './rule-settings.js'
 import type { Store } from './store/index.js'
+import { OfflineDrain } from './sync/offline.js'
 import { Sweeper } from './sync/sweeper.js'
 import { Worker, type ChangeHandler } from './sync/worker.js'
 
@@ -25,7 +32,10 @@ export interface AppDeps {
   now?: () => Date
   manifest?: Manifest
   /** The rules stage: gets every record change inside the transaction that stores it. */
+  /** Replaces the rules stage (sync tests watch raw changes). */
   onChange?: ChangeHandler
+  /** Rule settings; default: rules/defaults.ts overridden by RULES_FILE. */
+  ruleSettings?: RuleSettings
   /** False to run no scheduled jobs (tests drive them by hand). */
   schedule?: boolean
 }
@@ -38,6 +48,12 @@ declare module 'fastify' {
     worker: Worker
     /** Finds changes whose event never came; `sweeper.sweep(memberId)` runs one now. */
     sweeper: Sweeper
+    /** Drains portals' offline event queues; `offline.drain(memberId)` runs one now. */
+    offline: OfflineDrain
+    /** Sends planned notifications, fixes and comments; tests wait on `executor.idle()`. */
+    executor: Executor
+    /** The portal's users and departments, for supervisors. */
+    directorySync: DirectorySync
   }
 }
 
@@ -56,14 +72,32 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     (memberId) => {
       const portal = store.portals.get(memberId)
       if (!portal || portal.status === 'uninstalled') return undefined
-      return { ...portal, budget: budgetFor(portal.licenseFamily) }
+      return { ...portal, budget: budgetFor(portal.licenseFamily), authConnector: store.offlineQueues.writeConnector(memberId) }
     },
     { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, timeoutMs: config.timeoutMs, logger, keeper: store.portals },
   )
-  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange, maxAttempts: config.workerMaxAttempts, retryBaseMs: config.workerRetryBaseMs })
-  const sweeper = new Sweeper({ store, clients, worker, logger, now })
-  // The first sweep after an install fills the mirror with the portal's open records.
-  const onInstalled = (memberId: string) => void sweeper.sweep(memberId).catch(() => undefined)
+  const settings = deps.ruleSettings ?? loadRuleSettings(config.rulesFile)
+  const retry = { maxAttempts: config.workerMaxAttempts, retryBaseMs: config.workerRetryBaseMs }
+  const directorySync = new DirectorySync({ store, clients, logger, now })
+  const executor = new Executor({ store, clients, logger, now, ...retry })
+  const actionsPlanned = (memberId: string) => {
+    executor.wake(memberId)
+    escalator.reschedule()
+  }
+  const enforcer: Enforcer = new Enforcer({
+    store, settings, logger, now,
+    onPlanned: actionsPlanned,
+    onUnknownUser: (memberId, userId) => void directorySync.onMiss(memberId, userId).catch(() => undefined),
+  })
+  const escalator: Escalator = new Escalator({ store, enforcer, logger, now })
+  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, afterChange: actionsPlanned, ...retry })
+  const sweeper = new Sweeper({ store, clients, worker, logger, now, prepare: (memberId) => directorySync.ensureFresh(memberId) })
+  const offline = new OfflineDrain({ store, clients, worker, logger, now })
+  // The first sweep after an install fills the mirror with the portal's open records; the first drain takes what the offline queue holds.
+  const onInstalled = (memberId: string) => {
+    void sweeper.sweep(memberId).catch(() => undefined)
+    void offline.drain(memberId).catch(() => undefined)
+  }
   const installer = new Installer({ config, store, clients, manifest, logger, now, onInstalled })
 
   const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true })
@@ -74,19 +108,28 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   app.decorate('clients', clients)
   app.decorate('worker', worker)
   app.decorate('sweeper', sweeper)
+  app.decorate('offline', offline)
+  app.decorate('executor', executor)
+  app.decorate('directorySync', directorySync)
   app.addHook('onReady', async () => {
+    executor.start()
+    escalator.start()
     worker.start()
     if (deps.schedule !== false) sweeper.schedule(config.sweepCron)
+    if (deps.schedule !== false && config.offlineEvents === 'on') offline.schedule(config.offlineDrainCron)
   })
   app.addHook('onClose', async () => {
+    await offline.stop()
     await sweeper.stop()
     await worker.stop()
+    escalator.stop()
+    await executor.stop()
   })
   await registerFormParser(app)
   app.register(async (portalFacing) => {
     portalFacing.addHook('preHandler', formOnly)
     installRoutes(portalFacing, installer)
-    eventRoutes(portalFacing, { store, installer, worker })
+    eventRoutes(portalFacing, { store, installer, worker, offline })
   })
   healthRoutes(app, { store, version: APP_VERSION, now })
   const sdkBrowserBuild = join(dirname(require.resolve('@bitrix24/b24jssdk/package.json')), 'dist/umd/index.min.js')

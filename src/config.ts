@@ -37,6 +37,8 @@ const schema = z.object({
   WORKER_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(6),
   WORKER_RETRY_BASE_MS: z.coerce.number({ error: 'must be a number' }).int().min(10).max(3_600_000).default(5_000),
   SWEEP_CRON: z.string().default('*/10 * * * *').refine(validate, 'must be a cron expression such as "*/10 * * * *"'),
+  B24_OFFLINE_EVENTS: z.enum(['off', 'on'], { error: 'must be "off" or "on"' }).default('off'),
+  OFFLINE_DRAIN_CRON: z.string().default('* * * * *').refine(validate, 'must be a cron expression such as "* * * * *"'),
   DATABASE_PATH: z.string().min(1).default('./data/app.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RULES_FILE: z
@@ -62,6 +64,10 @@ export interface Config {
   workerRetryBaseMs: number
   /** When to sweep for changes whose event never arrived (cron; default every 10 minutes). */
   sweepCron: string
+  /** 'on': also bind offline events where the portal's plan allows them, and drain their queue. */
+  offlineEvents: 'off' | 'on'
+  /** When to drain the offline queue of every portal in offline mode (cron; default every minute). */
+  offlineDrainCron: string
   databasePath: string
   logLevel: z.infer<typeof schema>['LOG_LEVEL']
   rulesFile: string | undefined
@@ -90,6 +96,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerMaxAttempts: e.WORKER_MAX_ATTEMPTS,
     workerRetryBaseMs: e.WORKER_RETRY_BASE_MS,
     sweepCron: e.SWEEP_CRON,
+    offlineEvents: e.B24_OFFLINE_EVENTS,
+    offlineDrainCron: e.OFFLINE_DRAIN_CRON,
     databasePath: e.DATABASE_PATH,
     logLevel: e.LOG_LEVEL,
     rulesFile: e.RULES_FILE,

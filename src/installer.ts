@@ -5,6 +5,7 @@ import { RATE_BUDGETS, type PortalCredentials, type RateBudget, type RefreshedTo
 import { isAllowedHost, type Config } from './config.js'
 import { AppError, ForbiddenError, UnauthorizedError } from './errors.js'
 import type { Manifest } from './manifest.js'
+import { bindOffline, type OfflineSetup } from './offline-setup.js'
 import { bindPortal, type SetupOutcome } from './portal-setup.js'
 import type { Store } from './store/index.js'
 import type { Portal } from './store/portals.js'
@@ -108,12 +109,46 @@ export class Installer {
     clients.forget(memberId)
   }
 
-  /** Re-reads the portal's bindings and binds what is missing. */
+  /** Re-reads the portal's bindings and binds what is missing, offline events included when configured. */
   async bind(memberId: string): Promise<SetupOutcome> {
     const { store, clients, manifest, config } = this.deps
     clients.forget(memberId)
     const setup = await bindPortal(clients.get(memberId), manifest, config.publicUrl)
     store.journal.append(memberId, 'app.bound', { ...setup })
+    await this.bindOffline(memberId)
+    return setup
+  }
+
+  // Offline events are extra reliability: a portal that refuses them keeps its online events.
+  private async bindOffline(memberId: string): Promise<OfflineSetup | undefined> {
+    const { store, clients, manifest, config, logger } = this.deps
+    const previous = store.offlineQueues.get(memberId)
+    const wasActive = previous?.mode === 'active'
+    if (config.offlineEvents === 'off' && !wasActive) return undefined
+    let setup: OfflineSetup
+    try {
+      setup = await bindOffline(clients.get(memberId), manifest, config.publicUrl, config.offlineEvents, wasActive ? previous.authConnector : undefined)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      logger.error({ memberId, error: message }, 'offline events could not be set up; online events go on')
+      store.journal.append(memberId, 'offline.failed', { error: message })
+      return undefined
+    }
+    store.transaction(() => {
+      store.offlineQueues.setMode(memberId, setup.mode, setup.authConnector)
+      if (setup.mode === 'unavailable') {
+        store.journal.append(memberId, 'offline.unavailable', { feature: 'rest_offline_extended', unbound: setup.unbound })
+      } else if (setup.mode === 'active' && (!wasActive || setup.boundOffline.length > 0 || setup.boundPush)) {
+        store.journal.append(memberId, 'offline.active', { ...setup })
+      } else if (setup.mode === 'off') {
+        store.journal.append(memberId, 'offline.off', { unbound: setup.unbound })
+      }
+    })
+    if (setup.mode === 'unavailable') {
+      logger.warn({ memberId }, "offline events are not available on the portal's plan (feature rest_offline_extended); online events only")
+    }
+    // The portal's client carries the source key of the app's own writes from now on.
+    clients.forget(memberId)
     return setup
   }
 

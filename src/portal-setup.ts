@@ -17,17 +17,19 @@ export interface SetupOutcome {
   unboundStale: number
 }
 
-interface EventBinding { event: string; handler: string }
+/** One row of event.get: `offline` is 1 for an offline binding, which has no handler (event-get.md). */
+export interface EventBinding { event: string; handler: string; auth_type?: string; offline?: number | string }
 interface PlacementBinding { placement: string; handler: string }
 
 // A second bind of the same handler answers this; it means the binding is already there.
-const ALREADY_BOUND = 'ERROR_HANDLER_ALREADY_EXIST'
+export const ALREADY_BOUND = 'ERROR_HANDLER_ALREADY_EXIST'
 
 /** Makes the portal's bindings match the manifest for `publicUrl`; throws AppError naming every refused bind. */
 export async function bindPortal(client: BatchCaller, manifest: Manifest, publicUrl: string): Promise<SetupOutcome> {
   const current = await client.batch({ events: { method: 'event.get' }, placements: { method: 'placement.get' } })
   failOnErrors(current.errors, [])
-  const events = asList<EventBinding>(current.results.events)
+  // Offline bindings (no handler) are offline-setup.ts's business, not stale online ones.
+  const events = asList<EventBinding>(current.results.events).filter((binding) => !isOffline(binding))
   const placements = asList<PlacementBinding>(current.results.placements)
   const eventHandler = publicUrl + manifest.events.handlerPath
 
@@ -75,11 +77,18 @@ export async function bindPortal(client: BatchCaller, manifest: Manifest, public
   }
 }
 
-function asList<T>(value: unknown): T[] {
+/** True for an offline binding in an event.get answer. */
+export function isOffline(binding: EventBinding): boolean {
+  return Number(binding.offline ?? 0) === 1
+}
+
+/** The array in a batch result, or none. */
+export function asList<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value as T[]) : []
 }
 
-function failOnErrors(errors: Record<string, { error: string; description: string }>, tolerated: string[]): void {
+/** Throws AppError naming every refused command except the tolerated codes. */
+export function failOnErrors(errors: Record<string, { error: string; description: string }>, tolerated: string[]): void {
   const refused = Object.entries(errors).filter(([, failure]) => !tolerated.includes(failure.error))
   if (refused.length === 0) return
   const list = refused.map(([key, failure]) => `${key}: ${failure.error} ${failure.description}`.trim()).join('; ')

@@ -291,6 +291,104 @@ describe('events', () => {
   })
 })
 
+describe('offline events', () => {
+  type Queued = { ID: string; TIMESTAMP_X: string; EVENT_NAME: string; EVENT_DATA: unknown; MESSAGE_ID: string; PROCESS_ID?: string; ERROR?: string }
+  const got = (reply: RestReply) => reply.json.result as { process_id: string | null; events: Queued[] }
+
+  it('binds offline as admin only, queues one record per object and source, and leaves out the own writes of that source', async () => {
+    const auth = await setup()
+    const token = auth.access_token ?? ''
+    await portal.openApp({ url: `${app.url}/app`, userId: 5 })
+    const manager = String(app.got.at(-1)?.body.AUTH_ID)
+    expect(await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', event_type: 'offline' }, manager)).toMatchObject({
+      status: 403, json: { error: 'ACCESS_DENIED', error_description: 'Access denied! Offline events binding requires administrator access rights' },
+    })
+    expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', event_type: 'offline', auth_connector: 'mine' }, token)).json.result).toBe(true)
+    expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', event_type: 'offline', auth_connector: 'mine' }, token)).json.error).toBe('ERROR_HANDLER_ALREADY_EXIST')
+    expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', handler: `${app.url}/events` }, token)).json.result).toBe(true)
+    expect((await rest(portal, 'event.get', {}, token)).json.result).toEqual([
+      { event: 'ONCRMLEADUPDATE', handler: '', auth_type: '0', offline: 1 },
+      { event: 'ONCRMLEADUPDATE', handler: `${app.url}/events`, auth_type: '0', offline: 0 },
+    ])
+    const lead = portal.data.addLead({ TITLE: 'Заявка' })
+    // "If the same deal is modified 1000 times, only one record … will remain" (offline-events.md).
+    for (let i = 0; i < 20; i++) portal.data.updateLead(lead, { COMMENTS: `правка ${i}` })
+    await rest(portal, 'crm.lead.update', { id: lead, fields: { TITLE: 'Своя правка' }, auth_connector: 'mine' }, token)
+    await rest(portal, 'batch', { cmd: { a: `crm.lead.update?id=${lead}&fields[TITLE]=Снова своя&auth_connector=mine` } }, token)
+    await portal.flushEvents()
+    // Online delivery is independent of the offline binding: 20 user changes and both own writes.
+    expect(app.got.filter((g) => g.path === '/events')).toHaveLength(22)
+    expect(await rest(portal, 'event.offline.get', {}, token)).toMatchObject({ json: { result: { process_id: null, events: [] } } })
+    const list = await rest(portal, 'event.offline.list', { auth_connector: 'mine' }, token)
+    expect(list.json).toMatchObject({ total: 1, result: [{ ID: '1', EVENT_NAME: 'ONCRMLEADUPDATE', EVENT_DATA: { FIELDS: { ID: Number(lead) } }, EVENT_ADDITIONAL: false, PROCESS_ID: '', ERROR: '0' }] })
+    const record = (list.json.result as Queued[])[0]
+    expect(record?.TIMESTAMP_X).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+03:00$/)
+    expect(record?.MESSAGE_ID).toMatch(/^[0-9a-f]{32}$/)
+    // A change by anyone else (or with another key) is queued again, in that one record.
+    await rest(portal, 'crm.lead.update', { id: lead, fields: { TITLE: 'Чужая правка' }, auth_connector: 'other' }, token)
+    expect((await rest(portal, 'event.offline.list', { auth_connector: 'mine' }, token)).json.total).toBe(1)
+    expect(portal.offlineEvents).toHaveLength(1)
+    expect((await rest(portal, 'feature.get', { CODE: 'rest_offline_extended' }, token)).json.result).toEqual({ value: 'Y' })
+    expect(await rest(portal, 'feature.get', {}, token)).toMatchObject({ status: 400, json: { error: 'CODE_EMPTY', error_description: "CODE can't be empty" } })
+    expect(await rest(portal, 'event.offline.list', {}, manager)).toMatchObject({ status: 403, json: { error: 'ACCESS_DENIED' } })
+  })
+
+  it('reserves with clear=0 (parallel gets see disjoint sets), clears by process, id or message_id, keeps errors apart, pushes ONOFFLINEEVENT', async () => {
+    const auth = await setup({ features: { rest_auth_connector: false } })
+    const token = auth.access_token ?? ''
+    expect((await rest(portal, 'feature.get', { CODE: 'rest_auth_connector' }, token)).json.result).toEqual({ value: 'N' })
+    await rest(portal, 'event.bind', { event: 'ONCRMLEADADD', event_type: 'offline' }, token)
+    await rest(portal, 'event.bind', { event: 'ONOFFLINEEVENT', handler: `${app.url}/push`, options: { minTimeout: 60 } }, token)
+    const ids = Array.from({ length: 5 }, (_, i) => portal.data.addLead({ TITLE: `Лид ${i}` }))
+    await portal.flushEvents()
+    // One push for five records: the next waits out minTimeout (on-offline-event.md).
+    const pushes = app.got.filter((g) => g.path === '/push')
+    expect(pushes).toHaveLength(1)
+    expect(pushes[0]?.body).toMatchObject({ event: 'ONOFFLINEEVENT', auth: { member_id: portal.memberId, refresh_token: expect.any(String) } })
+    expect(pushes[0]?.body.data).toBeUndefined() // `data: []` has no form field
+
+    const [first, second] = await Promise.all([
+      rest(portal, 'event.offline.get', { clear: 0, limit: 2 }, token),
+      rest(portal, 'event.offline.get', { clear: 0, limit: 2 }, token),
+    ])
+    const a = got(first!)
+    const b = got(second!)
+    expect(a.process_id).toMatch(/^[0-9a-f]{32}$/)
+    expect(a.process_id).not.toBe(b.process_id)
+    const taken = [...a.events, ...b.events].map((e) => (e.EVENT_DATA as { FIELDS: { ID: number } }).FIELDS.ID)
+    expect(new Set(taken).size).toBe(4)
+    expect(Object.keys(a.events[0] ?? {})).toEqual(['ID', 'TIMESTAMP_X', 'EVENT_NAME', 'EVENT_DATA', 'EVENT_ADDITIONAL', 'MESSAGE_ID'])
+    // Reserved records are hidden from other gets, and found again with their process_id.
+    const c = got(await rest(portal, 'event.offline.get', { clear: 0 }, token))
+    expect(c.events).toHaveLength(1)
+    expect(got(await rest(portal, 'event.offline.get', { clear: 0, process_id: a.process_id }, token)).events).toHaveLength(2)
+    const reserved = await rest(portal, 'event.offline.list', { filter: { '=PROCESS_ID': a.process_id } }, token)
+    expect(reserved.json.total).toBe(2)
+
+    expect(await rest(portal, 'event.offline.clear', {}, token)).toMatchObject({ status: 400 })
+    expect((await rest(portal, 'event.offline.clear', { process_id: a.process_id, id: [a.events[0]?.ID] }, token)).json.result).toBe(true)
+    expect(portal.offlineEvents).toHaveLength(4)
+    await rest(portal, 'event.offline.clear', { process_id: a.process_id, message_id: [a.events[1]?.MESSAGE_ID] }, token)
+    expect(portal.offlineEvents).toHaveLength(3)
+    // An error keeps the record; it comes back only with error=1.
+    await rest(portal, 'event.offline.error', { process_id: b.process_id, message_id: [b.events[0]?.MESSAGE_ID] }, token)
+    await rest(portal, 'event.offline.clear', { process_id: b.process_id }, token)
+    await rest(portal, 'event.offline.clear', { process_id: c.process_id }, token)
+    expect(portal.offlineEvents.map((r) => r.ERROR)).toEqual(['1'])
+    expect(got(await rest(portal, 'event.offline.get', {}, token)).events).toEqual([])
+    expect(got(await rest(portal, 'event.offline.get', { error: 1 }, token)).events).toHaveLength(1)
+    expect(portal.offlineEvents).toEqual([])
+    // A change after a reservation puts the record back, so clearing the old batch loses nothing.
+    portal.data.updateLead(ids[0]!, { TITLE: 'x' })
+    await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', event_type: 'offline' }, token)
+    portal.data.updateLead(ids[0]!, { TITLE: 'y' })
+    const held = got(await rest(portal, 'event.offline.get', { clear: 0 }, token))
+    portal.data.updateLead(ids[0]!, { TITLE: 'z' })
+    await rest(portal, 'event.offline.clear', { process_id: held.process_id }, token)
+    expect(portal.offlineEvents.map((r) => [r.EVENT_NAME, r.PROCESS_ID])).toEqual([['ONCRMLEADUPDATE', '']])
+  })
+})
+
 describe('faults, widgets, lifecycle and methods', () => {
   it('answers scripted REST faults and still creates a record behind a slow *.add', async () => {
     const auth = await setup()

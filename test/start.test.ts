@@ -1,6 +1,6 @@
 // `npm start` as a newcomer runs it: a fresh data folder, /healthz answers; a bad variable stops it in one line.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -55,5 +55,21 @@ describe('npm start', () => {
     const app = start({ PORT: 'abc' })
     expect(await app.exited).toBe(1)
     expect(app.stderr().trim()).toBe('Invalid configuration: PORT must be a number (got "abc")')
+  })
+
+  it.each([
+    [{ rules: { 'LEAD-NAMES': { mode: 'off' } } }, 'rules.LEAD-NAMES is not a known rule'],
+    [{ rules: { 'LEAD-TITLE': { escalateAfter: '-PT15M' } } }, 'rules.LEAD-TITLE.escalateAfter must not be negative (got "-PT15M")'],
+    [{ rules: { 'LEAD-FIELDS': { mode: 'sometimes' } } }, 'rules.LEAD-FIELDS.mode must be one of off, report, notify, autofix'],
+  ])('stops on a bad RULES_FILE naming the setting: %j', async (settings, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-settings-'))
+    dirs.push(dir)
+    const path = join(dir, 'rules.json')
+    writeFileSync(path, JSON.stringify(settings))
+    const app = start({ RULES_FILE: path, DATABASE_PATH: join(dir, 'app.db'), PORT: String(await freePort()) })
+    expect(await app.exited).toBe(1)
+    const line = app.stderr().trim()
+    expect(line).not.toContain('\n')
+    expect(line.startsWith(`Invalid RULES_FILE ${path}: ${message}`)).toBe(true)
   })
 })

@@ -30,6 +30,8 @@ interface Envelope {
 /** One client per portal, shared by everything that talks to it; it keeps the portal's rate budget and token pair. */
 export class PortalClient {
   readonly memberId: string
+  /** The offline source key the app's own writes carry on this portal, or null (see write()). */
+  readonly authConnector: string | null
   readonly #sdk: B24OAuth
   readonly #envelopes: AsyncLocalStorage<EnvelopeSlot>
   readonly #bucket: LeakyBucket
@@ -40,6 +42,7 @@ export class PortalClient {
 
   constructor(credentials: PortalCredentials, options: ClientOptions) {
     this.memberId = credentials.memberId
+    this.authConnector = options.authConnector ?? null
     this.#logger = options.logger
     this.#retry = options.retry ?? DEFAULT_RETRY
     this.#bucket = new LeakyBucket(options.budget ?? RATE_BUDGETS.standard)
@@ -53,6 +56,22 @@ export class PortalClient {
   async call<T = unknown>(method: string, params: Record<string, unknown> = {}): Promise<T> {
     const envelope = await this.#send(method, params, isIdempotent(method))
     return envelope.result as T
+  }
+
+  /**
+   * Calls a method that changes the portal, as the app's own write. Every change the app makes
+   * (rules' fixes such as `crm.lead.update`) goes through here, or through writeParams() inside a batch:
+   * with the portal's `auth_connector` "Bitrix24 will not record in the queue the change initiated by
+   * the application itself" (api-reference/events/offline-events.md#how-to-avoid-cycles). Online
+   * events still fire for it; the worker's own-write memory recognises those.
+   */
+  async write<T = unknown>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    return this.call<T>(method, this.writeParams(params))
+  }
+
+  /** `params` with the portal's `auth_connector` added when it has one: for writes inside a batch. */
+  writeParams(params: Record<string, unknown>): Record<string, unknown> {
+    return this.authConnector === null ? params : { ...params, auth_connector: this.authConnector }
   }
 
   /** Like call, plus the `total` and `next` a v2 list method sends alongside its result. */

@@ -63,5 +63,7 @@ export interface ClientOptions {
   keeper: TokenKeeper
   /** The portal's leaky bucket; default RATE_BUDGETS.standard. */
   budget?: RateBudget | undefined
+  /** The portal's offline source key: `write()` passes it so the app's own changes are not queued. */
+  authConnector?: string | null | undefined
   retry?: RetryOptions | undefined
 }

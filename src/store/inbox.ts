@@ -29,7 +29,9 @@ export interface InboxStats {
 
 interface DueRow { entity: string; entity_id: string; ids: string; events: string; attempts: number }
 
-/** Appends events; duplicates (same portal, event, record and ts) are kept once. */
+/** Appends events; duplicates (same portal, event, record and ts) are kept once. `ts` has one-second
+ * precision, so a "duplicate" of an event already processed is a later change in the same second:
+ * it re-opens the row, and the record is read again. */
 export class InboxRepo {
   readonly #insert
   readonly #count
@@ -47,7 +49,9 @@ export class InboxRepo {
     this.#insert = db.prepare(`
       INSERT INTO inbox (member_id, event, entity, entity_id, ts, data, received_at)
       VALUES (@memberId, @event, @entity, @entityId, @ts, @data, @receivedAt)
-      ON CONFLICT (member_id, event, entity, entity_id, ts) DO NOTHING`)
+      ON CONFLICT (member_id, event, entity, entity_id, ts) DO UPDATE SET state = 'pending', attempts = 0,
+        not_before = NULL, last_error = NULL, done_at = NULL, received_at = excluded.received_at
+      WHERE inbox.state = 'done'`)
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM inbox WHERE member_id = ?')
     // Records whose events are all due, oldest first; a record waiting out a backoff waits whole.
     this.#due = db.prepare<[string, string, number], DueRow>(`
@@ -73,7 +77,7 @@ export class InboxRepo {
     this.#deletePortal = db.prepare('DELETE FROM inbox WHERE member_id = ?')
   }
 
-  /** Stores the event synchronously; returns false when it was a duplicate. */
+  /** Stores the event synchronously; returns false when it duplicates one still pending. */
   accept(event: InboxEvent): boolean {
     const result = this.#insert.run({ ...event, data: JSON.stringify(event.data), receivedAt: this.now().toISOString() })
     return result.changes === 1

@@ -1,11 +1,16 @@
 // The store: one SQLite database behind small repositories.
 import { openDatabase, type Db } from './db.js'
+import { ActionRepo } from './actions.js'
+import { ContactKeyRepo } from './contact-keys.js'
+import { DirectoryRepo } from './directory.js'
 import { InboxRepo } from './inbox.js'
 import { JournalRepo } from './journal.js'
 import { MirrorRepo } from './mirror.js'
+import { OfflineQueueRepo } from './offline-queues.js'
 import { OwnWritesRepo } from './own-writes.js'
 import { PortalRepo } from './portals.js'
 import { SweepRepo } from './sweeps.js'
+import { ViolationRepo } from './violations.js'
 
 /** Every repository over one database, plus a transaction helper. */
 export interface Store {
@@ -16,6 +21,11 @@ export interface Store {
   readonly mirror: MirrorRepo
   readonly ownWrites: OwnWritesRepo
   readonly sweeps: SweepRepo
+  readonly directory: DirectoryRepo
+  readonly violations: ViolationRepo
+  readonly actions: ActionRepo
+  readonly contactKeys: ContactKeyRepo
+  readonly offlineQueues: OfflineQueueRepo
   /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
   deletePortalData(memberId: string): void
   /** Runs `work` in one transaction: all of it lands or none. */
@@ -33,12 +43,18 @@ export function openStore(path: string, now: () => Date = () => new Date()): Sto
     mirror: new MirrorRepo(db, now),
     ownWrites: new OwnWritesRepo(db, now),
     sweeps: new SweepRepo(db),
+    directory: new DirectoryRepo(db, now),
+    violations: new ViolationRepo(db, now),
+    actions: new ActionRepo(db, now),
+    contactKeys: new ContactKeyRepo(db),
+    offlineQueues: new OfflineQueueRepo(db, now),
   }
   return {
     db,
     ...repos,
     deletePortalData: (memberId) => {
-      for (const repo of [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.journal]) repo.deletePortal(memberId)
+      const kept = [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.directory, repos.violations, repos.actions, repos.contactKeys, repos.offlineQueues]
+      for (const repo of [...kept, repos.journal]) repo.deletePortal(memberId)
       repos.portals.delete(memberId)
     },
     transaction: (work) => db.transaction(work)(),

@@ -103,4 +103,86 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (member_id, entity)
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE users (
+    member_id   TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    active      INTEGER NOT NULL,
+    departments TEXT NOT NULL,
+    PRIMARY KEY (member_id, id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE departments (
+    member_id TEXT NOT NULL,
+    id        TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    parent_id TEXT,
+    head_id   TEXT,
+    PRIMARY KEY (member_id, id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE directory_syncs (
+    member_id TEXT PRIMARY KEY,
+    synced_at TEXT NOT NULL
+  );
+
+  CREATE TABLE violations (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    member_id      TEXT NOT NULL,
+    rule_id        TEXT NOT NULL,
+    rule_version   INTEGER NOT NULL,
+    entity         TEXT NOT NULL,
+    entity_id      TEXT NOT NULL,
+    variant        TEXT NOT NULL DEFAULT '',
+    responsible_id TEXT,
+    message        TEXT NOT NULL,
+    opened_at      TEXT NOT NULL,
+    escalate_at    TEXT,
+    escalated_at   TEXT,
+    resolved_at    TEXT,
+    resolution     TEXT
+  );
+  CREATE UNIQUE INDEX violations_open ON violations (member_id, rule_id, entity, entity_id, variant) WHERE resolved_at IS NULL;
+  CREATE INDEX violations_record ON violations (member_id, entity, entity_id);
+  CREATE INDEX violations_escalation ON violations (escalate_at) WHERE resolved_at IS NULL AND escalated_at IS NULL;
+
+  CREATE TABLE actions (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    member_id  TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'done', 'failed')),
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    not_before TEXT,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    done_at    TEXT,
+    UNIQUE (member_id, key)
+  );
+  CREATE INDEX actions_pending ON actions (member_id, state, id);
+
+  CREATE TABLE contact_keys (
+    member_id TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    PRIMARY KEY (member_id, key, entity, entity_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX contact_keys_record ON contact_keys (member_id, entity, entity_id);
+  `,
+  `
+  -- Offline events per portal: whether the plan allows them, the source key, and how the last drain went.
+  CREATE TABLE offline_queues (
+    member_id      TEXT PRIMARY KEY,
+    mode           TEXT NOT NULL CHECK (mode IN ('off', 'active', 'unavailable')),
+    auth_connector TEXT,
+    checked_at     TEXT NOT NULL,
+    drained_at     TEXT,
+    drained        INTEGER NOT NULL DEFAULT 0,
+    unmapped       INTEGER NOT NULL DEFAULT 0,
+    error          TEXT
+  ) WITHOUT ROWID;
+  `,
 ]

@@ -19,7 +19,15 @@ export class Sweeper {
   #task: ScheduledTask | undefined
 
   constructor(
-    private readonly deps: { store: Store; clients: PortalClients; worker: Worker; logger: Logger; now?: () => Date },
+    private readonly deps: {
+      store: Store
+      clients: PortalClients
+      worker: Worker
+      logger: Logger
+      now?: () => Date
+      /** Runs before each sweep of a portal (the app refreshes a stale directory there). */
+      prepare?: (memberId: string) => Promise<unknown>
+    },
   ) {}
 
   /** Sweeps every active portal on `expression` (cron). */
@@ -55,6 +63,7 @@ export class Sweeper {
   }
 
   async #sweep(memberId: string): Promise<SweepReport> {
+    await this.deps.prepare?.(memberId).catch(() => undefined)
     const report: SweepReport = []
     for (const entity of SWEPT_ENTITIES) {
       report.push(await this.#sweepKind(memberId, entity))

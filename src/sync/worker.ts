@@ -4,6 +4,7 @@ import { isNotFound, type PortalClients } from '../b24/index.js'
 import type { Store } from '../store/index.js'
 import type { DueRecord } from '../store/inbox.js'
 import { diffSnapshots, ENTITIES, project, type FieldChange } from './entities.js'
+import { PortalLanes } from './lanes.js'
 
 /** What changed on one record since the mirror last saw it. */
 export interface RecordChange {
@@ -29,6 +30,8 @@ export interface WorkerOptions {
   logger: Logger
   now?: () => Date
   onChange?: ChangeHandler
+  /** Called after a transaction that handed a change on has committed (the app starts sending actions there). */
+  afterChange?: (memberId: string) => void
   /** Attempts before a record's events are parked. */
   maxAttempts?: number
   /** First retry delay; doubles each attempt up to 10 minutes. */
@@ -43,16 +46,15 @@ const MAX_RETRY_DELAY_MS = 10 * 60_000
 
 /** Processes the inbox: one lane per portal, records collapsed, at most one batch per 50 records. */
 export class Worker {
-  readonly #lanes = new Map<string, Promise<void>>()
+  readonly #lanes: PortalLanes
   readonly #store: Store
   readonly #clients: PortalClients
   readonly #logger: Logger
   readonly #now: () => Date
   readonly #onChange: ChangeHandler
+  readonly #afterChange: (memberId: string) => void
   readonly #maxAttempts: number
   readonly #retryBaseMs: number
-  #retryTimer: NodeJS.Timeout | undefined
-  #stopped = false
 
   constructor(options: WorkerOptions) {
     this.#store = options.store
@@ -60,42 +62,41 @@ export class Worker {
     this.#logger = options.logger
     this.#now = options.now ?? (() => new Date())
     this.#onChange = options.onChange ?? (() => {})
+    this.#afterChange = options.afterChange ?? (() => {})
     this.#maxAttempts = options.maxAttempts ?? 6
     this.#retryBaseMs = options.retryBaseMs ?? 5_000
+    this.#lanes = new PortalLanes({
+      name: 'worker',
+      drain: (memberId) => this.#drain(memberId),
+      portalsWithWork: () => this.#store.inbox.portalsWithWork(),
+      nextRetryAt: () => this.#store.inbox.nextRetryAt(),
+      logger: this.#logger,
+      now: this.#now,
+    })
   }
 
   /** Resumes every portal that has pending events (after a start or a restart). */
   start(): void {
-    this.#stopped = false
-    for (const memberId of this.#store.inbox.portalsWithWork()) this.wake(memberId)
+    this.#lanes.start()
   }
 
   /** Makes sure a lane is working through the portal's pending events. */
   wake(memberId: string): void {
-    if (this.#stopped || this.#lanes.has(memberId)) return
-    const lane = this.#drain(memberId)
-      .catch((error: unknown) => this.#logger.error({ err: error, memberId }, 'worker lane failed'))
-      .finally(() => {
-        this.#lanes.delete(memberId)
-        this.#scheduleRetry()
-      })
-    this.#lanes.set(memberId, lane)
+    this.#lanes.wake(memberId)
   }
 
   /** Resolves when no lane is running. */
-  async idle(): Promise<void> {
-    while (this.#lanes.size > 0) await Promise.all([...this.#lanes.values()])
+  idle(): Promise<void> {
+    return this.#lanes.idle()
   }
 
   /** Stops taking new work and waits for the lanes to finish their current batch. */
-  async stop(): Promise<void> {
-    this.#stopped = true
-    clearTimeout(this.#retryTimer)
-    await this.idle()
+  stop(): Promise<void> {
+    return this.#lanes.stop()
   }
 
   async #drain(memberId: string): Promise<void> {
-    while (!this.#stopped) {
+    while (!this.#lanes.stopped) {
       const portal = this.#store.portals.get(memberId)
       // A portal that needs re-authorisation keeps its events pending until it is installed again.
       if (!portal || portal.status !== 'active') return
@@ -132,7 +133,7 @@ export class Worker {
   #apply(memberId: string, record: DueRecord, found: Record<string, unknown> | undefined): void {
     const store = this.#store
     const kind = this.#kind(record)
-    store.transaction(() => {
+    const changed = store.transaction(() => {
       const before = store.mirror.get(memberId, record.entity, record.entityId)
       const previous = before && !before.deleted ? before.snapshot : undefined
       const current = found ? project(kind, found) : undefined
@@ -142,9 +143,11 @@ export class Worker {
         store.mirror.put(memberId, { entity: record.entity, entityId: record.entityId, snapshot: current ?? before?.snapshot ?? {}, deleted: !current, modifiedAt })
       }
       store.inbox.markDone(record.eventIds)
-      if (!this.#isMeaningful(memberId, record, diff)) return
+      if (!this.#isMeaningful(memberId, record, diff)) return false
       this.#onChange({ memberId, entity: record.entity, entityId: record.entityId, events: record.events, previous, current, diff })
+      return true
     })
+    if (changed) this.#afterChange(memberId)
   }
 
   // Nothing but bookkeeping changed, or exactly what the app itself wrote came back: not a change for rules.
@@ -175,15 +178,5 @@ export class Worker {
     const kind = ENTITIES[record.entity]
     if (!kind) throw new Error(`No mirror for entity ${record.entity}`)
     return kind
-  }
-
-  // One timer to the earliest backed-off event, not a polling tick.
-  #scheduleRetry(): void {
-    clearTimeout(this.#retryTimer)
-    const at = this.#store.inbox.nextRetryAt()
-    if (!at || this.#stopped) return
-    const delay = Math.max(0, at.getTime() - this.#now().getTime())
-    this.#retryTimer = setTimeout(() => this.start(), delay)
-    this.#retryTimer.unref()
   }
 }

@@ -1,4 +1,5 @@
 // The batch method (settings/how-to-call-rest-api/batch.md): up to 50 sequential sub-calls with $result references.
+import { asCall } from './emit.js'
 import { RestError, timeBlock } from './envelope.js'
 import { parseForm } from './http.js'
 import type { CallContext, MethodResult, MethodTable } from './methods/registry.js'
@@ -87,5 +88,5 @@ function runOne(ctx: CallContext, methods: MethodTable, method: string, params: 
   if (fault !== null) throw new RestError(fault.status, fault.error, fault.description)
   const fn = methods[method]
   if (fn === undefined) throw new RestError(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!')
-  return fn({ ...ctx, viaBatch: true }, params)
+  return asCall(ctx.state, params, () => fn({ ...ctx, viaBatch: true }, params))
 }

@@ -34,8 +34,10 @@ export function stringifyDeep(value: unknown): unknown {
 }
 
 /**
- * Queues `event` to each online handler bound for it, but only once installation is finished
- * ("Events will not be sent to the handler" before installFinish, installation-finish.md).
+ * Queues `event` to each online handler bound for it and records it in the offline queue of each
+ * offline binding, but only once installation is finished ("Events will not be sent to the handler"
+ * before installFinish, installation-finish.md). Online and offline bindings are independent: an
+ * event bound both ways is delivered and queued.
  */
 export function emit(state: PortalState, event: string, data: Record<string, unknown>, actor: Actor, scope: string): void {
   if (!state.app.present || !state.app.finished) return
@@ -55,4 +57,66 @@ export function emit(state: PortalState, event: string, data: Record<string, unk
       },
     })
   }
+  queueOffline(state, event, data, actor, scope)
+}
+
+/** Calls `work` as a REST call made with `params`: its changes carry that call's `auth_connector`. */
+export function asCall<T>(state: PortalState, params: Record<string, unknown>, work: () => T): T {
+  const outer = state.callConnector
+  const connector = params.auth_connector
+  state.callConnector = typeof connector === 'string' ? connector : ''
+  try {
+    return work()
+  } finally {
+    state.callConnector = outer
+  }
+}
+
+function queueOffline(state: PortalState, event: string, data: Record<string, unknown>, actor: Actor, scope: string): void {
+  let queued = false
+  for (const binding of state.eventBindings) {
+    if (binding.event !== event || !binding.offline) continue
+    // "Pass the same auth_connector in modifying calls. Then Bitrix24 will not record in the queue
+    // the change initiated by the application itself" (offline-events.md#how-to-avoid-cycles).
+    if (state.callConnector !== '' && state.callConnector === binding.authConnector) continue
+    state.offline.put(binding, data)
+    queued = true
+  }
+  if (queued) notifyOffline(state, actor, scope)
+}
+
+/**
+ * ONOFFLINEEVENT with `data: []` to its online handlers (on-offline-event.md). minTimeout (default 1 s):
+ * after one notification the next is not sent until that many seconds have passed (read strictly:
+ * what happens meanwhile is not announced later); 0 means one per call, approximated as one per tick.
+ */
+function notifyOffline(state: PortalState, actor: Actor, scope: string): void {
+  const { at, thisTick } = state.offlineNotified
+  for (const binding of state.eventBindings) {
+    if (binding.event !== 'ONOFFLINEEVENT' || binding.offline) continue
+    const minTimeout = Number(binding.options?.minTimeout ?? 1)
+    const last = at.get(binding.id)
+    if (minTimeout > 0 && last !== undefined && state.now() - last < minTimeout * 1000) continue
+    if (minTimeout <= 0 && thisTick.has(binding.id)) continue
+    at.set(binding.id, state.now())
+    if (thisTick.size === 0) setImmediate(() => thisTick.clear())
+    thisTick.add(binding.id)
+    const boundUser = Number(binding.authType)
+    const userId = boundUser > 0 ? boundUser : actor.robot === true ? null : actor.userId
+    const auth = offlineEventAuth(state, userId, scope)
+    state.events.enqueue({
+      event: 'ONOFFLINEEVENT',
+      url: binding.handler,
+      payload: { event: 'ONOFFLINEEVENT', event_handler_id: String(binding.id), data: [], ts: '', auth },
+    })
+  }
+}
+
+// "refresh_token is passed only with events that require long-term access… onOfflineEvent"
+// (events/index.md); the key order of on-offline-event.md.
+function offlineEventAuth(state: PortalState, userId: number | null, scope: string): Record<string, string> {
+  const { application_token: applicationToken = '', ...auth } = eventAuth(state, userId, scope)
+  if (userId === null) return { ...auth, application_token: applicationToken }
+  const pair = state.tokens.issue(userId)
+  return { ...auth, access_token: pair.accessToken, refresh_token: pair.refreshToken, application_token: applicationToken }
 }

@@ -6,13 +6,14 @@ import { FaultBook } from './faults.js'
 import { Outgoing, closeServer, listen } from './http.js'
 import { framePost, installApp, openInstallFrame, openPlacement, uninstallApp, updateApp } from './lifecycle.js'
 import { handleOAuth } from './oauth.js'
+import { OfflineQueue } from './offline.js'
 import { handlePortal } from './rest.js'
 import { seedPortal } from './seed.js'
 import type { PortalState } from './state.js'
 import { createStore } from './store.js'
 import { TokenRegistry } from './tokens.js'
 import type {
-  FakeCall, FakeDelivery, FakeEventBinding, FakeFaults, FakeOAuthCall, FakePlacementBinding, FakePortalOptions, FakeReply,
+  FakeCall, FakeDelivery, FakeEventBinding, FakeFaults, FakeOAuthCall, FakeOfflineRecord, FakePlacementBinding, FakePortalOptions, FakeReply,
 } from './types.js'
 import { randomHex } from './util.js'
 
@@ -64,6 +65,8 @@ export interface FakePortal {
   readonly eventBindings: ReadonlyArray<FakeEventBinding>
   readonly placementBindings: ReadonlyArray<FakePlacementBinding>
   readonly deliveries: ReadonlyArray<FakeDelivery>
+  /** The offline event queue, every source, oldest first (event.offline.list reads one source of it). */
+  readonly offlineEvents: ReadonlyArray<FakeOfflineRecord>
   /** Resolves when every queued event has been delivered or dropped. */
   flushEvents(): Promise<void>
   readonly faults: FakeFaults
@@ -103,12 +106,17 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
       clientSecret: options.clientSecret ?? 'fake-client-secret', licenseFamily: family, language: options.language ?? 'ru',
       offset: options.timeZoneOffset ?? '+03:00', url: portal.url, clientEndpoint: `${portal.url}/rest/`, oauthUrl: oauth.url,
       serverEndpoint: `${oauth.url}/rest/`, scope: 'crm,task,im,user,department,disk,placement', ttlSeconds: ttl,
+      features: { rest_offline_extended: true, rest_auth_connector: true, ...options.features },
+      offlineEventData: options.offlineEventData ?? 'identifiers',
     },
     store: createStore(),
     tokens: new TokenRegistry(ttl, now),
     app: { present: false, finished: false, applicationToken: null, version: '1' },
     eventBindings: [], eventBindingSeq: { next: 1 }, placementBindings: [],
     events: new EventQueue(faults, out, now),
+    offline: new OfflineQueue(now, () => requireState().cfg.offset, () => requireState().cfg.offlineEventData),
+    offlineNotified: { at: new Map(), thisTick: new Set() },
+    callConnector: '',
     faults,
     bucket: rate === null ? null : new LeakyBucket(rate.burst, rate.perSecond, now),
     calls: [], oauthCalls: [], operating: new Map(), now,
@@ -138,6 +146,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     get eventBindings() { return s.eventBindings },
     get placementBindings() { return s.placementBindings },
     get deliveries() { return s.events.deliveries },
+    get offlineEvents() { return s.offline.all },
     flushEvents: () => s.events.flush(),
     faults,
     get calls() { return s.calls },

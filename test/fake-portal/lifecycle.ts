@@ -99,6 +99,7 @@ export async function uninstallApp(state: PortalState, clean: boolean): Promise<
   }
   state.eventBindings = []
   state.placementBindings = []
+  state.offline.clear()
   state.tokens.revokeAll()
   state.app = { present: false, finished: false, applicationToken: null, version: state.app.version }
 }

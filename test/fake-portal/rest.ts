@@ -1,6 +1,7 @@
 // The portal listener: POST /rest/<method>[.json] with JSON or form bodies, auth, bucket, faults, call log.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { runBatch } from './batch.js'
+import { asCall } from './emit.js'
 import { HTML_502, RestError, phpJson, timeBlock } from './envelope.js'
 import { parseForm, readBody, send } from './http.js'
 import { METHODS } from './methods/index.js'
@@ -59,7 +60,7 @@ function execute(state: PortalState, call: FakeCall, params: Params, auth: unkno
   const started = state.now()
   let outcome: MethodResult
   try {
-    outcome = fn({ state, userId: check.userId, viaBatch: false }, params)
+    outcome = asCall(state, params, () => fn({ state, userId: check.userId, viaBatch: false }, params))
   } catch (err) {
     if (err instanceof RestError) return errorAnswer(err, call)
     // A bug in the fake itself: say so, so a failing test points here rather than at the app.

@@ -2,9 +2,10 @@
 import type { LeakyBucket } from './bucket.js'
 import type { EventQueue } from './events.js'
 import type { FaultBook } from './faults.js'
+import type { OfflineQueue } from './offline.js'
 import type { Store } from './store.js'
 import type { TokenRegistry } from './tokens.js'
-import type { FakeCall, FakeEventBinding, FakeOAuthCall, FakePlacementBinding } from './types.js'
+import type { FakeCall, FakeEventBinding, FakeOAuthCall, FakePlacementBinding, FeatureCode } from './types.js'
 
 /** Resolved options plus the addresses of both listeners. */
 export interface PortalConfig {
@@ -23,6 +24,10 @@ export interface PortalConfig {
   scope: string
   /** Access token lifetime in seconds. */
   ttlSeconds: number
+  /** What feature.get answers per code. */
+  features: Record<FeatureCode, boolean>
+  /** EVENT_DATA of offline records: the object's identifiers, or `false` as the docs' examples show. */
+  offlineEventData: 'identifiers' | 'false'
 }
 
 /** The local application's lifecycle as the portal sees it. */
@@ -51,6 +56,12 @@ export interface PortalState {
   eventBindingSeq: { next: number }
   placementBindings: FakePlacementBinding[]
   events: EventQueue
+  /** The offline event queue, per source key. */
+  offline: OfflineQueue
+  /** ONOFFLINEEVENT bindings: when each last notified, and which notified in this tick (minTimeout 0). */
+  offlineNotified: { at: Map<number, number>; thisTick: Set<number> }
+  /** The `auth_connector` of the REST call (or batch sub-call) now running; '' outside calls and without one. */
+  callConnector: string
   faults: FaultBook
   bucket: LeakyBucket | null
   calls: FakeCall[]

@@ -22,7 +22,21 @@ export interface FakePortalOptions {
   timeZoneOffset?: string
   /** Default true: a small company of users and departments. */
   seed?: boolean
+  /**
+   * What `feature.get` answers per documented code (common/system/feature-get.md); default both true.
+   * `rest_offline_extended`: offline events with reservation; `rest_auth_connector`: the `auth_connector` key.
+   */
+  features?: Partial<Record<FeatureCode, boolean>>
+  /**
+   * What EVENT_DATA of an offline queue record holds. 'identifiers' (default): the online event's `data`
+   * (offline-events.md: the record "contains the event name and the identifiers of the modified object");
+   * 'false': `false`, as the example answers of event-offline-get.md and event-offline-list.md show.
+   */
+  offlineEventData?: 'identifiers' | 'false'
 }
+
+/** The feature codes feature.get documents. */
+export type FeatureCode = 'rest_offline_extended' | 'rest_auth_connector'
 
 /** An HTTP answer from the app under test (install POST, frame POST, event delivery). */
 export interface FakeReply {
@@ -67,6 +81,25 @@ export interface FakeEventBinding {
   id: number
   /** The user who bound it (event.get shows non-admins only their own). */
   userId: number
+  /** Offline bindings: the source key (`auth_connector`) whose queue the changes go to; '' for none. */
+  authConnector: string
+  /** `options` as bound, e.g. `{ minTimeout: 1 }` for ONOFFLINEEVENT; null when none. */
+  options: Record<string, unknown> | null
+}
+
+/** One record of the offline event queue (event-offline-list.md), plus the source it belongs to. */
+export interface FakeOfflineRecord {
+  ID: string
+  TIMESTAMP_X: string
+  EVENT_NAME: string
+  EVENT_DATA: unknown
+  EVENT_ADDITIONAL: unknown
+  MESSAGE_ID: string
+  /** '' until event.offline.get with clear=0 reserves it. */
+  PROCESS_ID: string
+  ERROR: '0' | '1'
+  /** The `auth_connector` of the binding that queued it; '' for none. */
+  connector: string
 }
 
 /** A widget registered with placement.bind. */

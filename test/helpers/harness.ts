@@ -63,15 +63,18 @@ export async function startHarness(
   }
 }
 
-/** Waits until the portal delivered every event and the app processed them all. */
+/** Waits until the portal delivered every event and the app processed them and sent what they caused. */
 export async function settle(h: Harness): Promise<void> {
-  for (let round = 0; round < 20; round++) {
+  for (let round = 0; round < 40; round++) {
     await h.portal.flushEvents()
     await h.app.sweeper.idle()
     await h.app.worker.idle()
-    const pending = h.store.inbox.stats(h.portal.memberId).pending
+    await h.app.executor.idle()
+    // What the app sent may come back as events.
+    await h.portal.flushEvents()
+    const pending = h.store.inbox.stats(h.portal.memberId).pending + h.store.actions.inState(h.portal.memberId, 'pending').length
     if (pending === 0) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await new Promise((resolve) => setTimeout(resolve, 25))
   }
   throw new Error('the app never settled')
 }

@@ -1,7 +1,7 @@
 // event.bind / event.get / event.unbind (api-reference/events/event-*.md).
 import { isAdmin } from '../domain/directory.js'
 import { RestError } from '../envelope.js'
-import { param, str } from '../util.js'
+import { isRecord, param, str } from '../util.js'
 import { ok, type MethodTable } from './registry.js'
 
 /** Event codes the portal knows; event.bind answers ERROR_EVENT_NOT_FOUND for anything else. */
@@ -27,11 +27,18 @@ export const eventMethods: MethodTable = {
       throw new RestError(403, 'ACCESS_DENIED', 'Access denied! Event binding with AUTH_TYPE requires administrator access rights')
     }
     if (!offline && handler === '') throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'handler' is null or empty", { argument: 'handler' })
-    const duplicate = state.eventBindings.some((b) => b.event === event && b.handler === handler && b.authType === authType && b.offline === offline)
+    // "auth_connector: Source key. This parameter is intended for offline events" (event-bind.md).
+    const authConnector = offline ? str(param(p, 'auth_connector')) : ''
+    const options = param(p, 'options')
+    const duplicate = state.eventBindings.some(
+      (b) => b.event === event && b.handler === (offline ? '' : handler) && b.authType === authType && b.offline === offline && b.authConnector === authConnector,
+    )
     // error-codes.md shows the text; 400 is the status event.bind documents for its errors.
     if (duplicate) throw new RestError(400, 'ERROR_HANDLER_ALREADY_EXIST', 'Handler already exists!')
     const id = state.eventBindingSeq.next++
-    state.eventBindings.push({ event, handler: offline ? '' : handler, authType, offline, id, userId })
+    state.eventBindings.push({
+      event, handler: offline ? '' : handler, authType, offline, id, userId, authConnector, options: isRecord(options) ? options : null,
+    })
     return ok(true)
   },
 

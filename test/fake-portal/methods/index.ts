@@ -7,6 +7,7 @@ import { crmMiscMethods } from './crm-misc.js'
 import { diskMethods } from './disk.js'
 import { eventMethods } from './events.js'
 import { imMethods } from './im.js'
+import { offlineMethods } from './offline.js'
 import { placementMethods } from './placement.js'
 import type { MethodTable } from './registry.js'
 import { taskExtraMethods } from './task-extra.js'
@@ -17,6 +18,7 @@ import { userMethods } from './users.js'
 export const METHODS: MethodTable = {
   ...appMethods,
   ...eventMethods,
+  ...offlineMethods,
   ...placementMethods,
   ...userMethods,
   ...crmEntityMethods,

@@ -1,0 +1,93 @@
+// The catalogue: every rule the app enforces, and one pure pass of them over a record.
+import { clientDuplicate } from './client-duplicate.js'
+import type { Directory } from './directory.js'
+import { leadCompanyName } from './lead-company-name.js'
+import { leadFields, type LeadFieldsSettings } from './lead-fields.js'
+import { leadTitle, type LeadTitleSettings } from './lead-title.js'
+import type { LegalForm } from './legal-forms.js'
+import { createdAtOf, responsibleOf, text } from './record.js'
+import type { CommonSettings, Finding, Mode, Peer, RecordInput, Rule, RuleContext } from './types.js'
+
+/** Every rule, by id. */
+export const CATALOGUE = {
+  'LEAD-COMPANY-NAME': leadCompanyName,
+  'LEAD-TITLE': leadTitle,
+  'LEAD-FIELDS': leadFields,
+  'CLIENT-DUPLICATE': clientDuplicate,
+} as const
+
+/** The ids of the rules the app knows. */
+export type RuleId = keyof typeof CATALOGUE
+export const RULE_IDS = Object.keys(CATALOGUE) as RuleId[]
+
+/** One portal's settings, already validated and converted (durations in milliseconds). */
+export interface RuleSettings {
+  supervisors: Readonly<Record<string, string>>
+  legalForms: readonly LegalForm[]
+  rules: {
+    'LEAD-COMPANY-NAME': CommonSettings
+    'LEAD-TITLE': CommonSettings & LeadTitleSettings
+    'LEAD-FIELDS': CommonSettings & LeadFieldsSettings
+    'CLIENT-DUPLICATE': CommonSettings
+  }
+}
+
+/** What a pass over a record needs besides the record and the settings. */
+export interface PassContext {
+  now: Date
+  directory: Directory
+  firstLeadStatus: string
+  peers: readonly Peer[]
+}
+
+/** A finding with the rule's version and the mode it was found under. */
+export interface RuledFinding {
+  ruleId: RuleId
+  ruleVersion: number
+  mode: Exclude<Mode, 'off'>
+  finding: Finding
+}
+
+/** The outcome of one pass: the rules that looked (their absent findings mean "complies") and what they found. */
+export interface Pass {
+  /** Rules that apply to this record kind: each either checked it or does not apply (off, out of scope). */
+  applicable: RuleId[]
+  checked: RuleId[]
+  findings: RuledFinding[]
+}
+
+/** Runs every rule that applies to the record under the portal's settings; pure. */
+export function runRules(record: RecordInput, settings: RuleSettings, context: PassContext): Pass {
+  const pass: Pass = { applicable: [], checked: [], findings: [] }
+  for (const ruleId of RULE_IDS) {
+    const rule = CATALOGUE[ruleId] as Rule<object>
+    if (!rule.entities.includes(record.entity)) continue
+    pass.applicable.push(ruleId)
+    const ruleSettings = settings.rules[ruleId]
+    if (ruleSettings.mode === 'off' || !inScope(record, ruleSettings, context)) continue
+    pass.checked.push(ruleId)
+    const ruleContext: RuleContext<object> = { ...context, settings: ruleSettings, legalForms: settings.legalForms }
+    for (const finding of rule.check(record, ruleContext)) {
+      pass.findings.push({ ruleId, ruleVersion: rule.version, mode: ruleSettings.mode, finding })
+    }
+  }
+  return pass
+}
+
+/** True when the record falls under the rule's enforcement date, sources, pipelines and departments. */
+export function inScope(record: RecordInput, settings: CommonSettings, context: Pick<PassContext, 'directory'>): boolean {
+  if (settings.since) {
+    const created = Date.parse(createdAtOf(record.entity, record.current))
+    if (!Number.isNaN(created) && created < Date.parse(settings.since)) return false
+  }
+  if (settings.sources.length > 0 && !settings.sources.includes(text(record.current, 'SOURCE_ID'))) return false
+  if (record.entity === 'deal' && settings.pipelines.length > 0 && !settings.pipelines.includes(text(record.current, 'CATEGORY_ID'))) {
+    return false
+  }
+  if (settings.departments.length > 0) {
+    const responsible = responsibleOf(record.entity, record.current)
+    const departments = responsible ? context.directory.users.get(responsible)?.departments ?? [] : []
+    if (!departments.some((id) => settings.departments.includes(id))) return false
+  }
+  return true
+}

@@ -1,0 +1,30 @@
+// The default rule settings, as RULES.md states them; RULES_FILE and a portal's settings override them.
+// Durations are ISO-8601 (PT15M); the app validates and converts this object at start-up.
+import { DEFAULT_LEGAL_FORMS } from './legal-forms.js'
+
+/** Every rule's default mode and thresholds, plus the shared settings, in the JSON form RULES_FILE uses. */
+export const DEFAULT_RULES_CONFIG = {
+  /** user id → supervisor id, over the department heads. */
+  supervisors: {} as Record<string, string>,
+  legalForms: DEFAULT_LEGAL_FORMS,
+  rules: {
+    'LEAD-COMPANY-NAME': { mode: 'autofix' },
+    'LEAD-TITLE': {
+      mode: 'notify',
+      escalateAfter: 'PT2H',
+      defaultTitles: [
+        '^(лид|lead)\\s*(№|#)?\\s*\\d*$',
+        '^(новый лид|new lead)(?!\\p{L})',
+        '^заявка (с сайта|с формы|с лендинга)',
+        '^(входящий|исходящий|пропущенный) звонок',
+        '^(incoming|outgoing|missed) call',
+        '^лид из открытой линии',
+        '^(open ?channel|открытая линия)(?!\\p{L})',
+        '^(crm-форма|crm form|веб-форма|web form|форма обратной связи|обратный звонок)',
+        '^(re|fw|fwd|ответ|пересл)\\s*:',
+      ],
+    },
+    'LEAD-FIELDS': { mode: 'notify', required: ['TITLE', 'COMPANY_TITLE', 'NAME|LAST_NAME', 'PHONE|EMAIL', 'COMMENTS'] },
+    'CLIENT-DUPLICATE': { mode: 'notify' },
+  },
+}

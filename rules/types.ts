@@ -1,0 +1,96 @@
+// The plain data rules take and return; no I/O, no clock: everything arrives as arguments.
+import type { Directory } from './directory.js'
+import type { LegalForm } from './legal-forms.js'
+
+/** A message in the app's two languages. */
+export interface Text {
+  ru: string
+  en: string
+}
+
+/** The record kinds rules look at. */
+export type Entity = 'lead' | 'deal' | 'company' | 'contact' | 'activity' | 'task'
+
+/** A record as the mirror holds it: the portal's field names and string values. */
+export type Snapshot = Readonly<Record<string, unknown>>
+
+/** What a rule does about its findings, per portal. */
+export const MODES = ['off', 'report', 'notify', 'autofix'] as const
+export type Mode = (typeof MODES)[number]
+
+/** Settings every rule has: its mode and where it applies. */
+export interface CommonSettings {
+  mode: Mode
+  /** Records created before this moment (ISO-8601) are not flagged; null for all. */
+  since: string | null
+  /** Only records from these sources (SOURCE_ID); all when empty. */
+  sources: readonly string[]
+  /** Only deals in these pipelines (CATEGORY_ID); all when empty. */
+  pipelines: readonly string[]
+  /** Only records whose responsible is in one of these departments; all when empty. */
+  departments: readonly string[]
+}
+
+/** The record a rule looks at, now and as the app saw it before. */
+export interface RecordInput {
+  entity: Entity
+  id: string
+  current: Snapshot
+  /** Undefined the first time the app sees the record. */
+  previous: Snapshot | undefined
+}
+
+/** Another open lead or deal that shares a phone or an e-mail with the record. */
+export interface Peer {
+  entity: 'lead' | 'deal'
+  id: string
+  title: string
+  responsibleId: string | null
+  createdAt: string
+  /** The shared phone or e-mail, as normalised. */
+  matchedBy: string
+}
+
+/** Everything besides the record a rule may look at. */
+export interface RuleContext<S = object> {
+  now: Date
+  settings: Readonly<S & CommonSettings>
+  directory: Directory
+  legalForms: readonly LegalForm[]
+  /** The portal's first lead status (crm.status.list, lowest SORT), usually NEW. */
+  firstLeadStatus: string
+  peers: readonly Peer[]
+}
+
+/** A record a finding points to besides its own, whose responsible is told too. */
+export interface RelatedRecord {
+  entity: Entity
+  id: string
+  title: string
+  responsibleId: string | null
+}
+
+/** One violation a rule sees on a record; plain data. */
+export interface Finding {
+  ruleId: string
+  /** Tells apart several violations of one rule on one record ('' when there is one). */
+  variant: string
+  responsibleId: string | null
+  problem: Text
+  todo: Text
+  /** A safe change that makes the record comply: only these fields are written. */
+  fix?: { fields: Record<string, unknown>; describe: Text }
+  /** Tell the supervisor when the violation is still open this long after it opened. */
+  escalateAfterMs?: number
+  related?: RelatedRecord[]
+}
+
+/** A company rule: a pure check of one record. */
+export interface Rule<S = object> {
+  id: string
+  /** Bumped when what the rule flags changes; stored with every violation. */
+  version: number
+  title: Text
+  entities: readonly Entity[]
+  check(record: RecordInput, context: RuleContext<S>): Finding[]
+}

@@ -1,0 +1,123 @@
+// The outbox of side effects (notifications, fixes, timeline comments): planned in the rules' transaction,
+// sent afterwards; the key makes each one happen once however often it is planned.
+import type { Db } from './db.js'
+
+export const ACTION_KINDS = ['notify', 'fix', 'comment'] as const
+export type ActionKind = (typeof ACTION_KINDS)[number]
+
+/** One side effect waiting to be sent or sent. */
+export interface Action {
+  id: number
+  memberId: string
+  key: string
+  kind: ActionKind
+  payload: Record<string, unknown>
+  attempts: number
+}
+
+interface ActionRow { id: number; member_id: string; key: string; kind: ActionKind; payload: string; attempts: number }
+
+function rowToAction(row: ActionRow): Action {
+  return { id: row.id, memberId: row.member_id, key: row.key, kind: row.kind, payload: JSON.parse(row.payload), attempts: row.attempts }
+}
+
+/** Plans, claims and settles actions. */
+export class ActionRepo {
+  readonly #plan
+  readonly #due
+  readonly #claim
+  readonly #done
+  readonly #retry
+  readonly #failed
+  readonly #interrupted
+  readonly #requeue
+  readonly #portalsWithWork
+  readonly #nextRetry
+  readonly #byState
+  readonly #deletePortal
+
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
+    this.#plan = db.prepare(`
+      INSERT INTO actions (member_id, key, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (member_id, key) DO NOTHING`)
+    this.#due = db.prepare<[string, string, number], ActionRow>(`
+      SELECT id, member_id, key, kind, payload, attempts FROM actions
+      WHERE member_id = ? AND state = 'pending' AND coalesce(not_before, '') <= ? ORDER BY id LIMIT ?`)
+    this.#claim = db.prepare("UPDATE actions SET state = 'sending', attempts = attempts + 1 WHERE id = ?")
+    this.#done = db.prepare("UPDATE actions SET state = 'done', done_at = ?, last_error = NULL WHERE id = ?")
+    this.#retry = db.prepare("UPDATE actions SET state = 'pending', not_before = ?, last_error = ? WHERE id = ?")
+    this.#failed = db.prepare("UPDATE actions SET state = 'failed', last_error = ? WHERE id = ?")
+    this.#interrupted = db.prepare<[], ActionRow>("SELECT id, member_id, key, kind, payload, attempts FROM actions WHERE state = 'sending'")
+    this.#requeue = db.prepare("UPDATE actions SET state = 'pending' WHERE id = ?")
+    this.#portalsWithWork = db.prepare<[], { member_id: string }>("SELECT DISTINCT member_id FROM actions WHERE state = 'pending'")
+    this.#nextRetry = db.prepare<[string], { at: string | null }>(
+      "SELECT min(not_before) AS at FROM actions WHERE state = 'pending' AND not_before > ?",
+    )
+    this.#byState = db.prepare<[string, string], ActionRow>(
+      'SELECT id, member_id, key, kind, payload, attempts FROM actions WHERE member_id = ? AND state = ? ORDER BY id',
+    )
+    this.#deletePortal = db.prepare('DELETE FROM actions WHERE member_id = ?')
+  }
+
+  /** Plans an action; a second plan with the same key is ignored. Returns true when it is new. */
+  plan(memberId: string, key: string, kind: ActionKind, payload: Record<string, unknown>): boolean {
+    return this.#plan.run(memberId, key, kind, JSON.stringify(payload), this.now().toISOString()).changes === 1
+  }
+
+  /** Takes up to `limit` due actions of a portal and marks them as being sent. */
+  claim(memberId: string, limit: number): Action[] {
+    return this.db.transaction(() => {
+      const rows = this.#due.all(memberId, this.now().toISOString(), limit)
+      for (const row of rows) this.#claim.run(row.id)
+      return rows.map((row) => ({ ...rowToAction(row), attempts: row.attempts + 1 }))
+    })()
+  }
+
+  /** The action reached the portal. */
+  done(id: number): void {
+    this.#done.run(this.now().toISOString(), id)
+  }
+
+  /** Another attempt at `at`. */
+  retry(id: number, error: string, at: Date): void {
+    this.#retry.run(at.toISOString(), error, id)
+  }
+
+  /** Given up, with the reason. */
+  fail(id: number, error: string): void {
+    this.#failed.run(error, id)
+  }
+
+  /** Actions a crash left half-sent; `resend` decides per action whether to send again or give up. */
+  recoverInterrupted(resend: (action: Action) => boolean): Action[] {
+    return this.db.transaction(() => {
+      const interrupted = this.#interrupted.all().map(rowToAction)
+      for (const action of interrupted) {
+        if (resend(action)) this.#requeue.run(action.id)
+        else this.#failed.run('interrupted by a restart; not sent again to avoid a duplicate', action.id)
+      }
+      return interrupted
+    })()
+  }
+
+  /** Portals with actions to send. */
+  portalsWithWork(): string[] {
+    return this.#portalsWithWork.all().map((row) => row.member_id)
+  }
+
+  /** The earliest future retry, if any. */
+  nextRetryAt(): Date | undefined {
+    const at = this.#nextRetry.get(this.now().toISOString())?.at
+    return at ? new Date(at) : undefined
+  }
+
+  /** A portal's actions in one state, oldest first. */
+  inState(memberId: string, state: 'pending' | 'sending' | 'done' | 'failed'): Action[] {
+    return this.#byState.all(memberId, state).map(rowToAction)
+  }
+
+  /** Removes a portal's actions (uninstall with CLEAN=1). */
+  deletePortal(memberId: string): void {
+    this.#deletePortal.run(memberId)
+  }
+}

@@ -1,0 +1,74 @@
+// Each portal's copy of its users and departments, replaced whole on every directory refresh.
+import type { Directory, DirectoryDepartment, DirectoryUser } from '../../rules/directory.js'
+import type { Db } from './db.js'
+
+interface UserRow { id: string; name: string; active: number; departments: string }
+interface DepartmentRow { id: string; name: string; parent_id: string | null; head_id: string | null }
+
+function rowToUser(row: UserRow): DirectoryUser {
+  return { id: row.id, name: row.name, active: row.active === 1, departments: JSON.parse(row.departments) as string[] }
+}
+
+function rowToDepartment(row: DepartmentRow): DirectoryDepartment {
+  return { id: row.id, name: row.name, parentId: row.parent_id, headId: row.head_id }
+}
+
+/** Reads and replaces a portal's directory. */
+export class DirectoryRepo {
+  readonly #replace
+  readonly #users
+  readonly #departments
+  readonly #syncedAt
+  readonly #deletePortal
+
+  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+    const deleteUsers = db.prepare('DELETE FROM users WHERE member_id = ?')
+    const deleteDepartments = db.prepare('DELETE FROM departments WHERE member_id = ?')
+    const deleteSync = db.prepare('DELETE FROM directory_syncs WHERE member_id = ?')
+    const insertUser = db.prepare('INSERT INTO users (member_id, id, name, active, departments) VALUES (?, ?, ?, ?, ?)')
+    const insertDepartment = db.prepare('INSERT INTO departments (member_id, id, name, parent_id, head_id) VALUES (?, ?, ?, ?, ?)')
+    const saveSync = db.prepare(`
+      INSERT INTO directory_syncs (member_id, synced_at) VALUES (?, ?)
+      ON CONFLICT (member_id) DO UPDATE SET synced_at = excluded.synced_at`)
+    this.#replace = db.transaction(
+      (memberId: string, users: readonly DirectoryUser[], departments: readonly DirectoryDepartment[], at: Date) => {
+        deleteUsers.run(memberId)
+        deleteDepartments.run(memberId)
+        for (const u of users) insertUser.run(memberId, u.id, u.name, u.active ? 1 : 0, JSON.stringify(u.departments))
+        for (const d of departments) insertDepartment.run(memberId, d.id, d.name, d.parentId, d.headId)
+        saveSync.run(memberId, at.toISOString())
+      },
+    )
+    this.#users = db.prepare<[string], UserRow>('SELECT id, name, active, departments FROM users WHERE member_id = ?')
+    this.#departments = db.prepare<[string], DepartmentRow>('SELECT id, name, parent_id, head_id FROM departments WHERE member_id = ?')
+    this.#syncedAt = db.prepare<[string], { synced_at: string }>('SELECT synced_at FROM directory_syncs WHERE member_id = ?')
+    this.#deletePortal = db.transaction((memberId: string) => {
+      deleteUsers.run(memberId)
+      deleteDepartments.run(memberId)
+      deleteSync.run(memberId)
+    })
+  }
+
+  /** Replaces the portal's users and departments in one transaction and stamps the sync time (`at`, default now); ids must be unique. */
+  replace(memberId: string, users: readonly DirectoryUser[], departments: readonly DirectoryDepartment[], at: Date = this.now()): void {
+    this.#replace(memberId, users, departments, at)
+  }
+
+  /** The portal's directory as last replaced; empty maps before the first refresh. */
+  load(memberId: string): Directory {
+    const users = new Map(this.#users.all(memberId).map((row) => [row.id, rowToUser(row)] as const))
+    const departments = new Map(this.#departments.all(memberId).map((row) => [row.id, rowToDepartment(row)] as const))
+    return { users, departments }
+  }
+
+  /** When the directory was last replaced, or undefined if never. */
+  syncedAt(memberId: string): Date | undefined {
+    const row = this.#syncedAt.get(memberId)
+    return row ? new Date(row.synced_at) : undefined
+  }
+
+  /** Removes a portal's directory and its sync stamp (uninstall with CLEAN=1). */
+  deletePortal(memberId: string): void {
+    this.#deletePortal(memberId)
+  }
+}

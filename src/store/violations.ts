@@ -1,0 +1,126 @@
+// Violations: opened when a rule finds one, resolved when the record complies; never deleted but with the portal.
+import type { Db } from './db.js'
+
+/** One violation of one rule on one record. */
+export interface Violation {
+  id: number
+  ruleId: string
+  ruleVersion: number
+  entity: string
+  entityId: string
+  variant: string
+  responsibleId: string | null
+  message: { problem: { ru: string; en: string }; todo: { ru: string; en: string } }
+  openedAt: string
+  escalateAt: string | null
+  escalatedAt: string | null
+  resolvedAt: string | null
+  resolution: string | null
+}
+
+/** A violation about to be opened. */
+export type NewViolation = Pick<Violation, 'ruleId' | 'ruleVersion' | 'entity' | 'entityId' | 'variant' | 'responsibleId' | 'message' | 'escalateAt'>
+
+interface ViolationRow {
+  id: number; member_id: string; rule_id: string; rule_version: number; entity: string; entity_id: string; variant: string
+  responsible_id: string | null; message: string; opened_at: string; escalate_at: string | null; escalated_at: string | null
+  resolved_at: string | null; resolution: string | null
+}
+
+function rowToViolation(row: ViolationRow): Violation {
+  return {
+    id: row.id, ruleId: row.rule_id, ruleVersion: row.rule_version, entity: row.entity, entityId: row.entity_id,
+    variant: row.variant, responsibleId: row.responsible_id, message: JSON.parse(row.message), openedAt: row.opened_at,
+    escalateAt: row.escalate_at, escalatedAt: row.escalated_at, resolvedAt: row.resolved_at, resolution: row.resolution,
+  }
+}
+
+/** Opens, resolves and lists violations. */
+export class ViolationRepo {
+  readonly #open
+  readonly #openForRecord
+  readonly #forRecord
+  readonly #get
+  readonly #resolve
+  readonly #escalated
+  readonly #due
+  readonly #nextDue
+  readonly #all
+  readonly #deletePortal
+
+  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+    this.#open = db.prepare(`
+      INSERT INTO violations (member_id, rule_id, rule_version, entity, entity_id, variant, responsible_id, message, opened_at, escalate_at)
+      VALUES (@memberId, @ruleId, @ruleVersion, @entity, @entityId, @variant, @responsibleId, @message, @openedAt, @escalateAt)`)
+    this.#openForRecord = db.prepare<[string, string, string], ViolationRow>(
+      'SELECT * FROM violations WHERE member_id = ? AND entity = ? AND entity_id = ? AND resolved_at IS NULL ORDER BY id',
+    )
+    this.#forRecord = db.prepare<[string, string, string], ViolationRow>(
+      'SELECT * FROM violations WHERE member_id = ? AND entity = ? AND entity_id = ? ORDER BY id DESC',
+    )
+    this.#get = db.prepare<[number], ViolationRow>('SELECT * FROM violations WHERE id = ?')
+    this.#resolve = db.prepare('UPDATE violations SET resolved_at = ?, resolution = ? WHERE id = ? AND resolved_at IS NULL')
+    this.#escalated = db.prepare('UPDATE violations SET escalated_at = ? WHERE id = ?')
+    this.#due = db.prepare<[string], ViolationRow & { member_id: string }>(
+      'SELECT * FROM violations WHERE resolved_at IS NULL AND escalated_at IS NULL AND escalate_at <= ? ORDER BY escalate_at',
+    )
+    this.#nextDue = db.prepare<[], { at: string | null }>(
+      'SELECT min(escalate_at) AS at FROM violations WHERE resolved_at IS NULL AND escalated_at IS NULL',
+    )
+    this.#all = db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE member_id = ? ORDER BY id')
+    this.#deletePortal = db.prepare('DELETE FROM violations WHERE member_id = ?')
+  }
+
+  /** Opens a violation and returns its id. */
+  open(memberId: string, violation: NewViolation): number {
+    const result = this.#open.run({ memberId, ...violation, message: JSON.stringify(violation.message), openedAt: this.now().toISOString() })
+    return Number(result.lastInsertRowid)
+  }
+
+  /** The open violations of one record. */
+  openFor(memberId: string, entity: string, entityId: string): Violation[] {
+    return this.#openForRecord.all(memberId, entity, entityId).map(rowToViolation)
+  }
+
+  /** Every violation of one record, newest first. */
+  history(memberId: string, entity: string, entityId: string): Violation[] {
+    return this.#forRecord.all(memberId, entity, entityId).map(rowToViolation)
+  }
+
+  /** One violation by id. */
+  get(id: number): Violation | undefined {
+    const row = this.#get.get(id)
+    return row ? rowToViolation(row) : undefined
+  }
+
+  /** Every violation of a portal, oldest first. */
+  all(memberId: string): Violation[] {
+    return this.#all.all(memberId).map(rowToViolation)
+  }
+
+  /** Closes a violation with how it ended; a closed one stays closed. */
+  resolve(id: number, resolution: string): void {
+    this.#resolve.run(this.now().toISOString(), resolution, id)
+  }
+
+  /** Notes that the supervisor was told. */
+  markEscalated(id: number): void {
+    this.#escalated.run(this.now().toISOString(), id)
+  }
+
+  /** Open violations whose escalation moment has come, with their portal. */
+  dueEscalations(): Array<Violation & { memberId: string }> {
+    return this.#due.all(this.now().toISOString()).map((row) => ({ ...rowToViolation(row), memberId: row.member_id }))
+  }
+
+  /** The next escalation moment, if any. */
+  nextEscalationAt(): Date | undefined {
+    const at = this.#nextDue.get()?.at
+    return at ? new Date(at) : undefined
+  }
+
+  /** Removes a portal's violations (uninstall with CLEAN=1). */
+  deletePortal(memberId: string): void {
+    this.#deletePortal.run(memberId)
+  }
+}

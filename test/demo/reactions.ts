@@ -1,0 +1,51 @@
+// Prints the app's reactions as they land in its journal, with what people see in the portal.
+import type { JournalEntry } from '../../src/store/journal.js'
+import type { Harness } from '../helpers/harness.js'
+
+const NAMES: Record<string, string> = {}
+
+function who(h: Harness, userId: unknown): string {
+  const id = String(userId)
+  if (!NAMES[id]) {
+    const user = h.portal.data.user(id)
+    NAMES[id] = user ? `${user.NAME} ${user.LAST_NAME}`.trim() : `#${id}`
+  }
+  return NAMES[id]!
+}
+
+// A BB-code message as plain lines for the terminal.
+function plain(message: string): string {
+  return message.replace(/\[URL=([^\]]+)\]([^[]*)\[\/URL\]/g, '$2 <$1>').replace(/\[\/?B\]/g, '').split('\n').map((line) => `      │ ${line}`).join('\n')
+}
+
+/** One terminal line (or block) per journal row worth showing; undefined for bookkeeping rows. */
+export function describe(h: Harness, entry: JournalEntry, sentNotices: Set<number>): string | undefined {
+  const d = entry.detail
+  switch (entry.kind) {
+    case 'app.installed':
+      return `  ✔ Портал установил приложение (${String(d.via) === 'api' ? 'только API' : 'с интерфейсом'})`
+    case 'app.bound':
+      return `  ✔ Подключены события (${(d.boundEvents as string[]).length}) и вкладки карточек: ${(d.boundPlacements as string[]).join(', ')}`
+    case 'directory.refreshed':
+      return `  ✔ Сотрудники и отделы загружены: ${String(d.users)} сотрудников, ${String(d.departments)} отдела`
+    case 'violation.opened':
+      return `  ⚠ ${String(d.ruleId)} · ${String(d.entity)} #${String(d.entityId)}: ${String(d.problem)} [режим ${String(d.mode)}]`
+    case 'fix.applied':
+      return `  ✎ Исправлено в портале: ${String(d.entity)} #${String(d.entityId)} ← ${JSON.stringify(d.fields)}`
+    case 'comment.added': {
+      const comment = h.portal.data.timelineComments.findLast((c) => String(c.entityId) === String(d.entityId))
+      return `  🗒 Комментарий в истории ${String(d.entity)} #${String(d.entityId)}: «${comment?.comment ?? ''}»`
+    }
+    case 'notified': {
+      const notice = h.portal.data.notifications.find((n) => n.userId === Number(d.userId) && !sentNotices.has(n.id))
+      if (notice) sentNotices.add(notice.id)
+      return `  ✉ Уведомление для ${who(h, d.userId)}:\n${plain(notice?.message ?? '')}`
+    }
+    case 'violation.escalated':
+      return `  ⇪ Эскалация руководителю: ${who(h, d.supervisorId)}`
+    case 'violation.resolved':
+      return `  ✔ Нарушение #${String(d.violationId)} (${String(d.ruleId)}) закрыто: ${String(d.resolution)}`
+    default:
+      return undefined
+  }
+}

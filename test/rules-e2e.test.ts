@@ -1,0 +1,134 @@
+// The lead and client rules end to end over real HTTP with the fake portal.
+import { afterEach, describe, expect, it } from 'vitest'
+import { resolveRuleSettings } from '../src/rule-settings.js'
+import { settle, startHarness, type Harness } from './helpers/harness.js'
+
+describe('lead rules end to end', () => {
+  let h: Harness
+  afterEach(async () => h?.close())
+
+  const start = async (overrides: unknown = {}) => {
+    h = await startHarness({ app: { ruleSettings: resolveRuleSettings(overrides) } })
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    await settle(h)
+    h.portal.clearCalls()
+  }
+  const done = () => settle(h)
+  const calls = (method: string) => h.portal.calls.filter((call) => call.method === method)
+
+  it('renames ООО "Вектор" to Вектор ООО with one update, one timeline comment and no loop', async () => {
+    await start()
+    const id = h.portal.data.addLead({ TITLE: 'Вектор: 20 ноутбуков', COMPANY_TITLE: 'ООО "Вектор"' }, { byUserId: 5 })
+    await done()
+    expect(h.portal.data.lead(id)?.COMPANY_TITLE).toBe('Вектор ООО')
+    expect(calls('crm.lead.update')).toHaveLength(1)
+    expect(calls('crm.lead.update')[0]?.params).toMatchObject({ id, fields: { COMPANY_TITLE: 'Вектор ООО' } })
+    expect(h.portal.data.timelineComments).toHaveLength(1)
+    expect(h.portal.data.timelineComments[0]).toMatchObject({ entityId: Number(id), entityType: 'lead' })
+    expect(h.portal.data.timelineComments[0]?.comment).toContain('«ООО "Вектор"» → «Вектор ООО»')
+    const violations = h.store.violations.all(h.portal.memberId)
+    expect(violations).toMatchObject([{ ruleId: 'LEAD-COMPANY-NAME', entityId: id, resolution: 'fixed by the app' }])
+    // A second change of the lead does not touch the name again.
+    h.portal.data.updateLead(id, { COMMENTS: 'перезвонить' }, { byUserId: 5 })
+    await done()
+    expect(calls('crm.lead.update')).toHaveLength(1)
+  })
+})
+
+describe('who is told', () => {
+  let h: Harness
+  afterEach(async () => h?.close())
+
+  const start = async (overrides: unknown = {}) => {
+    h = await startHarness({ app: { ruleSettings: resolveRuleSettings(overrides) } })
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    await settle(h)
+    h.portal.clearCalls()
+  }
+  const notificationsFor = (userId: number) => h.portal.data.notifications.filter((n) => n.userId === userId)
+
+  it('a lead titled Лид #45 tells its responsible once, and the supervisor after the configured time', async () => {
+    await start({ rules: { 'LEAD-TITLE': { escalateAfter: 'PT2S' } } })
+    const id = h.portal.data.addLead({ TITLE: 'Лид #45', COMPANY_TITLE: 'Вектор ООО' }, { byUserId: 5 })
+    await settle(h)
+    // Further changes and a duplicate event tell nobody again.
+    h.portal.faults.duplicateEvents(2)
+    h.portal.data.updateLead(id, { COMMENTS: 'звонил, не дозвонился' }, { byUserId: 5 })
+    await settle(h)
+    expect(notificationsFor(5)).toHaveLength(1)
+    const notice = notificationsFor(5)[0]!
+    expect(notice.message).toContain('Правило компании: Название лида раскрывает суть обращения')
+    expect(notice.message).toContain(`/crm/lead/details/${id}/]«Лид #45»[/URL]`)
+    expect(notice.message).toContain('Что сделать: Переименуйте лид')
+    expect(notificationsFor(4)).toHaveLength(0)
+    // Anna (5) works in sales, headed by Dmitry (4): he hears of it once the two seconds have passed.
+    await new Promise((resolve) => setTimeout(resolve, 2_300))
+    await settle(h)
+    expect(notificationsFor(4)).toHaveLength(1)
+    expect(notificationsFor(4)[0]?.message).toContain('Эскалация: Название лида раскрывает суть обращения')
+    expect(notificationsFor(4)[0]?.message).toContain('ответственный: Анна Морозова')
+    expect(notificationsFor(5)).toHaveLength(1)
+    // The lead's timeline keeps both steps.
+    const timeline = h.portal.data.timelineComments.filter((c) => String(c.entityId) === id).map((c) => c.comment)
+    expect(timeline).toHaveLength(2)
+    expect(timeline[0]).toContain('Отправлено уведомление: Анна Морозова.')
+    expect(timeline[1]).toContain('сообщено руководителю: Дмитрий Соколов.')
+    expect(h.store.journal.recent(h.portal.memberId).map((entry) => entry.kind)).toEqual(
+      expect.arrayContaining(['violation.opened', 'notified', 'comment.added', 'violation.escalated']),
+    )
+  })
+
+  it('a lead renamed in time is not escalated, and its violation is resolved', async () => {
+    await start({ rules: { 'LEAD-TITLE': { escalateAfter: 'PT2S' } } })
+    const id = h.portal.data.addLead({ TITLE: 'Новый лид' }, { byUserId: 6 })
+    await settle(h)
+    h.portal.data.updateLead(id, { TITLE: 'Ромашка: 300 стульев' }, { byUserId: 6 })
+    await settle(h)
+    await new Promise((resolve) => setTimeout(resolve, 2_300))
+    await settle(h)
+    expect(notificationsFor(6)).toHaveLength(1)
+    expect(notificationsFor(4)).toHaveLength(0)
+    expect(h.store.violations.all(h.portal.memberId)).toMatchObject([{ ruleId: 'LEAD-TITLE', resolution: 'complies' }])
+  })
+
+  it('a second lead with the same phone written another way tells both responsibles, with links', async () => {
+    await start()
+    const first = h.portal.data.addLead({ TITLE: 'Ромашка: 300 стульев', PHONE: [{ VALUE: '+7 (495) 123-45-67', VALUE_TYPE: 'WORK' }] }, { byUserId: 5 })
+    await settle(h)
+    const second = h.portal.data.addLead({ TITLE: 'Ромашка: стулья', PHONE: [{ VALUE: '8 495 1234567', VALUE_TYPE: 'WORK' }] }, { byUserId: 6 })
+    await settle(h)
+    const toSecond = notificationsFor(6).filter((n) => n.message.includes('CLIENT-DUPLICATE'))
+    const toFirst = notificationsFor(5).filter((n) => n.message.includes('CLIENT-DUPLICATE'))
+    expect(toSecond).toHaveLength(1)
+    expect(toFirst).toHaveLength(1)
+    expect(toSecond[0]?.message).toContain(`/crm/lead/details/${second}/`)
+    expect(toSecond[0]?.message).toContain('телефон +74951234567')
+    expect(toFirst[0]?.message).toContain(`/crm/lead/details/${first}/`)
+    expect(toFirst[0]?.message).toContain(`/crm/lead/details/${second}/`)
+    expect(h.portal.data.lead(first)).toBeDefined()
+    expect(h.portal.data.lead(second)).toBeDefined()
+  })
+})
+
+describe('modes', () => {
+  let h: Harness
+  afterEach(async () => h?.close())
+
+  it.each([
+    ['off', { opened: 0, notified: 0, updated: 0 }],
+    ['report', { opened: 1, notified: 0, updated: 0 }],
+    ['notify', { opened: 1, notified: 1, updated: 0 }],
+    ['autofix', { opened: 1, notified: 0, updated: 1 }],
+  ])('LEAD-COMPANY-NAME in %s mode', async (mode, expected) => {
+    const settings = resolveRuleSettings({ rules: { 'LEAD-COMPANY-NAME': { mode }, 'LEAD-TITLE': { mode: 'off' }, 'LEAD-FIELDS': { mode: 'off' } } })
+    h = await startHarness({ app: { ruleSettings: settings } })
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    await settle(h)
+    const id = h.portal.data.addLead({ TITLE: 'Вектор: ноутбуки', COMPANY_TITLE: '«Вектор», ООО' }, { byUserId: 5 })
+    await settle(h)
+    expect(h.store.violations.all(h.portal.memberId)).toHaveLength(expected.opened)
+    expect(h.portal.data.notifications.filter((n) => n.userId === 5)).toHaveLength(expected.notified)
+    expect(h.portal.calls.filter((call) => call.method === 'crm.lead.update')).toHaveLength(expected.updated)
+    expect(h.portal.data.lead(id)?.COMPANY_TITLE).toBe(expected.updated ? 'Вектор ООО' : '«Вектор», ООО')
+  })
+})

@@ -1,0 +1,171 @@
+// Each lead rule's decisions as tables, without I/O: records in, findings out.
+import { describe, expect, it } from 'vitest'
+import { inScope, runRules, type RuleSettings } from '../../rules/catalogue.js'
+import { clientDuplicate } from '../../rules/client-duplicate.js'
+import { emailKey, phoneKey } from '../../rules/contacts.js'
+import type { Directory } from '../../rules/directory.js'
+import { leadCompanyName } from '../../rules/lead-company-name.js'
+import { leadFields } from '../../rules/lead-fields.js'
+import { leadTitle } from '../../rules/lead-title.js'
+import type { Peer, RecordInput, RuleContext, Snapshot } from '../../rules/types.js'
+import { resolveRuleSettings } from '../../src/rule-settings.js'
+
+const settings: RuleSettings = resolveRuleSettings({})
+const directory: Directory = {
+  users: new Map([
+    ['5', { id: '5', name: 'Анна Морозова', active: true, departments: ['3'] }],
+    ['8', { id: '8', name: 'Мария Фёдорова', active: true, departments: ['2'] }],
+  ]),
+  departments: new Map([
+    ['2', { id: '2', name: 'Коммерческая служба', parentId: null, headId: '3' }],
+    ['3', { id: '3', name: 'Отдел продаж', parentId: '2', headId: '4' }],
+  ]),
+}
+
+function context<S>(ruleSettings: S, peers: Peer[] = []): RuleContext<S> {
+  return {
+    now: new Date('2026-11-24T09:00:00+03:00'),
+    settings: { mode: 'notify', since: null, sources: [], pipelines: [], departments: [], ...ruleSettings },
+    directory,
+    legalForms: settings.legalForms,
+    firstLeadStatus: 'NEW',
+    peers,
+  }
+}
+
+const lead = (fields: Record<string, unknown>, previous?: Snapshot): RecordInput => ({
+  entity: 'lead',
+  id: '45',
+  current: { ID: '45', STATUS_ID: 'NEW', STATUS_SEMANTIC_ID: 'P', ASSIGNED_BY_ID: '5', DATE_CREATE: '2026-11-24T08:50:00+03:00', ...fields },
+  previous,
+})
+
+describe('LEAD-COMPANY-NAME', () => {
+  it.each([
+    [{ COMPANY_TITLE: 'ООО "Вектор"' }, 'fix', 'Вектор ООО'],
+    [{ COMPANY_TITLE: 'Вектор ООО' }, 'none', null],
+    [{ COMPANY_TITLE: '' }, 'none', null],
+    [{ COMPANY_TITLE: null }, 'none', null],
+    [{ COMPANY_TITLE: 'ООО Вектор АО' }, 'report', null],
+    [{ COMPANY_TITLE: 'ООО "Вектор"', STATUS_SEMANTIC_ID: 'S', STATUS_ID: 'CONVERTED' }, 'none', null],
+  ])('lead %j → %s', (fields, expected, value) => {
+    const findings = leadCompanyName.check(lead(fields), context({}))
+    if (expected === 'none') return expect(findings).toEqual([])
+    expect(findings).toHaveLength(1)
+    expect(findings[0]?.responsibleId).toBe('5')
+    if (expected === 'fix') expect(findings[0]?.fix?.fields).toEqual({ COMPANY_TITLE: value })
+    else expect(findings[0]?.fix).toBeUndefined()
+  })
+
+  it("checks a company's TITLE", () => {
+    const company: RecordInput = { entity: 'company', id: '9', current: { ID: '9', TITLE: '«Ромашка», АО', ASSIGNED_BY_ID: '8' }, previous: undefined }
+    expect(leadCompanyName.check(company, context({}))[0]?.fix?.fields).toEqual({ TITLE: 'Ромашка АО' })
+  })
+})
+
+describe('LEAD-TITLE', () => {
+  const ruleSettings = settings.rules['LEAD-TITLE']
+  it.each([
+    ['Лид #45', true],
+    ['Lead #1591', true],
+    ['Лид №7', true],
+    ['Новый лид', true],
+    ['Заявка с сайта example.ru', true],
+    ['Входящий звонок +7 495 123-45-67', true],
+    ['Лид из открытой линии «Telegram»', true],
+    ['CRM-форма «Обратный звонок»', true],
+    ['Re: коммерческое предложение', true],
+    ['', true],
+    ['Вектор: 20 ноутбуков Lenovo', false],
+    ['Новый лидер рынка: Вектор, 5 серверов', false],
+  ])('%j is a default title: %s', (title, flagged) => {
+    const findings = leadTitle.check(lead({ TITLE: title }), context(ruleSettings))
+    expect(findings.length).toBe(flagged ? 1 : 0)
+    if (flagged) expect(findings[0]?.escalateAfterMs).toBe(2 * 60 * 60 * 1000)
+  })
+
+  it.each([
+    ['Ноутбуки 20 шт', 'ООО «Вектор»', true],
+    ['Вектор: ноутбуки 20 шт', 'ООО «Вектор»', false],
+    ['ВЕКТОР — ноутбуки', 'Вектор ООО', false],
+    ['Ноутбуки', '', false],
+  ])('title %j with company %j is flagged: %s', (title, company, flagged) => {
+    expect(leadTitle.check(lead({ TITLE: title, COMPANY_TITLE: company }), context(ruleSettings)).length).toBe(flagged ? 1 : 0)
+  })
+
+  it('leaves closed leads alone', () => {
+    expect(leadTitle.check(lead({ TITLE: 'Лид #45', STATUS_ID: 'JUNK', STATUS_SEMANTIC_ID: 'F' }), context(ruleSettings))).toEqual([])
+  })
+})
+
+describe('LEAD-FIELDS', () => {
+  const ruleSettings = settings.rules['LEAD-FIELDS']
+  const full = {
+    TITLE: 'Вектор: ноутбуки', COMPANY_TITLE: 'Вектор ООО', NAME: 'Иван', COMMENTS: 'нужны к пятнице',
+    PHONE: [{ VALUE: '+7 495 123-45-67', VALUE_TYPE: 'WORK' }],
+  }
+  it.each([
+    ['still in its first status', { STATUS_ID: 'NEW' }, null],
+    ['past the first status, all filled', { ...full, STATUS_ID: 'IN_PROCESS' }, null],
+    ['past the first status, e-mail instead of phone', { ...full, PHONE: [], EMAIL: [{ VALUE: 'ivan@vector.ru' }], STATUS_ID: 'IN_PROCESS' }, null],
+    ['past the first status, no phone nor e-mail', { ...full, PHONE: [], STATUS_ID: 'IN_PROCESS' }, 'телефон или e-mail'],
+    ['converted without comment and company', { ...full, COMMENTS: '', COMPANY_TITLE: null, STATUS_ID: 'CONVERTED', STATUS_SEMANTIC_ID: 'S' }, 'название компании, комментарий'],
+    ['junk', { STATUS_ID: 'JUNK', STATUS_SEMANTIC_ID: 'F' }, null],
+  ])('%s', (_name, fields, missing) => {
+    const findings = leadFields.check(lead(fields), context(ruleSettings))
+    if (missing === null) return expect(findings).toEqual([])
+    expect(findings[0]?.todo.ru).toBe(`Заполните: ${missing}.`)
+  })
+})
+
+describe('CLIENT-DUPLICATE', () => {
+  const peer = (fields: Partial<Peer>): Peer => ({
+    entity: 'lead', id: '40', title: 'Ромашка: стулья', responsibleId: '6', createdAt: '2026-11-24T08:00:00+03:00', matchedBy: 'phone:74951234567', ...fields,
+  })
+  it.each([
+    ['an older lead of the same client', [peer({})], 1],
+    ['a newer lead of the same client (that one is flagged instead)', [peer({ createdAt: '2026-11-24T08:55:00+03:00', id: '50' })], 0],
+    ['no other record', [], 0],
+    ['the record itself', [peer({ id: '45', createdAt: '2026-11-24T08:50:00+03:00' })], 0],
+  ])('%s', (_name, peers, count) => {
+    const findings = clientDuplicate.check(lead({ TITLE: 'Ромашка' }), context({}, peers))
+    expect(findings).toHaveLength(count)
+    if (count) expect(findings[0]).toMatchObject({ variant: 'lead:40', related: [{ entity: 'lead', id: '40', responsibleId: '6' }] })
+  })
+
+  it.each([
+    ['+7 (495) 123-45-67', '74951234567'],
+    ['8 495 123 45 67', '74951234567'],
+    ['84951234567', '74951234567'],
+    ['9161234567', '79161234567'],
+    ['+44 20 7946 0958', '442079460958'],
+    ['12-34', ''],
+  ])('phone %j → %j', (raw, key) => expect(phoneKey(raw)).toBe(key))
+
+  it.each([
+    [' Ivan@Vector.RU ', 'ivan@vector.ru'],
+    ['not an email', ''],
+  ])('e-mail %j → %j', (raw, key) => expect(emailKey(raw)).toBe(key))
+})
+
+describe('the catalogue', () => {
+  const now = new Date('2026-11-24T09:00:00+03:00')
+  it('runs only the rules that are on and in scope', () => {
+    const record = lead({ TITLE: 'Лид #45', COMPANY_TITLE: 'ООО "Вектор"' })
+    const off = resolveRuleSettings({ rules: { 'LEAD-TITLE': { mode: 'off' } } })
+    const pass = runRules(record, off, { now, directory, firstLeadStatus: 'NEW', peers: [] })
+    expect(pass.checked).toEqual(['LEAD-COMPANY-NAME', 'LEAD-FIELDS', 'CLIENT-DUPLICATE'])
+    expect(pass.findings.map((found) => [found.ruleId, found.mode])).toEqual([['LEAD-COMPANY-NAME', 'autofix']])
+  })
+
+  it.each([
+    [{ since: '2026-11-25' }, false],
+    [{ since: '2026-11-24T05:00:00Z' }, true],
+    [{ sources: ['WEB'] }, false],
+    [{ departments: ['3'] }, true],
+    [{ departments: ['2'] }, false],
+  ])('scope %j → %s', (scope, expected) => {
+    const common = { mode: 'notify' as const, since: null, sources: [], pipelines: [], departments: [], ...scope }
+    expect(inScope(lead({ SOURCE_ID: 'CALL' }), common, { directory })).toBe(expected)
+  })
+})
