@@ -3,16 +3,18 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { resolveRuleSettings } from '../src/rule-settings.js'
 import { settle, startHarness, type Harness } from './helpers/harness.js'
 
-describe('lead rules end to end', () => {
-  let h: Harness
-  afterEach(async () => h?.close())
+let h: Harness
+afterEach(async () => h?.close())
 
-  const start = async (overrides: unknown = {}) => {
-    h = await startHarness({ app: { ruleSettings: resolveRuleSettings(overrides) } })
-    await h.portal.installApp({ installUrl: `${h.url}/install` })
-    await settle(h)
-    h.portal.clearCalls()
-  }
+// The app with `overrides` over the default rule settings, installed, its first sweep done.
+async function start(overrides: unknown = {}): Promise<void> {
+  h = await startHarness({ app: { ruleSettings: resolveRuleSettings(overrides) } })
+  await h.portal.installApp({ installUrl: `${h.url}/install` })
+  await settle(h)
+  h.portal.clearCalls()
+}
+
+describe('lead rules end to end', () => {
   const done = () => settle(h)
   const calls = (method: string) => h.portal.calls.filter((call) => call.method === method)
 
@@ -36,15 +38,6 @@ describe('lead rules end to end', () => {
 })
 
 describe('who is told', () => {
-  let h: Harness
-  afterEach(async () => h?.close())
-
-  const start = async (overrides: unknown = {}) => {
-    h = await startHarness({ app: { ruleSettings: resolveRuleSettings(overrides) } })
-    await h.portal.installApp({ installUrl: `${h.url}/install` })
-    await settle(h)
-    h.portal.clearCalls()
-  }
   const notificationsFor = (userId: number) => h.portal.data.notifications.filter((n) => n.userId === userId)
 
   it('a lead titled Лид #45 tells its responsible once, and the supervisor after the configured time', async () => {
@@ -111,19 +104,13 @@ describe('who is told', () => {
 })
 
 describe('modes', () => {
-  let h: Harness
-  afterEach(async () => h?.close())
-
   it.each([
     ['off', { opened: 0, notified: 0, updated: 0 }],
     ['report', { opened: 1, notified: 0, updated: 0 }],
     ['notify', { opened: 1, notified: 1, updated: 0 }],
     ['autofix', { opened: 1, notified: 0, updated: 1 }],
   ])('LEAD-COMPANY-NAME in %s mode', async (mode, expected) => {
-    const settings = resolveRuleSettings({ rules: { 'LEAD-COMPANY-NAME': { mode }, 'LEAD-TITLE': { mode: 'off' }, 'LEAD-FIELDS': { mode: 'off' } } })
-    h = await startHarness({ app: { ruleSettings: settings } })
-    await h.portal.installApp({ installUrl: `${h.url}/install` })
-    await settle(h)
+    await start({ rules: { 'LEAD-COMPANY-NAME': { mode }, 'LEAD-TITLE': { mode: 'off' }, 'LEAD-FIELDS': { mode: 'off' } } })
     const id = h.portal.data.addLead({ TITLE: 'Вектор: ноутбуки', COMPANY_TITLE: '«Вектор», ООО' }, { byUserId: 5 })
     await settle(h)
     expect(h.store.violations.all(h.portal.memberId)).toHaveLength(expected.opened)

@@ -8,7 +8,7 @@ import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
 import type { RecordChange } from '../sync/worker.js'
-import { escalationNotice, languageOf, timelineComment, toldText, violationNotice, type RecordMention } from './messages.js'
+import { languageOf, notice, timelineComment, toldText, type RecordMention } from './messages.js'
 import { refreshPeers } from './peers.js'
 
 /** What the rules stage needs. */
@@ -123,12 +123,12 @@ export class Enforcer {
     if (finding.responsibleId) {
       this.#checkKnown(portal.memberId, directory, finding.responsibleId)
       told.push(userName(directory, finding.responsibleId))
-      const message = violationNotice({ language, origin, ruleId: found.ruleId, ruleTitle, record: mention, problem: finding.problem, todo: finding.todo })
+      const message = notice({ language, origin, ruleId: found.ruleId, ruleTitle, record: mention, problem: finding.problem, todo: finding.todo })
       this.#notify(portal.memberId, `v${violationId}:notify:${finding.responsibleId}`, finding.responsibleId, message, violationId)
     }
     for (const related of finding.related ?? []) {
       if (!related.responsibleId || related.responsibleId === finding.responsibleId) continue
-      const message = violationNotice({
+      const message = notice({
         language, origin, ruleId: found.ruleId, ruleTitle, record: mention, problem: finding.problem, todo: finding.todo,
         concerns: related, responsibleName: finding.responsibleId ? userName(directory, finding.responsibleId) : undefined,
       })
@@ -172,7 +172,7 @@ export class Enforcer {
       store.journal.append(memberId, 'violation.escalation-skipped', { violationId: violation.id, reason: 'no supervisor found' })
       return false
     }
-    const message = escalationNotice({
+    const message = notice({
       language: languageOf(portal.language),
       origin: new URL(portal.clientEndpoint).origin,
       ruleId: violation.ruleId,
@@ -181,8 +181,7 @@ export class Enforcer {
       problem: still.finding.problem,
       todo: still.finding.todo,
       responsibleName: userName(directory, responsible),
-      openedAt: violation.openedAt,
-      now: this.#now(),
+      escalation: { openedAt: violation.openedAt, now: this.#now() },
     })
     store.journal.append(memberId, 'violation.escalated', { violationId: violation.id, supervisorId: supervisor })
     const what = toldText(still.finding.problem, [userName(directory, supervisor)], true)

@@ -27,7 +27,7 @@ const WORDS = {
   todo: { ru: 'Что сделать', en: 'What to do' },
   responsible: { ru: 'ответственный', en: 'responsible' },
   concerns: { ru: 'Касается вашей записи', en: 'This concerns your record' },
-  since: { ru: 'Нарушение открыто', en: 'Open since' },
+  since: { ru: 'Нарушение открыто', en: 'Opened' },
   app: { ru: 'Приложение «Правила компании»', en: 'The “Company rules” app' },
 } as const
 
@@ -44,8 +44,8 @@ export function recordLink(origin: string, record: RecordMention, language: Lang
   return `${KIND[record.entity][language]} [URL=${origin}${pathOf(record.entity, record.id)}]«${title}»[/URL]`
 }
 
-/** The notification to the record's responsible (or, with `concerns`, to the responsible of a related record). */
-export function violationNotice(options: {
+/** What a notification is about; `escalation` makes it the supervisor's notice of a violation left open. */
+export interface NoticeOptions {
   language: Language
   origin: string
   ruleId: string
@@ -53,42 +53,30 @@ export function violationNotice(options: {
   record: RecordMention
   problem: Text
   todo: Text
+  responsibleName?: string | undefined
+  /** The reader's own record that this one concerns (the other side of a duplicate). */
   concerns?: RecordMention
-  responsibleName?: string
-}): string {
-  const { language: l } = options
-  const lines = [
-    `[B]${WORDS.rule[l]}: ${options.ruleTitle[l]}[/B] (${options.ruleId})`,
-    recordLink(options.origin, options.record, l) + (options.responsibleName ? ` (${WORDS.responsible[l]}: ${options.responsibleName})` : ''),
-  ]
+  escalation?: { openedAt: string; now: Date }
+}
+
+/** A notification: the rule, the record with its link, what is wrong and what to do. */
+export function notice(options: NoticeOptions): string {
+  const l = options.language
+  const heading = options.escalation ? WORDS.escalation[l] : WORDS.rule[l]
+  const responsible = options.responsibleName ? ` (${WORDS.responsible[l]}: ${options.responsibleName})` : ''
+  const lines = [`[B]${heading}: ${options.ruleTitle[l]}[/B] (${options.ruleId})`, recordLink(options.origin, options.record, l) + responsible]
   if (options.concerns) lines.push(`${WORDS.concerns[l]}: ${recordLink(options.origin, options.concerns, l)}`)
+  if (options.escalation) lines.push(`${WORDS.since[l]}: ${elapsed(options.escalation.openedAt, options.escalation.now, l)}`)
   lines.push(`${WORDS.wrong[l]}: ${options.problem[l]}`, `${WORDS.todo[l]}: ${options.todo[l]}`)
   return lines.join('\n')
 }
 
-/** The notification to the supervisor when a violation stayed open too long. */
-export function escalationNotice(options: {
-  language: Language
-  origin: string
-  ruleId: string
-  ruleTitle: Text
-  record: RecordMention
-  problem: Text
-  todo: Text
-  responsibleName: string
-  openedAt: string
-  now: Date
-}): string {
-  const { language: l } = options
-  const minutes = Math.max(0, Math.round((options.now.getTime() - Date.parse(options.openedAt)) / 60_000))
-  const elapsed = l === 'ru' ? `${minutes} мин назад` : `${minutes} min ago`
-  return [
-    `[B]${WORDS.escalation[l]}: ${options.ruleTitle[l]}[/B] (${options.ruleId})`,
-    `${recordLink(options.origin, options.record, l)} (${WORDS.responsible[l]}: ${options.responsibleName})`,
-    `${WORDS.since[l]}: ${elapsed}`,
-    `${WORDS.wrong[l]}: ${options.problem[l]}`,
-    `${WORDS.todo[l]}: ${options.todo[l]}`,
-  ].join('\n')
+function elapsed(openedAt: string, now: Date, l: Language): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(openedAt)) / 60_000))
+  const hours = Math.floor(minutes / 60)
+  const rest = minutes % 60
+  if (l === 'ru') return hours > 0 ? `${hours} ч ${rest} мин назад` : `${minutes} мин назад`
+  return hours > 0 ? `${hours} h ${rest} min ago` : `${minutes} min ago`
 }
 
 /** The timeline comment that records on the record what the app did and under which rule. */

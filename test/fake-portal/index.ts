@@ -1,10 +1,11 @@
 // The fake Bitrix24 portal: an in-memory portal and its OAuth server over real HTTP on 127.0.0.1.
+import { AppPages } from './app-page.js'
 import { LeakyBucket } from './bucket.js'
 import { createFakeData, type FakeData } from './data.js'
 import { EventQueue } from './events.js'
 import { FaultBook } from './faults.js'
 import { Outgoing, closeServer, listen } from './http.js'
-import { framePost, installApp, openInstallFrame, openPlacement, uninstallApp, updateApp } from './lifecycle.js'
+import { finishInstall, framePost, installApp, openInstallFrame, openPlacement, uninstallApp, updateApp } from './lifecycle.js'
 import { handleOAuth } from './oauth.js'
 import { OfflineQueue } from './offline.js'
 import { handlePortal } from './rest.js'
@@ -46,6 +47,11 @@ export interface FakePortal {
   openInstallFrame(o: { url: string; userId?: number }): Promise<FakeReply>
   /** What BX24.installFinish() makes the portal do. */
   finishInstall(): void
+  /**
+   * Saves the local-application form and returns the app's page in the portal for a browser: it frames the
+   * install path (handler path once installed), POSTs the frame and answers the SDK's postMessage commands.
+   */
+  appPageUrl(o: { installUrl: string; handlerUrl: string; userId?: number }): string
   /** New application_token, bindings removed, ONAPPUPDATE to the handlers bound for it. */
   updateApp(o?: { version?: string; userId?: number }): Promise<void>
   /** ONAPPUNINSTALL to its handler, then bindings removed and every token invalid. */
@@ -93,7 +99,11 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
   const now = (): number => Date.now()
   const ttl = options.accessTokenTtlSeconds ?? 3600
   let state: PortalState | undefined
-  const portal = await listen((req, res) => handlePortal(requireState(), req, res))
+  let pages: AppPages | undefined
+  const portal = await listen(async (req, res) => {
+    if (pages !== undefined && (await pages.handle(req, res))) return
+    await handlePortal(requireState(), req, res)
+  })
   const oauth = await listen((req, res) => handleOAuth(requireState(), req, res))
   function requireState(): PortalState {
     if (state === undefined) throw new Error('fake portal is starting')
@@ -123,6 +133,8 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
   }
   seedPortal(state, options.seed !== false)
   const s = state
+  const appPages = new AppPages(s)
+  pages = appPages
   const data = createFakeData(s)
   return {
     url: s.cfg.url, clientEndpoint: s.cfg.clientEndpoint, oauthUrl: s.cfg.oauthUrl, serverEndpoint: s.cfg.serverEndpoint,
@@ -131,10 +143,8 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     get installed() { return s.app.present && s.app.finished },
     installApp: (o) => installApp(s, o.installUrl, o.userId ?? 1),
     openInstallFrame: (o) => openInstallFrame(s, out, o.url, o.userId ?? 1),
-    finishInstall: () => {
-      if (!s.app.present) throw new Error('finishInstall: nothing is being installed')
-      s.app.finished = true
-    },
+    finishInstall: () => finishInstall(s),
+    appPageUrl: (o) => appPages.register({ installUrl: o.installUrl, handlerUrl: o.handlerUrl }, o.userId ?? 1),
     updateApp: (o) => updateApp(s, o?.version, o?.userId ?? 1),
     uninstallApp: (o) => uninstallApp(s, o?.clean ?? false),
     openPlacement: (o) => openPlacement(s, out, o),

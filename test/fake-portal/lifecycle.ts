@@ -1,6 +1,7 @@
 // The app's lifecycle as the portal drives it: install (API-only or UI), finish, update, uninstall, frames.
 import { encodeForm, type Outgoing } from './http.js'
 import type { PortalState } from './state.js'
+import type { TokenPair } from './tokens.js'
 import type { FakeReply } from './types.js'
 import { randomHex } from './util.js'
 
@@ -30,31 +31,58 @@ export async function installApp(state: PortalState, installUrl: string, userId:
   return state.events.sendNow({ event: 'ONAPPINSTALL', url: installUrl, payload })
 }
 
+/** A UI app's first opening: the app is there (its tokens work) but not finished until installFinish. */
+export function beginUiInstall(state: PortalState): void {
+  if (!state.app.present) state.app = { present: true, finished: false, applicationToken: randomHex(16), version: state.app.version }
+}
+
+/** What BX24.installFinish() makes the portal do (v=N, the portal's own "reinstall", takes it back). */
+export function finishInstall(state: PortalState, finished = true): void {
+  if (!state.app.present) throw new Error('finishInstall: nothing is being installed')
+  state.app.finished = finished
+}
+
 /** UI install: the wizard page gets the frame POST; installation is not finished until finishInstall(). */
 export async function openInstallFrame(state: PortalState, out: Outgoing, url: string, userId: number): Promise<FakeReply> {
-  if (!state.app.present) state.app = { present: true, finished: false, applicationToken: randomHex(16), version: state.app.version }
+  beginUiInstall(state)
   return framePost(state, out, url, userId, 'DEFAULT', null)
+}
+
+/** One frame POST: the address with its query string and the form fields. */
+export interface FrameRequest {
+  target: string
+  body: Record<string, string>
+  /** The pair issued to the viewing user. */
+  auth: TokenPair
 }
 
 /**
  * The frame POST (settings/oauth/simple-way.md): DOMAIN, PROTOCOL, LANG, APP_SID in the query string,
  * the tokens of the viewing user and the context in the body; PLACEMENT_OPTIONS is a JSON string.
  */
-export async function framePost(
-  state: PortalState, out: Outgoing, url: string, userId: number, placement: string, options: Record<string, string> | null,
-): Promise<FakeReply> {
+export function frameRequest(
+  state: PortalState, o: { url: string; userId: number; placement: string; options: Record<string, string> | null; appSid: string; domain: string },
+): FrameRequest {
   const { cfg } = state
-  const pair = state.tokens.issue(userId)
+  const pair = state.tokens.issue(o.userId)
   const protocol = cfg.url.startsWith('https:') ? '1' : '0'
-  const query = new URLSearchParams({ DOMAIN: cfg.domain, PROTOCOL: protocol, LANG: cfg.language, APP_SID: randomHex(16) })
+  const query = new URLSearchParams({ DOMAIN: o.domain, PROTOCOL: protocol, LANG: cfg.language, APP_SID: o.appSid })
   const body: Record<string, string> = {
     AUTH_ID: pair.accessToken, AUTH_EXPIRES: String(pair.expiresIn), REFRESH_ID: pair.refreshToken,
     SERVER_ENDPOINT: cfg.serverEndpoint, APPLICATION_TOKEN: state.app.applicationToken ?? '', APPLICATION_SCOPE: cfg.scope,
-    member_id: cfg.memberId, status: 'L', PLACEMENT: placement,
+    member_id: cfg.memberId, status: 'L', PLACEMENT: o.placement,
   }
-  if (options !== null) body.PLACEMENT_OPTIONS = JSON.stringify(options)
-  const target = `${url}${url.includes('?') ? '&' : '?'}${query.toString()}`
-  return out.post(target, encodeForm(body), 'application/x-www-form-urlencoded')
+  if (o.options !== null) body.PLACEMENT_OPTIONS = JSON.stringify(o.options)
+  const target = `${o.url}${o.url.includes('?') ? '&' : '?'}${query.toString()}`
+  return { target, body, auth: pair }
+}
+
+/** Sends the frame POST from Node, as if a browser had submitted the portal's form. */
+export async function framePost(
+  state: PortalState, out: Outgoing, url: string, userId: number, placement: string, options: Record<string, string> | null,
+): Promise<FakeReply> {
+  const request = frameRequest(state, { url, userId, placement, options, appSid: randomHex(16), domain: state.cfg.domain })
+  return out.post(request.target, encodeForm(request.body), 'application/x-www-form-urlencoded')
 }
 
 /**
