@@ -4,12 +4,12 @@ import { html, page, raw } from './html.js'
 const TEXT = {
   ru: {
     title: 'Установка приложения «Правила компании»',
-    done: 'Приложение установлено: события и вкладки карточек подключены. Окно можно закрыть.',
+    done: 'Приложение установлено: события и вкладки карточек подключены. Портал завершает установку — окно обновится само.',
     failed: 'Установка не удалась',
   },
   en: {
     title: 'Installing “Company rules”',
-    done: 'The app is installed: events and card tabs are bound. You can close this window.',
+    done: 'The app is installed: events and card tabs are bound. The portal is finishing the installation; this window will refresh by itself.',
     failed: 'The installation failed',
   },
 } as const
@@ -19,7 +19,8 @@ export function pageLanguage(lang: string | null | undefined): 'ru' | 'en' {
   return lang === 'en' ? 'en' : 'ru'
 }
 
-/** The success page: tells the admin, then finishes the installation in the browser (installFinish). */
+/** The success page: tells the admin, then finishes the installation in the browser (installFinish).
+ * The portal answers installFinish by reloading its own page, so the promise may never settle there. */
 export function installDonePage(lang: 'ru' | 'en'): string {
   const text = TEXT[lang]
   return page({
