@@ -23,48 +23,34 @@ const FINAL_ERRORS = new Set(['USER_ID_EMPTY', 'MESSAGE_EMPTY', 'ACCESS_DENIED',
 const ACTIONS_PER_BATCH = 50
 
 /** Drains the outbox per portal, one batch of up to 50 actions at a time. */
-export class Executor {
-  readonly #lanes: PortalLanes
+export class Executor extends PortalLanes {
   readonly #now: () => Date
 
   constructor(private readonly deps: ExecutorDeps) {
-    this.#now = deps.now ?? (() => new Date())
-    this.#lanes = new PortalLanes({
-      name: 'executor',
-      drain: (memberId) => this.#drain(memberId),
-      portalsWithWork: () => deps.store.actions.portalsWithWork(),
-      nextRetryAt: () => deps.store.actions.nextRetryAt(),
-      logger: deps.logger,
-      now: this.#now,
-    })
+    const now = deps.now ?? (() => new Date())
+    super({ name: 'executor', logger: deps.logger, now })
+    this.#now = now
   }
 
   /** Recovers what a crash left half-sent and resumes every portal with pending actions. */
-  start(): void {
+  override start(): void {
     // A notification sent twice replaces itself (same TAG) and a fix is the same write; a comment would show twice.
     const interrupted = this.deps.store.actions.recoverInterrupted((action) => action.kind !== 'comment')
     if (interrupted.length > 0) this.deps.logger.warn({ count: interrupted.length }, 'actions interrupted by a restart recovered')
-    this.#lanes.start()
+    super.start()
   }
 
-  /** Makes sure the portal's actions are being sent. */
-  wake(memberId: string): void {
-    this.#lanes.wake(memberId)
+  protected portalsWithWork(): string[] {
+    return this.deps.store.actions.portalsWithWork()
   }
 
-  /** Resolves when nothing is being sent. */
-  idle(): Promise<void> {
-    return this.#lanes.idle()
+  protected nextRetryAt(): Date | undefined {
+    return this.deps.store.actions.nextRetryAt()
   }
 
-  /** Stops sending and waits for the batch under way. */
-  stop(): Promise<void> {
-    return this.#lanes.stop()
-  }
-
-  async #drain(memberId: string): Promise<void> {
+  protected async drain(memberId: string): Promise<void> {
     const { store } = this.deps
-    while (!this.#lanes.stopped && store.portals.get(memberId)?.status === 'active') {
+    while (!this.stopped && store.portals.get(memberId)?.status === 'active') {
       const actions = store.actions.claim(memberId, ACTIONS_PER_BATCH)
       if (actions.length === 0) return
       await this.#send(memberId, actions)

@@ -1,44 +1,39 @@
 // One lane per portal: at most one runner drains a portal's work, and one timer wakes the next retry.
 import type { Logger } from 'pino'
 
-/** What a set of lanes drains and how it finds work again. */
-export interface LanesOptions {
-  /** Works through one portal's due work; returns when none is left. */
-  drain: (memberId: string) => Promise<void>
-  /** Portals with work waiting (to resume after a start or a retry moment). */
-  portalsWithWork: () => string[]
-  /** The next moment backed-off work falls due, if any. */
-  nextRetryAt: () => Date | undefined
-  logger: Logger
-  name: string
-  now?: () => Date
-}
-
-/** Per-portal runners with a retry timer (not a polling tick). */
-export class PortalLanes {
+/** Per-portal runners with a retry timer (not a polling tick); the worker and the executor build on it. */
+export abstract class PortalLanes {
   readonly #lanes = new Map<string, Promise<void>>()
   #timer: NodeJS.Timeout | undefined
   #stopped = false
 
-  constructor(private readonly options: LanesOptions) {}
+  constructor(
+    protected readonly lanes: { name: string; logger: Logger; now: () => Date },
+  ) {}
+
+  /** Works through one portal's due work; returns when none is left or `stopped` turns true. */
+  protected abstract drain(memberId: string): Promise<void>
+  /** Portals with work waiting (to resume after a start or a retry moment). */
+  protected abstract portalsWithWork(): string[]
+  /** The next moment backed-off work falls due, if any. */
+  protected abstract nextRetryAt(): Date | undefined
 
   /** True once stop() was called; drains check it between steps. */
   get stopped(): boolean {
     return this.#stopped
   }
 
-  /** Resumes every portal with work. */
+  /** Starts (or restarts) and resumes every portal with work. */
   start(): void {
     this.#stopped = false
-    for (const memberId of this.options.portalsWithWork()) this.wake(memberId)
+    this.#resume()
   }
 
   /** Makes sure a runner is working through the portal's work. */
   wake(memberId: string): void {
     if (this.#stopped || this.#lanes.has(memberId)) return
-    const lane = this.options
-      .drain(memberId)
-      .catch((error: unknown) => this.options.logger.error({ err: error, memberId }, `${this.options.name} lane failed`))
+    const lane = this.drain(memberId)
+      .catch((error: unknown) => this.lanes.logger.error({ err: error, memberId }, `${this.lanes.name} lane failed`))
       .finally(() => {
         this.#lanes.delete(memberId)
         this.#schedule()
@@ -58,12 +53,15 @@ export class PortalLanes {
     await this.idle()
   }
 
+  #resume(): void {
+    for (const memberId of this.portalsWithWork()) this.wake(memberId)
+  }
+
   #schedule(): void {
     clearTimeout(this.#timer)
-    const at = this.options.nextRetryAt()
+    const at = this.nextRetryAt()
     if (!at || this.#stopped) return
-    const now = (this.options.now ?? (() => new Date()))().getTime()
-    this.#timer = setTimeout(() => this.start(), Math.max(0, at.getTime() - now))
+    this.#timer = setTimeout(() => this.#resume(), Math.max(0, at.getTime() - this.lanes.now().getTime()))
     this.#timer.unref()
   }
 }

@@ -45,8 +45,7 @@ const RECORDS_PER_BATCH = 50
 const MAX_RETRY_DELAY_MS = 10 * 60_000
 
 /** Processes the inbox: one lane per portal, records collapsed, at most one batch per 50 records. */
-export class Worker {
-  readonly #lanes: PortalLanes
+export class Worker extends PortalLanes {
   readonly #store: Store
   readonly #clients: PortalClients
   readonly #logger: Logger
@@ -57,46 +56,28 @@ export class Worker {
   readonly #retryBaseMs: number
 
   constructor(options: WorkerOptions) {
+    const now = options.now ?? (() => new Date())
+    super({ name: 'worker', logger: options.logger, now })
     this.#store = options.store
     this.#clients = options.clients
     this.#logger = options.logger
-    this.#now = options.now ?? (() => new Date())
+    this.#now = now
     this.#onChange = options.onChange ?? (() => {})
     this.#afterChange = options.afterChange ?? (() => {})
     this.#maxAttempts = options.maxAttempts ?? 6
     this.#retryBaseMs = options.retryBaseMs ?? 5_000
-    this.#lanes = new PortalLanes({
-      name: 'worker',
-      drain: (memberId) => this.#drain(memberId),
-      portalsWithWork: () => this.#store.inbox.portalsWithWork(),
-      nextRetryAt: () => this.#store.inbox.nextRetryAt(),
-      logger: this.#logger,
-      now: this.#now,
-    })
   }
 
-  /** Resumes every portal that has pending events (after a start or a restart). */
-  start(): void {
-    this.#lanes.start()
+  protected portalsWithWork(): string[] {
+    return this.#store.inbox.portalsWithWork()
   }
 
-  /** Makes sure a lane is working through the portal's pending events. */
-  wake(memberId: string): void {
-    this.#lanes.wake(memberId)
+  protected nextRetryAt(): Date | undefined {
+    return this.#store.inbox.nextRetryAt()
   }
 
-  /** Resolves when no lane is running. */
-  idle(): Promise<void> {
-    return this.#lanes.idle()
-  }
-
-  /** Stops taking new work and waits for the lanes to finish their current batch. */
-  stop(): Promise<void> {
-    return this.#lanes.stop()
-  }
-
-  async #drain(memberId: string): Promise<void> {
-    while (!this.#lanes.stopped) {
+  protected async drain(memberId: string): Promise<void> {
+    while (!this.stopped) {
       const portal = this.#store.portals.get(memberId)
       // A portal that needs re-authorisation keeps its events pending until it is installed again.
       if (!portal || portal.status !== 'active') return
