@@ -9,13 +9,14 @@ const KIND = {
   deal: { ru: 'сделка', en: 'deal' },
 } as const
 
-// Of two records of one client only the newer is flagged, so a pair is reported once.
+// Of two records of one client only the newer is flagged, so a pair is reported once. Within one
+// second (the portal's precision) the record the app sees for the first time is the newer one.
 function isNewer(record: RecordInput, peer: Peer): boolean {
   const mine = Date.parse(createdAtOf(record.entity, record.current))
   const theirs = Date.parse(peer.createdAt)
   if (!Number.isNaN(mine) && !Number.isNaN(theirs) && mine !== theirs) return mine > theirs
-  if (record.entity !== peer.entity) return record.entity === 'deal'
-  return Number(record.id) > Number(peer.id)
+  if (record.previous === undefined) return true
+  return record.entity === peer.entity && Number(record.id) > Number(peer.id)
 }
 
 function describeMatch(key: string): { ru: string; en: string } {

@@ -119,3 +119,19 @@ describe('modes', () => {
     expect(h.portal.data.lead(id)?.COMPANY_TITLE).toBe(expected.updated ? 'Вектор ООО' : '«Вектор», ООО')
   })
 })
+
+describe('a deal of the same client', () => {
+  it("is found through the deal's contact, phone written another way", async () => {
+    await start()
+    const contact = h.portal.data.addContact({ NAME: 'Иван', LAST_NAME: 'Петров', PHONE: [{ VALUE: '+7 916 123-45-67', VALUE_TYPE: 'MOBILE' }] }, { byUserId: 7 })
+    const deal = h.portal.data.addDeal({ TITLE: 'Петров: поставка бумаги', CONTACT_ID: contact, STAGE_ID: 'NEW' }, { byUserId: 7 })
+    await settle(h)
+    const lead = h.portal.data.addLead({ TITLE: 'Петров: бумага А4', PHONE: [{ VALUE: '89161234567', VALUE_TYPE: 'WORK' }] }, { byUserId: 5 })
+    await settle(h)
+    const duplicates = h.store.violations.all(h.portal.memberId).filter((v) => v.ruleId === 'CLIENT-DUPLICATE')
+    expect(duplicates).toMatchObject([{ entity: 'lead', entityId: lead, variant: `deal:${deal}` }])
+    const toDealOwner = h.portal.data.notifications.filter((n) => n.userId === 7 && n.message.includes('CLIENT-DUPLICATE'))
+    expect(toDealOwner).toHaveLength(1)
+    expect(toDealOwner[0]?.message).toContain(`/crm/deal/details/${deal}/`)
+  })
+})

@@ -7,8 +7,8 @@ import type { SweepState } from '../store/sweeps.js'
 import { ENTITIES } from './entities.js'
 import type { Worker } from './worker.js'
 
-/** The kinds swept, in this order; contacts come in through leads and deals. */
-export const SWEPT_ENTITIES = ['lead', 'deal', 'company', 'activity', 'task'] as const
+/** The kinds swept, in this order (contacts before deals: a deal's client is found through its contact). */
+export const SWEPT_ENTITIES = ['lead', 'contact', 'deal', 'company', 'activity', 'task'] as const
 
 /** What one sweep of one portal found, per kind. */
 export type SweepReport = SweepState[]

@@ -126,11 +126,13 @@ describe('CLIENT-DUPLICATE', () => {
     ['an older lead of the same client', [peer({})], 1],
     ['a newer lead of the same client (that one is flagged instead)', [peer({ createdAt: '2026-11-24T08:55:00+03:00', id: '50' })], 0],
     ['no other record', [], 0],
+    ['a record of the same second, this one seen for the first time', [peer({ entity: 'deal', createdAt: '2026-11-24T08:50:00+03:00' })], 1],
     ['the record itself', [peer({ id: '45', createdAt: '2026-11-24T08:50:00+03:00' })], 0],
   ])('%s', (_name, peers, count) => {
     const findings = clientDuplicate.check(lead({ TITLE: 'Ромашка' }), context({}, peers))
     expect(findings).toHaveLength(count)
-    if (count) expect(findings[0]).toMatchObject({ variant: 'lead:40', related: [{ entity: 'lead', id: '40', responsibleId: '6' }] })
+    const first = peers[0]
+    if (count && first) expect(findings[0]).toMatchObject({ variant: `${first.entity}:40`, related: [{ entity: first.entity, id: '40', responsibleId: '6' }] })
   })
 
   it.each([
