@@ -1,0 +1,88 @@
+// npm run bench: the app (as `npm start` runs it) against the fake portal with its real rate limits; prints figures, exits 0.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { openStore } from '../../src/store/index.js'
+import { ENTITIES, project } from '../../src/sync/entities.js'
+import { startFakePortal } from '../fake-portal/index.js'
+import { freePort } from '../helpers/harness.js'
+import { startAppProcess, waitDrained, waitHealthy, type AppProcess } from './app-process.js'
+import { intake, restPerEvent } from './phases.js'
+
+const LEADS = 1_000
+const UPDATES = 5_000
+const EVENTS = 20_000
+const CONNECTIONS = 32
+
+const print = (line = '') => process.stdout.write(`${line}\n`)
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
+
+// The app's own figures, from the probe preloaded into it.
+function appMemory(app: AppProcess): Promise<NodeJS.MemoryUsage | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 2_000)
+    app.child.once('message', (message: { memory?: NodeJS.MemoryUsage }) => {
+      clearTimeout(timer)
+      resolve(message.memory)
+    })
+    app.child.send('memory')
+  })
+}
+
+async function main(): Promise<void> {
+  const began = performance.now()
+  const dir = mkdtempSync(join(tmpdir(), 'rules-bench-'))
+  const databasePath = join(dir, 'app.db')
+  const portal = await startFakePortal() // the real limits: 50 burst, 2 per second
+  const app = startAppProcess({
+    port: await freePort(),
+    env: {
+      DATABASE_PATH: databasePath,
+      B24_CLIENT_ID: portal.clientId,
+      B24_CLIENT_SECRET: portal.clientSecret,
+      B24_ALLOWED_HOSTS: '127.0.0.1',
+      // No scheduled sweep during the run: every REST request counted is the events' work.
+      SWEEP_CRON: '0 0 1 1 *',
+    },
+    preload: [pathToFileURL(join(import.meta.dirname, 'memory-probe.ts')).href],
+    ipc: true,
+  })
+  try {
+    const cpu = cpus()[0]?.model ?? 'unknown CPU'
+    print(`Machine: Node ${process.version}, ${process.platform} ${process.arch}, ${availableParallelism()} CPUs (${cpu}), ${mb(totalmem())} RAM`)
+    print(`Set-up:  the app as a child process (node --import tsx src/main.ts), SQLite file in ${tmpdir()} (WAL, synchronous=FULL);`)
+    print('         the fake portal and the load in this process, both on 127.0.0.1; portal rate limit 50 burst / 2 per s')
+    print()
+    await waitHealthy(app)
+    await portal.installApp({ installUrl: `${app.url}/install` })
+    await waitDrained(app, portal)
+    // REST calls first, so that the intake's backlog does not count in them.
+    const ids = await restPerEvent(app, portal, { leads: LEADS, updates: UPDATES })
+    await intake(app, portal, ids, { count: EVENTS, connections: CONNECTIONS, warmUp: 500 })
+
+    const memory = await appMemory(app)
+    const own = process.memoryUsage()
+    print('Memory at the end')
+    print(memory ? `  app process:               RSS ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} (heap total ${mb(memory.heapTotal)})` : '  app process:               (no answer from the probe)')
+    print(`  bench process (portal+load): RSS ${mb(own.rss)}, heap used ${mb(own.heapUsed)}`)
+    await app.stop('SIGTERM')
+    const store = openStore(databasePath)
+    const equal = ids.filter((id) => JSON.stringify(store.mirror.get(portal.memberId, 'lead', id)?.snapshot) === JSON.stringify(project(ENTITIES.lead!, portal.data.lead(id) ?? {}))).length
+    const inbox = store.inbox.stats(portal.memberId)
+    const actions = store.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM actions WHERE member_id = ?').get(portal.memberId)?.n ?? 0
+    store.close()
+    print()
+    print(`Check: ${equal}/${ids.length} leads mirrored equal to the portal; inbox pending ${inbox.pending}, parked ${inbox.parked}; actions planned by the rules ${actions}`)
+    print(`Total run time ${((performance.now() - began) / 1000).toFixed(1)} s`)
+  } finally {
+    await app.stop('SIGKILL')
+    await portal.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+  process.exit(1)
+})
