@@ -15,7 +15,12 @@ describe('/healthz', () => {
     expect(JSON.parse(text)).toMatchObject({
       status: 'ok',
       version: '0.1.0',
-      portals: [{ domain: h.portal.domain, memberId: h.portal.memberId, status: 'active', token: 'valid', license: 'project' }],
+      portals: [{
+        domain: h.portal.domain, memberId: h.portal.memberId, status: 'active', token: 'valid', license: 'project',
+        inbox: { pending: expect.any(Number), parked: 0 },
+        actions: { pending: expect.any(Number), sending: expect.any(Number), failed: 0 },
+        mirror: { records: expect.any(Number) },
+      }],
     })
     const portal = h.store.portals.get(h.portal.memberId)
     for (const secret of [portal?.accessToken, portal?.refreshToken, portal?.applicationToken, h.config.clientSecret]) {

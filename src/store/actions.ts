@@ -34,6 +34,7 @@ export class ActionRepo {
   readonly #portalsWithWork
   readonly #nextRetry
   readonly #byState
+  readonly #stats
   readonly #deletePortal
 
   constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
@@ -56,7 +57,16 @@ export class ActionRepo {
     this.#byState = db.prepare<[string, string], ActionRow>(
       'SELECT id, member_id, key, kind, payload, attempts FROM actions WHERE member_id = ? AND state = ? ORDER BY id',
     )
+    this.#stats = db.prepare<[string], { pending: number | null; sending: number | null; failed: number | null }>(`
+      SELECT sum(state = 'pending') AS pending, sum(state = 'sending') AS sending, sum(state = 'failed') AS failed
+      FROM actions WHERE member_id = ?`)
     this.#deletePortal = db.prepare('DELETE FROM actions WHERE member_id = ?')
+  }
+
+  /** How many of a portal's actions wait, are under way, or failed for good. */
+  stats(memberId: string): { pending: number; sending: number; failed: number } {
+    const row = this.#stats.get(memberId)
+    return { pending: row?.pending ?? 0, sending: row?.sending ?? 0, failed: row?.failed ?? 0 }
   }
 
   /** Plans an action; a second plan with the same key is ignored. Returns true when it is new. */
