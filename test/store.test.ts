@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { readPragma } from '../src/store/db.js'
 import { openStore } from '../src/store/index.js'
 import { MIGRATIONS } from '../src/store/migrations.js'
 import type { PortalInstall } from '../src/store/portals.js'
@@ -32,8 +33,9 @@ describe('store', () => {
     dirs.push(dir)
     const path = join(dir, 'nested', 'app.db')
     const store = openStore(path)
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
+    expect(readPragma(store.db, 'journal_mode')).toBe('wal')
+    expect(readPragma(store.db, 'synchronous')).toBe(2) // FULL
+    expect(readPragma(store.db, 'user_version')).toBe(MIGRATIONS.length)
     expect(statSync(path).mode & 0o777).toBe(0o600)
     store.portals.install(portal)
     store.close()
