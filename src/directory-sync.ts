@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Directory, DirectoryDepartment, DirectoryUser } from '../rules/directory.js'
 import { B24Error, type PortalClient, type PortalClients } from './b24/index.js'
 import type { Store } from './store/index.js'
+import { OncePerPortal } from './sync/once-per-portal.js'
 
 /** How old a directory may get before ensureFresh reads it again: a day. */
 export const DIRECTORY_MAX_AGE_MS = 24 * 60 * 60 * 1000
@@ -22,7 +23,7 @@ export interface DirectorySyncDeps {
 
 /** Reads portals' users and departments into the store; never two refreshes of one portal at once, never throws. */
 export class DirectorySync {
-  readonly #running = new Map<string, Promise<RefreshResult>>()
+  readonly #runs = new OncePerPortal<RefreshResult>((memberId) => this.#refresh(memberId))
   readonly #missRefreshAt = new Map<string, number>()
   readonly #failedAt = new Map<string, number>()
   readonly #deps: DirectorySyncDeps
@@ -35,11 +36,7 @@ export class DirectorySync {
 
   /** Reads every user and department of the portal and replaces its directory (joining a refresh already under way); on failure the old directory stays. */
   refresh(memberId: string): Promise<RefreshResult> {
-    const running = this.#running.get(memberId)
-    if (running) return running
-    const refresh = this.#refresh(memberId).finally(() => this.#running.delete(memberId))
-    this.#running.set(memberId, refresh)
-    return refresh
+    return this.#runs.run(memberId)
   }
 
   /** The portal's directory, refreshed first when it is older than `maxAgeMs` or was never read (not retried within the cooldown after a failure). */
@@ -56,7 +53,7 @@ export class DirectorySync {
   /** The portal's directory after looking for `userId` in the portal if it was missing; at most one such refresh per portal per cooldown. */
   async onMiss(memberId: string, userId: string): Promise<Directory> {
     // A refresh under way may bring the user without another call.
-    await this.#running.get(memberId)
+    await this.#runs.current(memberId)
     const directory = this.#deps.store.directory.load(memberId)
     if (directory.users.has(userId)) return directory
     const now = this.#now().getTime()
@@ -69,7 +66,7 @@ export class DirectorySync {
 
   /** Resolves when no refresh is running. */
   async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()])
+    await this.#runs.idle()
   }
 
   async #refresh(memberId: string): Promise<RefreshResult> {

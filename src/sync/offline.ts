@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { PortalClient, PortalClients } from '../b24/index.js'
 import type { Store } from '../store/index.js'
 import { readEventRecord } from './event-records.js'
+import { OncePerPortal } from './once-per-portal.js'
 import type { Worker } from './worker.js'
 
 /** What one drain of one portal took from the queue. */
@@ -30,7 +31,7 @@ const RECOVERY_INTERVAL_MS = 10 * 60_000
 
 /** Drains offline queues on ONOFFLINEEVENT and on a schedule; never two drains of one portal at once. */
 export class OfflineDrain {
-  readonly #running = new Map<string, Promise<DrainReport>>()
+  readonly #runs = new OncePerPortal<DrainReport>((memberId) => this.#drain(memberId))
   readonly #again = new Set<string>()
   // When each portal's queue is next searched for orphaned reservations; absent means at the next drain.
   readonly #recoverAt = new Map<string, number>()
@@ -54,7 +55,7 @@ export class OfflineDrain {
 
   /** Resolves when no drain is running. */
   async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()])
+    await this.#runs.idle()
   }
 
   /** Drains every active portal in offline mode, one after another. */
@@ -67,16 +68,15 @@ export class OfflineDrain {
 
   /** Drains one portal now; during a running drain, joins it and runs once more after it (new records may have come). */
   drain(memberId: string): Promise<DrainReport> {
-    const running = this.#running.get(memberId)
+    const running = this.#runs.current(memberId)
     if (running) {
       this.#again.add(memberId)
       return running
     }
-    const run = this.#drain(memberId).finally(() => {
-      this.#running.delete(memberId)
+    const run = this.#runs.run(memberId)
+    void run.finally(() => {
       if (this.#again.delete(memberId) && !this.#stopped) void this.drain(memberId).catch(() => undefined)
-    })
-    this.#running.set(memberId, run)
+    }).catch(() => undefined)
     return run
   }
 

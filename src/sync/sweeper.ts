@@ -5,6 +5,7 @@ import type { PortalClients } from '../b24/index.js'
 import type { Store } from '../store/index.js'
 import type { SweepState } from '../store/sweeps.js'
 import { ENTITIES } from './entities.js'
+import { OncePerPortal } from './once-per-portal.js'
 import type { Worker } from './worker.js'
 
 /** The kinds swept, in this order (contacts before deals: a deal's client is found through its contact). */
@@ -15,7 +16,7 @@ export type SweepReport = SweepState[]
 
 /** Sweeps portals on a schedule and on demand; never two sweeps of one portal at once. */
 export class Sweeper {
-  readonly #running = new Map<string, Promise<SweepReport>>()
+  readonly #runs = new OncePerPortal<SweepReport>((memberId) => this.#sweep(memberId))
   #task: ScheduledTask | undefined
 
   constructor(
@@ -38,12 +39,12 @@ export class Sweeper {
   /** Stops the schedule and waits for running sweeps. */
   async stop(): Promise<void> {
     await this.#task?.destroy()
-    await Promise.allSettled([...this.#running.values()])
+    await this.#runs.idle()
   }
 
   /** Resolves when no sweep is running. */
   async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()])
+    await this.#runs.idle()
   }
 
   /** Sweeps every active portal one after another. */
@@ -55,11 +56,7 @@ export class Sweeper {
 
   /** Sweeps one portal (joining a sweep already under way). */
   sweep(memberId: string): Promise<SweepReport> {
-    const running = this.#running.get(memberId)
-    if (running) return running
-    const sweep = this.#sweep(memberId).finally(() => this.#running.delete(memberId))
-    this.#running.set(memberId, sweep)
-    return sweep
+    return this.#runs.run(memberId)
   }
 
   async #sweep(memberId: string): Promise<SweepReport> {
