@@ -5,6 +5,7 @@ import { BadRequestError, UnauthorizedError } from '../src/errors.js'
 import type { Installer } from '../src/installer.js'
 import { OFFLINE_PUSH_EVENT } from '../src/offline-setup.js'
 import { sameSecret } from '../src/secrets.js'
+import { GroupCommit } from '../src/store/group-commit.js'
 import type { Store } from '../src/store/index.js'
 import type { OfflineDrain } from '../src/sync/offline.js'
 import type { Worker } from '../src/sync/worker.js'
@@ -23,6 +24,7 @@ export function eventRoutes(
   app: FastifyInstance, deps: { store: Store; installer: Installer; worker: Worker; offline: OfflineDrain },
 ): void {
   const { store, installer, worker, offline } = deps
+  const intake = new GroupCommit(store)
   app.post('/events', { bodyLimit: EVENT_BODY_LIMIT }, async (request) => {
     const event = parseEvent(asFields(request.body))
     const { member_id: memberId, application_token: token } = event.auth
@@ -47,7 +49,8 @@ export function eventRoutes(
       return { status: 'ok', message: 'offline queue will be drained' }
     }
     const record = recordOf(event)
-    const fresh = store.inbox.accept({
+    // The 200 goes out only once the event is committed.
+    const fresh = await intake.accept({
       memberId,
       event: event.event,
       entity: record.entity,

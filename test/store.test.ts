@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readPragma } from '../src/store/db.js'
+import { GroupCommit } from '../src/store/group-commit.js'
 import { openStore } from '../src/store/index.js'
 import { MIGRATIONS } from '../src/store/migrations.js'
 import type { PortalInstall } from '../src/store/portals.js'
@@ -78,6 +79,30 @@ describe('store', () => {
     expect(store.inbox.accept(event)).toBe(false)
     expect(store.inbox.accept({ ...event, ts: '1766047125' })).toBe(true)
     expect(store.inbox.count(portal.memberId)).toBe(2)
+    store.close()
+  })
+})
+
+describe('group commit', () => {
+  const event = (id: string, ts = '1766047124') => ({ memberId: 'm1', event: 'ONCRMLEADUPDATE', entity: 'lead', entityId: id, ts, data: {} })
+
+  it('stores events that arrive together in one transaction and answers each once it is stored', async () => {
+    const store = openStore(':memory:')
+    const intake = new GroupCommit(store)
+    const answers = Promise.all([intake.accept(event('1')), intake.accept(event('2')), intake.accept(event('1'))])
+    expect(store.inbox.count('m1')).toBe(0) // nothing is answered before the commit
+    expect(await answers).toEqual([true, true, false])
+    expect(store.inbox.count('m1')).toBe(2)
+    store.close()
+  })
+
+  it('fails every event of a group whose commit fails, and stores none of them', async () => {
+    const store = openStore(':memory:')
+    const intake = new GroupCommit(store)
+    store.db.exec("CREATE TRIGGER no_lead_9 BEFORE INSERT ON inbox WHEN NEW.entity_id = '9' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    const results = await Promise.allSettled([intake.accept(event('8')), intake.accept(event('9'))])
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected'])
+    expect(store.inbox.count('m1')).toBe(0)
     store.close()
   })
 })
