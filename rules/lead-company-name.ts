@@ -5,7 +5,7 @@ import { normalizeCompanyName } from './company-name.js'
 import { isOpen, responsibleOf, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 
-const TODO = {
+const WHAT_TO_DO = {
   ru: 'Пишите название без кавычек, а форму собственности — после названия: «Вектор ООО», «ВТБ24 ОАО».',
   en: 'Write the name without quotes and the legal form after it: "Vector LLC", "ВТБ24 ОАО".',
 }
@@ -23,7 +23,7 @@ export const leadCompanyName: Rule = {
     if (name === '') return []
     const verdict = normalizeCompanyName(String(record.current[field]), context.legalForms)
     if (verdict.kind === 'ok') return []
-    const base = { ruleId: this.id, variant: '', responsibleId: responsibleOf(record.entity, record.current), todo: TODO }
+    const base = { ruleId: this.id, variant: '', responsibleId: responsibleOf(record.entity, record.current), todo: WHAT_TO_DO }
     if (verdict.kind === 'unsure') {
       return [{
         ...base,
