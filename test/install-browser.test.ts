@@ -1,12 +1,9 @@
 // The install page in a real headless Chromium, framed by the fake portal's app page: the SDK handshake and installFinish.
-import { existsSync } from 'node:fs'
-import { chromium, type Browser, type Route } from 'playwright-core'
+import type { Browser, Route } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
+import { launchBrowser } from './helpers/browser.js'
 import { settle, startHarness, type Harness } from './helpers/harness.js'
 
-// Debian's chromium (.ci/run installs it); playwright never downloads a browser here.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const WAIT_MS = 10_000
 
 describe('install with the interface, in a browser', () => {
@@ -18,10 +15,9 @@ describe('install with the interface, in a browser', () => {
   })
 
   it('the install page finishes the installation; the portal sends events only after that', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`The browser test needs Debian's chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does it)`)
     const harness = await startHarness()
     h = harness
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: WAIT_MS })
+    browser = await launchBrowser({ timeout: WAIT_MS })
     const page = await browser.newPage({ locale: 'ru-RU', viewport: { width: 1000, height: 640 } })
     page.setDefaultTimeout(WAIT_MS)
     const leadEvents = () =>
