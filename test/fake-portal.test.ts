@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http'
 import qs from 'qs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { encodeForm } from './fake-portal/http.js'
 import { startFakePortal, type FakePortal, type FakePortalOptions } from './fake-portal/index.js'
 
 interface Received { path: string; query: URLSearchParams; contentType: string; raw: string; body: Record<string, unknown> }
@@ -81,6 +82,30 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(started.splice(0).map((p) => p.close()))
   await app.close()
+})
+
+describe('encoding', () => {
+  it("encodes bodies as PHP's http_build_query does, and qs reads them back", () => {
+    const payload = {
+      event: 'ONCRMLEADADD',
+      data: { FIELDS: { ID: 7, TITLE: "Заявка с сайта ~!*'()" }, LIST: ['a b', 'c'], EMPTY: [], NONE: null, GONE: undefined, YES: true, NO: false },
+      ts: '1',
+      auth: { client_endpoint: 'https://x.ru/rest/?a=1&b=2+3%' },
+    }
+    const body = encodeForm(payload)
+    expect(body).toBe(
+      'event=ONCRMLEADADD&data%5BFIELDS%5D%5BID%5D=7' +
+        '&data%5BFIELDS%5D%5BTITLE%5D=%D0%97%D0%B0%D1%8F%D0%B2%D0%BA%D0%B0+%D1%81+%D1%81%D0%B0%D0%B9%D1%82%D0%B0+%7E%21%2A%27%28%29' +
+        '&data%5BLIST%5D%5B0%5D=a+b&data%5BLIST%5D%5B1%5D=c&data%5BYES%5D=1&data%5BNO%5D=0&ts=1' +
+        '&auth%5Bclient_endpoint%5D=https%3A%2F%2Fx.ru%2Frest%2F%3Fa%3D1%26b%3D2%2B3%25',
+    )
+    expect(qs.parse(body)).toEqual({
+      event: 'ONCRMLEADADD',
+      data: { FIELDS: { ID: '7', TITLE: "Заявка с сайта ~!*'()" }, LIST: ['a b', 'c'], YES: '1', NO: '0' },
+      ts: '1',
+      auth: { client_endpoint: 'https://x.ru/rest/?a=1&b=2+3%' },
+    })
+  })
 })
 
 describe('install and tokens', () => {

@@ -54,9 +54,47 @@ export function parseForm(text: string): Params {
   return qs.parse(text, { depth: 20, arrayLimit: 1000, parameterLimit: 100_000, allowDots: false }) as Params
 }
 
-/** Encodes a nested object as PHP-style form fields (`data[FIELDS][ID]=7`), brackets percent-encoded. */
+/**
+ * PHP's `urlencode` (what `http_build_query` uses by default, PHP_QUERY_RFC1738): `A-Za-z0-9_.-` stay,
+ * a space becomes `+`, every other UTF-8 byte `%XX` (so `~ ! * ' ( )` too, unlike encodeURIComponent).
+ */
+export function phpUrlencode(text: string): string {
+  let out = ''
+  for (const byte of Buffer.from(text, 'utf8')) {
+    if (UNRESERVED[byte] === 1) out += String.fromCharCode(byte)
+    else if (byte === 0x20) out += '+'
+    else out += HEX_BYTES[byte]
+  }
+  return out
+}
+
+const UNRESERVED = new Uint8Array(256).map((_, b) => (/[A-Za-z0-9_.-]/.test(String.fromCharCode(b)) ? 1 : 0))
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`)
+
+/**
+ * The body a portal POSTs, as PHP's `http_build_query` writes it: nested keys `data%5BFIELDS%5D%5BID%5D=7`,
+ * lists `key%5B0%5D=…`, null and undefined left out, true `1`, false `0` (ext/standard/http.c), an empty
+ * array no field at all.
+ */
 export function encodeForm(value: Record<string, unknown>): string {
-  return qs.stringify(value, { encodeValuesOnly: false })
+  const pairs: string[] = []
+  addPairs(pairs, value, null)
+  return pairs.join('&')
+}
+
+function addPairs(pairs: string[], value: object, prefix: string | null): void {
+  for (const [key, item] of Object.entries(value)) {
+    if (item === null || item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
+    const name = prefix === null ? phpUrlencode(key) : `${prefix}%5B${phpUrlencode(key)}%5D`
+    if (typeof item === 'object') addPairs(pairs, item, name)
+    else pairs.push(`${name}=${phpUrlencode(formScalar(item))}`)
+  }
+}
+
+function formScalar(value: string | number | bigint | boolean): string {
+  if (value === true) return '1'
+  if (value === false) return '0'
+  return String(value)
 }
 
 /** Writes a complete answer. */
