@@ -275,7 +275,7 @@ describe('events', () => {
     const frame = app.got[0]
     expect(frame?.query.get('DOMAIN')).toBe(portal.domain)
     expect(frame?.query.get('APP_SID')).toMatch(/^[0-9a-f]{32}$/)
-    expect(frame?.body).toMatchObject({ AUTH_EXPIRES: '3600', SERVER_ENDPOINT: portal.serverEndpoint, member_id: portal.memberId, status: 'L', PLACEMENT: 'DEFAULT', APPLICATION_TOKEN: portal.applicationToken })
+    expect(frame?.body).toMatchObject({ AUTH_EXPIRES: '3600', member_id: portal.memberId, status: 'L', PLACEMENT: 'DEFAULT' })
     const token = String(frame?.body.AUTH_ID)
     await rest(portal, 'event.bind', { event: 'ONCRMLEADADD', handler: `${app.url}/events` }, token)
     expect((await rest(portal, 'app.info', {}, token)).json.result).toMatchObject({ INSTALLED: false })
@@ -451,6 +451,30 @@ describe('faults, widgets, lifecycle and methods', () => {
     expect(frame?.body.PLACEMENT_OPTIONS).toBe('{"ID":"8"}')
     const managerToken = String(frame?.body.AUTH_ID)
     expect(await rest(portal, 'placement.bind', { ...tab, HANDLER: `${app.url}/other` }, managerToken)).toMatchObject({ status: 403, json: { error: 'ACCESS_DENIED' } })
+  })
+
+  it('frames as captured by default: no APPLICATION_TOKEN, SERVER_ENDPOINT, APPLICATION_SCOPE; documented adds them', async () => {
+    const captured = ['AUTH_ID', 'AUTH_EXPIRES', 'REFRESH_ID', 'member_id', 'status', 'PLACEMENT']
+    const documented = ['AUTH_ID', 'AUTH_EXPIRES', 'REFRESH_ID', 'SERVER_ENDPOINT', 'APPLICATION_TOKEN', 'APPLICATION_SCOPE', 'member_id', 'status', 'PLACEMENT']
+    for (const [frames, keys] of [['captured', captured], ['documented', documented]] as const) {
+      const p = await start({ frames })
+      app.got.length = 0
+      await p.openInstallFrame({ url: `${app.url}/install` })
+      await p.openApp({ url: `${app.url}/app`, userId: 5 })
+      for (const frame of app.got) {
+        expect([...frame.query.keys()]).toEqual(['DOMAIN', 'PROTOCOL', 'LANG', 'APP_SID'])
+        expect(Object.keys(frame.body)).toEqual(keys)
+        expect(frame.raw).toMatch(/^AUTH_ID=[a-z0-9]+&AUTH_EXPIRES=3600&REFRESH_ID=/)
+      }
+      if (frames === 'documented') {
+        expect(app.got[0]?.body).toMatchObject({ SERVER_ENDPOINT: p.serverEndpoint, APPLICATION_TOKEN: p.applicationToken, APPLICATION_SCOPE: 'crm,task,im,user,department,disk,placement' })
+      }
+      // The browser page: the form's hidden inputs are the same fields; its query becomes PLACEMENT_OPTIONS.
+      const page = await (await fetch(`${p.appPageUrl({ installUrl: `${app.url}/install`, handlerUrl: `${app.url}/app` })}?any=52/&name=${encodeURIComponent('Вектор')}`)).text()
+      const inputs = [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]?.replace(/&quot;/g, '"').replace(/&amp;/g, '&')])
+      expect(inputs.map(([name]) => name)).toEqual([...keys, 'PLACEMENT_OPTIONS'])
+      expect(Object.fromEntries(inputs).PLACEMENT_OPTIONS).toBe('{"any":"52/","name":"Вектор"}')
+    }
   })
 
   it('updates (new token, bindings gone, ONAPPUPDATE) and uninstalls (ONAPPUNINSTALL without tokens, tokens dead)', async () => {

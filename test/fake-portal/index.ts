@@ -117,7 +117,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
       offset: options.timeZoneOffset ?? '+03:00', url: portal.url, clientEndpoint: `${portal.url}/rest/`, oauthUrl: oauth.url,
       serverEndpoint: `${oauth.url}/rest/`, scope: 'crm,task,im,user,department,disk,placement', ttlSeconds: ttl,
       features: { rest_offline_extended: true, rest_auth_connector: true, ...options.features },
-      offlineEventData: options.offlineEventData ?? 'identifiers',
+      offlineEventData: options.offlineEventData ?? 'identifiers', frames: options.frames ?? 'captured',
     },
     store: createStore(),
     tokens: new TokenRegistry(ttl, now),

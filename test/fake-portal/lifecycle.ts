@@ -58,7 +58,9 @@ export interface FrameRequest {
 
 /**
  * The frame POST (settings/oauth/simple-way.md): DOMAIN, PROTOCOL, LANG, APP_SID in the query string,
- * the tokens of the viewing user and the context in the body; PLACEMENT_OPTIONS is a JSON string.
+ * the tokens of the viewing user and the context in the body. As captured from cloud portals (2024–2025)
+ * the body has no APPLICATION_TOKEN, SERVER_ENDPOINT or APPLICATION_SCOPE; `frames: 'documented'` adds
+ * them. PLACEMENT_OPTIONS is a JSON string.
  */
 export function frameRequest(
   state: PortalState, o: { url: string; userId: number; placement: string; options: Record<string, string> | null; appSid: string; domain: string },
@@ -67,11 +69,11 @@ export function frameRequest(
   const pair = state.tokens.issue(o.userId)
   const protocol = cfg.url.startsWith('https:') ? '1' : '0'
   const query = new URLSearchParams({ DOMAIN: o.domain, PROTOCOL: protocol, LANG: cfg.language, APP_SID: o.appSid })
-  const body: Record<string, string> = {
-    AUTH_ID: pair.accessToken, AUTH_EXPIRES: String(pair.expiresIn), REFRESH_ID: pair.refreshToken,
-    SERVER_ENDPOINT: cfg.serverEndpoint, APPLICATION_TOKEN: state.app.applicationToken ?? '', APPLICATION_SCOPE: cfg.scope,
-    member_id: cfg.memberId, status: 'L', PLACEMENT: o.placement,
+  const body: Record<string, string> = { AUTH_ID: pair.accessToken, AUTH_EXPIRES: String(pair.expiresIn), REFRESH_ID: pair.refreshToken }
+  if (cfg.frames === 'documented') {
+    Object.assign(body, { SERVER_ENDPOINT: cfg.serverEndpoint, APPLICATION_TOKEN: state.app.applicationToken ?? '', APPLICATION_SCOPE: cfg.scope })
   }
+  Object.assign(body, { member_id: cfg.memberId, status: 'L', PLACEMENT: o.placement })
   if (o.options !== null) body.PLACEMENT_OPTIONS = JSON.stringify(o.options)
   const target = `${o.url}${o.url.includes('?') ? '&' : '?'}${query.toString()}`
   return { target, body, auth: pair }

@@ -28,6 +28,8 @@ export interface PortalConfig {
   features: Record<FeatureCode, boolean>
   /** EVENT_DATA of offline records: the object's identifiers, or `false` as the docs' examples show. */
   offlineEventData: 'identifiers' | 'false'
+  /** Frame POST bodies as captured (no APPLICATION_TOKEN, SERVER_ENDPOINT, APPLICATION_SCOPE) or as documented. */
+  frames: 'captured' | 'documented'
 }
 
 /** The local application's lifecycle as the portal sees it. */

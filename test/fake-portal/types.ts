@@ -33,6 +33,13 @@ export interface FakePortalOptions {
    * 'false': `false`, as the example answers of event-offline-get.md and event-offline-list.md show.
    */
   offlineEventData?: 'identifiers' | 'false'
+  /**
+   * What a frame POST (install frame, the app's page, widgets) carries in its body. 'captured' (default), as
+   * cloud portals sent it in 2024–2025: `AUTH_ID, AUTH_EXPIRES, REFRESH_ID, member_id, status, PLACEMENT`
+   * (+ `PLACEMENT_OPTIONS`), no `APPLICATION_TOKEN`, `SERVER_ENDPOINT` or `APPLICATION_SCOPE`; 'documented':
+   * with those three, as settings/oauth/simple-way.md shows.
+   */
+  frames?: 'captured' | 'documented'
 }
 
 /** The feature codes feature.get documents. */
