@@ -448,7 +448,7 @@ describe('faults, widgets, lifecycle and methods', () => {
     expect(manager.status).toBe(200)
     const frame = app.got.at(-1)
     expect(frame?.path).toBe('/placements/deal')
-    expect(frame?.body.PLACEMENT_OPTIONS).toBe('{"ID":"8"}')
+    expect(frame?.body.PLACEMENT_OPTIONS).toBe('{"ID":"8","URI":"\\/crm\\/deal\\/details\\/8\\/?IFRAME=Y&IFRAME_TYPE=SIDE_SLIDER"}')
     const managerToken = String(frame?.body.AUTH_ID)
     expect(await rest(portal, 'placement.bind', { ...tab, HANDLER: `${app.url}/other` }, managerToken)).toMatchObject({ status: 403, json: { error: 'ACCESS_DENIED' } })
   })
@@ -469,12 +469,27 @@ describe('faults, widgets, lifecycle and methods', () => {
       if (frames === 'documented') {
         expect(app.got[0]?.body).toMatchObject({ SERVER_ENDPOINT: p.serverEndpoint, APPLICATION_TOKEN: p.applicationToken, APPLICATION_SCOPE: 'crm,task,im,user,department,disk,placement' })
       }
-      // The browser page: the form's hidden inputs are the same fields; its query becomes PLACEMENT_OPTIONS.
+      // The browser page: the form's hidden inputs are the same fields; its query becomes json_encode'd PLACEMENT_OPTIONS.
       const page = await (await fetch(`${p.appPageUrl({ installUrl: `${app.url}/install`, handlerUrl: `${app.url}/app` })}?any=52/&name=${encodeURIComponent('Вектор')}`)).text()
       const inputs = [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]?.replace(/&quot;/g, '"').replace(/&amp;/g, '&')])
       expect(inputs.map(([name]) => name)).toEqual([...keys, 'PLACEMENT_OPTIONS'])
-      expect(Object.fromEntries(inputs).PLACEMENT_OPTIONS).toBe('{"any":"52/","name":"Вектор"}')
+      expect(Object.fromEntries(inputs).PLACEMENT_OPTIONS).toBe('{"any":"52\\/","name":"\\u0412\\u0435\\u043a\\u0442\\u043e\\u0440"}')
     }
+  })
+
+  it('fills PLACEMENT_OPTIONS as json_encode does: strings, \\/ and \\uXXXX, a URI on deal and lead tabs', async () => {
+    const auth = await setup()
+    const token = auth.access_token ?? ''
+    for (const PLACEMENT of ['CRM_LEAD_DETAIL_TAB', 'CRM_DEAL_LIST_MENU']) {
+      await rest(portal, 'placement.bind', { PLACEMENT, HANDLER: `${app.url}/placements/${PLACEMENT}`, TITLE: 'Правила' }, token)
+    }
+    await portal.openPlacement({ placement: 'CRM_LEAD_DETAIL_TAB', options: { ID: '42' } })
+    await portal.openPlacement({ placement: 'CRM_DEAL_LIST_MENU', options: { ID: '7', name: 'Вектор/1' } })
+    const [lead, menu] = app.got.slice(-2)
+    expect(lead?.body.PLACEMENT_OPTIONS).toBe('{"ID":"42","URI":"\\/crm\\/lead\\/details\\/42\\/?IFRAME=Y&IFRAME_TYPE=SIDE_SLIDER"}')
+    expect(lead?.raw).toContain('&PLACEMENT_OPTIONS=%7B%22ID%22%3A%2242%22%2C%22URI%22%3A%22%5C%2Fcrm%5C%2Flead%5C%2Fdetails%5C%2F42%5C%2F%3FIFRAME%3DY%26IFRAME_TYPE%3DSIDE_SLIDER%22%7D')
+    expect(menu?.body.PLACEMENT_OPTIONS).toBe('{"ID":"7","name":"\\u0412\\u0435\\u043a\\u0442\\u043e\\u0440\\/1"}')
+    expect(JSON.parse(String(menu?.body.PLACEMENT_OPTIONS))).toEqual({ ID: '7', name: 'Вектор/1' })
   })
 
   it('updates (new token, bindings gone, ONAPPUPDATE) and uninstalls (ONAPPUNINSTALL without tokens, tokens dead)', async () => {

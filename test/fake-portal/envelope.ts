@@ -75,6 +75,14 @@ export function phpJson(value: unknown): string {
   return JSON.stringify(value).replace(/\\\\|\\"|[/<>&']/g, (match) => PHP_ESCAPES[match] ?? match)
 }
 
+/**
+ * JSON as PHP's json_encode writes it with no flags: `/` as `\/` and every non-ASCII UTF-16 unit as
+ * `\uxxxx` (lower-case hex, astral characters as surrogate pairs); `<>&'` stay as they are.
+ */
+export function jsonEncode(value: unknown): string {
+  return JSON.stringify(value).replace(/[/\u0080-\uffff]/g, (c) => (c === '/' ? '\\/' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
+}
+
 /** The body nginx sends when the PHP backend is down; used by the 'HTML' fault. */
 export const HTML_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n'

@@ -1,4 +1,5 @@
 // The app's lifecycle as the portal drives it: install (API-only or UI), finish, update, uninstall, frames.
+import { jsonEncode } from './envelope.js'
 import { encodeForm, type Outgoing } from './http.js'
 import type { PortalState } from './state.js'
 import type { TokenPair } from './tokens.js'
@@ -60,7 +61,7 @@ export interface FrameRequest {
  * The frame POST (settings/oauth/simple-way.md): DOMAIN, PROTOCOL, LANG, APP_SID in the query string,
  * the tokens of the viewing user and the context in the body. As captured from cloud portals (2024–2025)
  * the body has no APPLICATION_TOKEN, SERVER_ENDPOINT or APPLICATION_SCOPE; `frames: 'documented'` adds
- * them. PLACEMENT_OPTIONS is a JSON string.
+ * them. PLACEMENT_OPTIONS is json_encode output.
  */
 export function frameRequest(
   state: PortalState, o: { url: string; userId: number; placement: string; options: Record<string, string> | null; appSid: string; domain: string },
@@ -74,9 +75,28 @@ export function frameRequest(
     Object.assign(body, { SERVER_ENDPOINT: cfg.serverEndpoint, APPLICATION_TOKEN: state.app.applicationToken ?? '', APPLICATION_SCOPE: cfg.scope })
   }
   Object.assign(body, { member_id: cfg.memberId, status: 'L', PLACEMENT: o.placement })
-  if (o.options !== null) body.PLACEMENT_OPTIONS = JSON.stringify(o.options)
+  if (o.options !== null) body.PLACEMENT_OPTIONS = jsonEncode(placementOptions(o.placement, o.options))
   const target = `${o.url}${o.url.includes('?') ? '&' : '?'}${query.toString()}`
   return { target, body, auth: pair }
+}
+
+/** The card whose detail tab gets a `URI` in PLACEMENT_OPTIONS, by placement. */
+const CARD_PATHS: Record<string, string> = { CRM_DEAL_DETAIL_TAB: 'deal', CRM_LEAD_DETAIL_TAB: 'lead' }
+
+/**
+ * PLACEMENT_OPTIONS as the portal fills them: every value a string, and on a deal or lead card tab the
+ * card's address in `URI` after `ID`, as the current cloud sends it
+ * (`{"ID":"8061","URI":"\/crm\/deal\/details\/8061\/?IFRAME=Y&IFRAME_TYPE=SIDE_SLIDER"}`).
+ */
+export function placementOptions(placement: string, options: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(options)) out[key] = typeof value === 'string' ? value : String(value)
+  const card = CARD_PATHS[placement]
+  if (card !== undefined && out.ID !== undefined && !('URI' in out)) {
+    const { ID, ...rest } = out
+    return { ID, URI: `/crm/${card}/details/${ID}/?IFRAME=Y&IFRAME_TYPE=SIDE_SLIDER`, ...rest }
+  }
+  return out
 }
 
 /** Sends the frame POST from Node, as if a browser had submitted the portal's form. */
