@@ -256,17 +256,40 @@ describe('events', () => {
     expect(byRest?.body).toEqual({
       event: 'ONCRMLEADADD', event_handler_id: '1', data: { FIELDS: { ID: String(added.json.result) } }, ts: expect.stringMatching(/^\d+$/),
       auth: {
-        access_token: expect.any(String), expires_in: '3600', scope: 'crm', domain: portal.domain, server_endpoint: portal.serverEndpoint,
-        status: 'L', client_endpoint: portal.clientEndpoint, member_id: portal.memberId, application_token: portal.applicationToken,
+        access_token: expect.any(String), expires: expect.stringMatching(/^\d+$/), expires_in: '3600', scope: 'crm,task,im,user,department,disk,placement',
+        domain: portal.domain, server_endpoint: portal.serverEndpoint, status: 'L', client_endpoint: portal.clientEndpoint,
+        member_id: portal.memberId, user_id: '1', application_token: portal.applicationToken,
       },
     })
-    expect((byRobot?.body.auth as Auth).access_token).toBeUndefined()
-    expect(byRobot?.body.auth).toMatchObject({ domain: portal.domain, member_id: portal.memberId, application_token: portal.applicationToken })
+    // The captured order (b24phpsdk's playground portal, 2024); `expires` is unix seconds, about ts + 3600.
+    const userKeys = ['access_token', 'expires', 'expires_in', 'scope', 'domain', 'server_endpoint', 'status', 'client_endpoint', 'member_id', 'user_id', 'application_token']
+    expect(Object.keys(byRest?.body.auth as Auth)).toEqual(userKeys)
+    const expires = Number((byRest?.body.auth as Auth).expires) - Number(byRest?.body.ts)
+    expect(expires).toBeGreaterThan(3500)
+    expect(expires).toBeLessThanOrEqual(3600)
+    expect(byRobot?.body.auth).toEqual({
+      domain: portal.domain, client_endpoint: portal.clientEndpoint, server_endpoint: portal.serverEndpoint, member_id: portal.memberId, application_token: portal.applicationToken,
+    })
+    expect(byRobot?.raw).toMatch(/&auth%5Bdomain%5D=[^&]+&auth%5Bclient_endpoint%5D=[^&]+&auth%5Bserver_endpoint%5D=[^&]+&auth%5Bmember_id%5D=[0-9a-f]+&auth%5Bapplication_token%5D=[0-9a-f]+$/)
+    expect(Object.keys(task?.body.auth as Auth)).toEqual(userKeys)
+    expect((task?.body.auth as Auth).user_id).toBe('4')
+    expect(events.every((e) => !e.raw.includes('refresh_token'))).toBe(true)
     expect(task?.body.data).toEqual({ FIELDS_BEFORE: 'undefined', FIELDS_AFTER: { ID: taskId }, IS_ACCESSIBLE_BEFORE: 'N', IS_ACCESSIBLE_AFTER: 'undefined' })
     const taskUser = await rest(portal, 'user.current', {}, String((task?.body.auth as Auth).access_token))
     expect((taskUser.json.result as Auth).ID).toBe('4')
     expect(move?.body.data).toEqual({ FIELDS: { ID: dealId, CATEGORY_ID: '1', STAGE_ID: 'C1:NEW' } })
     expect(portal.deliveries.every((d) => d.status === 200)).toBe(true)
+  })
+
+  it('leaves event_handler_id out with eventHandlerId: false', async () => {
+    const auth = await setup({ eventHandlerId: false })
+    await rest(portal, 'event.bind', { event: 'ONCRMDEALADD', handler: `${app.url}/events` }, auth.access_token ?? '')
+    const dealId = portal.data.addDeal({ TITLE: 'Поставка' }, { byUserId: 5 })
+    await portal.flushEvents()
+    const delivery = portal.deliveries.at(-1)
+    expect(delivery?.body).toMatch(new RegExp(`^event=ONCRMDEALADD&data%5BFIELDS%5D%5BID%5D=${dealId}&ts=\\d+&auth%5Baccess_token%5D=`))
+    expect(qs.parse(delivery?.body ?? '')).not.toHaveProperty('event_handler_id')
+    expect((qs.parse(delivery?.body ?? '').auth as Auth).user_id).toBe('5')
   })
 
   it('sends nothing before installFinish in the UI flow, then sends', async () => {

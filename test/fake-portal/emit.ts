@@ -3,26 +3,38 @@ import type { Actor, PortalState } from './state.js'
 import { isRecord } from './util.js'
 
 /**
- * The `auth` block of an event. With a user it carries that user's access token; for changes made by
- * automation rules "tokens are not passed" (events/index.md), so only the account keys remain.
+ * The `auth` block of an event, as portals sent it in the 2024–2025 captures. A user's change carries that
+ * user's token: `access_token, expires, expires_in, scope` (the app's whole scope), `domain, server_endpoint,
+ * status, client_endpoint, member_id, user_id, application_token` — never a refresh_token. For changes made by
+ * automation rules "tokens are not passed" (events/index.md): only `domain, client_endpoint, server_endpoint,
+ * member_id, application_token`, no scope, no status.
  */
-export function eventAuth(state: PortalState, userId: number | null, scope: string): Record<string, string> {
+export function eventAuth(state: PortalState, userId: number | null): Record<string, string> {
   const { cfg } = state
-  const account = {
-    domain: cfg.domain,
-    server_endpoint: cfg.serverEndpoint,
-    status: 'L',
-    client_endpoint: cfg.clientEndpoint,
-    member_id: cfg.memberId,
-    application_token: state.app.applicationToken ?? '',
+  const applicationToken = state.app.applicationToken ?? ''
+  if (userId === null) {
+    return {
+      domain: cfg.domain, client_endpoint: cfg.clientEndpoint, server_endpoint: cfg.serverEndpoint, member_id: cfg.memberId,
+      application_token: applicationToken,
+    }
   }
-  if (userId === null) return { scope, ...account }
+  const token = state.tokens.eventToken(userId)
+  return { ...userAuth(state, userId, token.accessToken, token.expires), application_token: applicationToken }
+}
+
+/** A user's keys of an event's `auth`, in the captured order up to `user_id`; refresh_token (if any) and application_token follow. */
+export function userAuth(state: PortalState, userId: number, accessToken: string, expires: number): Record<string, string> {
+  const { cfg } = state
   return {
-    access_token: state.tokens.eventToken(userId),
-    expires_in: String(cfg.ttlSeconds),
-    scope,
-    ...account,
+    access_token: accessToken, expires: String(expires), expires_in: String(cfg.ttlSeconds), scope: cfg.scope, domain: cfg.domain,
+    server_endpoint: cfg.serverEndpoint, status: 'L', client_endpoint: cfg.clientEndpoint, member_id: cfg.memberId, user_id: String(userId),
   }
+}
+
+/** A delivery's first fields: `event`, then `event_handler_id` (missing in 2018 and 2022 captures: `eventHandlerId: false`). */
+export function deliveryHead(state: PortalState, event: string, bindingId: number): Record<string, string> {
+  if (!state.cfg.eventHandlerId) return { event }
+  return { event, event_handler_id: String(bindingId) }
 }
 
 /** Every value as a string, as a form-encoded POST delivers it. */
@@ -37,7 +49,7 @@ export function stringifyDeep(value: unknown): unknown {
  * Queues `event` to each online handler bound for it and records it in the offline queue of each
  * offline binding, but only once installation is finished ("Events will not be sent to the handler"
  * before installFinish, installation-finish.md). Online and offline bindings are independent: an
- * event bound both ways is delivered and queued.
+ * event bound both ways is delivered and queued. `scope` is the event's area, which only ONOFFLINEEVENT shows.
  */
 export function emit(state: PortalState, event: string, data: Record<string, unknown>, actor: Actor, scope: string): void {
   if (!state.app.present || !state.app.finished) return
@@ -48,13 +60,7 @@ export function emit(state: PortalState, event: string, data: Record<string, unk
     state.events.enqueue({
       event,
       url: binding.handler,
-      payload: {
-        event,
-        event_handler_id: String(binding.id),
-        data: stringifyDeep(data),
-        ts: '',
-        auth: eventAuth(state, userId, scope),
-      },
+      payload: { ...deliveryHead(state, event, binding.id), data: stringifyDeep(data), ts: '', auth: eventAuth(state, userId) },
     })
   }
   queueOffline(state, event, data, actor, scope)
@@ -107,16 +113,22 @@ function notifyOffline(state: PortalState, actor: Actor, scope: string): void {
     state.events.enqueue({
       event: 'ONOFFLINEEVENT',
       url: binding.handler,
-      payload: { event: 'ONOFFLINEEVENT', event_handler_id: String(binding.id), data: [], ts: '', auth },
+      payload: { ...deliveryHead(state, 'ONOFFLINEEVENT', binding.id), data: [], ts: '', auth },
     })
   }
 }
 
 // "refresh_token is passed only with events that require long-term access… onOfflineEvent"
-// (events/index.md); the key order of on-offline-event.md.
+// (events/index.md); the keys, their order and `scope` ("within which the event occurred") of on-offline-event.md.
 function offlineEventAuth(state: PortalState, userId: number | null, scope: string): Record<string, string> {
-  const { application_token: applicationToken = '', ...auth } = eventAuth(state, userId, scope)
-  if (userId === null) return { ...auth, application_token: applicationToken }
+  const { cfg } = state
+  const account = {
+    scope, domain: cfg.domain, server_endpoint: cfg.serverEndpoint, status: 'L', client_endpoint: cfg.clientEndpoint, member_id: cfg.memberId,
+  }
+  const applicationToken = state.app.applicationToken ?? ''
+  if (userId === null) return { ...account, application_token: applicationToken }
   const pair = state.tokens.issue(userId)
-  return { ...auth, access_token: pair.accessToken, refresh_token: pair.refreshToken, application_token: applicationToken }
+  return {
+    access_token: pair.accessToken, expires_in: String(pair.expiresIn), ...account, refresh_token: pair.refreshToken, application_token: applicationToken,
+  }
 }

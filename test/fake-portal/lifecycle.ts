@@ -1,5 +1,6 @@
 // The app's lifecycle as the portal drives it: install (API-only or UI), finish, update, uninstall, frames.
 import { jsonEncode } from './envelope.js'
+import { deliveryHead } from './emit.js'
 import { encodeForm, type Outgoing } from './http.js'
 import type { PortalState } from './state.js'
 import type { TokenPair } from './tokens.js'
@@ -120,7 +121,7 @@ export async function updateApp(state: PortalState, version: string | undefined,
   state.app = { ...state.app, applicationToken: randomHex(16), version: next }
   for (const binding of handlers) {
     const payload = {
-      event: 'ONAPPUPDATE', event_handler_id: String(binding.id),
+      ...deliveryHead(state, 'ONAPPUPDATE', binding.id),
       data: { VERSION: next, PREVIOUS_VERSION: previous, LANGUAGE_ID: state.cfg.language },
       ts: '', auth: authWithTokens(state, userId),
     }
@@ -137,7 +138,7 @@ export async function uninstallApp(state: PortalState, clean: boolean): Promise<
   const { cfg } = state
   for (const binding of state.eventBindings.filter((b) => b.event === 'ONAPPUNINSTALL' && !b.offline)) {
     const payload = {
-      event: 'ONAPPUNINSTALL', event_handler_id: String(binding.id),
+      ...deliveryHead(state, 'ONAPPUNINSTALL', binding.id),
       data: { LANGUAGE_ID: cfg.language, CLEAN: clean ? '1' : '0' },
       ts: '',
       auth: {

@@ -30,6 +30,8 @@ export interface PortalConfig {
   offlineEventData: 'identifiers' | 'false'
   /** Frame POST bodies as captured (no APPLICATION_TOKEN, SERVER_ENDPOINT, APPLICATION_SCOPE) or as documented. */
   frames: 'captured' | 'documented'
+  /** Deliveries carry `event_handler_id`. */
+  eventHandlerId: boolean
 }
 
 /** The local application's lifecycle as the portal sees it. */

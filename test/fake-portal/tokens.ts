@@ -15,6 +15,14 @@ export type AccessCheck =
   | { ok: true; userId: number }
   | { ok: false; status: number; error: string; description: string }
 
+/** An event's access token and when it expires (unix seconds). */
+export interface EventToken {
+  accessToken: string
+  expires: number
+}
+
+const EVENT_TOKEN_REUSE_MS = 60_000
+
 interface AccessEntry { userId: number; expiresAt: number; generation: number }
 interface RefreshEntry { userId: number; used: boolean; generation: number }
 
@@ -24,7 +32,7 @@ const MAX_TOKENS = 20_000
 export class TokenRegistry {
   private readonly access = new Map<string, AccessEntry>()
   private readonly refresh = new Map<string, RefreshEntry>()
-  private readonly eventTokens = new Map<number, string>()
+  private readonly eventTokens = new Map<number, EventToken & { issuedAt: number }>()
   /** Bumped on uninstall: tokens of an earlier generation belong to a removed app. */
   private generation = 0
 
@@ -39,11 +47,15 @@ export class TokenRegistry {
     return { accessToken, refreshToken, expiresIn: this.ttlSeconds, expires: Math.floor(this.now() / 1000) + this.ttlSeconds }
   }
 
-  /** An access token for the `auth` block of an event; reused per user until it stops working. */
-  eventToken(userId: number): string {
+  /**
+   * An access token for the `auth` block of an event. Real portals send a fresh one (`expires` = ts + 3600);
+   * the fake reuses a user's for up to a minute, so a flood of events does not crowd out the tokens apps keep.
+   */
+  eventToken(userId: number): EventToken {
     const cached = this.eventTokens.get(userId)
-    if (cached !== undefined && this.check(cached).ok) return cached
-    const token = this.issueAccess(userId)
+    if (cached !== undefined && this.now() - cached.issuedAt < EVENT_TOKEN_REUSE_MS && this.check(cached.accessToken).ok) return cached
+    const issuedAt = this.now()
+    const token = { accessToken: this.issueAccess(userId), expires: Math.floor(issuedAt / 1000) + this.ttlSeconds, issuedAt }
     this.eventTokens.set(userId, token)
     return token
   }

@@ -40,6 +40,8 @@ export interface FakePortalOptions {
    * with those three, as settings/oauth/simple-way.md shows.
    */
   frames?: 'captured' | 'documented'
+  /** Default true: every event delivery carries `event_handler_id`; false: none does, as in captures from 2018 and 2022. */
+  eventHandlerId?: boolean
 }
 
 /** The feature codes feature.get documents. */
