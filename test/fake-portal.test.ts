@@ -116,6 +116,7 @@ describe('install and tokens', () => {
     expect(install?.raw).toContain('auth%5Baccess_token%5D=')
     expect(install?.body).toMatchObject({ event: 'ONAPPINSTALL', data: { VERSION: '1', ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: 'ru' } })
     expect(install?.body.ts).toMatch(/^\d+$/)
+    expect(install?.body).not.toHaveProperty('event_handler_id') // a direct POST to the install URL, not an event.bind delivery
     expect(Object.keys(auth)).toEqual(['domain', 'scope', 'access_token', 'refresh_token', 'expires_in', 'server_endpoint', 'status', 'client_endpoint', 'member_id', 'application_token'])
     expect(auth).toMatchObject({ client_endpoint: portal.clientEndpoint, server_endpoint: portal.serverEndpoint, member_id: 'a223c6b3710f85df22e9377d6c4f7553', expires_in: '3600', status: 'L' })
     expect(portal.clientEndpoint.endsWith('/rest/')).toBe(true)
@@ -309,6 +310,48 @@ describe('events', () => {
     portal.data.addLead({ TITLE: 'Придёт' })
     await portal.flushEvents()
     expect(portal.deliveries.map((d) => d.event)).toEqual(['ONCRMLEADADD'])
+  })
+
+  it('sends ONAPPINSTALL with the application_token through the queue once a UI install is finished', async () => {
+    await start()
+    await portal.openInstallFrame({ url: `${app.url}/install`, userId: 1 })
+    const token = String(app.got[0]?.body.AUTH_ID)
+    await rest(portal, 'event.bind', { event: 'ONAPPINSTALL', handler: `${app.url}/installed` }, token)
+    await rest(portal, 'event.bind', { event: 'ONAPPINSTALL', handler: `${app.url}/installed-too` }, token)
+    portal.faults.dropEvents(1)
+    portal.finishInstall()
+    portal.finishInstall() // already finished: nothing more
+    await portal.flushEvents()
+    expect(portal.deliveries.map((d) => [d.event, d.url.slice(app.url.length), d.dropped === true])).toEqual([
+      ['ONAPPINSTALL', '/installed', true], ['ONAPPINSTALL', '/installed-too', false],
+    ])
+    const install = app.got.find((g) => g.path === '/installed-too')
+    expect(install?.raw).toMatch(/^event=ONAPPINSTALL&event_handler_id=2&data%5BVERSION%5D=1&data%5BACTIVE%5D=Y&data%5BINSTALLED%5D=Y&data%5BLANGUAGE_ID%5D=ru&ts=\d+&auth%5Baccess_token%5D=/)
+    const auth = install?.body.auth as Auth
+    expect(Object.keys(auth)).toEqual([
+      'access_token', 'expires', 'expires_in', 'scope', 'domain', 'server_endpoint', 'status', 'client_endpoint', 'member_id', 'user_id', 'refresh_token', 'application_token',
+    ])
+    expect(auth).toMatchObject({ application_token: portal.applicationToken, user_id: '1', server_endpoint: portal.serverEndpoint, client_endpoint: portal.clientEndpoint })
+    expect(auth.server_endpoint).not.toBe(auth.client_endpoint)
+    expect((await refresh(portal, auth.refresh_token ?? '')).status).toBe(200)
+    expect((await rest(portal, 'app.info', {}, auth.access_token ?? '')).json.result).toMatchObject({ INSTALLED: true })
+  })
+
+  it("sends ONAPPINSTALL when the browser page's set_installed finishes the install", async () => {
+    await start()
+    const page = await (await fetch(portal.appPageUrl({ installUrl: `${app.url}/install`, handlerUrl: `${app.url}/app` }))).text()
+    const sessid = /"sessid":"([0-9a-f]+)"/.exec(page)?.[1] ?? ''
+    const token = /"AUTH_ID":"([a-z0-9]+)"/.exec(page)?.[1] ?? ''
+    await rest(portal, 'event.bind', { event: 'ONAPPINSTALL', handler: `${app.url}/installed` }, token)
+    const ajax = await fetch(`${portal.url}/bitrix/components/bitrix/app.layout/lazyload.ajax.php`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `sessid=${sessid}&action=set_installed&v=Y`,
+    })
+    expect(await ajax.text()).toBe('{"result":"true"}')
+    await portal.flushEvents()
+    expect(portal.installed).toBe(true)
+    const install = app.got.find((g) => g.path === '/installed')
+    expect(install?.body).toMatchObject({ event: 'ONAPPINSTALL', event_handler_id: '1', data: { VERSION: '1', ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: 'ru' } })
+    expect((install?.body.auth as Auth).application_token).toBe(portal.applicationToken)
   })
 
   it('drops, duplicates, never retries and can reorder deliveries', async () => {

@@ -62,7 +62,7 @@ export class AppPages {
     if (!state.app.finished && !admin) {
       return send(res, 403, portalPage('Установка приложения не завершена', 'Обратитесь к администратору портала.'), HTML)
     }
-    if (!state.app.present) beginUiInstall(state)
+    if (!state.app.present) beginUiInstall(state, userId)
     const install = !state.app.finished
     const appUrl = install ? this.form.installUrl : this.form.handlerUrl
     // CURRENT_HOST: the host the browser is on, which is also what the SDK posts back to.
@@ -110,7 +110,7 @@ ${inputs}
     if (action === 'set_installed') {
       // The portal answers "true"/"false" as strings; applayout.js reloads with install_finished=Y either way.
       if (!isAdmin(state, userId) || !state.app.present) return send(res, 200, '{"result":"false"}')
-      finishInstall(state, form.v !== 'N')
+      finishInstall(state, form.v !== 'N', userId)
       return send(res, 200, '{"result":"true"}')
     }
     if (action === 'access_refresh') {

@@ -45,8 +45,12 @@ export interface FakePortal {
   installApp(o: { installUrl: string; userId?: number }): Promise<FakeReply>
   /** UI install: the wizard's frame POST; not finished until finishInstall(). */
   openInstallFrame(o: { url: string; userId?: number }): Promise<FakeReply>
-  /** What BX24.installFinish() makes the portal do. */
-  finishInstall(): void
+  /**
+   * What BX24.installFinish() makes the portal do: installation is finished, and ONAPPINSTALL (with the
+   * application_token) goes through the event queue to every handler bound for it, with the tokens of
+   * `userId` (default: the administrator who started the install).
+   */
+  finishInstall(o?: { userId?: number }): void
   /**
    * Saves the local-application form and returns the app's page in the portal for a browser: it frames the
    * install path (handler path once installed), POSTs the frame and answers the SDK's postMessage commands.
@@ -122,7 +126,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     },
     store: createStore(),
     tokens: new TokenRegistry(ttl, now),
-    app: { present: false, finished: false, applicationToken: null, version: '1' },
+    app: { present: false, finished: false, applicationToken: null, version: '1', installerId: 1 },
     eventBindings: [], eventBindingSeq: { next: 1 }, placementBindings: [],
     events: new EventQueue(faults, out, now),
     offline: new OfflineQueue(now, () => requireState().cfg.offset, () => requireState().cfg.offlineEventData),
@@ -144,7 +148,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     get installed() { return s.app.present && s.app.finished },
     installApp: (o) => installApp(s, o.installUrl, o.userId ?? 1),
     openInstallFrame: (o) => openInstallFrame(s, out, o.url, o.userId ?? 1),
-    finishInstall: () => finishInstall(s),
+    finishInstall: (o) => finishInstall(s, true, o?.userId),
     appPageUrl: (o) => appPages.register({ installUrl: o.installUrl, handlerUrl: o.handlerUrl }, o.userId ?? 1),
     updateApp: (o) => updateApp(s, o?.version, o?.userId ?? 1),
     uninstallApp: (o) => uninstallApp(s, o?.clean ?? false),

@@ -1,6 +1,6 @@
 // The app's lifecycle as the portal drives it: install (API-only or UI), finish, update, uninstall, frames.
 import { jsonEncode } from './envelope.js'
-import { deliveryHead } from './emit.js'
+import { deliveryHead, userAuth } from './emit.js'
 import { encodeForm, type Outgoing } from './http.js'
 import type { PortalState } from './state.js'
 import type { TokenPair } from './tokens.js'
@@ -23,7 +23,7 @@ function authWithTokens(state: PortalState, userId: number): Record<string, stri
  * authorization data" — ONAPPINSTALL, form-encoded (installation-callback.md); finished at once.
  */
 export async function installApp(state: PortalState, installUrl: string, userId: number): Promise<FakeReply> {
-  state.app = { present: true, finished: true, applicationToken: randomHex(16), version: state.app.version }
+  state.app = { present: true, finished: true, applicationToken: randomHex(16), version: state.app.version, installerId: userId }
   const payload = {
     event: 'ONAPPINSTALL',
     data: { VERSION: state.app.version, ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: state.cfg.language },
@@ -33,20 +33,51 @@ export async function installApp(state: PortalState, installUrl: string, userId:
   return state.events.sendNow({ event: 'ONAPPINSTALL', url: installUrl, payload })
 }
 
-/** A UI app's first opening: the app is there (its tokens work) but not finished until installFinish. */
-export function beginUiInstall(state: PortalState): void {
-  if (!state.app.present) state.app = { present: true, finished: false, applicationToken: randomHex(16), version: state.app.version }
+/** A UI app's first opening by an administrator: the app is there (its tokens work) but not finished until installFinish. */
+export function beginUiInstall(state: PortalState, userId: number): void {
+  if (state.app.present) return
+  state.app = { present: true, finished: false, applicationToken: randomHex(16), version: state.app.version, installerId: userId }
 }
 
-/** What BX24.installFinish() makes the portal do (v=N, the portal's own "reinstall", takes it back). */
-export function finishInstall(state: PortalState, finished = true): void {
+/**
+ * What BX24.installFinish() makes the portal do (v=N, the portal's own "reinstall", takes it back). When
+ * installation becomes finished, ONAPPINSTALL goes to the handlers bound for it: a UI install delivers the
+ * application_token only there (on-app-install.md: the handler "can be set in the app's install script").
+ */
+export function finishInstall(state: PortalState, finished = true, userId = state.app.installerId): void {
   if (!state.app.present) throw new Error('finishInstall: nothing is being installed')
+  const becomesFinished = finished && !state.app.finished
   state.app.finished = finished
+  if (becomesFinished) announceInstall(state, userId)
+}
+
+/**
+ * ONAPPINSTALL through the event queue (so faults apply) to every online handler bound for it, with the
+ * installing administrator's tokens; refresh_token "is passed only with events that require long-term
+ * access… OnAppInstall and onOfflineEvent" (events/index.md).
+ */
+function announceInstall(state: PortalState, userId: number): void {
+  const { cfg } = state
+  for (const binding of state.eventBindings) {
+    if (binding.event !== 'ONAPPINSTALL' || binding.offline) continue
+    const pair = state.tokens.issue(userId)
+    const auth = { ...userAuth(state, userId, pair.accessToken, pair.expires), refresh_token: pair.refreshToken, application_token: state.app.applicationToken ?? '' }
+    state.events.enqueue({
+      event: 'ONAPPINSTALL',
+      url: binding.handler,
+      payload: {
+        ...deliveryHead(state, 'ONAPPINSTALL', binding.id),
+        data: { VERSION: state.app.version, ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: cfg.language },
+        ts: '',
+        auth,
+      },
+    })
+  }
 }
 
 /** UI install: the wizard page gets the frame POST; installation is not finished until finishInstall(). */
 export async function openInstallFrame(state: PortalState, out: Outgoing, url: string, userId: number): Promise<FakeReply> {
-  beginUiInstall(state)
+  beginUiInstall(state, userId)
   return framePost(state, out, url, userId, 'DEFAULT', null)
 }
 
@@ -152,7 +183,7 @@ export async function uninstallApp(state: PortalState, clean: boolean): Promise<
   state.placementBindings = []
   state.offline.clear()
   state.tokens.revokeAll()
-  state.app = { present: false, finished: false, applicationToken: null, version: state.app.version }
+  state.app = { present: false, finished: false, applicationToken: null, version: state.app.version, installerId: 1 }
 }
 
 /** Opens a widget: "registered widgets are not displayed" before installation is finished (placement-bind.md). */

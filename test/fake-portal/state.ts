@@ -42,6 +42,8 @@ export interface AppState {
   finished: boolean
   applicationToken: string | null
   version: string
+  /** The administrator who installed it (whose tokens ONAPPINSTALL carries after installFinish). */
+  installerId: number
 }
 
 /** Who made a change: a user (whose tokens go into events) or an automation rule (no tokens). */
