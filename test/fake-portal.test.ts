@@ -558,6 +558,21 @@ describe('faults, widgets, lifecycle and methods', () => {
     expect(JSON.parse(String(menu?.body.PLACEMENT_OPTIONS))).toEqual({ ID: '7', name: 'Вектор/1' })
   })
 
+  it("sends the old task card's ONTASKCOMMENTADD with taskCard: 'old': the comment's id, TASK_ID, no MESSAGE_ID", async () => {
+    const auth = await setup({ taskCard: 'old' })
+    await rest(portal, 'event.bind', { event: 'ONTASKCOMMENTADD', handler: `${app.url}/events` }, auth.access_token ?? '')
+    const taskId = portal.data.addTask({ TITLE: 'Позвонить', RESPONSIBLE_ID: 5 })
+    portal.data.addTaskComment(taskId, 'Первый', 5)
+    const commentId = portal.data.addTaskComment(taskId, 'Второй', 5)
+    await portal.flushEvents()
+    const delivery = portal.deliveries.at(-1)
+    expect(delivery?.body).toContain(
+      `&data%5BFIELDS_BEFORE%5D=undefined&data%5BFIELDS_AFTER%5D%5BID%5D=${commentId}&data%5BFIELDS_AFTER%5D%5BTASK_ID%5D=${taskId}&data%5BIS_ACCESSIBLE_BEFORE%5D=N&data%5BIS_ACCESSIBLE_AFTER%5D=undefined&ts=`,
+    )
+    expect(delivery?.body).not.toContain('MESSAGE_ID')
+    expect(commentId).not.toBe('0')
+  })
+
   it('updates (new token, bindings gone, ONAPPUPDATE) and uninstalls (ONAPPUNINSTALL without tokens, tokens dead)', async () => {
     const auth = await setup()
     const token = auth.access_token ?? ''
@@ -594,7 +609,8 @@ describe('faults, widgets, lifecycle and methods', () => {
     expect(fields).toEqual(['COMMENT', 'STATUS', 'NEW'])
     await portal.flushEvents()
     const comment = app.got.find((g) => g.body.event === 'ONTASKCOMMENTADD')
-    expect(comment?.body.data).toEqual({ FIELDS_BEFORE: 'undefined', FIELDS_AFTER: { ID: '0', TASK_ID: String(task.id), MESSAGE_ID: '1' }, IS_ACCESSIBLE_BEFORE: 'undefined', IS_ACCESSIBLE_AFTER: 'undefined' })
+    expect(comment?.body.data).toEqual({ FIELDS_BEFORE: 'undefined', FIELDS_AFTER: { ID: '0', MESSAGE_ID: '1', TASK_ID: String(task.id) }, IS_ACCESSIBLE_BEFORE: 'N', IS_ACCESSIBLE_AFTER: 'undefined' })
+    expect(comment?.raw).toContain(`&data%5BFIELDS_BEFORE%5D=undefined&data%5BFIELDS_AFTER%5D%5BID%5D=0&data%5BFIELDS_AFTER%5D%5BMESSAGE_ID%5D=1&data%5BFIELDS_AFTER%5D%5BTASK_ID%5D=${String(task.id)}&data%5BIS_ACCESSIBLE_BEFORE%5D=N&`)
     const comments = await rest(portal, 'task.commentitem.getlist', { TASKID: task.id }, token)
     expect((comments.json.result as Auth[])[0]).toMatchObject({ ID: commentId, POST_MESSAGE: 'Готово', AUTHOR_ID: '5' })
 

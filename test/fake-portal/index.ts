@@ -122,7 +122,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
       serverEndpoint: `${oauth.url}/rest/`, scope: 'crm,task,im,user,department,disk,placement', ttlSeconds: ttl,
       features: { rest_offline_extended: true, rest_auth_connector: true, ...options.features },
       offlineEventData: options.offlineEventData ?? 'identifiers', frames: options.frames ?? 'captured',
-      eventHandlerId: options.eventHandlerId ?? true,
+      eventHandlerId: options.eventHandlerId ?? true, taskCard: options.taskCard ?? 'new',
     },
     store: createStore(),
     tokens: new TokenRegistry(ttl, now),

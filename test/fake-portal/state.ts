@@ -32,6 +32,8 @@ export interface PortalConfig {
   frames: 'captured' | 'documented'
   /** Deliveries carry `event_handler_id`. */
   eventHandlerId: boolean
+  /** The task card: what ONTASKCOMMENTADD's FIELDS_AFTER holds. */
+  taskCard: 'new' | 'old'
 }
 
 /** The local application's lifecycle as the portal sees it. */

@@ -42,6 +42,12 @@ export interface FakePortalOptions {
   frames?: 'captured' | 'documented'
   /** Default true: every event delivery carries `event_handler_id`; false: none does, as in captures from 2018 and 2022. */
   eventHandlerId?: boolean
+  /**
+   * Which task card the portal runs, i.e. what ONTASKCOMMENTADD carries (on-task-comment-add.md and captures).
+   * 'new' (default; the chat card, tasks ≥ 25.700.0): `FIELDS_AFTER[ID]=0`, `MESSAGE_ID`, `TASK_ID`;
+   * 'old' (the old card and on-premise portals): the comment's real id in `FIELDS_AFTER[ID]`, `TASK_ID`, no MESSAGE_ID.
+   */
+  taskCard?: 'new' | 'old'
 }
 
 /** The feature codes feature.get documents. */

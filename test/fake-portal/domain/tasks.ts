@@ -105,8 +105,9 @@ export function deleteTask(state: PortalState, id: number, actor: Actor): void {
 }
 
 /**
- * Adds a comment. With the new task card the comment is a chat message, so ONTASKCOMMENTADD carries
- * ID 0, TASK_ID and MESSAGE_ID (on-task-comment-add.md).
+ * Adds a comment and fires ONTASKCOMMENTADD. With the new task card the comment is a chat message: ID 0,
+ * MESSAGE_ID, TASK_ID (on-task-comment-add.md; the key order of a 2026 capture); the old card sends the
+ * comment's id and TASK_ID. Both captures (2025, 2026) have IS_ACCESSIBLE_BEFORE=N where the docs show 'undefined'.
  */
 export function addTaskComment(state: PortalState, taskId: number, text: string, authorId: number, actor: Actor): number {
   const task = findTask(state, taskId)
@@ -123,12 +124,8 @@ export function addTaskComment(state: PortalState, taskId: number, text: string,
   })
   state.store.tasks.put(taskId, { ...task, commentsCount: String(Number(task.commentsCount ?? 0) + 1), activityDate: now })
   addHistory(state, taskId, 'COMMENT', null, String(id), authorId, now)
-  const data = {
-    FIELDS_BEFORE: 'undefined',
-    FIELDS_AFTER: { ID: 0, TASK_ID: taskId, MESSAGE_ID: messageId },
-    IS_ACCESSIBLE_BEFORE: 'undefined',
-    IS_ACCESSIBLE_AFTER: 'undefined',
-  }
+  const fieldsAfter = state.cfg.taskCard === 'old' ? { ID: id, TASK_ID: taskId } : { ID: 0, MESSAGE_ID: messageId, TASK_ID: taskId }
+  const data = { FIELDS_BEFORE: 'undefined', FIELDS_AFTER: fieldsAfter, IS_ACCESSIBLE_BEFORE: 'N', IS_ACCESSIBLE_AFTER: 'undefined' }
   emit(state, 'ONTASKCOMMENTADD', data, actor, 'task')
   return id
 }
