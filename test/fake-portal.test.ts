@@ -148,6 +148,22 @@ describe('install and tokens', () => {
     expect((await refresh(portal, String(first.json.refresh_token))).json.error).toBe('invalid_grant')
   })
 
+  it("is registered to its own application: app.info CODE is its client id, and its OAuth server refuses another app's id and secret", async () => {
+    const auth = await setup({ clientId: 'local.other00000000000.11111111', clientSecret: 'other-secret' })
+    expect((await rest(portal, 'app.info', {}, auth.access_token ?? '')).json.result).toMatchObject({ CODE: 'local.other00000000000.11111111' })
+    const ours = await fetch(`${portal.oauthUrl}/oauth/token/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'local.fake0000000000.00000000', client_secret: 'fake-client-secret', refresh_token: auth.refresh_token ?? '' }).toString(),
+    })
+    expect(ours.status).toBe(401)
+    expect(await ours.json()).toEqual({ error: 'invalid_client', error_description: 'Invalid client' })
+    expect((await refresh(portal, auth.refresh_token ?? '')).status).toBe(200)
+    expect(portal.serverEndpoint).toBe(`${portal.oauthUrl}/rest/`)
+    expect(auth.server_endpoint).toBe(portal.serverEndpoint)
+    expect(portal.serverEndpoint).not.toBe(portal.clientEndpoint)
+  })
+
   it('answers the documented auth and routing errors', async () => {
     const auth = await setup()
     const token = auth.access_token ?? ''
