@@ -60,7 +60,7 @@ export interface FakePortal {
   updateApp(o?: { version?: string; userId?: number }): Promise<void>
   /** ONAPPUNINSTALL to its handler, then bindings removed and every token invalid. */
   uninstallApp(o?: { clean?: boolean }): Promise<void>
-  /** Frame POST to the widget bound for `placement` (or o.url); PLACEMENT_OPTIONS as a JSON string. */
+  /** Frame POST to the widget bound for `placement` (or o.url); PLACEMENT_OPTIONS as PHP json_encode writes it (URI added on deal/lead tabs). */
   openPlacement(o: { placement: string; options: Record<string, string>; userId?: number; url?: string }): Promise<FakeReply>
   /** Opens the app's main page (PLACEMENT=DEFAULT) at url for a user. */
   openApp(o: { url: string; userId?: number }): Promise<FakeReply>
