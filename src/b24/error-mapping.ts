@@ -1,5 +1,6 @@
 // Turns whatever the SDK throws (AjaxError, wrapped refresh errors, axios failures) into a B24Error.
 import { B24Error } from './b24-error.js'
+import { redirectOfAxios, redirectRefused } from './redirects.js'
 
 /** Client-side codes: no answer arrived, so httpStatus is 0. */
 export const CLIENT_CODES = { timeout: 'REQUEST_TIMEOUT', network: 'NETWORK_ERROR' } as const
@@ -50,6 +51,9 @@ export function toB24Error(error: unknown, method: string): B24Error {
 
 // Never keeps the axios error as `cause`: its config holds the request body with the access token.
 function fromAxios(error: AxiosLike, method: string): B24Error {
+  // Before the body: a 3xx saying QUERY_LIMIT_EXCEEDED or expired_token must not be retried or refreshed on.
+  const redirect = redirectOfAxios(error)
+  if (redirect) return redirectRefused(method, redirect)
   const response = error.response
   if (response) {
     const fromBody = errorFromBody(response.data, response.status, method)

@@ -8,6 +8,7 @@ import { type BatchCommands, type BatchOutcome, chunkKeys, encodeCommands, readB
 import { errorFromBody, operatingResetAtOf, toB24Error } from './error-mapping.js'
 import { LeakyBucket } from './leaky-bucket.js'
 import { keysetPages, type ListOptions } from './list.js'
+import { type Redirect, redirectRefused } from './redirects.js'
 import { isIdempotent, isRateLimited, retryDelay } from './retry-policy.js'
 import { createSdkInstance, type EnvelopeSlot } from './sdk-instance.js'
 import { TokenRefresher } from './token-refresher.js'
@@ -130,11 +131,18 @@ export class PortalClient {
     } catch (error) {
       thrown = error
     }
+    if (slot.redirect) throw this.#refuseRedirect(method, slot.redirect)
     // A 2xx body decides the outcome itself; whatever the SDK made of it is bookkeeping.
     if (slot.answer) return this.#read(method, slot.answer.status, slot.answer.body)
     if (!answer) throw toB24Error(thrown, method)
     if (!answer.isSuccess) throw toB24Error(answer.getErrors().next().value, method)
     throw new B24Error({ method, code: 'UNEXPECTED_ANSWER', description: 'success reported without an answer body', httpStatus: answer.getStatus() })
+  }
+
+  // Logged here, where the portal and the method are known; only the target's host, never its path or a token.
+  #refuseRedirect(method: string, redirect: Redirect): B24Error {
+    this.#logger.warn({ memberId: this.memberId, method, httpStatus: redirect.status, targetHost: redirect.targetHost }, 'Bitrix24 answered with a redirect; not followed')
+    return redirectRefused(method, redirect)
   }
 
   #read(method: string, status: number, body: unknown): Envelope {

@@ -1,14 +1,16 @@
-// Builds a portal's one B24OAuth: SDK throttling and retries off, our bucket, deadline and token on its axios.
+// Builds a portal's one B24OAuth: SDK throttling and retries off, our bucket, deadline and token on its axios, no redirects.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { ApiVersion, B24OAuth, EnumAppStatus, type HandlerRefreshAuth, type RestrictionParams } from '@bitrix24/b24jssdk'
 import type { LeakyBucket } from './leaky-bucket.js'
 import { withoutTrailingSlash } from './endpoints.js'
+import { type Redirect, redirectOfAxios } from './redirects.js'
 import type { TokenRefresher } from './token-refresher.js'
 import type { PortalCredentials, RefreshedTokens } from './types.js'
 
-/** Where a call's 2xx answer lands raw: the SDK hides `next`, reads `"error": ""` as success and throws on a body without `time`. */
+/** Where a call's 2xx answer lands raw (the SDK hides `next`, reads `"error": ""` as success and throws on a body without `time`), or the redirect it met. */
 export interface EnvelopeSlot {
   answer?: { status: number; body: unknown }
+  redirect?: Redirect
 }
 
 /** The SDK instance and the per-call slot its answers are copied into. */
@@ -38,7 +40,7 @@ export interface SdkInstanceOptions {
   bucket: LeakyBucket
 }
 
-/** A B24OAuth whose every portal request waits for the bucket, carries the current token and has a deadline. */
+/** A B24OAuth whose every portal request waits for the bucket, carries the current token, has a deadline and never follows a redirect. */
 export function createSdkInstance(credentials: PortalCredentials, options: SdkInstanceOptions): SdkInstance {
   const { refresher, bucket, timeoutMs } = options
   const sdk = new B24OAuth(
@@ -67,6 +69,8 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
   for (const version of [ApiVersion.v2, ApiVersion.v3]) {
     const ajax = sdk.getHttpClient(version).ajaxClient
     ajax.defaults.timeout = timeoutMs
+    // A redirect could lead off the allow-list with the token in the body: a 3xx is an answer, never followed.
+    ajax.defaults.maxRedirects = 0
     ajax.interceptors.request.use(async (config) => {
       // Counted here, per HTTP request, so the SDK's resend after a 401 is counted too.
       await bucket.take()
@@ -83,6 +87,12 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
       const slot = envelopes.getStore()
       if (slot) slot.answer = { status: response.status, body: response.data }
       return response
+    }, (error: unknown) => {
+      // Noted before the SDK turns it into an AjaxError: whatever the 3xx body says must not decide the outcome.
+      const redirect = redirectOfAxios(error)
+      const slot = envelopes.getStore()
+      if (slot && redirect) slot.redirect = redirect
+      throw error
     })
   }
   return { sdk, envelopes }

@@ -1,0 +1,122 @@
+// Redirects over real HTTP: a portal or token server answering 3xx is refused, and the target hears nothing.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import pino from 'pino'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { B24Error, PortalClient, type ClientOptions, type PortalCredentials } from '../src/b24/index.js'
+import { toB24Error } from '../src/b24/error-mapping.js'
+
+const SECRETS = ['OLD_ACCESS', 'OLD_REFRESH', 'CLIENT_SECRET_42']
+
+interface Heard { method: string; url: string; body: string }
+interface Listening { url: string; heard: Heard[] }
+
+const servers: Server[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve) })))
+})
+
+/** A plain HTTP server on `host`, port 0; records every request it hears and lets `answer` reply. */
+async function listen(host: string, answer: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<Listening> {
+  const heard: Heard[] = []
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (chunk: Buffer) => { body += chunk.toString() })
+    req.on('end', () => {
+      heard.push({ method: req.method ?? '', url: req.url ?? '', body })
+      answer(req, res, body)
+    })
+  })
+  servers.push(server)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, host, resolve)
+  })
+  return { url: `http://${host}:${(server.address() as AddressInfo).port}`, heard }
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers })
+  res.end(JSON.stringify(body))
+}
+
+/**
+ * Where a redirect points: a live server on 127.0.0.2, off the tests' allow-list (127.0.0.1).
+ * Linux routes all of 127.0.0.0/8 to loopback; the suite runs on Debian.
+ */
+async function offListTarget(): Promise<Listening> {
+  return listen('127.0.0.2', (_req, res) => json(res, 200, { result: 'followed', access_token: 'STOLEN', refresh_token: 'STOLEN' }))
+}
+
+function credentials(over: Partial<PortalCredentials> = {}): PortalCredentials {
+  return {
+    memberId: 'm1', domain: 'portal.test', clientEndpoint: 'http://127.0.0.1:9/rest/', serverEndpoint: 'http://127.0.0.1:9/rest/',
+    accessToken: 'OLD_ACCESS', refreshToken: 'OLD_REFRESH', expiresAt: Math.floor(Date.now() / 1000) + 3600, scope: 'crm', ...over,
+  }
+}
+
+function setup(creds: Partial<PortalCredentials>, over: Partial<ClientOptions> = {}) {
+  const lines: string[] = []
+  const logger = pino({ level: 'debug' }, { write: (line: string) => { lines.push(line) } })
+  const keeper = { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }
+  const client = new PortalClient(credentials(creds), {
+    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 2_000, logger, keeper,
+    budget: { burst: 50, perSecond: 1_000 }, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, ...over,
+  })
+  const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+  return { client, keeper, logs, logText: () => lines.join('') }
+}
+
+async function failure(promise: Promise<unknown>): Promise<B24Error> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught)
+  expect(error).toBeInstanceOf(B24Error)
+  return error as B24Error
+}
+
+function expectNoSecrets(text: string) {
+  for (const secret of SECRETS) expect(text).not.toContain(secret)
+}
+
+describe('a REST call answered with a redirect', () => {
+  it.each([302, 307, 308])('HTTP %i: refused once, not retried, logged, and the target hears nothing', async (status) => {
+    const target = await offListTarget()
+    // A body that would be retried (or refreshed on) if the client read it: it must not be.
+    const portal = await listen('127.0.0.1', (req, res) =>
+      json(res, status, { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' }, { location: `${target.url}/rest${req.url ?? ''}` }))
+    const { client, logs, logText } = setup({ clientEndpoint: `${portal.url}/rest/` })
+
+    const error = await failure(client.call('crm.lead.get', { id: 7 }))
+
+    expect(error).toMatchObject({ code: 'REDIRECT_REFUSED', method: 'crm.lead.get', httpStatus: status })
+    expect(error.description).toContain(`HTTP ${status}`)
+    expect(error.description).toContain(new URL(target.url).host)
+    expect(portal.heard).toHaveLength(1)
+    expect(target.heard).toEqual([])
+    const warned = logs().filter((line) => line.level === 40)
+    expect(warned).toEqual([expect.objectContaining({ memberId: 'm1', method: 'crm.lead.get', httpStatus: status, targetHost: new URL(target.url).host })])
+    expectNoSecrets(logText() + JSON.stringify(error) + error.message)
+  })
+
+  it('a batch met by a redirect fails the same way', async () => {
+    const target = await offListTarget()
+    const portal = await listen('127.0.0.1', (_req, res) => json(res, 302, {}, { location: `${target.url}/rest/batch` }))
+    const { client } = setup({ clientEndpoint: `${portal.url}/rest` })
+    const error = await failure(client.batch({ a: { method: 'crm.lead.get', params: { id: 1 } } }))
+    expect(error).toMatchObject({ code: 'REDIRECT_REFUSED', method: 'batch', httpStatus: 302 })
+    expect(portal.heard).toHaveLength(1)
+    expect(target.heard).toEqual([])
+  })
+})
+
+describe('toB24Error', () => {
+  it('maps an axios 3xx to REDIRECT_REFUSED whatever its body says', () => {
+    const axiosLike = {
+      isAxiosError: true, message: 'Request failed with status code 302', config: { url: 'https://portal.bitrix24.ru/rest/crm.lead.get' },
+      response: { status: 302, headers: { location: 'https://evil.example:8443/steal?auth=OLD_ACCESS' }, data: { error: 'expired_token' } },
+    }
+    const error = toB24Error({ originalError: axiosLike }, 'crm.lead.get')
+    expect(error).toMatchObject({ code: 'REDIRECT_REFUSED', httpStatus: 302 })
+    expect(error.description).toContain('"evil.example:8443"')
+    expectNoSecrets(error.message)
+  })
+})
