@@ -120,3 +120,35 @@ describe('toB24Error', () => {
     expectNoSecrets(error.message)
   })
 })
+
+describe('a token refresh answered with a redirect', () => {
+  it.each([302, 307, 308])('HTTP %i: refused, logged, the target hears nothing, the portal keeps its tokens', async (status) => {
+    const target = await offListTarget()
+    // invalid_grant in the body would mark the portal as needing re-authorisation if the client read it.
+    const tokens = await listen('127.0.0.1', (_req, res) =>
+      json(res, status, { error: 'invalid_grant', error_description: 'moved' }, { location: `${target.url}/oauth/token/` }))
+    const portal = await listen('127.0.0.1', (_req, res) => json(res, 401, { error: 'expired_token', error_description: 'The access token provided has expired' }))
+    const { client, keeper, logs, logText } = setup({ clientEndpoint: `${portal.url}/rest`, serverEndpoint: `${tokens.url}/rest/` })
+
+    const error = await failure(client.call('crm.lead.get', { id: 1 }))
+
+    expect(error).toMatchObject({ code: 'REDIRECT_REFUSED', method: 'crm.lead.get', httpStatus: status })
+    expect(error.description).toContain(`HTTP ${status}`)
+    expect(error.description).toContain(new URL(target.url).host)
+    expect(tokens.heard).toHaveLength(1)
+    expect(tokens.heard[0]?.body).toContain('client_secret=CLIENT_SECRET_42')
+    // Neither the client secret nor the refresh token left for the Location.
+    expect(target.heard).toEqual([])
+    expect(keeper.markNeedsReauth).not.toHaveBeenCalled()
+    expect(keeper.saveTokens).not.toHaveBeenCalled()
+    expect(portal.heard).toHaveLength(1)
+    const warned = logs().filter((line) => line.level === 40)
+    expect(warned).toEqual([expect.objectContaining({ memberId: 'm1', httpStatus: status, targetHost: new URL(target.url).host })])
+    expectNoSecrets(logText() + JSON.stringify(error) + error.message)
+
+    // Not taken for invalid_grant: the next call asks the token server again.
+    await failure(client.call('crm.lead.get', { id: 1 }))
+    expect(tokens.heard).toHaveLength(2)
+    expect(target.heard).toEqual([])
+  })
+})

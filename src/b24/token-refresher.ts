@@ -1,9 +1,10 @@
-// Refreshes one portal's OAuth tokens: one request at a time, with a deadline, persisted through the keeper.
+// Refreshes one portal's OAuth tokens: one request at a time, with a deadline, no redirects, persisted through the keeper.
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { B24Error } from './b24-error.js'
 import { tokenUrl, withoutTrailingSlash } from './endpoints.js'
 import { CLIENT_CODES } from './error-mapping.js'
+import { isRedirectStatus, redirectRefused, redirectTargetHost } from './redirects.js'
 import type { RefreshedTokens, TokenKeeper } from './types.js'
 
 /** The method name refresh failures carry until the client attributes them to the call that needed them. */
@@ -76,19 +77,25 @@ export class TokenRefresher {
       client_secret: clientSecret,
       refresh_token: this.#tokens.refreshToken,
     })
+    const url = tokenUrl(this.#opts.oauthUrl, this.#tokens.serverEndpoint)
     let status = 0
     let text: string
     try {
       // The SDK's own refresh uses an axios instance without a timeout; this one has a deadline.
-      const response = await fetch(tokenUrl(this.#opts.oauthUrl, this.#tokens.serverEndpoint), {
+      const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body,
+        // fetch follows redirects by default, and on 307/308 it would resend the secret and the refresh token.
+        redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       })
       status = response.status
+      // Before the body is read: a 3xx saying invalid_grant must not cost the portal its tokens.
+      if (isRedirectStatus(status)) this.#refuseRedirect(response, url)
       text = await response.text()
     } catch (error) {
+      if (error instanceof B24Error) throw error
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
       const code = timedOut ? CLIENT_CODES.timeout : CLIENT_CODES.network
       logger.warn({ memberId, code }, 'token refresh failed: no answer from the token server')
@@ -106,6 +113,15 @@ export class TokenRefresher {
     logger.info({ memberId }, 'access token refreshed')
     this.#persist()
     return this.#tokens
+  }
+
+  // Nothing goes to the Location: it is only named, by host, in the log and the error.
+  #refuseRedirect(response: Response, url: string): never {
+    const { memberId, logger } = this.#opts
+    response.body?.cancel().catch(() => {})
+    const redirect = { status: response.status, targetHost: redirectTargetHost(response.headers.get('location'), url) }
+    logger.warn({ memberId, httpStatus: redirect.status, targetHost: redirect.targetHost }, 'token server answered with a redirect; not followed')
+    throw redirectRefused(TOKEN_METHOD, redirect, 'token refresh: the token server')
   }
 
   #refuse(code: string, text: string, status: number): never {
