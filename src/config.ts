@@ -15,11 +15,17 @@ export const DEFAULT_ALLOWED_HOSTS = [
 
 const hostPattern = z
   .string()
-  .regex(/^(\*\.)?[a-z0-9.-]+$/i, 'each host must look like "portal.bitrix24.ru" or "*.bitrix24.ru"')
+  .regex(/^((\*\.)?[a-z0-9.-]+|\[[0-9a-f:.]+\])$/i, 'each host must look like "portal.bitrix24.ru", "*.bitrix24.ru" or "[::1]"')
 
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .transform((value) => value.replace(/\/+$/, ''))
+
+// The token server hears the client secret: plain http only where it cannot leave the machine.
+const httpsUrl = httpUrl.refine(
+  (value) => new URL(value).protocol === 'https:' || isLoopbackHost(new URL(value).hostname),
+  'must use https (http only for a loopback host: 127.0.0.0/8, localhost, [::1])',
+)
 
 const schema = z.object({
   PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
@@ -27,11 +33,11 @@ const schema = z.object({
   PUBLIC_URL: httpUrl.optional(),
   B24_CLIENT_ID: z.string().default(''),
   B24_CLIENT_SECRET: z.string().default(''),
-  B24_OAUTH_URL: httpUrl.optional(),
+  B24_OAUTH_URL: httpsUrl.optional(),
   B24_ALLOWED_HOSTS: z
     .string()
     .optional()
-    .transform((value) => (value ? value.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean) : DEFAULT_ALLOWED_HOSTS))
+    .transform((value) => (value ? value.split(',').map(allowListEntry).filter(Boolean) : DEFAULT_ALLOWED_HOSTS))
     .pipe(z.array(hostPattern).min(1, 'must name at least one host')),
   B24_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(120_000).default(30_000),
   WORKER_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(6),
@@ -111,4 +117,48 @@ export function isAllowedHost(host: string, allowed: readonly string[]): boolean
     if (pattern.startsWith('*.')) return name.endsWith(pattern.slice(1)) && name.length > pattern.length - 1
     return name === pattern
   })
+}
+
+/** True for a loopback host as URL.hostname spells it: 127.0.0.0/8, `localhost`, `[::1]` (or `::1`). */
+export function isLoopbackHost(hostname: string): boolean {
+  const name = hostname.toLowerCase()
+  if (name === 'localhost' || name === '[::1]' || name === '::1') return true
+  return /^127(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(name)
+}
+
+/** Why checkEndpoint refused an endpoint. */
+export type EndpointRefusal = 'HOST_NOT_ALLOWED' | 'ENDPOINT_NOT_HTTPS' | 'ENDPOINT_INVALID'
+
+/** checkEndpoint's verdict: the parsed URL, or a code and a sentence saying what is wrong with the endpoint. */
+export type EndpointCheck = { ok: true; url: URL } | { ok: false; code: EndpointRefusal; reason: string }
+
+/**
+ * Accepts a portal's client_endpoint or a token server only when its host is on the allow-list and
+ * it uses https; plain http only for an allowed loopback host (tests, the demo).
+ */
+export function checkEndpoint(endpoint: string, allowed: readonly string[]): EndpointCheck {
+  let url: URL
+  try {
+    url = new URL(endpoint)
+  } catch {
+    return { ok: false, code: 'ENDPOINT_INVALID', reason: `The endpoint "${endpoint}" is not a URL` }
+  }
+  const mustUseHttps = { ok: false, code: 'ENDPOINT_NOT_HTTPS', reason: `The endpoint "${endpoint}" must use https` } as const
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return mustUseHttps
+  if (!isAllowedHost(url.hostname, allowed)) {
+    return { ok: false, code: 'HOST_NOT_ALLOWED', reason: `The host "${url.hostname}" is not on the allow-list of portals (B24_ALLOWED_HOSTS)` }
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return mustUseHttps
+  return { ok: true, url }
+}
+
+// One B24_ALLOWED_HOSTS entry, lower-cased; an IPv6 literal is bracketed as URL.hostname spells it.
+function allowListEntry(entry: string): string {
+  const host = entry.trim().toLowerCase()
+  if (!host.includes(':')) return host
+  try {
+    return new URL(`http://${host.startsWith('[') ? host : `[${host}]`}/`).hostname
+  } catch {
+    return host
+  }
 }

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'Invalid configuration: PORT'],
     [{ PUBLIC_URL: 'ftp://rules.example.com' }, 'Invalid configuration: PUBLIC_URL must be an http(s) URL'],
     [{ B24_OAUTH_URL: 'not a url' }, 'Invalid configuration: B24_OAUTH_URL must be an http(s) URL'],
+    [{ B24_OAUTH_URL: 'http://oauth.bitrix.info' }, 'Invalid configuration: B24_OAUTH_URL must use https (http only for a loopback host: 127.0.0.0/8, localhost, [::1]) (got "http://oauth.bitrix.info")'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL'],
     [{ B24_ALLOWED_HOSTS: 'bad host' }, 'Invalid configuration: B24_ALLOWED_HOSTS'],
     [{ B24_TIMEOUT_MS: '5' }, 'Invalid configuration: B24_TIMEOUT_MS'],
@@ -34,6 +35,17 @@ describe('loadConfig', () => {
     const config = loadConfig({ PUBLIC_URL: 'https://rules.example.com/', B24_ALLOWED_HOSTS: ' crm.example.ru , *.bitrix24.ru' })
     expect(config.publicUrl).toBe('https://rules.example.com')
     expect(config.allowedHosts).toEqual(['crm.example.ru', '*.bitrix24.ru'])
+  })
+
+  it('takes an https token server, or plain http on a loopback host', () => {
+    expect(loadConfig({ B24_OAUTH_URL: 'https://oauth.bitrix.info/' }).oauthUrl).toBe('https://oauth.bitrix.info')
+    for (const url of ['http://127.0.0.1:4000', 'http://localhost:4000', 'http://[::1]:4000']) {
+      expect(loadConfig({ B24_OAUTH_URL: url }).oauthUrl).toBe(url)
+    }
+  })
+
+  it('reads IPv6 loopback in the allow-list as URL.hostname spells it', () => {
+    expect(loadConfig({ B24_ALLOWED_HOSTS: '127.0.0.1,::1,[::1],localhost' }).allowedHosts).toEqual(['127.0.0.1', '[::1]', '[::1]', 'localhost'])
   })
 })
 
