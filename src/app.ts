@@ -74,7 +74,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
       if (!portal || portal.status === 'uninstalled') return undefined
       return { ...portal, budget: budgetFor(portal.licenseFamily), authConnector: store.offlineQueues.writeConnector(memberId) }
     },
-    { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, timeoutMs: config.timeoutMs, logger, keeper: store.portals },
+    { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals },
   )
   const settings = deps.ruleSettings ?? loadRuleSettings(config.rulesFile)
   const retry = { maxAttempts: config.workerMaxAttempts, retryBaseMs: config.workerRetryBaseMs }

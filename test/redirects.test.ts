@@ -5,6 +5,7 @@ import pino from 'pino'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { B24Error, PortalClient, type ClientOptions, type PortalCredentials } from '../src/b24/index.js'
 import { toB24Error } from '../src/b24/error-mapping.js'
+import { checkEndpoint, isLoopbackHost } from '../src/config.js'
 
 const SECRETS = ['OLD_ACCESS', 'OLD_REFRESH', 'CLIENT_SECRET_42']
 
@@ -60,7 +61,7 @@ function setup(creds: Partial<PortalCredentials>, over: Partial<ClientOptions> =
   const logger = pino({ level: 'debug' }, { write: (line: string) => { lines.push(line) } })
   const keeper = { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }
   const client = new PortalClient(credentials(creds), {
-    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 2_000, logger, keeper,
+    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 2_000, logger, keeper, allowedHosts: ['127.0.0.1'],
     budget: { burst: 50, perSecond: 1_000 }, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, ...over,
   })
   const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>)
@@ -150,5 +151,99 @@ describe('a token refresh answered with a redirect', () => {
     await failure(client.call('crm.lead.get', { id: 1 }))
     expect(tokens.heard).toHaveLength(2)
     expect(target.heard).toEqual([])
+  })
+})
+
+describe('endpoints a refresh answer brings', () => {
+  async function refreshBringing(endpoints: { client_endpoint?: string; server_endpoint?: string }, over: Partial<ClientOptions> = {}) {
+    const tokens = await listen('127.0.0.1', (_req, res) => json(res, 200, {
+      access_token: 'NEW_ACCESS', refresh_token: 'NEW_REFRESH', expires_in: 3600, scope: 'crm', ...endpoints,
+    }))
+    const portal = await listen('127.0.0.1', (_req, res, body) => (body.includes('NEW_ACCESS')
+      ? json(res, 200, { result: 'ok', time: {} })
+      : json(res, 401, { error: 'expired_token', error_description: '' })))
+    const { client, keeper, logs } = setup({ clientEndpoint: `${portal.url}/rest/`, serverEndpoint: `${tokens.url}/rest/` }, over)
+    await expect(client.call('profile')).resolves.toBe('ok')
+    const saved = keeper.saveTokens.mock.calls[0]?.[1] as { clientEndpoint: string; serverEndpoint: string }
+    return { saved, portal, tokens, warned: logs().filter((line) => line.level === 40) }
+  }
+
+  it('plain http off the loopback, or a host off the allow-list, is ignored, the old endpoint kept, and logged', async () => {
+    const { saved, portal, tokens, warned } = await refreshBringing(
+      { client_endpoint: 'http://x.bitrix24.ru/rest/', server_endpoint: 'https://oauth.evil.example/rest/' },
+      { allowedHosts: ['127.0.0.1', '*.bitrix24.ru'] },
+    )
+    expect(saved).toMatchObject({ clientEndpoint: `${portal.url}/rest`, serverEndpoint: `${tokens.url}/rest/` })
+    expect(warned).toEqual([
+      expect.objectContaining({ memberId: 'm1', field: 'client_endpoint', code: 'ENDPOINT_NOT_HTTPS', reason: 'The endpoint "http://x.bitrix24.ru/rest/" must use https' }),
+      expect.objectContaining({ memberId: 'm1', field: 'server_endpoint', code: 'HOST_NOT_ALLOWED' }),
+    ])
+  })
+
+  it('without an allow-list a refresh never moves the portal to another endpoint', async () => {
+    const { saved, portal, warned } = await refreshBringing({ client_endpoint: 'https://acme.bitrix24.ru/rest/' }, { allowedHosts: undefined })
+    expect(saved.clientEndpoint).toBe(`${portal.url}/rest`)
+    expect(warned).toEqual([expect.objectContaining({ field: 'client_endpoint', code: 'HOST_NOT_ALLOWED' })])
+  })
+
+  it('a change to an acceptable endpoint is taken', async () => {
+    const { saved, warned } = await refreshBringing({ client_endpoint: 'http://127.0.0.1:9/rest/' })
+    expect(saved.clientEndpoint).toBe('http://127.0.0.1:9/rest')
+    expect(warned).toEqual([])
+  })
+})
+
+describe('checkEndpoint', () => {
+  const cloud = ['*.bitrix24.ru', 'oauth.bitrix.info', '127.0.0.1', 'localhost', '[::1]']
+  it.each<[string, readonly string[], true | string]>([
+    ['https://acme.bitrix24.ru/rest/', cloud, true],
+    ['https://oauth.bitrix.info/rest/', cloud, true],
+    ['http://acme.bitrix24.ru/rest/', cloud, 'ENDPOINT_NOT_HTTPS'],
+    ['http://oauth.bitrix.info/rest/', cloud, 'ENDPOINT_NOT_HTTPS'],
+    ['http://127.0.0.1:8080/rest/', cloud, true],
+    ['https://127.0.0.1/rest/', cloud, true],
+    ['http://127.5.6.7/rest/', cloud, 'HOST_NOT_ALLOWED'],
+    ['http://127.5.6.7/rest/', ['127.5.6.7'], true],
+    ['http://127.5.6.7/rest/', ['*.5.6.7'], true],
+    ['http://localhost:3000/rest/', cloud, true],
+    ['http://localhost:3000/rest/', ['127.0.0.1'], 'HOST_NOT_ALLOWED'],
+    ['http://[::1]:3000/rest/', cloud, true],
+    ['http://[0:0:0:0:0:0:0:1]/rest/', cloud, true],
+    ['http://[::1]/rest/', ['127.0.0.1'], 'HOST_NOT_ALLOWED'],
+    // The URL parser spells these 127.0.0.1; what is checked is what would be dialled.
+    ['http://2130706433/rest/', cloud, true],
+    ['http://0x7f.1/rest/', cloud, true],
+    ['https://evil.example/rest/', cloud, 'HOST_NOT_ALLOWED'],
+    ['https://acme.bitrix24.ru.evil.example/rest/', cloud, 'HOST_NOT_ALLOWED'],
+    ['https://acme.bitrix24.ru@evil.example/rest/', cloud, 'HOST_NOT_ALLOWED'],
+    ['http://evil.example/rest/', cloud, 'HOST_NOT_ALLOWED'],
+    ['http://localhost.evil.example/rest/', ['*.evil.example'], 'ENDPOINT_NOT_HTTPS'],
+    ['ftp://acme.bitrix24.ru/rest/', cloud, 'ENDPOINT_NOT_HTTPS'],
+    ['ws://127.0.0.1/rest/', cloud, 'ENDPOINT_NOT_HTTPS'],
+    ['file:///etc/passwd', cloud, 'ENDPOINT_NOT_HTTPS'],
+    ['javascript:alert(1)', cloud, 'ENDPOINT_NOT_HTTPS'],
+    ['acme.bitrix24.ru/rest/', cloud, 'ENDPOINT_INVALID'],
+    ['', cloud, 'ENDPOINT_INVALID'],
+  ])('%s with %j → %s', (endpoint, allowed, expected) => {
+    const check = checkEndpoint(endpoint, allowed)
+    if (expected === true) {
+      expect(check).toMatchObject({ ok: true })
+      return
+    }
+    expect(check).toMatchObject({ ok: false, code: expected })
+  })
+
+  it('says what is wrong in one sentence', () => {
+    expect(checkEndpoint('http://x.bitrix24.ru/rest/', cloud)).toEqual({ ok: false, code: 'ENDPOINT_NOT_HTTPS', reason: 'The endpoint "http://x.bitrix24.ru/rest/" must use https' })
+    expect(checkEndpoint('https://evil.example/rest/', cloud)).toEqual({
+      ok: false, code: 'HOST_NOT_ALLOWED', reason: 'The host "evil.example" is not on the allow-list of portals (B24_ALLOWED_HOSTS)',
+    })
+  })
+
+  it.each([
+    ['127.0.0.1', true], ['127.255.255.255', true], ['localhost', true], ['[::1]', true], ['::1', true],
+    ['128.0.0.1', false], ['127.0.0.256', false], ['localhost.evil.example', false], ['[::ffff:7f00:1]', false], ['0.0.0.0', false],
+  ])('isLoopbackHost(%s) → %s', (host, expected) => {
+    expect(isLoopbackHost(host)).toBe(expected)
   })
 })

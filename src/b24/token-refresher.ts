@@ -1,6 +1,7 @@
 // Refreshes one portal's OAuth tokens: one request at a time, with a deadline, no redirects, persisted through the keeper.
 import type { Logger } from 'pino'
 import { z } from 'zod'
+import { checkEndpoint } from '../config.js'
 import { B24Error } from './b24-error.js'
 import { tokenUrl, withoutTrailingSlash } from './endpoints.js'
 import { CLIENT_CODES } from './error-mapping.js'
@@ -16,6 +17,8 @@ export interface RefresherOptions {
   clientId: string
   clientSecret: string
   oauthUrl?: string | undefined
+  /** The allow-list a new endpoint in a refresh answer must pass; without it the endpoints never change. */
+  allowedHosts?: readonly string[] | undefined
   timeoutMs: number
   logger: Logger
   keeper: TokenKeeper
@@ -151,10 +154,20 @@ export class TokenRefresher {
       accessToken: answer.access_token,
       refreshToken: answer.refresh_token,
       expiresAt,
-      clientEndpoint: withoutTrailingSlash(answer.client_endpoint || this.#tokens.clientEndpoint),
-      serverEndpoint: answer.server_endpoint || this.#tokens.serverEndpoint,
+      clientEndpoint: withoutTrailingSlash(this.#endpoint('client_endpoint', answer.client_endpoint, this.#tokens.clientEndpoint)),
+      serverEndpoint: this.#endpoint('server_endpoint', answer.server_endpoint, this.#tokens.serverEndpoint),
       scope: answer.scope ?? this.#tokens.scope,
     }
+  }
+
+  // A domain change arrives as a new endpoint in a refresh answer; one the app would not install is ignored.
+  #endpoint(field: 'client_endpoint' | 'server_endpoint', offered: string | undefined, current: string): string {
+    if (!offered) return current
+    if (withoutTrailingSlash(offered) === withoutTrailingSlash(current)) return offered
+    const check = checkEndpoint(offered, this.#opts.allowedHosts ?? [])
+    if (check.ok) return offered
+    this.#opts.logger.warn({ memberId: this.#opts.memberId, field, code: check.code, reason: check.reason }, 'token refresh brought an endpoint that is not accepted; keeping the old one')
+    return current
   }
 
   // The new pair already works in memory; a store that cannot save it must not fail the call.

@@ -57,6 +57,8 @@ export interface ClientOptions {
   clientSecret: string
   /** Token server base override (env B24_OAUTH_URL), e.g. https://oauth.bitrix.info; the token URL is `${base}/oauth/token/`. Default: derived from the portal's serverEndpoint. */
   oauthUrl?: string | undefined
+  /** B24_ALLOWED_HOSTS: a new client_endpoint or server_endpoint in a refresh answer must pass checkEndpoint against it; without it the endpoints never change. */
+  allowedHosts?: readonly string[] | undefined
   /** Deadline of every HTTP request, the token refresh included. */
   timeoutMs: number
   logger: import('pino').Logger
