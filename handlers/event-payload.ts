@@ -24,15 +24,13 @@ const eventBody = z.object({
   event: text.transform((code) => code.toUpperCase()),
   event_handler_id: z.string().optional(),
   data: z.unknown().optional(),
-  ts: z.string().regex(/^\d+$/, 'must be a unix time'),
+  // A string of digits from real portals; anything else is read as absent and the arrival time stands in.
+  ts: z.preprocess((ts) => (typeof ts === 'string' && /^\d+$/.test(ts) ? ts : undefined), z.string().optional()),
   auth: eventAuth,
 })
 
 /** One parsed event before it is verified. */
 export type PortalEvent = z.infer<typeof eventBody>
-
-/** The app's own lifecycle events, handled at once rather than queued. */
-export const LIFECYCLE_EVENTS = ['ONAPPINSTALL', 'ONAPPUPDATE', 'ONAPPUNINSTALL'] as const
 
 /** Parses a form body into an event; throws BadRequestError saying which field is wrong. */
 export function parseEvent(body: unknown): PortalEvent {

@@ -1,15 +1,15 @@
 // POST /events: verify the portal's event, write it to the inbox, and only then answer 200.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { BadRequestError, UnauthorizedError } from '../src/errors.js'
 import type { Installer } from '../src/installer.js'
 import { OFFLINE_PUSH_EVENT } from '../src/offline-setup.js'
-import { sameSecret } from '../src/secrets.js'
+import type { PortalAuth } from '../src/portal-auth.js'
 import { GroupCommit } from '../src/store/group-commit.js'
 import type { Store } from '../src/store/index.js'
 import type { OfflineDrain } from '../src/sync/offline.js'
 import type { Worker } from '../src/sync/worker.js'
-import { parseEvent, recordOf, type PortalEvent } from './event-payload.js'
+import { recordKindOf } from '../src/sync/event-records.js'
+import { parseEvent, recordOf } from './event-payload.js'
 import { asFields } from './install.js'
 import { parseAppEventGrant } from './install-payload.js'
 import { parseOrThrow } from './parse.js'
@@ -21,9 +21,10 @@ const EVENT_BODY_LIMIT = 64 * 1024
 
 /** Registers POST /events. */
 export function eventRoutes(
-  app: FastifyInstance, deps: { store: Store; installer: Installer; worker: Worker; offline: OfflineDrain },
+  app: FastifyInstance,
+  deps: { store: Store; installer: Installer; auth: PortalAuth; worker: Worker; offline: OfflineDrain; now: () => Date },
 ): void {
-  const { store, installer, worker, offline } = deps
+  const { store, installer, auth, worker, offline, now } = deps
   const intake = new GroupCommit(store)
   app.post('/events', { bodyLimit: EVENT_BODY_LIMIT }, async (request) => {
     const event = parseEvent(asFields(request.body))
@@ -40,13 +41,21 @@ export function eventRoutes(
       return { status: 'ok', message: 'updated' }
     }
     if (event.event === 'ONAPPINSTALL') {
-      throw new BadRequestError('ONAPPINSTALL belongs to the install path (/install), not /events', 'WRONG_ENDPOINT')
+      // Bound by the install page: after installFinish the portal sends the application_token here.
+      const { portal } = await installer.install(parseAppEventGrant(request.body), 'event')
+      request.log.info({ memberId: portal.memberId, domain: portal.domain }, 'installed (ONAPPINSTALL event)')
+      return { status: 'ok', message: 'installed' }
     }
-    verifyToken(store, event)
+    await auth.verifyEvent(event.auth)
     if (event.event === OFFLINE_PUSH_EVENT) {
-      // A signal only ("data": []): the drain takes the records from the queue (on-offline-event.md).
+      // A signal only (no data): the drain takes the records from the queue (on-offline-event.md).
       void offline.drain(memberId).catch(() => undefined)
       return { status: 'ok', message: 'offline queue will be drained' }
+    }
+    if (!recordKindOf(event.event)) {
+      // Authentic, but nothing the app needs: answered so the portal does not count a failure.
+      request.log.info({ memberId, event: event.event }, 'event ignored: not one the app handles')
+      return { status: 'ok', message: 'event ignored' }
     }
     const record = recordOf(event)
     // The 200 goes out only once the event is committed.
@@ -55,7 +64,7 @@ export function eventRoutes(
       event: event.event,
       entity: record.entity,
       entityId: record.entityId,
-      ts: event.ts,
+      ts: event.ts ?? String(Math.floor(now().getTime() / 1000)),
       data: { ...record.extra },
     })
     request.log.debug({ memberId, event: event.event, entityId: record.entityId, fresh }, 'event accepted')
@@ -64,11 +73,3 @@ export function eventRoutes(
   })
 }
 
-// Events from robots and workflows carry no tokens: the application_token is the only proof.
-function verifyToken(store: Store, event: PortalEvent): void {
-  const portal = store.portals.get(event.auth.member_id)
-  if (!portal || portal.status === 'uninstalled') throw new UnauthorizedError('Unknown portal', 'UNKNOWN_PORTAL')
-  if (!sameSecret(event.auth.application_token, portal.applicationToken)) {
-    throw new UnauthorizedError('Wrong application_token', 'INVALID_APPLICATION_TOKEN')
-  }
-}

@@ -1,16 +1,22 @@
-// GET /healthz: each portal's token state and the app's version; never a secret.
+// GET /healthz: the app's state for anyone, each portal's details for the holder of HEALTHZ_TOKEN; never a secret.
 import type { FastifyInstance } from 'fastify'
+import { UnauthorizedError } from '../src/errors.js'
+import { sameSecret } from '../src/secrets.js'
 import type { Store } from '../src/store/index.js'
 
-/** Registers GET /healthz. */
-export function healthRoutes(app: FastifyInstance, deps: { store: Store; version: string; now: () => Date }): void {
-  app.get('/healthz', async () => {
+/**
+ * Registers GET /healthz: anyone gets the app's state and totals; the per-portal details (domains, member_ids,
+ * errors) only with `Authorization: Bearer <HEALTHZ_TOKEN>`, and never when no such token is configured.
+ */
+export function healthRoutes(app: FastifyInstance, deps: { store: Store; version: string; now: () => Date; token: string | undefined }): void {
+  app.get('/healthz', async (request) => {
     const nowSeconds = Math.floor(deps.now().getTime() / 1000)
     const portals = deps.store.portals.all().map((portal) => ({
       domain: portal.domain,
       memberId: portal.memberId,
       status: portal.status,
       reason: portal.statusReason,
+      installation: portal.status !== 'uninstalled' && portal.applicationToken === '' ? 'waiting for its application_token (ONAPPINSTALL)' : 'finished',
       token: tokenState(portal.status, portal.expiresAt, nowSeconds),
       license: portal.licenseFamily,
       installedAt: portal.installedAt,
@@ -21,9 +27,34 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
       sweeps: deps.store.sweeps.all(portal.memberId),
       offline: offlineHealth(deps.store, portal.memberId),
     }))
-    const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0)
-    return { status: healthy ? 'ok' : 'degraded', version: deps.version, portals }
+    const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0 && portal.installation === 'finished')
+    const status = healthy ? 'ok' : 'degraded'
+    const given = bearerOf(request.headers.authorization)
+    if (given !== undefined && (deps.token === undefined || !sameSecret(given, deps.token))) {
+      throw new UnauthorizedError('Wrong or unknown /healthz token (HEALTHZ_TOKEN)', 'INVALID_HEALTHZ_TOKEN')
+    }
+    if (given !== undefined) return { status, version: deps.version, portals }
+    return { status, version: deps.version, totals: totalsOf(portals) }
   })
+}
+
+// What an anonymous caller may know: counts, no portal's identity.
+function totalsOf(portals: Array<{ status: string; installation: string; inbox: { pending: number; parked: number } }>) {
+  const count = (keep: (portal: (typeof portals)[number]) => boolean) => portals.filter(keep).length
+  return {
+    portals: portals.length,
+    active: count((portal) => portal.status === 'active'),
+    needsReauth: count((portal) => portal.status === 'needs_reauth'),
+    uninstalled: count((portal) => portal.status === 'uninstalled'),
+    waitingForApplicationToken: count((portal) => portal.installation !== 'finished'),
+    inboxPending: portals.reduce((sum, portal) => sum + portal.inbox.pending, 0),
+    parked: portals.reduce((sum, portal) => sum + portal.inbox.parked, 0),
+  }
+}
+
+function bearerOf(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
+  return match?.[1]
 }
 
 function tokenState(status: string, expiresAt: number, nowSeconds: number): string {

@@ -34,7 +34,7 @@ async function installFromFrame(query: unknown, body: Record<string, unknown>, i
   } catch (error) {
     if (!(error instanceof AppError)) throw error
     reply.log.warn({ code: error.code }, error.message)
-    return reply.code(error.statusCode).send(installFailedPage(lang, error.message))
+    return reply.code(error.statusCode).send(installFailedPage(lang, error.message, error.statusCode))
   }
 }
 

@@ -14,6 +14,7 @@ import { AppError } from './errors.js'
 import { budgetFor, Installer } from './installer.js'
 import { createLogger } from './log.js'
 import { loadManifest, type Manifest } from './manifest.js'
+import { PortalAuth } from './portal-auth.js'
 import type { RuleSettings } from '../rules/catalogue.js'
 import { DirectorySync } from './directory-sync.js'
 import { Enforcer } from './enforce/enforcer.js'
@@ -98,7 +99,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     void sweeper.sweep(memberId).catch(() => undefined)
     void offline.drain(memberId).catch(() => undefined)
   }
-  const installer = new Installer({ config, store, clients, manifest, logger, now, onInstalled })
+  const auth = new PortalAuth({ config, store, logger, now })
+  const installer = new Installer({ config, store, clients, auth, manifest, logger, now, onInstalled })
 
   const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true })
   app.setErrorHandler(errorHandler)
@@ -129,9 +131,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   app.register(async (portalFacing) => {
     portalFacing.addHook('preHandler', formOnly)
     installRoutes(portalFacing, installer)
-    eventRoutes(portalFacing, { store, installer, worker, offline })
+    eventRoutes(portalFacing, { store, installer, auth, worker, offline, now })
   })
-  healthRoutes(app, { store, version: APP_VERSION, now })
+  healthRoutes(app, { store, version: APP_VERSION, now, token: config.healthzToken })
   const sdkBrowserBuild = join(dirname(require.resolve('@bitrix24/b24jssdk/package.json')), 'dist/umd/index.min.js')
   app.get('/assets/b24jssdk.js', async (_request, reply) => {
     reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400')
@@ -145,7 +147,7 @@ function errorHandler(error: FastifyError | AppError, request: FastifyRequest, r
   if (error instanceof AppError) {
     if (error.statusCode >= 500) request.log.error({ err: error }, error.message)
     else request.log.warn({ code: error.code }, error.message)
-    const message = error.statusCode === 500 ? 'Internal error' : error.message
+    const message = error.statusCode >= 500 ? 'Internal error' : error.message
     return reply.code(error.statusCode).send({ status: 'error', error: error.code, message })
   }
   const status = typeof error.statusCode === 'number' ? error.statusCode : 500

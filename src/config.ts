@@ -45,6 +45,7 @@ const schema = z.object({
   SWEEP_CRON: z.string().default('*/10 * * * *').refine(validate, 'must be a cron expression such as "*/10 * * * *"'),
   B24_OFFLINE_EVENTS: z.enum(['off', 'on'], { error: 'must be "off" or "on"' }).default('off'),
   OFFLINE_DRAIN_CRON: z.string().default('* * * * *').refine(validate, 'must be a cron expression such as "* * * * *"'),
+  HEALTHZ_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABASE_PATH: z.string().min(1).default('./data/app.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RULES_FILE: z
@@ -74,6 +75,8 @@ export interface Config {
   offlineEvents: 'off' | 'on'
   /** When to drain the offline queue of every portal in offline mode (cron; default every minute). */
   offlineDrainCron: string
+  /** Bearer token that unlocks the per-portal details of /healthz; without it only totals are served. */
+  healthzToken: string | undefined
   databasePath: string
   logLevel: z.infer<typeof schema>['LOG_LEVEL']
   rulesFile: string | undefined
@@ -104,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepCron: e.SWEEP_CRON,
     offlineEvents: e.B24_OFFLINE_EVENTS,
     offlineDrainCron: e.OFFLINE_DRAIN_CRON,
+    healthzToken: e.HEALTHZ_TOKEN,
     databasePath: e.DATABASE_PATH,
     logLevel: e.LOG_LEVEL,
     rulesFile: e.RULES_FILE,

@@ -1,7 +1,8 @@
 // Installs, updates and uninstalls the app on a portal: confirm the tokens, store them, bind, journal.
 import type { Logger } from 'pino'
-import { B24Error, PortalClient, type PortalClients } from './b24/index.js'
-import { RATE_BUDGETS, type PortalCredentials, type RateBudget, type RefreshedTokens } from './b24/types.js'
+import type { PortalClients } from './b24/index.js'
+import { withoutTrailingSlash } from './b24/endpoints.js'
+import { RATE_BUDGETS, type PortalCredentials, type RateBudget } from './b24/types.js'
 import { isAllowedHost, type Config } from './config.js'
 import { AppError, ForbiddenError, UnauthorizedError } from './errors.js'
 import type { Manifest } from './manifest.js'
@@ -9,6 +10,7 @@ import { bindOffline, type OfflineSetup } from './offline-setup.js'
 import { bindPortal, type SetupOutcome } from './portal-setup.js'
 import type { Store } from './store/index.js'
 import type { Portal } from './store/portals.js'
+import type { PortalAuth } from './portal-auth.js'
 import { sameSecret } from './secrets.js'
 
 /** Tokens and identity a portal hands over at install or update, however they arrived. */
@@ -20,17 +22,22 @@ export interface InstallGrant {
   accessToken: string
   refreshToken: string
   expiresIn: number
-  applicationToken: string
+  /** Null when the install frame carries none, as real cloud portals send it: ONAPPINSTALL brings it then. */
+  applicationToken: string | null
   scope: string
   appStatus: string | null
   language: string | null
 }
+
+/** How an install reached the app: the API-only POST, the install frame, or the ONAPPINSTALL event bound by the frame. */
+export type InstallVia = 'api' | 'ui' | 'event'
 
 /** What the app needs to install portals. */
 export interface InstallerDeps {
   config: Readonly<Config>
   store: Store
   clients: PortalClients
+  auth: PortalAuth
   manifest: Manifest
   logger: Logger
   now: () => Date
@@ -38,55 +45,60 @@ export interface InstallerDeps {
   onInstalled?: (memberId: string) => void
 }
 
-interface AppInfo { LICENSE_FAMILY?: string; LANGUAGE_ID?: string }
-interface Profile { ID?: string | number; ADMIN?: boolean }
+// The token server a cloud install frame does not name until ONAPPINSTALL does: Russian portals have their own.
+function defaultServerEndpoint(domain: string): string {
+  return /\.ru(:\d+)?$/i.test(domain) ? 'https://oauth.bitrix24.tech/rest/' : 'https://oauth.bitrix.info/rest/'
+}
 
 /** Runs the app's lifecycle on portals; every step lands in the journal. */
 export class Installer {
   constructor(private readonly deps: InstallerDeps) {}
 
-  /** Confirms the grant with the portal, stores it, binds events and placements. */
-  async install(grant: InstallGrant, via: 'api' | 'ui'): Promise<{ portal: Portal; setup: SetupOutcome }> {
+  /**
+   * Confirms the grant with the portal, stores it, binds events and placements. A known portal is asked at
+   * its stored endpoint only: a grant that names another endpoint is refused before any request is made.
+   */
+  async install(grant: InstallGrant, via: InstallVia): Promise<{ portal: Portal; setup: SetupOutcome }> {
     const { store } = this.deps
-    const credentials = this.credentialsOf(grant)
-    const confirmed = await this.confirm(credentials)
-    if (!confirmed.isAdmin) {
-      throw new ForbiddenError('Only a portal administrator can install the app: the installing user is not one', 'NOT_ADMIN')
-    }
+    const stored = store.portals.get(grant.memberId)
+    const confirmed = await this.confirmAdmin(grant, stored)
+    const awaited = stored !== undefined && stored.status !== 'uninstalled' && stored.applicationToken === ''
+    const applicationToken = grant.applicationToken ?? this.keptToken(stored)
     store.transaction(() => {
       store.portals.install({
         ...confirmed.credentials,
-        applicationToken: grant.applicationToken,
+        applicationToken,
         adminUserId: confirmed.userId,
         appStatus: grant.appStatus,
         licenseFamily: confirmed.licenseFamily,
         language: grant.language ?? confirmed.language,
       })
-      store.journal.append(grant.memberId, 'app.installed', { via, domain: grant.domain, license: confirmed.licenseFamily })
+      store.journal.append(grant.memberId, 'app.installed', {
+        via, domain: grant.domain, license: confirmed.licenseFamily, awaitingApplicationToken: applicationToken === '', tokenReceived: awaited && applicationToken !== '',
+      })
     })
     const setup = await this.bind(grant.memberId)
     this.deps.onInstalled?.(grant.memberId)
     return { portal: this.portal(grant.memberId), setup }
   }
 
-  /** ONAPPUPDATE: confirms the new tokens against the stored portal, replaces the application_token, re-binds. */
+  /** ONAPPUPDATE: everything is checked (stored endpoint, this app, an administrator) before the new application_token is written. */
   async update(grant: InstallGrant): Promise<SetupOutcome> {
     const stored = this.deps.store.portals.get(grant.memberId)
     if (!stored || stored.status === 'uninstalled') throw new UnauthorizedError('Unknown portal', 'UNKNOWN_PORTAL')
-    // The new application_token cannot be checked against the old one: trust it only if the
-    // portal we already know (its stored endpoint, never one from the request) accepts the tokens.
-    const confirmed = await this.confirm({ ...this.credentialsOf(grant), clientEndpoint: stored.clientEndpoint })
+    const confirmed = await this.confirmAdmin(grant, stored)
     const { store } = this.deps
+    const applicationToken = grant.applicationToken ?? stored.applicationToken
     store.transaction(() => {
       store.portals.install({
         ...confirmed.credentials,
-        applicationToken: grant.applicationToken,
+        applicationToken,
         adminUserId: stored.adminUserId,
         appStatus: grant.appStatus ?? stored.appStatus,
         licenseFamily: confirmed.licenseFamily ?? stored.licenseFamily,
         language: grant.language ?? stored.language,
       })
-      store.journal.append(grant.memberId, 'app.updated', { tokenRotated: grant.applicationToken !== stored.applicationToken })
+      store.journal.append(grant.memberId, 'app.updated', { tokenRotated: applicationToken !== stored.applicationToken })
     })
     return this.bind(grant.memberId)
   }
@@ -158,23 +170,38 @@ export class Installer {
     return portal
   }
 
-  private credentialsOf(grant: InstallGrant): PortalCredentials {
-    const { config, now } = this.deps
-    const clientEndpoint = new URL(grant.clientEndpoint)
-    const serverEndpoint = new URL(grant.serverEndpoint ?? config.oauthUrl ?? 'https://oauth.bitrix.info/rest/')
-    for (const host of [clientEndpoint.hostname, serverEndpoint.hostname]) {
-      if (!isAllowedHost(host, config.allowedHosts)) {
-        throw new ForbiddenError(`The host "${host}" is not on the allow-list of portals (B24_ALLOWED_HOSTS)`, 'HOST_NOT_ALLOWED')
-      }
+  // The portal itself, at the endpoint the app trusts, must confirm the tokens as this app's and an administrator's.
+  private async confirmAdmin(grant: InstallGrant, stored: Portal | undefined) {
+    const confirmed = await this.deps.auth.confirm(this.credentialsOf(grant, stored))
+    if (!confirmed.isAdmin) {
+      throw new ForbiddenError('Only a portal administrator can install or update the app: this user is not one', 'NOT_ADMIN')
     }
+    return confirmed
+  }
+
+  // A frame without APPLICATION_TOKEN keeps a live portal's token; otherwise '' waits for ONAPPINSTALL.
+  private keptToken(stored: Portal | undefined): string {
+    if (stored === undefined || stored.status === 'uninstalled') return ''
+    return stored.applicationToken
+  }
+
+  private credentialsOf(grant: InstallGrant, stored: Portal | undefined): PortalCredentials {
+    const { config, now } = this.deps
+    const clientEndpoint = withoutTrailingSlash(grant.clientEndpoint)
+    // A real change of domain arrives with a token refresh, never with an install or update.
+    if (stored !== undefined && !sameEndpoint(clientEndpoint, stored.clientEndpoint)) {
+      throw new ForbiddenError(`The portal ${grant.memberId} is installed at another endpoint; a request naming ${originOf(clientEndpoint)} is refused`, 'PORTAL_ENDPOINT_MISMATCH')
+    }
+    this.refuseUnacceptable(clientEndpoint)
+    if (grant.serverEndpoint !== undefined) this.refuseUnacceptable(grant.serverEndpoint)
     if (!config.clientId || !config.clientSecret) {
       throw new AppError('APP_NOT_CONFIGURED', 'The app has no B24_CLIENT_ID / B24_CLIENT_SECRET; set them and install again', 503)
     }
     return {
       memberId: grant.memberId,
       domain: grant.domain,
-      clientEndpoint: grant.clientEndpoint.replace(/\/+$/, ''),
-      serverEndpoint: serverEndpoint.href,
+      clientEndpoint: stored?.clientEndpoint ?? clientEndpoint,
+      serverEndpoint: grant.serverEndpoint ?? stored?.serverEndpoint ?? defaultServerEndpoint(grant.domain),
       accessToken: grant.accessToken,
       refreshToken: grant.refreshToken,
       expiresAt: Math.floor(now().getTime() / 1000) + grant.expiresIn,
@@ -182,40 +209,23 @@ export class Installer {
     }
   }
 
-  // Asks the portal itself whether the tokens are real (the install URL is unauthenticated).
-  private async confirm(credentials: PortalCredentials) {
-    const { config, logger } = this.deps
-    let current = credentials
-    const client = new PortalClient(credentials, {
-      clientId: config.clientId,
-      clientSecret: config.clientSecret,
-      oauthUrl: config.oauthUrl,
-      timeoutMs: config.timeoutMs,
-      logger,
-      keeper: {
-        saveTokens: (_memberId: string, tokens: RefreshedTokens) => { current = { ...current, ...tokens } },
-        markNeedsReauth: () => {},
-      },
-    })
-    try {
-      const answer = await client.batch({ app: { method: 'app.info' }, me: { method: 'profile' } })
-      const refused = Object.values(answer.errors)[0]
-      if (refused) throw new B24Error({ method: 'app.info', code: refused.error, description: refused.description, httpStatus: 200 })
-      const app = (answer.results.app ?? {}) as AppInfo
-      const me = (answer.results.me ?? {}) as Profile
-      return {
-        credentials: current,
-        licenseFamily: app.LICENSE_FAMILY ?? null,
-        language: app.LANGUAGE_ID ?? null,
-        userId: me.ID === undefined ? null : Number(me.ID),
-        isAdmin: me.ADMIN === true,
-      }
-    } catch (error) {
-      if (error instanceof B24Error) {
-        throw new ForbiddenError(`The portal did not confirm the install tokens: ${error.code || error.message}`, 'TOKENS_NOT_CONFIRMED')
-      }
-      throw error
+  private refuseUnacceptable(url: string): void {
+    const host = new URL(url).hostname
+    if (!isAllowedHost(host, this.deps.config.allowedHosts)) {
+      throw new ForbiddenError(`The host "${host}" is not on the allow-list of portals (B24_ALLOWED_HOSTS)`, 'HOST_NOT_ALLOWED')
     }
+  }
+}
+
+function sameEndpoint(a: string, b: string): boolean {
+  return withoutTrailingSlash(a).toLowerCase() === withoutTrailingSlash(b).toLowerCase()
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return 'an invalid address'
   }
 }
 

@@ -1,6 +1,6 @@
 // /healthz: each portal's token state and the version, never a secret; a refused refresh shows there.
 import { afterEach, describe, expect, it } from 'vitest'
-import { startHarness, type Harness } from './helpers/harness.js'
+import { HEALTHZ_TOKEN, healthOf, startHarness, type Harness } from './helpers/harness.js'
 
 describe('/healthz', () => {
   let h: Harness
@@ -9,7 +9,7 @@ describe('/healthz', () => {
   it('lists the installed portal with its token state and no secret', async () => {
     h = await startHarness()
     await h.portal.installApp({ installUrl: `${h.url}/install` })
-    const response = await fetch(`${h.url}/healthz`)
+    const response = await fetch(`${h.url}/healthz`, { headers: { authorization: `Bearer ${HEALTHZ_TOKEN}` } })
     const text = await response.text()
     expect(response.status).toBe(200)
     expect(JSON.parse(text)).toMatchObject({
@@ -27,6 +27,34 @@ describe('/healthz', () => {
       expect(secret).toBeTruthy()
       expect(text).not.toContain(secret)
     }
+  })
+
+  it('tells an anonymous caller the state and totals only, never a portal identity', async () => {
+    h = await startHarness()
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    const response = await fetch(`${h.url}/healthz`)
+    const text = await response.text()
+    expect(response.status).toBe(200)
+    expect(JSON.parse(text)).toEqual({
+      status: 'ok', version: '0.1.0',
+      totals: { portals: 1, active: 1, needsReauth: 0, uninstalled: 0, waitingForApplicationToken: 0, inboxPending: expect.any(Number), parked: 0 },
+    })
+    expect(text).not.toContain(h.portal.memberId)
+    expect(text).not.toContain(h.portal.domain)
+  })
+
+  it('refuses a wrong token, and serves no details at all when HEALTHZ_TOKEN is not set', async () => {
+    h = await startHarness()
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    const wrong = await fetch(`${h.url}/healthz`, { headers: { authorization: 'Bearer not-the-healthz-token-at-all' } })
+    expect(wrong.status).toBe(401)
+    expect(await wrong.text()).not.toContain(h.portal.memberId)
+    await h.close()
+    h = await startHarness({ env: { HEALTHZ_TOKEN: '' } })
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    const guessed = await fetch(`${h.url}/healthz`, { headers: { authorization: `Bearer ${HEALTHZ_TOKEN}` } })
+    expect(guessed.status).toBe(401)
+    expect(await (await fetch(`${h.url}/healthz`)).json()).toMatchObject({ totals: { portals: 1 } })
   })
 
   it('refreshes an expired token once and keeps the new pair in the store', async () => {
@@ -48,7 +76,7 @@ describe('/healthz', () => {
     h.portal.expireAccessTokens()
     h.portal.revokeRefreshTokens()
     await expect(h.app.clients.get(h.portal.memberId).call('profile')).rejects.toMatchObject({ code: 'invalid_grant' })
-    const health = await (await fetch(`${h.url}/healthz`)).json()
+    const health = await healthOf(h)
     expect(health).toMatchObject({
       status: 'degraded',
       portals: [{ memberId: h.portal.memberId, status: 'needs_reauth', token: 'needs re-authorisation' }],

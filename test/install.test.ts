@@ -2,7 +2,7 @@
 import qs from 'qs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadManifest } from '../src/manifest.js'
-import { postForm, startHarness, type Harness } from './helpers/harness.js'
+import { healthOf, postForm, startHarness, type Harness } from './helpers/harness.js'
 
 const manifest = loadManifest()
 const BINDS = ['event.bind', 'placement.bind']
@@ -94,7 +94,7 @@ describe('install', () => {
     expect(h.store.portals.get(h.portal.memberId)).toBeUndefined()
     expect(h.store.inbox.count(h.portal.memberId)).toBe(0)
     expect(h.store.journal.recent(h.portal.memberId).map((entry) => entry.kind)).toEqual(['app.uninstalled'])
-    const health = await (await fetch(`${h.url}/healthz`)).json()
+    const health = await healthOf(h)
     expect(health.portals).toEqual([])
   })
 

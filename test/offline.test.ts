@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadManifest } from '../src/manifest.js'
 import { bindOffline, OFFLINE_CONNECTOR } from '../src/offline-setup.js'
 import { recordKindOf } from '../src/sync/event-records.js'
-import { settle, startHarness, type Harness } from './helpers/harness.js'
+import { healthOf, settle, startHarness, type Harness } from './helpers/harness.js'
 
 const manifest = loadManifest()
 const RECORD_EVENTS = manifest.events.codes.filter((code) => !code.startsWith('ONAPP'))
@@ -35,7 +35,7 @@ describe('offline events', () => {
   }
   const member = () => h.portal.memberId
   const mirrored = (id: string) => h.store.mirror.get(member(), 'lead', id)
-  const health = async () => (await (await fetch(`${h.url}/healthz`)).json()).portals[0]
+  const health = async () => (await healthOf(h)).portals[0]
   const called = (method: string) => h.portal.calls.filter((call) => call.method === method)
 
   it('binds every record event offline with the source key, and ONOFFLINEEVENT, once however often it installs', async () => {

@@ -43,7 +43,7 @@ describe('npm start', () => {
     try {
       const response = await waitForHealth(`http://127.0.0.1:${port}/healthz`)
       expect(response.status).toBe(200)
-      expect(await response.json()).toMatchObject({ status: 'ok', version: '0.1.0', portals: [] })
+      expect(await response.json()).toMatchObject({ status: 'ok', version: '0.1.0', totals: { portals: 0 } })
       expect(existsSync(join(dir, 'data', 'app.db'))).toBe(true)
     } finally {
       app.child.kill('SIGTERM')

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ENTITIES, project } from '../src/sync/entities.js'
 import type { RecordChange } from '../src/sync/worker.js'
-import { settle, startHarness, type Harness } from './helpers/harness.js'
+import { healthOf, settle, startHarness, type Harness } from './helpers/harness.js'
 
 const leadKind = ENTITIES.lead!
 
@@ -75,7 +75,7 @@ describe('sync', () => {
     expect(mirrored(lost)?.snapshot).toEqual(portalLead(lost))
     expect(report.find((state) => state.entity === 'lead')).toMatchObject({ found: 1, error: null })
     expect(mirrored(seen)?.snapshot).toEqual(portalLead(seen))
-    const health = await (await fetch(`${h.url}/healthz`)).json()
+    const health = await healthOf(h)
     expect(health.portals[0].sweeps.find((s: { entity: string }) => s.entity === 'lead')).toMatchObject({ found: 1 })
   })
 
@@ -133,7 +133,7 @@ describe('sync', () => {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
     expect(h.store.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 1 })
-    const health = await (await fetch(`${h.url}/healthz`)).json()
+    const health = await healthOf(h)
     expect(health.status).toBe('degraded')
     expect(health.portals[0].inbox.parkedWork[0]).toMatchObject({ entity: 'lead', entityId: id, attempts: 2 })
     expect(health.portals[0].inbox.parkedWork[0].error).toContain('INTERNAL_SERVER_ERROR')

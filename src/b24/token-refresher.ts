@@ -60,6 +60,10 @@ export class TokenRefresher {
   /** Exchanges the refresh token once for however many callers ask at the same time; fails fast after invalid_grant. */
   refresh(): Promise<RefreshedTokens> {
     if (this.#refused) return Promise.reject(this.#refused)
+    // A user's token from an event comes without a refresh token: there is nothing to exchange.
+    if (this.#tokens.refreshToken === '') {
+      return Promise.reject(new B24Error({ method: TOKEN_METHOD, code: 'NO_REFRESH_TOKEN', description: 'token refresh: these tokens came without a refresh token', httpStatus: 0 }))
+    }
     if (this.#inflight) return this.#inflight
     // A 401 that arrives this soon after a refresh belongs to a request sent with the old token
     // (every request carries the token current when it left and has timeoutMs to come back):

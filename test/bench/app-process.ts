@@ -5,6 +5,8 @@ import { SWEPT_ENTITIES } from '../../src/sync/sweeper.js'
 import type { FakeDelivery, FakePortal } from '../fake-portal/index.js'
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+/** The child's HEALTHZ_TOKEN: /healthz shows per-portal details only to its holder. */
+const HEALTHZ_TOKEN = 'bench-healthz-token-0123456789'
 
 /** The parts of GET /healthz the tests and benchmarks read. */
 export interface Health {
@@ -36,7 +38,7 @@ export function startAppProcess(o: { port: number; env: Record<string, string>; 
   const imports = ['tsx', ...(o.preload ?? [])].flatMap((specifier) => ['--import', specifier])
   const child = spawn(process.execPath, [...imports, 'src/main.ts'], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(o.port), PUBLIC_URL: url, LOG_LEVEL: 'silent', ...o.env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(o.port), PUBLIC_URL: url, LOG_LEVEL: 'silent', HEALTHZ_TOKEN, ...o.env },
     stdio: o.ipc === true ? ['ignore', 'ignore', 'pipe', 'ipc'] : ['ignore', 'ignore', 'pipe'],
   })
   let stderr = ''
@@ -61,7 +63,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** GET /healthz once; undefined while the app is not listening. */
 export async function health(app: AppProcess): Promise<Health | undefined> {
   try {
-    const response = await fetch(`${app.url}/healthz`)
+    const response = await fetch(`${app.url}/healthz`, { headers: { authorization: `Bearer ${HEALTHZ_TOKEN}` } })
     return (await response.json()) as Health
   } catch {
     return undefined

@@ -6,6 +6,9 @@ import { loadConfig, type Config } from '../../src/config.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { startFakePortal, type FakePortal, type FakePortalOptions } from '../fake-portal/index.js'
 
+/** The harness app's HEALTHZ_TOKEN. */
+export const HEALTHZ_TOKEN = 'harness-healthz-token-0123456789'
+
 /** A running pair of fake portal and app. */
 export interface Harness {
   portal: FakePortal
@@ -44,6 +47,7 @@ export async function startHarness(
     B24_TIMEOUT_MS: '5000',
     DATABASE_PATH: ':memory:',
     LOG_LEVEL: 'silent',
+    HEALTHZ_TOKEN,
     ...options.env,
   })
   const store = openStore(config.databasePath)
@@ -90,4 +94,10 @@ export async function postForm(url: string, body: string, contentType = 'applica
     json = undefined
   }
   return { status: response.status, text, json, headers: response.headers }
+}
+
+/** GET /healthz with the details (HEALTHZ_TOKEN), parsed. */
+export async function healthOf(h: Harness): Promise<any> {
+  const response = await fetch(`${h.url}/healthz`, { headers: { authorization: `Bearer ${HEALTHZ_TOKEN}` } })
+  return response.json()
 }
