@@ -45,11 +45,6 @@ export interface InstallerDeps {
   onInstalled?: (memberId: string) => void
 }
 
-// The token server a cloud install frame does not name until ONAPPINSTALL does: Russian portals have their own.
-function defaultServerEndpoint(domain: string): string {
-  return /\.ru(:\d+)?$/i.test(domain) ? 'https://oauth.bitrix24.tech/rest/' : 'https://oauth.bitrix.info/rest/'
-}
-
 /** Runs the app's lifecycle on portals; every step lands in the journal. */
 export class Installer {
   constructor(private readonly deps: InstallerDeps) {}
@@ -215,6 +210,11 @@ export class Installer {
       throw new ForbiddenError(`The host "${host}" is not on the allow-list of portals (B24_ALLOWED_HOSTS)`, 'HOST_NOT_ALLOWED')
     }
   }
+}
+
+// The token server a cloud install frame does not name until ONAPPINSTALL does: Russian portals have their own.
+function defaultServerEndpoint(domain: string): string {
+  return /\.ru(:\d+)?$/i.test(domain) ? 'https://oauth.bitrix24.tech/rest/' : 'https://oauth.bitrix.info/rest/'
 }
 
 function sameEndpoint(a: string, b: string): boolean {
