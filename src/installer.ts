@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import type { PortalClients } from './b24/index.js'
 import { withoutTrailingSlash } from './b24/endpoints.js'
 import { RATE_BUDGETS, type PortalCredentials, type RateBudget } from './b24/types.js'
-import { isAllowedHost, type Config } from './config.js'
+import { checkEndpoint, type Config } from './config.js'
 import { AppError, ForbiddenError, UnauthorizedError } from './errors.js'
 import type { Manifest } from './manifest.js'
 import { bindOffline, type OfflineSetup } from './offline-setup.js'
@@ -204,11 +204,10 @@ export class Installer {
     }
   }
 
+  // On the allow-list and over https (plain http only for loopback hosts).
   private refuseUnacceptable(url: string): void {
-    const host = new URL(url).hostname
-    if (!isAllowedHost(host, this.deps.config.allowedHosts)) {
-      throw new ForbiddenError(`The host "${host}" is not on the allow-list of portals (B24_ALLOWED_HOSTS)`, 'HOST_NOT_ALLOWED')
-    }
+    const check = checkEndpoint(url, this.deps.config.allowedHosts)
+    if (!check.ok) throw new ForbiddenError(check.reason, check.code)
   }
 }
 

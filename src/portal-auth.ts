@@ -61,6 +61,7 @@ export class PortalAuth {
       clientId: config.clientId,
       clientSecret: config.clientSecret,
       oauthUrl: config.oauthUrl,
+      allowedHosts: config.allowedHosts,
       timeoutMs: config.timeoutMs,
       logger,
       keeper: {

@@ -137,6 +137,15 @@ describe('install: bad input gets a 4xx and stores nothing', () => {
     expectNothingStored()
   })
 
+  it('a plain http endpoint on an allowed host that is not loopback', async () => {
+    h = await startHarness({ env: { B24_ALLOWED_HOSTS: '127.0.0.1,*.bitrix24.ru' } })
+    const reply = await postForm(`${h.url}/install`, installBody({ client_endpoint: 'http://vector.bitrix24.ru/rest/' }))
+    expect(reply.status).toBe(403)
+    expect(reply.json).toMatchObject({ error: 'ENDPOINT_NOT_HTTPS', message: expect.stringContaining('must use https') })
+    expect(h.portal.calls).toEqual([])
+    expectNothingStored()
+  })
+
   it('an OAuth server off the allow-list (it would receive the client secret)', async () => {
     h = await startHarness()
     const reply = await postForm(`${h.url}/install`, installBody({ server_endpoint: 'https://oauth.evil.example.com/rest/' }))
