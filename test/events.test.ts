@@ -1,6 +1,7 @@
 // POST /events over real HTTP: a good event is stored before its 200; bad input gets its 4xx and stores nothing.
 import qs from 'qs'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startCapture } from './helpers/capture.js'
 import { postForm, settle, startHarness, type Harness } from './helpers/harness.js'
 
 describe('POST /events', () => {
@@ -61,6 +62,31 @@ describe('POST /events', () => {
     expect(reply.status).toBe(status)
     expect(reply.json).toMatchObject({ status: 'error', error: code, message: expect.any(String) })
     expect(inboxRows()).toBe(before)
+  })
+
+  it('answers every authentication failure 401, stores nothing and calls no host named in the request', async () => {
+    await installed()
+    const elsewhere = await startCapture()
+    try {
+      const pointing = { client_endpoint: `${elsewhere.url}/rest/`, server_endpoint: `${elsewhere.url}/rest/`, access_token: 'a-user-token' }
+      const update = (auth: Record<string, string>) => event({ ...pointing, refresh_token: 'r', ...auth }, { event: 'ONAPPUPDATE', data: { VERSION: '2' } })
+      const cases = [
+        event({ ...pointing, application_token: 'forged-token-0000000000000000' }),
+        event({ ...pointing, member_id: '0123456789abcdef0123456789abcdef' }),
+        event({ ...pointing, application_token: 'forged-token-0000000000000000' }, { event: 'ONAPPUNINSTALL', data: { CLEAN: '1' } }),
+        update({ member_id: '0123456789abcdef0123456789abcdef' }),
+      ]
+      const before = inboxRows()
+      for (const body of cases) {
+        const reply = await postForm(`${h.url}/events`, body)
+        expect(reply.status).toBe(401)
+      }
+      expect(inboxRows()).toBe(before)
+      expect(h.store.portals.get(h.portal.memberId)?.status).toBe('active')
+      expect(elsewhere.requests).toEqual([])
+    } finally {
+      await elsewhere.close()
+    }
   })
 
   it('answers an authentic event it does not handle with 200 and stores nothing', async () => {
