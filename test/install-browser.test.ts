@@ -1,8 +1,9 @@
 // The install page in a real headless Chromium, framed by the fake portal's app page: the SDK handshake and installFinish.
 import type { Browser, Route } from 'playwright-core'
+import qs from 'qs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { launchBrowser } from './helpers/browser.js'
-import { settle, startHarness, type Harness } from './helpers/harness.js'
+import { postForm, settle, startHarness, type Harness } from './helpers/harness.js'
 
 const WAIT_MS = 10_000
 
@@ -51,16 +52,41 @@ describe('install with the interface, in a browser', () => {
     const screenshot = process.env.INSTALL_SCREENSHOT
     if (screenshot) await page.screenshot({ path: screenshot })
 
+    // The frame carried no APPLICATION_TOKEN, as on cloud portals; a forged ONAPPINSTALL meanwhile changes nothing.
+    const waiting = harness.store.portals.get(harness.portal.memberId)
+    expect(waiting?.applicationToken).toBe('')
+    const forged = await postForm(`${harness.url}/events`, forgedInstall(harness))
+    expect(forged.status).toBe(403)
+    expect(harness.store.portals.get(harness.portal.memberId)).toEqual(waiting)
+
     await finish.continue()
     await page.waitForURL(/install_finished=Y/)
     expect(harness.portal.installed).toBe(true)
     expect(finishRequests).toHaveLength(1)
-    const id = harness.portal.data.addLead({ TITLE: 'Заявка с сайта', COMPANY_TITLE: 'ООО «Вектор»' }, { byUserId: 5 })
+    // The portal answers installFinish with ONAPPINSTALL: the application_token the app keeps from now on.
     await settle(harness)
-    expect(leadEvents()).toEqual([{ url: `${harness.url}/events`, status: 200 }])
+    expect(harness.portal.deliveries.filter((d) => d.event === 'ONAPPINSTALL').map((d) => d.status)).toEqual([200])
+    expect(harness.store.portals.get(harness.portal.memberId)?.applicationToken).toBe(harness.portal.applicationToken)
+    const id = harness.portal.data.addLead({ TITLE: 'Заявка с сайта', COMPANY_TITLE: 'ООО «Вектор»' }, { byUserId: 5 })
+    const byRobot = harness.portal.data.addLead({ TITLE: 'Заявка от робота' }, { byRobot: true })
+    await settle(harness)
+    expect(leadEvents()).toEqual([{ url: `${harness.url}/events`, status: 200 }, { url: `${harness.url}/events`, status: 200 }])
     expect(harness.store.mirror.get(harness.portal.memberId, 'lead', id)?.snapshot).toMatchObject({ ID: id, TITLE: 'Заявка с сайта' })
+    expect(harness.store.mirror.get(harness.portal.memberId, 'lead', byRobot)?.snapshot).toMatchObject({ TITLE: 'Заявка от робота' })
   })
 })
+
+/** An ONAPPINSTALL for the harness portal with tokens the portal never issued. */
+function forgedInstall(h: Harness): string {
+  return qs.stringify({
+    event: 'ONAPPINSTALL', data: { VERSION: '1', LANGUAGE_ID: 'ru' }, ts: '1766047124',
+    auth: {
+      access_token: 'made-up-access-token', refresh_token: 'made-up-refresh-token', expires_in: '3600', domain: h.portal.domain,
+      server_endpoint: h.portal.serverEndpoint, client_endpoint: h.portal.clientEndpoint, member_id: h.portal.memberId,
+      application_token: 'forged0000000000000000000000000',
+    },
+  })
+}
 
 /** Resolves like `promise`, or fails after `ms` saying what did not happen. */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
