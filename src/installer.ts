@@ -51,7 +51,7 @@ export class Installer {
 
   /**
    * Confirms the grant with the portal, stores it, binds events and placements. A known portal is asked at
-   * its stored endpoint only: a grant that names another endpoint is refused before any request is made.
+   * its stored endpoint only, never at one named in the request, and keeps that endpoint.
    */
   async install(grant: InstallGrant, via: InstallVia): Promise<{ portal: Portal; setup: SetupOutcome }> {
     const { store } = this.deps
@@ -182,12 +182,13 @@ export class Installer {
 
   private credentialsOf(grant: InstallGrant, stored: Portal | undefined): PortalCredentials {
     const { config, now } = this.deps
-    const clientEndpoint = withoutTrailingSlash(grant.clientEndpoint)
-    // A real change of domain arrives with a token refresh, never with an install or update.
-    if (stored !== undefined && !sameEndpoint(clientEndpoint, stored.clientEndpoint)) {
-      throw new ForbiddenError(`The portal ${grant.memberId} is installed at another endpoint; a request naming ${originOf(clientEndpoint)} is refused`, 'PORTAL_ENDPOINT_MISMATCH')
+    const requested = withoutTrailingSlash(grant.clientEndpoint)
+    // A known portal is asked at its stored endpoint only, and keeps it: a grant can never move it (a real
+    // change of domain arrives with a token refresh). Tokens of another portal are then simply not confirmed.
+    if (stored === undefined) this.refuseUnacceptable(requested)
+    else if (!sameEndpoint(requested, stored.clientEndpoint)) {
+      this.deps.logger.warn({ memberId: grant.memberId, requested: originOf(requested) }, 'the request named another endpoint than the stored one; the stored one is asked and kept')
     }
-    this.refuseUnacceptable(clientEndpoint)
     if (grant.serverEndpoint !== undefined) this.refuseUnacceptable(grant.serverEndpoint)
     if (!config.clientId || !config.clientSecret) {
       throw new AppError('APP_NOT_CONFIGURED', 'The app has no B24_CLIENT_ID / B24_CLIENT_SECRET; set them and install again', 503)
@@ -195,7 +196,7 @@ export class Installer {
     return {
       memberId: grant.memberId,
       domain: grant.domain,
-      clientEndpoint: stored?.clientEndpoint ?? clientEndpoint,
+      clientEndpoint: stored?.clientEndpoint ?? requested,
       serverEndpoint: grant.serverEndpoint ?? stored?.serverEndpoint ?? defaultServerEndpoint(grant.domain),
       accessToken: grant.accessToken,
       refreshToken: grant.refreshToken,

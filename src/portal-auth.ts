@@ -19,6 +19,9 @@ export interface Confirmation {
 interface AppInfo { CODE?: unknown; LICENSE_FAMILY?: string; LANGUAGE_ID?: string }
 interface Profile { ID?: string | number; ADMIN?: boolean }
 
+/** Where a portal is and who it is, without tokens. */
+type PortalAddress = Omit<PortalCredentials, 'accessToken' | 'refreshToken' | 'expiresAt'>
+
 // Confirmed access tokens are trusted this long at most (they live an hour); a burst of events costs one check.
 const CONFIRMED_FOR_MS = 10 * 60_000
 const CONFIRMED_LIMIT = 1_000
@@ -26,6 +29,7 @@ const CONFIRMED_LIMIT = 1_000
 /** Asks portals about tokens; never calls a host the caller did not choose. */
 export class PortalAuth {
   readonly #confirmed = new Map<string, number>()
+  readonly #asking = new Map<string, Promise<boolean>>()
 
   constructor(private readonly deps: { config: Readonly<Config>; store: Store; logger: Logger; now: () => Date }) {}
 
@@ -100,14 +104,21 @@ export class PortalAuth {
    * True when the stored portal confirms a user's access token as issued to this application. Events carry
    * no refresh token, so nothing is refreshed; a confirmed token is remembered for a few minutes.
    */
-  async confirmAccessToken(portal: Omit<PortalCredentials, 'accessToken' | 'refreshToken' | 'expiresAt'>, accessToken: string): Promise<boolean> {
+  confirmAccessToken(portal: PortalAddress, accessToken: string): Promise<boolean> {
     const key = `${portal.memberId}\n${portal.clientEndpoint}\n${accessToken}`
     const nowMs = this.deps.now().getTime()
-    if ((this.#confirmed.get(key) ?? 0) > nowMs) return true
+    if ((this.#confirmed.get(key) ?? 0) > nowMs) return Promise.resolve(true)
+    // Events of one user arrive in bursts: they share one question to the portal.
+    const asked = this.#asking.get(key) ?? this.#ask(portal, accessToken, key).finally(() => this.#asking.delete(key))
+    this.#asking.set(key, asked)
+    return asked
+  }
+
+  async #ask(portal: PortalAddress, accessToken: string, key: string): Promise<boolean> {
+    const nowMs = this.deps.now().getTime()
     try {
-      const expiresAt = Math.floor(nowMs / 1000) + 3600
       const { memberId, domain, clientEndpoint, serverEndpoint, scope } = portal
-      await this.confirm({ memberId, domain, clientEndpoint, serverEndpoint, scope, accessToken, refreshToken: '', expiresAt })
+      await this.confirm({ memberId, domain, clientEndpoint, serverEndpoint, scope, accessToken, refreshToken: '', expiresAt: Math.floor(nowMs / 1000) + 3600 })
     } catch (error) {
       if (error instanceof ForbiddenError) return false
       throw error

@@ -41,34 +41,36 @@ describe('no portal takeover', () => {
     expect(harness.store.mirror.get(harness.portal.memberId, 'lead', id)?.snapshot.TITLE).toBe('Заявка после атаки')
   }
 
-  it("an install naming A's member_id from B's endpoint, with B's genuine admin tokens, is refused before any request", async () => {
+  it("an install or update naming A's member_id from B's endpoint, with B's genuine admin tokens, is asked of A only and refused", async () => {
     const { h, a, b } = await twoPortals()
     const before = h.store.portals.get(a.memberId)
-    const forged = await genuineInstallOf(b)
-    forged.auth.member_id = a.memberId
+    const genuine = await genuineInstallOf(b)
+    const forged = { ...genuine, auth: { ...genuine.auth, member_id: a.memberId } }
     b.clearCalls()
-    for (const path of ['/install', '/events']) {
-      const reply = await postForm(`${h.url}${path}`, qs.stringify(forged))
+    const attempts = [
+      ['/install', forged], ['/events', forged], ['/events', { ...forged, event: 'ONAPPUPDATE' }],
+      ['/events', { ...forged, event: 'ONAPPUPDATE', auth: { ...forged.auth, client_endpoint: a.clientEndpoint, domain: a.domain } }],
+    ] as const
+    for (const [path, body] of attempts) {
+      const reply = await postForm(`${h.url}${path}`, qs.stringify(body))
       expect(reply.status).toBe(403)
-      expect(reply.json).toMatchObject({ error: 'PORTAL_ENDPOINT_MISMATCH' })
+      expect(reply.json).toMatchObject({ error: 'TOKENS_NOT_CONFIRMED' })
     }
     expect(b.calls).toEqual([])
     expect(h.store.portals.get(a.memberId)).toEqual(before)
     await eventsStillAccepted(h)
   })
 
-  it("an update naming A's member_id from B's endpoint is refused; so is one with B's tokens at A's endpoint", async () => {
+  it("A's own genuine install naming B's endpoint is confirmed by A and leaves A where it is", async () => {
     const { h, a, b } = await twoPortals()
-    const before = h.store.portals.get(a.memberId)
-    const genuine = await genuineInstallOf(b)
-    const moved = { ...genuine, event: 'ONAPPUPDATE', auth: { ...genuine.auth, member_id: a.memberId } }
-    expect((await postForm(`${h.url}/events`, qs.stringify(moved))).json).toMatchObject({ error: 'PORTAL_ENDPOINT_MISMATCH' })
-    const borrowed = { ...moved, auth: { ...moved.auth, client_endpoint: a.clientEndpoint, domain: a.domain } }
-    const reply = await postForm(`${h.url}/events`, qs.stringify(borrowed))
-    expect(reply.status).toBe(403)
-    expect(reply.json).toMatchObject({ error: 'TOKENS_NOT_CONFIRMED' })
-    expect(h.store.portals.get(a.memberId)).toEqual(before)
-    await eventsStillAccepted(h)
+    const genuine = await genuineInstallOf(a)
+    const misdirected = { ...genuine, auth: { ...genuine.auth, client_endpoint: b.clientEndpoint, domain: b.domain } }
+    b.clearCalls()
+    const reply = await postForm(`${h.url}/install`, qs.stringify(misdirected))
+    expect(reply.status).toBe(200)
+    expect(b.calls).toEqual([])
+    expect(h.store.portals.get(a.memberId)?.clientEndpoint).toBe(a.clientEndpoint.replace(/\/$/, ''))
+    expect(h.store.portals.get(b.memberId)?.clientEndpoint).toBe(b.clientEndpoint.replace(/\/$/, ''))
   })
 
   it('an update with a non-administrator’s genuine tokens changes nothing', async () => {
