@@ -2,7 +2,7 @@
 // deals are found by the client's e-mail" (seed 001). A lead or deal whose e-mail or phone matches
 // another open lead or deal; both responsibles are told; nothing is merged.
 import { createdAtOf, isOpen, responsibleOf, text } from './record.js'
-import type { Finding, Peer, RecordInput, Rule, RuleContext } from './types.js'
+import type { Finding, Peer, RecordInput, RelatedRecord, Rule, RuleContext } from './types.js'
 
 const KIND = {
   lead: { ru: 'лид', en: 'lead' },
@@ -21,38 +21,58 @@ function isNewer(record: RecordInput, peer: Peer): boolean {
 
 function describeMatch(key: string): { ru: string; en: string } {
   const [kind, value] = key.split(':', 2)
-  return kind === 'phone' ? { ru: `телефон +${value}`, en: `phone +${value}` } : { ru: `e-mail ${value}`, en: `e-mail ${value}` }
+  if (kind === 'phone') return { ru: `телефон +${value}`, en: `phone +${value}` }
+  return { ru: `e-mail ${value}`, en: `e-mail ${value}` }
 }
 
-/** The rule as the catalogue lists it. */
+// Oldest first: the record that was there first is the one the client is most likely handled in.
+function oldestFirst(a: Peer, b: Peer): number {
+  const byDate = (Date.parse(a.createdAt) || 0) - (Date.parse(b.createdAt) || 0)
+  if (byDate !== 0) return byDate
+  return Number(a.id) - Number(b.id)
+}
+
+function records(count: number): { ru: string; en: string } {
+  const tens = count % 100
+  const ones = count % 10
+  let ru = 'записей'
+  if (ones === 1 && tens !== 11) ru = 'запись'
+  else if (ones >= 2 && ones <= 4 && (tens < 12 || tens > 14)) ru = 'записи'
+  return { ru: `${count} ${ru}`, en: count === 1 ? '1 record' : `${count} records` }
+}
+
+/** The rule as the catalogue lists it: one finding per record, listing every older record of the same client. */
 export const clientDuplicate: Rule = {
   id: 'CLIENT-DUPLICATE',
-  version: 1,
+  version: 2,
   title: { ru: 'Нет второй сделки по тому же клиенту', en: 'No second lead or deal for the same client' },
   entities: ['lead', 'deal'],
   check(record: RecordInput, context: RuleContext): Finding[] {
     const entity = record.entity
     if (entity !== 'lead' && entity !== 'deal') return []
     if (!isOpen(entity, record.current)) return []
-    const title = text(record.current, 'TITLE')
-    return context.peers
+    const older = context.peers
       .filter((peer) => !(peer.entity === record.entity && peer.id === record.id) && isNewer(record, peer))
-      .map((peer) => {
-        const match = describeMatch(peer.matchedBy)
-        return {
-          ruleId: this.id,
-          variant: `${peer.entity}:${peer.id}`,
-          responsibleId: responsibleOf(entity, record.current),
-          problem: {
-            ru: `Этот клиент уже есть: ${KIND[peer.entity].ru} «${peer.title}» (совпадает ${match.ru}), а ${KIND[entity].ru} «${title}» заведен(а) повторно.`,
-            en: `This client already exists: ${KIND[peer.entity].en} "${peer.title}" (same ${match.en}); ${KIND[entity].en} "${title}" repeats it.`,
-          },
-          todo: {
-            ru: 'Договоритесь, кто ведёт клиента, и объедините или закройте лишнюю запись.',
-            en: 'Agree who handles the client, then merge or close the extra record.',
-          },
-          related: [{ entity: peer.entity, id: peer.id, title: peer.title, responsibleId: peer.responsibleId }],
-        }
-      })
+      .sort(oldestFirst)
+    const first = older[0]
+    if (!first) return []
+    const title = text(record.current, 'TITLE')
+    const match = describeMatch(first.matchedBy)
+    const count = records(older.length)
+    const related: RelatedRecord[] = older.map((peer) => ({ entity: peer.entity, id: peer.id, title: peer.title, responsibleId: peer.responsibleId }))
+    return [{
+      ruleId: this.id,
+      variant: '',
+      responsibleId: responsibleOf(entity, record.current),
+      problem: {
+        ru: `Этот клиент уже есть: ${count.ru} с тем же контактом (совпадает ${match.ru}), а ${KIND[entity].ru} «${title}» заведен(а) повторно.`,
+        en: `This client already exists: ${count.en} with the same contact (same ${match.en}); ${KIND[entity].en} "${title}" repeats it.`,
+      },
+      todo: {
+        ru: 'Договоритесь, кто ведёт клиента, и объедините или закройте лишнюю запись.',
+        en: 'Agree who handles the client, then merge or close the extra record.',
+      },
+      related,
+    }]
   },
 }

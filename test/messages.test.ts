@@ -1,6 +1,6 @@
 // What people read: the same notice in Russian and English, with the record's link.
 import { describe, expect, it } from 'vitest'
-import { languageOf, notice, timelineComment, toldText } from '../src/enforce/messages.js'
+import { languageOf, notice, recordList, timelineComment, toldText } from '../src/enforce/messages.js'
 
 const base = {
   origin: 'https://acme.bitrix24.ru',
@@ -12,6 +12,25 @@ const base = {
 }
 
 describe('messages', () => {
+  const leads = (n: number) => Array.from({ length: n }, (_, i) => ({ entity: 'lead' as const, id: String(i + 1), title: `Ромашка ${i + 1}` }))
+  const link = (id: number) => `Лид [URL=https://acme.bitrix24.ru/crm/lead/details/${id}/]«Ромашка ${id}»[/URL]`
+
+  it.each([
+    [1, 'ru', link(1)],
+    [3, 'ru', [link(1), link(2), link(3)].join(', ')],
+    [5, 'ru', `${[link(1), link(2), link(3)].join(', ')} и ещё 2`],
+    [49, 'en', `${[1, 2, 3].map((id) => link(id).replace('Лид', 'Lead')).join(', ')} and 46 more`],
+  ] as const)('lists %i records in %s: the first three with links, then how many more', (count, language, expected) => {
+    expect(recordList('https://acme.bitrix24.ru', leads(count), language)).toBe(expected)
+  })
+
+  it("a duplicate's notice links to the records it matches, and the other side's to theirs", () => {
+    const duplicate = { ...base, language: 'ru' as const, ruleId: 'CLIENT-DUPLICATE' }
+    expect(notice({ ...duplicate, matches: leads(4) })).toContain(`Совпадает с: ${link(1)}, ${link(2)}, ${link(3)} и ещё 1`)
+    expect(notice({ ...duplicate, concerns: leads(1) })).toContain(`Касается вашей записи: ${link(1)}`)
+    expect(notice({ ...duplicate, concerns: leads(2), language: 'en' })).toContain('This concerns your records: Lead [URL=')
+  })
+
   it.each([
     ['ru', 'ru'], ['ua', 'ru'], ['by', 'ru'], ['kz', 'ru'], [null, 'ru'], ['en', 'en'], ['de', 'en'],
   ])('a portal in %s gets %s', (portal, language) => {

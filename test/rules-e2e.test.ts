@@ -96,6 +96,9 @@ describe('who is told', () => {
     expect(toFirst).toHaveLength(1)
     expect(toSecond[0]?.message).toContain(`/crm/lead/details/${second}/`)
     expect(toSecond[0]?.message).toContain('телефон +74951234567')
+    // Both sides get a link to the other record.
+    expect(toSecond[0]?.message).toContain(`Совпадает с: Лид [URL=${h.portal.url}`)
+    expect(toSecond[0]?.message).toContain(`/crm/lead/details/${first}/]«Ромашка: 300 стульев»[/URL]`)
     expect(toFirst[0]?.message).toContain(`/crm/lead/details/${first}/`)
     expect(toFirst[0]?.message).toContain(`/crm/lead/details/${second}/`)
     expect(h.portal.data.lead(first)).toBeDefined()
@@ -129,7 +132,7 @@ describe('a deal of the same client', () => {
     const lead = h.portal.data.addLead({ TITLE: 'Петров: бумага А4', PHONE: [{ VALUE: '89161234567', VALUE_TYPE: 'WORK' }] }, { byUserId: 5 })
     await settle(h)
     const duplicates = h.store.violations.all(h.portal.memberId).filter((v) => v.ruleId === 'CLIENT-DUPLICATE')
-    expect(duplicates).toMatchObject([{ entity: 'lead', entityId: lead, variant: `deal:${deal}` }])
+    expect(duplicates).toMatchObject([{ entity: 'lead', entityId: lead, variant: '' }])
     const toDealOwner = h.portal.data.notifications.filter((n) => n.userId === 7 && n.message.includes('CLIENT-DUPLICATE'))
     expect(toDealOwner).toHaveLength(1)
     expect(toDealOwner[0]?.message).toContain(`/crm/deal/details/${deal}/`)

@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import { CATALOGUE, runRules, type RuledFinding, type RuleId, type RuleSettings } from '../../rules/catalogue.js'
 import { supervisorOf, userName, type Directory } from '../../rules/directory.js'
 import { responsibleOf, text } from '../../rules/record.js'
-import type { Entity, Snapshot, Text } from '../../rules/types.js'
+import type { Entity, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
 import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
@@ -120,20 +120,21 @@ export class Enforcer {
     const mention: RecordMention = { entity, id, title: text(record, 'TITLE') }
     const ruleTitle = CATALOGUE[found.ruleId].title
     const told: string[] = []
+    const related = finding.related ?? []
     if (finding.responsibleId) {
       this.#checkKnown(portal.memberId, directory, finding.responsibleId)
       told.push(userName(directory, finding.responsibleId))
-      const message = notice({ language, origin, ruleId: found.ruleId, ruleTitle, record: mention, problem: finding.problem, todo: finding.todo })
+      const message = notice({ language, origin, ruleId: found.ruleId, ruleTitle, record: mention, problem: finding.problem, todo: finding.todo, matches: related })
       this.#notify(portal.memberId, `v${violationId}:notify:${finding.responsibleId}`, finding.responsibleId, message, violationId)
     }
-    for (const related of finding.related ?? []) {
-      if (!related.responsibleId || related.responsibleId === finding.responsibleId) continue
+    // Each other responsible is told once, about all of their records this one concerns.
+    for (const [userId, theirs] of byResponsible(related, finding.responsibleId)) {
       const message = notice({
         language, origin, ruleId: found.ruleId, ruleTitle, record: mention, problem: finding.problem, todo: finding.todo,
-        concerns: related, responsibleName: finding.responsibleId ? userName(directory, finding.responsibleId) : undefined,
+        concerns: theirs, responsibleName: finding.responsibleId ? userName(directory, finding.responsibleId) : undefined,
       })
-      this.#notify(portal.memberId, `v${violationId}:notify:${related.responsibleId}`, related.responsibleId, message, violationId)
-      told.push(userName(directory, related.responsibleId))
+      this.#notify(portal.memberId, `v${violationId}:notify:${userId}`, userId, message, violationId)
+      told.push(userName(directory, userId))
     }
     if (told.length > 0) this.#comment(portal, `v${violationId}:comment`, entity, id, found.ruleId, toldText(finding.problem, told, false), violationId)
   }
@@ -202,4 +203,16 @@ export class Enforcer {
   #checkKnown(memberId: string, directory: Directory, userId: string): void {
     if (!directory.users.has(userId)) setImmediate(() => this.deps.onUnknownUser?.(memberId, userId))
   }
+}
+
+// The related records grouped by their responsible, leaving out the record's own responsible.
+function byResponsible(related: readonly RelatedRecord[], own: string | null): Map<string, RelatedRecord[]> {
+  const groups = new Map<string, RelatedRecord[]>()
+  for (const record of related) {
+    if (!record.responsibleId || record.responsibleId === own) continue
+    const group = groups.get(record.responsibleId) ?? []
+    group.push(record)
+    groups.set(record.responsibleId, group)
+  }
+  return groups
 }

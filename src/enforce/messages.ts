@@ -27,6 +27,8 @@ const WORDS = {
   todo: { ru: 'Что сделать', en: 'What to do' },
   responsible: { ru: 'ответственный', en: 'responsible' },
   concerns: { ru: 'Касается вашей записи', en: 'This concerns your record' },
+  concernsMany: { ru: 'Касается ваших записей', en: 'This concerns your records' },
+  matches: { ru: 'Совпадает с', en: 'Matches' },
   since: { ru: 'Нарушение открыто', en: 'Opened' },
   app: { ru: 'Приложение «Правила компании»', en: 'The “Company rules” app' },
 } as const
@@ -44,6 +46,17 @@ export function recordLink(origin: string, record: RecordMention, language: Lang
   return `${KIND[record.entity][language]} [URL=${origin}${pathOf(record.entity, record.id)}]«${title}»[/URL]`
 }
 
+/** How many records a message links to before it says "and N more". */
+export const LISTED_RECORDS = 3
+
+/** Links to the first few records, then "и ещё N" / "and N more". */
+export function recordList(origin: string, records: readonly RecordMention[], language: Language, listed = LISTED_RECORDS): string {
+  const links = records.slice(0, listed).map((record) => recordLink(origin, record, language)).join(', ')
+  const rest = records.length - listed
+  if (rest <= 0) return links
+  return language === 'ru' ? `${links} и ещё ${rest}` : `${links} and ${rest} more`
+}
+
 /** What a notification is about; `escalation` makes it the supervisor's notice of a violation left open. */
 export interface NoticeOptions {
   language: Language
@@ -54,8 +67,10 @@ export interface NoticeOptions {
   problem: Text
   todo: Text
   responsibleName?: string | undefined
-  /** The reader's own record that this one concerns (the other side of a duplicate). */
-  concerns?: RecordMention
+  /** The reader's own records that this one concerns (the other side of a duplicate). */
+  concerns?: readonly RecordMention[]
+  /** The other records this one is found to match (a duplicate's older records), listed with links. */
+  matches?: readonly RecordMention[]
   escalation?: { openedAt: string; now: Date }
 }
 
@@ -65,7 +80,11 @@ export function notice(options: NoticeOptions): string {
   const heading = options.escalation ? WORDS.escalation[l] : WORDS.rule[l]
   const responsible = options.responsibleName ? ` (${WORDS.responsible[l]}: ${options.responsibleName})` : ''
   const lines = [`[B]${heading}: ${options.ruleTitle[l]}[/B] (${options.ruleId})`, recordLink(options.origin, options.record, l) + responsible]
-  if (options.concerns) lines.push(`${WORDS.concerns[l]}: ${recordLink(options.origin, options.concerns, l)}`)
+  if (options.matches && options.matches.length > 0) lines.push(`${WORDS.matches[l]}: ${recordList(options.origin, options.matches, l)}`)
+  if (options.concerns && options.concerns.length > 0) {
+    const label = options.concerns.length === 1 ? WORDS.concerns[l] : WORDS.concernsMany[l]
+    lines.push(`${label}: ${recordList(options.origin, options.concerns, l)}`)
+  }
   if (options.escalation) lines.push(`${WORDS.since[l]}: ${elapsed(options.escalation.openedAt, options.escalation.now, l)}`)
   lines.push(`${WORDS.wrong[l]}: ${options.problem[l]}`, `${WORDS.todo[l]}: ${options.todo[l]}`)
   return lines.join('\n')

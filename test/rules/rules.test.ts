@@ -123,16 +123,34 @@ describe('CLIENT-DUPLICATE', () => {
     entity: 'lead', id: '40', title: 'Ромашка: стулья', responsibleId: '6', createdAt: '2026-11-24T08:00:00+03:00', matchedBy: 'phone:74951234567', ...fields,
   })
   it.each([
-    ['an older lead of the same client', [peer({})], 1],
-    ['a newer lead of the same client (that one is flagged instead)', [peer({ createdAt: '2026-11-24T08:55:00+03:00', id: '50' })], 0],
-    ['no other record', [], 0],
-    ['a record of the same second, this one seen for the first time', [peer({ entity: 'deal', createdAt: '2026-11-24T08:50:00+03:00' })], 1],
-    ['the record itself', [peer({ id: '45', createdAt: '2026-11-24T08:50:00+03:00' })], 0],
-  ])('%s', (_name, peers, count) => {
+    ['an older lead of the same client', [peer({})], ['lead:40']],
+    ['a newer lead of the same client (that one is flagged instead)', [peer({ createdAt: '2026-11-24T08:55:00+03:00', id: '50' })], []],
+    ['no other record', [], []],
+    ['a record of the same second, this one seen for the first time', [peer({ entity: 'deal', createdAt: '2026-11-24T08:50:00+03:00' })], ['deal:40']],
+    ['the record itself', [peer({ id: '45', createdAt: '2026-11-24T08:50:00+03:00' })], []],
+    ['three older records, listed oldest first', [peer({ id: '42', createdAt: '2026-11-24T08:30:00+03:00' }), peer({ id: '41', responsibleId: '7' }), peer({ entity: 'deal', id: '9', createdAt: '2026-11-23T12:00:00+03:00' })], ['deal:9', 'lead:41', 'lead:42']],
+    ['an older and a newer one: only the older is listed', [peer({ id: '50', createdAt: '2026-11-24T08:55:00+03:00' }), peer({})], ['lead:40']],
+  ])('%s', (_name, peers, listed) => {
     const findings = clientDuplicate.check(lead({ TITLE: 'Ромашка' }), context({}, peers))
-    expect(findings).toHaveLength(count)
-    const first = peers[0]
-    if (count && first) expect(findings[0]).toMatchObject({ variant: `${first.entity}:40`, related: [{ entity: first.entity, id: '40', responsibleId: '6' }] })
+    // One finding per record, however many records of the client there are.
+    expect(findings).toHaveLength(listed.length > 0 ? 1 : 0)
+    if (listed.length === 0) return
+    expect(findings[0]?.variant).toBe('')
+    expect(findings[0]?.responsibleId).toBe('5')
+    expect(findings[0]?.related?.map((r) => `${r.entity}:${r.id}`)).toEqual(listed)
+  })
+
+  it.each([
+    [1, '1 запись', '1 record'],
+    [3, '3 записи', '3 records'],
+    [11, '11 записей', '11 records'],
+    [49, '49 записей', '49 records'],
+  ])('%i older records are counted in both languages', (count, ru, en) => {
+    const peers = Array.from({ length: count }, (_, i) => peer({ id: String(i + 100) }))
+    const [finding] = clientDuplicate.check(lead({ TITLE: 'Ромашка' }), context({}, peers))
+    expect(finding?.problem.ru).toBe(`Этот клиент уже есть: ${ru} с тем же контактом (совпадает телефон +74951234567), а лид «Ромашка» заведен(а) повторно.`)
+    expect(finding?.problem.en).toContain(`already exists: ${en} with the same contact`)
+    expect(finding?.related).toHaveLength(count)
   })
 
   it.each([
