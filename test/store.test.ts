@@ -106,3 +106,20 @@ describe('group commit', () => {
     store.close()
   })
 })
+
+describe('the outbox', () => {
+  it('sends a fix planned behind a backlog of notices first, then escalations, then notices oldest first', () => {
+    const store = openStore(':memory:')
+    const member = portal.memberId
+    for (let i = 1; i <= 120; i++) store.actions.plan(member, `v${i}:notify:5`, 'notify', { userId: '5', message: `notice ${i}` })
+    store.actions.plan(member, 'v200:escalate:4', 'notify', { userId: '4', message: 'escalation' }, 'deadline')
+    store.actions.plan(member, 'v201:comment', 'comment', { comment: 'timeline' })
+    store.actions.plan(member, 'v202:fix', 'fix', { entity: 'lead', entityId: '202', fields: { COMPANY_TITLE: 'Вектор ООО' } })
+    const first = store.actions.claim(member, 50)
+    expect(first.slice(0, 4).map((action) => action.key)).toEqual(['v202:fix', 'v200:escalate:4', 'v1:notify:5', 'v2:notify:5'])
+    // A fix planned while the first batch is out still overtakes the rest of the backlog.
+    store.actions.plan(member, 'v203:fix', 'fix', { entity: 'lead', entityId: '203', fields: { COMPANY_TITLE: 'Ромашка АО' } })
+    expect(store.actions.claim(member, 50)[0]?.key).toBe('v203:fix')
+    store.close()
+  })
+})

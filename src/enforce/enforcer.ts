@@ -4,6 +4,7 @@ import { CATALOGUE, runRules, type RuledFinding, type RuleId, type RuleSettings 
 import { supervisorOf, userName, type Directory } from '../../rules/directory.js'
 import { responsibleOf, text } from '../../rules/record.js'
 import type { Entity, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
+import type { Priority } from '../store/actions.js'
 import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
@@ -187,11 +188,11 @@ export class Enforcer {
     store.journal.append(memberId, 'violation.escalated', { violationId: violation.id, supervisorId: supervisor })
     const what = toldText(still.finding.problem, [userName(directory, supervisor)], true)
     this.#comment(portal, `v${violation.id}:comment:escalation`, entity, violation.entityId, still.ruleId, what, violation.id)
-    return this.#notify(memberId, `v${violation.id}:escalate:${supervisor}`, supervisor, message, violation.id)
+    return this.#notify(memberId, `v${violation.id}:escalate:${supervisor}`, supervisor, message, violation.id, 'deadline')
   }
 
-  #notify(memberId: string, key: string, userId: string, message: string, violationId: number): boolean {
-    return this.deps.store.actions.plan(memberId, key, 'notify', { userId, message, violationId })
+  #notify(memberId: string, key: string, userId: string, message: string, violationId: number, priority: Priority = 'notice'): boolean {
+    return this.deps.store.actions.plan(memberId, key, 'notify', { userId, message, violationId }, priority)
   }
 
   #resolve(memberId: string, violation: Violation, resolution: string): void {

@@ -5,6 +5,15 @@ import type { Db } from './db.js'
 export const ACTION_KINDS = ['notify', 'fix', 'comment'] as const
 export type ActionKind = (typeof ACTION_KINDS)[number]
 
+/** The order the outbox sends in, lowest first: a fix or a deadline never waits behind ordinary notices. */
+export const PRIORITY = { fix: 0, deadline: 1, warning: 2, notice: 3 } as const
+export type Priority = keyof typeof PRIORITY
+
+// Without a word from the planner: a fix goes first, anything else as a notice.
+function defaultPriority(kind: ActionKind): Priority {
+  return kind === 'fix' ? 'fix' : 'notice'
+}
+
 /** One side effect waiting to be sent or sent. */
 export interface Action {
   id: number
@@ -39,11 +48,12 @@ export class ActionRepo {
 
   constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
     this.#plan = db.prepare(`
-      INSERT INTO actions (member_id, key, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)
+      INSERT INTO actions (member_id, key, kind, payload, created_at, priority) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (member_id, key) DO NOTHING`)
     this.#due = db.prepare<[string, string, number], ActionRow>(`
       SELECT id, member_id, key, kind, payload, attempts FROM actions
-      WHERE member_id = ? AND state = 'pending' AND coalesce(not_before, '') <= ? ORDER BY id LIMIT ?`)
+      WHERE member_id = ? AND state = 'pending' AND coalesce(not_before, '') <= ?
+      ORDER BY priority, id LIMIT ?`)
     this.#claim = db.prepare("UPDATE actions SET state = 'sending', attempts = attempts + 1 WHERE id = ?")
     this.#done = db.prepare("UPDATE actions SET state = 'done', done_at = ?, last_error = NULL WHERE id = ?")
     this.#retry = db.prepare("UPDATE actions SET state = 'pending', not_before = ?, last_error = ? WHERE id = ?")
@@ -70,11 +80,11 @@ export class ActionRepo {
   }
 
   /** Plans an action; a second plan with the same key is ignored. Returns true when it is new. */
-  plan(memberId: string, key: string, kind: ActionKind, payload: Record<string, unknown>): boolean {
-    return this.#plan.run(memberId, key, kind, JSON.stringify(payload), this.now().toISOString()).changes === 1
+  plan(memberId: string, key: string, kind: ActionKind, payload: Record<string, unknown>, priority: Priority = defaultPriority(kind)): boolean {
+    return this.#plan.run(memberId, key, kind, JSON.stringify(payload), this.now().toISOString(), PRIORITY[priority]).changes === 1
   }
 
-  /** Takes up to `limit` due actions of a portal and marks them as being sent. */
+  /** Takes up to `limit` due actions of a portal, highest priority first (then oldest), and marks them as being sent. */
   claim(memberId: string, limit: number): Action[] {
     return this.db.transaction(() => {
       const rows = this.#due.all(memberId, this.now().toISOString(), limit)

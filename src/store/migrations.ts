@@ -185,4 +185,12 @@ export const MIGRATIONS: readonly string[] = [
     error          TEXT
   ) WITHOUT ROWID;
   `,
+  `
+  -- The outbox sends by priority: fixes, then breaches and escalations, then warnings, then notices.
+  ALTER TABLE actions ADD COLUMN priority INTEGER NOT NULL DEFAULT 3;
+  UPDATE actions SET priority = 0 WHERE kind = 'fix';
+  UPDATE actions SET priority = 1 WHERE kind = 'notify' AND key LIKE '%:escalate:%';
+  DROP INDEX actions_pending;
+  CREATE INDEX actions_due ON actions (member_id, state, priority, id);
+  `,
 ]
