@@ -24,6 +24,8 @@ export const RULE_IDS = Object.keys(CATALOGUE) as RuleId[]
 export interface RuleSettings {
   supervisors: Readonly<Record<string, string>>
   legalForms: readonly LegalForm[]
+  /** Past `limit` notices to one person within `windowMs`, the rest are folded into one digest. */
+  notifications: { digest: { limit: number; windowMs: number } }
   rules: {
     'LEAD-COMPANY-NAME': CommonSettings
     'LEAD-TITLE': CommonSettings & LeadTitleSettings

@@ -7,6 +7,8 @@ export const DEFAULT_RULES_CONFIG = {
   /** user id → supervisor id, over the department heads. */
   supervisors: {} as Record<string, string>,
   legalForms: DEFAULT_LEGAL_FORMS,
+  /** More than `limit` notices to one person within `window`: the rest go as one digest. */
+  notifications: { digest: { limit: 5, window: 'PT10M' } },
   rules: {
     'LEAD-COMPANY-NAME': { mode: 'autofix' },
     'LEAD-TITLE': {

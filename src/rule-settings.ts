@@ -49,6 +49,11 @@ const regex = z.string().refine((pattern) => {
 const schema = z.strictObject({
   supervisors: z.record(z.string().regex(/^\d+$/), z.string().regex(/^\d+$/, 'must be a user id')),
   legalForms: z.array(z.strictObject({ short: z.string().min(1), full: z.array(z.string().min(1)) })).min(1),
+  notifications: z.strictObject({
+    digest: z
+      .strictObject({ limit: z.number().int('must be a whole number').min(1, 'must be at least 1'), window: duration })
+      .transform(({ limit, window }) => ({ limit, windowMs: window })),
+  }),
   rules: z.strictObject({
     'LEAD-COMPANY-NAME': z.strictObject({ ...common }),
     'LEAD-TITLE': z

@@ -1,5 +1,5 @@
 // Crash safety over real processes: the app SIGKILLed mid-stream keeps every event it answered 200, acts on it once, and catches up after a restart.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -81,7 +81,9 @@ function expectMirrorFollowsAccepted(store: Store, portal: FakePortal): number {
   return checked
 }
 
-interface ActionRow { key: string; kind: string; state: string; payload: string; attempts: number; last_error: string | null }
+interface ActionRow {
+  id: number; key: string; kind: string; state: string; payload: string; attempts: number; last_error: string | null; digest_id: number | null
+}
 
 // What people see happened once: one violation per record and rule, each notification shown once, each fix in
 // the record, each timeline comment once; nothing left unsent. The one exception is the app's own choice: a comment
@@ -94,7 +96,19 @@ function expectEffectsOnce(store: Store, portal: FakePortal): Record<string, num
     .all(memberId)
   // Nothing here makes a record comply and then break the same rule again.
   expect(twice, 'violations opened twice').toEqual([])
-  const actions = store.db.prepare<[string], ActionRow>('SELECT key, kind, state, payload, attempts, last_error FROM actions WHERE member_id = ?').all(memberId)
+  const all = store.db
+    .prepare<[string], ActionRow>('SELECT id, key, kind, state, payload, attempts, last_error, digest_id FROM actions WHERE member_id = ?')
+    .all(memberId)
+  // A notice folded into a digest is told once, inside that digest, which was sent.
+  const byId = new Map(all.map((a) => [a.id, a]))
+  const folded = all.filter((a) => a.state === 'folded')
+  for (const notice of folded) {
+    const digest = byId.get(notice.digest_id ?? -1)
+    expect(digest?.state, notice.key).toBe('done')
+    const lines = (JSON.parse(digest?.payload ?? '{}') as { lines?: string[] }).lines ?? []
+    expect(lines.filter((line) => line === (JSON.parse(notice.payload) as { line: string }).line), notice.key).toHaveLength(1)
+  }
+  const actions = all.filter((a) => a.state !== 'folded')
   expect(actions.filter((a) => a.state === 'pending' || a.state === 'sending'), 'actions never sent').toEqual([])
   // Only a comment cut by a kill may be given up (sending it again could show it twice).
   const givenUp = (a: ActionRow) => a.kind === 'comment' && a.state === 'failed' && /interrupted by a restart/.test(a.last_error ?? '')
@@ -139,7 +153,10 @@ describe('crash', () => {
       WORKER_RETRY_BASE_MS: '200',
       // No scheduled sweep: what reaches the mirror here must come through the events.
       SWEEP_CRON: '0 0 1 1 *',
+      // Past five notices a person gets digests; a short window lets them go out within the test.
+      RULES_FILE: join(dir, 'rules.json'),
     }
+    writeFileSync(env.RULES_FILE, JSON.stringify({ notifications: { digest: { limit: 5, window: 'PT1S' } } }))
     let app: AppProcess = startAppProcess({ port, env })
     const restart = async () => {
       app = startAppProcess({ port, env })

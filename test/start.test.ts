@@ -60,6 +60,8 @@ describe('npm start', () => {
   it.each([
     [{ rules: { 'LEAD-NAMES': { mode: 'off' } } }, 'rules.LEAD-NAMES is not a known rule'],
     [{ rules: { 'LEAD-TITLE': { escalateAfter: '-PT15M' } } }, 'rules.LEAD-TITLE.escalateAfter must not be negative (got "-PT15M")'],
+    [{ notifications: { digest: { window: '10 minutes' } } }, 'notifications.digest.window must be an ISO-8601 duration such as PT15M or P1D (got "10 minutes")'],
+    [{ notifications: { digest: { limit: 0 } } }, 'notifications.digest.limit must be at least 1'],
     [{ rules: { 'LEAD-FIELDS': { mode: 'sometimes' } } }, 'rules.LEAD-FIELDS.mode must be one of off, report, notify, autofix'],
   ])('stops on a bad RULES_FILE naming the setting: %j', async (settings, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'rules-settings-'))

@@ -123,3 +123,48 @@ describe('the outbox', () => {
     store.close()
   })
 })
+
+describe('digests', () => {
+  const policy = { limit: 3, windowMs: 10 * 60_000, heading: '[B]Сводка[/B]', more: '… и ещё {n}' }
+  const noticeTo = (userId: string, i: number) => ({ key: `v${i}:notify:${userId}`, userId, message: `notice ${i}`, line: `• line ${i}`, violationId: i })
+
+  it('past the limit within the window folds the rest into one digest, due when the window lets one through; keys hold', () => {
+    let now = new Date('2026-12-01T09:00:00Z')
+    const store = openStore(':memory:', () => now)
+    const member = portal.memberId
+    for (let i = 1; i <= 10; i++) {
+      expect(store.actions.planNotice(member, noticeTo('5', i), policy)).toBe(true)
+      now = new Date(now.getTime() + 1000)
+    }
+    // A retry or a duplicate event plans the same keys again: nothing new, nothing folded twice.
+    for (let i = 1; i <= 10; i++) expect(store.actions.planNotice(member, noticeTo('5', i), policy)).toBe(false)
+    // Another person has a limit of their own.
+    expect(store.actions.planNotice(member, noticeTo('6', 11), policy)).toBe(true)
+    const pending = store.actions.inState(member, 'pending')
+    expect(pending.map((action) => action.key)).toEqual(['v1:notify:5', 'v2:notify:5', 'v3:notify:5', expect.stringMatching(/^digest:5:/), 'v11:notify:6'])
+    const digest = pending[3]!
+    expect(digest.payload.message).toBe(['[B]Сводка[/B]', ...[4, 5, 6, 7, 8, 9, 10].map((i) => `• line ${i}`)].join('\n'))
+    expect(store.actions.inState(member, 'folded')).toHaveLength(7)
+    // Not sent before the first notice leaves the window.
+    expect(store.actions.claim(member, 50).map((action) => action.key)).toEqual(['v1:notify:5', 'v2:notify:5', 'v3:notify:5', 'v11:notify:6'])
+    expect(store.actions.nextRetryAt()?.toISOString()).toBe('2026-12-01T09:10:00.000Z')
+    now = new Date('2026-12-01T09:10:00Z')
+    expect(store.actions.claim(member, 50).map((action) => action.key)).toEqual([digest.key])
+    // The window slides: with only v3 left in it, two more go on their own, and the next fold opens a new digest.
+    now = new Date('2026-12-01T09:10:01Z')
+    for (const i of [12, 13, 14]) store.actions.planNotice(member, noticeTo('5', i), policy)
+    expect(store.actions.inState(member, 'pending').map((action) => action.key)).toEqual(['v12:notify:5', 'v13:notify:5', 'digest:5:2026-12-01T09:10:01.000Z'])
+    expect(store.actions.nextRetryAt()?.toISOString()).toBe('2026-12-01T09:10:02.000Z')
+    store.close()
+  })
+
+  it('lists the first thirty notices and counts the rest', () => {
+    const store = openStore(':memory:')
+    for (let i = 1; i <= 40; i++) store.actions.planNotice(portal.memberId, noticeTo('5', i), { ...policy, limit: 1 })
+    const digest = store.actions.inState(portal.memberId, 'pending').find((action) => action.payload.digest === true)
+    const lines = String(digest?.payload.message).split('\n')
+    expect(lines).toHaveLength(1 + 30 + 1)
+    expect(lines.at(-1)).toBe('… и ещё 9')
+    store.close()
+  })
+})

@@ -4,12 +4,12 @@ import { CATALOGUE, runRules, type RuledFinding, type RuleId, type RuleSettings 
 import { supervisorOf, userName, type Directory } from '../../rules/directory.js'
 import { responsibleOf, text } from '../../rules/record.js'
 import type { Entity, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
-import type { Priority } from '../store/actions.js'
+import type { PlannedNotice, Priority } from '../store/actions.js'
 import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
 import type { RecordChange } from '../sync/worker.js'
-import { languageOf, notice, timelineComment, toldText, type RecordMention } from './messages.js'
+import { digestLine, digestWords, languageOf, notice, timelineComment, toldText, type Language, type RecordMention } from './messages.js'
 import { refreshPeers } from './peers.js'
 
 /** What the rules stage needs. */
@@ -126,7 +126,8 @@ export class Enforcer {
       this.#checkKnown(portal.memberId, directory, finding.responsibleId)
       told.push(userName(directory, finding.responsibleId))
       const message = notice({ language, origin, ruleId: found.ruleId, ruleTitle, record: mention, problem: finding.problem, todo: finding.todo, matches: related })
-      this.#notify(portal.memberId, `v${violationId}:notify:${finding.responsibleId}`, finding.responsibleId, message, violationId)
+      const line = digestLine({ language, origin, ruleId: found.ruleId, record: mention, problem: finding.problem })
+      this.#notice(portal.memberId, language, { key: `v${violationId}:notify:${finding.responsibleId}`, userId: finding.responsibleId, message, line, violationId })
     }
     // Each other responsible is told once, about all of their records this one concerns.
     for (const [userId, theirs] of byResponsible(related, finding.responsibleId)) {
@@ -134,7 +135,8 @@ export class Enforcer {
         language, origin, ruleId: found.ruleId, ruleTitle, record: mention, problem: finding.problem, todo: finding.todo,
         concerns: theirs, responsibleName: finding.responsibleId ? userName(directory, finding.responsibleId) : undefined,
       })
-      this.#notify(portal.memberId, `v${violationId}:notify:${userId}`, userId, message, violationId)
+      const line = digestLine({ language, origin, ruleId: found.ruleId, record: mention, problem: finding.problem })
+      this.#notice(portal.memberId, language, { key: `v${violationId}:notify:${userId}`, userId, message, line, violationId })
       told.push(userName(directory, userId))
     }
     if (told.length > 0) this.#comment(portal, `v${violationId}:comment`, entity, id, found.ruleId, toldText(finding.problem, told, false), violationId)
@@ -191,8 +193,14 @@ export class Enforcer {
     return this.#notify(memberId, `v${violation.id}:escalate:${supervisor}`, supervisor, message, violation.id, 'deadline')
   }
 
-  #notify(memberId: string, key: string, userId: string, message: string, violationId: number, priority: Priority = 'notice'): boolean {
+  #notify(memberId: string, key: string, userId: string, message: string, violationId: number, priority: Priority): boolean {
     return this.deps.store.actions.plan(memberId, key, 'notify', { userId, message, violationId }, priority)
+  }
+
+  // An ordinary notice: past the recipient's digest limit it is folded into their digest.
+  #notice(memberId: string, language: Language, planned: PlannedNotice): boolean {
+    const { limit, windowMs } = this.deps.settings.notifications.digest
+    return this.deps.store.actions.planNotice(memberId, planned, { limit, windowMs, ...digestWords(language) })
   }
 
   #resolve(memberId: string, violation: Violation, resolution: string): void {

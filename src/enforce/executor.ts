@@ -94,7 +94,8 @@ export class Executor extends PortalLanes {
     const payload = action.payload
     store.actions.done(action.id)
     if (action.kind === 'notify') {
-      store.journal.append(memberId, 'notified', { violationId: payload.violationId, userId: payload.userId })
+      const folded = Array.isArray(payload.lines) ? { digest: payload.lines.length } : {}
+      store.journal.append(memberId, 'notified', { violationId: payload.violationId, userId: payload.userId, ...folded })
       return
     }
     if (action.kind === 'comment') {

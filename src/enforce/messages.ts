@@ -31,6 +31,9 @@ const WORDS = {
   matches: { ru: 'Совпадает с', en: 'Matches' },
   since: { ru: 'Нарушение открыто', en: 'Opened' },
   app: { ru: 'Приложение «Правила компании»', en: 'The “Company rules” app' },
+  digest: { ru: 'Правила компании: сводка уведомлений', en: 'Company rules: a digest of notices' },
+  digestWhy: { ru: 'Уведомлений много, поэтому остальные собраны здесь', en: 'There were many notices, so the rest are gathered here' },
+  more: { ru: '… и ещё {n}', en: '… and {n} more' },
 } as const
 
 /** A record in a message: its kind, title and a link that opens it in the portal. */
@@ -96,6 +99,17 @@ function elapsed(openedAt: string, now: Date, l: Language): string {
   const rest = minutes % 60
   if (l === 'ru') return hours > 0 ? `${hours} ч ${rest} мин назад` : `${minutes} мин назад`
   return hours > 0 ? `${hours} h ${rest} min ago` : `${minutes} min ago`
+}
+
+/** The line that stands for a notice in a digest: the rule, the record with its link, what is wrong. */
+export function digestLine(options: Pick<NoticeOptions, 'language' | 'origin' | 'ruleId' | 'record' | 'problem'>): string {
+  const l = options.language
+  return `• ${options.ruleId}: ${recordLink(options.origin, options.record, l)} — ${options.problem[l]}`
+}
+
+/** The digest's heading and its "and N more" line (`{n}` for the count). */
+export function digestWords(language: Language): { heading: string; more: string } {
+  return { heading: `[B]${WORDS.digest[language]}[/B]\n${WORDS.digestWhy[language]}:`, more: WORDS.more[language] }
 }
 
 /** The timeline comment that records on the record what the app did and under which rule. */

@@ -14,6 +14,28 @@ function defaultPriority(kind: ActionKind): Priority {
   return kind === 'fix' ? 'fix' : 'notice'
 }
 
+/** How a notice is folded once its recipient has had enough: the digest's words, already in the portal's language. */
+export interface DigestPolicy {
+  limit: number
+  windowMs: number
+  heading: string
+  /** The last line when more are folded than a message lists, with `{n}` for how many. */
+  more: string
+}
+
+/** A notice to plan under a digest policy: its own message, and the line that stands for it in a digest. */
+export interface PlannedNotice {
+  key: string
+  userId: string
+  message: string
+  line: string
+  violationId: number
+}
+
+// A digest lists this many notices and counts the rest (a messenger message should stay readable).
+const DIGEST_LINES = 30
+const DIGEST_PREFIX = 'digest:'
+
 /** One side effect waiting to be sent or sent. */
 export interface Action {
   id: number
@@ -45,6 +67,11 @@ export class ActionRepo {
   readonly #byState
   readonly #stats
   readonly #deletePortal
+  readonly #exists
+  readonly #inWindow
+  readonly #openDigest
+  readonly #insertNotice
+  readonly #updatePayload
 
   constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
     this.#plan = db.prepare(`
@@ -71,6 +98,62 @@ export class ActionRepo {
       SELECT sum(state = 'pending') AS pending, sum(state = 'sending') AS sending, sum(state = 'failed') AS failed
       FROM actions WHERE member_id = ?`)
     this.#deletePortal = db.prepare('DELETE FROM actions WHERE member_id = ?')
+    this.#exists = db.prepare<[string, string], { id: number }>('SELECT id FROM actions WHERE member_id = ? AND key = ?')
+    // Notices that went (or go) out on their own to the recipient within the window; digests and folded ones do not count.
+    this.#inWindow = db.prepare<[string, string, string, number], { n: number; oldest: string | null }>(`
+      SELECT count(*) AS n, min(created_at) AS oldest FROM actions
+      WHERE member_id = ? AND recipient = ? AND created_at > ? AND priority = ? AND state <> 'folded' AND key NOT LIKE '${DIGEST_PREFIX}%'`)
+    this.#openDigest = db.prepare<[string, string], { id: number; payload: string }>(`
+      SELECT id, payload FROM actions WHERE member_id = ? AND recipient = ? AND key LIKE '${DIGEST_PREFIX}%' AND state = 'pending'
+      ORDER BY id DESC LIMIT 1`)
+    this.#insertNotice = db.prepare(`
+      INSERT INTO actions (member_id, key, kind, payload, created_at, priority, recipient, state, not_before, digest_id)
+      VALUES (@memberId, @key, 'notify', @payload, @createdAt, @priority, @recipient, @state, @notBefore, @digestId)`)
+    this.#updatePayload = db.prepare('UPDATE actions SET payload = ? WHERE id = ?')
+  }
+
+  /**
+   * Plans a notice; past `policy.limit` notices to its recipient within `policy.windowMs` it is folded into the recipient's
+   * pending digest (one message listing them, sent when the window lets one through). The key stays the notice's: a second
+   * plan with it is ignored, folded or not. Returns true when it is new.
+   */
+  planNotice(memberId: string, notice: PlannedNotice, policy: DigestPolicy): boolean {
+    return this.db.transaction(() => {
+      if (this.#exists.get(memberId, notice.key)) return false
+      const now = this.now()
+      const createdAt = now.toISOString()
+      const since = new Date(now.getTime() - policy.windowMs).toISOString()
+      const sent = this.#inWindow.get(memberId, notice.userId, since, PRIORITY.notice)
+      const base = { memberId, key: notice.key, createdAt, priority: PRIORITY.notice, recipient: notice.userId, notBefore: null }
+      const payload = { userId: notice.userId, message: notice.message, violationId: notice.violationId }
+      if ((sent?.n ?? 0) < policy.limit) {
+        this.#insertNotice.run({ ...base, payload: JSON.stringify(payload), state: 'pending', digestId: null })
+        return true
+      }
+      const digestId = this.#fold(memberId, notice, policy, sent?.oldest ?? createdAt)
+      this.#insertNotice.run({ ...base, payload: JSON.stringify({ ...payload, line: notice.line }), state: 'folded', digestId })
+      return true
+    })()
+  }
+
+  // Adds the notice's line to the recipient's pending digest, opening one due when the oldest notice leaves the window.
+  #fold(memberId: string, notice: PlannedNotice, policy: DigestPolicy, oldest: string): number {
+    const open = this.#openDigest.get(memberId, notice.userId)
+    if (open) {
+      const digest = JSON.parse(open.payload) as DigestPayload
+      digest.lines.push(notice.line)
+      digest.message = digestMessage(digest)
+      this.#updatePayload.run(JSON.stringify(digest), open.id)
+      return open.id
+    }
+    const now = this.now().toISOString()
+    const digest: DigestPayload = { userId: notice.userId, digest: true, heading: policy.heading, more: policy.more, lines: [notice.line], message: '' }
+    digest.message = digestMessage(digest)
+    const result = this.#insertNotice.run({
+      memberId, key: `${DIGEST_PREFIX}${notice.userId}:${now}`, payload: JSON.stringify(digest), createdAt: now, priority: PRIORITY.notice,
+      recipient: notice.userId, state: 'pending', notBefore: new Date(Date.parse(oldest) + policy.windowMs).toISOString(), digestId: null,
+    })
+    return Number(result.lastInsertRowid)
   }
 
   /** How many of a portal's actions wait, are under way, or failed for good. */
@@ -132,7 +215,7 @@ export class ActionRepo {
   }
 
   /** A portal's actions in one state, oldest first. */
-  inState(memberId: string, state: 'pending' | 'sending' | 'done' | 'failed'): Action[] {
+  inState(memberId: string, state: 'pending' | 'sending' | 'done' | 'failed' | 'folded'): Action[] {
     return this.#byState.all(memberId, state).map(rowToAction)
   }
 
@@ -140,4 +223,22 @@ export class ActionRepo {
   deletePortal(memberId: string): void {
     this.#deletePortal.run(memberId)
   }
+}
+
+interface DigestPayload {
+  userId: string
+  digest: true
+  heading: string
+  more: string
+  lines: string[]
+  message: string
+}
+
+// The digest's text: its heading and the folded notices' lines, the first few listed and the rest counted.
+function digestMessage(digest: DigestPayload): string {
+  const listed = digest.lines.slice(0, DIGEST_LINES)
+  const rest = digest.lines.length - listed.length
+  const lines = [digest.heading, ...listed]
+  if (rest > 0) lines.push(digest.more.replace('{n}', String(rest)))
+  return lines.join('\n')
 }
