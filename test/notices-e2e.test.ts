@@ -1,0 +1,106 @@
+// 50 new leads of one responsible sharing one phone, end to end: a handful of messages, and the fixes first.
+import { afterEach, describe, expect, it } from 'vitest'
+import { resolveRuleSettings } from '../src/rule-settings.js'
+import type { FakeCall } from './fake-portal/index.js'
+import { settle, startHarness, waitForDigests, type Harness } from './helpers/harness.js'
+
+let h: Harness
+afterEach(async () => h?.close())
+
+const LEADS = 50
+// A window longer than the burst takes to process (about 3 s here), so the burst is one window.
+const DIGEST = { limit: 5, window: 'PT6S' }
+const PHONE = [{ VALUE: '+7 (495) 123-45-67', VALUE_TYPE: 'WORK' }]
+const SENDS = new Set(['im.notify.system.add', 'crm.lead.update', 'crm.timeline.comment.add'])
+
+// The executor's batches: each `batch` call with the sends it carried, in order.
+function sendBatches(calls: readonly FakeCall[]): Array<{ at: number; methods: string[]; calls: FakeCall[] }> {
+  const batches: Array<{ at: number; methods: string[]; calls: FakeCall[] }> = []
+  for (const call of calls) {
+    if (call.method === 'batch' && !call.viaBatch) batches.push({ at: call.at, methods: [], calls: [] })
+    else if (call.viaBatch && SENDS.has(call.method)) {
+      batches.at(-1)?.methods.push(call.method)
+      batches.at(-1)?.calls.push(call)
+    }
+  }
+  return batches.filter((batch) => batch.methods.length > 0)
+}
+
+const userOf = (call: FakeCall) => String((call.params as { USER_ID?: unknown }).USER_ID)
+const messageOf = (call: FakeCall) => String((call.params as { MESSAGE?: unknown }).MESSAGE)
+const tagOf = (call: FakeCall) => String((call.params as { TAG?: unknown }).TAG)
+
+describe('a burst of duplicate leads', () => {
+  it('tells the responsible a handful of times, and every company-name fix lands as fast as alone', { timeout: 90_000 }, async () => {
+    h = await startHarness({ app: { ruleSettings: resolveRuleSettings({ notifications: { digest: DIGEST } }) } })
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    await settle(h)
+
+    // A lone fix, for comparison (another client, another responsible).
+    h.portal.clearCalls()
+    const loneStarted = Date.now()
+    const lone = h.portal.data.addLead({ TITLE: 'Ромашка: стулья', COMPANY_TITLE: '"Ромашка", АО' }, { byUserId: 6 })
+    await settle(h)
+    const loneFix = h.portal.calls.find((call) => call.method === 'crm.lead.update')
+    expect(h.portal.data.lead(lone)?.COMPANY_TITLE).toBe('Ромашка АО')
+    const loneMs = (loneFix?.at ?? Infinity) - loneStarted
+
+    h.portal.clearCalls()
+    const started = Date.now()
+    const fixed: string[] = []
+    for (let i = 1; i <= LEADS; i++) {
+      // Every fifth lead spells its company the wrong way round.
+      const company = i % 5 === 0 ? `ООО "Вектор ${i}"` : `Вектор ${i} ООО`
+      const id = h.portal.data.addLead({ TITLE: `Вектор ${i}: ноутбуки`, COMPANY_TITLE: company, PHONE }, { byUserId: 5 })
+      if (i % 5 === 0) fixed.push(id)
+    }
+    await settle(h)
+    const fixes = h.portal.calls.filter((call) => call.method === 'crm.lead.update')
+    const lastFixMs = Math.max(...fixes.map((call) => call.at)) - started
+    // The digest waits for its window to close.
+    await waitForDigests(h)
+
+    const calls = h.portal.calls
+    const notices = calls.filter((call) => call.method === 'im.notify.system.add')
+    const perUser = new Map<string, number>()
+    for (const call of notices) perUser.set(userOf(call), (perUser.get(userOf(call)) ?? 0) + 1)
+    const folded = h.store.actions.inState(h.portal.memberId, 'folded').length
+    console.log(`[notices] lone fix ${loneMs} ms; ${LEADS} leads: ${notices.length} notifications ${JSON.stringify(Object.fromEntries(perUser))} ` +
+      `(${folded} folded into digests), ${fixes.length} fixes, last fix ${lastFixMs} ms after the first lead`)
+
+    // Every fix landed, once.
+    expect(fixes).toHaveLength(fixed.length)
+    for (const id of fixed) expect(h.portal.data.lead(id)?.COMPANY_TITLE).toMatch(/^Вектор \d+ ООО$/)
+    // One person, 49 duplicates: the digest limit's notices, then a digest or two — never dozens.
+    const toAnna = perUser.get('5') ?? 0
+    expect(toAnna).toBeGreaterThan(DIGEST.limit)
+    expect(toAnna).toBeLessThanOrEqual(DIGEST.limit + 3)
+    expect(folded).toBeGreaterThan(0)
+    const digests = notices.filter((call) => tagOf(call).startsWith('rules|digest:'))
+    expect(digests.length).toBeGreaterThanOrEqual(1)
+    expect(messageOf(digests[0]!)).toContain('Правила компании: сводка уведомлений')
+    expect(messageOf(digests[0]!)).toMatch(/• CLIENT-DUPLICATE: Лид \[URL=.*\/crm\/lead\/details\/\d+\/\]«Вектор \d+: ноутбуки»\[\/URL\]/)
+    // Each individual notice links the records it matches: the first three, then how many more.
+    expect(notices.filter((call) => !tagOf(call).startsWith('rules|digest:')).some((call) => / и ещё \d+/.test(messageOf(call)))).toBe(true)
+    // In every batch the fixes go first; and each fix waits for no queued notice: it is in the first batch sent
+    // after it was planned, or the one after (when a batch was already on its way).
+    const batches = sendBatches(calls)
+    for (const batch of batches) {
+      const lastFix = batch.methods.lastIndexOf('crm.lead.update')
+      const firstOther = batch.methods.findIndex((method) => method !== 'crm.lead.update')
+      if (lastFix >= 0 && firstOther >= 0) expect(lastFix).toBeLessThan(firstOther)
+    }
+    const plannedAt = h.store.db
+      .prepare<[string], { entity_id: string; created_at: string }>("SELECT json_extract(payload, '$.entityId') AS entity_id, created_at FROM actions WHERE member_id = ? AND kind = 'fix'")
+      .all(h.portal.memberId)
+    expect(plannedAt).toHaveLength(fixed.length + 1)
+    const waits: number[] = []
+    for (const { entity_id: id, created_at: at } of plannedAt.filter((row) => fixed.includes(row.entity_id))) {
+      const sent = batches.findIndex((batch) => batch.calls.some((call) => call.method === 'crm.lead.update' && String((call.params as { id?: unknown }).id) === id))
+      const firstAfter = batches.findIndex((batch) => batch.at >= Date.parse(at))
+      expect(sent, `the fix of lead ${id}`).toBeLessThanOrEqual(firstAfter + 1)
+      waits.push((batches[sent]?.calls.find((call) => String((call.params as { id?: unknown }).id) === id)?.at ?? 0) - Date.parse(at))
+    }
+    console.log(`[notices] planned → sent, per fix in the burst: max ${Math.max(...waits)} ms, median ${waits.sort((a, b) => a - b)[waits.length >> 1]} ms`)
+  })
+})
