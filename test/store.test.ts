@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readPragma } from '../src/store/db.js'
 import { GroupCommit } from '../src/store/group-commit.js'
@@ -166,5 +167,27 @@ describe('digests', () => {
     expect(lines).toHaveLength(1 + 30 + 1)
     expect(lines.at(-1)).toBe('… и ещё 9')
     store.close()
+  })
+})
+
+describe('the outbox migrations', () => {
+  it('carries an outbox of version 4 over: fixes and escalations first, notices keep their recipient', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-outbox-'))
+    const path = join(dir, 'app.db')
+    const old = new Database(path)
+    MIGRATIONS.slice(0, 4).forEach((sql, index) => old.exec(`${sql}; PRAGMA user_version = ${index + 1}`))
+    const insert = old.prepare("INSERT INTO actions (member_id, key, kind, payload, created_at) VALUES ('m', ?, ?, ?, '2026-12-01T09:00:00Z')")
+    insert.run('v1:notify:5', 'notify', JSON.stringify({ userId: '5', message: 'notice' }))
+    insert.run('v2:escalate:4', 'notify', JSON.stringify({ userId: '4', message: 'escalation' }))
+    insert.run('v3:fix', 'fix', JSON.stringify({ entity: 'lead', entityId: '3', fields: {} }))
+    old.close()
+    const store = openStore(path)
+    expect(readPragma(store.db, 'user_version')).toBe(MIGRATIONS.length)
+    expect(store.actions.claim('m', 10).map((action) => action.key)).toEqual(['v3:fix', 'v2:escalate:4', 'v1:notify:5'])
+    expect(store.db.prepare("SELECT key, recipient FROM actions WHERE kind = 'notify' ORDER BY id").all()).toEqual([
+      { key: 'v1:notify:5', recipient: '5' }, { key: 'v2:escalate:4', recipient: '4' },
+    ])
+    store.close()
+    rmSync(dir, { recursive: true, force: true })
   })
 })

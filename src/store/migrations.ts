@@ -196,7 +196,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   -- Digests: a notice past the recipient's limit is folded into one digest message instead of being sent.
   -- SQLite cannot widen a CHECK in place, so the table is rebuilt.
-  CREATE TABLE actions_v5 (
+  CREATE TABLE actions_v6 (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     member_id  TEXT NOT NULL,
     key        TEXT NOT NULL,
@@ -213,12 +213,12 @@ export const MIGRATIONS: readonly string[] = [
     digest_id  INTEGER,
     UNIQUE (member_id, key)
   );
-  INSERT INTO actions_v5 (id, member_id, key, kind, payload, state, attempts, not_before, last_error, created_at, done_at, priority, recipient)
+  INSERT INTO actions_v6 (id, member_id, key, kind, payload, state, attempts, not_before, last_error, created_at, done_at, priority, recipient)
     SELECT id, member_id, key, kind, payload, state, attempts, not_before, last_error, created_at, done_at, priority,
       CASE WHEN kind = 'notify' THEN json_extract(payload, '$.userId') END
     FROM actions;
   DROP TABLE actions;
-  ALTER TABLE actions_v5 RENAME TO actions;
+  ALTER TABLE actions_v6 RENAME TO actions;
   CREATE INDEX actions_due ON actions (member_id, state, priority, id);
   CREATE INDEX actions_recipient ON actions (member_id, recipient, created_at) WHERE recipient IS NOT NULL;
   `,
