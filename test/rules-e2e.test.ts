@@ -106,6 +106,36 @@ describe('who is told', () => {
   })
 })
 
+describe('a client with records of several responsibles', () => {
+  it('tells each responsible once per new record: the new one listing the others with links, the others about theirs', async () => {
+    await start()
+    const phone = [{ VALUE: '+7 (495) 765-43-21', VALUE_TYPE: 'WORK' }]
+    const add = async (title: string, byUserId: number) => {
+      const id = h.portal.data.addLead({ TITLE: title, COMPANY_TITLE: 'Ромашка АО', PHONE: phone }, { byUserId })
+      await settle(h)
+      return id
+    }
+    const a = await add('Ромашка: стулья', 5)
+    const b = await add('Ромашка: столы', 6)
+    const c = await add('Ромашка: шкафы', 7)
+    const d = await add('Ромашка: кресла', 5)
+    const told = (userId: number) => h.portal.data.notifications.filter((n) => n.userId === userId && n.message.includes('CLIENT-DUPLICATE')).map((n) => n.message)
+    const link = (id: string, title: string) => `/crm/lead/details/${id}/]«${title}»[/URL]`
+    // One violation per new record, not one per pair.
+    expect(h.store.violations.all(h.portal.memberId).filter((v) => v.ruleId === 'CLIENT-DUPLICATE').map((v) => v.entityId)).toEqual([b, c, d])
+    // Anna (5): about B and C (her A), and her own D, which lists A, B and C.
+    expect(told(5)).toHaveLength(3)
+    expect(told(5)[1]).toContain(link(c, 'Ромашка: шкафы'))
+    expect(told(5)[1]).toContain(`Касается вашей записи: Лид [URL=${h.portal.url}${link(a, 'Ромашка: стулья')}`)
+    expect(told(5)[2]).toContain(`Совпадает с: Лид [URL=${h.portal.url}${link(a, 'Ромашка: стулья')}, Лид [URL=${h.portal.url}${link(b, 'Ромашка: столы')}, Лид [URL=${h.portal.url}${link(c, 'Ромашка: шкафы')}`)
+    // Pavel (6): his own B, then C and D about his B; Ekaterina (7): her own C, then D about her C.
+    expect(told(6)).toHaveLength(3)
+    expect(told(7)).toHaveLength(2)
+    expect(told(7)[1]).toContain(link(d, 'Ромашка: кресла'))
+    expect(told(7)[1]).toContain(`Касается вашей записи: Лид [URL=${h.portal.url}${link(c, 'Ромашка: шкафы')}`)
+  })
+})
+
 describe('modes', () => {
   it.each([
     ['off', { opened: 0, notified: 0, updated: 0 }],
