@@ -1,4 +1,5 @@
 // The catalogue: every rule the app enforces, and one pure pass of them over a record.
+import type { CalendarSettings } from './calendar/portal-calendar.js'
 import { clientDuplicate } from './client-duplicate.js'
 import type { Directory } from './directory.js'
 import { leadCompanyName } from './lead-company-name.js'
@@ -22,6 +23,7 @@ export const RULE_IDS = Object.keys(CATALOGUE) as RuleId[]
 
 /** One portal's settings, already validated and converted (durations in milliseconds). */
 export interface RuleSettings {
+  calendar: CalendarSettings
   supervisors: Readonly<Record<string, string>>
   legalForms: readonly LegalForm[]
   /** Past `limit` notices to one person within `windowMs`, the rest are folded into one digest. */

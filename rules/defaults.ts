@@ -1,9 +1,12 @@
 // The default rule settings, as RULES.md states them; RULES_FILE and a portal's settings override them.
 // Durations are ISO-8601 (PT15M); the app validates and converts this object at start-up.
+import { DEFAULT_WEEK } from './calendar/hours.js'
 import { DEFAULT_LEGAL_FORMS } from './legal-forms.js'
 
 /** Every rule's default mode and thresholds, plus the shared settings, in the JSON form RULES_FILE uses. */
 export const DEFAULT_RULES_CONFIG = {
+  /** Working time: the time zone and country come from the portal's language unless set; hours may be "24/7". */
+  calendar: { hours: DEFAULT_WEEK as Record<string, string> | string, daysOff: [] as string[], workingDays: [] as { date: string; hours?: string }[] },
   /** user id → supervisor id, over the department heads. */
   supervisors: {} as Record<string, string>,
   legalForms: DEFAULT_LEGAL_FORMS,

@@ -21,6 +21,10 @@ import { Enforcer } from './enforce/enforcer.js'
 import { Escalator } from './enforce/escalator.js'
 import { Executor } from './enforce/executor.js'
 import { loadRuleSettings } from './rule-settings.js'
+import { loadProductionCalendars } from './calendar-files.js'
+import { portalCalendars } from './portal-calendars.js'
+import type { BusinessCalendar } from '../rules/calendar/business-calendar.js'
+import type { ProductionCalendars } from '../rules/calendar/portal-calendar.js'
 import type { Store } from './store/index.js'
 import { OfflineDrain } from './sync/offline.js'
 import { Sweeper } from './sync/sweeper.js'
@@ -37,6 +41,8 @@ export interface AppDeps {
   onChange?: ChangeHandler
   /** Rule settings; default: rules/defaults.ts overridden by RULES_FILE. */
   ruleSettings?: RuleSettings
+  /** Production calendars by country; default: every src/calendars/<country>/<YEAR>/calendar.xml. */
+  productionCalendars?: ProductionCalendars
   /** False to run no scheduled jobs (tests drive them by hand). */
   schedule?: boolean
 }
@@ -55,6 +61,8 @@ declare module 'fastify' {
     executor: Executor
     /** The portal's users and departments, for supervisors. */
     directorySync: DirectorySync
+    /** A portal's business calendar by its language (no rule uses it yet). */
+    calendarFor: (language: string | null) => BusinessCalendar
   }
 }
 
@@ -78,6 +86,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals },
   )
   const settings = deps.ruleSettings ?? loadRuleSettings(config.rulesFile)
+  const calendarFor = portalCalendars(settings, deps.productionCalendars ?? loadProductionCalendars())
   const retry = { maxAttempts: config.workerMaxAttempts, retryBaseMs: config.workerRetryBaseMs }
   const directorySync = new DirectorySync({ store, clients, logger, now })
   const executor = new Executor({ store, clients, logger, now, ...retry })
@@ -113,6 +122,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   app.decorate('offline', offline)
   app.decorate('executor', executor)
   app.decorate('directorySync', directorySync)
+  app.decorate('calendarFor', calendarFor)
   app.addHook('onReady', async () => {
     executor.start()
     escalator.start()

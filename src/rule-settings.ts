@@ -1,6 +1,9 @@
 // Rule settings: the defaults of rules/defaults.ts, overridden by RULES_FILE, validated with zod.
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { isCivilDate, WEEKDAYS } from '../rules/calendar/civil-date.js'
+import { parseSpan } from '../rules/calendar/hours.js'
+import { isTimeZone } from '../rules/calendar/time-zone.js'
 import { RULE_IDS, type RuleSettings } from '../rules/catalogue.js'
 import { DEFAULT_RULES_CONFIG } from '../rules/defaults.js'
 import { MODES } from '../rules/types.js'
@@ -46,7 +49,66 @@ const regex = z.string().refine((pattern) => {
   }
 }, 'must be a valid regular expression')
 
+const span = z.string().transform((value, ctx) => {
+  const parsed = parseSpan(value)
+  if (parsed) return parsed
+  ctx.addIssue({ code: 'custom', message: `must be working hours HH:MM-HH:MM such as 09:00-18:00 (got ${JSON.stringify(value)})` })
+  return z.NEVER
+})
+
+// A string that passes `test`; the message quotes the bad value.
+function checked(test: (value: string) => boolean, message: string) {
+  return z.string().superRefine((value, ctx) => {
+    if (!test(value)) ctx.addIssue({ code: 'custom', message: `${message} (got ${JSON.stringify(value)})` })
+  })
+}
+
+const civilDate = checked(isCivilDate, 'must be a date YYYY-MM-DD')
+
+const weekday = z.string().transform((value, ctx) => {
+  const parsed = value === 'off' ? null : parseSpan(value)
+  if (parsed !== undefined) return parsed
+  ctx.addIssue({ code: 'custom', message: `must be "off" or working hours HH:MM-HH:MM such as 09:00-18:00 (got ${JSON.stringify(value)})` })
+  return z.NEVER
+})
+
+const week = z.strictObject({ mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: weekday, sun: weekday })
+
+// "24/7" or a week; parsed by hand so a bad weekday is named (a union would only say "invalid input").
+const hours = z.unknown().transform((value, ctx) => {
+  if (value === '24/7') return '24/7' as const
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: `must be "24/7" or hours per weekday such as {"mon": "09:00-18:00"} (got ${JSON.stringify(value)})` })
+    return z.NEVER
+  }
+  const parsed = week.safeParse(value)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]!
+  const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined
+  const message = key === undefined ? issue.message : `is not a weekday (${WEEKDAYS.join(', ')})`
+  ctx.addIssue({ code: 'custom', path: [...issue.path.map(String), ...(key === undefined ? [] : [key])], message })
+  return z.NEVER
+})
+
+const calendar = z
+  .strictObject({
+    timeZone: checked(isTimeZone, 'must be an IANA time zone such as Europe/Moscow').nullable().default(null),
+    hours,
+    country: checked((value) => /^([a-z]{2}|none)$/.test(value), 'must be a two-letter country code such as ru, or none').nullable().default(null),
+    daysOff: z.array(civilDate),
+    // A working day is {"date", "hours"?} or just its date.
+    workingDays: z.array(
+      z.preprocess((value) => (typeof value === 'string' ? { date: value } : value), z.strictObject({ date: civilDate, hours: span.nullable().default(null) })),
+    ),
+  })
+  .superRefine((value, ctx) => {
+    value.workingDays.forEach(({ date }, index) => {
+      if (value.daysOff.includes(date)) ctx.addIssue({ code: 'custom', path: ['workingDays', index, 'date'], message: `is also in calendar.daysOff (got "${date}")` })
+    })
+  })
+
 const schema = z.strictObject({
+  calendar,
   supervisors: z.record(z.string().regex(/^\d+$/), z.string().regex(/^\d+$/, 'must be a user id')),
   legalForms: z.array(z.strictObject({ short: z.string().min(1), full: z.array(z.string().min(1)) })).min(1),
   notifications: z.strictObject({

@@ -1,0 +1,51 @@
+// IANA time zones through Intl: an instant's local day, and the instant of a local wall time (DST-safe).
+
+const formats = new Map<string, Intl.DateTimeFormat>()
+
+function formatOf(timeZone: string): Intl.DateTimeFormat {
+  let format = formats.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    })
+    formats.set(timeZone, format)
+  }
+  return format
+}
+
+/** True when Intl knows the IANA zone (e.g. 'Europe/Moscow'). */
+export function isTimeZone(timeZone: string): boolean {
+  if (timeZone.trim() === '') return false
+  try {
+    formatOf(timeZone)
+    return true
+  } catch {
+    return false
+  }
+}
+
+// The zone's wall clock at an instant, as if it were UTC (milliseconds, whole seconds).
+function wallClock(timeZone: string, instant: number): number {
+  const parts: Record<string, number> = {}
+  for (const part of formatOf(timeZone).formatToParts(instant)) parts[part.type] = Number(part.value)
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!)
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds (Moscow: +3 h). */
+export function offsetAt(timeZone: string, instant: number): number {
+  return wallClock(timeZone, instant) - Math.floor(instant / 1000) * 1000
+}
+
+/** The local day (days since 1970-01-01) an instant falls on in the zone. */
+export function localDayNumber(timeZone: string, instant: number): number {
+  return Math.floor(wallClock(timeZone, instant) / 86_400_000)
+}
+
+/** The instant the zone's clocks show `minutes` after the midnight of a local day; in a DST gap, the clock as it was before the jump. */
+export function instantOfLocal(timeZone: string, dayNumber: number, minutes: number): number {
+  const wall = dayNumber * 86_400_000 + minutes * 60_000
+  const first = wall - offsetAt(timeZone, wall)
+  const second = wall - offsetAt(timeZone, first)
+  return second
+}
+
