@@ -86,7 +86,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals },
   )
   const settings = deps.ruleSettings ?? loadRuleSettings(config.rulesFile)
-  const calendarFor = portalCalendars(settings, deps.productionCalendars ?? loadProductionCalendars())
+  const calendarFor = portalCalendars(settings, deps.productionCalendars ?? loadProductionCalendars(), config.rulesFile ? `RULES_FILE ${config.rulesFile}` : 'RULES_FILE')
   const retry = { maxAttempts: config.workerMaxAttempts, retryBaseMs: config.workerRetryBaseMs }
   const directorySync = new DirectorySync({ store, clients, logger, now })
   const executor = new Executor({ store, clients, logger, now, ...retry })

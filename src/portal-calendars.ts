@@ -5,11 +5,11 @@ import type { RuleSettings } from '../rules/catalogue.js'
 import { ConfigError } from './errors.js'
 
 /** A portal's calendar by its language, built once per language; throws ConfigError when the settings name a country with no calendar files. */
-export function portalCalendars(settings: RuleSettings, production: ProductionCalendars): (language: string | null) => BusinessCalendar {
+export function portalCalendars(settings: RuleSettings, production: ProductionCalendars, source = 'RULES_FILE'): (language: string | null) => BusinessCalendar {
   const { country } = settings.calendar
   if (country !== null && country !== 'none' && !production.has(country)) {
     const shipped = [...production.keys()].join(', ') || 'none'
-    throw new ConfigError(`Invalid RULES_FILE: calendar.country has no production calendar in src/calendars (got "${country}"; shipped: ${shipped})`)
+    throw new ConfigError(`Invalid ${source}: calendar.country has no production calendar in src/calendars (got "${country}"; shipped: ${shipped})`)
   }
   const built = new Map<string, BusinessCalendar>()
   return (language) => {
