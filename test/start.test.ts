@@ -63,6 +63,9 @@ describe('npm start', () => {
     [{ notifications: { digest: { window: '10 minutes' } } }, 'notifications.digest.window must be an ISO-8601 duration such as PT15M or P1D (got "10 minutes")'],
     [{ notifications: { digest: { limit: 0 } } }, 'notifications.digest.limit must be at least 1'],
     [{ rules: { 'LEAD-FIELDS': { mode: 'sometimes' } } }, 'rules.LEAD-FIELDS.mode must be one of off, report, notify, autofix'],
+    [{ calendar: { timeZone: 'Mars/Olympus' } }, 'calendar.timeZone must be an IANA time zone such as Europe/Moscow (got "Mars/Olympus")'],
+    [{ calendar: { hours: { mon: '09:00-25:00' } } }, 'calendar.hours.mon must be "off" or working hours HH:MM-HH:MM such as 09:00-18:00 (got "09:00-25:00")'],
+    [{ calendar: { country: 'by' } }, 'calendar.country has no production calendar in src/calendars (got "by"; shipped: ru)'],
   ])('stops on a bad RULES_FILE naming the setting: %j', async (settings, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'rules-settings-'))
     dirs.push(dir)

@@ -7,7 +7,8 @@ export type Weekday = (typeof WEEKDAYS)[number]
 /** True for an existing date written 'YYYY-MM-DD' ('2026-02-30' is not one). */
 export function isCivilDate(value: string): boolean {
   if (!/^\d{4}-\d\d-\d\d$/.test(value)) return false
-  return new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
+  const date = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)
 }
 
 /** The civil date of a UTC-based day number (days since 1970-01-01). */
