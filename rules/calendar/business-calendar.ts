@@ -71,13 +71,17 @@ export function createBusinessCalendar(options: BusinessCalendarOptions): Busine
     }
     throw new Error(`the calendar has no working time within ${MAX_DAYS} days of ${new Date(from).toISOString()}`)
   }
+  function nextWorkingMoment(at: Instant): Date {
+    for (const [begin] of periodsFrom(+at)) return new Date(begin)
+    throw new Error('unreachable')
+  }
   return {
     roundTheClock: false,
     workingMinutesBetween(fromInstant, toInstant) {
       const from = +fromInstant
       const to = +toInstant
-      let ms = 0
       if (to <= from) return 0
+      let ms = 0
       for (let day = localDayNumber(options.timeZone, from); day <= localDayNumber(options.timeZone, to); day++) {
         const period = periodOf(day)
         if (period) ms += Math.max(0, Math.min(period[1], to) - Math.max(period[0], from))
@@ -86,17 +90,14 @@ export function createBusinessCalendar(options: BusinessCalendarOptions): Busine
     },
     addWorkingMinutes(start, minutes) {
       let remaining = minutes * 60_000
-      if (remaining <= 0) return this.nextWorkingMoment(start)
+      if (remaining <= 0) return nextWorkingMoment(start)
       for (const [begin, end] of periodsFrom(+start)) {
         if (end - begin >= remaining) return new Date(begin + remaining)
         remaining -= end - begin
       }
       throw new Error('unreachable')
     },
-    nextWorkingMoment(at) {
-      for (const [begin] of periodsFrom(+at)) return new Date(begin)
-      throw new Error('unreachable')
-    },
+    nextWorkingMoment,
     isWorkingTime(at) {
       const period = periodOf(localDayNumber(options.timeZone, +at))
       return period !== null && period[0] <= +at && +at < period[1]

@@ -41,11 +41,17 @@ export function localDayNumber(timeZone: string, instant: number): number {
   return Math.floor(wallClock(timeZone, instant) / 86_400_000)
 }
 
-/** The instant the zone's clocks show `minutes` after the midnight of a local day; in a DST gap, the clock as it was before the jump. */
+/**
+ * The instant the zone's clocks show `minutes` after the midnight of a local day, as Temporal's "compatible"
+ * disambiguation: a wall time repeated when clocks go back is its first occurrence; one skipped when they jump
+ * forward is read with the offset before the jump (02:30 in a 02:00→03:00 gap is 03:30).
+ */
 export function instantOfLocal(timeZone: string, dayNumber: number, minutes: number): number {
   const wall = dayNumber * 86_400_000 + minutes * 60_000
-  const first = wall - offsetAt(timeZone, wall)
-  const second = wall - offsetAt(timeZone, first)
-  return second
+  // At most one transition lies within a day of the wall time, so the offsets a day either side are the candidates.
+  const earlier = wall - offsetAt(timeZone, wall - 86_400_000)
+  const later = wall - offsetAt(timeZone, wall + 86_400_000)
+  const candidates = [earlier, later].filter((instant) => wallClock(timeZone, instant) === wall)
+  if (candidates.length === 0) return earlier
+  return Math.min(...candidates)
 }
-

@@ -143,6 +143,17 @@ describe('time zones: the same instant is a different working moment', () => {
     // Back to standard time on Sun 1 Nov 2026: Fri 30 Oct 18:00 EDT (22:00Z) → Mon 2 Nov 09:00 EST (14:00Z).
     expect(iso(newYork.nextWorkingMoment(at('2026-10-30T22:00:00Z')))).toBe('2026-11-02T14:00:00Z')
   })
+
+  it('reads a wall time skipped or repeated by a DST change as Temporal\'s "compatible" does', () => {
+    // Sun 8 Mar 2026, clocks jump 02:00 EST → 03:00 EDT: "02:30" is 03:30 EDT (07:30Z); 05:00 EDT is 09:00Z → 90 minutes.
+    const spring = calendar({ timeZone: 'America/New_York', hours: { sun: '02:30-05:00' } }, 'en')
+    expect(iso(spring.nextWorkingMoment(at('2026-03-08T05:00:00Z')))).toBe('2026-03-08T07:30:00Z')
+    expect(spring.workingMinutesBetween(at('2026-03-08T05:00:00Z'), at('2026-03-09T05:00:00Z'))).toBe(90)
+    // Sun 1 Nov 2026, clocks go back 02:00 EDT → 01:00 EST: "01:30" is the first one, EDT (05:30Z); 03:00 EST is 08:00Z → 150 minutes.
+    const autumn = calendar({ timeZone: 'America/New_York', hours: { sun: '01:30-03:00' } }, 'en')
+    expect(iso(autumn.nextWorkingMoment(at('2026-11-01T04:00:00Z')))).toBe('2026-11-01T05:30:00Z')
+    expect(autumn.workingMinutesBetween(at('2026-11-01T04:00:00Z'), at('2026-11-02T05:00:00Z'))).toBe(150)
+  })
 })
 
 describe('round the clock', () => {
