@@ -21,5 +21,10 @@ describe('npm run demo', () => {
     expect(out).toContain('⇪ Эскалация руководителю: Дмитрий Соколов')
     expect(out).toContain('Итог утра')
     expect(out).toMatch(/уведомлений: 6 \(/)
+    // Each timeline comment the portal received is printed once, as received.
+    const comments = out.split('\n').filter((line) => line.includes('🗒 Комментарий в истории'))
+    expect(new Set(comments).size).toBe(comments.length)
+    expect(comments).toHaveLength(Number(/комментариев в истории: (\d+)/.exec(out)?.[1]))
+    expect(out).toContain('🗒 Комментарий в истории lead #1: «Приложение «Правила компании»: У лида название по умолчанию: «Заявка с сайта». Отправлено уведомление: Анна Морозова.')
   }, 90_000)
 })

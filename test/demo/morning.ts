@@ -16,12 +16,12 @@ async function main(): Promise<void> {
   const settings = resolveRuleSettings({ rules: { 'LEAD-TITLE': { escalateAfter: 'PT3S' } } })
   const h = await startHarness({ env: { DATABASE_PATH: join(dir, 'demo.db') }, app: { ruleSettings: settings } })
   let printed = 0
-  const sentNotices = new Set<number>()
+  const shown = { notices: new Set<number>(), comments: new Set<number>() }
   const flush = () => {
     const rows = h.store.journal.recent(h.portal.memberId, 10_000).reverse().filter((entry) => entry.id > printed)
     for (const entry of rows) {
       printed = entry.id
-      const line = describe(h, entry, sentNotices)
+      const line = describe(h, entry, shown)
       if (line) console.log(line)
     }
   }

@@ -18,8 +18,14 @@ function plain(message: string): string {
   return message.replace(/\[URL=([^\]]+)\]([^[]*)\[\/URL\]/g, '$2 <$1>').replace(/\[\/?B\]/g, '').split('\n').map((line) => `      │ ${line}`).join('\n')
 }
 
+/** What the portal received that has been printed already. */
+export interface Shown {
+  notices: Set<number>
+  comments: Set<number>
+}
+
 /** One terminal line (or block) per journal row worth showing; undefined for bookkeeping rows. */
-export function describe(h: Harness, entry: JournalEntry, sentNotices: Set<number>): string | undefined {
+export function describe(h: Harness, entry: JournalEntry, shown: Shown): string | undefined {
   const d = entry.detail
   switch (entry.kind) {
     case 'app.installed':
@@ -33,12 +39,14 @@ export function describe(h: Harness, entry: JournalEntry, sentNotices: Set<numbe
     case 'fix.applied':
       return `  ✎ Исправлено в портале: ${String(d.entity)} #${String(d.entityId)} ← ${JSON.stringify(d.fields)}`
     case 'comment.added': {
-      const comment = h.portal.data.timelineComments.findLast((c) => String(c.entityId) === String(d.entityId))
+      // Each journal row shows the next comment the portal received for that record, once.
+      const comment = h.portal.data.timelineComments.find((c) => String(c.entityId) === String(d.entityId) && !shown.comments.has(c.id))
+      if (comment) shown.comments.add(comment.id)
       return `  🗒 Комментарий в истории ${String(d.entity)} #${String(d.entityId)}: «${comment?.comment ?? ''}»`
     }
     case 'notified': {
-      const notice = h.portal.data.notifications.find((n) => n.userId === Number(d.userId) && !sentNotices.has(n.id))
-      if (notice) sentNotices.add(notice.id)
+      const notice = h.portal.data.notifications.find((n) => n.userId === Number(d.userId) && !shown.notices.has(n.id))
+      if (notice) shown.notices.add(notice.id)
       return `  ✉ Уведомление для ${who(h, d.userId)}:\n${plain(notice?.message ?? '')}`
     }
     case 'violation.escalated':
