@@ -1,6 +1,7 @@
-// Keeps each portal's copy of its users and departments current enough to name a supervisor.
+// Keeps each portal's copy of its users, departments and lead statuses current enough to name a supervisor and a first status.
 import type { Logger } from 'pino'
 import type { Directory, DirectoryDepartment, DirectoryUser } from '../rules/directory.js'
+import type { LeadStatus } from '../rules/lead-statuses.js'
 import { B24Error, type PortalClient, type PortalClients } from './b24/index.js'
 import type { Store } from './store/index.js'
 import { OncePerPortal } from './sync/once-per-portal.js'
@@ -76,9 +77,12 @@ export class DirectorySync {
       // ADMIN_MODE lets an administrator's token see every user; without an ACTIVE filter dismissed users come too (user-get.md).
       const users = uniqueById((await readAll(client, 'user.get', { ADMIN_MODE: true, sort: 'ID', order: 'ASC' })).flatMap(toUser))
       const departments = uniqueById((await readAll(client, 'department.get', {})).flatMap(toDepartment))
+      // Which status a new lead starts in is the portal's choice (crm-status-list.md), not always NEW.
+      const statuses = uniqueBy((await readAll(client, 'crm.status.list', { filter: { ENTITY_ID: 'STATUS' }, order: { SORT: 'ASC' } })).flatMap(toLeadStatus), (s) => s.statusId)
       store.transaction(() => {
         store.directory.replace(memberId, users, departments, this.#now())
-        store.journal.append(memberId, 'directory.refreshed', { users: users.length, departments: departments.length })
+        store.directory.replaceLeadStatuses(memberId, statuses)
+        store.journal.append(memberId, 'directory.refreshed', { users: users.length, departments: departments.length, leadStatuses: statuses.length })
       })
       this.#failedAt.delete(memberId)
       return { ok: true, users: users.length, departments: departments.length }
@@ -113,8 +117,12 @@ async function readAll(client: PortalClient, method: string, params: Item): Prom
 }
 
 // Offset pages can overlap when the portal changes between two of them; the later copy wins.
+function uniqueBy<T>(items: T[], keyOf: (item: T) => string): T[] {
+  return [...new Map(items.map((item) => [keyOf(item), item] as const)).values()]
+}
+
 function uniqueById<T extends { id: string }>(items: T[]): T[] {
-  return [...new Map(items.map((item) => [item.id, item] as const)).values()]
+  return uniqueBy(items, (item) => item.id)
 }
 
 function idOf(value: unknown): string | null {
@@ -140,4 +148,13 @@ function toDepartment(item: Item): DirectoryDepartment[] {
   if (id === null) return []
   const name = typeof item.NAME === 'string' ? item.NAME : ''
   return [{ id, name, parentId: idOf(item.PARENT), headId: idOf(item.UF_HEAD) }]
+}
+
+// SEMANTICS: "S" converted, "F" junk, empty for a working status (crm-status-list.md).
+function toLeadStatus(item: Item): LeadStatus[] {
+  const statusId = typeof item.STATUS_ID === 'string' ? item.STATUS_ID.trim() : ''
+  if (statusId === '' || item.ENTITY_ID !== 'STATUS') return []
+  const sort = Number(item.SORT)
+  const semantics = item.SEMANTICS === 'S' || item.SEMANTICS === 'F' ? item.SEMANTICS : null
+  return [{ statusId, sort: Number.isFinite(sort) ? sort : 0, semantics }]
 }

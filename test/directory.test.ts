@@ -38,7 +38,7 @@ describe('directory', () => {
     ])
     expect(userName(directory, '4')).toBe('Дмитрий Соколов')
     expect(h.store.directory.syncedAt(memberId())).toEqual(new Date(clock))
-    expect(journal('directory.refreshed')[0]?.detail).toEqual({ users: 8, departments: 3 })
+    expect(journal('directory.refreshed')[0]?.detail).toEqual({ users: 8, departments: 3, leadStatuses: 5 })
   })
 
   it('names the supervisor: manager → head of sales → commercial director → CEO → nobody', async () => {

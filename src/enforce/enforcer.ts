@@ -1,7 +1,8 @@
 // The rules stage: runs the pure rules on every record change, keeps violations, and plans who is told and what is fixed.
 import type { Logger } from 'pino'
-import { CATALOGUE, runRules, type RuledFinding, type RuleId, type RuleSettings } from '../../rules/catalogue.js'
+import { CATALOGUE, runRules, type PassContext, type RuledFinding, type RuleId, type RuleSettings } from '../../rules/catalogue.js'
 import { supervisorOf, userName, type Directory } from '../../rules/directory.js'
+import { firstLeadStatus } from '../../rules/lead-statuses.js'
 import { responsibleOf, text } from '../../rules/record.js'
 import type { Entity, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
 import type { PlannedNotice, Priority } from '../store/actions.js'
@@ -23,9 +24,6 @@ export interface EnforcerDeps {
   /** Called when a responsible user is not in the directory. */
   onUnknownUser?: (memberId: string, userId: string) => void
 }
-
-// Leads start in NEW on every portal; renamed statuses keep their STATUS_ID.
-const FIRST_LEAD_STATUS = 'NEW'
 
 /** Turns record changes into violations and planned actions; everything inside the change's transaction. */
 export class Enforcer {
@@ -50,7 +48,7 @@ export class Enforcer {
     }
     const directory = this.directory(change.memberId)
     const record = { entity, id: change.entityId, current: change.current, previous: change.previous }
-    const pass = runRules(record, this.settingsFor(portal), { now: this.#now(), directory, firstLeadStatus: FIRST_LEAD_STATUS, peers })
+    const pass = runRules(record, this.settingsFor(portal), this.#context(change.memberId, directory, peers))
     const foundKeys = new Set(pass.findings.map((found) => `${found.ruleId}|${found.finding.variant}`))
     for (const violation of open) {
       if (!pass.applicable.includes(violation.ruleId as never) || foundKeys.has(`${violation.ruleId}|${violation.variant}`)) continue
@@ -70,6 +68,11 @@ export class Enforcer {
       const planned = store.transaction(() => this.#escalate(violation.memberId, violation))
       if (planned) this.deps.onPlanned?.(violation.memberId)
     }
+  }
+
+  // What the rules know besides the record: the time, the people, where new leads start, the client's other records.
+  #context(memberId: string, directory: Directory, peers: PassContext['peers']): PassContext {
+    return { now: this.#now(), directory, firstLeadStatus: firstLeadStatus(this.deps.store.directory.leadStatuses(memberId)), peers }
   }
 
   /** The settings a portal runs under: a rule with no enforcement date starts at the install, so old records are not flagged. */
@@ -163,7 +166,7 @@ export class Enforcer {
     const record = { entity, id: violation.entityId, current: mirrored.snapshot, previous: mirrored.snapshot }
     const directory = this.directory(memberId)
     const peers = refreshPeers(store, memberId, entity, violation.entityId, mirrored.snapshot)
-    const pass = runRules(record, this.settingsFor(portal), { now: this.#now(), directory, firstLeadStatus: FIRST_LEAD_STATUS, peers })
+    const pass = runRules(record, this.settingsFor(portal), this.#context(memberId, directory, peers))
     const still = pass.findings.find((found) => found.ruleId === violation.ruleId && found.finding.variant === violation.variant)
     if (!still) {
       this.#resolve(memberId, violation, pass.checked.includes(violation.ruleId as never) ? 'complies' : 'no longer applies')

@@ -1,9 +1,11 @@
-// Each portal's copy of its users and departments, replaced whole on every directory refresh.
+// Each portal's copy of its users, departments and lead statuses, replaced whole on every directory refresh.
 import type { Directory, DirectoryDepartment, DirectoryUser } from '../../rules/directory.js'
+import type { LeadStatus } from '../../rules/lead-statuses.js'
 import type { Db } from './db.js'
 
 interface UserRow { id: string; name: string; active: number; departments: string }
 interface DepartmentRow { id: string; name: string; parent_id: string | null; head_id: string | null }
+interface LeadStatusRow { status_id: string; sort: number; semantics: 'S' | 'F' | null }
 
 function rowToUser(row: UserRow): DirectoryUser {
   return { id: row.id, name: row.name, active: row.active === 1, departments: JSON.parse(row.departments) as string[] }
@@ -20,6 +22,8 @@ export class DirectoryRepo {
   readonly #departments
   readonly #syncedAt
   readonly #deletePortal
+  readonly #replaceStatuses
+  readonly #statuses
 
   constructor(db: Db, private readonly now: () => Date = () => new Date()) {
     const deleteUsers = db.prepare('DELETE FROM users WHERE member_id = ?')
@@ -42,10 +46,18 @@ export class DirectoryRepo {
     this.#users = db.prepare<[string], UserRow>('SELECT id, name, active, departments FROM users WHERE member_id = ?')
     this.#departments = db.prepare<[string], DepartmentRow>('SELECT id, name, parent_id, head_id FROM departments WHERE member_id = ?')
     this.#syncedAt = db.prepare<[string], { synced_at: string }>('SELECT synced_at FROM directory_syncs WHERE member_id = ?')
+    const deleteStatuses = db.prepare('DELETE FROM lead_statuses WHERE member_id = ?')
+    const insertStatus = db.prepare('INSERT INTO lead_statuses (member_id, status_id, sort, semantics) VALUES (?, ?, ?, ?)')
+    this.#replaceStatuses = db.transaction((memberId: string, statuses: readonly LeadStatus[]) => {
+      deleteStatuses.run(memberId)
+      for (const s of statuses) insertStatus.run(memberId, s.statusId, s.sort, s.semantics)
+    })
+    this.#statuses = db.prepare<[string], LeadStatusRow>('SELECT status_id, sort, semantics FROM lead_statuses WHERE member_id = ?')
     this.#deletePortal = db.transaction((memberId: string) => {
       deleteUsers.run(memberId)
       deleteDepartments.run(memberId)
       deleteSync.run(memberId)
+      deleteStatuses.run(memberId)
     })
   }
 
@@ -59,6 +71,16 @@ export class DirectoryRepo {
     const users = new Map(this.#users.all(memberId).map((row) => [row.id, rowToUser(row)] as const))
     const departments = new Map(this.#departments.all(memberId).map((row) => [row.id, rowToDepartment(row)] as const))
     return { users, departments }
+  }
+
+  /** Replaces the portal's lead statuses; status ids must be unique. */
+  replaceLeadStatuses(memberId: string, statuses: readonly LeadStatus[]): void {
+    this.#replaceStatuses(memberId, statuses)
+  }
+
+  /** The portal's lead statuses as last read; empty before the first refresh. */
+  leadStatuses(memberId: string): LeadStatus[] {
+    return this.#statuses.all(memberId).map((row) => ({ statusId: row.status_id, sort: row.sort, semantics: row.semantics }))
   }
 
   /** When the directory was last replaced, or undefined if never. */

@@ -222,4 +222,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX actions_due ON actions (member_id, state, priority, id);
   CREATE INDEX actions_recipient ON actions (member_id, recipient, created_at) WHERE recipient IS NOT NULL;
   `,
+  `
+  -- Each portal's lead statuses (crm.status.list, ENTITY_ID=STATUS), read with the directory.
+  CREATE TABLE lead_statuses (
+    member_id TEXT NOT NULL,
+    status_id TEXT NOT NULL,
+    sort      INTEGER NOT NULL,
+    semantics TEXT CHECK (semantics IN ('S', 'F')),
+    PRIMARY KEY (member_id, status_id)
+  ) WITHOUT ROWID;
+  `,
 ]

@@ -1,4 +1,4 @@
-// crm.status.list, crm.stagehistory.list and crm.timeline.comment.add.
+// crm.status.list and crm.status.add, crm.stagehistory.list and crm.timeline.comment.add.
 import { emit } from '../emit.js'
 import { RestError } from '../envelope.js'
 import { asList, matchesAll, paginate, parseFilter, parseOrder, sortRows, upperResolve } from '../list.js'
@@ -20,6 +20,26 @@ export const crmMiscMethods: MethodTable = {
     const sorted = sortRows(rows, order.length > 0 ? order : [['SORT', false]], upperResolve, offset)
     const page = paginate(sorted, param(p, 'start'))
     return fromPage(page, page.items)
+  },
+
+  // A status of a reference list, e.g. a lead status before NEW (crm-status-add.md): ENTITY_ID, STATUS_ID, NAME required.
+  'crm.status.add': ({ state }, p) => {
+    const fields = p.fields
+    if (!isRecord(fields)) throw new RestError(400, 'ERROR_ARGUMENT', 'Required fields are not provided')
+    const entityId = str(fields.ENTITY_ID)
+    const statusId = str(fields.STATUS_ID)
+    const name = str(fields.NAME)
+    if (entityId === '' || statusId === '' || name === '') throw new RestError(400, 'ERROR_ARGUMENT', 'ENTITY_ID, STATUS_ID and NAME are required')
+    if (state.store.statuses.all().some((row) => row.ENTITY_ID === entityId && row.STATUS_ID === statusId)) {
+      throw new RestError(400, 'ERROR_CORE', 'The status already exists')
+    }
+    const id = state.store.statuses.nextId()
+    const semantics = str(fields.SEMANTICS)
+    state.store.statuses.put(id, {
+      ID: String(id), ENTITY_ID: entityId, STATUS_ID: statusId, NAME: name, NAME_INIT: '', SORT: String(Number(fields.SORT ?? 10) || 10),
+      SYSTEM: 'N', CATEGORY_ID: null, COLOR: str(fields.COLOR) || null, SEMANTICS: semantics === 'S' || semantics === 'F' ? semantics : null,
+    })
+    return ok(id)
   },
 
   // Rows are written on creation and on each stage move; ids and types are integers (crm-stage-history-list.md).
