@@ -44,8 +44,8 @@ export class Executor extends PortalLanes {
     return this.deps.store.actions.portalsWithWork()
   }
 
-  protected nextRetryAt(): Date | undefined {
-    return this.deps.store.actions.nextRetryAt()
+  protected nextRetryAt(after: Date): Date | undefined {
+    return this.deps.store.actions.nextRetryAt(after)
   }
 
   protected async drain(memberId: string): Promise<void> {

@@ -208,9 +208,9 @@ export class ActionRepo {
     return this.#portalsWithWork.all().map((row) => row.member_id)
   }
 
-  /** The earliest future retry, if any. */
-  nextRetryAt(): Date | undefined {
-    const at = this.#nextRetry.get(this.now().toISOString())?.at
+  /** The earliest retry after `after` (default now), if any. */
+  nextRetryAt(after: Date = this.now()): Date | undefined {
+    const at = this.#nextRetry.get(after.toISOString())?.at
     return at ? new Date(at) : undefined
   }
 

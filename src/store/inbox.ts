@@ -128,9 +128,9 @@ export class InboxRepo {
     }))
   }
 
-  /** The earliest future moment a backed-off event becomes due, if any. */
-  nextRetryAt(): Date | undefined {
-    const at = this.#nextDue.get(this.now().toISOString())?.at
+  /** The earliest moment after `after` (default now) at which a backed-off event becomes due, if any. */
+  nextRetryAt(after: Date = this.now()): Date | undefined {
+    const at = this.#nextDue.get(after.toISOString())?.at
     return at ? new Date(at) : undefined
   }
 

@@ -15,8 +15,8 @@ export abstract class PortalLanes {
   protected abstract drain(memberId: string): Promise<void>
   /** Portals with work waiting (to resume after a start or a retry moment). */
   protected abstract portalsWithWork(): string[]
-  /** The next moment backed-off work falls due, if any. */
-  protected abstract nextRetryAt(): Date | undefined
+  /** The earliest moment after `after` at which backed-off work falls due, if any. */
+  protected abstract nextRetryAt(after: Date): Date | undefined
 
   /** True once stop() was called; drains check it between steps. */
   get stopped(): boolean {
@@ -32,11 +32,14 @@ export abstract class PortalLanes {
   /** Makes sure a runner is working through the portal's work. */
   wake(memberId: string): void {
     if (this.#stopped || this.#lanes.has(memberId)) return
+    // Work falling due after this moment may have missed the drain's last look (a timer can fire a millisecond
+    // early, and under load the clock moves on before the next timer is set): the next timer counts from here.
+    const drainedFrom = this.lanes.now()
     const lane = this.drain(memberId)
       .catch((error: unknown) => this.lanes.logger.error({ err: error, memberId }, `${this.lanes.name} lane failed`))
       .finally(() => {
         this.#lanes.delete(memberId)
-        this.#schedule()
+        this.#schedule(drainedFrom)
       })
     this.#lanes.set(memberId, lane)
   }
@@ -57,9 +60,9 @@ export abstract class PortalLanes {
     for (const memberId of this.portalsWithWork()) this.wake(memberId)
   }
 
-  #schedule(): void {
+  #schedule(after: Date): void {
     clearTimeout(this.#timer)
-    const at = this.nextRetryAt()
+    const at = this.nextRetryAt(after)
     if (!at || this.#stopped) return
     this.#timer = setTimeout(() => this.#resume(), Math.max(0, at.getTime() - this.lanes.now().getTime()))
     this.#timer.unref()

@@ -72,8 +72,8 @@ export class Worker extends PortalLanes {
     return this.#store.inbox.portalsWithWork()
   }
 
-  protected nextRetryAt(): Date | undefined {
-    return this.#store.inbox.nextRetryAt()
+  protected nextRetryAt(after: Date): Date | undefined {
+    return this.#store.inbox.nextRetryAt(after)
   }
 
   protected async drain(memberId: string): Promise<void> {
