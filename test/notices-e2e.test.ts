@@ -103,4 +103,29 @@ describe('a burst of duplicate leads', () => {
     }
     console.log(`[notices] planned → sent, per fix in the burst: max ${Math.max(...waits)} ms, median ${waits.sort((a, b) => a - b)[waits.length >> 1]} ms`)
   })
+
+  it('a burst of unnamed leads left as they are: their manager and the supervisor each get a handful', { timeout: 60_000 }, async () => {
+    const settings = resolveRuleSettings({ notifications: { digest: { limit: 5, window: 'PT3S' } }, rules: { 'LEAD-TITLE': { escalateAfter: 'PT1S' } } })
+    h = await startHarness({ app: { ruleSettings: settings } })
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    await settle(h)
+    h.portal.clearCalls()
+    for (let i = 1; i <= 20; i++) h.portal.data.addLead({ TITLE: 'Новый лид', COMPANY_TITLE: `Вектор ${i} ООО` }, { byUserId: 5 })
+    await settle(h)
+    // Every escalation falls due a second later; then the digests wait for their windows to close.
+    for (let i = 0; i < 100 && h.store.violations.all(h.portal.memberId).some((v) => v.escalateAt !== null && v.escalatedAt === null); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    await settle(h)
+    await waitForDigests(h)
+    const notices = h.portal.calls.filter((call) => call.method === 'im.notify.system.add')
+    const to = (user: string) => notices.filter((call) => userOf(call) === user)
+    // Anna (5): five notices and one digest of the other fifteen; Dmitry Sokolov (4), her supervisor: the same for escalations.
+    expect(to('5')).toHaveLength(6)
+    expect(to('4')).toHaveLength(6)
+    const escalationDigest = to('4').find((call) => tagOf(call).startsWith('rules|digest:'))
+    expect(messageOf(escalationDigest!)).toContain('Правила компании: сводка эскалаций')
+    expect(messageOf(escalationDigest!)).toMatch(/• LEAD-TITLE: Лид \[URL=.*\]«Новый лид»\[\/URL\] \(ответственный: Анна Морозова\)/)
+    expect(h.store.violations.all(h.portal.memberId).filter((v) => v.escalatedAt !== null)).toHaveLength(20)
+  })
 })

@@ -5,7 +5,7 @@ import { supervisorOf, userName, type Directory } from '../../rules/directory.js
 import { firstLeadStatus } from '../../rules/lead-statuses.js'
 import { responsibleOf, text } from '../../rules/record.js'
 import type { Entity, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
-import type { PlannedNotice, Priority } from '../store/actions.js'
+import type { PlannedNotice } from '../store/actions.js'
 import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
@@ -179,31 +179,26 @@ export class Enforcer {
       store.journal.append(memberId, 'violation.escalation-skipped', { violationId: violation.id, reason: 'no supervisor found' })
       return false
     }
+    const language = languageOf(portal.language)
+    const origin = new URL(portal.clientEndpoint).origin
+    const mention: RecordMention = { entity, id: violation.entityId, title: text(mirrored.snapshot, 'TITLE') }
+    const responsibleName = userName(directory, responsible)
     const message = notice({
-      language: languageOf(portal.language),
-      origin: new URL(portal.clientEndpoint).origin,
-      ruleId: violation.ruleId,
-      ruleTitle: CATALOGUE[still.ruleId].title,
-      record: { entity, id: violation.entityId, title: text(mirrored.snapshot, 'TITLE') },
-      problem: still.finding.problem,
-      todo: still.finding.todo,
-      responsibleName: userName(directory, responsible),
-      escalation: { openedAt: violation.openedAt, now: this.#now() },
+      language, origin, ruleId: violation.ruleId, ruleTitle: CATALOGUE[still.ruleId].title, record: mention,
+      problem: still.finding.problem, todo: still.finding.todo, responsibleName, escalation: { openedAt: violation.openedAt, now: this.#now() },
     })
     store.journal.append(memberId, 'violation.escalated', { violationId: violation.id, supervisorId: supervisor })
     const what = toldText(still.finding.problem, [userName(directory, supervisor)], true)
     this.#comment(portal, `v${violation.id}:comment:escalation`, entity, violation.entityId, still.ruleId, what, violation.id)
-    return this.#notify(memberId, `v${violation.id}:escalate:${supervisor}`, supervisor, message, violation.id, 'deadline')
+    const line = digestLine({ language, origin, ruleId: violation.ruleId, record: mention, problem: still.finding.problem, responsibleName })
+    // A burst of escalations to one supervisor folds like notices do, into a digest of its own.
+    return this.#notice(memberId, language, { key: `v${violation.id}:escalate:${supervisor}`, userId: supervisor, message, line, violationId: violation.id, priority: 'deadline' })
   }
 
-  #notify(memberId: string, key: string, userId: string, message: string, violationId: number, priority: Priority): boolean {
-    return this.deps.store.actions.plan(memberId, key, 'notify', { userId, message, violationId }, priority)
-  }
-
-  // An ordinary notice: past the recipient's digest limit it is folded into their digest.
+  // A notice or an escalation: past the recipient's digest limit it is folded into their digest.
   #notice(memberId: string, language: Language, planned: PlannedNotice): boolean {
     const { limit, windowMs } = this.deps.settings.notifications.digest
-    return this.deps.store.actions.planNotice(memberId, planned, { limit, windowMs, ...digestWords(language) })
+    return this.deps.store.actions.planNotice(memberId, planned, { limit, windowMs, ...digestWords(language, planned.priority === 'deadline') })
   }
 
   #resolve(memberId: string, violation: Violation, resolution: string): void {

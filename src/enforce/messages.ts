@@ -33,6 +33,8 @@ const WORDS = {
   app: { ru: 'Приложение «Правила компании»', en: 'The “Company rules” app' },
   digest: { ru: 'Правила компании: сводка уведомлений', en: 'Company rules: a digest of notices' },
   digestWhy: { ru: 'Уведомлений много, поэтому остальные собраны здесь', en: 'There were many notices, so the rest are gathered here' },
+  escalationDigest: { ru: 'Правила компании: сводка эскалаций', en: 'Company rules: a digest of escalations' },
+  escalationDigestWhy: { ru: 'Эскалаций много, поэтому остальные собраны здесь', en: 'There were many escalations, so the rest are gathered here' },
   more: { ru: '… и ещё {n}', en: '… and {n} more' },
 } as const
 
@@ -101,15 +103,18 @@ function elapsed(openedAt: string, now: Date, l: Language): string {
   return hours > 0 ? `${hours} h ${rest} min ago` : `${minutes} min ago`
 }
 
-/** The line that stands for a notice in a digest: the rule, the record with its link, what is wrong. */
-export function digestLine(options: Pick<NoticeOptions, 'language' | 'origin' | 'ruleId' | 'record' | 'problem'>): string {
+/** The line that stands for a notice in a digest: the rule, the record with its link (and its responsible, for a supervisor), what is wrong. */
+export function digestLine(options: Pick<NoticeOptions, 'language' | 'origin' | 'ruleId' | 'record' | 'problem' | 'responsibleName'>): string {
   const l = options.language
-  return `• ${options.ruleId}: ${recordLink(options.origin, options.record, l)} — ${options.problem[l]}`
+  const whose = options.responsibleName ? ` (${WORDS.responsible[l]}: ${options.responsibleName})` : ''
+  return `• ${options.ruleId}: ${recordLink(options.origin, options.record, l)}${whose} — ${options.problem[l]}`
 }
 
-/** The digest's heading and its "and N more" line (`{n}` for the count). */
-export function digestWords(language: Language): { heading: string; more: string } {
-  return { heading: `[B]${WORDS.digest[language]}[/B]\n${WORDS.digestWhy[language]}:`, more: WORDS.more[language] }
+/** The digest's heading and its "and N more" line (`{n}` for the count); escalations get a digest of their own. */
+export function digestWords(language: Language, escalations = false): { heading: string; more: string } {
+  const heading = escalations ? WORDS.escalationDigest[language] : WORDS.digest[language]
+  const why = escalations ? WORDS.escalationDigestWhy[language] : WORDS.digestWhy[language]
+  return { heading: `[B]${heading}[/B]\n${why}:`, more: WORDS.more[language] }
 }
 
 /** The timeline comment that records on the record what the app did and under which rule. */

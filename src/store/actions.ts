@@ -30,6 +30,8 @@ export interface PlannedNotice {
   message: string
   line: string
   violationId: number
+  /** 'deadline' for escalations: sent before notices, and counted and folded apart from them. Default 'notice'. */
+  priority?: 'notice' | 'deadline'
 }
 
 // A digest lists this many notices and counts the rest (a messenger message should stay readable).
@@ -103,8 +105,9 @@ export class ActionRepo {
     this.#inWindow = db.prepare<[string, string, string, number], { n: number; oldest: string | null }>(`
       SELECT count(*) AS n, min(created_at) AS oldest FROM actions
       WHERE member_id = ? AND recipient = ? AND created_at > ? AND priority = ? AND state <> 'folded' AND key NOT LIKE '${DIGEST_PREFIX}%'`)
-    this.#openDigest = db.prepare<[string, string], { id: number; payload: string }>(`
+    this.#openDigest = db.prepare<[string, string, number], { id: number; payload: string }>(`
       SELECT id, payload FROM actions WHERE member_id = ? AND recipient = ? AND key LIKE '${DIGEST_PREFIX}%' AND state = 'pending'
+        AND priority = ?
       ORDER BY id DESC LIMIT 1`)
     this.#insertNotice = db.prepare(`
       INSERT INTO actions (member_id, key, kind, payload, created_at, priority, recipient, state, not_before, digest_id)
@@ -123,22 +126,23 @@ export class ActionRepo {
       const now = this.now()
       const createdAt = now.toISOString()
       const since = new Date(now.getTime() - policy.windowMs).toISOString()
-      const sent = this.#inWindow.get(memberId, notice.userId, since, PRIORITY.notice)
-      const base = { memberId, key: notice.key, createdAt, priority: PRIORITY.notice, recipient: notice.userId, notBefore: null }
+      const priority = PRIORITY[notice.priority ?? 'notice']
+      const sent = this.#inWindow.get(memberId, notice.userId, since, priority)
+      const base = { memberId, key: notice.key, createdAt, priority, recipient: notice.userId, notBefore: null }
       const payload = { userId: notice.userId, message: notice.message, violationId: notice.violationId }
       if ((sent?.n ?? 0) < policy.limit) {
         this.#insertNotice.run({ ...base, payload: JSON.stringify(payload), state: 'pending', digestId: null })
         return true
       }
-      const digestId = this.#fold(memberId, notice, policy, sent?.oldest ?? createdAt)
+      const digestId = this.#fold(memberId, notice, priority, policy, sent?.oldest ?? createdAt)
       this.#insertNotice.run({ ...base, payload: JSON.stringify({ ...payload, line: notice.line }), state: 'folded', digestId })
       return true
     })()
   }
 
   // Adds the notice's line to the recipient's pending digest, opening one due when the oldest notice leaves the window.
-  #fold(memberId: string, notice: PlannedNotice, policy: DigestPolicy, oldest: string): number {
-    const open = this.#openDigest.get(memberId, notice.userId)
+  #fold(memberId: string, notice: PlannedNotice, priority: number, policy: DigestPolicy, oldest: string): number {
+    const open = this.#openDigest.get(memberId, notice.userId, priority)
     if (open) {
       const digest = JSON.parse(open.payload) as DigestPayload
       digest.lines.push(notice.line)
@@ -150,7 +154,7 @@ export class ActionRepo {
     const digest: DigestPayload = { userId: notice.userId, digest: true, heading: policy.heading, more: policy.more, lines: [notice.line], message: '' }
     digest.message = digestMessage(digest)
     const result = this.#insertNotice.run({
-      memberId, key: `${DIGEST_PREFIX}${notice.userId}:${now}`, payload: JSON.stringify(digest), createdAt: now, priority: PRIORITY.notice,
+      memberId, key: `${DIGEST_PREFIX}${notice.userId}:${priority === PRIORITY.notice ? '' : 'escalations:'}${now}`, payload: JSON.stringify(digest), createdAt: now, priority,
       recipient: notice.userId, state: 'pending', notBefore: new Date(Date.parse(oldest) + policy.windowMs).toISOString(), digestId: null,
     })
     return Number(result.lastInsertRowid)
