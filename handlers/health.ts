@@ -10,6 +10,10 @@ import type { Store } from '../src/store/index.js'
  */
 export function healthRoutes(app: FastifyInstance, deps: { store: Store; version: string; now: () => Date; token: string | undefined }): void {
   app.get('/healthz', async (request) => {
+    const given = bearerOf(request.headers.authorization)
+    if (given !== undefined && (deps.token === undefined || !sameSecret(given, deps.token))) {
+      throw new UnauthorizedError('Wrong or unknown /healthz token (HEALTHZ_TOKEN)', 'INVALID_HEALTHZ_TOKEN')
+    }
     const nowSeconds = Math.floor(deps.now().getTime() / 1000)
     const portals = deps.store.portals.all().map((portal) => ({
       domain: portal.domain,
@@ -29,10 +33,6 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
     }))
     const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0 && portal.installation === 'finished')
     const status = healthy ? 'ok' : 'degraded'
-    const given = bearerOf(request.headers.authorization)
-    if (given !== undefined && (deps.token === undefined || !sameSecret(given, deps.token))) {
-      throw new UnauthorizedError('Wrong or unknown /healthz token (HEALTHZ_TOKEN)', 'INVALID_HEALTHZ_TOKEN')
-    }
     if (given !== undefined) return { status, version: deps.version, portals }
     return { status, version: deps.version, totals: totalsOf(portals) }
   })

@@ -57,8 +57,8 @@ export class Installer {
     const { store } = this.deps
     const stored = store.portals.get(grant.memberId)
     const confirmed = await this.confirmAdmin(grant, stored)
-    const awaited = stored !== undefined && stored.status !== 'uninstalled' && stored.applicationToken === ''
     const applicationToken = grant.applicationToken ?? this.keptToken(stored)
+    const tokenReceived = stored !== undefined && stored.status !== 'uninstalled' && stored.applicationToken === '' && applicationToken !== ''
     store.transaction(() => {
       store.portals.install({
         ...confirmed.credentials,
@@ -69,9 +69,14 @@ export class Installer {
         language: grant.language ?? confirmed.language,
       })
       store.journal.append(grant.memberId, 'app.installed', {
-        via, domain: grant.domain, license: confirmed.licenseFamily, awaitingApplicationToken: applicationToken === '', tokenReceived: awaited && applicationToken !== '',
+        via, domain: grant.domain, license: confirmed.licenseFamily, awaitingApplicationToken: applicationToken === '', tokenReceived,
       })
     })
+    // The install frame bound everything and started the first sweep moments ago: ONAPPINSTALL only brings the token.
+    if (tokenReceived) {
+      this.deps.clients.forget(grant.memberId)
+      return { portal: this.portal(grant.memberId), setup: { boundEvents: [], boundPlacements: [], unboundStale: 0 } }
+    }
     const setup = await this.bind(grant.memberId)
     this.deps.onInstalled?.(grant.memberId)
     return { portal: this.portal(grant.memberId), setup }
