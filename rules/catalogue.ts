@@ -1,13 +1,20 @@
 // The catalogue: every rule the app enforces, and one pure pass of them over a record.
-import type { CalendarSettings } from './calendar/portal-calendar.js'
+import type { BusinessCalendar } from './calendar/business-calendar.js'
+import { timeFor, type CalendarSettings } from './calendar/portal-calendar.js'
+import type { ClockSettings } from './clock.js'
 import { clientDuplicate } from './client-duplicate.js'
+import { dealNextStep, type DealNextStepSettings } from './deal-next-step.js'
+import { dealStageStuck, type DealStageStuckSettings } from './deal-stage-stuck.js'
+import { leadContactSla } from './lead-contact-sla.js'
+import { leadDispatchSla, type LeadDispatchSettings } from './lead-dispatch-sla.js'
 import type { Directory } from './directory.js'
 import { leadCompanyName } from './lead-company-name.js'
 import { leadFields, type LeadFieldsSettings } from './lead-fields.js'
 import { leadTitle, type LeadTitleSettings } from './lead-title.js'
 import type { LegalForm } from './legal-forms.js'
+import type { LeadStatus } from './lead-statuses.js'
 import { createdAtOf, responsibleOf, text } from './record.js'
-import type { CommonSettings, Finding, Mode, Peer, RecordInput, Rule, RuleContext } from './types.js'
+import type { CommonSettings, Finding, Mode, Peer, RecordInput, Rule, RuleContext, Snapshot } from './types.js'
 
 /** Every rule, by id. */
 export const CATALOGUE = {
@@ -15,6 +22,10 @@ export const CATALOGUE = {
   'LEAD-TITLE': leadTitle,
   'LEAD-FIELDS': leadFields,
   'CLIENT-DUPLICATE': clientDuplicate,
+  'LEAD-DISPATCH-SLA': leadDispatchSla,
+  'LEAD-CONTACT-SLA': leadContactSla,
+  'DEAL-NEXT-STEP': dealNextStep,
+  'DEAL-STAGE-STUCK': dealStageStuck,
 } as const
 
 /** The ids of the rules the app knows. */
@@ -33,6 +44,10 @@ export interface RuleSettings {
     'LEAD-TITLE': CommonSettings & LeadTitleSettings
     'LEAD-FIELDS': CommonSettings & LeadFieldsSettings
     'CLIENT-DUPLICATE': CommonSettings
+    'LEAD-DISPATCH-SLA': CommonSettings & LeadDispatchSettings
+    'LEAD-CONTACT-SLA': CommonSettings & ClockSettings
+    'DEAL-NEXT-STEP': CommonSettings & DealNextStepSettings
+    'DEAL-STAGE-STUCK': CommonSettings & DealStageStuckSettings
   }
 }
 
@@ -41,7 +56,12 @@ export interface PassContext {
   now: Date
   directory: Directory
   firstLeadStatus: string
+  leadStatuses: readonly LeadStatus[]
   peers: readonly Peer[]
+  activities: readonly Snapshot[]
+  leadsHeld: number
+  /** The portal's working time; a rule whose `time` is "24/7" gets round the clock instead. */
+  calendar: BusinessCalendar
 }
 
 /** A finding with the rule's version and the mode it was found under. */
@@ -70,7 +90,8 @@ export function runRules(record: RecordInput, settings: RuleSettings, context: P
     const ruleSettings = settings.rules[ruleId]
     if (ruleSettings.mode === 'off' || !inScope(record, ruleSettings, context)) continue
     pass.checked.push(ruleId)
-    const ruleContext: RuleContext<object> = { ...context, settings: ruleSettings, legalForms: settings.legalForms }
+    const calendar = timeFor(context.calendar, 'time' in ruleSettings ? ruleSettings.time : 'working')
+    const ruleContext: RuleContext<object> = { ...context, calendar, settings: ruleSettings, legalForms: settings.legalForms }
     for (const finding of rule.check(record, ruleContext)) {
       pass.findings.push({ ruleId, ruleVersion: rule.version, mode: ruleSettings.mode, finding })
     }

@@ -17,6 +17,7 @@ export const DEFAULT_RULES_CONFIG = {
     'LEAD-TITLE': {
       mode: 'notify',
       escalateAfter: 'PT2H',
+      time: 'working',
       defaultTitles: [
         '^(лид|lead)\\s*(№|#)?\\s*\\d*$',
         '^(новый лид|new lead)(?!\\p{L})',
@@ -31,5 +32,20 @@ export const DEFAULT_RULES_CONFIG = {
     },
     'LEAD-FIELDS': { mode: 'notify', required: ['TITLE', 'COMPANY_TITLE', 'NAME|LAST_NAME', 'PHONE|EMAIL', 'COMMENTS'] },
     'CLIENT-DUPLICATE': { mode: 'notify' },
+    // Deadlines: `within` the allowed time, `warnAt` shares ("80%") or leads ("PT5M"), `escalate` the ladder after the
+    // breach (the supervisor, then the supervisor's supervisor), `time` "working" or "24/7".
+    'LEAD-DISPATCH-SLA': {
+      mode: 'notify', within: 'PT10M', warnAt: ['80%'], escalate: ['PT0S'], time: 'working',
+      officeManagers: { users: [] as string[], departments: [] as string[] },
+    },
+    'LEAD-CONTACT-SLA': { mode: 'notify', within: 'PT15M', warnAt: ['80%'], escalate: ['PT0S', 'PT1H'], time: 'working' },
+    // Open deals are checked whenever they were created ("since": "all"); a grace of an hour before the responsible is told.
+    // `pausedStages`: stages where a deal waits on purpose; its clock stops running there and resumes after.
+    'DEAL-NEXT-STEP': { mode: 'notify', since: 'all', within: 'PT1H', warnAt: [] as string[], escalate: ['PT4H'], time: 'working', pausedStages: [] as string[] },
+    // No limits until the settings give them: pipeline → stage → the longest stay, every minute counted.
+    'DEAL-STAGE-STUCK': {
+      mode: 'notify', since: 'all', warnAt: [] as string[], escalate: ['P1D'], time: '24/7',
+      limits: {} as Record<string, Record<string, string>>,
+    },
   },
 }

@@ -1,13 +1,14 @@
 // LEAD-TITLE — "The lead's name must show the essence of the request: company (bank), order,
 // quantity — so the lead and later the deal are recognised by name from a push notification";
 // leads created without a manager (web form, mail, call, open line) must be renamed. Never invents a name.
+import { demandOf } from './clock.js'
 import { companyCore } from './company-name.js'
 import { fold, isOpen, responsibleOf, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 
 /** LEAD-TITLE's own settings. */
 export interface LeadTitleSettings {
-  /** Tell the supervisor when the lead is still unnamed this long after the responsible was told. */
+  /** Tell the supervisor when the lead is still unnamed this long (working time) after the responsible was told. */
   escalateAfterMs: number
   /** Titles the portal gives by itself (regular expressions, any case). */
   defaultTitles: readonly string[]
@@ -26,7 +27,8 @@ export const leadTitle: Rule<LeadTitleSettings> = {
       ruleId: this.id,
       variant: '',
       responsibleId: responsibleOf('lead', record.current),
-      escalateAfterMs: context.settings.escalateAfterMs,
+      // The responsible is told at once; the supervisor when the lead is still unnamed after escalateAfter.
+      clock: demandOf({ withinMs: 0, warnAt: [], escalateMs: [context.settings.escalateAfterMs], time: 'working' }, undefined),
     }
     const automatic = context.settings.defaultTitles.some((pattern) => new RegExp(pattern, 'iu').test(title))
     if (title === '' || automatic) {

@@ -1,5 +1,8 @@
 // The plain data rules take and return; no I/O, no clock: everything arrives as arguments.
+import type { BusinessCalendar } from './calendar/business-calendar.js'
+import type { ClockDemand } from './clock.js'
 import type { Directory } from './directory.js'
+import type { LeadStatus } from './lead-statuses.js'
 import type { LegalForm } from './legal-forms.js'
 
 /** A message in the app's two languages. */
@@ -59,7 +62,15 @@ export interface RuleContext<S = object> {
   legalForms: readonly LegalForm[]
   /** The portal's first lead status (crm.status.list, lowest SORT), usually NEW. */
   firstLeadStatus: string
+  /** The portal's lead statuses (crm.status.list, ENTITY_ID=STATUS). */
+  leadStatuses: readonly LeadStatus[]
   peers: readonly Peer[]
+  /** The portal's working time in the rule's basis (its `time` setting), for rules that say how long something took. */
+  calendar: BusinessCalendar
+  /** For a lead in the first status: how many such leads its responsible holds now, this one included (else 0). */
+  leadsHeld: number
+  /** The CRM activities bound to the record (calls, e-mails, meetings, open lines, to-dos), as mirrored. */
+  activities: readonly Snapshot[]
 }
 
 /** A record a finding points to besides its own, whose responsible is told too. */
@@ -80,8 +91,13 @@ export interface Finding {
   todo: Text
   /** A safe change that makes the record comply: only these fields are written. */
   fix?: { fields: Record<string, unknown>; describe: Text }
-  /** Tell the supervisor when the violation is still open this long after it opened. */
-  escalateAfterMs?: number
+  /**
+   * A deadline instead of a violation now: the record owes this by the clock's due instant. The violation opens
+   * at the breach; the problem and todo are read again from the rule when each step falls due.
+   */
+  clock?: ClockDemand
+  /** Set when the rule could not decide for want of data (no stage history, an unknown user): why. Nothing else is done. */
+  undecided?: Text
   related?: RelatedRecord[]
 }
 

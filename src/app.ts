@@ -18,7 +18,7 @@ import { PortalAuth } from './portal-auth.js'
 import type { RuleSettings } from '../rules/catalogue.js'
 import { DirectorySync } from './directory-sync.js'
 import { Enforcer } from './enforce/enforcer.js'
-import { Escalator } from './enforce/escalator.js'
+import { ClockEngine } from './enforce/clock-engine.js'
 import { Executor } from './enforce/executor.js'
 import { loadRuleSettings } from './rule-settings.js'
 import { loadProductionCalendars } from './calendar-files.js'
@@ -61,8 +61,10 @@ declare module 'fastify' {
     executor: Executor
     /** The portal's users and departments, for supervisors. */
     directorySync: DirectorySync
-    /** A portal's business calendar by its language (no rule uses it yet). */
+    /** A portal's business calendar by its language. */
     calendarFor: (language: string | null) => BusinessCalendar
+    /** The deadline clocks; tests that move the app's clock call `clocks.runDue()`. */
+    clocks: ClockEngine
   }
 }
 
@@ -92,15 +94,14 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const executor = new Executor({ store, clients, logger, now, ...retry })
   const actionsPlanned = (memberId: string) => {
     executor.wake(memberId)
-    escalator.reschedule()
+    clocks.reschedule()
   }
-  const enforcer: Enforcer = new Enforcer({
-    store, settings, logger, now,
-    onPlanned: actionsPlanned,
+  const enforcer = new Enforcer({
+    store, settings, logger, now, calendarFor,
     onUnknownUser: (memberId, userId) => void directorySync.onMiss(memberId, userId).catch(() => undefined),
   })
-  const escalator: Escalator = new Escalator({ store, enforcer, logger, now })
   const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, afterChange: actionsPlanned, ...retry })
+  const clocks: ClockEngine = new ClockEngine({ store, enforcer, worker, logger, now, onStepped: (memberId) => executor.wake(memberId) })
   const sweeper = new Sweeper({ store, clients, worker, logger, now, prepare: (memberId) => directorySync.ensureFresh(memberId) })
   const offline = new OfflineDrain({ store, clients, worker, logger, now })
   // The first sweep after an install fills the mirror with the portal's open records; the first drain takes what the offline queue holds.
@@ -123,9 +124,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   app.decorate('executor', executor)
   app.decorate('directorySync', directorySync)
   app.decorate('calendarFor', calendarFor)
+  app.decorate('clocks', clocks)
   app.addHook('onReady', async () => {
     executor.start()
-    escalator.start()
+    clocks.start()
     worker.start()
     if (deps.schedule !== false) sweeper.schedule(config.sweepCron)
     if (deps.schedule !== false && config.offlineEvents === 'on') offline.schedule(config.offlineDrainCron)
@@ -134,7 +136,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     await offline.stop()
     await sweeper.stop()
     await worker.stop()
-    escalator.stop()
+    await clocks.stop()
     await executor.stop()
   })
   await registerFormParser(app)

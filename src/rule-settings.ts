@@ -34,7 +34,8 @@ const duration = z.string().transform((value, ctx) => {
 
 const common = {
   mode: z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` }),
-  since: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable().default(null),
+  // A moment, "all" for every record, or null (the default) for records created after the install.
+  since: z.iso.datetime({ offset: true }).or(z.iso.date()).or(z.literal('all')).nullable().default(null),
   sources: z.array(z.string().min(1)).default([]),
   pipelines: z.array(z.string().min(1)).default([]),
   departments: z.array(z.string().min(1)).default([]),
@@ -62,6 +63,43 @@ function checked(test: (value: string) => boolean, message: string) {
     if (!test(value)) ctx.addIssue({ code: 'custom', message: `${message} (got ${JSON.stringify(value)})` })
   })
 }
+
+// A warning point: a share of the allowed time ("80%") or a lead before the deadline ("PT5M").
+const warnPoint = z.string().transform((value, ctx) => {
+  const share = /^(\d+(?:\.\d+)?)%$/.exec(value)
+  if (share) {
+    const percent = Number(share[1])
+    if (percent > 0 && percent < 100) return { share: percent / 100 }
+    ctx.addIssue({ code: 'custom', message: `must be a share between 0% and 100% (got ${JSON.stringify(value)})` })
+    return z.NEVER
+  }
+  const ms = value.startsWith('-') ? undefined : parseDuration(value)
+  if (ms !== undefined && ms > 0) return { beforeMs: ms }
+  ctx.addIssue({ code: 'custom', message: `must be a share such as "80%" or a positive duration before the deadline such as "PT5M" (got ${JSON.stringify(value)})` })
+  return z.NEVER
+})
+
+// What every rule with a deadline takes: the allowed time, warnings, the escalation ladder, working time or every minute.
+const clockFields = {
+  warnAt: z.array(warnPoint),
+  escalate: z.array(duration),
+  time: z.enum(['working', '24/7'], { error: 'must be "working" or "24/7"' }),
+}
+const clocked = z.strictObject({ ...common, ...clockFields, within: duration })
+const clockInMs = <T extends { within: number; escalate: number[] }>({ within, escalate, ...rest }: T) => ({ ...rest, withinMs: within, escalateMs: escalate })
+
+// Pipeline → stage → limit; a stage of pipeline N is "C<N>:…", of the general pipeline 0 has no prefix.
+const stageLimits = z.record(z.string().regex(/^\d+$/, 'must be a pipeline id (CATEGORY_ID)'), z.record(z.string().min(1), duration))
+  .superRefine((limits, ctx) => {
+    for (const [category, stages] of Object.entries(limits)) {
+      for (const stage of Object.keys(stages)) {
+        const prefix = /^C(\d+):/.exec(stage)?.[1] ?? '0'
+        if (prefix === category) continue
+        const expected = category === '0' ? 'a stage id without a C<N>: prefix, such as NEW' : `a stage id such as C${category}:NEW`
+        ctx.addIssue({ code: 'custom', path: [category, stage], message: `is not a stage of pipeline ${category} (expected ${expected})` })
+      }
+    }
+  })
 
 const civilDate = checked(isCivilDate, 'must be a date YYYY-MM-DD')
 
@@ -119,10 +157,18 @@ const schema = z.strictObject({
   rules: z.strictObject({
     'LEAD-COMPANY-NAME': z.strictObject({ ...common }),
     'LEAD-TITLE': z
-      .strictObject({ ...common, escalateAfter: duration, defaultTitles: z.array(regex) })
+      .strictObject({ ...common, escalateAfter: duration, time: clockFields.time, defaultTitles: z.array(regex) })
       .transform(({ escalateAfter, ...rest }) => ({ ...rest, escalateAfterMs: escalateAfter })),
     'LEAD-FIELDS': z.strictObject({ ...common, required: z.array(z.string().regex(/^[A-Z_]+(\|[A-Z_]+)*$/, 'must be FIELD or FIELD|FIELD')) }),
     'CLIENT-DUPLICATE': z.strictObject({ ...common }),
+    'LEAD-DISPATCH-SLA': clocked.extend({
+      officeManagers: z.strictObject({ users: z.array(z.string().regex(/^\d+$/, 'must be a user id')), departments: z.array(z.string().regex(/^\d+$/, 'must be a department id')) }),
+    }).transform(clockInMs),
+    'LEAD-CONTACT-SLA': clocked.transform(clockInMs),
+    'DEAL-NEXT-STEP': clocked.extend({ pausedStages: z.array(z.string().min(1)) }).transform(clockInMs),
+    'DEAL-STAGE-STUCK': z
+      .strictObject({ ...common, ...clockFields, limits: stageLimits })
+      .transform(({ escalate, ...rest }) => ({ ...rest, escalateMs: escalate })),
   }),
 })
 

@@ -158,7 +158,7 @@ describe('crash', () => {
       // Past five notices a person gets digests; a short window lets them go out within the test.
       RULES_FILE: join(dir, 'rules.json'),
     }
-    writeFileSync(env.RULES_FILE, JSON.stringify({ notifications: { digest: { limit: 5, window: 'PT1S' } } }))
+    writeFileSync(env.RULES_FILE, JSON.stringify({ calendar: { hours: '24/7' }, notifications: { digest: { limit: 5, window: 'PT1S' } } }))
     let app: AppProcess = startAppProcess({ port, env })
     const restart = async () => {
       app = startAppProcess({ port, env })

@@ -1,8 +1,7 @@
 // 50 new leads of one responsible sharing one phone, end to end: a handful of messages, and the fixes first.
 import { afterEach, describe, expect, it } from 'vitest'
-import { resolveRuleSettings } from '../src/rule-settings.js'
 import type { FakeCall } from './fake-portal/index.js'
-import { settle, startHarness, waitForDigests, type Harness } from './helpers/harness.js'
+import { settle, startHarness, testSettings, waitForDigests, type Harness } from './helpers/harness.js'
 
 let h: Harness
 afterEach(async () => h?.close())
@@ -32,7 +31,7 @@ const tagOf = (call: FakeCall) => String((call.params as { TAG?: unknown }).TAG)
 
 describe('a burst of duplicate leads', () => {
   it('tells the responsible a handful of times, and every company-name fix lands as fast as alone', { timeout: 90_000 }, async () => {
-    h = await startHarness({ app: { ruleSettings: resolveRuleSettings({ notifications: { digest: DIGEST } }) } })
+    h = await startHarness({ app: { ruleSettings: testSettings({ notifications: { digest: DIGEST } }) } })
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     await settle(h)
 
@@ -105,7 +104,7 @@ describe('a burst of duplicate leads', () => {
   })
 
   it('a burst of unnamed leads left as they are: their manager and the supervisor each get a handful', { timeout: 60_000 }, async () => {
-    const settings = resolveRuleSettings({ notifications: { digest: { limit: 5, window: 'PT3S' } }, rules: { 'LEAD-TITLE': { escalateAfter: 'PT1S' } } })
+    const settings = testSettings({ notifications: { digest: { limit: 5, window: 'PT3S' } }, rules: { 'LEAD-TITLE': { escalateAfter: 'PT1S' } } })
     h = await startHarness({ app: { ruleSettings: settings } })
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     await settle(h)
@@ -113,7 +112,7 @@ describe('a burst of duplicate leads', () => {
     for (let i = 1; i <= 20; i++) h.portal.data.addLead({ TITLE: 'Новый лид', COMPANY_TITLE: `Вектор ${i} ООО` }, { byUserId: 5 })
     await settle(h)
     // Every escalation falls due a second later; then the digests wait for their windows to close.
-    for (let i = 0; i < 100 && h.store.violations.all(h.portal.memberId).some((v) => v.escalateAt !== null && v.escalatedAt === null); i++) {
+    for (let i = 0; i < 100 && h.store.violations.all(h.portal.memberId).some((v) => v.escalatedAt === null && v.resolvedAt === null); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
     await settle(h)

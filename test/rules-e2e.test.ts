@@ -1,14 +1,13 @@
 // The lead and client rules end to end over real HTTP with the fake portal.
 import { afterEach, describe, expect, it } from 'vitest'
-import { resolveRuleSettings } from '../src/rule-settings.js'
-import { settle, startHarness, type Harness } from './helpers/harness.js'
+import { settle, startHarness, testSettings, type Harness } from './helpers/harness.js'
 
 let h: Harness
 afterEach(async () => h?.close())
 
 // The app with `overrides` over the default rule settings, installed, its first sweep done.
-async function start(overrides: unknown = {}): Promise<void> {
-  h = await startHarness({ app: { ruleSettings: resolveRuleSettings(overrides) } })
+async function start(overrides: Parameters<typeof testSettings>[0] = {}): Promise<void> {
+  h = await startHarness({ app: { ruleSettings: testSettings(overrides) } })
   await h.portal.installApp({ installUrl: `${h.url}/install` })
   await settle(h)
   h.portal.clearCalls()

@@ -66,6 +66,10 @@ describe('npm start', () => {
     [{ calendar: { timeZone: 'Mars/Olympus' } }, 'calendar.timeZone must be an IANA time zone such as Europe/Moscow (got "Mars/Olympus")'],
     [{ calendar: { hours: { mon: '09:00-25:00' } } }, 'calendar.hours.mon must be "off" or working hours HH:MM-HH:MM such as 09:00-18:00 (got "09:00-25:00")'],
     [{ calendar: { country: 'by' } }, 'calendar.country has no production calendar in src/calendars (got "by"; shipped: ru)'],
+    [{ rules: { 'LEAD-CONTACT-SLA': { within: '-PT15M' } } }, 'rules.LEAD-CONTACT-SLA.within must not be negative (got "-PT15M")'],
+    [{ rules: { 'LEAD-CONTACT-SLA': { warnAt: ['120%'] } } }, 'rules.LEAD-CONTACT-SLA.warnAt.0 must be a share between 0% and 100% (got "120%")'],
+    [{ rules: { 'DEAL-STAGE-STUCK': { limits: { 2: { 'C3:NEW': 'P1D' } } } } }, 'rules.DEAL-STAGE-STUCK.limits.2.C3:NEW is not a stage of pipeline 2 (expected a stage id such as C2:NEW)'],
+    [{ rules: { 'DEAL-NEXT-STEP': { time: 'office' } } }, 'rules.DEAL-NEXT-STEP.time must be "working" or "24/7"'],
   ])('stops on a bad RULES_FILE naming the setting: %j', async (settings, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'rules-settings-'))
     dirs.push(dir)

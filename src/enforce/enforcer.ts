@@ -1,14 +1,20 @@
-// The rules stage: runs the pure rules on every record change, keeps violations, and plans who is told and what is fixed.
+// The rules stage: runs the pure rules on every record change, keeps violations and deadline clocks, and plans who is
+// told and what is fixed — all inside the transaction that stores the change.
 import type { Logger } from 'pino'
-import { CATALOGUE, runRules, type PassContext, type RuledFinding, type RuleId, type RuleSettings } from '../../rules/catalogue.js'
+import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
+import { resolvedCalendarSettings, timeFor } from '../../rules/calendar/portal-calendar.js'
+import { CATALOGUE, runRules, type Pass, type RuledFinding, type RuleId, type RuleSettings } from '../../rules/catalogue.js'
+import { dueSteps, elapsedWorkingMs, nextStepAt, planClock, resumeClock, startOf, type ClockStep } from '../../rules/clock.js'
 import { supervisorOf, userName, type Directory } from '../../rules/directory.js'
 import { firstLeadStatus } from '../../rules/lead-statuses.js'
 import { responsibleOf, text } from '../../rules/record.js'
 import type { Entity, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
 import type { PlannedNotice } from '../store/actions.js'
+import type { Clock, ClockChange } from '../store/clocks.js'
 import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
+import { AUDIT_EVENT } from '../sync/sweeper.js'
 import type { RecordChange } from '../sync/worker.js'
 import { digestLine, digestWords, languageOf, notice, timelineComment, toldText, type Language, type RecordMention } from './messages.js'
 import { refreshPeers } from './peers.js'
@@ -19,13 +25,25 @@ export interface EnforcerDeps {
   settings: RuleSettings
   logger: Logger
   now?: () => Date
-  /** Called once an escalation's transaction is over and it planned a notification. */
-  onPlanned?: (memberId: string) => void
+  /** A portal's business calendar by its language. */
+  calendarFor: (language: string | null) => BusinessCalendar
   /** Called when a responsible user is not in the directory. */
   onUnknownUser?: (memberId: string, userId: string) => void
 }
 
-/** Turns record changes into violations and planned actions; everything inside the change's transaction. */
+/** How the record came in: the install's audit (what is already past is recorded, nobody told) and when. */
+interface Arrival {
+  audit: boolean
+  eventAt: string
+}
+
+// A lead's and a deal's activities carry the owner's type (crm.enum.ownertype): 1 lead, 2 deal.
+const OWNER_TYPE_ID: Partial<Record<Entity, '1' | '2'>> = { lead: '1', deal: '2' }
+const OWNER_ENTITY: Record<string, Entity> = { 1: 'lead', 2: 'deal' }
+
+const keyOf = (ruleId: string, variant: string): string => `${ruleId}|${variant}`
+
+/** Turns record changes into violations, clocks and planned actions; everything inside the change's transaction. */
 export class Enforcer {
   readonly #directories = new Map<string, { syncedAt: number; directory: Directory }>()
   readonly #now: () => Date
@@ -36,51 +54,42 @@ export class Enforcer {
 
   /** The worker's ChangeHandler: synchronous, inside the transaction that stores the change. */
   readonly onChange = (change: RecordChange): void => {
-    const { store } = this.deps
-    const portal = store.portals.get(change.memberId)
+    const portal = this.deps.store.portals.get(change.memberId)
     if (!portal) return
+    const arrival = { audit: change.events.length > 0 && change.events.every((event) => event === AUDIT_EVENT), eventAt: this.#now().toISOString() }
     const entity = change.entity as Entity
-    const peers = refreshPeers(store, change.memberId, entity, change.entityId, change.current)
-    const open = store.violations.openFor(change.memberId, change.entity, change.entityId)
-    if (!change.current) {
-      for (const violation of open) this.#resolve(change.memberId, violation, 'record deleted')
-      return
-    }
-    const directory = this.directory(change.memberId)
-    const record = { entity, id: change.entityId, current: change.current, previous: change.previous }
-    const pass = runRules(record, this.settingsFor(portal), this.#context(change.memberId, directory, peers))
-    const foundKeys = new Set(pass.findings.map((found) => `${found.ruleId}|${found.finding.variant}`))
-    for (const violation of open) {
-      if (!pass.applicable.includes(violation.ruleId as never) || foundKeys.has(`${violation.ruleId}|${violation.variant}`)) continue
-      this.#resolve(change.memberId, violation, pass.checked.includes(violation.ruleId as never) ? 'complies' : 'no longer applies')
-    }
-    const openKeys = new Set(open.map((violation) => `${violation.ruleId}|${violation.variant}`))
-    for (const found of pass.findings) {
-      if (openKeys.has(`${found.ruleId}|${found.finding.variant}`)) continue
-      this.#open(portal, entity, change.entityId, change.current, found, directory)
-    }
+    this.#evaluate(portal, entity, change.entityId, change.current, change.previous, arrival)
+    // A call, an e-mail or a planned step changes what its lead or deal owes.
+    const activity = change.current ?? change.previous
+    const owner = entity === 'activity' && activity ? OWNER_ENTITY[text(activity, 'OWNER_TYPE_ID')] : undefined
+    const ownerId = activity ? text(activity, 'OWNER_ID') : ''
+    const mirrored = owner && ownerId ? this.deps.store.mirror.get(portal.memberId, owner, ownerId) : undefined
+    if (owner && mirrored && !mirrored.deleted) this.#evaluate(portal, owner, ownerId, mirrored.snapshot, mirrored.snapshot, arrival)
   }
 
-  /** Tells supervisors about violations still open at their escalation moment; resolves the ones that comply by now. */
-  escalateDue(): void {
+  /**
+   * Asks the rules again about records whose clocks fell due (the engine re-read them just before) and takes the due
+   * steps of the clocks still owed; the others stop. One transaction per record.
+   */
+  stepDue(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>): void {
     const { store } = this.deps
-    for (const violation of store.violations.dueEscalations()) {
-      const planned = store.transaction(() => this.#escalate(violation.memberId, violation))
-      if (planned) this.deps.onPlanned?.(violation.memberId)
+    for (const { entity, entityId } of records) {
+      store.transaction(() => {
+        const portal = store.portals.get(memberId)
+        if (!portal || portal.status !== 'active') return
+        const mirrored = store.mirror.get(memberId, entity, entityId)
+        const snapshot = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
+        this.#evaluate(portal, entity as Entity, entityId, snapshot, snapshot, { audit: false, eventAt: this.#now().toISOString() })
+      })
     }
   }
 
-  // What the rules know besides the record: the time, the people, where new leads start, the client's other records.
-  #context(memberId: string, directory: Directory, peers: PassContext['peers']): PassContext {
-    return { now: this.#now(), directory, firstLeadStatus: firstLeadStatus(this.deps.store.directory.leadStatuses(memberId)), peers }
-  }
-
-  /** The settings a portal runs under: a rule with no enforcement date starts at the install, so old records are not flagged. */
+  /** The settings a portal runs under: a rule with no enforcement date starts at the install, "all" covers every record. */
   settingsFor(portal: Portal): RuleSettings {
     // The portal stamps records to the second.
     const installed = new Date(Math.floor(Date.parse(portal.installedAt) / 1000) * 1000).toISOString()
     const rules = Object.fromEntries(
-      Object.entries(this.deps.settings.rules).map(([id, rule]) => [id, { ...rule, since: rule.since ?? installed }]),
+      Object.entries(this.deps.settings.rules).map(([id, rule]) => [id, { ...rule, since: rule.since === 'all' ? null : rule.since ?? installed }]),
     ) as unknown as RuleSettings['rules']
     return { ...this.deps.settings, rules }
   }
@@ -95,54 +104,227 @@ export class Enforcer {
     return directory
   }
 
-  #open(portal: Portal, entity: Entity, id: string, record: Snapshot, found: RuledFinding, directory: Directory): void {
+  // One record against every rule: violations opened and resolved, clocks started, stepped and stopped.
+  #evaluate(portal: Portal, entity: Entity, id: string, current: Snapshot | undefined, previous: Snapshot | undefined, arrival: Arrival): void {
+    const { store } = this.deps
+    const { memberId } = portal
+    const peers = refreshPeers(store, memberId, entity, id, current)
+    const open = store.violations.openFor(memberId, entity, id)
+    const clocks = store.clocks.runningFor(memberId, entity, id)
+    if (!current) {
+      for (const violation of open) this.#resolve(memberId, violation, 'record deleted')
+      for (const clock of clocks) this.#stop(portal, clock, 'deleted')
+      return
+    }
+    const directory = this.directory(memberId)
+    const statuses = store.directory.leadStatuses(memberId)
+    const ownerType = OWNER_TYPE_ID[entity]
+    const activities = ownerType ? store.mirror.activitiesOf(memberId, ownerType, id).map((activity) => activity.snapshot) : []
+    const first = firstLeadStatus(statuses)
+    const responsible = responsibleOf(entity, current)
+    const leadsHeld = entity === 'lead' && responsible && text(current, 'STATUS_ID') === first ? store.mirror.leadsHeld(memberId, first, responsible) : 0
+    const pass = runRules({ entity, id, current, previous }, this.settingsFor(portal), {
+      now: this.#now(), directory, firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld,
+      calendar: this.deps.calendarFor(portal.language),
+    })
+    const decided = pass.findings.filter((found) => {
+      if (!found.finding.undecided) return true
+      store.journal.append(memberId, 'rule.undecided', { ruleId: found.ruleId, entity, entityId: id, why: found.finding.undecided.ru })
+      return false
+    })
+    const found = new Map(decided.map((item) => [keyOf(item.ruleId, item.finding.variant), item]))
+    for (const violation of open) {
+      if (!pass.applicable.includes(violation.ruleId as RuleId) || found.has(keyOf(violation.ruleId, violation.variant))) continue
+      this.#resolve(memberId, violation, complies(pass, violation.ruleId))
+    }
+    for (const clock of clocks) {
+      const still = found.get(keyOf(clock.ruleId, clock.variant))
+      // Another clock of the same rule takes over (a new responsible, a new planned step): this one was restarted.
+      const successor = decided.some((item) => item.ruleId === clock.ruleId && item.finding.clock)
+      if (still?.finding.clock) this.#keep(portal, entity, id, current, clock, still, directory)
+      else if (successor && !clock.breachedAt) this.#stop(portal, clock, 'restarted')
+      else if (pass.applicable.includes(clock.ruleId as RuleId)) this.#stop(portal, clock, complies(pass, clock.ruleId))
+    }
+    const openKeys = new Set(open.map((violation) => keyOf(violation.ruleId, violation.variant)))
+    const running = new Set(clocks.map((clock) => keyOf(clock.ruleId, clock.variant)))
+    for (const [key, item] of found) {
+      if (item.finding.clock) {
+        if (!running.has(key)) this.#startClock(portal, entity, id, current, item, directory, arrival)
+      } else if (!openKeys.has(key)) {
+        this.#open(portal, entity, id, current, item, directory, true)
+      }
+    }
+  }
+
+  // A clock the rule still asks for: paused or resumed as the rule says, then its due steps taken.
+  #keep(portal: Portal, entity: Entity, id: string, record: Snapshot, clock: Clock, found: RuledFinding, directory: Directory): void {
+    const paused = found.finding.clock?.paused === true
+    const now = this.#now()
+    if (paused && !clock.pausedAt) {
+      this.deps.store.clocks.update(clock.id, { pausedAt: now.toISOString(), nextAt: null })
+      return
+    }
+    if (paused) return
+    if (clock.pausedAt) {
+      const resumed = resumeClock(clock, clock.pausedAt, now, this.#calendar(portal, clock.basis))
+      const pauses = [...clock.pauses, { from: clock.pausedAt, to: now.toISOString() }]
+      Object.assign(clock, { dueAt: resumed.dueAt, steps: resumed.steps, pausedAt: null, pausedMs: clock.pausedMs + resumed.pausedMs, pauses })
+      this.deps.store.clocks.update(clock.id, { dueAt: clock.dueAt, steps: clock.steps, pausedAt: null, pausedMs: clock.pausedMs, pauses, nextAt: nextStepAt(clock.steps) })
+    }
+    this.#step(portal, entity, id, record, clock, found, directory, false)
+  }
+
+  #startClock(portal: Portal, entity: Entity, id: string, record: Snapshot, found: RuledFinding, directory: Directory, arrival: Arrival): void {
+    const demand = found.finding.clock!
+    const startedAt = startOf(demand, this.#now())
+    const timing = planClock(demand, startedAt, this.#calendar(portal, demand.basis))
+    const paused = demand.paused === true
+    const fields = {
+      ruleId: found.ruleId, ruleVersion: found.ruleVersion, entity, entityId: id, variant: found.finding.variant,
+      responsibleId: found.finding.responsibleId, warnTo: [...(demand.warnTo ?? [])], basis: demand.basis, startedAt,
+      dueAt: timing.dueAt, steps: timing.steps, nextAt: paused ? null : nextStepAt(timing.steps), pausedAt: paused ? this.#now().toISOString() : null,
+      audit: arrival.audit, eventAt: arrival.eventAt,
+    }
+    const clockId = this.deps.store.clocks.start(portal.memberId, fields)
+    this.deps.store.journal.append(portal.memberId, 'clock.started', { clockId, ruleId: found.ruleId, entity, entityId: id, startedAt, dueAt: timing.dueAt })
+    if (paused) return
+    const clock = this.deps.store.clocks.get(clockId)!
+    // Steps already past when the clock starts: taken now, silently when the install's audit found them.
+    this.#step(portal, entity, id, record, clock, found, directory, arrival.audit)
+  }
+
+  // Takes the clock's due steps in order. When a breach is due with warnings, the warnings are past use and only recorded.
+  #step(portal: Portal, entity: Entity, id: string, record: Snapshot, clock: Clock, found: RuledFinding, directory: Directory, silent: boolean): void {
+    const now = this.#now()
+    const due = dueSteps(clock.steps, now)
+    if (due.length === 0) return
+    const quiet = silent || found.mode === 'report'
+    const late = due.some((index) => clock.steps[index]!.kind !== 'warning')
+    const steps = clock.steps.map((step) => ({ ...step }))
+    const change: ClockChange = { steps, told: [...clock.told] }
+    for (const index of due) {
+      const step = steps[index]!
+      step.doneAt = now.toISOString()
+      const told = (userIds: string[]) => change.told!.push(...userIds.map((userId) => ({ step: index, userId, at: now.toISOString() })))
+      if (step.kind === 'warning') {
+        if (quiet || late) step.silent = true
+        else told(this.#warn(portal, entity, id, record, clock, found, directory, index))
+      } else if (step.kind === 'breach') {
+        // With warnings sent before, the breach goes up the ladder; without, the responsible hears of it now.
+        const hadWarnings = clock.steps.some((other) => other.kind === 'warning')
+        // A violation already open for it (opened before clocks took over) stands; its people were told then.
+        const standing = this.deps.store.violations.openFor(portal.memberId, entity, id).find((v) => v.ruleId === clock.ruleId && v.variant === clock.variant)
+        const tell = !quiet && !hadWarnings && !standing
+        change.violationId = standing?.id ?? this.#open(portal, entity, id, record, found, directory, tell)
+        change.breachedAt = step.at
+        if (quiet) step.silent = true
+        else if (tell && found.finding.responsibleId) told([found.finding.responsibleId])
+      } else if (quiet) {
+        step.silent = true
+      } else {
+        told(this.#escalate(portal, entity, id, record, clock, step, found, directory, change.violationId ?? clock.violationId))
+      }
+    }
+    change.nextAt = nextStepAt(steps)
+    Object.assign(clock, change)
+    this.deps.store.clocks.update(clock.id, change)
+  }
+
+  #stop(portal: Portal, clock: Clock, reason: string): void {
+    const outcome = reason === 'complies' ? (clock.breachedAt ? 'late' : 'met') : reason
+    const now = this.#now()
+    const elapsed = elapsedWorkingMs(clock.startedAt, now, clock.pausedMs, this.#calendar(portal, clock.basis))
+    this.deps.store.clocks.stop(clock.id, outcome, elapsed)
+    this.deps.store.journal.append(portal.memberId, 'clock.stopped', { clockId: clock.id, ruleId: clock.ruleId, outcome, elapsedMs: Math.round(elapsed) })
+  }
+
+  #calendar(portal: Portal, basis: Clock['basis']): BusinessCalendar {
+    return timeFor(this.deps.calendarFor(portal.language), basis)
+  }
+
+  // A violation opens; `tell` says whether its people hear of it now (the responsible, the other records' responsibles).
+  #open(portal: Portal, entity: Entity, id: string, record: Snapshot, found: RuledFinding, directory: Directory, tell: boolean): number {
     const { store } = this.deps
     const { finding, mode } = found
-    const escalates = finding.escalateAfterMs !== undefined && mode !== 'report'
     const violationId = store.violations.open(portal.memberId, {
-      ruleId: found.ruleId,
-      ruleVersion: found.ruleVersion,
-      entity,
-      entityId: id,
-      variant: finding.variant,
-      responsibleId: finding.responsibleId,
-      message: { problem: finding.problem, todo: finding.todo },
-      escalateAt: escalates ? new Date(this.#now().getTime() + (finding.escalateAfterMs ?? 0)).toISOString() : null,
+      ruleId: found.ruleId, ruleVersion: found.ruleVersion, entity, entityId: id, variant: finding.variant,
+      responsibleId: finding.responsibleId, message: { problem: finding.problem, todo: finding.todo },
     })
     store.journal.append(portal.memberId, 'violation.opened', {
       violationId, ruleId: found.ruleId, entity, entityId: id, variant: finding.variant, mode, problem: finding.problem.ru,
     })
-    if (mode === 'report') return
+    if (mode === 'report' || !tell) return violationId
     if (mode === 'autofix' && finding.fix) {
       store.actions.plan(portal.memberId, `v${violationId}:fix`, 'fix', {
         violationId, ruleId: found.ruleId, entity, entityId: id, fields: finding.fix.fields, describe: finding.fix.describe,
       })
-      return
+      return violationId
     }
-    const language = languageOf(portal.language)
-    const origin = new URL(portal.clientEndpoint).origin
-    const mention: RecordMention = { entity, id, title: text(record, 'TITLE') }
-    const ruleTitle = CATALOGUE[found.ruleId].title
     const told: string[] = []
     const related = finding.related ?? []
+    const say = this.#words(portal, entity, id, record, found)
     if (finding.responsibleId) {
       this.#checkKnown(portal.memberId, directory, finding.responsibleId)
       told.push(userName(directory, finding.responsibleId))
-      const message = notice({ language, origin, ruleId: found.ruleId, ruleTitle, record: mention, problem: finding.problem, todo: finding.todo, matches: related })
-      const line = digestLine({ language, origin, ruleId: found.ruleId, record: mention, problem: finding.problem })
-      this.#notice(portal.memberId, language, { key: `v${violationId}:notify:${finding.responsibleId}`, userId: finding.responsibleId, message, line, violationId })
+      this.#notice(portal, { key: `v${violationId}:notify:${finding.responsibleId}`, userId: finding.responsibleId, message: say.notice({ matches: related }), line: say.line(), violationId })
     }
     // Each other responsible is told once, about all of their records this one concerns.
     for (const [userId, theirs] of byResponsible(related, finding.responsibleId)) {
-      const message = notice({
-        language, origin, ruleId: found.ruleId, ruleTitle, record: mention, problem: finding.problem, todo: finding.todo,
-        concerns: theirs, responsibleName: finding.responsibleId ? userName(directory, finding.responsibleId) : undefined,
-      })
-      const line = digestLine({ language, origin, ruleId: found.ruleId, record: mention, problem: finding.problem })
-      this.#notice(portal.memberId, language, { key: `v${violationId}:notify:${userId}`, userId, message, line, violationId })
+      const responsibleName = finding.responsibleId ? userName(directory, finding.responsibleId) : undefined
+      this.#notice(portal, { key: `v${violationId}:notify:${userId}`, userId, message: say.notice({ concerns: theirs, responsibleName }), line: say.line(), violationId })
       told.push(userName(directory, userId))
     }
     if (told.length > 0) this.#comment(portal, `v${violationId}:comment`, entity, id, found.ruleId, toldText(finding.problem, told, false), violationId)
+    return violationId
+  }
+
+  // A warning before the deadline, to whoever the clock names (the responsible by default). Returns whom it told.
+  #warn(portal: Portal, entity: Entity, id: string, record: Snapshot, clock: Clock, found: RuledFinding, directory: Directory, step: number): string[] {
+    const recipients = clock.warnTo.length > 0 ? clock.warnTo : clock.responsibleId ? [clock.responsibleId] : []
+    const say = this.#words(portal, entity, id, record, found)
+    const { timeZone } = resolvedCalendarSettings(this.deps.settings.calendar, portal.language)
+    const responsibleName = clock.responsibleId && !recipients.includes(clock.responsibleId) ? userName(directory, clock.responsibleId) : undefined
+    for (const userId of recipients) {
+      this.#checkKnown(portal.memberId, directory, userId)
+      const message = say.notice({ warning: { dueAt: clock.dueAt, timeZone }, responsibleName })
+      this.#notice(portal, { key: `c${clock.id}:${step}:${userId}`, userId, message, line: say.line(responsibleName), violationId: 0, priority: 'warning' })
+    }
+    return recipients
+  }
+
+  // An escalation step: the supervisor `level` steps above the responsible hears that the record is still in breach.
+  #escalate(portal: Portal, entity: Entity, id: string, record: Snapshot, clock: Clock, step: ClockStep, found: RuledFinding, directory: Directory, violationId: number | null): string[] {
+    const { store, settings } = this.deps
+    const responsible = responsibleOf(entity, record) ?? clock.responsibleId
+    let supervisor: string | undefined = responsible ?? undefined
+    for (let level = 0; level < step.level && supervisor; level++) supervisor = supervisorOf(directory, supervisor, settings.supervisors)
+    const vid = violationId ?? 0
+    if (!supervisor || !responsible || supervisor === responsible) {
+      store.journal.append(portal.memberId, 'violation.escalation-skipped', { violationId: vid, level: step.level, reason: 'no supervisor found' })
+      return []
+    }
+    store.violations.markEscalated(vid)
+    store.journal.append(portal.memberId, 'violation.escalated', { violationId: vid, supervisorId: supervisor, level: step.level })
+    const responsibleName = userName(directory, responsible)
+    const say = this.#words(portal, entity, id, record, found)
+    const message = say.notice({ responsibleName, escalation: { openedAt: clock.breachedAt ?? clock.dueAt, now: this.#now() } })
+    const what = toldText(found.finding.problem, [userName(directory, supervisor)], true)
+    this.#comment(portal, `c${clock.id}:${step.level}:comment`, entity, id, found.ruleId, what, vid)
+    // A burst of escalations to one supervisor folds like notices do, into a digest of its own.
+    this.#notice(portal, { key: `c${clock.id}:escalate:${step.level}:${supervisor}`, userId: supervisor, message, line: say.line(responsibleName), violationId: vid, priority: 'deadline' })
+    return [supervisor]
+  }
+
+  // The notice and its digest line for a finding on a record, in the portal's language.
+  #words(portal: Portal, entity: Entity, id: string, record: Snapshot, found: RuledFinding) {
+    const language = languageOf(portal.language)
+    const origin = new URL(portal.clientEndpoint).origin
+    const mention: RecordMention = { entity, id, title: text(record, 'TITLE') }
+    const base = { language, origin, ruleId: found.ruleId, record: mention, problem: found.finding.problem }
+    return {
+      notice: (extra: Partial<Parameters<typeof notice>[0]>) => notice({ ...base, ruleTitle: CATALOGUE[found.ruleId].title, todo: found.finding.todo, ...extra }),
+      line: (responsibleName?: string) => digestLine({ ...base, responsibleName }),
+    }
   }
 
   // The record's timeline keeps what the app did about it (CRM records only: tasks have no timeline).
@@ -152,53 +334,15 @@ export class Enforcer {
     this.deps.store.actions.plan(portal.memberId, key, 'comment', { violationId, entity, entityId: id, comment })
   }
 
-  #escalate(memberId: string, violation: Violation): boolean {
-    const { store, settings } = this.deps
-    const portal = store.portals.get(memberId)
-    const mirrored = store.mirror.get(memberId, violation.entity, violation.entityId)
-    if (!portal || portal.status !== 'active') return false
-    if (!mirrored || mirrored.deleted) {
-      this.#resolve(memberId, violation, 'record deleted')
-      return false
-    }
-    // Ask the rule again on the record as it is now.
-    const entity = violation.entity as Entity
-    const record = { entity, id: violation.entityId, current: mirrored.snapshot, previous: mirrored.snapshot }
-    const directory = this.directory(memberId)
-    const peers = refreshPeers(store, memberId, entity, violation.entityId, mirrored.snapshot)
-    const pass = runRules(record, this.settingsFor(portal), this.#context(memberId, directory, peers))
-    const still = pass.findings.find((found) => found.ruleId === violation.ruleId && found.finding.variant === violation.variant)
-    if (!still) {
-      this.#resolve(memberId, violation, pass.checked.includes(violation.ruleId as never) ? 'complies' : 'no longer applies')
-      return false
-    }
-    const responsible = responsibleOf(entity, mirrored.snapshot) ?? violation.responsibleId
-    const supervisor = responsible ? supervisorOf(directory, responsible, settings.supervisors) : undefined
-    store.violations.markEscalated(violation.id)
-    if (!supervisor || !responsible) {
-      store.journal.append(memberId, 'violation.escalation-skipped', { violationId: violation.id, reason: 'no supervisor found' })
-      return false
-    }
-    const language = languageOf(portal.language)
-    const origin = new URL(portal.clientEndpoint).origin
-    const mention: RecordMention = { entity, id: violation.entityId, title: text(mirrored.snapshot, 'TITLE') }
-    const responsibleName = userName(directory, responsible)
-    const message = notice({
-      language, origin, ruleId: violation.ruleId, ruleTitle: CATALOGUE[still.ruleId].title, record: mention,
-      problem: still.finding.problem, todo: still.finding.todo, responsibleName, escalation: { openedAt: violation.openedAt, now: this.#now() },
-    })
-    store.journal.append(memberId, 'violation.escalated', { violationId: violation.id, supervisorId: supervisor })
-    const what = toldText(still.finding.problem, [userName(directory, supervisor)], true)
-    this.#comment(portal, `v${violation.id}:comment:escalation`, entity, violation.entityId, still.ruleId, what, violation.id)
-    const line = digestLine({ language, origin, ruleId: violation.ruleId, record: mention, problem: still.finding.problem, responsibleName })
-    // A burst of escalations to one supervisor folds like notices do, into a digest of its own.
-    return this.#notice(memberId, language, { key: `v${violation.id}:escalate:${supervisor}`, userId: supervisor, message, line, violationId: violation.id, priority: 'deadline' })
-  }
-
-  // A notice or an escalation: past the recipient's digest limit it is folded into their digest.
-  #notice(memberId: string, language: Language, planned: PlannedNotice): boolean {
+  // A notice, a warning or an escalation: past the recipient's digest limit it is folded into their digest; an ordinary
+  // notice outside working time waits for the next working moment (quiet time), deadlines never wait.
+  #notice(portal: Portal, planned: PlannedNotice): void {
     const { limit, windowMs } = this.deps.settings.notifications.digest
-    return this.deps.store.actions.planNotice(memberId, planned, { limit, windowMs, ...digestWords(language, planned.priority === 'deadline') })
+    const language: Language = languageOf(portal.language)
+    const now = this.#now()
+    const calendar = this.deps.calendarFor(portal.language)
+    const notBefore = (planned.priority ?? 'notice') === 'notice' && !calendar.isWorkingTime(now) ? calendar.nextWorkingMoment(now) : undefined
+    this.deps.store.actions.planNotice(portal.memberId, { ...planned, notBefore }, { limit, windowMs, ...digestWords(language, planned.priority === 'deadline') })
   }
 
   #resolve(memberId: string, violation: Violation, resolution: string): void {
@@ -210,6 +354,11 @@ export class Enforcer {
   #checkKnown(memberId: string, directory: Directory, userId: string): void {
     if (!directory.users.has(userId)) setImmediate(() => this.deps.onUnknownUser?.(memberId, userId))
   }
+}
+
+// Why a rule no longer finds what it found: the record complies, or the rule no longer looks at it (off, out of scope).
+function complies(pass: Pass, ruleId: string): string {
+  return pass.checked.includes(ruleId as RuleId) ? 'complies' : 'no longer applies'
 }
 
 // The related records grouped by their responsible, leaving out the record's own responsible.

@@ -23,6 +23,8 @@ const KIND: Record<Entity, Text> = {
 const WORDS = {
   rule: { ru: 'Правило компании', en: 'Company rule' },
   escalation: { ru: 'Эскалация', en: 'Escalation' },
+  warning: { ru: 'Подходит срок', en: 'The deadline is near' },
+  due: { ru: 'Срок', en: 'Due' },
   wrong: { ru: 'Что не так', en: 'What is wrong' },
   todo: { ru: 'Что сделать', en: 'What to do' },
   responsible: { ru: 'ответственный', en: 'responsible' },
@@ -77,12 +79,14 @@ export interface NoticeOptions {
   /** The other records this one is found to match (a duplicate's older records), listed with links. */
   matches?: readonly RecordMention[]
   escalation?: { openedAt: string; now: Date }
+  /** A warning before the deadline: when it falls, shown in the portal's time zone. */
+  warning?: { dueAt: string; timeZone: string }
 }
 
 /** A notification: the rule, the record with its link, what is wrong and what to do. */
 export function notice(options: NoticeOptions): string {
   const l = options.language
-  const heading = options.escalation ? WORDS.escalation[l] : WORDS.rule[l]
+  const heading = options.escalation ? WORDS.escalation[l] : options.warning ? WORDS.warning[l] : WORDS.rule[l]
   const responsible = options.responsibleName ? ` (${WORDS.responsible[l]}: ${options.responsibleName})` : ''
   const lines = [`[B]${heading}: ${options.ruleTitle[l]}[/B] (${options.ruleId})`, recordLink(options.origin, options.record, l) + responsible]
   if (options.matches && options.matches.length > 0) lines.push(`${WORDS.matches[l]}: ${recordList(options.origin, options.matches, l)}`)
@@ -91,6 +95,7 @@ export function notice(options: NoticeOptions): string {
     lines.push(`${label}: ${recordList(options.origin, options.concerns, l)}`)
   }
   if (options.escalation) lines.push(`${WORDS.since[l]}: ${elapsed(options.escalation.openedAt, options.escalation.now, l)}`)
+  if (options.warning) lines.push(`${WORDS.due[l]}: ${localTime(options.warning.dueAt, options.warning.timeZone, l)}`)
   lines.push(`${WORDS.wrong[l]}: ${options.problem[l]}`, `${WORDS.todo[l]}: ${options.todo[l]}`)
   return lines.join('\n')
 }
@@ -101,6 +106,12 @@ function elapsed(openedAt: string, now: Date, l: Language): string {
   const rest = minutes % 60
   if (l === 'ru') return hours > 0 ? `${hours} ч ${rest} мин назад` : `${minutes} мин назад`
   return hours > 0 ? `${hours} h ${rest} min ago` : `${minutes} min ago`
+}
+
+/** An instant as the portal's people read it: «01.12.2026, 12:15» in its time zone. */
+export function localTime(at: string, timeZone: string, l: Language): string {
+  const format = new Intl.DateTimeFormat(l === 'ru' ? 'ru-RU' : 'en-GB', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })
+  return format.format(new Date(at))
 }
 
 /** The line that stands for a notice in a digest: the rule, the record with its link (and its responsible, for a supervisor), what is wrong. */

@@ -30,13 +30,17 @@ export interface PlannedNotice {
   message: string
   line: string
   violationId: number
-  /** 'deadline' for escalations: sent before notices, and counted and folded apart from them. Default 'notice'. */
-  priority?: 'notice' | 'deadline'
+  /** 'deadline' for escalations, 'warning' before a deadline: sent before notices, counted and folded apart. Default 'notice'. */
+  priority?: 'notice' | 'warning' | 'deadline'
+  /** Not sent before this moment (quiet time: an ordinary notice waits for the recipient's working time). */
+  notBefore?: Date | undefined
 }
 
 // A digest lists this many notices and counts the rest (a messenger message should stay readable).
 const DIGEST_LINES = 30
 const DIGEST_PREFIX = 'digest:'
+// Each priority's digest is its own message; the key says which.
+const DIGEST_KINDS: Record<number, string> = { [PRIORITY.deadline]: 'escalations:', [PRIORITY.warning]: 'warnings:' }
 
 /** One side effect waiting to be sent or sent. */
 export interface Action {
@@ -128,20 +132,21 @@ export class ActionRepo {
       const since = new Date(now.getTime() - policy.windowMs).toISOString()
       const priority = PRIORITY[notice.priority ?? 'notice']
       const sent = this.#inWindow.get(memberId, notice.userId, since, priority)
-      const base = { memberId, key: notice.key, createdAt, priority, recipient: notice.userId, notBefore: null }
+      const notBefore = notice.notBefore?.toISOString() ?? null
+      const base = { memberId, key: notice.key, createdAt, priority, recipient: notice.userId, notBefore }
       const payload = { userId: notice.userId, message: notice.message, violationId: notice.violationId }
       if ((sent?.n ?? 0) < policy.limit) {
         this.#insertNotice.run({ ...base, payload: JSON.stringify(payload), state: 'pending', digestId: null })
         return true
       }
-      const digestId = this.#fold(memberId, notice, priority, policy, sent?.oldest ?? createdAt)
+      const digestId = this.#fold(memberId, notice, priority, policy, sent?.oldest ?? createdAt, notBefore)
       this.#insertNotice.run({ ...base, payload: JSON.stringify({ ...payload, line: notice.line }), state: 'folded', digestId })
       return true
     })()
   }
 
   // Adds the notice's line to the recipient's pending digest, opening one due when the oldest notice leaves the window.
-  #fold(memberId: string, notice: PlannedNotice, priority: number, policy: DigestPolicy, oldest: string): number {
+  #fold(memberId: string, notice: PlannedNotice, priority: number, policy: DigestPolicy, oldest: string, notBefore: string | null): number {
     const open = this.#openDigest.get(memberId, notice.userId, priority)
     if (open) {
       const digest = JSON.parse(open.payload) as DigestPayload
@@ -151,11 +156,12 @@ export class ActionRepo {
       return open.id
     }
     const now = this.now().toISOString()
+    const windowEnds = new Date(Date.parse(oldest) + policy.windowMs).toISOString()
     const digest: DigestPayload = { userId: notice.userId, digest: true, heading: policy.heading, more: policy.more, lines: [notice.line], message: '' }
     digest.message = digestMessage(digest)
     const result = this.#insertNotice.run({
-      memberId, key: `${DIGEST_PREFIX}${notice.userId}:${priority === PRIORITY.notice ? '' : 'escalations:'}${now}`, payload: JSON.stringify(digest), createdAt: now, priority,
-      recipient: notice.userId, state: 'pending', notBefore: new Date(Date.parse(oldest) + policy.windowMs).toISOString(), digestId: null,
+      memberId, key: `${DIGEST_PREFIX}${notice.userId}:${DIGEST_KINDS[priority] ?? ''}${now}`, payload: JSON.stringify(digest), createdAt: now, priority,
+      recipient: notice.userId, state: 'pending', notBefore: notBefore !== null && notBefore > windowEnds ? notBefore : windowEnds, digestId: null,
     })
     return Number(result.lastInsertRowid)
   }

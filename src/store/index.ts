@@ -1,6 +1,7 @@
 // The store: one SQLite database behind small repositories.
 import { openDatabase, type Db } from './db.js'
 import { ActionRepo } from './actions.js'
+import { ClockRepo } from './clocks.js'
 import { ContactKeyRepo } from './contact-keys.js'
 import { DirectoryRepo } from './directory.js'
 import { InboxRepo } from './inbox.js'
@@ -24,6 +25,7 @@ export interface Store {
   readonly directory: DirectoryRepo
   readonly violations: ViolationRepo
   readonly actions: ActionRepo
+  readonly clocks: ClockRepo
   readonly contactKeys: ContactKeyRepo
   readonly offlineQueues: OfflineQueueRepo
   /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
@@ -46,6 +48,7 @@ export function openStore(path: string, now: () => Date = () => new Date()): Sto
     directory: new DirectoryRepo(db, now),
     violations: new ViolationRepo(db, now),
     actions: new ActionRepo(db, now),
+    clocks: new ClockRepo(db, now),
     contactKeys: new ContactKeyRepo(db),
     offlineQueues: new OfflineQueueRepo(db, now),
   }
@@ -53,7 +56,7 @@ export function openStore(path: string, now: () => Date = () => new Date()): Sto
     db,
     ...repos,
     deletePortalData: (memberId) => {
-      const kept = [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.directory, repos.violations, repos.actions, repos.contactKeys, repos.offlineQueues]
+      const kept = [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.directory, repos.violations, repos.actions, repos.clocks, repos.contactKeys, repos.offlineQueues]
       for (const repo of [...kept, repos.journal]) repo.deletePortal(memberId)
       repos.portals.delete(memberId)
     },

@@ -232,4 +232,44 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (member_id, status_id)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Deadline clocks: one per rule, record and variant while it runs; kept afterwards as the outcome reports read.
+  CREATE TABLE clocks (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    member_id      TEXT NOT NULL,
+    rule_id        TEXT NOT NULL,
+    rule_version   INTEGER NOT NULL,
+    entity         TEXT NOT NULL,
+    entity_id      TEXT NOT NULL,
+    variant        TEXT NOT NULL,
+    responsible_id TEXT,
+    warn_to        TEXT NOT NULL,
+    basis          TEXT NOT NULL,
+    started_at     TEXT NOT NULL,
+    due_at         TEXT NOT NULL,
+    steps          TEXT NOT NULL,
+    next_at        TEXT,
+    paused_at      TEXT,
+    paused_ms      INTEGER NOT NULL DEFAULT 0,
+    pauses         TEXT NOT NULL DEFAULT '[]',
+    audit          INTEGER NOT NULL DEFAULT 0,
+    event_at       TEXT,
+    created_at     TEXT NOT NULL,
+    breached_at    TEXT,
+    violation_id   INTEGER,
+    stopped_at     TEXT,
+    outcome        TEXT,
+    elapsed_ms     INTEGER,
+    told           TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE UNIQUE INDEX clocks_running ON clocks (member_id, rule_id, entity, entity_id, variant) WHERE stopped_at IS NULL;
+  CREATE INDEX clocks_next ON clocks (next_at) WHERE stopped_at IS NULL AND next_at IS NOT NULL;
+  CREATE INDEX clocks_record ON clocks (member_id, entity, entity_id);
+  -- Activities are found by the record they belong to (OWNER_TYPE_ID 1 lead, 2 deal).
+  CREATE INDEX mirror_activity_owner ON mirror (member_id, json_extract(snapshot, '$.OWNER_TYPE_ID'), json_extract(snapshot, '$.OWNER_ID'))
+    WHERE entity = 'activity';
+  -- Leads are counted by status and responsible (an office manager holding several undispatched leads).
+  CREATE INDEX mirror_lead_status ON mirror (member_id, json_extract(snapshot, '$.STATUS_ID'), json_extract(snapshot, '$.ASSIGNED_BY_ID'))
+    WHERE entity = 'lead';
+  `,
 ]

@@ -30,6 +30,8 @@ export class MirrorRepo {
   readonly #put
   readonly #list
   readonly #count
+  readonly #activities
+  readonly #leadsHeld
   readonly #deletePortal
 
   constructor(db: Db, private readonly now: () => Date = () => new Date()) {
@@ -44,6 +46,14 @@ export class MirrorRepo {
     this.#list = db.prepare<[string, string], MirrorRow>(
       'SELECT * FROM mirror WHERE member_id = ? AND entity = ? AND deleted = 0 ORDER BY CAST(entity_id AS INTEGER)',
     )
+    // The expressions are those of the index mirror_activity_owner.
+    this.#activities = db.prepare<[string, string, string], MirrorRow>(`
+      SELECT * FROM mirror WHERE entity = 'activity' AND member_id = ? AND json_extract(snapshot, '$.OWNER_TYPE_ID') = ?
+        AND json_extract(snapshot, '$.OWNER_ID') = ? AND deleted = 0 ORDER BY CAST(entity_id AS INTEGER)`)
+    // The expressions are those of the index mirror_lead_status.
+    this.#leadsHeld = db.prepare<[string, string, string], { n: number }>(`
+      SELECT count(*) AS n FROM mirror WHERE entity = 'lead' AND member_id = ? AND json_extract(snapshot, '$.STATUS_ID') = ?
+        AND json_extract(snapshot, '$.ASSIGNED_BY_ID') = ? AND deleted = 0`)
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM mirror WHERE member_id = ? AND deleted = 0')
     this.#deletePortal = db.prepare('DELETE FROM mirror WHERE member_id = ?')
   }
@@ -70,6 +80,16 @@ export class MirrorRepo {
   /** Every live record of one kind, by id. */
   list(memberId: string, entity: string): MirrorRecord[] {
     return this.#list.all(memberId, entity).map(rowToRecord)
+  }
+
+  /** The live activities bound to a lead or deal (the portal's OWNER_TYPE_ID, a string as it sends it: '1' lead, '2' deal). */
+  activitiesOf(memberId: string, ownerTypeId: '1' | '2', ownerId: string): MirrorRecord[] {
+    return this.#activities.all(memberId, ownerTypeId, ownerId).map(rowToRecord)
+  }
+
+  /** How many live leads in one status one user is responsible for. */
+  leadsHeld(memberId: string, statusId: string, userId: string): number {
+    return this.#leadsHeld.get(memberId, statusId, userId)?.n ?? 0
   }
 
   /** How many live records the mirror holds for a portal. */

@@ -12,14 +12,14 @@ export interface Violation {
   responsibleId: string | null
   message: { problem: { ru: string; en: string }; todo: { ru: string; en: string } }
   openedAt: string
-  escalateAt: string | null
+  /** When a supervisor was first told (the escalation steps themselves are the clocks'). */
   escalatedAt: string | null
   resolvedAt: string | null
   resolution: string | null
 }
 
 /** A violation about to be opened. */
-export type NewViolation = Pick<Violation, 'ruleId' | 'ruleVersion' | 'entity' | 'entityId' | 'variant' | 'responsibleId' | 'message' | 'escalateAt'>
+export type NewViolation = Pick<Violation, 'ruleId' | 'ruleVersion' | 'entity' | 'entityId' | 'variant' | 'responsibleId' | 'message'>
 
 interface ViolationRow {
   id: number; member_id: string; rule_id: string; rule_version: number; entity: string; entity_id: string; variant: string
@@ -31,7 +31,7 @@ function rowToViolation(row: ViolationRow): Violation {
   return {
     id: row.id, ruleId: row.rule_id, ruleVersion: row.rule_version, entity: row.entity, entityId: row.entity_id,
     variant: row.variant, responsibleId: row.responsible_id, message: JSON.parse(row.message), openedAt: row.opened_at,
-    escalateAt: row.escalate_at, escalatedAt: row.escalated_at, resolvedAt: row.resolved_at, resolution: row.resolution,
+    escalatedAt: row.escalated_at, resolvedAt: row.resolved_at, resolution: row.resolution,
   }
 }
 
@@ -43,15 +43,13 @@ export class ViolationRepo {
   readonly #get
   readonly #resolve
   readonly #escalated
-  readonly #due
-  readonly #nextDue
   readonly #all
   readonly #deletePortal
 
   constructor(db: Db, private readonly now: () => Date = () => new Date()) {
     this.#open = db.prepare(`
-      INSERT INTO violations (member_id, rule_id, rule_version, entity, entity_id, variant, responsible_id, message, opened_at, escalate_at)
-      VALUES (@memberId, @ruleId, @ruleVersion, @entity, @entityId, @variant, @responsibleId, @message, @openedAt, @escalateAt)`)
+      INSERT INTO violations (member_id, rule_id, rule_version, entity, entity_id, variant, responsible_id, message, opened_at)
+      VALUES (@memberId, @ruleId, @ruleVersion, @entity, @entityId, @variant, @responsibleId, @message, @openedAt)`)
     this.#openForRecord = db.prepare<[string, string, string], ViolationRow>(
       'SELECT * FROM violations WHERE member_id = ? AND entity = ? AND entity_id = ? AND resolved_at IS NULL ORDER BY id',
     )
@@ -60,13 +58,7 @@ export class ViolationRepo {
     )
     this.#get = db.prepare<[number], ViolationRow>('SELECT * FROM violations WHERE id = ?')
     this.#resolve = db.prepare('UPDATE violations SET resolved_at = ?, resolution = ? WHERE id = ? AND resolved_at IS NULL')
-    this.#escalated = db.prepare('UPDATE violations SET escalated_at = ? WHERE id = ?')
-    this.#due = db.prepare<[string], ViolationRow & { member_id: string }>(
-      'SELECT * FROM violations WHERE resolved_at IS NULL AND escalated_at IS NULL AND escalate_at <= ? ORDER BY escalate_at',
-    )
-    this.#nextDue = db.prepare<[], { at: string | null }>(
-      'SELECT min(escalate_at) AS at FROM violations WHERE resolved_at IS NULL AND escalated_at IS NULL',
-    )
+    this.#escalated = db.prepare('UPDATE violations SET escalated_at = coalesce(escalated_at, ?) WHERE id = ?')
     this.#all = db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE member_id = ? ORDER BY id')
     this.#deletePortal = db.prepare('DELETE FROM violations WHERE member_id = ?')
   }
@@ -103,20 +95,9 @@ export class ViolationRepo {
     this.#resolve.run(this.now().toISOString(), resolution, id)
   }
 
-  /** Notes that the supervisor was told. */
+  /** Notes that a supervisor was told (the first time counts). */
   markEscalated(id: number): void {
     this.#escalated.run(this.now().toISOString(), id)
-  }
-
-  /** Open violations whose escalation moment has come, with their portal. */
-  dueEscalations(): Array<Violation & { memberId: string }> {
-    return this.#due.all(this.now().toISOString()).map((row) => ({ ...rowToViolation(row), memberId: row.member_id }))
-  }
-
-  /** The next escalation moment, if any. */
-  nextEscalationAt(): Date | undefined {
-    const at = this.#nextDue.get()?.at
-    return at ? new Date(at) : undefined
   }
 
   /** Removes a portal's violations (uninstall with CLEAN=1). */

@@ -8,6 +8,9 @@ import { ENTITIES } from './entities.js'
 import { OncePerPortal } from './once-per-portal.js'
 import type { Worker } from './worker.js'
 
+/** The event code of records the first sweep after an install brings in: the install's audit. */
+export const AUDIT_EVENT = 'AUDIT'
+
 /** The kinds swept, in this order (contacts before deals: a deal's client is found through its contact). */
 export const SWEPT_ENTITIES = ['lead', 'contact', 'deal', 'company', 'activity', 'task'] as const
 
@@ -85,7 +88,7 @@ export class Sweeper {
       const pages = clients.get(memberId).list(method, { filter, select }, resultKey ? { idKey, resultKey } : { idKey })
       for await (const page of pages) {
         store.transaction(() => {
-          for (const item of page) this.#consider(memberId, entity, item, state)
+          for (const item of page) this.#consider(memberId, entity, item, state, first)
         })
         if (first) logger.info({ memberId, entity, listed: state.listed, found: state.found }, 'first sweep: filling the mirror')
       }
@@ -100,7 +103,7 @@ export class Sweeper {
   }
 
   // A listed record the mirror has not seen at this modification time goes to the worker as if its event had come.
-  #consider(memberId: string, entity: string, item: Record<string, unknown>, state: SweepState): void {
+  #consider(memberId: string, entity: string, item: Record<string, unknown>, state: SweepState, first: boolean): void {
     const kind = ENTITIES[entity]
     if (!kind) return
     const id = String(item[kind.list.idKey] ?? '')
@@ -111,6 +114,8 @@ export class Sweeper {
     const known = this.deps.store.mirror.get(memberId, entity, id)
     if (known && !known.deleted && known.modifiedAt === modified) return
     const ts = String(Math.floor((Date.parse(modified) || Date.now()) / 1000))
-    if (this.deps.store.inbox.accept({ memberId, event: 'SWEEP', entity, entityId: id, ts, data: {} })) state.found += 1
+    // The first sweep is the install's audit: what it finds already past is recorded, nobody told.
+    const event = first ? AUDIT_EVENT : 'SWEEP'
+    if (this.deps.store.inbox.accept({ memberId, event, entity, entityId: id, ts, data: {} })) state.found += 1
   }
 }

@@ -43,6 +43,8 @@ const BOOKKEEPING_FIELDS = new Set(['DATE_MODIFY', 'MODIFY_BY_ID', 'LAST_UPDATED
 // One batch request re-reads at most this many records (the portal's batch limit).
 const RECORDS_PER_BATCH = 50
 const MAX_RETRY_DELAY_MS = 10 * 60_000
+// crm.activity.list's OWNER_TYPE_ID of the records whose activities rules read.
+const OWNER_TYPES: Record<string, string> = { lead: '1', deal: '2' }
 
 /** Processes the inbox: one lane per portal, records collapsed, at most one batch per 50 records. */
 export class Worker extends PortalLanes {
@@ -110,6 +112,40 @@ export class Worker extends PortalLanes {
     })
   }
 
+  /**
+   * Re-reads records now, with the activities bound to each lead and deal, in as few batch requests as the portal
+   * allows, and hands on what changed (the clock engine's records falling due). A failed read leaves the mirror as it was.
+   */
+  async refresh(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>): Promise<void> {
+    const commands: Record<string, { method: string; params: Record<string, unknown> }> = {}
+    records.forEach((record, i) => {
+      commands[`r${i}`] = this.#kind(record).get(record.entityId)
+      const ownerTypeId = OWNER_TYPES[record.entity]
+      if (ownerTypeId) {
+        const { method, select } = ENTITIES.activity!.list
+        commands[`a${i}`] = { method, params: { filter: { OWNER_TYPE_ID: ownerTypeId, OWNER_ID: record.entityId }, select, order: { ID: 'ASC' } } }
+      }
+    })
+    let outcome
+    try {
+      outcome = await this.#clients.get(memberId).batch(commands)
+    } catch (error) {
+      this.#logger.warn({ memberId, records: records.length, err: error }, 'clock re-read failed; deciding on the mirror')
+      return
+    }
+    records.forEach((record, i) => {
+      const activities = outcome.results[`a${i}`]
+      for (const activity of Array.isArray(activities) ? activities : []) {
+        const id = String((activity as Record<string, unknown>).ID ?? '')
+        if (id) this.#apply(memberId, { entity: 'activity', entityId: id, eventIds: [], events: ['CLOCK'], attempts: 0 }, activity as Record<string, unknown>)
+      }
+      const failure = outcome.errors[`r${i}`]
+      if (failure && !isNotFound(failure)) return
+      const found = failure ? undefined : this.#kind(record).unwrap(outcome.results[`r${i}`])
+      this.#apply(memberId, { ...record, eventIds: [], events: ['CLOCK'], attempts: 0 }, found)
+    })
+  }
+
   // Mirror, event bookkeeping and the rules' reaction land in one transaction, or none of them.
   #apply(memberId: string, record: DueRecord, found: Record<string, unknown> | undefined): void {
     const store = this.#store
@@ -155,7 +191,7 @@ export class Worker extends PortalLanes {
     }
   }
 
-  #kind(record: DueRecord) {
+  #kind(record: { entity: string }) {
     const kind = ENTITIES[record.entity]
     if (!kind) throw new Error(`No mirror for entity ${record.entity}`)
     return kind

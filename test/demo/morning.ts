@@ -2,8 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
-import { settle, startHarness, type Harness } from '../helpers/harness.js'
+import { settle, startHarness, testSettings, type Harness } from '../helpers/harness.js'
 import { describe } from './reactions.js'
 
 const ANNA = 5
@@ -13,7 +12,7 @@ const EKATERINA = 7
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rules-demo-'))
   // The supervisor hears of an unnamed lead after 3 seconds here, not the 2 hours of the defaults.
-  const settings = resolveRuleSettings({ rules: { 'LEAD-TITLE': { escalateAfter: 'PT3S' } } })
+  const settings = testSettings({ rules: { 'LEAD-TITLE': { escalateAfter: 'PT3S' } } })
   const h = await startHarness({ env: { DATABASE_PATH: join(dir, 'demo.db') }, app: { ruleSettings: settings } })
   let printed = 0
   const shown = { notices: new Set<number>(), comments: new Set<number>() }

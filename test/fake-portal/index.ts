@@ -100,7 +100,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
   const rate = rateOf(options, family)
   const faults = new FaultBook()
   const out = new Outgoing()
-  const now = (): number => Date.now()
+  const now = options.now ?? ((): number => Date.now())
   const ttl = options.accessTokenTtlSeconds ?? 3600
   let state: PortalState | undefined
   let pages: AppPages | undefined

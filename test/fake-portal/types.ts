@@ -2,6 +2,8 @@
 
 /** How to start a fake portal; every field has a documented default. */
 export interface FakePortalOptions {
+  /** The portal's clock (epoch ms); Date.now unless a test shares a clock it moves with the app. */
+  now?: () => number
   /** Portal id; default 32 random hex chars. */
   memberId?: string
   /** Portal host as sent in DOMAIN / auth[domain]; default `127.0.0.1:<port>` of the portal listener. */

@@ -3,6 +3,8 @@ import { createServer } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
+import { resolveRuleSettings } from '../../src/rule-settings.js'
+import type { RuleSettings } from '../../rules/catalogue.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { startFakePortal, type FakePortal, type FakePortalOptions } from '../fake-portal/index.js'
 
@@ -18,6 +20,14 @@ export interface Harness {
   /** The app's base URL, e.g. http://127.0.0.1:41234 */
   url: string
   close(): Promise<void>
+}
+
+/**
+ * Rule settings for tests that run on the wall clock: `overrides` over the defaults, in a round-the-clock calendar
+ * unless they name hours (a test at night would otherwise see every notice wait for the morning: quiet time).
+ */
+export function testSettings(overrides: { calendar?: object; [key: string]: unknown } = {}): RuleSettings {
+  return resolveRuleSettings({ ...overrides, calendar: { hours: '24/7', ...overrides.calendar } })
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
@@ -51,7 +61,7 @@ export async function startHarness(
     ...options.env,
   })
   const store = openStore(config.databasePath)
-  const app = await buildApp(config, { store, schedule: false, ...options.app })
+  const app = await buildApp(config, { store, schedule: false, ruleSettings: testSettings(), ...options.app })
   await app.listen({ port: config.port, host: config.host })
   return {
     portal,

@@ -1,5 +1,6 @@
 // Each lead rule's decisions as tables, without I/O: records in, findings out.
 import { describe, expect, it } from 'vitest'
+import { ROUND_THE_CLOCK } from '../../rules/calendar/business-calendar.js'
 import { inScope, runRules, type RuleSettings } from '../../rules/catalogue.js'
 import { clientDuplicate } from '../../rules/client-duplicate.js'
 import { emailKey, phoneKey } from '../../rules/contacts.js'
@@ -28,6 +29,10 @@ function context<S>(ruleSettings: S, peers: Peer[] = []): RuleContext<S> {
     settings: { mode: 'notify', since: null, sources: [], pipelines: [], departments: [], ...ruleSettings },
     directory,
     legalForms: settings.legalForms,
+    leadStatuses: [],
+    activities: [],
+    leadsHeld: 0,
+    calendar: ROUND_THE_CLOCK,
     firstLeadStatus: 'NEW',
     peers,
   }
@@ -81,7 +86,7 @@ describe('LEAD-TITLE', () => {
   ])('%j is a default title: %s', (title, flagged) => {
     const findings = leadTitle.check(lead({ TITLE: title }), context(ruleSettings))
     expect(findings.length).toBe(flagged ? 1 : 0)
-    if (flagged) expect(findings[0]?.escalateAfterMs).toBe(2 * 60 * 60 * 1000)
+    if (flagged) expect(findings[0]?.clock).toMatchObject({ withinMs: 0, escalateMs: [2 * 60 * 60 * 1000], basis: 'working' })
   })
 
   it.each([
@@ -173,9 +178,9 @@ describe('the catalogue', () => {
   it('runs only the rules that are on and in scope', () => {
     const record = lead({ TITLE: 'Лид #45', COMPANY_TITLE: 'ООО "Вектор"' })
     const off = resolveRuleSettings({ rules: { 'LEAD-TITLE': { mode: 'off' } } })
-    const pass = runRules(record, off, { now, directory, firstLeadStatus: 'NEW', peers: [] })
-    expect(pass.checked).toEqual(['LEAD-COMPANY-NAME', 'LEAD-FIELDS', 'CLIENT-DUPLICATE'])
-    expect(pass.findings.map((found) => [found.ruleId, found.mode])).toEqual([['LEAD-COMPANY-NAME', 'autofix']])
+    const pass = runRules(record, off, { now, directory, firstLeadStatus: 'NEW', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, calendar: ROUND_THE_CLOCK })
+    expect(pass.checked).toEqual(['LEAD-COMPANY-NAME', 'LEAD-FIELDS', 'CLIENT-DUPLICATE', 'LEAD-DISPATCH-SLA', 'LEAD-CONTACT-SLA'])
+    expect(pass.findings.map((found) => [found.ruleId, found.mode])).toEqual([['LEAD-COMPANY-NAME', 'autofix'], ['LEAD-DISPATCH-SLA', 'notify']])
   })
 
   it.each([

@@ -1,0 +1,104 @@
+// The clock engine: one timer to the next due step of any clock (no minute tick). When it comes, the records due
+// together are re-read from the portal in batches, the rules asked again, and the steps still owed are taken.
+import type { Logger } from 'pino'
+import type { Store } from '../store/index.js'
+import type { Worker } from '../sync/worker.js'
+import type { Enforcer } from './enforcer.js'
+
+// setTimeout cannot wait longer than about 24.8 days; a longer wait is re-armed.
+const MAX_TIMER_MS = 2 ** 31 - 1
+// Due clocks taken per round; a bigger backlog (a long outage) is worked off round by round.
+const ROUND = 1000
+// After a failed round the engine waits this long before it tries again (no hot loop on a persistent error).
+const BACKOFF_MS = 5_000
+
+/** What the engine needs. */
+export interface ClockEngineDeps {
+  store: Store
+  enforcer: Enforcer
+  /** Re-reads records from the portal into the mirror (the worker's batch re-read). */
+  worker: Pick<Worker, 'refresh'>
+  logger: Logger
+  now: () => Date
+  /** Called once a portal's due steps are taken (the executor sends what they planned). */
+  onStepped?: (memberId: string) => void
+}
+
+/** Takes clocks' steps when they fall due, and catches up on what fell due while the app was down. */
+export class ClockEngine {
+  #timer: NodeJS.Timeout | undefined
+  /** The timer runs between start() and stop(); runDue() works either way until stop(). */
+  #watching = false
+  #stopped = false
+  #running: Promise<void> | undefined
+  #again = false
+  #backoffUntil = 0
+
+  constructor(private readonly deps: ClockEngineDeps) {}
+
+  /** Starts watching; anything already due (after a restart) is taken at once, each step once. */
+  start(): void {
+    this.#watching = true
+    this.#stopped = false
+    this.reschedule()
+  }
+
+  /** Re-arms the timer for the earliest waiting step; call after clocks start (or the clock jumps, in tests). */
+  reschedule(): void {
+    clearTimeout(this.#timer)
+    if (!this.#watching || this.#stopped) return
+    const at = this.deps.store.clocks.nextAt()
+    if (!at) return
+    const now = this.deps.now().getTime()
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, at.getTime() - now, this.#backoffUntil - now))
+    this.#timer = setTimeout(() => void this.runDue(), wait)
+    this.#timer.unref()
+  }
+
+  /** Takes every step due now; one run at a time (a call during a run makes it go round once more). */
+  runDue(): Promise<void> {
+    if (this.#running) {
+      this.#again = true
+      return this.#running
+    }
+    this.#running = this.#run().finally(() => {
+      this.#running = undefined
+      this.reschedule()
+    })
+    return this.#running
+  }
+
+  /** Stops the timer and waits for a run under way. */
+  async stop(): Promise<void> {
+    this.#watching = false
+    this.#stopped = true
+    clearTimeout(this.#timer)
+    await this.#running
+  }
+
+  async #run(): Promise<void> {
+    do {
+      this.#again = false
+      const due = this.deps.store.clocks.due(this.deps.now(), ROUND)
+      const byPortal = new Map<string, Map<string, { entity: string; entityId: string }>>()
+      for (const clock of due) {
+        const records = byPortal.get(clock.memberId) ?? new Map()
+        records.set(`${clock.entity}:${clock.entityId}`, { entity: clock.entity, entityId: clock.entityId })
+        byPortal.set(clock.memberId, records)
+      }
+      for (const [memberId, records] of byPortal) {
+        if (this.#stopped) return
+        const list = [...records.values()]
+        try {
+          await this.deps.worker.refresh(memberId, list)
+          this.deps.enforcer.stepDue(memberId, list)
+        } catch (error) {
+          this.deps.logger.error({ err: error, memberId }, 'clock steps failed')
+          this.#backoffUntil = this.deps.now().getTime() + BACKOFF_MS
+        }
+        this.deps.onStepped?.(memberId)
+      }
+      if (due.length === ROUND) this.#again = true
+    } while (this.#again && !this.#stopped && this.deps.now().getTime() >= this.#backoffUntil)
+  }
+}

@@ -1,0 +1,178 @@
+// Deadline clocks: started while a record owes something, stepped by the engine, stopped with their outcome.
+import type { ClockStep } from '../../rules/clock.js'
+import type { Db } from './db.js'
+
+/** Whom a step told and when, and how long after the event that started the clock. */
+export interface ClockTold {
+  step: number
+  userId: string
+  at: string
+}
+
+/** One clock of one rule on one record. */
+export interface Clock {
+  id: number
+  memberId: string
+  ruleId: string
+  ruleVersion: number
+  entity: string
+  entityId: string
+  variant: string
+  responsibleId: string | null
+  warnTo: string[]
+  basis: 'working' | '24/7'
+  startedAt: string
+  dueAt: string
+  steps: ClockStep[]
+  nextAt: string | null
+  pausedAt: string | null
+  pausedMs: number
+  pauses: Array<{ from: string; to: string }>
+  /** Started by the first-install audit: what was already past is recorded, nobody told. */
+  audit: boolean
+  /** When the change that started it reached the app. */
+  eventAt: string | null
+  createdAt: string
+  breachedAt: string | null
+  violationId: number | null
+  stoppedAt: string | null
+  /** 'met' in time, 'late' after the breach, or why it stopped otherwise ('restarted', 'deleted', 'no longer applies'). */
+  outcome: string | null
+  elapsedMs: number | null
+  told: ClockTold[]
+}
+
+/** A clock about to start. */
+export type NewClock = Pick<Clock, 'ruleId' | 'ruleVersion' | 'entity' | 'entityId' | 'variant' | 'responsibleId' | 'warnTo' | 'basis'
+  | 'startedAt' | 'dueAt' | 'steps' | 'nextAt' | 'pausedAt' | 'audit' | 'eventAt'>
+
+/** What a step or a pause changes on a running clock. */
+export type ClockChange = Partial<Pick<Clock, 'dueAt' | 'steps' | 'nextAt' | 'pausedAt' | 'pausedMs' | 'pauses' | 'breachedAt' | 'violationId' | 'told'>>
+
+interface ClockRow {
+  id: number; member_id: string; rule_id: string; rule_version: number; entity: string; entity_id: string; variant: string
+  responsible_id: string | null; warn_to: string; basis: string; started_at: string; due_at: string; steps: string
+  next_at: string | null; paused_at: string | null; paused_ms: number; pauses: string; audit: number; event_at: string | null
+  created_at: string; breached_at: string | null; violation_id: number | null; stopped_at: string | null; outcome: string | null
+  elapsed_ms: number | null; told: string
+}
+
+function rowToClock(row: ClockRow): Clock {
+  return {
+    id: row.id, memberId: row.member_id, ruleId: row.rule_id, ruleVersion: row.rule_version, entity: row.entity,
+    entityId: row.entity_id, variant: row.variant, responsibleId: row.responsible_id, warnTo: JSON.parse(row.warn_to),
+    basis: row.basis === '24/7' ? '24/7' : 'working', startedAt: row.started_at, dueAt: row.due_at, steps: JSON.parse(row.steps),
+    nextAt: row.next_at, pausedAt: row.paused_at, pausedMs: row.paused_ms, pauses: JSON.parse(row.pauses), audit: row.audit === 1,
+    eventAt: row.event_at, createdAt: row.created_at, breachedAt: row.breached_at, violationId: row.violation_id,
+    stoppedAt: row.stopped_at, outcome: row.outcome, elapsedMs: row.elapsed_ms, told: JSON.parse(row.told),
+  }
+}
+
+const COLUMNS: Record<keyof ClockChange, string> = {
+  dueAt: 'due_at', steps: 'steps', nextAt: 'next_at', pausedAt: 'paused_at', pausedMs: 'paused_ms', pauses: 'pauses',
+  breachedAt: 'breached_at', violationId: 'violation_id', told: 'told',
+}
+const JSON_COLUMNS = new Set<keyof ClockChange>(['steps', 'pauses', 'told'])
+
+/** Starts, steps, stops and lists clocks. */
+export class ClockRepo {
+  readonly #start
+  readonly #running
+  readonly #get
+  readonly #stop
+  readonly #due
+  readonly #next
+  readonly #all
+  readonly #count
+  readonly #deletePortal
+  readonly #updates = new Map<string, ReturnType<Db['prepare']>>()
+
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
+    this.#start = db.prepare(`
+      INSERT INTO clocks (member_id, rule_id, rule_version, entity, entity_id, variant, responsible_id, warn_to, basis,
+        started_at, due_at, steps, next_at, paused_at, audit, event_at, created_at)
+      VALUES (@memberId, @ruleId, @ruleVersion, @entity, @entityId, @variant, @responsibleId, @warnTo, @basis,
+        @startedAt, @dueAt, @steps, @nextAt, @pausedAt, @audit, @eventAt, @createdAt)`)
+    this.#running = db.prepare<[string, string, string], ClockRow>(
+      'SELECT * FROM clocks WHERE member_id = ? AND entity = ? AND entity_id = ? AND stopped_at IS NULL ORDER BY id',
+    )
+    this.#get = db.prepare<[number], ClockRow>('SELECT * FROM clocks WHERE id = ?')
+    this.#stop = db.prepare('UPDATE clocks SET stopped_at = ?, outcome = ?, elapsed_ms = ?, next_at = NULL WHERE id = ? AND stopped_at IS NULL')
+    // Only active portals' clocks run: one that needs re-authorisation catches up once it is installed again.
+    this.#due = db.prepare<[string, number], ClockRow>(`
+      SELECT clocks.* FROM clocks JOIN portals USING (member_id)
+      WHERE stopped_at IS NULL AND next_at IS NOT NULL AND next_at <= ? AND portals.status = 'active' ORDER BY next_at, id LIMIT ?`)
+    this.#next = db.prepare<[], { at: string | null }>(`
+      SELECT min(next_at) AS at FROM clocks JOIN portals USING (member_id)
+      WHERE stopped_at IS NULL AND next_at IS NOT NULL AND portals.status = 'active'`)
+    this.#all = db.prepare<[string], ClockRow>('SELECT * FROM clocks WHERE member_id = ? ORDER BY id')
+    this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM clocks WHERE stopped_at IS NULL')
+    this.#deletePortal = db.prepare('DELETE FROM clocks WHERE member_id = ?')
+  }
+
+  /** Starts a clock and returns its id. */
+  start(memberId: string, clock: NewClock): number {
+    const result = this.#start.run({
+      ...clock, memberId, warnTo: JSON.stringify(clock.warnTo), steps: JSON.stringify(clock.steps), audit: clock.audit ? 1 : 0,
+      createdAt: this.now().toISOString(),
+    })
+    return Number(result.lastInsertRowid)
+  }
+
+  /** The running clocks of one record. */
+  runningFor(memberId: string, entity: string, entityId: string): Clock[] {
+    return this.#running.all(memberId, entity, entityId).map(rowToClock)
+  }
+
+  /** One clock by id. */
+  get(id: number): Clock | undefined {
+    const row = this.#get.get(id)
+    return row ? rowToClock(row) : undefined
+  }
+
+  /** Writes what a step or a pause changed. */
+  update(id: number, change: ClockChange): void {
+    const keys = (Object.keys(change) as Array<keyof ClockChange>).filter((key) => change[key] !== undefined).sort()
+    if (keys.length === 0) return
+    const sql = `UPDATE clocks SET ${keys.map((key) => `${COLUMNS[key]} = @${key}`).join(', ')} WHERE id = @id`
+    let statement = this.#updates.get(sql)
+    if (!statement) {
+      statement = this.db.prepare(sql)
+      this.#updates.set(sql, statement)
+    }
+    const values: Record<string, unknown> = { id }
+    for (const key of keys) values[key] = JSON_COLUMNS.has(key) ? JSON.stringify(change[key]) : change[key]
+    statement.run(values)
+  }
+
+  /** Stops a running clock with its outcome; a stopped one stays stopped. */
+  stop(id: number, outcome: string, elapsedMs: number | null): void {
+    this.#stop.run(this.now().toISOString(), outcome, elapsedMs === null ? null : Math.round(elapsedMs), id)
+  }
+
+  /** Running clocks with a step due by `at` (default now), earliest first. */
+  due(at: Date = this.now(), limit = 1000): Clock[] {
+    return this.#due.all(at.toISOString(), limit).map(rowToClock)
+  }
+
+  /** The earliest waiting step of any running clock. */
+  nextAt(): Date | undefined {
+    const at = this.#next.get()?.at
+    return at ? new Date(at) : undefined
+  }
+
+  /** Every clock of a portal, running and stopped, oldest first. */
+  all(memberId: string): Clock[] {
+    return this.#all.all(memberId).map(rowToClock)
+  }
+
+  /** How many clocks run, over every portal. */
+  runningCount(): number {
+    return this.#count.get()?.n ?? 0
+  }
+
+  /** Removes a portal's clocks (uninstall with CLEAN=1). */
+  deletePortal(memberId: string): void {
+    this.#deletePortal.run(memberId)
+  }
+}
