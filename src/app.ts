@@ -101,7 +101,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     onUnknownUser: (memberId, userId) => void directorySync.onMiss(memberId, userId).catch(() => undefined),
   })
   const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, afterChange: actionsPlanned, ...retry })
-  const clocks: ClockEngine = new ClockEngine({ store, enforcer, worker, logger, now, onStepped: (memberId) => executor.wake(memberId) })
+  const clocks: ClockEngine = new ClockEngine({ store, enforcer, worker, now, onStepped: (memberId) => executor.wake(memberId) })
   const sweeper = new Sweeper({ store, clients, worker, logger, now, prepare: (memberId) => directorySync.ensureFresh(memberId) })
   const offline = new OfflineDrain({ store, clients, worker, logger, now })
   // The first sweep after an install fills the mirror with the portal's open records; the first drain takes what the offline queue holds.

@@ -61,7 +61,7 @@ class World {
         }
       },
     }
-    this.engine = new ClockEngine({ store: this.store, enforcer: this.enforcer, worker, logger, now: this.now })
+    this.engine = new ClockEngine({ store: this.store, enforcer: this.enforcer, worker, now: this.now })
   }
 
   /** A record changes on the portal and its event comes in (as the worker hands it on). */
@@ -132,6 +132,22 @@ describe('the clock engine', () => {
     await world.at('2026-12-07T09:08:00+03:00')
     expect(world.refreshed).toEqual([['lead:45', 'lead:46', 'lead:47']])
     expect(world.notices()).toHaveLength(3)
+  })
+
+  it('a record that cannot be decided holds up nobody else, and stays due to be tried again', async () => {
+    world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
+    for (const id of ['45', '46']) world.change('lead', id, lead({ ID: id, ASSIGNED_BY_ID: '5' }))
+    const runningFor = world.store.clocks.runningFor.bind(world.store.clocks)
+    world.store.clocks.runningFor = (memberId, entity, entityId) => {
+      if (entityId === '45') throw new Error('disk I/O error')
+      return runningFor(memberId, entity, entityId)
+    }
+    await world.at('2026-12-07T09:08:00+03:00')
+    expect(world.notices()).toEqual(['3: [B]Подходит срок: Новый лид распределён вовремя[/B] (LEAD-DISPATCH-SLA)'])
+    expect(world.store.clocks.all(MEMBER).map((clock) => [clock.entityId, clock.nextAt])).toEqual([['45', '2026-12-07T06:08:00.000Z'], ['46', '2026-12-07T06:10:00.000Z']])
+    world.store.clocks.runningFor = runningFor
+    await world.at('2026-12-07T09:08:30+03:00')
+    expect(world.notices()).toHaveLength(2)
   })
 
   it('counts working time only: a lead at 17:55 on Friday warns on Monday at 09:03', async () => {

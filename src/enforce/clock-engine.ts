@@ -1,6 +1,5 @@
 // The clock engine: one timer to the next due step of any clock (no minute tick). When it comes, the records due
 // together are re-read from the portal in batches, the rules asked again, and the steps still owed are taken.
-import type { Logger } from 'pino'
 import type { Store } from '../store/index.js'
 import type { Worker } from '../sync/worker.js'
 import type { Enforcer } from './enforcer.js'
@@ -18,7 +17,6 @@ export interface ClockEngineDeps {
   enforcer: Enforcer
   /** Re-reads records from the portal into the mirror (the worker's batch re-read). */
   worker: Pick<Worker, 'refresh'>
-  logger: Logger
   now: () => Date
   /** Called once a portal's due steps are taken (the executor sends what they planned). */
   onStepped?: (memberId: string) => void
@@ -89,13 +87,9 @@ export class ClockEngine {
       for (const [memberId, records] of byPortal) {
         if (this.#stopped) return
         const list = [...records.values()]
-        try {
-          await this.deps.worker.refresh(memberId, list)
-          this.deps.enforcer.stepDue(memberId, list)
-        } catch (error) {
-          this.deps.logger.error({ err: error, memberId }, 'clock steps failed')
-          this.#backoffUntil = this.deps.now().getTime() + BACKOFF_MS
-        }
+        await this.deps.worker.refresh(memberId, list)
+        // What failed stays due: it is tried again after a pause, not in a hot loop.
+        if (this.deps.enforcer.stepDue(memberId, list) > 0) this.#backoffUntil = this.deps.now().getTime() + BACKOFF_MS
         this.deps.onStepped?.(memberId)
       }
       if (due.length === ROUND) this.#again = true
