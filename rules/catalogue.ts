@@ -60,6 +60,7 @@ export interface PassContext {
   peers: readonly Peer[]
   activities: readonly Snapshot[]
   leadsHeld: number
+  sameTasks: readonly Snapshot[]
   /** The portal's working time; a rule whose `time` is "24/7" gets round the clock instead. */
   calendar: BusinessCalendar
 }

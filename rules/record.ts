@@ -1,5 +1,5 @@
 // Reading the portal's records the same way in every rule: responsible, creation time, open or closed, text.
-import type { Entity, Snapshot } from './types.js'
+import type { Entity, Snapshot, TaskHistoryEntry } from './types.js'
 
 /** The responsible user's id, or null. */
 export function responsibleOf(entity: Entity, record: Snapshot): string | null {
@@ -44,4 +44,15 @@ export function pathOf(entity: Entity, id: string): string {
 /** Lower case with ё as е: for comparing Russian text. */
 export function fold(value: string): string {
   return value.toLowerCase().replace(/ё/g, 'е')
+}
+
+/** A task's history as the mirror keeps it, oldest first; undefined when the portal's history could not be read. */
+export function taskHistory(record: Snapshot): readonly TaskHistoryEntry[] | undefined {
+  return Array.isArray(record.history) ? (record.history as TaskHistoryEntry[]) : undefined
+}
+
+/** The ids in a list field of a task (ACCOMPLICES, AUDITORS), as strings. */
+export function idList(record: Snapshot, field: string): string[] {
+  const value = record[field]
+  return Array.isArray(value) ? value.map(String).filter((id) => id !== '' && id !== '0') : []
 }

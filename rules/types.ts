@@ -17,6 +17,17 @@ export type Entity = 'lead' | 'deal' | 'company' | 'contact' | 'activity' | 'tas
 /** A record as the mirror holds it: the portal's field names and string values. */
 export type Snapshot = Readonly<Record<string, unknown>>
 
+/** One change in a task's history (tasks.task.history.list), oldest first in the task's `history` field. */
+export interface TaskHistoryEntry {
+  /** NEW (created), TITLE, RESPONSIBLE_ID, AUDITORS, ACCOMPLICES, DEADLINE, STATUS, COMMENT… */
+  field: string
+  from: string
+  to: string
+  /** Who made the change. */
+  userId: string
+  at: string
+}
+
 /** What a rule does about its findings, per portal. */
 export const MODES = ['off', 'report', 'notify', 'autofix'] as const
 export type Mode = (typeof MODES)[number]
@@ -69,6 +80,8 @@ export interface RuleContext<S = object> {
   calendar: BusinessCalendar
   /** For a lead in the first status: how many such leads its responsible holds now, this one included (else 0). */
   leadsHeld: number
+  /** For a task: the other tasks of its creator with the same title (as mirrored), whatever their responsible. */
+  sameTasks: readonly Snapshot[]
   /** The CRM activities bound to the record (calls, e-mails, meetings, open lines, to-dos), as mirrored. */
   activities: readonly Snapshot[]
 }
@@ -87,6 +100,8 @@ export interface Finding {
   /** Tells apart several violations of one rule on one record ('' when there is one). */
   variant: string
   responsibleId: string | null
+  /** Who is told instead of the responsible (a task's creator); escalations still go up from the responsible. */
+  recipients?: readonly string[]
   problem: Text
   todo: Text
   /** A safe change that makes the record comply: only these fields are written. */

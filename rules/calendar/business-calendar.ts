@@ -15,6 +15,11 @@ export interface BusinessCalendar {
   workingMinutesBetween(from: Instant, to: Instant): number
   /** The instant when `minutes` working minutes have passed since start; a deadline that fills a period exactly ends at its close. */
   addWorkingMinutes(start: Instant, minutes: number): Date
+  /**
+   * `days` working days after the start, at the same time into the working day (clipped to that day's close): a task
+   * set Monday 10:00 with three working days is due Thursday 10:00. A start outside working time counts from the next one.
+   */
+  addWorkingDays(start: Instant, days: number): Date
   /** The first working moment at or after the instant (the instant itself while working). */
   nextWorkingMoment(at: Instant): Date
   /** True when the instant lies in working time. */
@@ -43,6 +48,7 @@ export const ROUND_THE_CLOCK: BusinessCalendar = {
   roundTheClock: true,
   workingMinutesBetween: (from, to) => Math.max(0, +to - +from) / 60_000,
   addWorkingMinutes: (start, minutes) => new Date(+start + minutes * 60_000),
+  addWorkingDays: (start, days) => new Date(+start + days * 86_400_000),
   nextWorkingMoment: (at) => new Date(+at),
   isWorkingTime: () => true,
 }
@@ -96,6 +102,18 @@ export function createBusinessCalendar(options: BusinessCalendarOptions): Busine
         remaining -= end - begin
       }
       throw new Error('unreachable')
+    },
+    addWorkingDays(start, days) {
+      const from = nextWorkingMoment(start).getTime()
+      let day = localDayNumber(options.timeZone, from)
+      const into = from - periodOf(day)![0]
+      for (let counted = 0; counted < days; ) {
+        day += 1
+        if (day > localDayNumber(options.timeZone, from) + MAX_DAYS) throw new Error(`the calendar has no ${days} working days after ${new Date(from).toISOString()}`)
+        if (periodOf(day)) counted += 1
+      }
+      const [begin, end] = periodOf(day)!
+      return new Date(Math.min(begin + into, end))
     },
     nextWorkingMoment,
     isWorkingTime(at) {

@@ -131,8 +131,10 @@ export class Enforcer {
     const first = firstLeadStatus(statuses)
     const responsible = responsibleOf(entity, current)
     const leadsHeld = entity === 'lead' && responsible && text(current, 'STATUS_ID') === first ? store.mirror.leadsHeld(memberId, first, responsible) : 0
+    const creator = entity === 'task' ? text(current, 'createdBy') : ''
+    const sameTasks = creator ? store.mirror.tasksTitled(memberId, creator, text(current, 'title')).filter((task) => task.entityId !== id).map((task) => task.snapshot) : []
     const pass = runRules({ entity, id, current, previous }, this.settingsFor(portal), {
-      now: this.#now(), directory, firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld,
+      now: this.#now(), directory, firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld, sameTasks,
       calendar: this.deps.calendarFor(portal.language),
     })
     const decided = pass.findings.filter((found) => {
@@ -226,7 +228,7 @@ export class Enforcer {
         change.violationId = standing?.id ?? this.#open(portal, entity, id, record, found, directory, tell)
         change.breachedAt = step.at
         if (quiet) step.silent = true
-        else if (tell && found.finding.responsibleId) told([found.finding.responsibleId])
+        else if (tell) told([...(found.finding.recipients ?? (found.finding.responsibleId ? [found.finding.responsibleId] : []))])
       } else if (quiet) {
         step.silent = true
       } else {
@@ -271,10 +273,12 @@ export class Enforcer {
     const told: string[] = []
     const related = finding.related ?? []
     const say = this.#words(portal, entity, id, record, found)
-    if (finding.responsibleId) {
-      this.#checkKnown(portal.memberId, directory, finding.responsibleId)
-      told.push(userName(directory, finding.responsibleId))
-      this.#notice(portal, { key: `v${violationId}:notify:${finding.responsibleId}`, userId: finding.responsibleId, message: say.notice({ matches: related }), line: say.line(), violationId })
+    // The responsible hears, or whoever the finding names instead (a task's creator).
+    for (const userId of finding.recipients ?? (finding.responsibleId ? [finding.responsibleId] : [])) {
+      this.#checkKnown(portal.memberId, directory, userId)
+      told.push(userName(directory, userId))
+      const responsibleName = finding.responsibleId && userId !== finding.responsibleId ? userName(directory, finding.responsibleId) : undefined
+      this.#notice(portal, { key: `v${violationId}:notify:${userId}`, userId, message: say.notice({ matches: related, responsibleName }), line: say.line(responsibleName), violationId })
     }
     // Each other responsible is told once, about all of their records this one concerns.
     for (const [userId, theirs] of byResponsible(related, finding.responsibleId)) {

@@ -271,5 +271,8 @@ export const MIGRATIONS: readonly string[] = [
   -- Leads are counted by status and responsible (an office manager holding several undispatched leads).
   CREATE INDEX mirror_lead_status ON mirror (member_id, json_extract(snapshot, '$.STATUS_ID'), json_extract(snapshot, '$.ASSIGNED_BY_ID'))
     WHERE entity = 'lead';
+  -- Tasks are found by creator and title (the same task made for several responsibles).
+  CREATE INDEX mirror_task_title ON mirror (member_id, json_extract(snapshot, '$.createdBy'), json_extract(snapshot, '$.title'))
+    WHERE entity = 'task';
   `,
 ]

@@ -32,6 +32,7 @@ export class MirrorRepo {
   readonly #count
   readonly #activities
   readonly #leadsHeld
+  readonly #sameTasks
   readonly #deletePortal
 
   constructor(db: Db, private readonly now: () => Date = () => new Date()) {
@@ -54,6 +55,10 @@ export class MirrorRepo {
     this.#leadsHeld = db.prepare<[string, string, string], { n: number }>(`
       SELECT count(*) AS n FROM mirror WHERE entity = 'lead' AND member_id = ? AND json_extract(snapshot, '$.STATUS_ID') = ?
         AND json_extract(snapshot, '$.ASSIGNED_BY_ID') = ? AND deleted = 0`)
+    // The expressions are those of the index mirror_task_title.
+    this.#sameTasks = db.prepare<[string, string, string], MirrorRow>(`
+      SELECT * FROM mirror WHERE entity = 'task' AND member_id = ? AND json_extract(snapshot, '$.createdBy') = ?
+        AND json_extract(snapshot, '$.title') = ? AND deleted = 0 ORDER BY CAST(entity_id AS INTEGER)`)
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM mirror WHERE member_id = ? AND deleted = 0')
     this.#deletePortal = db.prepare('DELETE FROM mirror WHERE member_id = ?')
   }
@@ -90,6 +95,11 @@ export class MirrorRepo {
   /** How many live leads in one status one user is responsible for. */
   leadsHeld(memberId: string, statusId: string, userId: string): number {
     return this.#leadsHeld.get(memberId, statusId, userId)?.n ?? 0
+  }
+
+  /** The live tasks one user created with this title. */
+  tasksTitled(memberId: string, createdBy: string, title: string): MirrorRecord[] {
+    return this.#sameTasks.all(memberId, createdBy, title).map(rowToRecord)
   }
 
   /** How many live records the mirror holds for a portal. */

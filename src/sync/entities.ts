@@ -1,4 +1,5 @@
 // The record types the app mirrors: how to re-read one, how to list changed ones, which fields to keep.
+import type { TaskHistoryEntry } from '../../rules/types.js'
 
 /** A record kind the app follows, and how the portal serves it. */
 export interface EntityKind {
@@ -12,6 +13,20 @@ export interface EntityKind {
   modifiedField: string
   /** The fields rules and reports need; everything else is dropped. */
   fields: readonly string[]
+  /** Read in the same batch as the record and kept in its snapshot under `field` (a task's history). */
+  extra?: { field: string; get: (id: string) => { method: string; params: Record<string, unknown> }; read: (result: unknown) => unknown }
+}
+
+// tasks.task.history.list answers {list: [{id, createdDate, field, value: {from, to}, user: {id, …}}]}.
+function readTaskHistory(result: unknown): TaskHistoryEntry[] | undefined {
+  const list = asRecord(result)?.list
+  if (!Array.isArray(list)) return undefined
+  return list.map((item) => {
+    const entry = asRecord(item) ?? {}
+    const value = asRecord(entry.value) ?? {}
+    const text = (v: unknown) => (v === null || v === undefined ? '' : String(v))
+    return { field: text(entry.field), from: text(value.from), to: text(value.to), userId: text(asRecord(entry.user)?.id), at: text(entry.createdDate) }
+  })
 }
 
 const LEAD_FIELDS = [
@@ -45,7 +60,7 @@ const TASK_SELECT = [
 ]
 const TASK_FIELDS = [
   'id', 'title', 'description', 'status', 'responsibleId', 'createdBy', 'createdDate', 'changedDate', 'closedDate',
-  'deadline', 'accomplices', 'auditors', 'groupId', 'ufCrmTask', 'startDatePlan', 'endDatePlan',
+  'deadline', 'accomplices', 'auditors', 'groupId', 'ufCrmTask', 'startDatePlan', 'endDatePlan', 'history',
 ] as const
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
@@ -84,6 +99,12 @@ export const ENTITIES: Record<string, EntityKind> = {
     },
     modifiedField: 'changedDate',
     fields: TASK_FIELDS,
+    // Who was responsible, who set the deadline, who commented: the rules read the history, oldest first.
+    extra: {
+      field: 'history',
+      get: (id) => ({ method: 'tasks.task.history.list', params: { taskId: id, order: { ID: 'asc' } } }),
+      read: readTaskHistory,
+    },
   },
 }
 

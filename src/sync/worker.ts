@@ -90,7 +90,8 @@ export class Worker extends PortalLanes {
   }
 
   async #process(memberId: string, due: DueRecord[]): Promise<void> {
-    const commands = Object.fromEntries(due.map((record, i) => [`r${i}`, this.#kind(record).get(record.entityId)]))
+    const commands: Record<string, { method: string; params: Record<string, unknown> }> = {}
+    due.forEach((record, i) => this.#commands(commands, i, record))
     let outcome
     try {
       outcome = await this.#clients.get(memberId).batch(commands)
@@ -107,9 +108,24 @@ export class Worker extends PortalLanes {
         this.#fail(memberId, [record], `${failure.error || 'error'}: ${failure.description}`)
         return
       }
-      const found = failure ? undefined : this.#kind(record).unwrap(outcome.results[key])
-      this.#apply(memberId, record, found)
+      this.#apply(memberId, record, failure ? undefined : this.#found(record, i, outcome.results))
     })
+  }
+
+  // The record's own read and, for kinds with one, its extra read (a task's history), keyed by the record's place.
+  #commands(commands: Record<string, { method: string; params: Record<string, unknown> }>, i: number, record: { entity: string; entityId: string }): void {
+    const kind = this.#kind(record)
+    commands[`r${i}`] = kind.get(record.entityId)
+    if (kind.extra) commands[`x${i}`] = kind.extra.get(record.entityId)
+  }
+
+  // The record as read, with its extra read folded in (left out when that read failed: the rules then cannot decide).
+  #found(record: { entity: string }, i: number, results: Record<string, unknown>): Record<string, unknown> | undefined {
+    const kind = this.#kind(record)
+    const found = kind.unwrap(results[`r${i}`])
+    if (!found || !kind.extra) return found
+    const extra = kind.extra.read(results[`x${i}`])
+    return extra === undefined ? found : { ...found, [kind.extra.field]: extra }
   }
 
   /**
@@ -119,7 +135,7 @@ export class Worker extends PortalLanes {
   async refresh(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>): Promise<void> {
     const commands: Record<string, { method: string; params: Record<string, unknown> }> = {}
     records.forEach((record, i) => {
-      commands[`r${i}`] = this.#kind(record).get(record.entityId)
+      this.#commands(commands, i, record)
       const ownerTypeId = OWNER_TYPES[record.entity]
       if (ownerTypeId) {
         const { method, select } = ENTITIES.activity!.list
@@ -141,8 +157,7 @@ export class Worker extends PortalLanes {
       }
       const failure = outcome.errors[`r${i}`]
       if (failure && !isNotFound(failure)) return
-      const found = failure ? undefined : this.#kind(record).unwrap(outcome.results[`r${i}`])
-      this.#apply(memberId, { ...record, eventIds: [], events: ['CLOCK'], attempts: 0 }, found)
+      this.#apply(memberId, { ...record, eventIds: [], events: ['CLOCK'], attempts: 0 }, failure ? undefined : this.#found(record, i, outcome.results))
     })
   }
 

@@ -31,7 +31,7 @@ function context<S>(ruleSettings: S, peers: Peer[] = []): RuleContext<S> {
     legalForms: settings.legalForms,
     leadStatuses: [],
     activities: [],
-    leadsHeld: 0,
+    leadsHeld: 0, sameTasks: [],
     calendar: ROUND_THE_CLOCK,
     firstLeadStatus: 'NEW',
     peers,
@@ -178,7 +178,7 @@ describe('the catalogue', () => {
   it('runs only the rules that are on and in scope', () => {
     const record = lead({ TITLE: 'Лид #45', COMPANY_TITLE: 'ООО "Вектор"' })
     const off = resolveRuleSettings({ rules: { 'LEAD-TITLE': { mode: 'off' } } })
-    const pass = runRules(record, off, { now, directory, firstLeadStatus: 'NEW', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, calendar: ROUND_THE_CLOCK })
+    const pass = runRules(record, off, { now, directory, firstLeadStatus: 'NEW', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [], calendar: ROUND_THE_CLOCK })
     expect(pass.checked).toEqual(['LEAD-COMPANY-NAME', 'LEAD-FIELDS', 'CLIENT-DUPLICATE', 'LEAD-DISPATCH-SLA', 'LEAD-CONTACT-SLA'])
     expect(pass.findings.map((found) => [found.ruleId, found.mode])).toEqual([['LEAD-COMPANY-NAME', 'autofix'], ['LEAD-DISPATCH-SLA', 'notify']])
   })
