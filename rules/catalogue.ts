@@ -12,6 +12,8 @@ import { leadCompanyName } from './lead-company-name.js'
 import { leadFields, type LeadFieldsSettings } from './lead-fields.js'
 import { leadTitle, type LeadTitleSettings } from './lead-title.js'
 import type { LegalForm } from './legal-forms.js'
+import { taskFeedbackSla } from './task-feedback-sla.js'
+import { taskOverdue, type TaskOverdueSettings } from './task-overdue.js'
 import type { LeadStatus } from './lead-statuses.js'
 import { createdAtOf, responsibleOf, text } from './record.js'
 import type { CommonSettings, Finding, Mode, Peer, RecordInput, Rule, RuleContext, Snapshot } from './types.js'
@@ -26,6 +28,8 @@ export const CATALOGUE = {
   'LEAD-CONTACT-SLA': leadContactSla,
   'DEAL-NEXT-STEP': dealNextStep,
   'DEAL-STAGE-STUCK': dealStageStuck,
+  'TASK-FEEDBACK-SLA': taskFeedbackSla,
+  'TASK-OVERDUE': taskOverdue,
 } as const
 
 /** The ids of the rules the app knows. */
@@ -48,6 +52,8 @@ export interface RuleSettings {
     'LEAD-CONTACT-SLA': CommonSettings & ClockSettings
     'DEAL-NEXT-STEP': CommonSettings & DealNextStepSettings
     'DEAL-STAGE-STUCK': CommonSettings & DealStageStuckSettings
+    'TASK-FEEDBACK-SLA': CommonSettings & ClockSettings
+    'TASK-OVERDUE': CommonSettings & TaskOverdueSettings
   }
 }
 

@@ -47,5 +47,8 @@ export const DEFAULT_RULES_CONFIG = {
       mode: 'notify', since: 'all', warnAt: [] as string[], escalate: ['P1D'], time: '24/7',
       limits: {} as Record<string, Record<string, string>>,
     },
+    // Tasks: an answer (a comment, the start or the end) within a day of getting the task; the deadline kept.
+    'TASK-FEEDBACK-SLA': { mode: 'notify', within: 'PT24H', warnAt: ['80%'], escalate: ['PT0S'], time: '24/7' },
+    'TASK-OVERDUE': { mode: 'notify', escalate: ['P1D'], time: '24/7' },
   },
 }

@@ -13,6 +13,13 @@ export function createdAtOf(entity: Entity, record: Snapshot): string {
   return typeof value === 'string' ? value : ''
 }
 
+/** The record's title as people know it: a task's `title`, a contact's name, a CRM record's TITLE. */
+export function titleOf(entity: Entity, record: Snapshot): string {
+  if (entity === 'task') return text(record, 'title')
+  if (entity === 'contact') return [text(record, 'NAME'), text(record, 'LAST_NAME')].filter(Boolean).join(' ')
+  return text(record, 'TITLE')
+}
+
 /** True for a lead or deal still in work (not converted, junk, won or lost). */
 export function isOpen(entity: Entity, record: Snapshot): boolean {
   if (entity === 'lead') return (record.STATUS_SEMANTIC_ID ?? 'P') === 'P'

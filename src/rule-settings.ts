@@ -169,6 +169,8 @@ const schema = z.strictObject({
     'DEAL-STAGE-STUCK': z
       .strictObject({ ...common, ...clockFields, limits: stageLimits })
       .transform(({ escalate, ...rest }) => ({ ...rest, escalateMs: escalate })),
+    'TASK-FEEDBACK-SLA': clocked.transform(clockInMs),
+    'TASK-OVERDUE': z.strictObject({ ...common, escalate: clockFields.escalate, time: clockFields.time }).transform(({ escalate, ...rest }) => ({ ...rest, escalateMs: escalate })),
   }),
 })
 

@@ -1,6 +1,7 @@
 // The deadline rules end to end with the fake portal over real HTTP, on one clock the test moves for both (no sleeps
 // for the deadlines), in a round-the-clock calendar: who is told, when, and that each is told exactly once.
 import { afterEach, describe, expect, it } from 'vitest'
+import { RULE_IDS } from '../rules/catalogue.js'
 import type { FakeCall } from './fake-portal/index.js'
 import { settle, startHarness, testSettings, type Harness } from './helpers/harness.js'
 
@@ -8,7 +9,7 @@ const OFFICE_MANAGER = '8' // Мария Фёдорова, commercial service; h
 const ANNA = '5' // sales; her supervisor: Дмитрий Соколов (4)
 const OFF = { mode: 'off' }
 // Only the deadline rule under test speaks.
-const QUIET = { 'LEAD-TITLE': OFF, 'LEAD-FIELDS': OFF, 'LEAD-COMPANY-NAME': OFF, 'CLIENT-DUPLICATE': OFF, 'LEAD-DISPATCH-SLA': OFF, 'LEAD-CONTACT-SLA': OFF, 'DEAL-NEXT-STEP': OFF, 'DEAL-STAGE-STUCK': OFF }
+const QUIET = Object.fromEntries(RULE_IDS.map((id) => [id, OFF]))
 
 let h: Harness
 let offset = 0
@@ -118,5 +119,39 @@ describe('deadlines end to end', () => {
     expect(told()).toHaveLength(2)
     expect(h.store.clocks.all(h.portal.memberId).map((clock) => clock.outcome)).toEqual(['late'])
     expect(h.store.violations.all(h.portal.memberId).map((violation) => violation.resolution)).toEqual(['complies'])
+  })
+
+  it('a task left unanswered warns its responsible, then tells the supervisor; a comment in time tells nobody', async () => {
+    await start({ 'TASK-FEEDBACK-SLA': { mode: 'notify', within: 'PT20S', warnAt: ['50%'], escalate: ['PT0S'] } })
+    const silent = h.portal.data.addTask({ TITLE: 'РЗ Подготовить договор с ООО «Вектор»', RESPONSIBLE_ID: ANNA }, { byUserId: 4 })
+    const answered = h.portal.data.addTask({ TITLE: 'РЗ Выставить счёт ООО «Вектор»', RESPONSIBLE_ID: '6' }, { byUserId: 4 })
+    await settle(h)
+    await later(5_000)
+    h.portal.data.addTaskComment(answered, 'Принял, счёт будет сегодня до 15:00', 6)
+    await settle(h)
+    await later(5_000)
+    expect(told()).toEqual([`${ANNA}: [B]Подходит срок: По задаче дана обратная связь вовремя[/B] (TASK-FEEDBACK-SLA)`])
+    expect(messageTo(ANNA)).toContain(`/company/personal/user/0/tasks/task/view/${silent}/]«РЗ Подготовить договор с ООО «Вектор»»[/URL]`)
+    await later(10_000)
+    expect(told().slice(1)).toEqual(['4: [B]Эскалация: По задаче дана обратная связь вовремя[/B] (TASK-FEEDBACK-SLA)'])
+    await later(60_000)
+    expect(told()).toHaveLength(2)
+    expect(h.store.clocks.all(h.portal.memberId).map((clock) => [clock.entityId, clock.outcome])).toEqual([[silent, null], [answered, 'met']])
+  })
+
+  it('an overdue task tells its responsible at the deadline, the supervisor later; closed late, it is kept as late', async () => {
+    await start({ 'TASK-OVERDUE': { mode: 'notify', escalate: ['PT1M'] } })
+    const deadline = new Date(Date.now() + offset + 60_000).toISOString()
+    const id = h.portal.data.addTask({ TITLE: 'РЗ Подписать акт', RESPONSIBLE_ID: ANNA, DEADLINE: deadline }, { byUserId: 4 })
+    await settle(h)
+    await later(59_000)
+    expect(told()).toEqual([])
+    await later(1_000)
+    expect(told()).toEqual([`${ANNA}: [B]Правило компании: Задача закрыта в срок[/B] (TASK-OVERDUE)`])
+    await later(60_000)
+    expect(told().slice(1)).toEqual(['4: [B]Эскалация: Задача закрыта в срок[/B] (TASK-OVERDUE)'])
+    h.portal.data.updateTask(id, { STATUS: 5 }, { byUserId: Number(ANNA) })
+    await settle(h)
+    expect(h.store.clocks.all(h.portal.memberId).map((clock) => clock.outcome)).toEqual(['late'])
   })
 })

@@ -7,7 +7,7 @@ import { CATALOGUE, runRules, type Pass, type RuledFinding, type RuleId, type Ru
 import { dueSteps, elapsedWorkingMs, nextStepAt, planClock, resumeClock, startOf, type ClockStep } from '../../rules/clock.js'
 import { supervisorOf, userName, type Directory } from '../../rules/directory.js'
 import { firstLeadStatus } from '../../rules/lead-statuses.js'
-import { responsibleOf, text } from '../../rules/record.js'
+import { responsibleOf, text, titleOf } from '../../rules/record.js'
 import type { Entity, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
 import type { PlannedNotice } from '../store/actions.js'
 import type { Clock, ClockChange } from '../store/clocks.js'
@@ -331,7 +331,7 @@ export class Enforcer {
   #words(portal: Portal, entity: Entity, id: string, record: Snapshot, found: RuledFinding) {
     const language = languageOf(portal.language)
     const origin = new URL(portal.clientEndpoint).origin
-    const mention: RecordMention = { entity, id, title: text(record, 'TITLE') }
+    const mention: RecordMention = { entity, id, title: titleOf(entity, record) }
     const base = { language, origin, ruleId: found.ruleId, record: mention, problem: found.finding.problem }
     return {
       notice: (extra: Partial<Parameters<typeof notice>[0]>) => notice({ ...base, ruleTitle: CATALOGUE[found.ruleId].title, todo: found.finding.todo, ...extra }),
