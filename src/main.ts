@@ -14,8 +14,10 @@ async function main(): Promise<void> {
   if (!config.publicUrl.startsWith('https://')) {
     logger.warn({ publicUrl: config.publicUrl }, 'PUBLIC_URL is not https: Bitrix24 portals only call https handlers')
   }
-  const store = openStore(config.databasePath)
-  const app = await buildApp(config, { store, logger })
+  // One clock for the whole app: the store, the worker, the outbox and the clock engine.
+  const now = () => new Date()
+  const store = openStore(config.databasePath, now)
+  const app = await buildApp(config, { store, logger, now })
   const stop = async (signal: string) => {
     logger.info({ signal }, 'stopping')
     await app.close()

@@ -60,7 +60,8 @@ export async function startHarness(
     HEALTHZ_TOKEN,
     ...options.env,
   })
-  const store = openStore(config.databasePath)
+  // The app's clock serves its store too (a test that moves the clock moves both).
+  const store = openStore(config.databasePath, options.app?.now)
   const app = await buildApp(config, { store, schedule: false, ruleSettings: testSettings(), ...options.app })
   await app.listen({ port: config.port, host: config.host })
   return {
