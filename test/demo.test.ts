@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 const root = new URL('..', import.meta.url).pathname
 
 describe('npm run demo', () => {
-  it('prints the fix, who was told and what, the timeline comment, the escalation, and a summary', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/demo/morning.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+  it('prints the fix, who was told and what, the timeline comment, the escalation, the deadline scene, and a summary', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/demo/morning.ts'], { cwd: root, encoding: 'utf8', timeout: 120_000 })
     expect(run.status).toBe(0)
     const out = run.stdout
     expect(out).toContain('✔ Портал установил приложение')
@@ -19,12 +19,41 @@ describe('npm run demo', () => {
     expect(out).toContain('✔ Нарушение #4 (LEAD-TITLE) закрыто: complies')
     expect(out).toContain('⚠ LEAD-FIELDS · lead #2')
     expect(out).toContain('⇪ Эскалация руководителю: Дмитрий Соколов')
-    expect(out).toContain('Итог утра')
-    expect(out).toMatch(/уведомлений: 6 \(/)
+    expect(out).toContain('Итог дня')
+    expect(out).toMatch(/уведомлений: 10 \(/)
     // Each timeline comment the portal received is printed once, as received.
     const comments = out.split('\n').filter((line) => line.includes('🗒 Комментарий в истории'))
     expect(new Set(comments).size).toBe(comments.length)
     expect(comments).toHaveLength(Number(/комментариев в истории: (\d+)/.exec(out)?.[1]))
     expect(out).toContain('🗒 Комментарий в истории lead #1: «Приложение «Правила компании»: У лида название по умолчанию: «Заявка с сайта». Отправлено уведомление: Анна Морозова.')
-  }, 90_000)
+
+    // The deadline scene: each line exactly once.
+    const times = (text: string) => out.split(text).length - 1
+    // A lead nobody dispatches: the office manager is warned, then her supervisor is told, with the timeline comment.
+    expect(times('✉ Уведомление для Мария Фёдорова:\n      │ Подходит срок: Новый лид распределён вовремя (LEAD-DISPATCH-SLA)\n      │ Лид «Сигма: 40 мониторов»')).toBe(1)
+    expect(times('✉ Уведомление для Мария Фёдорова:')).toBe(1)
+    expect(times('⇪ Эскалация руководителю: Ольга Кузнецова')).toBe(1)
+    expect(times('✉ Уведомление для Ольга Кузнецова:\n      │ Эскалация: Новый лид распределён вовремя (LEAD-DISPATCH-SLA)\n      │ Лид «Сигма: 40 мониторов»')).toBe(1)
+    expect(times('✉ Уведомление для Ольга Кузнецова:')).toBe(1)
+    expect(out).toMatch(/│ Что не так: Лид ждёт распределения \d+ с рабочего времени \(норма — 4 с\)\./)
+    expect(times('🗒 Комментарий в истории lead #6: «Приложение «Правила компании»: Лид ждёт распределения')).toBe(1)
+    expect(comments.filter((line) => line.includes('lead #6'))).toEqual([expect.stringContaining('Нарушение не устранено в срок, сообщено руководителю: Ольга Кузнецова.')])
+    expect(out.indexOf('Уведомление для Мария Фёдорова')).toBeLessThan(out.indexOf('Эскалация руководителю: Ольга Кузнецова'))
+    // A lead dispatched and called in time: both clocks met, nobody told about it.
+    expect(times('⏱ Срок LEAD-DISPATCH-SLA · lead #5 остановлен: срок соблюдён')).toBe(1)
+    expect(times('⏱ Срок LEAD-CONTACT-SLA · lead #5 остановлен: срок соблюдён')).toBe(1)
+    expect(times('✔ Оба срока по лиду #5 соблюдены — никому ничего не отправлено')).toBe(1)
+    expect(out).not.toContain('/crm/lead/details/5/')
+    expect(out).not.toContain('🗒 Комментарий в истории lead #5')
+    // A deal without a next step: its responsible is told, then her supervisor.
+    const toAnna = '✉ Уведомление для Анна Морозова:\n      │ Правило компании: У сделки есть следующий шаг (DEAL-NEXT-STEP)'
+    const toDmitry = '✉ Уведомление для Дмитрий Соколов:\n      │ Эскалация: У сделки есть следующий шаг (DEAL-NEXT-STEP)'
+    expect(times(toAnna)).toBe(1)
+    expect(times(toDmitry)).toBe(1)
+    expect(out.indexOf(toAnna)).toBeLessThan(out.indexOf(toDmitry))
+    expect(times('У сделки нет следующего шага: нет ни одного запланированного дела. Отправлено уведомление: Анна Морозова.')).toBe(1)
+    expect(times('У сделки нет следующего шага: нет ни одного запланированного дела. Нарушение не устранено в срок, сообщено руководителю: Дмитрий Соколов.')).toBe(1)
+    expect(comments.filter((line) => line.includes('deal #1'))).toHaveLength(2)
+    expect(out).toMatch(/сроков отсчитано: \d+ — соблюдено 3, нарушено \d+, ещё идут \d+/)
+  }, 150_000)
 })

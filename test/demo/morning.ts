@@ -2,20 +2,36 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { buildApp } from '../../src/app.js'
 import { settle, startHarness, testSettings, type Harness } from '../helpers/harness.js'
-import { describe } from './reactions.js'
+import { describe, type Shown } from './reactions.js'
 
 const ANNA = 5
 const PAVEL = 6
 const EKATERINA = 7
+const ADMIN = 1
+const DMITRY = 4 // Анна's supervisor
+const OLGA = 3 // Мария's supervisor
+const MARIA = 8 // the office manager who dispatches new leads
+
+// After lunch the administrator sets the deadlines; in seconds for the demo, where the defaults count minutes and hours.
+const DEADLINES = {
+  'LEAD-DISPATCH-SLA': { mode: 'notify', within: 'PT4S', warnAt: ['50%'], escalate: ['PT0S'], officeManagers: { users: [String(MARIA)], departments: [] } },
+  'LEAD-CONTACT-SLA': { mode: 'notify', within: 'PT6S', warnAt: ['50%'], escalate: ['PT0S'] },
+  'DEAL-NEXT-STEP': { mode: 'notify', within: 'PT4S', escalate: ['PT4S'], time: '24/7' },
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rules-demo-'))
   // The supervisor hears of an unnamed lead after 3 seconds here, not the 2 hours of the defaults.
-  const settings = testSettings({ rules: { 'LEAD-TITLE': { escalateAfter: 'PT3S' } } })
+  const morning = { 'LEAD-TITLE': { escalateAfter: 'PT3S' } }
+  const settings = testSettings({ rules: morning })
   const h = await startHarness({ env: { DATABASE_PATH: join(dir, 'demo.db') }, app: { ruleSettings: settings } })
+  const firstApp = h.app
   let printed = 0
-  const shown = { notices: new Set<number>(), comments: new Set<number>() }
+  const shown: Shown = { notices: new Set<number>(), comments: new Set<number>() }
   const flush = () => {
     const rows = h.store.journal.recent(h.portal.memberId, 10_000).reverse().filter((entry) => entry.id > printed)
     for (const entry of rows) {
@@ -58,11 +74,79 @@ async function main(): Promise<void> {
       h.portal.data.updateLead(callLead, { STATUS_ID: 'IN_PROCESS' }, { byUserId: PAVEL })
     })
     console.log(`\n10:00 Анна так и не переименовала лид #${webLead} — ждём срок эскалации (3 с)…`)
-    await new Promise((resolve) => setTimeout(resolve, 3_300))
+    await sleep(3_300)
     await settle(h)
     flush()
+
+    // The deadline scene: the app restarts with the new settings (they are read at start) on the same store and portal.
+    console.log('\n13:00 Администратор задаёт сроки и перезапускает приложение (для демо — секунды вместо минут):')
+    console.log('      новый лид распределить за 4 с (офис-менеджер Мария Фёдорова, предупреждение на половине срока),')
+    console.log('      с клиентом связаться за 6 с, сделке без следующего шага — 4 с, руководителю — ещё через 4 с')
+    await h.app.close()
+    h.app = await buildApp(h.config, { store: h.store, schedule: false, ruleSettings: testSettings({ rules: { ...morning, ...DEADLINES } }) })
+    await h.app.listen({ port: h.config.port, host: h.config.host })
+    shown.clocks = true
+    // Polls what the portal received (the clocks run on the wall clock), printing the reactions as they come.
+    const waitFor = async (what: string, done: () => boolean, timeoutMs = 30_000) => {
+      const until = Date.now() + timeoutMs
+      while (!done()) {
+        if (Date.now() > until) throw new Error(`the demo waited in vain for ${what}`)
+        await sleep(100)
+        flush()
+      }
+      await settle(h)
+      flush()
+    }
+    const noticesTo = (userId: number, ruleId: string) => h.portal.data.notifications.filter((n) => n.userId === userId && n.message.includes(`(${ruleId})`))
+    const commentsOn = (entity: string, id: string) => h.portal.data.timelineComments.filter((c) => c.entityType.toLowerCase() === entity && String(c.entityId) === id)
+
+    let calledLead = ''
+    const noticesBefore = h.portal.data.notifications.length
+    await step('13:05 С сайта приходит заявка «Орбита: 15 ноутбуков» и попадает к офис-менеджеру Марии Фёдоровой', () => {
+      calledLead = h.portal.data.addLead({
+        TITLE: 'Орбита: 15 ноутбуков', COMPANY_TITLE: 'Орбита АО', SOURCE_ID: 'WEB', NAME: 'Сергей', LAST_NAME: 'Белов',
+        PHONE: [{ VALUE: '+7 (343) 210-15-15', VALUE_TYPE: 'WORK' }], COMMENTS: '15 ноутбуков для нового офиса, доставка в Екатеринбург',
+        ASSIGNED_BY_ID: String(MARIA),
+      }, { byUserId: ADMIN })
+    })
+    // At once, well inside the warning at half the time (2 s): nobody is to hear of this lead.
+    await step(`13:06 Мария сразу распределяет лид #${calledLead} на Анну Морозову и переводит его в работу`, () => {
+      h.portal.data.updateLead(calledLead, { STATUS_ID: 'IN_PROCESS', ASSIGNED_BY_ID: String(ANNA) }, { byUserId: MARIA })
+    })
+    // Half a second later, well inside the contact warning at 3 s.
+    await sleep(500)
+    await step('13:08 Анна звонит клиенту, звонок записан в карточке лида', () => {
+      h.portal.data.addActivity({
+        OWNER_TYPE_ID: 1, OWNER_ID: calledLead, TYPE_ID: 2, COMPLETED: 'Y', DIRECTION: 2, RESPONSIBLE_ID: ANNA,
+        SUBJECT: 'Звонок клиенту', COMMUNICATIONS: [{ VALUE: '+73432101515', TYPE: 'PHONE' }],
+      }, { byUserId: ANNA })
+    })
+    const calledTold = h.portal.data.notifications.length - noticesBefore
+    const calledClocks = h.store.clocks.all(h.portal.memberId).filter((clock) => clock.entity === 'lead' && clock.entityId === calledLead)
+    const allMet = calledClocks.length === 2 && calledClocks.every((clock) => clock.outcome === 'met')
+    console.log(`  ${allMet ? '✔ Оба срока' : '✘ Не все сроки'} по лиду #${calledLead} соблюдены — ${calledTold === 0 ? 'никому ничего не отправлено' : `уведомлений: ${calledTold}`}`)
+
+    let quietLead = ''
+    await step('13:10 Ещё одна заявка с сайта, «Сигма: 40 мониторов», у Марии; её никто не распределяет', () => {
+      quietLead = h.portal.data.addLead({
+        TITLE: 'Сигма: 40 мониторов', COMPANY_TITLE: 'Сигма ООО', SOURCE_ID: 'WEB', NAME: 'Ирина', LAST_NAME: 'Зайцева',
+        PHONE: [{ VALUE: '+7 (383) 220-40-40', VALUE_TYPE: 'WORK' }], COMMENTS: '40 мониторов 27″ в бухгалтерию',
+        ASSIGNED_BY_ID: String(MARIA),
+      }, { byUserId: ADMIN })
+    })
+    console.log('      …ждём: на половине срока (2 с) — предупреждение Марии, в срок (4 с) — её руководителю')
+    await waitFor('the dispatch escalation', () => noticesTo(OLGA, 'LEAD-DISPATCH-SLA').length > 0 && commentsOn('lead', quietLead).length > 0)
+
+    let deal = ''
+    await step('13:15 Анна заводит сделку «Гранит: серверная стойка» и не планирует ни звонка, ни встречи', () => {
+      deal = h.portal.data.addDeal({ TITLE: 'Гранит: серверная стойка', ASSIGNED_BY_ID: String(ANNA) }, { byUserId: ANNA })
+    })
+    console.log('      …ждём: через 4 с без следующего шага — Анне, ещё через 4 с — её руководителю')
+    await waitFor('the next-step escalation', () => noticesTo(DMITRY, 'DEAL-NEXT-STEP').length > 0 && commentsOn('deal', deal).length > 1)
     summary(h)
   } finally {
+    // The harness closes the app it started; the restarted one is closed here, first.
+    if (h.app !== firstApp) await h.app.close()
     await h.close()
     rmSync(dir, { recursive: true, force: true })
   }
@@ -77,10 +161,13 @@ function summary(h: Harness): void {
     const name = user ? `${user.NAME} ${user.LAST_NAME}` : `#${notice.userId}`
     byPerson.set(name, (byPerson.get(name) ?? 0) + 1)
   }
-  console.log('\nИтог утра')
+  console.log('\nИтог дня')
   console.log(`  нарушений найдено: ${violations.length}, из них открыто: ${violations.filter((v) => !v.resolvedAt).length}`)
   console.log(`  исправлено приложением: ${violations.filter((v) => v.resolution === 'fixed by the app').length}`)
   console.log(`  уведомлений: ${notices.length} (${[...byPerson].map(([name, count]) => `${name} — ${count}`).join(', ')})`)
+  const clocks = h.store.clocks.all(h.portal.memberId)
+  const stopped = clocks.filter((clock) => clock.stoppedAt)
+  console.log(`  сроков отсчитано: ${clocks.length} — соблюдено ${stopped.filter((c) => c.outcome === 'met').length}, нарушено ${clocks.filter((c) => c.breachedAt).length}, ещё идут ${clocks.length - stopped.length}`)
   console.log(`  комментариев в истории: ${h.portal.data.timelineComments.length}`)
   console.log(`  REST-запросов приложения к порталу: ${h.portal.calls.filter((call) => !call.viaBatch).length}`)
 }

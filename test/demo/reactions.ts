@@ -22,7 +22,19 @@ function plain(message: string): string {
 export interface Shown {
   notices: Set<number>
   comments: Set<number>
+  /** Print the deadline clocks' starts and outcomes (the deadline scene; the morning leaves them out). */
+  clocks?: boolean
 }
+
+// A clock's outcome as the demo tells it.
+const OUTCOMES: Record<string, string> = {
+  met: 'срок соблюдён',
+  late: 'сделано с опозданием',
+  restarted: 'начат заново',
+  'no longer applies': 'правило больше не применяется',
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1).replace('.', ',')} с`
 
 /** One terminal line (or block) per journal row worth showing; undefined for bookkeeping rows. */
 export function describe(h: Harness, entry: JournalEntry, shown: Shown): string | undefined {
@@ -40,7 +52,8 @@ export function describe(h: Harness, entry: JournalEntry, shown: Shown): string 
       return `  ✎ Исправлено в портале: ${String(d.entity)} #${String(d.entityId)} ← ${JSON.stringify(d.fields)}`
     case 'comment.added': {
       // Each journal row shows the next comment the portal received for that record, once.
-      const comment = h.portal.data.timelineComments.find((c) => String(c.entityId) === String(d.entityId) && !shown.comments.has(c.id))
+      const comment = h.portal.data.timelineComments.find((c) =>
+        c.entityType.toLowerCase() === String(d.entity).toLowerCase() && String(c.entityId) === String(d.entityId) && !shown.comments.has(c.id))
       if (comment) shown.comments.add(comment.id)
       return `  🗒 Комментарий в истории ${String(d.entity)} #${String(d.entityId)}: «${comment?.comment ?? ''}»`
     }
@@ -51,6 +64,14 @@ export function describe(h: Harness, entry: JournalEntry, shown: Shown): string 
     }
     case 'violation.escalated':
       return `  ⇪ Эскалация руководителю: ${who(h, d.supervisorId)}`
+    case 'clock.started':
+      if (!shown.clocks) return undefined
+      return `  ⏱ Пошёл срок ${String(d.ruleId)} · ${String(d.entity)} #${String(d.entityId)}: ${seconds(Date.parse(String(d.dueAt)) - Date.parse(String(d.startedAt)))}`
+    case 'clock.stopped': {
+      if (!shown.clocks) return undefined
+      const clock = h.store.clocks.get(Number(d.clockId))
+      return `  ⏱ Срок ${String(d.ruleId)} · ${clock?.entity ?? ''} #${clock?.entityId ?? ''} остановлен: ${OUTCOMES[String(d.outcome)] ?? String(d.outcome)}, прошло ${seconds(Number(d.elapsedMs))}`
+    }
     case 'violation.resolved':
       return `  ✔ Нарушение #${String(d.violationId)} (${String(d.ruleId)}) закрыто: ${String(d.resolution)}`
     default:
