@@ -69,26 +69,29 @@ export class Enforcer {
 
   /**
    * Asks the rules again about records whose clocks fell due (the engine re-read them just before) and takes the due
-   * steps of the clocks still owed; the others stop. One transaction per record; returns how many failed.
+   * steps of the clocks still owed; the others stop. One commit per round; returns how many records failed.
    */
   stepDue(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>): number {
     const { store } = this.deps
     let failed = 0
-    for (const { entity, entityId } of records) {
-      try {
-        store.transaction(() => {
-          const portal = store.portals.get(memberId)
-          if (!portal || portal.status !== 'active') return
-          const mirrored = store.mirror.get(memberId, entity, entityId)
-          const snapshot = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
-          this.#evaluate(portal, entity as Entity, entityId, snapshot, snapshot, { audit: false, eventAt: this.#now().toISOString() })
-        })
-      } catch (error) {
-        // One record that cannot be decided does not hold up the others; its clock stays due and is tried again.
-        failed += 1
-        this.deps.logger.error({ err: error, memberId, entity, entityId }, 'clock steps failed for a record')
+    // The round commits once; each record is a transaction of its own inside it (a savepoint), so one that fails
+    // undoes only itself: the others hold up, its clock stays due and is tried again.
+    store.transaction(() => {
+      const portal = store.portals.get(memberId)
+      if (!portal || portal.status !== 'active') return
+      for (const { entity, entityId } of records) {
+        try {
+          store.transaction(() => {
+            const mirrored = store.mirror.get(memberId, entity, entityId)
+            const snapshot = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
+            this.#evaluate(portal, entity as Entity, entityId, snapshot, snapshot, { audit: false, eventAt: this.#now().toISOString() })
+          })
+        } catch (error) {
+          failed += 1
+          this.deps.logger.error({ err: error, memberId, entity, entityId }, 'clock steps failed for a record')
+        }
       }
-    }
+    })
     return failed
   }
 

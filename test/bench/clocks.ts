@@ -80,7 +80,7 @@ class ClockBench {
     const calendarFor = portalCalendars(settings, loadProductionCalendars(), 'RULES_FILE')
     this.enforcer = new Enforcer({ store: this.store, settings, logger, now: this.now, calendarFor })
     const worker = { refresh: (memberId: string, records: Records) => this.#reReaders.get(memberId)?.(memberId, records) ?? Promise.resolve() }
-    this.engine = new ClockEngine({ store: this.store, enforcer: this.enforcer, worker, logger, now: this.now })
+    this.engine = new ClockEngine({ store: this.store, enforcer: this.enforcer, worker, now: this.now })
   }
 
   /** A portal's install row and its directory: a head of sales over MANAGERS managers. */
