@@ -28,6 +28,7 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
       inbox: inboxHealth(deps.store, portal.memberId, nowSeconds),
       mirror: { records: deps.store.mirror.count(portal.memberId) },
       actions: deps.store.actions.stats(portal.memberId),
+      clocks: deps.store.clocks.stats(portal.memberId),
       sweeps: deps.store.sweeps.all(portal.memberId),
       offline: offlineHealth(deps.store, portal.memberId),
     }))

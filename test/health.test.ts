@@ -1,6 +1,6 @@
 // /healthz: each portal's token state and the version, never a secret; a refused refresh shows there.
 import { afterEach, describe, expect, it } from 'vitest'
-import { HEALTHZ_TOKEN, healthOf, startHarness, type Harness } from './helpers/harness.js'
+import { HEALTHZ_TOKEN, healthOf, settle, startHarness, testSettings, type Harness } from './helpers/harness.js'
 
 describe('/healthz', () => {
   let h: Harness
@@ -20,6 +20,7 @@ describe('/healthz', () => {
         inbox: { pending: expect.any(Number), parked: 0 },
         actions: { pending: expect.any(Number), sending: expect.any(Number), failed: 0 },
         mirror: { records: expect.any(Number) },
+        clocks: { running: 0, breached: 0, nextStepAt: null },
       }],
     })
     const portal = h.store.portals.get(h.portal.memberId)
@@ -27,6 +28,16 @@ describe('/healthz', () => {
       expect(secret).toBeTruthy()
       expect(text).not.toContain(secret)
     }
+  })
+
+  it('shows the deadline clocks of a portal: running, past their breach, the next step', async () => {
+    h = await startHarness({ app: { ruleSettings: testSettings({ rules: { 'DEAL-NEXT-STEP': { within: 'PT1H', escalate: ['PT1H'] } } }) } })
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    h.portal.data.addDeal({ TITLE: 'Вектор: серверы', ASSIGNED_BY_ID: 5 }, { byUserId: 5 })
+    await settle(h)
+    const answer = await (await fetch(`${h.url}/healthz`, { headers: { authorization: `Bearer ${HEALTHZ_TOKEN}` } })).json()
+    const [clock] = h.store.clocks.all(h.portal.memberId)
+    expect(answer.portals[0].clocks).toEqual({ running: 1, breached: 0, nextStepAt: clock?.dueAt })
   })
 
   it('tells an anonymous caller the state and totals only, never a portal identity', async () => {

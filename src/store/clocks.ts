@@ -84,6 +84,7 @@ export class ClockRepo {
   readonly #next
   readonly #all
   readonly #count
+  readonly #stats
   readonly #deletePortal
   readonly #updates = new Map<string, ReturnType<Db['prepare']>>()
 
@@ -107,6 +108,10 @@ export class ClockRepo {
       WHERE stopped_at IS NULL AND next_at IS NOT NULL AND portals.status = 'active'`)
     this.#all = db.prepare<[string], ClockRow>('SELECT * FROM clocks WHERE member_id = ? ORDER BY id')
     this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM clocks WHERE stopped_at IS NULL')
+    this.#stats = db.prepare<[string], { running: number | null; breached: number | null; next: string | null }>(`
+      SELECT sum(stopped_at IS NULL) AS running, sum(stopped_at IS NULL AND breached_at IS NOT NULL) AS breached,
+        min(CASE WHEN stopped_at IS NULL THEN next_at END) AS next
+      FROM clocks WHERE member_id = ?`)
     this.#deletePortal = db.prepare('DELETE FROM clocks WHERE member_id = ?')
   }
 
@@ -169,6 +174,12 @@ export class ClockRepo {
   /** How many clocks run, over every portal. */
   runningCount(): number {
     return this.#count.get()?.n ?? 0
+  }
+
+  /** A portal's clocks for /healthz: how many run, how many of those are past their breach, the next step. */
+  stats(memberId: string): { running: number; breached: number; nextStepAt: string | null } {
+    const row = this.#stats.get(memberId)
+    return { running: row?.running ?? 0, breached: row?.breached ?? 0, nextStepAt: row?.next ?? null }
   }
 
   /** Removes a portal's clocks (uninstall with CLEAN=1). */
