@@ -15,6 +15,8 @@ import type { LegalForm } from './legal-forms.js'
 import { taskFeedbackSla } from './task-feedback-sla.js'
 import { taskOverdue, type TaskOverdueSettings } from './task-overdue.js'
 import type { LeadStatus } from './lead-statuses.js'
+import { taskPrForm, type TaskPrFormSettings } from './task-pr-form.js'
+import { taskPrefix, type TaskPrefixSettings } from './task-prefix.js'
 import { createdAtOf, responsibleOf, text } from './record.js'
 import type { CommonSettings, Finding, Mode, Peer, RecordInput, Rule, RuleContext, Snapshot } from './types.js'
 
@@ -30,6 +32,8 @@ export const CATALOGUE = {
   'DEAL-STAGE-STUCK': dealStageStuck,
   'TASK-FEEDBACK-SLA': taskFeedbackSla,
   'TASK-OVERDUE': taskOverdue,
+  'TASK-PREFIX': taskPrefix,
+  'TASK-PR-FORM': taskPrForm,
 } as const
 
 /** The ids of the rules the app knows. */
@@ -54,6 +58,8 @@ export interface RuleSettings {
     'DEAL-STAGE-STUCK': CommonSettings & DealStageStuckSettings
     'TASK-FEEDBACK-SLA': CommonSettings & ClockSettings
     'TASK-OVERDUE': CommonSettings & TaskOverdueSettings
+    'TASK-PREFIX': CommonSettings & TaskPrefixSettings
+    'TASK-PR-FORM': CommonSettings & TaskPrFormSettings
   }
 }
 
@@ -98,7 +104,7 @@ export function runRules(record: RecordInput, settings: RuleSettings, context: P
     if (ruleSettings.mode === 'off' || !inScope(record, ruleSettings, context)) continue
     pass.checked.push(ruleId)
     const calendar = timeFor(context.calendar, 'time' in ruleSettings ? ruleSettings.time : 'working')
-    const ruleContext: RuleContext<object> = { ...context, calendar, settings: ruleSettings, legalForms: settings.legalForms }
+    const ruleContext: RuleContext<object> = { ...context, calendar, settings: ruleSettings, legalForms: settings.legalForms, supervisors: settings.supervisors }
     for (const finding of rule.check(record, ruleContext)) {
       pass.findings.push({ ruleId, ruleVersion: rule.version, mode: ruleSettings.mode, finding })
     }

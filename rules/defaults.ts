@@ -50,5 +50,19 @@ export const DEFAULT_RULES_CONFIG = {
     // Tasks: an answer (a comment, the start or the end) within a day of getting the task; the deadline kept.
     'TASK-FEEDBACK-SLA': { mode: 'notify', within: 'PT24H', warnAt: ['80%'], escalate: ['PT0S'], time: '24/7' },
     'TASK-OVERDUE': { mode: 'notify', escalate: ['P1D'], time: '24/7' },
+    // Task forms (seed 000): a title starts with a prefix or contains a word; exempt the bot's and robots' tasks by user,
+    // group, or `exemptCrmBound` (CRM robots make bound tasks).
+    'TASK-PREFIX': {
+      mode: 'notify',
+      forms: [
+        { text: 'РЗ', at: 'start', name: { ru: 'рабочая задача', en: 'work task' } },
+        { text: 'ПР', at: 'start', name: { ru: 'письмо-решение', en: 'letter-decision' } },
+        { text: 'отчёт', at: 'anywhere', name: { ru: 'отчёт', en: 'report' } },
+      ] as { text: string; at: string; name: { ru: string; en: string } }[],
+      exemptCreators: [] as string[], exemptGroups: [] as string[], exemptCrmBound: false,
+    },
+    // A ПР goes to the creator's direct supervisor (the department head, or the `supervisors` map above), due
+    // `deadlineDays` working days after it was set, give or take `tolerance`.
+    'TASK-PR-FORM': { mode: 'notify', prefix: 'ПР', deadlineDays: 3, tolerance: 'PT2H' },
   },
 }

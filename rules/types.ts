@@ -70,6 +70,8 @@ export interface RuleContext<S = object> {
   now: Date
   settings: Readonly<S & CommonSettings>
   directory: Directory
+  /** user id → supervisor id, over the department heads (the settings' `supervisors`). */
+  supervisors: Readonly<Record<string, string>>
   legalForms: readonly LegalForm[]
   /** The portal's first lead status (crm.status.list, lowest SORT), usually NEW. */
   firstLeadStatus: string

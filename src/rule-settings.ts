@@ -101,6 +101,8 @@ const stageLimits = z.record(z.string().regex(/^\d+$/, 'must be a pipeline id (C
     }
   })
 
+const userId = z.string().regex(/^\d+$/, 'must be a user id')
+
 const civilDate = checked(isCivilDate, 'must be a date YYYY-MM-DD')
 
 const weekday = z.string().transform((value, ctx) => {
@@ -171,6 +173,25 @@ const schema = z.strictObject({
       .transform(({ escalate, ...rest }) => ({ ...rest, escalateMs: escalate })),
     'TASK-FEEDBACK-SLA': clocked.transform(clockInMs),
     'TASK-OVERDUE': z.strictObject({ ...common, escalate: clockFields.escalate, time: clockFields.time }).transform(({ escalate, ...rest }) => ({ ...rest, escalateMs: escalate })),
+    'TASK-PREFIX': z.strictObject({
+      ...common,
+      forms: z.array(z.strictObject({
+        text: z.string().regex(/\p{L}/u, 'must contain a letter'),
+        at: z.enum(['start', 'anywhere'], { error: 'must be "start" or "anywhere"' }),
+        name: z.strictObject({ ru: z.string().min(1, 'must not be empty'), en: z.string().min(1, 'must not be empty') }),
+      })).min(1, 'must name at least one form'),
+      exemptCreators: z.array(userId),
+      exemptGroups: z.array(z.string().regex(/^\d+$/, 'must be a group id')),
+      exemptCrmBound: z.boolean({ error: 'must be true or false' }),
+    }),
+    'TASK-PR-FORM': z
+      .strictObject({
+        ...common,
+        prefix: z.string().regex(/\p{L}/u, 'must contain a letter'),
+        deadlineDays: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'),
+        tolerance: duration,
+      })
+      .transform(({ tolerance, ...rest }) => ({ ...rest, toleranceMs: tolerance })),
   }),
 })
 

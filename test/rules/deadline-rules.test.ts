@@ -32,7 +32,7 @@ function context<K extends keyof RuleSettings['rules']>(id: K, overrides: Record
   const settings = resolveRuleSettings({ rules: { [id]: overrides } })
   return {
     now: NOW, settings: settings.rules[id], directory, legalForms: settings.legalForms, firstLeadStatus: 'NEW',
-    leadStatuses: STATUSES, peers: [], activities, leadsHeld: 0, sameTasks: [], calendar: ROUND_THE_CLOCK,
+    leadStatuses: STATUSES, peers: [], activities, leadsHeld: 0, sameTasks: [], supervisors: {}, calendar: ROUND_THE_CLOCK,
   }
 }
 const lead = (fields: Snapshot, previous?: Snapshot): RecordInput => ({

@@ -31,7 +31,7 @@ function context<S>(ruleSettings: S, peers: Peer[] = []): RuleContext<S> {
     legalForms: settings.legalForms,
     leadStatuses: [],
     activities: [],
-    leadsHeld: 0, sameTasks: [],
+    leadsHeld: 0, sameTasks: [], supervisors: {},
     calendar: ROUND_THE_CLOCK,
     firstLeadStatus: 'NEW',
     peers,

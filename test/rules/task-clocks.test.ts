@@ -13,7 +13,7 @@ function context<K extends 'TASK-FEEDBACK-SLA' | 'TASK-OVERDUE'>(id: K, override
   const settings = resolveRuleSettings({ rules: { [id]: overrides } })
   return {
     now: NOW, settings: settings.rules[id], directory: { users: new Map(), departments: new Map() }, legalForms: settings.legalForms,
-    firstLeadStatus: 'NEW', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [], calendar: ROUND_THE_CLOCK,
+    firstLeadStatus: 'NEW', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [], supervisors: {}, calendar: ROUND_THE_CLOCK,
   }
 }
 const entry = (field: string, userId: string, at: string, from = '', to = ''): TaskHistoryEntry => ({ field, from, to, userId, at })
