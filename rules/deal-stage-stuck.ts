@@ -23,11 +23,14 @@ export const dealStageStuck: Rule<DealStageStuckSettings> = {
     if (limit === undefined) return []
     const responsibleId = responsibleOf('deal', record.current)
     const base = { ruleId: this.id, variant: stage, responsibleId }
-    // The portal stamps the move into the stage (MOVED_TIME); a stage change the app saw itself starts now.
+    // When the deal reached the stage: its stage history (crm.stagehistory.list), else the portal's MOVED_TIME; a stage
+    // change the app saw itself starts now.
     const moved = record.previous !== undefined && text(record.previous, 'STAGE_ID') !== stage
-    const startedAt = moved ? undefined : text(record.current, 'MOVED_TIME') || undefined
+    const history = record.current.LAST_STAGE_MOVE as { STAGE_ID?: string; CREATED_TIME?: string } | null | undefined
+    const entered = history?.STAGE_ID === stage ? history.CREATED_TIME : undefined
+    const startedAt = moved ? undefined : entered || text(record.current, 'MOVED_TIME') || undefined
     if (!moved && startedAt === undefined) {
-      const why = { ru: 'Неизвестно, когда сделка пришла на стадию: портал не дал времени перехода.', en: 'When the deal reached its stage is unknown: the portal gave no move time.' }
+      const why = { ru: 'Неизвестно, когда сделка пришла на стадию: ни истории стадий, ни времени перехода.', en: 'When the deal reached its stage is unknown: no stage history, no move time.' }
       return [{ ...base, problem: why, todo: why, undecided: why }]
     }
     const since = startedAt === undefined ? context.now.getTime() : Date.parse(startedAt)

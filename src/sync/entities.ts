@@ -40,6 +40,7 @@ const DEAL_FIELDS = [
   'ID', 'TITLE', 'TYPE_ID', 'CATEGORY_ID', 'STAGE_ID', 'STAGE_SEMANTIC_ID', 'CLOSED', 'OPPORTUNITY', 'CURRENCY_ID',
   'COMPANY_ID', 'CONTACT_ID', 'LEAD_ID', 'ASSIGNED_BY_ID', 'CREATED_BY_ID', 'MODIFY_BY_ID', 'DATE_CREATE',
   'DATE_MODIFY', 'MOVED_TIME', 'BEGINDATE', 'CLOSEDATE', 'SOURCE_ID', 'LAST_ACTIVITY_TIME', 'COMMENTS', 'OPENED',
+  'LAST_STAGE_MOVE',
 ] as const
 
 const COMPANY_FIELDS = ['ID', 'TITLE', 'COMPANY_TYPE', 'ASSIGNED_BY_ID', 'CREATED_BY_ID', 'DATE_CREATE', 'DATE_MODIFY', 'PHONE', 'EMAIL'] as const
@@ -77,10 +78,26 @@ function crm(entity: string, fields: readonly string[], openFilter: Record<strin
   }
 }
 
+// crm.stagehistory.list answers {items: [{ID, TYPE_ID, OWNER_ID, CREATED_TIME, CATEGORY_ID, STAGE_SEMANTIC_ID, STAGE_ID}]}: the newest first here.
+function readLastStageMove(result: unknown): { STAGE_ID: string; CREATED_TIME: string } | null | undefined {
+  const items = asRecord(result)?.items
+  if (!Array.isArray(items)) return undefined
+  const last = asRecord(items[0])
+  return last ? { STAGE_ID: String(last.STAGE_ID ?? ''), CREATED_TIME: String(last.CREATED_TIME ?? '') } : null
+}
+
 /** Every mirrored kind, by the entity name events carry. */
 export const ENTITIES: Record<string, EntityKind> = {
   lead: crm('lead', LEAD_FIELDS, { STATUS_SEMANTIC_ID: 'P' }),
-  deal: crm('deal', DEAL_FIELDS, { CLOSED: 'N' }),
+  deal: {
+    ...crm('deal', DEAL_FIELDS, { CLOSED: 'N' }),
+    // When the deal reached its stage: the newest row of its stage history.
+    extra: {
+      field: 'LAST_STAGE_MOVE',
+      get: (id) => ({ method: 'crm.stagehistory.list', params: { entityTypeId: 2, order: { ID: 'DESC' }, filter: { OWNER_ID: id }, select: ['ID', 'TYPE_ID', 'STAGE_ID', 'CREATED_TIME'] } }),
+      read: readLastStageMove,
+    },
+  },
   company: crm('company', COMPANY_FIELDS, {}),
   contact: crm('contact', CONTACT_FIELDS, {}),
   activity: {

@@ -155,6 +155,16 @@ describe('DEAL-STAGE-STUCK', () => {
     expect(finding?.problem.ru).toBe('Сделка на стадии «C2:PREPARATION» уже 2 ч 0 мин (норма — 4 ч 0 мин).')
   })
 
+  it('the stage history says when the deal reached its stage, before MOVED_TIME; a row of another stage is not used', () => {
+    const history = { STAGE_ID: 'C2:PREPARATION', CREATED_TIME: '2026-12-01T07:00:00+03:00' }
+    const fields = { CATEGORY_ID: '2', STAGE_ID: 'C2:PREPARATION', MOVED_TIME: '2026-12-01T08:00:00+03:00' }
+    expect(dealStageStuck.check(deal({ ...fields, LAST_STAGE_MOVE: history }), context('DEAL-STAGE-STUCK', limits))[0]?.clock?.startedAt).toBe('2026-12-01T07:00:00+03:00')
+    const other = { ...history, STAGE_ID: 'C2:NEW' }
+    expect(dealStageStuck.check(deal({ ...fields, LAST_STAGE_MOVE: other }), context('DEAL-STAGE-STUCK', limits))[0]?.clock?.startedAt).toBe('2026-12-01T08:00:00+03:00')
+    const historyOnly = dealStageStuck.check(deal({ CATEGORY_ID: '2', STAGE_ID: 'C2:PREPARATION', LAST_STAGE_MOVE: history }), context('DEAL-STAGE-STUCK', limits))
+    expect(historyOnly[0]?.clock?.startedAt).toBe('2026-12-01T07:00:00+03:00')
+  })
+
   it('a stage without a limit, or no limits at all, owes nothing', () => {
     expect(dealStageStuck.check(deal({ STAGE_ID: 'PREPARATION', MOVED_TIME: '2026-12-01T08:00:00+03:00' }), context('DEAL-STAGE-STUCK', limits))).toEqual([])
     expect(dealStageStuck.check(deal({ MOVED_TIME: '2026-12-01T08:00:00+03:00' }), context('DEAL-STAGE-STUCK'))).toEqual([])
@@ -164,6 +174,6 @@ describe('DEAL-STAGE-STUCK', () => {
     const moved = dealStageStuck.check(deal({ STAGE_ID: 'NEW' }, deal({ STAGE_ID: 'PREPARATION' }).current), context('DEAL-STAGE-STUCK', limits))
     expect(moved[0]?.clock?.startedAt).toBeUndefined()
     const unknown = dealStageStuck.check(deal({}), context('DEAL-STAGE-STUCK', limits))
-    expect(unknown[0]?.undecided?.ru).toBe('Неизвестно, когда сделка пришла на стадию: портал не дал времени перехода.')
+    expect(unknown[0]?.undecided?.ru).toBe('Неизвестно, когда сделка пришла на стадию: ни истории стадий, ни времени перехода.')
   })
 })
