@@ -18,6 +18,9 @@ import type { LeadStatus } from './lead-statuses.js'
 import { taskPrForm, type TaskPrFormSettings } from './task-pr-form.js'
 import { taskPrefix, type TaskPrefixSettings } from './task-prefix.js'
 import { createdAtOf, responsibleOf, text } from './record.js'
+import { taskDeadline, type TaskDeadlineSettings } from './task-deadline.js'
+import { taskObserver, type TaskObserverSettings } from './task-observer.js'
+import { taskOneResponsible, type TaskOneResponsibleSettings } from './task-one-responsible.js'
 import type { CommonSettings, Finding, Mode, Peer, RecordInput, Rule, RuleContext, Snapshot } from './types.js'
 
 /** Every rule, by id. */
@@ -34,6 +37,9 @@ export const CATALOGUE = {
   'TASK-OVERDUE': taskOverdue,
   'TASK-PREFIX': taskPrefix,
   'TASK-PR-FORM': taskPrForm,
+  'TASK-OBSERVER': taskObserver,
+  'TASK-DEADLINE': taskDeadline,
+  'TASK-ONE-RESPONSIBLE': taskOneResponsible,
 } as const
 
 /** The ids of the rules the app knows. */
@@ -60,6 +66,9 @@ export interface RuleSettings {
     'TASK-OVERDUE': CommonSettings & TaskOverdueSettings
     'TASK-PREFIX': CommonSettings & TaskPrefixSettings
     'TASK-PR-FORM': CommonSettings & TaskPrFormSettings
+    'TASK-OBSERVER': CommonSettings & TaskObserverSettings
+    'TASK-DEADLINE': CommonSettings & TaskDeadlineSettings
+    'TASK-ONE-RESPONSIBLE': CommonSettings & TaskOneResponsibleSettings
   }
 }
 

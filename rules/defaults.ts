@@ -64,5 +64,11 @@ export const DEFAULT_RULES_CONFIG = {
     // A ПР goes to the creator's direct supervisor (the department head, or the `supervisors` map above), due
     // `deadlineDays` working days after it was set, give or take `tolerance`.
     'TASK-PR-FORM': { mode: 'notify', prefix: 'ПР', deadlineDays: 3, tolerance: 'PT2H' },
+    // Tasks: the creator is told. `allowed`: users who may observe any task; the creator may observe their own.
+    'TASK-OBSERVER': { mode: 'notify', creatorMayObserve: true, allowed: [] as string[] },
+    // At most `maxDays` working days from creation to deadline (plus `tolerance`), unless the responsible set a longer one.
+    'TASK-DEADLINE': { mode: 'notify', maxDays: 3, tolerance: 'PT1H', time: 'working', exemptReports: true },
+    // Tasks of one creator with one title created within `window` of each other are one task set for several responsibles.
+    'TASK-ONE-RESPONSIBLE': { mode: 'notify', window: 'PT2M' },
   },
 }

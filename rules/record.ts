@@ -20,6 +20,11 @@ export function titleOf(entity: Entity, record: Snapshot): string {
   return text(record, 'TITLE')
 }
 
+/** True for a task nothing is owed on any more: completed (status 5) or declined (7). */
+export function isTaskClosed(record: Snapshot): boolean {
+  return ['5', '7'].includes(text(record, 'status'))
+}
+
 /** True for a lead or deal still in work (not converted, junk, won or lost). */
 export function isOpen(entity: Entity, record: Snapshot): boolean {
   if (entity === 'lead') return (record.STATUS_SEMANTIC_ID ?? 'P') === 'P'

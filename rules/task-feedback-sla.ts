@@ -2,13 +2,11 @@
 // or a reassignment, which starts the time again) the responsible comments, starts or finishes it in time: warned
 // before, the supervisor told at the breach.
 import { demandOf, spanText, type ClockSettings } from './clock.js'
-import { responsibleOf, taskHistory, text } from './record.js'
+import { isTaskClosed, responsibleOf, taskHistory, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 
 /** Statuses that answer a task: in progress, awaiting control, completed (tasks.task.* `status`). */
 const ANSWERED = new Set(['3', '4', '5'])
-/** Statuses where nothing is owed any more: completed, declined. */
-export const CLOSED_TASK = new Set(['5', '7'])
 
 /** The rule as the catalogue lists it. */
 export const taskFeedbackSla: Rule<ClockSettings> = {
@@ -19,7 +17,7 @@ export const taskFeedbackSla: Rule<ClockSettings> = {
   check(record: RecordInput, context: RuleContext<ClockSettings>): Finding[] {
     const task = record.current
     const responsibleId = responsibleOf('task', task)
-    if (!responsibleId || CLOSED_TASK.has(text(task, 'status')) || text(task, 'createdBy') === responsibleId) return []
+    if (!responsibleId || isTaskClosed(task) || text(task, 'createdBy') === responsibleId) return []
     const history = taskHistory(task)
     const base = { ruleId: this.id, variant: `to:${responsibleId}`, responsibleId }
     if (!history) {

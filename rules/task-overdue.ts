@@ -2,8 +2,7 @@
 // An open task past its deadline: its responsible is told at the deadline, the supervisor later. The clock runs from
 // the creation to the deadline, so the closing on time or late is kept with it (the reports' efficiency).
 import { demandOf, spanText, type ClockSettings } from './clock.js'
-import { responsibleOf, text } from './record.js'
-import { CLOSED_TASK } from './task-feedback-sla.js'
+import { isTaskClosed, responsibleOf, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 
 /** TASK-OVERDUE's settings: the deadline is the task's own, so only the ladder and the time basis are set. */
@@ -19,7 +18,7 @@ export const taskOverdue: Rule<TaskOverdueSettings> = {
     const task = record.current
     const deadline = Date.parse(text(task, 'deadline'))
     const responsibleId = responsibleOf('task', task)
-    if (CLOSED_TASK.has(text(task, 'status')) || Number.isNaN(deadline) || !responsibleId) return []
+    if (isTaskClosed(task) || Number.isNaN(deadline) || !responsibleId) return []
     const dueAt = new Date(deadline).toISOString()
     const late = spanText(Math.max(0, context.now.getTime() - deadline) / 60_000)
     return [{

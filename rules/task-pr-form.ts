@@ -3,9 +3,9 @@
 // by the supervisor in the comments" (seed 000). The creator is told, in one message, everything the ПР lacks.
 import { supervisorOf, userName } from './directory.js'
 import { russianPlural } from './lead-dispatch-sla.js'
-import { createdAtOf, idList, responsibleOf, taskHistory, text } from './record.js'
+import { createdAtOf, idList, isTaskClosed, responsibleOf, taskHistory, text } from './record.js'
 import { missingParts } from './task-pr-body.js'
-import { hasPrefix, TASK_COMPLETED } from './task-prefix.js'
+import { hasPrefix } from './task-prefix.js'
 import type { Finding, RecordInput, Rule, RuleContext, Snapshot, Text } from './types.js'
 
 /** TASK-PR-FORM's own settings. */
@@ -81,7 +81,7 @@ export const taskPrForm: Rule<TaskPrFormSettings> = {
     const task = record.current
     const creator = text(task, 'createdBy')
     if (creator === '' || creator === '0') return []
-    if (text(task, 'status') === TASK_COMPLETED) return []
+    if (isTaskClosed(task)) return []
     if (!hasPrefix(text(task, 'title'), context.settings.prefix)) return []
     const supervisor = supervisorOf(context.directory, creator, context.supervisors)
     if (isDecided(task, supervisor)) return []

@@ -1,6 +1,6 @@
 // TASK-PREFIX — "task forms: work task title starts with `РЗ`; letter-decision title starts with `ПР`; report title
 // contains `отчет`" (seed 000). A task an employee made whose title has none of the forms: its creator is told, once.
-import { fold, idList, responsibleOf, text } from './record.js'
+import { fold, idList, isTaskClosed, responsibleOf, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext, Snapshot, Text } from './types.js'
 
 /** A task form: a title starting with `text` (a prefix) or containing it as the start of a word. */
@@ -21,8 +21,6 @@ export interface TaskPrefixSettings {
   exemptCrmBound: boolean
 }
 
-/** The portal's status of a completed task. */
-export const TASK_COMPLETED = '5'
 
 // Latin letters people type for their Cyrillic twins (a Latin P in «РЗ», a Latin o in «отчет»).
 const LOOKALIKES: Readonly<Record<string, string>> = { a: 'а', c: 'с', e: 'е', k: 'к', m: 'м', h: 'н', o: 'о', p: 'р', t: 'т', x: 'х', y: 'у', b: 'в' }
@@ -90,7 +88,7 @@ export const taskPrefix: Rule<TaskPrefixSettings> = {
     const task = record.current
     const creator = text(task, 'createdBy')
     if (creator === '' || creator === '0') return []
-    if (text(task, 'status') === TASK_COMPLETED) return []
+    if (isTaskClosed(task)) return []
     if (isExempt(task, context.settings)) return []
     const title = text(task, 'title')
     if (formOf(title, context.settings.forms) !== undefined) return []

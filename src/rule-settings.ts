@@ -192,6 +192,23 @@ const schema = z.strictObject({
         tolerance: duration,
       })
       .transform(({ tolerance, ...rest }) => ({ ...rest, toleranceMs: tolerance })),
+    'TASK-OBSERVER': z.strictObject({
+      ...common,
+      creatorMayObserve: z.boolean({ error: 'must be true or false' }),
+      allowed: z.array(z.string().regex(/^\d+$/, 'must be a user id')),
+    }),
+    'TASK-DEADLINE': z
+      .strictObject({
+        ...common,
+        maxDays: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'),
+        tolerance: duration,
+        time: clockFields.time,
+        exemptReports: z.boolean({ error: 'must be true or false' }),
+      })
+      .transform(({ tolerance, ...rest }) => ({ ...rest, toleranceMs: tolerance })),
+    'TASK-ONE-RESPONSIBLE': z
+      .strictObject({ ...common, window: duration })
+      .transform(({ window, ...rest }) => ({ ...rest, windowMs: window })),
   }),
 })
 

@@ -1,6 +1,5 @@
 // The four deadline rules, pure: which records owe what, from when, and what the people are told.
 import { describe, expect, it } from 'vitest'
-import { ROUND_THE_CLOCK } from '../../rules/calendar/business-calendar.js'
 import type { RuleSettings } from '../../rules/catalogue.js'
 import { dealNextStep } from '../../rules/deal-next-step.js'
 import { dealStageStuck } from '../../rules/deal-stage-stuck.js'
@@ -8,8 +7,8 @@ import type { Directory } from '../../rules/directory.js'
 import { assignedStatus, leadContactSla } from '../../rules/lead-contact-sla.js'
 import { leadDispatchSla, russianPlural } from '../../rules/lead-dispatch-sla.js'
 import type { LeadStatus } from '../../rules/lead-statuses.js'
-import type { RecordInput, RuleContext, Snapshot } from '../../rules/types.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import type { RecordInput, Snapshot } from '../../rules/types.js'
+import { ruleContext } from './context.js'
 
 const directory: Directory = {
   users: new Map([
@@ -28,13 +27,8 @@ const STATUSES: LeadStatus[] = [
   { statusId: 'JUNK', sort: 60, semantics: 'F' },
 ]
 
-function context<K extends keyof RuleSettings['rules']>(id: K, overrides: Record<string, unknown> = {}, activities: Snapshot[] = []): RuleContext<RuleSettings['rules'][K]> {
-  const settings = resolveRuleSettings({ rules: { [id]: overrides } })
-  return {
-    now: NOW, settings: settings.rules[id], directory, legalForms: settings.legalForms, firstLeadStatus: 'NEW',
-    leadStatuses: STATUSES, peers: [], activities, leadsHeld: 0, sameTasks: [], supervisors: {}, calendar: ROUND_THE_CLOCK,
-  }
-}
+const context = <K extends keyof RuleSettings['rules']>(id: K, overrides: Record<string, unknown> = {}, activities: Snapshot[] = []) =>
+  ruleContext(id, overrides, { now: NOW, directory, leadStatuses: STATUSES, activities })
 const lead = (fields: Snapshot, previous?: Snapshot): RecordInput => ({
   entity: 'lead', id: '45',
   current: { ID: '45', TITLE: 'Вектор: 20 ноутбуков', STATUS_ID: 'NEW', STATUS_SEMANTIC_ID: 'P', ASSIGNED_BY_ID: '5', DATE_CREATE: '2026-12-01T09:50:00+03:00', ...fields },

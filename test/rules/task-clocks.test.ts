@@ -1,21 +1,13 @@
 // The task deadlines, pure: TASK-FEEDBACK-SLA (an answer within a day of getting the task) and TASK-OVERDUE.
 import { describe, expect, it } from 'vitest'
-import { ROUND_THE_CLOCK } from '../../rules/calendar/business-calendar.js'
-import type { RuleSettings } from '../../rules/catalogue.js'
 import { taskFeedbackSla } from '../../rules/task-feedback-sla.js'
 import { taskOverdue } from '../../rules/task-overdue.js'
-import type { RecordInput, RuleContext, Snapshot, TaskHistoryEntry } from '../../rules/types.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import type { RecordInput, Snapshot, TaskHistoryEntry } from '../../rules/types.js'
+import { ruleContext } from './context.js'
 
 const NOW = new Date('2026-12-08T12:00:00+03:00')
 
-function context<K extends 'TASK-FEEDBACK-SLA' | 'TASK-OVERDUE'>(id: K, overrides: Record<string, unknown> = {}): RuleContext<RuleSettings['rules'][K]> {
-  const settings = resolveRuleSettings({ rules: { [id]: overrides } })
-  return {
-    now: NOW, settings: settings.rules[id], directory: { users: new Map(), departments: new Map() }, legalForms: settings.legalForms,
-    firstLeadStatus: 'NEW', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [], supervisors: {}, calendar: ROUND_THE_CLOCK,
-  }
-}
+const context = <K extends 'TASK-FEEDBACK-SLA' | 'TASK-OVERDUE'>(id: K, overrides: Record<string, unknown> = {}) => ruleContext(id, overrides, { now: NOW })
 const entry = (field: string, userId: string, at: string, from = '', to = ''): TaskHistoryEntry => ({ field, from, to, userId, at })
 const created = entry('NEW', '4', '2026-12-07T10:00:00+03:00')
 const task = (fields: Snapshot = {}): RecordInput => ({

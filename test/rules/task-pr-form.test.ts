@@ -1,12 +1,12 @@
 // TASK-PR-FORM as tables: letter-decisions as employees write them, with BB-codes, and what the creator is told is missing.
 import { describe, expect, it } from 'vitest'
 import { calendarFor } from '../../rules/calendar/portal-calendar.js'
-import type { RuleSettings } from '../../rules/catalogue.js'
 import type { Directory } from '../../rules/directory.js'
 import { missingParts } from '../../rules/task-pr-body.js'
 import { taskPrForm } from '../../rules/task-pr-form.js'
-import type { RecordInput, RuleContext, Snapshot, TaskHistoryEntry } from '../../rules/types.js'
+import type { RecordInput, Snapshot, TaskHistoryEntry } from '../../rules/types.js'
 import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { ruleContext } from './context.js'
 
 // Елена (7) works in purchasing, headed by Дмитрий (11); Ирина (12) is a colleague; Олег (2) heads the company.
 const directory: Directory = {
@@ -25,13 +25,7 @@ const settings = resolveRuleSettings({})
 // Moscow working hours, Monday to Friday.
 const calendar = calendarFor(settings.calendar, 'ru', new Map())
 
-function context(overrides: Record<string, unknown> = {}): RuleContext<RuleSettings['rules']['TASK-PR-FORM']> {
-  const resolved = resolveRuleSettings({ rules: { 'TASK-PR-FORM': overrides } })
-  return {
-    now: new Date('2026-12-01T10:00:00+03:00'), settings: resolved.rules['TASK-PR-FORM'], directory, legalForms: resolved.legalForms,
-    firstLeadStatus: 'NEW', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [], supervisors: {}, calendar,
-  }
-}
+const context = (overrides: Record<string, unknown> = {}) => ruleContext('TASK-PR-FORM', overrides, { now: new Date('2026-12-01T10:00:00+03:00'), directory, calendar })
 
 const BODY = [
   '[B]Наименование вида:[/B] ПР',

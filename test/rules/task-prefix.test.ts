@@ -1,11 +1,10 @@
 // TASK-PREFIX as a table: task titles as employees type them, the forms they have, and who is exempt.
 import { describe, expect, it } from 'vitest'
-import { ROUND_THE_CLOCK } from '../../rules/calendar/business-calendar.js'
-import type { RuleSettings } from '../../rules/catalogue.js'
 import type { Directory } from '../../rules/directory.js'
 import { containsWord, hasPrefix, taskPrefix } from '../../rules/task-prefix.js'
-import type { RecordInput, RuleContext, Snapshot } from '../../rules/types.js'
+import type { RecordInput, Snapshot } from '../../rules/types.js'
 import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { ruleContext } from './context.js'
 
 const directory: Directory = {
   users: new Map([
@@ -15,13 +14,7 @@ const directory: Directory = {
   departments: new Map([['4', { id: '4', name: 'Отдел закупок', parentId: null, headId: '11' }]]),
 }
 
-function context(overrides: Record<string, unknown> = {}): RuleContext<RuleSettings['rules']['TASK-PREFIX']> {
-  const settings = resolveRuleSettings({ rules: { 'TASK-PREFIX': overrides } })
-  return {
-    now: new Date('2026-12-01T10:00:00+03:00'), settings: settings.rules['TASK-PREFIX'], directory, legalForms: settings.legalForms,
-    firstLeadStatus: 'NEW', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [], supervisors: {}, calendar: ROUND_THE_CLOCK,
-  }
-}
+const context = (overrides: Record<string, unknown> = {}) => ruleContext('TASK-PREFIX', overrides, { now: new Date('2026-12-01T10:00:00+03:00'), directory })
 const task = (fields: Snapshot): RecordInput => ({
   entity: 'task', id: '301', previous: undefined,
   current: {
