@@ -1,6 +1,7 @@
 // TASK-ONE-RESPONSIBLE — "One task — one responsible. If several employees are needed we still set one responsible and the
 // other as co-executor, and write clearly what each must do" (seed 000). The creator is told of a task set for several
 // responsibles at once, and of co-executors whose part the description does not name.
+import { demandOf } from './clock.js'
 import { userName } from './directory.js'
 import { russianPlural } from './lead-dispatch-sla.js'
 import { createdAtOf, fold, idList, isTaskClosed, responsibleOf, text } from './record.js'
@@ -77,6 +78,8 @@ export const taskOneResponsible: Rule<TaskOneResponsibleSettings> = {
       const related: RelatedRecord[] = group.filter((made) => made.id !== record.id).map((made) => ({ entity: 'task', id: made.id, title: made.title, responsibleId: null }))
       findings.push({
         ...base, variant: 'split', related,
+        // Told once the burst is over (the window after its first task), so the message names everyone it went to.
+        clock: demandOf({ withinMs: context.settings.windowMs, warnAt: [], escalateMs: [], time: '24/7' }, new Date(lowest.at).toISOString()),
         problem: {
           ru: `Одна задача — один ответственный: задача «${title}» поставлена ${count} ${russianPlural(count, 'исполнителю', 'исполнителям', 'исполнителям')} (${names}).`,
           en: `One task, one responsible: the task "${title}" was set for ${count} people (${names}).`,

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { RULE_IDS } from '../rules/catalogue.js'
 import type { FakeCall } from './fake-portal/index.js'
-import { settle, startHarness, testSettings, type Harness } from './helpers/harness.js'
+import { settle, startOnMovedClock, testSettings, type MovedHarness } from './helpers/harness.js'
 
 const OFFICE_MANAGER = '8' // Мария Фёдорова, commercial service; her supervisor: Ольга Кузнецова (3)
 const ANNA = '5' // sales; her supervisor: Дмитрий Соколов (4)
@@ -11,25 +11,13 @@ const OFF = { mode: 'off' }
 // Only the deadline rule under test speaks.
 const QUIET = Object.fromEntries(RULE_IDS.map((id) => [id, OFF]))
 
-let h: Harness
-let offset = 0
+let h: MovedHarness
 afterEach(async () => h?.close())
 
 async function start(rules: Record<string, unknown>): Promise<void> {
-  offset = 0
-  const now = () => Date.now() + offset
-  h = await startHarness({ portal: { now }, app: { now: () => new Date(now()), ruleSettings: testSettings({ rules: { ...QUIET, ...rules } }) } })
-  await h.portal.installApp({ installUrl: `${h.url}/install` })
-  await settle(h)
-  h.portal.clearCalls()
+  h = await startOnMovedClock(testSettings({ rules: { ...QUIET, ...rules } }))
 }
-
-// Both clocks jump by `ms`; the engine takes what fell due, the outbox sends it.
-async function later(ms: number): Promise<void> {
-  offset += ms
-  await h.app.clocks.runDue()
-  await settle(h)
-}
+const later = (ms: number) => h.later(ms)
 
 const notices = () => h.portal.calls.filter((call) => call.method === 'im.notify.system.add')
 const told = () => notices().map((call: FakeCall) => {
@@ -93,7 +81,7 @@ describe('deadlines end to end', () => {
   it('a deal whose planned step passes unanswered is told without any event from the portal', async () => {
     await start({ 'DEAL-NEXT-STEP': { mode: 'notify', within: 'PT30S', escalate: [], time: '24/7' } })
     const id = h.portal.data.addDeal({ TITLE: 'Вектор: серверы', ASSIGNED_BY_ID: ANNA }, { byUserId: Number(ANNA) })
-    const deadline = new Date(Date.now() + offset + 60_000).toISOString()
+    const deadline = new Date(h.now() + 60_000).toISOString()
     h.portal.data.addActivity({ OWNER_TYPE_ID: 2, OWNER_ID: id, TYPE_ID: 2, SUBJECT: 'Перезвонить', COMPLETED: 'N', DEADLINE: deadline, RESPONSIBLE_ID: ANNA,
       COMMUNICATIONS: [{ VALUE: '+79001234567', TYPE: 'PHONE' }] }, { byUserId: Number(ANNA) })
     await settle(h)
@@ -141,7 +129,7 @@ describe('deadlines end to end', () => {
 
   it('an overdue task tells its responsible at the deadline, the supervisor later; closed late, it is kept as late', async () => {
     await start({ 'TASK-OVERDUE': { mode: 'notify', escalate: ['PT1M'] } })
-    const deadline = new Date(Date.now() + offset + 60_000).toISOString()
+    const deadline = new Date(h.now() + 60_000).toISOString()
     const id = h.portal.data.addTask({ TITLE: 'РЗ Подписать акт', RESPONSIBLE_ID: ANNA, DEADLINE: deadline }, { byUserId: 4 })
     await settle(h)
     await later(59_000)

@@ -1,21 +1,18 @@
 // The task rules end to end with the fake portal over real HTTP: who is told, about what, and only once.
 import { afterEach, describe, expect, it } from 'vitest'
 import { RULE_IDS } from '../rules/catalogue.js'
-import { settle, startHarness, testSettings, type Harness } from './helpers/harness.js'
+import { settle, startOnMovedClock, testSettings, type MovedHarness } from './helpers/harness.js'
 
 const ANNA = 5 // sales; her supervisor Дмитрий Соколов (4)
 const PAVEL = 6
 const OFF = Object.fromEntries(RULE_IDS.map((id) => [id, { mode: 'off' }]))
 
-let h: Harness
+let h: MovedHarness
 afterEach(async () => h?.close())
 
-// The app with only the named task rules on, installed and swept.
+// The app with only the named task rules on, installed and swept, on a clock the test moves.
 async function start(rules: Record<string, unknown>): Promise<void> {
-  h = await startHarness({ app: { ruleSettings: testSettings({ rules: { ...OFF, ...rules } }) } })
-  await h.portal.installApp({ installUrl: `${h.url}/install` })
-  await settle(h)
-  h.portal.clearCalls()
+  h = await startOnMovedClock(testSettings({ rules: { ...OFF, ...rules } }))
 }
 
 interface Notice { USER_ID: unknown; MESSAGE: unknown }
@@ -38,7 +35,7 @@ describe('task rules end to end', () => {
 
   it('«ПР Скидка для клиента» to the wrong person and without a solution makes one message listing both', async () => {
     await start({ 'TASK-PR-FORM': { mode: 'notify' }, 'TASK-PREFIX': { mode: 'notify' } })
-    const deadline = new Date(Date.now() + 3 * 86_400_000).toISOString()
+    const deadline = new Date(h.now() + 3 * 86_400_000).toISOString()
     const description = '[B]Вид:[/B] ПР\n[B]Суть:[/B] клиент «Альфа-Строй» просит скидку 7%\n[B]Полная информация:[/B] годовой заказ бумаги на 1,2 млн ₽'
     h.portal.data.addTask({ TITLE: 'ПР Скидка для клиента', RESPONSIBLE_ID: PAVEL, DEADLINE: deadline, DESCRIPTION: description }, { byUserId: ANNA })
     await settle(h)
@@ -46,4 +43,32 @@ describe('task rules end to end', () => {
     const [message] = to(ANNA)
     expect(message).toContain('Что не так: В ПР не хватает: ответственный — ваш непосредственный руководитель (Дмитрий Соколов), раздел «Предлагаемое решение».')
   })
+
+  it('a task made for three responsibles at once makes one message to its creator', async () => {
+    await start({ 'TASK-ONE-RESPONSIBLE': { mode: 'notify' } })
+    const ids = [PAVEL, 7, 8].map((responsible) =>
+      h.portal.data.addTask({ TITLE: 'РЗ Обзвонить клиентов из выставки', RESPONSIBLE_ID: responsible }, { byUserId: ANNA }))
+    await settle(h)
+    // Told when the burst is over: two minutes after its first task.
+    expect(notices()).toEqual([])
+    await h.later(2 * 60_000)
+    expect(notices()).toHaveLength(1)
+    const [message] = to(ANNA)
+    expect(message).toContain(`tasks/task/view/${ids[0]}/]`)
+    expect(message).toMatch(/Павел Лебедев.*Екатерина Новикова.*Мария Фёдорова/s)
+  })
+
+  it('an observer added without a delegation is reported; the former responsible kept as observer after one is not', async () => {
+    await start({ 'TASK-OBSERVER': { mode: 'notify' } })
+    const delegated = h.portal.data.addTask({ TITLE: 'РЗ Согласовать макет буклета', RESPONSIBLE_ID: PAVEL }, { byUserId: ANNA })
+    await settle(h)
+    h.portal.data.updateTask(delegated, { RESPONSIBLE_ID: 7, AUDITORS: [PAVEL] }, { byUserId: PAVEL })
+    const watched = h.portal.data.addTask({ TITLE: 'РЗ Заказать печать буклета', RESPONSIBLE_ID: PAVEL, AUDITORS: [8] }, { byUserId: ANNA })
+    await settle(h)
+    expect(notices()).toHaveLength(1)
+    const [message] = to(ANNA)
+    expect(message).toContain(`tasks/task/view/${watched}/]`)
+    expect(message).toContain('Мария Фёдорова')
+  })
 })
+

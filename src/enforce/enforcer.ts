@@ -65,6 +65,11 @@ export class Enforcer {
     const ownerId = activity ? text(activity, 'OWNER_ID') : ''
     const mirrored = owner && ownerId ? this.deps.store.mirror.get(portal.memberId, owner, ownerId) : undefined
     if (owner && mirrored && !mirrored.deleted) this.#evaluate(portal, owner, ownerId, mirrored.snapshot, mirrored.snapshot, arrival)
+    // A new task may complete a burst of the same task for several people: its earlier siblings are asked again.
+    if (entity === 'task' && change.current && !change.previous) {
+      const siblings = this.deps.store.mirror.tasksTitled(portal.memberId, text(change.current, 'createdBy'), text(change.current, 'title'))
+      for (const task of siblings) if (task.entityId !== change.entityId) this.#evaluate(portal, 'task', task.entityId, task.snapshot, task.snapshot, arrival)
+    }
   }
 
   /**

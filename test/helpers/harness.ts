@@ -78,6 +78,36 @@ export async function startHarness(
   }
 }
 
+/** A running pair on one clock the test moves: `later(ms)` jumps both clocks, lets the clock engine take what fell due, and settles. */
+export interface MovedHarness extends Harness {
+  /** The shared clock, epoch milliseconds. */
+  now(): number
+  later(ms: number): Promise<void>
+}
+
+/**
+ * Starts the pair on one clock shared by the app and the portal, running with the wall clock and moved forward by the
+ * test (deadlines fall due without sleeping), with `ruleSettings`; installs the app, lets its first sweep finish and
+ * forgets the calls so far.
+ */
+export async function startOnMovedClock(ruleSettings: RuleSettings): Promise<MovedHarness> {
+  let offset = 0
+  const now = () => Date.now() + offset
+  const h = await startHarness({ portal: { now }, app: { now: () => new Date(now()), ruleSettings } })
+  await h.portal.installApp({ installUrl: `${h.url}/install` })
+  await settle(h)
+  h.portal.clearCalls()
+  return {
+    ...h,
+    now,
+    async later(ms: number) {
+      offset += ms
+      await h.app.clocks.runDue()
+      await settle(h)
+    },
+  }
+}
+
 /** Waits until the portal delivered every event and the app processed them and sent what they caused. */
 export async function settle(h: Harness): Promise<void> {
   for (let round = 0; round < 40; round++) {
