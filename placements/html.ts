@@ -33,7 +33,7 @@ export function raw(text: string): Raw {
 }
 
 /** A whole page in the app's frame; `lang` is ru or en. */
-export function page(options: { lang: string; title: string; body: Raw; scripts?: Raw }): string {
+export function page(options: { lang: string; title: string; body: Raw; scripts?: Raw; style?: Raw }): string {
   return html`<!doctype html>
 <html lang="${options.lang}">
 <head>
@@ -44,6 +44,7 @@ export function page(options: { lang: string; title: string; body: Raw; scripts?
 body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #333; margin: 24px; }
 h1 { font-size: 20px; margin: 0 0 12px; }
 .ok { color: #2f7d32; } .error { color: #b3261e; }
+${options.style ?? raw('')}
 </style>
 </head>
 <body>

@@ -8,6 +8,9 @@ import { eventRoutes } from '../handlers/events.js'
 import { formOnly, registerFormParser } from '../handlers/form.js'
 import { healthRoutes } from '../handlers/health.js'
 import { installRoutes } from '../handlers/install.js'
+import { pageRoutes } from '../handlers/pages.js'
+import { PageSessions } from './page-sessions.js'
+import { randomBytes } from 'node:crypto'
 import { PortalClients } from './b24/index.js'
 import type { Config } from './config.js'
 import { AppError } from './errors.js'
@@ -146,6 +149,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     eventRoutes(portalFacing, { store, installer, auth, worker, offline, now })
   })
   healthRoutes(app, { store, version: APP_VERSION, now, token: config.healthzToken })
+  // Without a client secret no portal can install the app; the sessions then sign with a key of this run only.
+  const sessions = new PageSessions(config.clientSecret || randomBytes(32).toString('hex'), now)
+  pageRoutes(app, { store, auth, sessions, enforcer, worker, settings, calendarFor, now })
   const sdkBrowserBuild = join(dirname(require.resolve('@bitrix24/b24jssdk/package.json')), 'dist/umd/index.min.js')
   app.get('/assets/b24jssdk.js', async (_request, reply) => {
     reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400')

@@ -19,6 +19,12 @@ export interface Confirmation {
 interface AppInfo { CODE?: unknown; LICENSE_FAMILY?: string; LANGUAGE_ID?: string }
 interface Profile { ID?: string | number; ADMIN?: boolean }
 
+/** Whom a confirmed access token belongs to. */
+export interface TokenUser {
+  userId: number
+  isAdmin: boolean
+}
+
 /** Where a portal is and who it is, without tokens. */
 type PortalAddress = Omit<PortalCredentials, 'accessToken' | 'refreshToken' | 'expiresAt'>
 
@@ -28,8 +34,8 @@ const CONFIRMED_LIMIT = 1_000
 
 /** Asks portals about tokens; never calls a host the caller did not choose. */
 export class PortalAuth {
-  readonly #confirmed = new Map<string, number>()
-  readonly #asking = new Map<string, Promise<boolean>>()
+  readonly #confirmed = new Map<string, { until: number; who: TokenUser }>()
+  readonly #asking = new Map<string, Promise<TokenUser | undefined>>()
 
   constructor(private readonly deps: { config: Readonly<Config>; store: Store; logger: Logger; now: () => Date }) {}
 
@@ -104,27 +110,39 @@ export class PortalAuth {
    * True when the stored portal confirms a user's access token as issued to this application. Events carry
    * no refresh token, so nothing is refreshed; a confirmed token is remembered for a few minutes.
    */
-  confirmAccessToken(portal: PortalAddress, accessToken: string): Promise<boolean> {
+  async confirmAccessToken(portal: PortalAddress, accessToken: string): Promise<boolean> {
+    return (await this.whoIs(portal, accessToken)) !== undefined
+  }
+
+  /**
+   * The user an access token belongs to, as the stored portal says (`profile`), when the portal confirms it as issued
+   * to this application; undefined when it does not. Pages ask this of their frame's AUTH_ID. Remembered a few minutes;
+   * a burst of requests with one token shares one question to the portal.
+   */
+  whoIs(portal: PortalAddress, accessToken: string): Promise<TokenUser | undefined> {
     const key = `${portal.memberId}\n${portal.clientEndpoint}\n${accessToken}`
     const nowMs = this.deps.now().getTime()
-    if ((this.#confirmed.get(key) ?? 0) > nowMs) return Promise.resolve(true)
-    // Events of one user arrive in bursts: they share one question to the portal.
+    const known = this.#confirmed.get(key)
+    if (known && known.until > nowMs) return Promise.resolve(known.who)
     const asked = this.#asking.get(key) ?? this.#ask(portal, accessToken, key).finally(() => this.#asking.delete(key))
     this.#asking.set(key, asked)
     return asked
   }
 
-  async #ask(portal: PortalAddress, accessToken: string, key: string): Promise<boolean> {
+  async #ask(portal: PortalAddress, accessToken: string, key: string): Promise<TokenUser | undefined> {
     const nowMs = this.deps.now().getTime()
+    let confirmation: Confirmation
     try {
       const { memberId, domain, clientEndpoint, serverEndpoint, scope } = portal
-      await this.confirm({ memberId, domain, clientEndpoint, serverEndpoint, scope, accessToken, refreshToken: '', expiresAt: Math.floor(nowMs / 1000) + 3600 })
+      confirmation = await this.confirm({ memberId, domain, clientEndpoint, serverEndpoint, scope, accessToken, refreshToken: '', expiresAt: Math.floor(nowMs / 1000) + 3600 })
     } catch (error) {
-      if (error instanceof ForbiddenError) return false
+      if (error instanceof ForbiddenError) return undefined
       throw error
     }
+    if (confirmation.userId === null) return undefined
+    const who = { userId: confirmation.userId, isAdmin: confirmation.isAdmin }
     if (this.#confirmed.size >= CONFIRMED_LIMIT) this.#confirmed.clear()
-    this.#confirmed.set(key, nowMs + CONFIRMED_FOR_MS)
-    return true
+    this.#confirmed.set(key, { until: nowMs + CONFIRMED_FOR_MS, who })
+    return who
   }
 }

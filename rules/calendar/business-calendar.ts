@@ -20,6 +20,8 @@ export interface BusinessCalendar {
    * set Monday 10:00 with three working days is due Thursday 10:00. A start outside working time counts from the next one.
    */
   addWorkingDays(start: Instant, days: number): Date
+  /** The working periods in [from, to), clipped to it, in order, at most `limit` of them (epoch ms pairs). */
+  workingPeriods(from: Instant, to: Instant, limit: number): Array<[number, number]>
   /** The first working moment at or after the instant (the instant itself while working). */
   nextWorkingMoment(at: Instant): Date
   /** True when the instant lies in working time. */
@@ -49,6 +51,7 @@ export const ROUND_THE_CLOCK: BusinessCalendar = {
   workingMinutesBetween: (from, to) => Math.max(0, +to - +from) / 60_000,
   addWorkingMinutes: (start, minutes) => new Date(+start + minutes * 60_000),
   addWorkingDays: (start, days) => new Date(+start + days * 86_400_000),
+  workingPeriods: (from, to, limit) => (+to > +from && limit > 0 ? [[+from, +to]] : []),
   nextWorkingMoment: (at) => new Date(+at),
   isWorkingTime: () => true,
 }
@@ -114,6 +117,15 @@ export function createBusinessCalendar(options: BusinessCalendarOptions): Busine
       }
       const [begin, end] = periodOf(day)!
       return new Date(Math.min(begin + into, end))
+    },
+    workingPeriods(from, to, limit) {
+      const periods: Array<[number, number]> = []
+      if (+to <= +from) return periods
+      for (const [begin, end] of periodsFrom(+from)) {
+        if (begin >= +to || periods.length >= limit) break
+        periods.push([begin, Math.min(end, +to)])
+      }
+      return periods
     },
     nextWorkingMoment,
     isWorkingTime(at) {

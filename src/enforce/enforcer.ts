@@ -8,7 +8,7 @@ import { dueSteps, elapsedWorkingMs, nextStepAt, planClock, resumeClock, startOf
 import { supervisorOf, userName, type Directory } from '../../rules/directory.js'
 import { firstLeadStatus } from '../../rules/lead-statuses.js'
 import { responsibleOf, text, titleOf } from '../../rules/record.js'
-import type { Entity, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
+import type { Entity, Peer, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
 import type { PlannedNotice } from '../store/actions.js'
 import type { Clock, ClockChange } from '../store/clocks.js'
 import type { Store } from '../store/index.js'
@@ -17,7 +17,7 @@ import type { Violation } from '../store/violations.js'
 import { AUDIT_EVENT } from '../sync/sweeper.js'
 import type { RecordChange } from '../sync/worker.js'
 import { digestLine, digestWords, languageOf, notice, timelineComment, toldText, type Language, type RecordMention } from './messages.js'
-import { refreshPeers } from './peers.js'
+import { peersOf, refreshPeers } from './peers.js'
 
 /** What the rules stage needs. */
 export interface EnforcerDeps {
@@ -120,6 +120,47 @@ export class Enforcer {
     return directory
   }
 
+  /** What the rules say of a record as mirrored now, without changing anything (the pages show it). */
+  inspect(portal: Portal, entity: Entity, id: string, current: Snapshot): Pass {
+    return this.#pass(portal, entity, id, current, current, peersOf(this.deps.store, portal.memberId, entity, id, current))
+  }
+
+  /**
+   * Excuses an open violation (a supervisor or an administrator, with a reason): it stays open while the record breaks
+   * the rule, but its clock stops and nobody is told of it again. Returns false when it is not open or already excused.
+   */
+  excuse(memberId: string, violationId: number, userId: string, reason: string): boolean {
+    const { store } = this.deps
+    return store.transaction(() => {
+      const violation = store.violations.get(violationId)
+      const portal = store.portals.get(memberId)
+      if (!violation || !portal || !store.violations.excuse(violationId, userId, reason)) return false
+      for (const clock of store.clocks.runningFor(memberId, violation.entity, violation.entityId)) {
+        if (clock.ruleId === violation.ruleId && clock.variant === violation.variant) this.#stop(portal, clock, 'excused')
+      }
+      store.journal.append(memberId, 'violation.excused', { violationId, ruleId: violation.ruleId, userId, reason })
+      return true
+    })
+  }
+
+  // What the rules find on a record, in the context the store gives: the people, statuses, activities, related records.
+  #pass(portal: Portal, entity: Entity, id: string, current: Snapshot, previous: Snapshot | undefined, peers: Peer[]): Pass {
+    const { store } = this.deps
+    const { memberId } = portal
+    const statuses = store.directory.leadStatuses(memberId)
+    const ownerType = OWNER_TYPE_ID[entity]
+    const activities = ownerType ? store.mirror.activitiesOf(memberId, ownerType, id).map((activity) => activity.snapshot) : []
+    const first = firstLeadStatus(statuses)
+    const responsible = responsibleOf(entity, current)
+    const leadsHeld = entity === 'lead' && responsible && text(current, 'STATUS_ID') === first ? store.mirror.leadsHeld(memberId, first, responsible) : 0
+    const creator = entity === 'task' ? text(current, 'createdBy') : ''
+    const sameTasks = creator ? store.mirror.tasksTitled(memberId, creator, text(current, 'title')).filter((task) => task.entityId !== id).map((task) => task.snapshot) : []
+    return runRules({ entity, id, current, previous }, this.settingsFor(portal), {
+      now: this.#now(), directory: this.directory(memberId), firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld, sameTasks,
+      calendar: this.deps.calendarFor(portal.language),
+    })
+  }
+
   // One record against every rule: violations opened and resolved, clocks started, stepped and stopped.
   #evaluate(portal: Portal, entity: Entity, id: string, current: Snapshot | undefined, previous: Snapshot | undefined, arrival: Arrival): void {
     const { store } = this.deps
@@ -133,18 +174,9 @@ export class Enforcer {
       return
     }
     const directory = this.directory(memberId)
-    const statuses = store.directory.leadStatuses(memberId)
-    const ownerType = OWNER_TYPE_ID[entity]
-    const activities = ownerType ? store.mirror.activitiesOf(memberId, ownerType, id).map((activity) => activity.snapshot) : []
-    const first = firstLeadStatus(statuses)
-    const responsible = responsibleOf(entity, current)
-    const leadsHeld = entity === 'lead' && responsible && text(current, 'STATUS_ID') === first ? store.mirror.leadsHeld(memberId, first, responsible) : 0
-    const creator = entity === 'task' ? text(current, 'createdBy') : ''
-    const sameTasks = creator ? store.mirror.tasksTitled(memberId, creator, text(current, 'title')).filter((task) => task.entityId !== id).map((task) => task.snapshot) : []
-    const pass = runRules({ entity, id, current, previous }, this.settingsFor(portal), {
-      now: this.#now(), directory, firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld, sameTasks,
-      calendar: this.deps.calendarFor(portal.language),
-    })
+    const pass = this.#pass(portal, entity, id, current, previous, peers)
+    // An excused violation keeps its record quiet for that rule: no clock, no notice, while the finding stands.
+    const excused = new Set(open.filter((violation) => violation.excusedAt).map((violation) => keyOf(violation.ruleId, violation.variant)))
     const decided = pass.findings.filter((found) => {
       if (!found.finding.undecided) return true
       store.journal.append(memberId, 'rule.undecided', { ruleId: found.ruleId, entity, entityId: id, why: found.finding.undecided.ru })
@@ -156,7 +188,7 @@ export class Enforcer {
       this.#resolve(memberId, violation, complies(pass, violation.ruleId))
     }
     for (const clock of clocks) {
-      const still = found.get(keyOf(clock.ruleId, clock.variant))
+      const still = excused.has(keyOf(clock.ruleId, clock.variant)) ? undefined : found.get(keyOf(clock.ruleId, clock.variant))
       // Another clock of the same rule takes over (a new responsible, a new planned step): this one was restarted.
       const successor = decided.some((item) => item.ruleId === clock.ruleId && item.finding.clock)
       if (still?.finding.clock) this.#keep(portal, entity, id, current, clock, still, directory)
@@ -167,7 +199,7 @@ export class Enforcer {
     const running = new Set(clocks.map((clock) => keyOf(clock.ruleId, clock.variant)))
     for (const [key, item] of found) {
       if (item.finding.clock) {
-        if (!running.has(key)) this.#startClock(portal, entity, id, current, item, directory, arrival)
+        if (!running.has(key) && !excused.has(key)) this.#startClock(portal, entity, id, current, item, directory, arrival)
       } else if (!openKeys.has(key)) {
         this.#open(portal, entity, id, current, item, directory, true)
       }

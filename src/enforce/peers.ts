@@ -19,8 +19,14 @@ function keysOf(store: Store, memberId: string, entity: Entity, record: Snapshot
 /** Updates the record's keys and returns the other open leads and deals sharing one; call inside the change's transaction. */
 export function refreshPeers(store: Store, memberId: string, entity: Entity, id: string, record: Snapshot | undefined): Peer[] {
   if (entity !== 'lead' && entity !== 'deal') return []
+  store.contactKeys.replace(memberId, entity, id, keysOf(store, memberId, entity, record))
+  return peersOf(store, memberId, entity, id, record)
+}
+
+/** The other open leads and deals sharing a phone or e-mail with the record; reads only. */
+export function peersOf(store: Store, memberId: string, entity: Entity, id: string, record: Snapshot | undefined): Peer[] {
+  if (entity !== 'lead' && entity !== 'deal') return []
   const keys = keysOf(store, memberId, entity, record)
-  store.contactKeys.replace(memberId, entity, id, keys)
   const peers = new Map<string, Peer>()
   for (const match of store.contactKeys.sharing(memberId, keys)) {
     const ref = `${match.entity}:${match.entityId}`

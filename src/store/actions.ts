@@ -224,6 +224,16 @@ export class ActionRepo {
     return at ? new Date(at) : undefined
   }
 
+  /** Who was told of these violations and when: each notice (sent, waiting, or folded into a digest), oldest first. */
+  noticesOf(memberId: string, violationIds: readonly number[]): Array<{ violationId: number; userId: string; state: string; at: string }> {
+    if (violationIds.length === 0) return []
+    const rows = this.db.prepare<unknown[], { violation_id: number; recipient: string; state: string; at: string }>(`
+      SELECT json_extract(payload, '$.violationId') AS violation_id, recipient, state, coalesce(done_at, created_at) AS at FROM actions
+      WHERE member_id = ? AND kind = 'notify' AND recipient IS NOT NULL AND json_extract(payload, '$.violationId') IN (${violationIds.map(() => '?').join(', ')})
+      ORDER BY id`).all(memberId, ...violationIds)
+    return rows.map((row) => ({ violationId: row.violation_id, userId: row.recipient, state: row.state, at: row.at }))
+  }
+
   /** A portal's actions in one state, oldest first. */
   inState(memberId: string, state: 'pending' | 'sending' | 'done' | 'failed' | 'folded'): Action[] {
     return this.#byState.all(memberId, state).map(rowToAction)

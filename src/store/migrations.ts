@@ -275,4 +275,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX mirror_task_title ON mirror (member_id, json_extract(snapshot, '$.createdBy'), json_extract(snapshot, '$.title'))
     WHERE entity = 'task';
   `,
+  `
+  -- A supervisor or administrator may excuse a violation with a reason: it stays open (the record still breaks the
+  -- rule) but nobody is told of it any more; the reports show it excused.
+  ALTER TABLE violations ADD COLUMN excused_at TEXT;
+  ALTER TABLE violations ADD COLUMN excused_by TEXT;
+  ALTER TABLE violations ADD COLUMN excuse TEXT;
+  `,
 ]

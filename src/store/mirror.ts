@@ -35,7 +35,7 @@ export class MirrorRepo {
   readonly #sameTasks
   readonly #deletePortal
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
     this.#get = db.prepare<[string, string, string], MirrorRow>(
       'SELECT * FROM mirror WHERE member_id = ? AND entity = ? AND entity_id = ?',
     )
@@ -100,6 +100,14 @@ export class MirrorRepo {
   /** The live tasks one user created with this title. */
   tasksTitled(memberId: string, createdBy: string, title: string): MirrorRecord[] {
     return this.#sameTasks.all(memberId, createdBy, title).map(rowToRecord)
+  }
+
+  /** The live tasks bound to a CRM record (`ufCrmTask` holds the binding, such as D_12 or L_5). */
+  tasksBoundTo(memberId: string, binding: string): MirrorRecord[] {
+    return this.db.prepare<[string, string], MirrorRow>(`
+      SELECT * FROM mirror WHERE entity = 'task' AND member_id = ? AND deleted = 0
+        AND EXISTS (SELECT 1 FROM json_each(snapshot, '$.ufCrmTask') WHERE value = ?) ORDER BY CAST(entity_id AS INTEGER)`)
+      .all(memberId, binding).map(rowToRecord)
   }
 
   /** How many live records the mirror holds for a portal. */

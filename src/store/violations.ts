@@ -14,6 +14,10 @@ export interface Violation {
   openedAt: string
   /** When a supervisor was first told (the escalation steps themselves are the clocks'). */
   escalatedAt: string | null
+  /** Excused by a supervisor or administrator (user id) with a reason: nobody is told of it any more. */
+  excusedAt: string | null
+  excusedBy: string | null
+  excuse: string | null
   resolvedAt: string | null
   resolution: string | null
 }
@@ -24,7 +28,7 @@ export type NewViolation = Pick<Violation, 'ruleId' | 'ruleVersion' | 'entity' |
 interface ViolationRow {
   id: number; member_id: string; rule_id: string; rule_version: number; entity: string; entity_id: string; variant: string
   responsible_id: string | null; message: string; opened_at: string; escalate_at: string | null; escalated_at: string | null
-  resolved_at: string | null; resolution: string | null
+  resolved_at: string | null; resolution: string | null; excused_at: string | null; excused_by: string | null; excuse: string | null
 }
 
 function rowToViolation(row: ViolationRow): Violation {
@@ -32,6 +36,7 @@ function rowToViolation(row: ViolationRow): Violation {
     id: row.id, ruleId: row.rule_id, ruleVersion: row.rule_version, entity: row.entity, entityId: row.entity_id,
     variant: row.variant, responsibleId: row.responsible_id, message: JSON.parse(row.message), openedAt: row.opened_at,
     escalatedAt: row.escalated_at, resolvedAt: row.resolved_at, resolution: row.resolution,
+    excusedAt: row.excused_at, excusedBy: row.excused_by, excuse: row.excuse,
   }
 }
 
@@ -43,6 +48,7 @@ export class ViolationRepo {
   readonly #get
   readonly #resolve
   readonly #escalated
+  readonly #excuse
   readonly #all
   readonly #deletePortal
 
@@ -58,6 +64,7 @@ export class ViolationRepo {
     )
     this.#get = db.prepare<[number], ViolationRow>('SELECT * FROM violations WHERE id = ?')
     this.#resolve = db.prepare('UPDATE violations SET resolved_at = ?, resolution = ? WHERE id = ? AND resolved_at IS NULL')
+    this.#excuse = db.prepare('UPDATE violations SET excused_at = ?, excused_by = ?, excuse = ? WHERE id = ? AND resolved_at IS NULL AND excused_at IS NULL')
     this.#escalated = db.prepare('UPDATE violations SET escalated_at = coalesce(escalated_at, ?) WHERE id = ?')
     this.#all = db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE member_id = ? ORDER BY id')
     this.#deletePortal = db.prepare('DELETE FROM violations WHERE member_id = ?')
@@ -93,6 +100,11 @@ export class ViolationRepo {
   /** Closes a violation with how it ended; a closed one stays closed. */
   resolve(id: number, resolution: string): void {
     this.#resolve.run(this.now().toISOString(), resolution, id)
+  }
+
+  /** Excuses an open violation; true when it was open and not excused yet. */
+  excuse(id: number, userId: string, reason: string): boolean {
+    return this.#excuse.run(this.now().toISOString(), userId, reason, id).changes === 1
   }
 
   /** Notes that a supervisor was told (the first time counts). */

@@ -234,3 +234,17 @@ describe('N working days after a start (Moscow, default hours)', () => {
     expect(iso(ROUND_THE_CLOCK.addWorkingDays(at('2026-12-12T17:00:00Z'), 3))).toBe('2026-12-15T17:00:00Z')
   })
 })
+
+describe('the working periods between two instants', () => {
+  it('lists each working day’s hours, clipped to the span, up to a limit', () => {
+    // Fri 04.12.2026 17:00 MSK to Tue 08.12 10:00: Fri 17–18, Mon 9–18, Tue 9–10.
+    const periods = moscow.workingPeriods(at('2026-12-04T14:00:00Z'), at('2026-12-08T07:00:00Z'), 10).map(([a, b]) => [iso(new Date(a)), iso(new Date(b))])
+    expect(periods).toEqual([
+      ['2026-12-04T14:00:00Z', '2026-12-04T15:00:00Z'],
+      ['2026-12-07T06:00:00Z', '2026-12-07T15:00:00Z'],
+      ['2026-12-08T06:00:00Z', '2026-12-08T07:00:00Z'],
+    ])
+    expect(moscow.workingPeriods(at('2026-12-04T14:00:00Z'), at('2026-12-08T07:00:00Z'), 2)).toHaveLength(2)
+    expect(ROUND_THE_CLOCK.workingPeriods(at('2026-12-04T14:00:00Z'), at('2026-12-08T07:00:00Z'), 5)).toEqual([[Date.parse('2026-12-04T14:00:00Z'), Date.parse('2026-12-08T07:00:00Z')]])
+  })
+})
