@@ -90,7 +90,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
 
 // The portal must be known, its application_token right when the frame carries one, and the frame's AUTH_ID
 // confirmed by the stored endpoint (never DOMAIN or a host from the request) for the user now looking.
-async function verifyFrame(deps: PageDeps, frame: ReturnType<typeof parsePageFrame>) {
+export async function verifyFrame(deps: Pick<PageDeps, 'store' | 'auth'>, frame: ReturnType<typeof parsePageFrame>) {
   const portal = deps.store.portals.get(frame.memberId)
   if (!portal || portal.status === 'uninstalled') throw new UnauthorizedError('Unknown portal: install the app first', 'UNKNOWN_PORTAL')
   if (frame.applicationToken !== undefined && portal.applicationToken !== '' && !sameSecret(frame.applicationToken, portal.applicationToken)) {
@@ -102,7 +102,7 @@ async function verifyFrame(deps: PageDeps, frame: ReturnType<typeof parsePageFra
 }
 
 // The session a page request carries, and its portal; 401 without a valid one.
-function sessionOf(deps: PageDeps, request: FastifyRequest): { session: PageSession; portal: Portal } {
+export function sessionOf(deps: Pick<PageDeps, 'store' | 'sessions'>, request: FastifyRequest): { session: PageSession; portal: Portal } {
   const header = request.headers[SESSION_HEADER]
   const session = deps.sessions.verify(typeof header === 'string' ? header : undefined)
   const portal = session ? deps.store.portals.get(session.memberId) : undefined
@@ -112,7 +112,7 @@ function sessionOf(deps: PageDeps, request: FastifyRequest): { session: PageSess
   return { session, portal }
 }
 
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -144,7 +144,7 @@ function sendTab(deps: PageDeps, reply: FastifyReply, portal: Portal, session: P
   return recordTabPage(status, { lang, origin: new URL(portal.clientEndpoint).origin, timeZone, session: token, canExcuse: mayExcuse(deps, portal, session, entity, id) })
 }
 
-function errorPage(lang: 'ru' | 'en', error: AppError): string {
+export function errorPage(lang: 'ru' | 'en', error: AppError): string {
   const heading = lang === 'ru' ? 'Страница недоступна' : 'The page is not available'
   return page({ lang, title: heading, body: html`<h1>${heading}</h1><p class="error">${error.message}</p><p class="muted">${error.code}</p>` })
 }
