@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 const root = new URL('..', import.meta.url).pathname
 
 describe('npm run demo', () => {
-  it('prints the fix, who was told and what, the timeline comment, the escalation, the deadline scene, and a summary', () => {
+  it('prints the fix, who was told and what, the timeline comment, the escalation, the deadline scene, the task scene, and a summary', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/demo/morning.ts'], { cwd: root, encoding: 'utf8', timeout: 120_000 })
     expect(run.status).toBe(0)
     const out = run.stdout
@@ -20,7 +20,7 @@ describe('npm run demo', () => {
     expect(out).toContain('⚠ LEAD-FIELDS · lead #2')
     expect(out).toContain('⇪ Эскалация руководителю: Дмитрий Соколов')
     expect(out).toContain('Итог дня')
-    expect(out).toMatch(/уведомлений: 10 \(/)
+    expect(out).toMatch(/уведомлений: 15 \(/)
     // Each timeline comment the portal received is printed once, as received.
     const comments = out.split('\n').filter((line) => line.includes('🗒 Комментарий в истории'))
     expect(new Set(comments).size).toBe(comments.length)
@@ -54,6 +54,43 @@ describe('npm run demo', () => {
     expect(times('У сделки нет следующего шага: нет ни одного запланированного дела. Отправлено уведомление: Анна Морозова.')).toBe(1)
     expect(times('У сделки нет следующего шага: нет ни одного запланированного дела. Нарушение не устранено в срок, сообщено руководителю: Дмитрий Соколов.')).toBe(1)
     expect(comments.filter((line) => line.includes('deal #1'))).toHaveLength(2)
-    expect(out).toMatch(/сроков отсчитано: \d+ — соблюдено 3, нарушено \d+, ещё идут \d+/)
+    // Feedback in time: the lead's two clocks, then the answered task's.
+    expect(out).toMatch(/сроков отсчитано: \d+ — соблюдено 4, нарушено \d+, ещё идут \d+/)
+
+    // The task scene, after the deadline scene and before the summary: the task rules tell the creator.
+    const scene = out.slice(out.indexOf('\n14:00 Задачи'), out.indexOf('\nИтог дня'))
+    expect(out.indexOf('13:15 Анна заводит сделку')).toBeLessThan(out.indexOf('\n14:00 Задачи'))
+    // Each notice of the scene as printed: its ✉ line and the message's │ lines.
+    const told = scene.split(/\n {2}(?=\S)/).filter((block) => block.startsWith('✉ Уведомление для '))
+    const about = (ruleId: string) => told.filter((block) => block.includes(`(${ruleId})`))
+    expect(told).toHaveLength(5)
+    // 1. A task without a form: its creator is told once, naming the forms.
+    const [prefix, ...morePrefix] = about('TASK-PREFIX')
+    expect(morePrefix).toEqual([])
+    expect(prefix).toMatch(/^✉ Уведомление для Анна Морозова:\n/)
+    expect(prefix).toContain('Задача «Подготовить договор»')
+    expect(prefix).toMatch(/РЗ \(рабочая задача\).*ПР \(письмо-решение\).*«отчёт»/s)
+    // 2. A ПР to the wrong person without a solution: one message listing both.
+    const [prForm, ...morePr] = about('TASK-PR-FORM')
+    expect(morePr).toEqual([])
+    expect(prForm).toMatch(/^✉ Уведомление для Анна Морозова:\n/)
+    expect(prForm).toContain('Что не так: В ПР не хватает: ответственный — ваш непосредственный руководитель (Дмитрий Соколов), раздел «Предлагаемое решение».')
+    // 3. One task set for three people: one message to its creator once the burst is over, naming all three.
+    const [burst, ...moreBurst] = about('TASK-ONE-RESPONSIBLE')
+    expect(moreBurst).toEqual([])
+    expect(burst).toMatch(/^✉ Уведомление для Дмитрий Соколов:\n/)
+    expect(burst).toContain('поставлена 3 исполнителям (Анна Морозова, Павел Лебедев, Екатерина Новикова)')
+    // 4. A task left unanswered: its responsible is warned, then her supervisor told, each once, in that order.
+    const feedback = about('TASK-FEEDBACK-SLA')
+    expect(feedback).toHaveLength(2)
+    expect(feedback[0]).toMatch(/^✉ Уведомление для Екатерина Новикова:\n {6}│ Подходит срок: По задаче дана обратная связь вовремя \(TASK-FEEDBACK-SLA\)\n {6}│ Задача «РЗ Сверить остатки на складе»/)
+    expect(feedback[1]).toMatch(/^✉ Уведомление для Дмитрий Соколов:\n {6}│ Эскалация: По задаче дана обратная связь вовремя \(TASK-FEEDBACK-SLA\)\n {6}│ Задача «РЗ Сверить остатки на складе» .*\(ответственный: Екатерина Новикова\)/)
+    expect(scene.indexOf(feedback[0]!)).toBeLessThan(scene.indexOf('⇪ Эскалация руководителю: Дмитрий Соколов'))
+    expect(scene.split('⇪ Эскалация руководителю: Дмитрий Соколов').length - 1).toBe(1)
+    // The answered task: nobody hears of it; the other task rules stay quiet on these tasks.
+    const answered = /✔ Павел ответил по задаче #(\d+) вовремя — никому ничего не отправлено/.exec(scene)?.[1]
+    expect(answered).toBeDefined()
+    expect(scene).not.toContain(`/tasks/task/view/${answered}/`)
+    expect(scene).not.toMatch(/TASK-DEADLINE|TASK-OBSERVER|\(TASK-OVERDUE\)|TASK-OVERDUE · task #\d+:(?! до срока)/)
   }, 150_000)
 })

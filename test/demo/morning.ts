@@ -13,12 +13,16 @@ const ADMIN = 1
 const DMITRY = 4 // Анна's supervisor
 const OLGA = 3 // Мария's supervisor
 const MARIA = 8 // the office manager who dispatches new leads
+const DAY = 86_400_000
 
 // After lunch the administrator sets the deadlines; in seconds for the demo, where the defaults count minutes and hours.
 const DEADLINES = {
   'LEAD-DISPATCH-SLA': { mode: 'notify', within: 'PT4S', warnAt: ['50%'], escalate: ['PT0S'], officeManagers: { users: [String(MARIA)], departments: [] } },
   'LEAD-CONTACT-SLA': { mode: 'notify', within: 'PT6S', warnAt: ['50%'], escalate: ['PT0S'] },
   'DEAL-NEXT-STEP': { mode: 'notify', within: 'PT4S', escalate: ['PT4S'], time: '24/7' },
+  // Tasks: an answer within 6 s (warned at 3 s, the supervisor at the breach); tasks of one title within 3 s are one burst.
+  'TASK-FEEDBACK-SLA': { mode: 'notify', within: 'PT6S', warnAt: ['50%'], escalate: ['PT0S'], time: '24/7' },
+  'TASK-ONE-RESPONSIBLE': { mode: 'notify', window: 'PT3S' },
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -143,6 +147,58 @@ async function main(): Promise<void> {
     })
     console.log('      …ждём: через 4 с без следующего шага — Анне, ещё через 4 с — её руководителю')
     await waitFor('the next-step escalation', () => noticesTo(DMITRY, 'DEAL-NEXT-STEP').length > 0 && commentsOn('deal', deal).length > 1)
+
+    // The task scene: the task rules tell the task's creator; every task has a deadline within 3 working days.
+    console.log('\n14:00 Задачи. Сроки по ним администратор задал в 13:00 вместе с остальными: ответить по задаче за 6 с')
+    console.log('      (предупреждение на половине срока, в срок — руководителю), одна задача на нескольких видна через 3 с')
+    const due = (days: number) => new Date(Date.now() + days * DAY).toISOString()
+    const toldSince = (from: number) => h.portal.data.notifications.slice(from)
+    let from = h.portal.data.notifications.length
+    await step('14:02 Анна ставит Павлу задачу «Подготовить договор» — без формы в названии; Павел сразу отвечает в комментарии', () => {
+      const id = h.portal.data.addTask({ TITLE: 'Подготовить договор', RESPONSIBLE_ID: PAVEL, DEADLINE: due(2) }, { byUserId: ANNA })
+      h.portal.data.addTaskComment(id, 'Принял, договор будет послезавтра', PAVEL)
+    })
+    await waitFor('the form notice', () => toldSince(from).length > 0)
+
+    from = h.portal.data.notifications.length
+    await step('14:10 Анна пишет ПР «ПР Скидка для клиента» Павлу, а не своему руководителю, и без предлагаемого решения; срок — через 3 рабочих дня', () => {
+      const id = h.portal.data.addTask({
+        TITLE: 'ПР Скидка для клиента', RESPONSIBLE_ID: PAVEL, DEADLINE: due(3),
+        DESCRIPTION: '[B]Вид:[/B] ПР\n[B]Суть:[/B] клиент «Альфа-Строй» просит скидку 7%\n[B]Полная информация:[/B] годовой заказ кондиционеров на 1,2 млн ₽',
+      }, { byUserId: ANNA })
+      h.portal.data.addTaskComment(id, 'Анна, решение по скидке — у Дмитрия', PAVEL)
+    })
+    await waitFor('the ПР notice', () => toldSince(from).length > 0)
+
+    await step('14:20 Дмитрий Соколов ставит одну задачу «РЗ Обзвонить участников выставки» трём сотрудникам — три задачи подряд; каждый сразу берёт свою в работу', () => {
+      for (const responsible of [ANNA, PAVEL, EKATERINA]) {
+        const id = h.portal.data.addTask({ TITLE: 'РЗ Обзвонить участников выставки', RESPONSIBLE_ID: responsible, DEADLINE: due(1) }, { byUserId: DMITRY })
+        h.portal.data.updateTask(id, { STATUS: 3 }, { byUserId: responsible })
+      }
+    })
+    console.log('      …ждём: через 3 с после первой задачи — одно сообщение Дмитрию')
+    await waitFor('the one-responsible notice', () => noticesTo(DMITRY, 'TASK-ONE-RESPONSIBLE').length > 0)
+
+    let silentTask = ''
+    let answeredTask = ''
+    await step('14:30 Дмитрий ставит Екатерине «РЗ Сверить остатки на складе», Павлу — «РЗ Выставить счёт «Гранит»»', () => {
+      silentTask = h.portal.data.addTask({ TITLE: 'РЗ Сверить остатки на складе', RESPONSIBLE_ID: EKATERINA, DEADLINE: due(1) }, { byUserId: DMITRY })
+      answeredTask = h.portal.data.addTask({ TITLE: 'РЗ Выставить счёт «Гранит»', RESPONSIBLE_ID: PAVEL, DEADLINE: due(1) }, { byUserId: DMITRY })
+    })
+    // A moment later, well inside the warning at half the time (3 s).
+    await sleep(200)
+    await step('14:31 Павел отвечает в комментарии: «Принял, счёт будет сегодня до 15:00»; Екатерина молчит и задачу не начинает', () => {
+      h.portal.data.addTaskComment(answeredTask, 'Принял, счёт будет сегодня до 15:00', PAVEL)
+    })
+    console.log('      …ждём: на половине срока (3 с) — предупреждение Екатерине, в срок (6 с) — её руководителю')
+    await waitFor('the feedback escalation', () => noticesTo(DMITRY, 'TASK-FEEDBACK-SLA').some((n) => n.message.includes(`/tasks/task/view/${silentTask}/`)))
+    const answeredClock = h.store.clocks.all(h.portal.memberId).find((clock) => clock.ruleId === 'TASK-FEEDBACK-SLA' && clock.entityId === answeredTask)
+    // Past its own deadline too: nothing comes for the answered task.
+    await sleep(Math.max(0, Date.parse(answeredClock?.dueAt ?? '') + 1_000 - Date.now()) || 1_000)
+    await settle(h)
+    flush()
+    const aboutAnswered = h.portal.data.notifications.filter((n) => n.message.includes(`/tasks/task/view/${answeredTask}/`)).length
+    console.log(`  ${answeredClock?.outcome === 'met' ? '✔ Павел ответил' : '✘ Павел не ответил'} по задаче #${answeredTask} вовремя — ${aboutAnswered === 0 ? 'никому ничего не отправлено' : `уведомлений: ${aboutAnswered}`}`)
     summary(h)
   } finally {
     // The harness closes the app it started; the restarted one is closed here, first.

@@ -34,7 +34,9 @@ const OUTCOMES: Record<string, string> = {
   'no longer applies': 'правило больше не применяется',
 }
 
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1).replace('.', ',')} с`
+// Seconds for the demo's short deadlines; hours for a task's deadline days ahead.
+const seconds = (ms: number): string =>
+  ms >= 3_600_000 ? `${Math.round(ms / 3_600_000)} ч` : `${(ms / 1000).toFixed(1).replace('.', ',')} с`
 
 /** One terminal line (or block) per journal row worth showing; undefined for bookkeeping rows. */
 export function describe(h: Harness, entry: JournalEntry, shown: Shown): string | undefined {
@@ -64,9 +66,13 @@ export function describe(h: Harness, entry: JournalEntry, shown: Shown): string 
     }
     case 'violation.escalated':
       return `  ⇪ Эскалация руководителю: ${who(h, d.supervisorId)}`
-    case 'clock.started':
+    case 'clock.started': {
       if (!shown.clocks) return undefined
-      return `  ⏱ Пошёл срок ${String(d.ruleId)} · ${String(d.entity)} #${String(d.entityId)}: ${seconds(Date.parse(String(d.dueAt)) - Date.parse(String(d.startedAt)))}`
+      const span = Date.parse(String(d.dueAt)) - Date.parse(String(d.startedAt))
+      // A clock to a deadline itself (a task's): it starts and falls due at the deadline, told from now.
+      const when = span > 0 ? seconds(span) : `до срока задачи, ${seconds(Date.parse(String(d.dueAt)) - Date.parse(entry.at))}`
+      return `  ⏱ Пошёл срок ${String(d.ruleId)} · ${String(d.entity)} #${String(d.entityId)}: ${when}`
+    }
     case 'clock.stopped': {
       if (!shown.clocks) return undefined
       const clock = h.store.clocks.get(Number(d.clockId))
