@@ -3,16 +3,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { resolvedCalendarSettings } from '../rules/calendar/portal-calendar.js'
-import type { RuleSettings } from '../rules/catalogue.js'
 import { supervisorOf } from '../rules/directory.js'
 import { responsibleOf } from '../rules/record.js'
 import type { Entity } from '../rules/types.js'
-import type { BusinessCalendar } from '../rules/calendar/business-calendar.js'
 import type { Enforcer } from '../src/enforce/enforcer.js'
 import { AppError, BadRequestError, ForbiddenError, UnauthorizedError } from '../src/errors.js'
 import type { PageSession, PageSessions } from '../src/page-sessions.js'
 import { SESSION_HEADER } from '../src/page-sessions.js'
 import type { PortalAuth } from '../src/portal-auth.js'
+import type { SettingsSource } from '../src/portal-settings.js'
 import { recordStatus } from '../src/record-status.js'
 import { sameSecret } from '../src/secrets.js'
 import type { Store } from '../src/store/index.js'
@@ -33,8 +32,7 @@ export interface PageDeps {
   sessions: PageSessions
   enforcer: Enforcer
   worker: Pick<Worker, 'refresh'>
-  settings: RuleSettings
-  calendarFor: (language: string | null) => BusinessCalendar
+  settings: SettingsSource
   now: () => Date
 }
 
@@ -130,7 +128,7 @@ function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, entity:
   const seen = new Set<string>()
   while (person && !seen.has(person)) {
     seen.add(person)
-    person = supervisorOf(directory, person, deps.settings.supervisors)
+    person = supervisorOf(directory, person, deps.settings.of(portal.memberId).supervisors)
     if (person === String(session.userId)) return true
   }
   return false
@@ -138,7 +136,7 @@ function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, entity:
 
 function sendTab(deps: PageDeps, reply: FastifyReply, portal: Portal, session: PageSession, entity: Entity, id: string, token: string, lang: 'ru' | 'en') {
   const status = recordStatus(deps, portal, entity, id)
-  const { timeZone } = resolvedCalendarSettings(deps.settings.calendar, portal.language)
+  const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
   // Framed by this portal only; no X-Frame-Options (it cannot name the portal).
   reply.header('content-security-policy', frameAncestors(portal.clientEndpoint)).type('text/html; charset=utf-8')
   return recordTabPage(status, { lang, origin: new URL(portal.clientEndpoint).origin, timeZone, session: token, canExcuse: mayExcuse(deps, portal, session, entity, id) })

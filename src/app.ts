@@ -23,7 +23,8 @@ import { DirectorySync } from './directory-sync.js'
 import { Enforcer } from './enforce/enforcer.js'
 import { ClockEngine } from './enforce/clock-engine.js'
 import { Executor } from './enforce/executor.js'
-import { loadRuleSettings } from './rule-settings.js'
+import { loadRulesFile } from './rule-settings.js'
+import { PortalSettings } from './portal-settings.js'
 import { loadProductionCalendars } from './calendar-files.js'
 import { portalCalendars } from './portal-calendars.js'
 import type { BusinessCalendar } from '../rules/calendar/business-calendar.js'
@@ -42,8 +43,8 @@ export interface AppDeps {
   /** The rules stage: gets every record change inside the transaction that stores it. */
   /** Replaces the rules stage (sync tests watch raw changes). */
   onChange?: ChangeHandler
-  /** Rule settings; default: rules/defaults.ts overridden by RULES_FILE. */
-  ruleSettings?: RuleSettings
+  /** RULES_FILE's JSON (every portal's settings start from the defaults with it over them); default: read from RULES_FILE. */
+  rules?: Record<string, unknown>
   /** Production calendars by country; default: every src/calendars/<country>/<YEAR>/calendar.xml. */
   productionCalendars?: ProductionCalendars
   /** False to run no scheduled jobs (tests drive them by hand). */
@@ -64,8 +65,8 @@ declare module 'fastify' {
     executor: Executor
     /** The portal's users and departments, for supervisors. */
     directorySync: DirectorySync
-    /** A portal's business calendar by its language. */
-    calendarFor: (language: string | null) => BusinessCalendar
+    /** Each portal's settings (RULES_FILE's, and its own from the settings page) and business calendar. */
+    portalSettings: PortalSettings
     /** The deadline clocks; tests that move the app's clock call `clocks.runDue()`. */
     clocks: ClockEngine
   }
@@ -90,8 +91,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     },
     { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals },
   )
-  const settings = deps.ruleSettings ?? loadRuleSettings(config.rulesFile)
-  const calendarFor = portalCalendars(settings, deps.productionCalendars ?? loadProductionCalendars(), config.rulesFile ? `RULES_FILE ${config.rulesFile}` : 'RULES_FILE')
+  const source = config.rulesFile ? `RULES_FILE ${config.rulesFile}` : 'RULES_FILE'
+  const settings = new PortalSettings({ store, rulesFile: deps.rules ?? loadRulesFile(config.rulesFile), production: deps.productionCalendars ?? loadProductionCalendars(), source })
   const retry = { maxAttempts: config.workerMaxAttempts, retryBaseMs: config.workerRetryBaseMs }
   const directorySync = new DirectorySync({ store, clients, logger, now })
   const executor = new Executor({ store, clients, logger, now, ...retry })
@@ -100,7 +101,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     clocks.reschedule()
   }
   const enforcer = new Enforcer({
-    store, settings, logger, now, calendarFor,
+    store, settings, logger, now,
     onUnknownUser: (memberId, userId) => void directorySync.onMiss(memberId, userId).catch(() => undefined),
   })
   const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, afterChange: actionsPlanned, ...retry })
@@ -126,7 +127,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   app.decorate('offline', offline)
   app.decorate('executor', executor)
   app.decorate('directorySync', directorySync)
-  app.decorate('calendarFor', calendarFor)
+  app.decorate('portalSettings', settings)
   app.decorate('clocks', clocks)
   app.addHook('onReady', async () => {
     executor.start()
@@ -151,7 +152,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   healthRoutes(app, { store, version: APP_VERSION, now, token: config.healthzToken })
   // Without a client secret no portal can install the app; the sessions then sign with a key of this run only.
   const sessions = new PageSessions(config.clientSecret || randomBytes(32).toString('hex'), now)
-  pageRoutes(app, { store, auth, sessions, enforcer, worker, settings, calendarFor, now })
+  pageRoutes(app, { store, auth, sessions, enforcer, worker, settings, now })
   const sdkBrowserBuild = join(dirname(require.resolve('@bitrix24/b24jssdk/package.json')), 'dist/umd/index.min.js')
   app.get('/assets/b24jssdk.js', async (_request, reply) => {
     reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400')

@@ -77,7 +77,7 @@ const BINDING: Partial<Record<Entity, string>> = { deal: 'D', lead: 'L' }
 const MAX_PERIODS = 40
 
 /** Builds a record's status for its tab. */
-export function recordStatus(deps: { store: Store; enforcer: Enforcer; calendarFor: (language: string | null) => BusinessCalendar; now: () => Date },
+export function recordStatus(deps: { store: Store; enforcer: Enforcer; now: () => Date },
   portal: Portal, entity: Entity, id: string): RecordStatus {
   const { store, enforcer } = deps
   const { memberId } = portal
@@ -100,7 +100,7 @@ export function recordStatus(deps: { store: Store; enforcer: Enforcer; calendarF
     return found ? { ruleId, title, state: 'failed', reason: found.finding.problem } : { ruleId, title, state: 'passed', reason: null }
   })
   const now = deps.now().getTime()
-  const calendar = deps.calendarFor(portal.language)
+  const calendar = enforcer.calendarOf(portal)
   const notices = store.actions.noticesOf(memberId, history.map((violation) => violation.id))
   return {
     entity, id, known: current !== undefined,

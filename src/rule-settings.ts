@@ -212,34 +212,43 @@ const schema = z.strictObject({
   }),
 })
 
-/** Settings for every portal: defaults overridden by `overrides` (RULES_FILE's JSON); throws ConfigError naming the bad setting. */
-export function resolveRuleSettings(overrides: unknown, source = 'RULES_FILE'): RuleSettings {
-  const merged = mergeDeep(DEFAULT_RULES_CONFIG, overrides ?? {})
+/** Settings checked: the settings, or the first bad setting's path (`rules.LEAD-CONTACT-SLA.within`) and what is wrong. */
+export type CheckedSettings = { ok: true; settings: RuleSettings } | { ok: false; path: string; message: string }
+
+/** The defaults overridden by each of `layers` in turn (RULES_FILE's JSON, then a portal's own), checked. */
+export function checkRuleSettings(...layers: unknown[]): CheckedSettings {
+  const merged = layers.reduce<unknown>((base, layer) => mergeDeep(base, layer ?? {}), DEFAULT_RULES_CONFIG)
   const parsed = schema.safeParse(merged)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    let path = issue?.path.map(String).join('.') ?? ''
-    let message = issue?.message ?? 'is invalid'
-    if (issue?.code === 'unrecognized_keys') {
-      const key = issue.keys[0] ?? ''
-      path = [path, key].filter(Boolean).join('.')
-      message = path.startsWith('rules.') && path.split('.').length === 2 ? `is not a known rule (known: ${RULE_IDS.join(', ')})` : 'is not a known setting'
-    }
-    throw new ConfigError(`Invalid ${source}: ${path || '(root)'} ${message}`)
+  if (parsed.success) return { ok: true, settings: parsed.data satisfies RuleSettings }
+  const issue = parsed.error.issues[0]
+  let path = issue?.path.map(String).join('.') ?? ''
+  let message = issue?.message ?? 'is invalid'
+  if (issue?.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? ''
+    path = [path, key].filter(Boolean).join('.')
+    message = path.startsWith('rules.') && path.split('.').length === 2 ? `is not a known rule (known: ${RULE_IDS.join(', ')})` : 'is not a known setting'
   }
-  return parsed.data satisfies RuleSettings
+  return { ok: false, path: path || '(root)', message }
 }
 
-/** Reads RULES_FILE (or nothing) into settings; a broken file stops start-up naming the path and the setting. */
-export function loadRuleSettings(path: string | undefined): RuleSettings {
-  if (!path) return resolveRuleSettings({})
+/** Settings for every portal: defaults overridden by `overrides` (RULES_FILE's JSON); throws ConfigError naming the bad setting. */
+export function resolveRuleSettings(overrides: unknown, source = 'RULES_FILE'): RuleSettings {
+  const checked = checkRuleSettings(overrides)
+  if (!checked.ok) throw new ConfigError(`Invalid ${source}: ${checked.path} ${checked.message}`)
+  return checked.settings
+}
+
+/** RULES_FILE's JSON (or nothing): what every portal's settings start from; a broken file stops start-up naming the path and the setting. */
+export function loadRulesFile(path: string | undefined): Record<string, unknown> {
+  if (!path) return {}
   let json: unknown
   try {
     json = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
     throw new ConfigError(`Invalid RULES_FILE ${path}: ${error instanceof Error ? error.message : String(error)}`)
   }
-  return resolveRuleSettings(json, `RULES_FILE ${path}`)
+  resolveRuleSettings(json, `RULES_FILE ${path}`)
+  return json as Record<string, unknown>
 }
 
 // Objects merge key by key; arrays and values replace.

@@ -8,6 +8,7 @@ import { loadProductionCalendars } from '../src/calendar-files.js'
 import { ClockEngine } from '../src/enforce/clock-engine.js'
 import { Enforcer } from '../src/enforce/enforcer.js'
 import { portalCalendars } from '../src/portal-calendars.js'
+import { fixedSettings } from '../src/portal-settings.js'
 import { resolveRuleSettings } from '../src/rule-settings.js'
 import { openStore, type Store } from '../src/store/index.js'
 
@@ -50,7 +51,7 @@ class World {
   restart(rules: Record<string, unknown>, calendar: Record<string, unknown> = {}): void {
     const settings: RuleSettings = resolveRuleSettings({ calendar, rules: { ...QUIET, ...rules } })
     const calendarFor = portalCalendars(settings, production, 'RULES_FILE')
-    this.enforcer = new Enforcer({ store: this.store, settings, logger, now: this.now, calendarFor })
+    this.enforcer = new Enforcer({ store: this.store, settings: fixedSettings(settings, calendarFor), logger, now: this.now })
     const worker = {
       refresh: async (memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>) => {
         this.refreshed.push(records.map((record) => `${record.entity}:${record.entityId}`))

@@ -31,7 +31,7 @@ describe('/healthz', () => {
   })
 
   it('shows the deadline clocks of a portal: running, past their breach, the next step', async () => {
-    h = await startHarness({ app: { ruleSettings: testSettings({ rules: { 'DEAL-NEXT-STEP': { within: 'PT1H', escalate: ['PT1H'] } } }) } })
+    h = await startHarness({ app: { rules: testSettings({ rules: { 'DEAL-NEXT-STEP': { within: 'PT1H', escalate: ['PT1H'] } } }) } })
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     h.portal.data.addDeal({ TITLE: 'Вектор: серверы', ASSIGNED_BY_ID: 5 }, { byUserId: 5 })
     await settle(h)

@@ -31,7 +31,7 @@ const tagOf = (call: FakeCall) => String((call.params as { TAG?: unknown }).TAG)
 
 describe('a burst of duplicate leads', () => {
   it('tells the responsible a handful of times, and every company-name fix lands as fast as alone', { timeout: 90_000 }, async () => {
-    h = await startHarness({ app: { ruleSettings: testSettings({ notifications: { digest: DIGEST } }) } })
+    h = await startHarness({ app: { rules: testSettings({ notifications: { digest: DIGEST } }) } })
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     await settle(h)
 
@@ -105,7 +105,7 @@ describe('a burst of duplicate leads', () => {
 
   it('a burst of unnamed leads left as they are: their manager and the supervisor each get a handful', { timeout: 60_000 }, async () => {
     const settings = testSettings({ notifications: { digest: { limit: 5, window: 'PT3S' } }, rules: { 'LEAD-TITLE': { escalateAfter: 'PT1S' } } })
-    h = await startHarness({ app: { ruleSettings: settings } })
+    h = await startHarness({ app: { rules: settings } })
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     await settle(h)
     h.portal.clearCalls()

@@ -7,7 +7,7 @@ afterEach(async () => h?.close())
 
 // The app with `overrides` over the default rule settings, installed, its first sweep done.
 async function start(overrides: Parameters<typeof testSettings>[0] = {}): Promise<void> {
-  h = await startHarness({ app: { ruleSettings: testSettings(overrides) } })
+  h = await startHarness({ app: { rules: testSettings(overrides) } })
   await h.portal.installApp({ installUrl: `${h.url}/install` })
   await settle(h)
   h.portal.clearCalls()

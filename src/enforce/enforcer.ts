@@ -9,6 +9,7 @@ import { supervisorOf, userName, type Directory } from '../../rules/directory.js
 import { firstLeadStatus } from '../../rules/lead-statuses.js'
 import { responsibleOf, text, titleOf } from '../../rules/record.js'
 import type { Entity, Peer, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
+import type { SettingsSource } from '../portal-settings.js'
 import type { PlannedNotice } from '../store/actions.js'
 import type { Clock, ClockChange } from '../store/clocks.js'
 import type { Store } from '../store/index.js'
@@ -22,11 +23,10 @@ import { peersOf, refreshPeers } from './peers.js'
 /** What the rules stage needs. */
 export interface EnforcerDeps {
   store: Store
-  settings: RuleSettings
+  /** Each portal's settings and business calendar. */
+  settings: SettingsSource
   logger: Logger
   now?: () => Date
-  /** A portal's business calendar by its language. */
-  calendarFor: (language: string | null) => BusinessCalendar
   /** Called when a responsible user is not in the directory. */
   onUnknownUser?: (memberId: string, userId: string) => void
 }
@@ -102,12 +102,18 @@ export class Enforcer {
 
   /** The settings a portal runs under: a rule with no enforcement date starts at the install, "all" covers every record. */
   settingsFor(portal: Portal): RuleSettings {
+    const settings = this.deps.settings.of(portal.memberId)
     // The portal stamps records to the second.
     const installed = new Date(Math.floor(Date.parse(portal.installedAt) / 1000) * 1000).toISOString()
     const rules = Object.fromEntries(
-      Object.entries(this.deps.settings.rules).map(([id, rule]) => [id, { ...rule, since: rule.since === 'all' ? null : rule.since ?? installed }]),
+      Object.entries(settings.rules).map(([id, rule]) => [id, { ...rule, since: rule.since === 'all' ? null : rule.since ?? installed }]),
     ) as unknown as RuleSettings['rules']
-    return { ...this.deps.settings, rules }
+    return { ...settings, rules }
+  }
+
+  /** The portal's business calendar (its settings, its language). */
+  calendarOf(portal: Portal): BusinessCalendar {
+    return this.deps.settings.calendarOf(portal.memberId, portal.language)
   }
 
   /** The portal's directory, re-read only when it was refreshed. */
@@ -157,7 +163,7 @@ export class Enforcer {
     const sameTasks = creator ? store.mirror.tasksTitled(memberId, creator, text(current, 'title')).filter((task) => task.entityId !== id).map((task) => task.snapshot) : []
     return runRules({ entity, id, current, previous }, this.settingsFor(portal), {
       now: this.#now(), directory: this.directory(memberId), firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld, sameTasks,
-      calendar: this.deps.calendarFor(portal.language),
+      calendar: this.calendarOf(portal),
     })
   }
 
@@ -289,7 +295,7 @@ export class Enforcer {
   }
 
   #calendar(portal: Portal, basis: Clock['basis']): BusinessCalendar {
-    return timeFor(this.deps.calendarFor(portal.language), basis)
+    return timeFor(this.calendarOf(portal), basis)
   }
 
   // A violation opens; `tell` says whether its people hear of it now (the responsible, the other records' responsibles).
@@ -334,7 +340,7 @@ export class Enforcer {
   #warn(portal: Portal, entity: Entity, id: string, record: Snapshot, clock: Clock, found: RuledFinding, directory: Directory, step: number): string[] {
     const recipients = clock.warnTo.length > 0 ? clock.warnTo : clock.responsibleId ? [clock.responsibleId] : []
     const say = this.#words(portal, entity, id, record, found)
-    const { timeZone } = resolvedCalendarSettings(this.deps.settings.calendar, portal.language)
+    const { timeZone } = resolvedCalendarSettings(this.deps.settings.of(portal.memberId).calendar, portal.language)
     const responsibleName = clock.responsibleId && !recipients.includes(clock.responsibleId) ? userName(directory, clock.responsibleId) : undefined
     for (const userId of recipients) {
       this.#checkKnown(portal.memberId, directory, userId)
@@ -346,7 +352,8 @@ export class Enforcer {
 
   // An escalation step: the supervisor `level` steps above the responsible hears that the record is still in breach.
   #escalate(portal: Portal, entity: Entity, id: string, record: Snapshot, clock: Clock, step: ClockStep, found: RuledFinding, directory: Directory, violationId: number | null): string[] {
-    const { store, settings } = this.deps
+    const { store } = this.deps
+    const settings = this.deps.settings.of(portal.memberId)
     const responsible = responsibleOf(entity, record) ?? clock.responsibleId
     let supervisor: string | undefined = responsible ?? undefined
     for (let level = 0; level < step.level && supervisor; level++) supervisor = supervisorOf(directory, supervisor, settings.supervisors)
@@ -389,10 +396,10 @@ export class Enforcer {
   // A notice, a warning or an escalation: past the recipient's digest limit it is folded into their digest; an ordinary
   // notice outside working time waits for the next working moment (quiet time), deadlines never wait.
   #notice(portal: Portal, planned: PlannedNotice): void {
-    const { limit, windowMs } = this.deps.settings.notifications.digest
+    const { limit, windowMs } = this.deps.settings.of(portal.memberId).notifications.digest
     const language: Language = languageOf(portal.language)
     const now = this.#now()
-    const calendar = this.deps.calendarFor(portal.language)
+    const calendar = this.calendarOf(portal)
     const notBefore = (planned.priority ?? 'notice') === 'notice' && !calendar.isWorkingTime(now) ? calendar.nextWorkingMoment(now) : undefined
     this.deps.store.actions.planNotice(portal.memberId, { ...planned, notBefore }, { limit, windowMs, ...digestWords(language, planned.priority === 'deadline') })
   }

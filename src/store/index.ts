@@ -10,6 +10,7 @@ import { MirrorRepo } from './mirror.js'
 import { OfflineQueueRepo } from './offline-queues.js'
 import { OwnWritesRepo } from './own-writes.js'
 import { PortalRepo } from './portals.js'
+import { PortalSettingsRepo } from './portal-settings.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
 
@@ -26,6 +27,7 @@ export interface Store {
   readonly violations: ViolationRepo
   readonly actions: ActionRepo
   readonly clocks: ClockRepo
+  readonly portalSettings: PortalSettingsRepo
   readonly contactKeys: ContactKeyRepo
   readonly offlineQueues: OfflineQueueRepo
   /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
@@ -49,6 +51,7 @@ export function openStore(path: string, now: () => Date = () => new Date()): Sto
     violations: new ViolationRepo(db, now),
     actions: new ActionRepo(db, now),
     clocks: new ClockRepo(db, now),
+    portalSettings: new PortalSettingsRepo(db, now),
     contactKeys: new ContactKeyRepo(db),
     offlineQueues: new OfflineQueueRepo(db, now),
   }
@@ -56,7 +59,7 @@ export function openStore(path: string, now: () => Date = () => new Date()): Sto
     db,
     ...repos,
     deletePortalData: (memberId) => {
-      const kept = [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.directory, repos.violations, repos.actions, repos.clocks, repos.contactKeys, repos.offlineQueues]
+      const kept = [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.directory, repos.violations, repos.actions, repos.clocks, repos.portalSettings, repos.contactKeys, repos.offlineQueues]
       for (const repo of [...kept, repos.journal]) repo.deletePortal(memberId)
       repos.portals.delete(memberId)
     },

@@ -282,4 +282,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE violations ADD COLUMN excused_by TEXT;
   ALTER TABLE violations ADD COLUMN excuse TEXT;
   `,
+  `
+  -- A portal's own settings, saved from the settings page over RULES_FILE's; every change is journalled.
+  CREATE TABLE portal_settings (
+    member_id  TEXT PRIMARY KEY,
+    overrides  TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ]

@@ -13,6 +13,7 @@ import { loadProductionCalendars } from '../../src/calendar-files.js'
 import { ClockEngine } from '../../src/enforce/clock-engine.js'
 import { Enforcer } from '../../src/enforce/enforcer.js'
 import { portalCalendars } from '../../src/portal-calendars.js'
+import { fixedSettings } from '../../src/portal-settings.js'
 import { resolveRuleSettings } from '../../src/rule-settings.js'
 import { PortalClients } from '../../src/b24/index.js'
 import { budgetFor } from '../../src/installer.js'
@@ -78,7 +79,7 @@ class ClockBench {
       accessToken: 'a', refreshToken: 'r', expiresAt: 1_900_000_000, applicationToken: 't', scope: 'crm' })
     const settings: RuleSettings = resolveRuleSettings({ rules: RULES })
     const calendarFor = portalCalendars(settings, loadProductionCalendars(), 'RULES_FILE')
-    this.enforcer = new Enforcer({ store: this.store, settings, logger, now: this.now, calendarFor })
+    this.enforcer = new Enforcer({ store: this.store, settings: fixedSettings(settings, calendarFor), logger, now: this.now })
     const worker = { refresh: (memberId: string, records: Records) => this.#reReaders.get(memberId)?.(memberId, records) ?? Promise.resolve() }
     this.engine = new ClockEngine({ store: this.store, enforcer: this.enforcer, worker, now: this.now })
   }

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   // The supervisor hears of an unnamed lead after 3 seconds here, not the 2 hours of the defaults.
   const morning = { 'LEAD-TITLE': { escalateAfter: 'PT3S' } }
   const settings = testSettings({ rules: morning })
-  const h = await startHarness({ env: { DATABASE_PATH: join(dir, 'demo.db') }, app: { ruleSettings: settings } })
+  const h = await startHarness({ env: { DATABASE_PATH: join(dir, 'demo.db') }, app: { rules: settings } })
   const firstApp = h.app
   let printed = 0
   const shown: Shown = { notices: new Set<number>(), comments: new Set<number>() }
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     console.log('      новый лид распределить за 4 с (офис-менеджер Мария Фёдорова, предупреждение на половине срока),')
     console.log('      с клиентом связаться за 6 с, сделке без следующего шага — 4 с, руководителю — ещё через 4 с')
     await h.app.close()
-    h.app = await buildApp(h.config, { store: h.store, schedule: false, ruleSettings: testSettings({ rules: { ...morning, ...DEADLINES } }) })
+    h.app = await buildApp(h.config, { store: h.store, schedule: false, rules: testSettings({ rules: { ...morning, ...DEADLINES } }) })
     await h.app.listen({ port: h.config.port, host: h.config.host })
     shown.clocks = true
     // Polls what the portal received (the clocks run on the wall clock), printing the reactions as they come.

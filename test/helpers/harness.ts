@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { resolveRuleSettings } from '../../src/rule-settings.js'
-import type { RuleSettings } from '../../rules/catalogue.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { startFakePortal, type FakePortal, type FakePortalOptions } from '../fake-portal/index.js'
 
@@ -23,11 +22,13 @@ export interface Harness {
 }
 
 /**
- * Rule settings for tests that run on the wall clock: `overrides` over the defaults, in a round-the-clock calendar
- * unless they name hours (a test at night would otherwise see every notice wait for the morning: quiet time).
+ * RULES_FILE's JSON for tests that run on the wall clock: `overrides` in a round-the-clock calendar unless they name
+ * hours (a test at night would otherwise see every notice wait for the morning: quiet time). Checked at once.
  */
-export function testSettings(overrides: { calendar?: object; [key: string]: unknown } = {}): RuleSettings {
-  return resolveRuleSettings({ ...overrides, calendar: { hours: '24/7', ...overrides.calendar } })
+export function testSettings(overrides: { calendar?: object; [key: string]: unknown } = {}): Record<string, unknown> {
+  const rules = { ...overrides, calendar: { hours: '24/7', ...overrides.calendar } }
+  resolveRuleSettings(rules)
+  return rules
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
@@ -62,7 +63,7 @@ export async function startHarness(
   })
   // The app's clock serves its store too (a test that moves the clock moves both).
   const store = openStore(config.databasePath, options.app?.now)
-  const app = await buildApp(config, { store, schedule: false, ruleSettings: testSettings(), ...options.app })
+  const app = await buildApp(config, { store, schedule: false, rules: testSettings(), ...options.app })
   await app.listen({ port: config.port, host: config.host })
   return {
     portal,
@@ -87,13 +88,13 @@ export interface MovedHarness extends Harness {
 
 /**
  * Starts the pair on one clock shared by the app and the portal, running with the wall clock and moved forward by the
- * test (deadlines fall due without sleeping), with `ruleSettings`; installs the app, lets its first sweep finish and
+ * test (deadlines fall due without sleeping), with `rules` (RULES_FILE's JSON); installs the app, lets its first sweep finish and
  * forgets the calls so far.
  */
-export async function startOnMovedClock(ruleSettings: RuleSettings): Promise<MovedHarness> {
+export async function startOnMovedClock(rules: Record<string, unknown>): Promise<MovedHarness> {
   let offset = 0
   const now = () => Date.now() + offset
-  const h = await startHarness({ portal: { now }, app: { now: () => new Date(now()), ruleSettings } })
+  const h = await startHarness({ portal: { now }, app: { now: () => new Date(now()), rules } })
   await h.portal.installApp({ installUrl: `${h.url}/install` })
   await settle(h)
   h.portal.clearCalls()
