@@ -9,6 +9,7 @@ import { formOnly, registerFormParser } from '../handlers/form.js'
 import { healthRoutes } from '../handlers/health.js'
 import { installRoutes } from '../handlers/install.js'
 import { pageRoutes } from '../handlers/pages.js'
+import { settingsPageRoutes } from '../handlers/settings-page.js'
 import { PageSessions } from './page-sessions.js'
 import { randomBytes } from 'node:crypto'
 import { PortalClients } from './b24/index.js'
@@ -153,6 +154,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   // Without a client secret no portal can install the app; the sessions then sign with a key of this run only.
   const sessions = new PageSessions(config.clientSecret || randomBytes(32).toString('hex'), now)
   pageRoutes(app, { store, auth, sessions, enforcer, worker, settings, now })
+  settingsPageRoutes(app, { store, sessions, settings, enforcer })
   const sdkBrowserBuild = join(dirname(require.resolve('@bitrix24/b24jssdk/package.json')), 'dist/umd/index.min.js')
   app.get('/assets/b24jssdk.js', async (_request, reply) => {
     reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400')

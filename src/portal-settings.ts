@@ -4,7 +4,7 @@ import type { BusinessCalendar } from '../rules/calendar/business-calendar.js'
 import type { ProductionCalendars } from '../rules/calendar/portal-calendar.js'
 import type { RuleSettings } from '../rules/catalogue.js'
 import { portalCalendars } from './portal-calendars.js'
-import { checkRuleSettings, type CheckedSettings } from './rule-settings.js'
+import { checkRuleSettings, configDiff, mergedRulesConfig, type CheckedSettings } from './rule-settings.js'
 import type { Store } from './store/index.js'
 
 /** Where the rules stage, the clocks and the pages get a portal's settings and calendar. */
@@ -43,6 +43,16 @@ export class PortalSettings implements SettingsSource {
   /** The portal's own overrides as saved (what its settings page edits). */
   overrides(memberId: string): Record<string, unknown> {
     return this.deps.store.portalSettings.get(memberId)?.overrides ?? {}
+  }
+
+  /** The portal's settings whole, in RULES_FILE's JSON form (the settings page's fields). */
+  formConfig(memberId: string): Record<string, unknown> {
+    return mergedRulesConfig(this.deps.rulesFile, this.overrides(memberId))
+  }
+
+  /** The portal's own overrides that make the defaults and RULES_FILE into `config` (what differs, nothing more). */
+  overridesFrom(config: unknown): Record<string, unknown> {
+    return (configDiff(mergedRulesConfig(this.deps.rulesFile), config) ?? {}) as Record<string, unknown>
   }
 
   /** What `overrides` would make of the portal's settings, without saving: the settings, or the bad setting. */

@@ -215,10 +215,27 @@ const schema = z.strictObject({
 /** Settings checked: the settings, or the first bad setting's path (`rules.LEAD-CONTACT-SLA.within`) and what is wrong. */
 export type CheckedSettings = { ok: true; settings: RuleSettings } | { ok: false; path: string; message: string }
 
+/** The defaults in RULES_FILE's JSON form with each of `layers` over them in turn (RULES_FILE's, a portal's own). */
+export function mergedRulesConfig(...layers: unknown[]): Record<string, unknown> {
+  return layers.reduce<unknown>((base, layer) => mergeDeep(base, layer ?? {}), DEFAULT_RULES_CONFIG) as Record<string, unknown>
+}
+
+/** What of `value` differs from `base`, key by key (arrays and values whole): the overrides that make `base` into `value`. */
+export function configDiff(base: unknown, value: unknown): unknown {
+  // A setting left at its default (null, none) is no override.
+  if (base === undefined && (value === null || (Array.isArray(value) && value.length === 0))) return undefined
+  if (!isPlainObject(base) || !isPlainObject(value)) return JSON.stringify(base) === JSON.stringify(value) ? undefined : value
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) {
+    const differs = configDiff(base[key], item)
+    if (differs !== undefined) out[key] = differs
+  }
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
 /** The defaults overridden by each of `layers` in turn (RULES_FILE's JSON, then a portal's own), checked. */
 export function checkRuleSettings(...layers: unknown[]): CheckedSettings {
-  const merged = layers.reduce<unknown>((base, layer) => mergeDeep(base, layer ?? {}), DEFAULT_RULES_CONFIG)
-  const parsed = schema.safeParse(merged)
+  const parsed = schema.safeParse(mergedRulesConfig(...layers))
   if (parsed.success) return { ok: true, settings: parsed.data satisfies RuleSettings }
   const issue = parsed.error.issues[0]
   let path = issue?.path.map(String).join('.') ?? ''

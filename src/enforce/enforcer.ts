@@ -7,7 +7,7 @@ import { CATALOGUE, runRules, type Pass, type RuledFinding, type RuleId, type Ru
 import { dueSteps, elapsedWorkingMs, nextStepAt, planClock, resumeClock, startOf, type ClockStep } from '../../rules/clock.js'
 import { supervisorOf, userName, type Directory } from '../../rules/directory.js'
 import { firstLeadStatus } from '../../rules/lead-statuses.js'
-import { responsibleOf, text, titleOf } from '../../rules/record.js'
+import { isOpen, isTaskClosed, responsibleOf, text, titleOf } from '../../rules/record.js'
 import type { Entity, Peer, RelatedRecord, Snapshot, Text } from '../../rules/types.js'
 import type { SettingsSource } from '../portal-settings.js'
 import type { PlannedNotice } from '../store/actions.js'
@@ -101,8 +101,7 @@ export class Enforcer {
   }
 
   /** The settings a portal runs under: a rule with no enforcement date starts at the install, "all" covers every record. */
-  settingsFor(portal: Portal): RuleSettings {
-    const settings = this.deps.settings.of(portal.memberId)
+  settingsFor(portal: Portal, settings = this.deps.settings.of(portal.memberId)): RuleSettings {
     // The portal stamps records to the second.
     const installed = new Date(Math.floor(Date.parse(portal.installedAt) / 1000) * 1000).toISOString()
     const rules = Object.fromEntries(
@@ -149,8 +148,28 @@ export class Enforcer {
     })
   }
 
+  /**
+   * How many open records of the portal (leads, deals, tasks in the mirror) `settings` would flag now: a finding
+   * without a deadline, or one whose deadline has passed. The settings page shows it before saving.
+   */
+  countFlagged(portal: Portal, settings: RuleSettings): number {
+    const now = this.#now()
+    const calendar = this.calendarOf(portal)
+    let flagged = 0
+    for (const entity of ['lead', 'deal', 'task'] as const) {
+      for (const { entityId, snapshot } of this.deps.store.mirror.list(portal.memberId, entity)) {
+        if (!isOpen(entity, snapshot) || (entity === 'task' && isTaskClosed(snapshot))) continue
+        const pass = this.#pass(portal, entity, entityId, snapshot, snapshot, peersOf(this.deps.store, portal.memberId, entity, entityId, snapshot), settings)
+        const due = pass.findings.some(({ finding }) => !finding.undecided && (!finding.clock
+          || Date.parse(planClock(finding.clock, startOf(finding.clock, now), timeFor(calendar, finding.clock.basis)).dueAt) <= now.getTime()))
+        if (due) flagged += 1
+      }
+    }
+    return flagged
+  }
+
   // What the rules find on a record, in the context the store gives: the people, statuses, activities, related records.
-  #pass(portal: Portal, entity: Entity, id: string, current: Snapshot, previous: Snapshot | undefined, peers: Peer[]): Pass {
+  #pass(portal: Portal, entity: Entity, id: string, current: Snapshot, previous: Snapshot | undefined, peers: Peer[], settings?: RuleSettings): Pass {
     const { store } = this.deps
     const { memberId } = portal
     const statuses = store.directory.leadStatuses(memberId)
@@ -161,7 +180,7 @@ export class Enforcer {
     const leadsHeld = entity === 'lead' && responsible && text(current, 'STATUS_ID') === first ? store.mirror.leadsHeld(memberId, first, responsible) : 0
     const creator = entity === 'task' ? text(current, 'createdBy') : ''
     const sameTasks = creator ? store.mirror.tasksTitled(memberId, creator, text(current, 'title')).filter((task) => task.entityId !== id).map((task) => task.snapshot) : []
-    return runRules({ entity, id, current, previous }, this.settingsFor(portal), {
+    return runRules({ entity, id, current, previous }, this.settingsFor(portal, settings), {
       now: this.#now(), directory: this.directory(memberId), firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld, sameTasks,
       calendar: this.calendarOf(portal),
     })
