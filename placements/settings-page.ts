@@ -3,7 +3,7 @@
 // new settings would flag now before they are saved.
 import { MODES } from '../rules/types.js'
 import type { Text } from '../rules/types.js'
-import { html, page, raw, type Raw } from './html.js'
+import { html, page, PORTAL_STYLE, raw, type Raw } from './html.js'
 
 type Lang = keyof Text
 
@@ -153,17 +153,12 @@ function textOf(field: Field): string {
   return String(value)
 }
 
-const STYLE = raw(`
-:root { --ui-color-primary: #2fc6f6; --ui-color-danger: #ff5752; --ui-color-base: #525c69; --ui-color-muted: #a8adb4; }
-body { font-family: "Open Sans", "Helvetica Neue", Helvetica, Arial, sans-serif; color: var(--ui-color-base); margin: 16px; }
-h1 { font-size: 18px; font-weight: 600; } h2 { font-size: 14px; text-transform: uppercase; color: var(--ui-color-muted); margin: 18px 0 6px; }
+const STYLE = raw(`${PORTAL_STYLE.text}
 .field { padding: 4px 0; } .field > label { display: inline-block; min-width: 320px; }
 input, select, textarea { font: inherit; padding: 4px 6px; border: 1px solid #c6cdd3; border-radius: 2px; }
 textarea { width: 420px; vertical-align: top; } .hours .day { margin-right: 6px; }
 .invalid { border-color: var(--ui-color-danger); background: #fff2f1; } .field-error { color: var(--ui-color-danger); }
-.muted { color: var(--ui-color-muted); } .status b { font-size: 16px; }
-.ui-btn { border: 0; border-radius: 2px; background: var(--ui-color-primary); color: #fff; padding: 6px 14px; font: inherit; cursor: pointer; }
-.ui-btn.light { background: #eef2f4; color: var(--ui-color-base); }
+.status b { font-size: 16px; }
 `)
 
 // Reads every field into RULES_FILE's JSON form, asks the server to check or save it, shows the error on its field.
