@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { layoutScript } from './app-layout.js'
 import { isAdmin } from './domain/directory.js'
 import { parseForm, readBody, send } from './http.js'
-import { beginUiInstall, finishInstall, frameRequest } from './lifecycle.js'
+import { beginUiInstall, finishInstall, frameRequest, placementOptions } from './lifecycle.js'
 import type { PortalState } from './state.js'
 import { randomHex } from './util.js'
 
@@ -17,6 +17,8 @@ export interface LocalAppForm {
 const PAGE_PATH = '/marketplace/app/1/'
 /** Where applayout.js sends set_installed and access_refresh (app.layout/lazyload.ajax.php). */
 const AJAX_PATH = '/bitrix/components/bitrix/app.layout/lazyload.ajax.php'
+/** A CRM card the portal shows with its detail tabs: /crm/deal/details/12/. */
+const CARD_PATH = /^\/crm\/(deal|lead)\/details\/(\d+)\/$/
 /** Stands for the session cookie: which portal user is looking (default: 1, the administrator). */
 const USER_PARAM = 'user'
 
@@ -46,6 +48,11 @@ export class AppPages {
       this.page(req, url, res)
       return true
     }
+    const card = CARD_PATH.exec(url.pathname)
+    if (card && req.method === 'GET') {
+      this.card(req, url, res, card[1] as 'deal' | 'lead', card[2]!)
+      return true
+    }
     if (url.pathname === AJAX_PATH && req.method === 'POST') {
       await this.ajax(req, res)
       return true
@@ -65,28 +72,48 @@ export class AppPages {
     if (!state.app.present) beginUiInstall(state, userId)
     const install = !state.app.finished
     const appUrl = install ? this.form.installUrl : this.form.handlerUrl
+    // PLACEMENT_OPTIONS of the default placement: the page's own query minus `_r` (component.php).
+    const options: Record<string, string> = {}
+    for (const [key, value] of url.searchParams) if (key !== '_r' && key !== USER_PARAM) options[key] = value
+    const body = this.framed(req, { userId, admin, install, appUrl, placement: 'DEFAULT', options: Object.keys(options).length > 0 ? options : null })
+    send(res, 200, portalPage('Приложение', body), HTML)
+  }
+
+  // A deal's or lead's card with the app's tab «Правила» framed below it, as the portal shows a detail tab.
+  private card(req: IncomingMessage, url: URL, res: ServerResponse, entity: 'deal' | 'lead', id: string): void {
+    const { state } = this
+    const userId = Number(url.searchParams.get(USER_PARAM) ?? '1')
+    const record = state.store.crm[entity].get(Number(id))
+    if (record === undefined) return send(res, 404, portalPage('Запись не найдена', ''), HTML)
+    const placement = entity === 'deal' ? 'CRM_DEAL_DETAIL_TAB' : 'CRM_LEAD_DETAIL_TAB'
+    const binding = state.placementBindings.find((b) => b.placement === placement)
+    const title = `${entity === 'deal' ? 'Сделка' : 'Лид'} «${String(record.TITLE ?? '')}»`
+    if (!state.app.finished || binding === undefined) return send(res, 200, portalPage(title, '<p>Вкладок приложений нет.</p>'), HTML)
+    const tab = this.framed(req, { userId, admin: isAdmin(state, userId), install: false, appUrl: binding.handler, placement, options: placementOptions(placement, { ID: id }) })
+    send(res, 200, portalPage(title, `<nav class="tabs"><span>Общие</span> <b>${esc(binding.title || 'Правила')}</b></nav>\n${tab}`), HTML)
+  }
+
+  // The portal's frame of an app page: the form it POSTs into the iframe, and the layout script behind the frame protocol.
+  private framed(req: IncomingMessage, o: { userId: number; admin: boolean; install: boolean; appUrl: string; placement: string; options: Record<string, string> | null }): string {
+    const { state } = this
     // CURRENT_HOST: the host the browser is on, which is also what the SDK posts back to.
     const host = req.headers.host ?? new URL(state.cfg.url).host
     const proto = state.cfg.url.startsWith('https:') ? 1 : 0
     const appSid = randomHex(16)
     const sessid = randomHex(16)
-    this.sessions.set(sessid, userId)
-    // PLACEMENT_OPTIONS of the default placement: the page's own query minus `_r` (component.php).
-    const options: Record<string, string> = {}
-    for (const [key, value] of url.searchParams) if (key !== '_r' && key !== USER_PARAM) options[key] = value
-    const hasOptions = Object.keys(options).length > 0
-    const frame = frameRequest(state, { url: appUrl, userId, placement: 'DEFAULT', options: hasOptions ? options : null, appSid, domain: host })
+    this.sessions.set(sessid, o.userId)
+    const frame = frameRequest(state, { url: o.appUrl, userId: o.userId, placement: o.placement, options: o.options, appSid, domain: host })
     const frameName = `${host}|${proto}|${appSid}`
     const formName = `appform_${appSid}`
     const inputs = Object.entries(frame.body).map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`).join('\n')
     const script = layoutScript({
-      appSid, appOrigin: new URL(appUrl).origin, frameId: `appframe_${appSid}`, formName, ajaxUrl: AJAX_PATH, sessid,
+      appSid, appOrigin: new URL(o.appUrl).origin, frameId: `appframe_${appSid}`, formName, ajaxUrl: AJAX_PATH, sessid,
       initData: {
         LANG: state.cfg.language, DOMAIN: host, PROTOCOL: proto, PATH: '/rest',
         AUTH_ID: frame.auth.accessToken, AUTH_EXPIRES: String(frame.auth.expiresIn), REFRESH_ID: frame.auth.refreshToken,
-        MEMBER_ID: state.cfg.memberId, FIRST_RUN: !this.ran.has(`${userId}:${state.app.version}`), IS_ADMIN: admin, INSTALL: install,
+        MEMBER_ID: state.cfg.memberId, FIRST_RUN: !this.ran.has(`${o.userId}:${state.app.version}`), IS_ADMIN: o.admin, INSTALL: o.install,
         // CUtil::PhpToJsObject renders an empty PHP array as [].
-        USER_OPTIONS: [], APP_OPTIONS: [], PLACEMENT: 'DEFAULT', PLACEMENT_OPTIONS: hasOptions ? options : [],
+        USER_OPTIONS: [], APP_OPTIONS: [], PLACEMENT: o.placement, PLACEMENT_OPTIONS: o.options ?? [],
       },
     })
     const body = `<form name="${formName}" action="${esc(frame.target)}" method="POST" target="${esc(frameName)}">
@@ -96,7 +123,7 @@ ${inputs}
 <iframe id="appframe_${appSid}" name="${esc(frameName)}" frameborder="0"></iframe>
 </div>
 <script>${script}</script>`
-    send(res, 200, portalPage('Приложение', body), HTML)
+    return body
   }
 
   // component.php "additional actions", plus the user option setInstall saves (BX.userOptions.save).

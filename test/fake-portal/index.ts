@@ -56,6 +56,8 @@ export interface FakePortal {
    * install path (handler path once installed), POSTs the frame and answers the SDK's postMessage commands.
    */
   appPageUrl(o: { installUrl: string; handlerUrl: string; userId?: number }): string
+  /** A deal's or lead's card as a browser opens it, with the app's detail tab framed (after the install bound it). */
+  cardPageUrl(entity: 'deal' | 'lead', id: string, userId?: number): string
   /** New application_token, bindings removed, ONAPPUPDATE to the handlers bound for it. */
   updateApp(o?: { version?: string; userId?: number }): Promise<void>
   /** ONAPPUNINSTALL to its handler, then bindings removed and every token invalid. */
@@ -150,6 +152,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     openInstallFrame: (o) => openInstallFrame(s, out, o.url, o.userId ?? 1),
     finishInstall: (o) => finishInstall(s, true, o?.userId),
     appPageUrl: (o) => appPages.register({ installUrl: o.installUrl, handlerUrl: o.handlerUrl }, o.userId ?? 1),
+    cardPageUrl: (entity, id, userId = 1) => `${s.cfg.url}/crm/${entity}/details/${id}/${userId === 1 ? '' : `?user=${userId}`}`,
     updateApp: (o) => updateApp(s, o?.version, o?.userId ?? 1),
     uninstallApp: (o) => uninstallApp(s, o?.clean ?? false),
     openPlacement: (o) => openPlacement(s, out, o),
