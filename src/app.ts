@@ -10,6 +10,10 @@ import { healthRoutes } from '../handlers/health.js'
 import { installRoutes } from '../handlers/install.js'
 import { pageRoutes } from '../handlers/pages.js'
 import { settingsPageRoutes } from '../handlers/settings-page.js'
+import { CALLBACK_PATH, loginRoutes, type CodeExchange } from '../handlers/login.js'
+import fastifyCookie from '@fastify/cookie'
+import fastifyOauth2 from '@fastify/oauth2'
+import { LoginStates } from './login-states.js'
 import { PageSessions } from './page-sessions.js'
 import { randomBytes } from 'node:crypto'
 import { PortalClients } from './b24/index.js'
@@ -155,12 +159,38 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const sessions = new PageSessions(config.clientSecret || randomBytes(32).toString('hex'), now)
   pageRoutes(app, { store, auth, sessions, enforcer, worker, settings, now })
   settingsPageRoutes(app, { store, sessions, settings, enforcer })
+  await app.register(fastifyCookie)
+  const exchange = config.clientId !== '' && config.clientSecret !== '' ? await bitrix24OAuth(app, config) : undefined
+  const states = config.clientSecret !== '' ? new LoginStates(config.clientSecret, now) : undefined
+  loginRoutes(app, { config, store, auth, sessions, states, exchange, directorySync })
   const sdkBrowserBuild = join(dirname(require.resolve('@bitrix24/b24jssdk/package.json')), 'dist/umd/index.min.js')
   app.get('/assets/b24jssdk.js', async (_request, reply) => {
     reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400')
     return readFileSync(sdkBrowserBuild)
   })
   return app
+}
+
+/**
+ * @fastify/oauth2 for the code exchange of the login outside the portal: its simple-oauth2 client POSTs the form
+ * Bitrix24's token server takes (credentials in the body, no token_type expected). Each portal has its own authorize
+ * page and its region its own OAuth server, so the login builds the authorize URL itself and hands every exchange the
+ * portal's OAuth server (baseUrl); the tokenHost here is only a default. `redirects: 0`: Wreck refuses any redirect, unread.
+ */
+async function bitrix24OAuth(app: FastifyInstance, config: Readonly<Config>): Promise<CodeExchange> {
+  const defaultServer = config.oauthUrl ?? 'https://oauth.bitrix.info'
+  await app.register(fastifyOauth2, {
+    name: 'bitrix24OAuth',
+    scope: [],
+    credentials: {
+      client: { id: config.clientId, secret: config.clientSecret },
+      auth: { authorizeHost: defaultServer, authorizePath: '/oauth/authorize/', tokenHost: defaultServer, tokenPath: '/oauth/token/' },
+      options: { authorizationMethod: 'body', bodyFormat: 'form' },
+      http: { redirects: 0, timeout: config.timeoutMs },
+    },
+    callbackUri: `${config.publicUrl}${CALLBACK_PATH}`,
+  })
+  return (app as unknown as { bitrix24OAuth: { oauth2: CodeExchange } }).bitrix24OAuth.oauth2
 }
 
 // One error handler: 4xx says what was wrong with the input, 5xx says nothing internal.

@@ -6,7 +6,7 @@ import { EventQueue } from './events.js'
 import { FaultBook } from './faults.js'
 import { Outgoing, closeServer, listen } from './http.js'
 import { finishInstall, framePost, installApp, openInstallFrame, openPlacement, uninstallApp, updateApp } from './lifecycle.js'
-import { handleOAuth } from './oauth.js'
+import { AUTHORIZE_PATH, PORTAL_USER_COOKIE, handleAuthorize, handleOAuth } from './oauth.js'
 import { OfflineQueue } from './offline.js'
 import { handlePortal } from './rest.js'
 import { seedPortal } from './seed.js'
@@ -68,6 +68,18 @@ export interface FakePortal {
   openApp(o: { url: string; userId?: number }): Promise<FakeReply>
   /** POSTs any body to a URL, for bad-input tests. */
   sendRawEvent(url: string, body: string, contentType?: string): Promise<FakeReply>
+  /**
+   * The redirect URI saved in the app's settings: where /oauth/authorize/ sends a logged-in user back with
+   * `code`, `state`, `domain`, `member_id`, `scope`, `server_domain` (settings/oauth/index.md).
+   */
+  setRedirectUri(url: string): void
+  /** The Cookie header value that stands for `userId` being logged in to the portal (default 1). */
+  sessionCookie(userId?: number): string
+  /**
+   * Token answers of the authorization_code grant name this member_id instead of the portal's own (null: its own):
+   * a code of another portal exchanged at a shared OAuth server, as oauth.bitrix.info serves every portal.
+   */
+  answerTokensAs(memberId: string | null): void
   /** Every issued access token now answers 401 expired_token. */
   expireAccessTokens(): void
   /** Every issued refresh token now answers invalid_grant. */
@@ -108,6 +120,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
   let pages: AppPages | undefined
   const portal = await listen(async (req, res) => {
     if (pages !== undefined && (await pages.handle(req, res))) return
+    if (new URL(req.url ?? '/', 'http://portal.invalid').pathname === AUTHORIZE_PATH) return handleAuthorize(requireState(), req, res)
     await handlePortal(requireState(), req, res)
   })
   const oauth = await listen((req, res) => handleOAuth(requireState(), req, res))
@@ -137,6 +150,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     faults,
     bucket: rate === null ? null : new LeakyBucket(rate.burst, rate.perSecond, now),
     calls: [], oauthCalls: [], operating: new Map(), now,
+    authorize: { codes: new Map(), redirectUri: null, answerMemberId: null },
   }
   seedPortal(state, options.seed !== false)
   const s = state
@@ -158,6 +172,9 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     openPlacement: (o) => openPlacement(s, out, o),
     openApp: (o) => framePost(s, out, o.url, o.userId ?? 1, 'DEFAULT', null),
     sendRawEvent: (url, body, contentType = 'application/x-www-form-urlencoded') => out.post(url, body, contentType),
+    setRedirectUri: (url) => { s.authorize.redirectUri = url },
+    sessionCookie: (userId = 1) => `${PORTAL_USER_COOKIE}=${userId}`,
+    answerTokensAs: (memberId) => { s.authorize.answerMemberId = memberId },
     expireAccessTokens: () => s.tokens.expireAll(),
     revokeRefreshTokens: () => s.tokens.revokeRefresh(),
     data,

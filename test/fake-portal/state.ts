@@ -78,6 +78,18 @@ export interface PortalState {
   operating: Map<string, Map<number, number>>
   /** The clock; Date.now unless a test replaces it. */
   now: () => number
+  /** The full OAuth flow: codes handed out by /oauth/authorize/, the app's redirect URI, the member_id token answers name. */
+  authorize: AuthorizeState
+}
+
+/** What the full OAuth flow (settings/oauth/index.md) keeps. */
+export interface AuthorizeState {
+  /** code → the user it was issued to, when it expires (epoch ms), whether it was exchanged. */
+  codes: Map<string, { userId: number; expiresAt: number; used: boolean }>
+  /** The redirect URI of the app's settings; null until set (the authorize page then shows an error). */
+  redirectUri: string | null
+  /** The member_id a token answer names; null: this portal's own. */
+  answerMemberId: string | null
 }
 
 /** Most entries a log keeps before dropping its oldest tenth. */
