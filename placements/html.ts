@@ -32,16 +32,6 @@ export function raw(text: string): Raw {
   return new Raw(text)
 }
 
-/** Bitrix24's look for the pages inside the portal: its UI kit's colours, type and buttons, in a few rules. */
-export const PORTAL_STYLE = raw(`
-:root { --ui-color-primary: #2fc6f6; --ui-color-success: #9dcf00; --ui-color-danger: #ff5752; --ui-color-warning: #ffa900; --ui-color-base: #525c69; --ui-color-muted: #a8adb4; }
-body { font-family: "Open Sans", "Helvetica Neue", Helvetica, Arial, sans-serif; color: var(--ui-color-base); margin: 16px; }
-h1 { font-size: 18px; font-weight: 600; } h2 { font-size: 14px; text-transform: uppercase; color: var(--ui-color-muted); margin: 18px 0 6px; }
-.muted { color: var(--ui-color-muted); }
-.ui-btn { border: 0; border-radius: 2px; background: var(--ui-color-primary); color: #fff; padding: 6px 14px; font: inherit; cursor: pointer; }
-.ui-btn.light { background: #eef2f4; color: var(--ui-color-base); }
-`)
-
 /** A whole page in the app's frame; `lang` is ru or en. */
 export function page(options: { lang: string; title: string; body: Raw; scripts?: Raw; style?: Raw }): string {
   return html`<!doctype html>

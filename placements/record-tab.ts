@@ -3,7 +3,8 @@
 import { pathOf } from '../rules/record.js'
 import type { Text } from '../rules/types.js'
 import type { RecordStatus, RuleVerdict } from '../src/record-status.js'
-import { html, page, PORTAL_STYLE, raw, type Raw } from './html.js'
+import { html, page, raw, type Raw } from './html.js'
+import { PORTAL_STYLE } from './style.js'
 
 type Lang = keyof Text
 
@@ -90,7 +91,7 @@ export function recordTabPage(status: RecordStatus, options: RecordTabOptions): 
   <section><h2>${WORDS.tasks[l]}</h2>${status.tasks.length === 0 ? html`<p class="muted">${WORDS.noTasks[l]}</p>` : html`<ul class="tasks">${status.tasks.map((task) => html`
     <li class="task${task.overdue ? ' late' : ''}"><a href="${options.origin}${pathOf('task', task.id)}" data-path="${pathOf('task', task.id)}">${task.title}</a> — ${task.responsible}, ${task.closed ? WORDS.done[l] : WORDS.open[l]}${task.deadline ? html`, ${WORDS.due[l]} ${when(task.deadline)}` : ''}</li>`)}</ul>`}</section>
 </main>`
-  return page({ lang: l, title: WORDS.title[l], body, scripts: script(options, l), style: STYLE })
+  return page({ lang: l, title: WORDS.title[l], body, scripts: script(options, l), style: PORTAL_STYLE })
 }
 
 // Whole minutes, hours and days, as the tab shows time left.
@@ -100,18 +101,6 @@ function span(ms: number, l: Lang): string {
   const hours = Math.floor(minutes / 60)
   return l === 'ru' ? `${hours} ч ${minutes % 60} мин` : `${hours} h ${minutes % 60} min`
 }
-
-// The tab's own rules over the portal's look.
-const STYLE = raw(`${PORTAL_STYLE.text}
-header { display: flex; justify-content: space-between; align-items: center; }
-ul { list-style: none; padding: 0; margin: 0; } li { padding: 6px 0; border-bottom: 1px solid #eef2f4; }
-.note { background: #fff8e1; padding: 8px 12px; border-radius: 4px; }
-.badge { display: inline-block; min-width: 96px; padding: 1px 8px; border-radius: 10px; font-size: 12px; color: #fff; background: var(--ui-color-muted); text-align: center; }
-.passed .badge { background: var(--ui-color-success); } .failed .badge { background: var(--ui-color-danger); }
-.waiting .badge { background: var(--ui-color-warning); } .excused .badge { background: var(--ui-color-primary); }
-.late { color: var(--ui-color-danger); } .past { opacity: .7; }
-.excuse input { padding: 5px 8px; border: 1px solid #c6cdd3; border-radius: 2px; width: 55%; }
-`)
 
 // The page's script: its session for its own requests, the clocks ticking in working time, the portal's frame API.
 function script(options: RecordTabOptions, l: Lang): Raw {

@@ -3,7 +3,8 @@
 // new settings would flag now before they are saved.
 import { MODES } from '../rules/types.js'
 import type { Text } from '../rules/types.js'
-import { html, page, PORTAL_STYLE, raw, type Raw } from './html.js'
+import { html, page, raw, type Raw } from './html.js'
+import { PORTAL_STYLE } from './style.js'
 
 type Lang = keyof Text
 

@@ -62,3 +62,28 @@ export function userName(directory: Directory, id: string): string {
   if (name === undefined || name === '') return `#${id}`
   return name
 }
+
+/**
+ * The people a supervisor sees: everyone in the departments they head and those departments' sub-departments,
+ * and whoever the config map names them supervisor of; never the supervisor themselves. Empty for anyone else.
+ */
+export function peopleUnder(directory: Directory, supervisorId: string, overrides: Readonly<Record<string, string>>): Set<string> {
+  const headed = new Set<string>()
+  for (const department of directory.departments.values()) if (department.headId === supervisorId) headed.add(department.id)
+  // Sub-departments, however deep: add children of what is already in until nothing new comes.
+  let grew = headed.size > 0
+  while (grew) {
+    grew = false
+    for (const department of directory.departments.values()) {
+      if (department.parentId !== null && headed.has(department.parentId) && !headed.has(department.id)) {
+        headed.add(department.id)
+        grew = true
+      }
+    }
+  }
+  const people = new Set<string>()
+  for (const user of directory.users.values()) if (user.departments.some((id) => headed.has(id))) people.add(user.id)
+  for (const [userId, supervisor] of Object.entries(overrides)) if (supervisor === supervisorId) people.add(userId)
+  people.delete(supervisorId)
+  return people
+}

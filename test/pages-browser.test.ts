@@ -1,4 +1,5 @@
-// The deal tab in a real headless Chromium: what a person sees, the clock ticking in working time, re-check from the page.
+// The deal tab and the app's page in a real headless Chromium: what a person sees, the clock ticking in working time,
+// re-check from the page; the supervisors' dashboard with its chart drawn.
 import type { Browser } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RULE_IDS } from '../rules/catalogue.js'
@@ -51,5 +52,37 @@ describe('the deal tab in a browser', () => {
     await expect.poll(() => page.locator('li.violation').first().getAttribute('class')).toBe('violation past')
     expect(await page.locator('li.violation').first().textContent()).toContain('(исправлено)')
     expect(await page.locator('li.verdict').filter({ hasText: 'У сделки есть следующий шаг' }).textContent()).toContain('идёт срок')
+  })
+})
+
+describe('the supervisors’ dashboard in a browser', () => {
+  it('shows the tables and draws the trend chart', async () => {
+    const harness = await startOnMovedClock(testSettings({ rules: { ...OFF, 'DEAL-NEXT-STEP': { mode: 'notify', within: 'PT30S', escalate: ['PT1H'], time: '24/7' } } }))
+    h = harness
+    harness.portal.data.addDeal({ TITLE: 'Вектор: <i>серверы</i>', ASSIGNED_BY_ID: ANNA }, { byUserId: ANNA })
+    harness.portal.data.addDeal({ TITLE: 'Ромашка: стойка', ASSIGNED_BY_ID: 6 }, { byUserId: 6 })
+    await settle(harness)
+    await harness.later(30_000)
+    const dashboard = await harness.portal.openApp({ url: `${harness.url}/app`, userId: 4 })
+    browser = await launchBrowser({ timeout: WAIT_MS })
+    const page = await browser.newPage({ locale: 'ru-RU' })
+    page.setDefaultTimeout(WAIT_MS)
+    await page.route(`${harness.url}/app`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: dashboard.body }))
+    await page.goto(`${harness.url}/app`)
+
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Панель руководителя')
+    expect(await page.locator('section.by-manager tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/Анна Морозова\s*1\s*0\s*\+1/), expect.stringMatching(/Павел Лебедев\s*1\s*0\s*\+1/),
+    ])
+    expect(await page.locator('ol.items a').first().textContent()).toBe('Сделка «Вектор: <i>серверы</i>»')
+    const chart = page.locator('svg.chart')
+    expect(await chart.isVisible()).toBe(true)
+    expect(await chart.locator('rect.bar').count()).toBe(28)
+    // Today's bar: two violations, the tallest, drawn with its height; the days without any keep a sliver.
+    const today = chart.locator('rect.bar').last()
+    expect(await today.getAttribute('data-value')).toBe('2')
+    expect((await today.boundingBox())!.height).toBeGreaterThan(100)
+    expect((await chart.locator('rect.bar.zero').first().boundingBox())!.height).toBeLessThan(2)
+    expect(await chart.locator('text.tick').allTextContents()).toContain(new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', day: '2-digit', month: '2-digit' }).format(new Date(harness.now())))
   })
 })

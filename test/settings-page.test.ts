@@ -104,4 +104,18 @@ describe('the settings page', () => {
     await expect.poll(() => page.locator('#outcome').textContent()).toBe('Сохранено.')
     expect(h.store.portalSettings.get(h.portal.memberId)?.overrides).toEqual({ rules: { 'LEAD-CONTACT-SLA': { within: 'PT20M' } } })
   })
+
+  it('in a browser: the administrator opens the settings from the dashboard', async () => {
+    await start()
+    const dashboard = await h.portal.openPlacement({ placement: 'DEFAULT', options: {}, userId: ADMIN, url: `${h.url}/app` })
+    browser = await launchBrowser({ timeout: 10_000 })
+    const page = await browser.newPage({ locale: 'ru-RU' })
+    page.setDefaultTimeout(10_000)
+    await page.route(`${h.url}/dashboard`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: dashboard.body }))
+    await page.goto(`${h.url}/dashboard`)
+    await page.getByRole('button', { name: 'Открыть настройки' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Настройки правил')
+    expect(await page.locator('[data-path="rules.DEAL-NEXT-STEP.mode"]').inputValue()).toBe('off')
+  })
 })
+

@@ -85,6 +85,7 @@ export class ClockRepo {
   readonly #all
   readonly #count
   readonly #stats
+  readonly #decided
   readonly #deletePortal
   readonly #updates = new Map<string, ReturnType<Db['prepare']>>()
 
@@ -112,6 +113,12 @@ export class ClockRepo {
       SELECT sum(stopped_at IS NULL) AS running, sum(stopped_at IS NULL AND breached_at IS NOT NULL) AS breached,
         min(CASE WHEN stopped_at IS NULL THEN next_at END) AS next
       FROM clocks WHERE member_id = ?`)
+    // Met when stopped in time; missed when breached, unless it stopped for another reason than the record put right late.
+    this.#decided = db.prepare<{ memberId: string; from: string; to: string }, ClockRow>(`
+      SELECT * FROM clocks WHERE member_id = @memberId AND (
+        (outcome = 'met' AND stopped_at >= @from AND stopped_at < @to)
+        OR (breached_at >= @from AND breached_at < @to AND (stopped_at IS NULL OR outcome = 'late'))
+      ) ORDER BY id`)
     this.#deletePortal = db.prepare('DELETE FROM clocks WHERE member_id = ?')
   }
 
@@ -180,6 +187,11 @@ export class ClockRepo {
   stats(memberId: string): { running: number; breached: number; nextStepAt: string | null } {
     const row = this.#stats.get(memberId)
     return { running: row?.running ?? 0, breached: row?.breached ?? 0, nextStepAt: row?.next ?? null }
+  }
+
+  /** A portal's clocks decided in [from, to): met (stopped in time then) or missed (breached then, running or stopped late). */
+  decidedBetween(memberId: string, from: Date, to: Date): Clock[] {
+    return this.#decided.all({ memberId, from: from.toISOString(), to: to.toISOString() }).map(rowToClock)
   }
 
   /** Removes a portal's clocks (uninstall with CLEAN=1). */

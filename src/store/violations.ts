@@ -50,6 +50,8 @@ export class ViolationRepo {
   readonly #escalated
   readonly #excuse
   readonly #all
+  readonly #openedBetween
+  readonly #outstanding
   readonly #deletePortal
 
   constructor(db: Db, private readonly now: () => Date = () => new Date()) {
@@ -67,6 +69,12 @@ export class ViolationRepo {
     this.#excuse = db.prepare('UPDATE violations SET excused_at = ?, excused_by = ?, excuse = ? WHERE id = ? AND resolved_at IS NULL AND excused_at IS NULL')
     this.#escalated = db.prepare('UPDATE violations SET escalated_at = coalesce(escalated_at, ?) WHERE id = ?')
     this.#all = db.prepare<[string], ViolationRow>('SELECT * FROM violations WHERE member_id = ? ORDER BY id')
+    this.#openedBetween = db.prepare<[string, string, string], ViolationRow>(
+      'SELECT * FROM violations WHERE member_id = ? AND opened_at >= ? AND opened_at < ? ORDER BY opened_at, id',
+    )
+    this.#outstanding = db.prepare<[string], ViolationRow>(
+      'SELECT * FROM violations WHERE member_id = ? AND resolved_at IS NULL AND excused_at IS NULL ORDER BY opened_at, id',
+    )
     this.#deletePortal = db.prepare('DELETE FROM violations WHERE member_id = ?')
   }
 
@@ -95,6 +103,16 @@ export class ViolationRepo {
   /** Every violation of a portal, oldest first. */
   all(memberId: string): Violation[] {
     return this.#all.all(memberId).map(rowToViolation)
+  }
+
+  /** A portal's violations opened in [from, to), oldest first. */
+  openedBetween(memberId: string, from: Date, to: Date): Violation[] {
+    return this.#openedBetween.all(memberId, from.toISOString(), to.toISOString()).map(rowToViolation)
+  }
+
+  /** A portal's open violations nobody excused, oldest first. */
+  outstanding(memberId: string): Violation[] {
+    return this.#outstanding.all(memberId).map(rowToViolation)
   }
 
   /** Closes a violation with how it ended; a closed one stays closed. */

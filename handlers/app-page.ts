@@ -1,0 +1,42 @@
+// The app's own page, POST /app (its menu item in the portal): the supervisors' dashboard, verified like the card tabs.
+import type { FastifyInstance } from 'fastify'
+import { resolvedCalendarSettings } from '../rules/calendar/portal-calendar.js'
+import { peopleUnder } from '../rules/directory.js'
+import { dashboardOf, type People } from '../src/dashboard.js'
+import { languageOf } from '../src/enforce/messages.js'
+import { AppError } from '../src/errors.js'
+import { dashboardPage, notSupervisorPage } from '../placements/dashboard.js'
+import { frameAncestors } from './frame.js'
+import { asFields } from './install.js'
+import { parsePageFrame } from './page-payload.js'
+import { errorPage, verifyFrame, type PageDeps } from './pages.js'
+
+/** What the app's page needs. */
+export type AppPageDeps = Pick<PageDeps, 'store' | 'auth' | 'sessions' | 'enforcer' | 'settings' | 'now'>
+
+/** Registers POST /app: an administrator sees every department, a supervisor their people, anyone else a polite page. */
+export function appPageRoutes(app: FastifyInstance, deps: AppPageDeps): void {
+  app.post('/app', async (request, reply) => {
+    const fields = { ...asFields(request.query), ...asFields(request.body) }
+    let lang = languageOf(typeof fields.LANG === 'string' ? fields.LANG : null)
+    try {
+      const frame = parsePageFrame(fields)
+      const { portal, who } = await verifyFrame(deps, frame)
+      lang = languageOf(frame.lang ?? portal.language)
+      // Framed by this portal only; no X-Frame-Options (it cannot name the portal).
+      reply.header('content-security-policy', frameAncestors(portal.clientEndpoint)).type('text/html; charset=utf-8')
+      const directory = deps.enforcer.directory(portal.memberId)
+      const settings = deps.settings.of(portal.memberId)
+      const people: People = who.isAdmin ? 'all' : peopleUnder(directory, String(who.userId), settings.supervisors)
+      if (people !== 'all' && people.size === 0) return notSupervisorPage(lang)
+      const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
+      const data = dashboardOf({ store: deps.store, directory }, portal.memberId, people, deps.now(), timeZone)
+      return dashboardPage(data, { lang, origin: new URL(portal.clientEndpoint).origin, timeZone, scope: people === 'all' ? 'all' : people.size, isAdmin: who.isAdmin,
+        session: deps.sessions.issue(portal.memberId, who.userId, who.isAdmin) })
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error
+      request.log.warn({ code: error.code }, error.message)
+      return reply.code(error.statusCode).type('text/html; charset=utf-8').send(errorPage(lang, error))
+    }
+  })
+}
