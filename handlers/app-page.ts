@@ -6,6 +6,9 @@ import { dashboardOf, type People } from '../src/dashboard.js'
 import { languageOf } from '../src/enforce/messages.js'
 import { AppError } from '../src/errors.js'
 import { dashboardPage, notSupervisorPage } from '../placements/dashboard.js'
+import type { Raw } from '../placements/html.js'
+import type { TokenUser } from '../src/portal-auth.js'
+import type { Portal } from '../src/store/portals.js'
 import { frameAncestors } from './frame.js'
 import { asFields } from './install.js'
 import { parsePageFrame } from './page-payload.js'
@@ -25,18 +28,25 @@ export function appPageRoutes(app: FastifyInstance, deps: AppPageDeps): void {
       lang = languageOf(frame.lang ?? portal.language)
       // Framed by this portal only; no X-Frame-Options (it cannot name the portal).
       reply.header('content-security-policy', frameAncestors(portal.clientEndpoint)).type('text/html; charset=utf-8')
-      const directory = deps.enforcer.directory(portal.memberId)
-      const settings = deps.settings.of(portal.memberId)
-      const people: People = who.isAdmin ? 'all' : peopleUnder(directory, String(who.userId), settings.supervisors)
-      if (people !== 'all' && people.size === 0) return notSupervisorPage(lang)
-      const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
-      const data = dashboardOf({ store: deps.store, directory }, portal.memberId, people, deps.now(), timeZone)
-      return dashboardPage(data, { lang, origin: new URL(portal.clientEndpoint).origin, timeZone, scope: people === 'all' ? 'all' : people.size, isAdmin: who.isAdmin,
-        session: deps.sessions.issue(portal.memberId, who.userId, who.isAdmin) })
+      return mainPage(deps, portal, who, lang)
     } catch (error) {
       if (!(error instanceof AppError)) throw error
       request.log.warn({ code: error.code }, error.message)
       return reply.code(error.statusCode).type('text/html; charset=utf-8').send(errorPage(lang, error))
     }
+  })
+}
+
+/** The main page for a verified user: the dashboard of their people, or the page for one who supervises nobody. */
+export function mainPage(deps: AppPageDeps, portal: Portal, who: TokenUser, lang: 'ru' | 'en', banner?: Raw): string {
+  const directory = deps.enforcer.directory(portal.memberId)
+  const settings = deps.settings.of(portal.memberId)
+  const people: People = who.isAdmin ? 'all' : peopleUnder(directory, String(who.userId), settings.supervisors)
+  if (people !== 'all' && people.size === 0) return notSupervisorPage(lang, banner)
+  const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
+  const data = dashboardOf({ store: deps.store, directory }, portal.memberId, people, deps.now(), timeZone)
+  return dashboardPage(data, {
+    lang, origin: new URL(portal.clientEndpoint).origin, timeZone, scope: people === 'all' ? 'all' : people.size, isAdmin: who.isAdmin,
+    session: deps.sessions.issue(portal.memberId, who.userId, who.isAdmin), ...(banner ? { banner } : {}),
   })
 }

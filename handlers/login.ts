@@ -10,12 +10,13 @@ import { languageOf } from '../src/enforce/messages.js'
 import type { LoginStates } from '../src/login-states.js'
 import type { PageSessions } from '../src/page-sessions.js'
 import { SESSION_TTL_MS } from '../src/page-sessions.js'
-import type { PortalAuth } from '../src/portal-auth.js'
+import type { PortalAuth, TokenUser } from '../src/portal-auth.js'
 import type { Store } from '../src/store/index.js'
 import type { Portal } from '../src/store/portals.js'
 import { userName } from '../rules/directory.js'
 import { html, page } from '../placements/html.js'
-import { renderMainPage } from '../placements/main-page.js'
+import { signedInBar } from '../placements/main-page.js'
+import type { Raw } from '../placements/html.js'
 import { LOGIN_STATE_TTL_MS } from '../src/login-states.js'
 
 /** The session cookie of the main page outside the portal. */
@@ -39,6 +40,8 @@ export interface LoginDeps {
   states: LoginStates | undefined
   exchange: CodeExchange | undefined
   directorySync: Pick<DirectorySync, 'ensureFresh'>
+  /** The main page (the dashboard) for a verified user, under the given bar. */
+  mainPage: (portal: Portal, who: TokenUser, lang: Lang, banner: Raw) => string
 }
 
 // docs: settings/oauth/index.md; no token_type, so simple-oauth2's token is read as is.
@@ -64,7 +67,9 @@ export function loginRoutes(app: FastifyInstance, deps: LoginDeps): void {
     if (session && portal) {
       const name = await nameOf(deps, portal.memberId, session.userId)
       reply.header('cache-control', 'no-store').type('text/html; charset=utf-8')
-      return renderMainPage(portal, { userId: session.userId, name, isAdmin: session.isAdmin }, languageOf(portal.language))
+      const lang = languageOf(portal.language)
+      const who = { userId: session.userId, isAdmin: session.isAdmin }
+      return deps.mainPage(portal, who, lang, signedInBar(portal, { ...who, name }, lang))
     }
     const asked = (request.query as Record<string, unknown>).portal
     const lang = browserLanguage(request)

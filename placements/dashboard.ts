@@ -59,6 +59,8 @@ export interface DashboardOptions {
   isAdmin: boolean
   /** The viewer's page session (the settings page is fetched with it). */
   session: string
+  /** Above the page outside the portal: who is signed in. */
+  banner?: Raw
 }
 
 /** The whole dashboard page. */
@@ -68,6 +70,7 @@ export function dashboardPage(data: Dashboard, options: DashboardOptions): strin
   const date = (at: string) => new Intl.DateTimeFormat(locale, { timeZone: options.timeZone, day: '2-digit', month: '2-digit' }).format(new Date(at))
   const when = (at: string) => new Intl.DateTimeFormat(locale, { timeZone: options.timeZone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(at))
   const body = html`
+${options.banner ?? ''}
 <main class="dashboard">
   <header><h1>${WORDS.title[l]}</h1><span class="muted scope">${options.scope === 'all' ? WORDS.everyone[l] : html`${WORDS.yourPeople[l]}: ${options.scope}`}</span></header>
   <p class="muted weeks">${WORDS.weeks[l]} ${date(data.thisWeekFrom)}, ${WORDS.lastWeekFrom[l]} ${date(data.lastWeekFrom)}</p>
@@ -93,8 +96,8 @@ export function dashboardPage(data: Dashboard, options: DashboardOptions): strin
 }
 
 /** The page for a viewer who supervises nobody: what the dashboard is for, and nobody's numbers. */
-export function notSupervisorPage(lang: Lang): string {
-  const body = html`<main class="dashboard not-supervisor"><h1>${WORDS.notForYou[lang]}</h1><p>${WORDS.notForYouText[lang]}</p></main>`
+export function notSupervisorPage(lang: Lang, banner?: Raw): string {
+  const body = html`${banner ?? ''}<main class="dashboard not-supervisor"><h1>${WORDS.notForYou[lang]}</h1><p>${WORDS.notForYouText[lang]}</p></main>`
   return page({ lang, title: WORDS.notForYou[lang], body, scripts: script(), style: raw(PORTAL_STYLE.text + STYLE.text) })
 }
 

@@ -1,7 +1,6 @@
-// The app's main page for a verified (portal, user). Outside the portal it is reached after the OAuth login;
-// the supervisors' dashboard plugs in here.
+// Outside the portal, the app's main page (the dashboard) opens under a bar saying who is signed in, with a way out.
 import type { Portal } from '../src/store/portals.js'
-import { html, page } from './html.js'
+import { html, type Raw } from './html.js'
 
 /** Who is looking at the main page, as the portal confirmed it. */
 export interface MainPageViewer {
@@ -11,14 +10,13 @@ export interface MainPageViewer {
   isAdmin: boolean
 }
 
-/** The main page's HTML for a user of a portal, both verified by the caller. */
-export function renderMainPage(portal: Pick<Portal, 'domain' | 'memberId'>, who: MainPageViewer, lang: 'ru' | 'en'): string {
+/** The bar above the main page outside the portal: the user, the portal, log out. */
+export function signedInBar(portal: Pick<Portal, 'domain' | 'memberId'>, who: MainPageViewer, lang: 'ru' | 'en'): Raw {
   const t = lang === 'ru'
-    ? { title: 'Правила компании', signedIn: 'Вы вошли как', portal: 'Портал', admin: 'администратор', logout: 'Выйти' }
-    : { title: 'Company rules', signedIn: 'Signed in as', portal: 'Portal', admin: 'administrator', logout: 'Log out' }
-  const body = html`<h1>${t.title}</h1>
-<p class="who">${t.signedIn} <strong class="user">${who.name}</strong>${who.isAdmin ? html` (${t.admin})` : ''}</p>
-<p class="portal">${t.portal}: <strong>${portal.domain}</strong></p>
-<form method="POST" action="/app/logout"><button type="submit">${t.logout}</button></form>`
-  return page({ lang, title: t.title, body })
+    ? { signedIn: 'Вы вошли как', portal: 'Портал', admin: 'администратор', logout: 'Выйти' }
+    : { signedIn: 'Signed in as', portal: 'Portal', admin: 'administrator', logout: 'Log out' }
+  return html`<div class="signed-in">
+<p class="who">${t.signedIn} <strong class="user">${who.name}</strong>${who.isAdmin ? html` (${t.admin})` : ''} · <span class="portal">${t.portal}: <strong>${portal.domain}</strong></span></p>
+<form method="POST" action="/app/logout"><button type="submit" class="ui-btn light">${t.logout}</button></form>
+</div>`
 }

@@ -8,7 +8,7 @@ import { eventRoutes } from '../handlers/events.js'
 import { formOnly, registerFormParser } from '../handlers/form.js'
 import { healthRoutes } from '../handlers/health.js'
 import { installRoutes } from '../handlers/install.js'
-import { appPageRoutes } from '../handlers/app-page.js'
+import { appPageRoutes, mainPage } from '../handlers/app-page.js'
 import { pageRoutes } from '../handlers/pages.js'
 import { settingsPageRoutes } from '../handlers/settings-page.js'
 import { CALLBACK_PATH, loginRoutes, type CodeExchange } from '../handlers/login.js'
@@ -163,8 +163,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(fastifyCookie)
   const exchange = config.clientId !== '' && config.clientSecret !== '' ? await bitrix24OAuth(app, config) : undefined
   const states = config.clientSecret !== '' ? new LoginStates(config.clientSecret, now) : undefined
-  loginRoutes(app, { config, store, auth, sessions, states, exchange, directorySync })
-  appPageRoutes(app, { store, auth, sessions, enforcer, settings, now })
+  loginRoutes(app, { config, store, auth, sessions, states, exchange, directorySync, mainPage: (portal, who, lang, banner) => mainPage(appPage, portal, who, lang, banner) })
+  const appPage = { store, auth, sessions, enforcer, settings, now }
+  appPageRoutes(app, appPage)
   const sdkBrowserBuild = join(dirname(require.resolve('@bitrix24/b24jssdk/package.json')), 'dist/umd/index.min.js')
   app.get('/assets/b24jssdk.js', async (_request, reply) => {
     reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400')

@@ -207,7 +207,9 @@ describe('logging in outside the portal', () => {
     await page.getByRole('button', { name: 'Войти через Битрикс24' }).click()
     await page.waitForURL(`${harness.url}/app`)
     expect(await page.locator('strong.user').textContent()).toBe('Дмитрий Соколов')
-    expect(await page.locator('p.portal').textContent()).toContain(harness.portal.domain)
+    expect(await page.locator('.signed-in .portal').textContent()).toContain(harness.portal.domain)
+    // Outside the portal the same main page: Дмитрий Соколов heads sales, so he sees his department's dashboard.
+    expect(await page.locator('main.dashboard h1').textContent()).toBe('Панель руководителя')
     await page.getByRole('button', { name: 'Выйти' }).click()
     await expect.poll(() => page.locator('input[name=portal]').count()).toBe(1)
   })
