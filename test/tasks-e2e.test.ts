@@ -56,6 +56,7 @@ describe('task rules end to end', () => {
     const [message] = to(ANNA)
     expect(message).toContain(`tasks/task/view/${ids[0]}/]`)
     expect(message).toMatch(/Павел Лебедев.*Екатерина Новикова.*Мария Фёдорова/s)
+    expect(message).toContain(`Те же задачи: Задача [URL=${new URL(h.portal.clientEndpoint).origin}/company/personal/user/0/tasks/task/view/${ids[1]}/]`)
   })
 
   it('an observer added without a delegation is reported; the former responsible kept as observer after one is not', async () => {

@@ -31,6 +31,7 @@ const WORDS = {
   concerns: { ru: 'Касается вашей записи', en: 'This concerns your record' },
   concernsMany: { ru: 'Касается ваших записей', en: 'This concerns your records' },
   matches: { ru: 'Совпадает с', en: 'Matches' },
+  sameTasks: { ru: 'Те же задачи', en: 'The same tasks' },
   since: { ru: 'Нарушение открыто', en: 'Opened' },
   app: { ru: 'Приложение «Правила компании»', en: 'The “Company rules” app' },
   digest: { ru: 'Правила компании: сводка уведомлений', en: 'Company rules: a digest of notices' },
@@ -89,7 +90,11 @@ export function notice(options: NoticeOptions): string {
   const heading = options.escalation ? WORDS.escalation[l] : options.warning ? WORDS.warning[l] : WORDS.rule[l]
   const responsible = options.responsibleName ? ` (${WORDS.responsible[l]}: ${options.responsibleName})` : ''
   const lines = [`[B]${heading}: ${options.ruleTitle[l]}[/B] (${options.ruleId})`, recordLink(options.origin, options.record, l) + responsible]
-  if (options.matches && options.matches.length > 0) lines.push(`${WORDS.matches[l]}: ${recordList(options.origin, options.matches, l)}`)
+  if (options.matches && options.matches.length > 0) {
+    // A task's related records are its copies set for other people; a CRM record's, the client's other records.
+    const label = options.matches.every((match) => match.entity === 'task') ? WORDS.sameTasks[l] : WORDS.matches[l]
+    lines.push(`${label}: ${recordList(options.origin, options.matches, l)}`)
+  }
   if (options.concerns && options.concerns.length > 0) {
     const label = options.concerns.length === 1 ? WORDS.concerns[l] : WORDS.concernsMany[l]
     lines.push(`${label}: ${recordList(options.origin, options.concerns, l)}`)
