@@ -165,7 +165,16 @@ textarea { width: 420px; vertical-align: top; } .hours .day { margin-right: 6px;
 // Reads every field into RULES_FILE's JSON form, asks the server to check or save it, shows the error on its field.
 function script(options: { session: string }, l: Lang): Raw {
   const words = { saved: WORDS.saved[l], invalid: WORDS.invalid[l] }
-  return html`<script>
+  return html`<script src="/assets/b24jssdk.js"></script>
+<script>
+(function () {
+  // Inside the portal the page fits its frame, as the dashboard it replaces does.
+  if (window.B24Js && window.parent !== window) {
+    window.B24Js.initializeB24Frame().then(function (b24) { b24.parent.fitWindow(); }).catch(function () {});
+  }
+})();
+</script>
+<script>
 (function () {
   var session = ${raw(JSON.stringify(options.session).replace(/</g, '\\u003c'))};
   var words = ${raw(JSON.stringify(words).replace(/</g, '\\u003c'))};

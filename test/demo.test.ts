@@ -1,6 +1,10 @@
-// `npm run demo` as a newcomer runs it: the morning's reactions are printed and it exits 0.
-import { spawnSync } from 'node:child_process'
+// `npm run demo` as a newcomer runs it: the morning's reactions are printed and it exits 0;
+// `npm run demo -- --open` stays up after the day, serving the pages a person opens in a browser, until Ctrl+C.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { launchBrowser } from './helpers/browser.js'
 
 const root = new URL('..', import.meta.url).pathname
 
@@ -93,4 +97,61 @@ describe('npm run demo', () => {
     expect(scene).not.toContain(`/tasks/task/view/${answered}/`)
     expect(scene).not.toMatch(/TASK-DEADLINE|TASK-OBSERVER|\(TASK-OVERDUE\)|TASK-OVERDUE · task #\d+:(?! до срока)/)
   }, 150_000)
+})
+
+describe('npm run demo -- --open', () => {
+  it('stays up after the day, prints the pages to open, serves the deal card with its tab framed, and closes on SIGINT', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/demo/morning.ts', '--open'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    try {
+      // The day takes about 30 s; then the addresses and the hint to stop.
+      const until = Date.now() + 120_000
+      while (!out.includes('Остановить: Ctrl+C')) {
+        if (child.exitCode !== null || Date.now() > until) throw new Error(`the demo did not stay up:\n${out.slice(-2000)}\n${err.slice(-2000)}`)
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+      const open = out.slice(out.indexOf('Демо остаётся запущенным'))
+      const portal = /Портал: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]
+      const db = /база: (\S+)/.exec(out)?.[1]
+      expect(portal).toBeDefined()
+      const urls = open.match(/http:\/\/\S+/g) ?? []
+      expect(urls).toEqual([`${portal}/crm/deal/details/1/?user=4`, `${portal}/crm/lead/details/1/?user=5`, `${portal}/marketplace/app/1/?user=4`, `${portal}/marketplace/app/1/`])
+      expect(open).toContain('Дмитрия Соколова')
+      expect(open).toContain('Анны Морозовой')
+      expect(open).toContain('Алексея Смирнова')
+      // Still up well after the day: the card page answers with the tab's frame.
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      expect(child.exitCode).toBeNull()
+      const card = await fetch(urls[0]!, { signal: AbortSignal.timeout(10_000) })
+      expect(card.status).toBe(200)
+      const html = await card.text()
+      expect(html).toContain('Сделка «Гранит: серверная стойка»')
+      expect(html).toMatch(/<iframe id="appframe_\w+" name="127\.0\.0\.1:\d+\|0\|\w+"/)
+      // In a browser the portal's page frames the app's tab, which shows the deal's rules.
+      const browser = await launchBrowser({ timeout: 20_000 })
+      try {
+        const page = await browser.newPage({ locale: 'ru-RU' })
+        await page.goto(urls[0]!)
+        const frame = page.frameLocator('iframe')
+        await frame.locator('li.verdict.failed').first().waitFor({ timeout: 20_000 })
+        expect(await frame.locator('li.verdict.failed').first().textContent()).toContain('У сделки есть следующий шаг')
+        expect(await frame.getByRole('button', { name: 'Снять с причиной' }).count()).toBeGreaterThan(0)
+      } finally {
+        await browser.close()
+      }
+
+      child.kill('SIGINT')
+      const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000))])
+      expect(code).toBe(0)
+      expect(out).toContain('Останавливаю приложение и портал')
+      expect(existsSync(dirname(db!))).toBe(false)
+      await expect(fetch(urls[0]!, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow()
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    }
+  }, 180_000)
 })
