@@ -28,7 +28,8 @@ export function appPageRoutes(app: FastifyInstance, deps: AppPageDeps): void {
       lang = languageOf(frame.lang ?? portal.language)
       // Framed by this portal only; no X-Frame-Options (it cannot name the portal).
       reply.header('content-security-policy', frameAncestors(portal.clientEndpoint)).type('text/html; charset=utf-8')
-      return mainPage(deps, portal, who, lang)
+      const main = mainPage(deps, portal, who, lang)
+      return reply.code(main.status).send(main.html)
     } catch (error) {
       if (!(error instanceof AppError)) throw error
       request.log.warn({ code: error.code }, error.message)
@@ -37,16 +38,19 @@ export function appPageRoutes(app: FastifyInstance, deps: AppPageDeps): void {
   })
 }
 
-/** The main page for a verified user: the dashboard of their people, or the page for one who supervises nobody. */
-export function mainPage(deps: AppPageDeps, portal: Portal, who: TokenUser, lang: 'ru' | 'en', banner?: Raw): string {
+/** The main page for a verified user: the dashboard of their people, or (403) the page for one who supervises nobody. */
+export function mainPage(deps: AppPageDeps, portal: Portal, who: TokenUser, lang: 'ru' | 'en', banner?: Raw): { status: number; html: string } {
   const directory = deps.enforcer.directory(portal.memberId)
   const settings = deps.settings.of(portal.memberId)
   const people: People = who.isAdmin ? 'all' : peopleUnder(directory, String(who.userId), settings.supervisors)
-  if (people !== 'all' && people.size === 0) return notSupervisorPage(lang, banner)
+  if (people !== 'all' && people.size === 0) return { status: 403, html: notSupervisorPage(lang, banner) }
   const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
   const data = dashboardOf({ store: deps.store, directory }, portal.memberId, people, deps.now(), timeZone)
-  return dashboardPage(data, {
-    lang, origin: new URL(portal.clientEndpoint).origin, timeZone, scope: people === 'all' ? 'all' : people.size, isAdmin: who.isAdmin,
-    session: deps.sessions.issue(portal.memberId, who.userId, who.isAdmin), ...(banner ? { banner } : {}),
-  })
+  return {
+    status: 200,
+    html: dashboardPage(data, {
+      lang, origin: new URL(portal.clientEndpoint).origin, timeZone, scope: people === 'all' ? 'all' : people.size, isAdmin: who.isAdmin,
+      session: deps.sessions.issue(portal.memberId, who.userId, who.isAdmin), ...(banner ? { banner } : {}),
+    }),
+  }
 }

@@ -95,7 +95,7 @@ export async function verifyFrame(deps: Pick<PageDeps, 'store' | 'auth'>, frame:
     throw new UnauthorizedError('Wrong APPLICATION_TOKEN', 'INVALID_APPLICATION_TOKEN')
   }
   const who = await deps.auth.whoIs(portal, frame.authId)
-  if (!who) throw new ForbiddenError('The portal did not confirm who is looking (AUTH_ID)', 'TOKENS_NOT_CONFIRMED')
+  if (!who) throw new UnauthorizedError('The portal did not confirm who is looking (AUTH_ID)', 'TOKENS_NOT_CONFIRMED')
   return { portal, who }
 }
 

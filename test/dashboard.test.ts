@@ -132,10 +132,10 @@ describe('the supervisors’ dashboard', () => {
     expect(english.body).toContain('<h1>Supervisor&#39;s dashboard</h1>')
   })
 
-  it('tells a manager politely that the page is for supervisors, and shows nobody’s numbers; a forged frame gets 403', async () => {
+  it('refuses a manager politely (403: the page is for supervisors) and shows nobody’s numbers; a forged frame gets 401', async () => {
     await twoWeeks()
     const reply = await openApp(ANNA)
-    expect(reply.status).toBe(200)
+    expect(reply.status).toBe(403)
     expect(reply.headers['content-security-policy']).toBe(`frame-ancestors 'self' ${new URL(h.portal.clientEndpoint).origin}`)
     expect(reply.body).toContain('Эта страница — для руководителей')
     expect(reply.body).not.toContain('Лебедев')
@@ -144,7 +144,7 @@ describe('the supervisors’ dashboard', () => {
       method: 'POST', url: '/app?DOMAIN=evil.example&LANG=ru', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ member_id: h.portal.memberId, AUTH_ID: 'forged-token', PLACEMENT: 'DEFAULT' }).toString(),
     })
-    expect(forged.statusCode).toBe(403)
+    expect(forged.statusCode).toBe(401)
     expect(forged.body).toContain('TOKENS_NOT_CONFIRMED')
     expect(forged.body).not.toContain('Морозова')
   })

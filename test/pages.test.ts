@@ -44,7 +44,7 @@ describe('the deal tab', () => {
     const post = (body: Record<string, string>) => h.app.inject({ method: 'POST', url: '/placements/deal?DOMAIN=evil.example&LANG=ru', payload: new URLSearchParams(body).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
     h.portal.clearCalls()
     const forged = await post({ ...frame, member_id: h.portal.memberId, AUTH_ID: 'forged-token' })
-    expect(forged.statusCode).toBe(403)
+    expect(forged.statusCode).toBe(401)
     expect(forged.body).toContain('TOKENS_NOT_CONFIRMED')
     // The token was put to the stored portal (the request's DOMAIN said evil.example), which refused it: app.info and profile in one batch.
     expect(h.portal.calls.map((call) => [call.method, call.error])).toEqual([['batch', 'NO_AUTH_FOUND']])
