@@ -90,6 +90,7 @@ ${options.banner ?? ''}
     </ol>`}</section>
   <section class="trend"><h2>${WORDS.trend[l]}</h2>
     ${barChart(data.trend.map((point) => ({ label: dayLabel(point.day), value: point.count, title: `${dayLabel(point.day)}: ${point.count}` })), { label: WORDS.trend[l] })}</section>
+  ${reportForm(l, options.session, localDay(data.lastWeekFrom, options.timeZone), localDay(data.thisWeekFrom, options.timeZone))}
   ${options.isAdmin ? settingsLink(l, options.session) : ''}
 </main>`
   return page({ lang: l, title: WORDS.title[l], body, scripts: script(), style: raw(PORTAL_STYLE.text + STYLE.text) })
@@ -123,6 +124,38 @@ function share(attainment: Attainment, l: Lang): string {
 // «01.12» from 2026-12-01: the trend's days are the portal's local dates already.
 function dayLabel(day: string): string {
   return `${day.slice(8, 10)}.${day.slice(5, 7)}`
+}
+
+// YYYY-MM-DD of an instant in the portal's zone.
+function localDay(at: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at))
+}
+
+// The Excel report of any period [from, to), last week by default: fetched with the page session, saved as a file.
+function reportForm(l: Lang, session: string, from: string, to: string): Raw {
+  const words = l === 'ru' ? { title: 'Отчёт в Excel', from: 'С', to: 'по (не включая)', get: 'Скачать' } : { title: 'Excel report', from: 'From', to: 'to (exclusive)', get: 'Download' }
+  return html`<section class="report" id="report"><h2>${words.title}</h2>
+<form id="report-form" data-session="${session}"><label>${words.from} <input type="date" name="from" value="${from}" required></label>
+<label>${words.to} <input type="date" name="to" value="${to}" required></label> <button type="submit" class="ui-btn">${words.get}</button>
+<span class="muted" id="report-error"></span></form>
+<script>
+document.getElementById('report-form').addEventListener('submit', function (event) {
+  event.preventDefault();
+  var form = event.target, error = document.getElementById('report-error');
+  error.textContent = '';
+  fetch('/app/reports/download', { method: 'POST', headers: { 'content-type': 'application/json', 'x-rules-session': form.dataset.session },
+    body: JSON.stringify({ from: form.elements.from.value, to: form.elements.to.value }) })
+    .then(function (r) {
+      if (!r.ok) return r.json().then(function (e) { throw new Error(e.message || r.status); });
+      var name = /filename\*=UTF-8''([^;]+)/.exec(r.headers.get('content-disposition') || '');
+      return r.blob().then(function (blob) {
+        var a = document.createElement('a');
+        a.href = URL.createObjectURL(blob); a.download = name ? decodeURIComponent(name[1]) : 'report.xlsx';
+        document.body.appendChild(a); a.click(); a.remove();
+      });
+    }).catch(function (e) { error.textContent = e.message; });
+});
+</script></section>`
 }
 
 // An administrator opens the rules' settings from here: the page is fetched with the page session and replaces this one.

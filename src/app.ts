@@ -10,6 +10,7 @@ import { healthRoutes } from '../handlers/health.js'
 import { installRoutes } from '../handlers/install.js'
 import { appPageRoutes, mainPage } from '../handlers/app-page.js'
 import { pageRoutes } from '../handlers/pages.js'
+import { reportRoutes } from '../handlers/reports.js'
 import { settingsPageRoutes } from '../handlers/settings-page.js'
 import { CALLBACK_PATH, loginRoutes, type CodeExchange } from '../handlers/login.js'
 import fastifyCookie from '@fastify/cookie'
@@ -160,6 +161,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const sessions = new PageSessions(config.clientSecret || randomBytes(32).toString('hex'), now)
   pageRoutes(app, { store, auth, sessions, enforcer, worker, settings, now })
   settingsPageRoutes(app, { store, sessions, settings, enforcer })
+  reportRoutes(app, { store, sessions, settings, enforcer })
   await app.register(fastifyCookie)
   const exchange = config.clientId !== '' && config.clientSecret !== '' ? await bitrix24OAuth(app, config) : undefined
   const states = config.clientSecret !== '' ? new LoginStates(config.clientSecret, now) : undefined

@@ -41,8 +41,8 @@ export function isoDate(date: LocalDate): string {
   return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`
 }
 
-// How far the zone's wall clock is ahead of UTC at `at`, ms.
-function offsetAt(at: number, timeZone: string): number {
+/** How far the zone's wall clock is ahead of UTC at `at`, ms. */
+export function offsetAt(at: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(at))
   const part = (type: string) => Number(parts.find((item) => item.type === type)?.value ?? 0)
   const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'))

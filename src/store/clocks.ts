@@ -86,6 +86,7 @@ export class ClockRepo {
   readonly #count
   readonly #stats
   readonly #decided
+  readonly #ofRulesBetween
   readonly #deletePortal
   readonly #updates = new Map<string, ReturnType<Db['prepare']>>()
 
@@ -118,6 +119,11 @@ export class ClockRepo {
       SELECT * FROM clocks WHERE member_id = @memberId AND (
         (outcome = 'met' AND stopped_at >= @from AND stopped_at < @to)
         OR (breached_at >= @from AND breached_at < @to AND (stopped_at IS NULL OR outcome = 'late'))
+      ) ORDER BY id`)
+    // The report's clocks: those of some rules that stopped or breached in [from, to).
+    this.#ofRulesBetween = db.prepare<{ memberId: string; rules: string; from: string; to: string }, ClockRow>(`
+      SELECT * FROM clocks WHERE member_id = @memberId AND rule_id IN (SELECT value FROM json_each(@rules)) AND (
+        (stopped_at >= @from AND stopped_at < @to) OR (breached_at >= @from AND breached_at < @to)
       ) ORDER BY id`)
     this.#deletePortal = db.prepare('DELETE FROM clocks WHERE member_id = ?')
   }
@@ -192,6 +198,11 @@ export class ClockRepo {
   /** A portal's clocks decided in [from, to): met (stopped in time then) or missed (breached then, running or stopped late). */
   decidedBetween(memberId: string, from: Date, to: Date): Clock[] {
     return this.#decided.all({ memberId, from: from.toISOString(), to: to.toISOString() }).map(rowToClock)
+  }
+
+  /** A portal's clocks of `ruleIds` that stopped or breached in [from, to), oldest first (the reports). */
+  ofRulesBetween(memberId: string, ruleIds: readonly string[], from: Date, to: Date): Clock[] {
+    return this.#ofRulesBetween.all({ memberId, rules: JSON.stringify(ruleIds), from: from.toISOString(), to: to.toISOString() }).map(rowToClock)
   }
 
   /** Removes a portal's clocks (uninstall with CLEAN=1). */

@@ -1,0 +1,355 @@
+// What a supervisor's report holds for a period: leads, deals, tasks and violations of the people in scope, per
+// manager and in total. Reads the store (mirror, clocks, violations, directory); changes nothing.
+import { CATALOGUE, type RuleId } from '../../rules/catalogue.js'
+import { peopleUnder, userName, type Directory } from '../../rules/directory.js'
+import { createdAtOf, pathOf, responsibleOf, titleOf } from '../../rules/record.js'
+import type { Entity, Snapshot, Text } from '../../rules/types.js'
+import type { Clock } from '../store/clocks.js'
+import type { Store } from '../store/index.js'
+import type { Violation } from '../store/violations.js'
+import { addDays, startOfDay, type LocalDate } from '../zoned-days.js'
+
+/** Whose records count: a set of user ids, or everyone. */
+export interface ReportScope {
+  /** The department reported on, or null for the whole portal / a supervisor's people. */
+  departmentId: string | null
+  /** What the file and the summary call the scope (a department's name, or "all departments"). */
+  name: string
+  people: ReadonlySet<string> | 'all'
+}
+
+/** A period of local dates in the portal's zone: [from, to). */
+export interface ReportPeriod {
+  from: LocalDate
+  to: LocalDate
+}
+
+export interface LeadStats {
+  created: number
+  converted: number
+  junk: number
+  /** converted / created, null when nothing was created. */
+  conversion: number | null
+  /** First-contact working time of the clocks decided in the period, ms. */
+  contactMedianMs: number | null
+  contactP90Ms: number | null
+  /** First-contact deadlines breached in the period. */
+  breaches: number
+}
+
+export interface DealStats {
+  created: number
+  won: number
+  lost: number
+  /** Deals created in the period with an open DEAL-NEXT-STEP violation. */
+  withoutNextStep: number
+}
+
+export interface TaskStats {
+  created: number
+  /** TASK-OVERDUE clocks stopped in the period, met or late. */
+  closed: number
+  onTime: number
+  overdue: number
+  /** onTime / closed, null when nothing closed. */
+  efficiency: number | null
+  /** TASK-FEEDBACK-SLA deadlines breached in the period. */
+  unanswered: number
+}
+
+/** One manager's line, or the total's. */
+export interface ManagerRow {
+  userId: string | null
+  name: string
+  leads: LeadStats
+  deals: DealStats
+  tasks: TaskStats
+  violations: number
+}
+
+export interface LeadRow {
+  id: string
+  title: string
+  url: string
+  responsible: string
+  createdAt: number
+  statusId: string
+  outcome: 'converted' | 'junk' | 'open'
+  contactMs: number | null
+  breached: boolean
+}
+
+export interface DealRow {
+  id: string
+  title: string
+  url: string
+  responsibleId: string | null
+  responsible: string
+  createdAt: number
+  categoryId: string
+  stageId: string
+  amount: number
+  currency: string
+  outcome: 'won' | 'lost' | 'open'
+  withoutNextStep: boolean
+}
+
+/** Deals of one pipeline stage in one currency. */
+export interface StageRow {
+  categoryId: string
+  stageId: string
+  currency: string
+  count: number
+  amount: number
+}
+
+export interface TaskRow {
+  id: string
+  title: string
+  url: string
+  responsible: string
+  createdAt: number | null
+  deadline: number | null
+  status: 'onTime' | 'overdue' | 'open'
+  unanswered: boolean
+}
+
+export interface ViolationRow {
+  id: number
+  ruleId: string
+  rule: Text
+  entity: Entity
+  recordTitle: string
+  url: string
+  responsible: string
+  openedAt: number
+  resolvedAt: number | null
+  resolution: string | null
+  excusedAt: number | null
+  excusedBy: string | null
+  excuse: string | null
+  escalatedAt: number | null
+}
+
+/** Everything one report shows. */
+export interface ReportData {
+  memberId: string
+  origin: string
+  timeZone: string
+  scope: ReportScope
+  period: ReportPeriod
+  /** The period's bounds, epoch ms. */
+  fromMs: number
+  toMs: number
+  managers: ManagerRow[]
+  total: ManagerRow
+  leads: LeadRow[]
+  deals: DealRow[]
+  stages: StageRow[]
+  tasks: TaskRow[]
+  violations: ViolationRow[]
+}
+
+const REPORT_RULES = ['LEAD-CONTACT-SLA', 'TASK-OVERDUE', 'TASK-FEEDBACK-SLA'] as const
+
+/** The people of a department: everyone in it and its sub-departments, its head aside (as `peopleUnder` counts them). */
+export function departmentPeople(directory: Directory, departmentId: string): Set<string> {
+  const inside = new Set([departmentId])
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const department of directory.departments.values()) {
+      if (department.parentId !== null && inside.has(department.parentId) && !inside.has(department.id)) {
+        inside.add(department.id)
+        grew = true
+      }
+    }
+  }
+  const head = directory.departments.get(departmentId)?.headId ?? null
+  const people = new Set<string>()
+  for (const user of directory.users.values()) if (user.id !== head && user.departments.some((id) => inside.has(id))) people.add(user.id)
+  return people
+}
+
+/** The departments one user heads, with their sub-departments (what they may report on). */
+export function departmentsHeadedBy(directory: Directory, userId: string): Set<string> {
+  const headed = new Set<string>()
+  for (const department of directory.departments.values()) if (department.headId === userId) headed.add(department.id)
+  let grew = headed.size > 0
+  while (grew) {
+    grew = false
+    for (const department of directory.departments.values()) {
+      if (department.parentId !== null && headed.has(department.parentId) && !headed.has(department.id)) {
+        headed.add(department.id)
+        grew = true
+      }
+    }
+  }
+  return headed
+}
+
+/** A supervisor's own scope: the people under them, named after the first department they head. */
+export function supervisorScope(directory: Directory, userId: string, overrides: Readonly<Record<string, string>>, lang: 'ru' | 'en'): ReportScope {
+  const first = [...directory.departments.values()].find((department) => department.headId === userId)
+  return { departmentId: null, name: first?.name ?? (lang === 'ru' ? 'Сотрудники' : 'Staff'), people: peopleUnder(directory, userId, overrides) }
+}
+
+/** The report of `scope` over `period` (local dates in `timeZone`) on a portal whose pages live at `origin`. */
+export function reportOf(deps: { store: Store; directory: Directory }, memberId: string, scope: ReportScope, period: ReportPeriod,
+  timeZone: string, origin: string): ReportData {
+  const { store, directory } = deps
+  const fromMs = startOfDay(period.from, timeZone)
+  const toMs = startOfDay(period.to, timeZone)
+  const from = new Date(fromMs)
+  const to = new Date(toMs)
+  const inScope = (userId: string | null) => scope.people === 'all' || (userId !== null && scope.people.has(userId))
+  const inPeriod = (iso: string | null) => {
+    if (!iso) return false
+    const at = Date.parse(iso)
+    return at >= fromMs && at < toMs
+  }
+  const name = (userId: string | null) => (userId ? userName(directory, userId) : '')
+  const link = (entity: Entity, id: string) => origin + pathOf(entity, id)
+
+  const clocks = store.clocks.ofRulesBetween(memberId, REPORT_RULES, from, to).filter((clock) => inScope(clock.responsibleId))
+  const opened = store.violations.openedBetween(memberId, from, to).filter((violation) => inScope(violation.responsibleId))
+  const noNextStep = new Set(store.violations.outstanding(memberId).filter((violation) => violation.ruleId === 'DEAL-NEXT-STEP').map((violation) => violation.entityId))
+
+  const created = (entity: Entity) => store.mirror.list(memberId, entity)
+    .map((record) => ({ id: record.entityId, snapshot: record.snapshot as Snapshot }))
+    .filter((record) => inPeriod(createdAtOf(entity, record.snapshot)) && inScope(responsibleOf(entity, record.snapshot)))
+
+  // Leads: created in the period; their first contact from LEAD-CONTACT-SLA's clocks.
+  const contactClocks = clocks.filter((clock) => clock.ruleId === 'LEAD-CONTACT-SLA')
+  const contactDone = contactClocks.filter((clock) => inPeriod(clock.stoppedAt) && (clock.outcome === 'met' || clock.outcome === 'late') && clock.elapsedMs !== null)
+  const byRecord = (list: Clock[]) => {
+    const map = new Map<string, Clock[]>()
+    for (const clock of list) map.set(clock.entityId, [...(map.get(clock.entityId) ?? []), clock])
+    return map
+  }
+  const contactDoneOf = byRecord(contactDone)
+  const contactOf = byRecord(contactClocks)
+  const leadRecords = created('lead')
+  const leads: LeadRow[] = leadRecords.map(({ id, snapshot }) => {
+    const semantic = String(snapshot.STATUS_SEMANTIC_ID ?? 'P')
+    const contact = contactDoneOf.get(id)?.at(-1)
+    return {
+      id, title: titleOf('lead', snapshot), url: link('lead', id), responsible: name(responsibleOf('lead', snapshot)),
+      createdAt: Date.parse(createdAtOf('lead', snapshot)), statusId: String(snapshot.STATUS_ID ?? ''),
+      outcome: semantic === 'S' ? 'converted' : semantic === 'F' ? 'junk' : 'open',
+      contactMs: contact?.elapsedMs ?? null,
+      breached: (contactOf.get(id) ?? []).some((clock) => inPeriod(clock.breachedAt)),
+    }
+  })
+
+  // Deals: created in the period.
+  const dealRecords = created('deal')
+  const deals: DealRow[] = dealRecords.map(({ id, snapshot }) => {
+    const semantic = String(snapshot.STAGE_SEMANTIC_ID ?? 'P')
+    return {
+      id, title: titleOf('deal', snapshot), url: link('deal', id), responsibleId: responsibleOf('deal', snapshot), responsible: name(responsibleOf('deal', snapshot)),
+      createdAt: Date.parse(createdAtOf('deal', snapshot)), categoryId: String(snapshot.CATEGORY_ID ?? '0'), stageId: String(snapshot.STAGE_ID ?? ''),
+      amount: Number(snapshot.OPPORTUNITY ?? 0) || 0, currency: String(snapshot.CURRENCY_ID || 'RUB'),
+      outcome: semantic === 'S' ? 'won' : semantic === 'F' ? 'lost' : 'open', withoutNextStep: noNextStep.has(id),
+    }
+  })
+  const stages = new Map<string, StageRow>()
+  for (const deal of deals) {
+    const key = `${deal.categoryId}\u0000${deal.stageId}\u0000${deal.currency}`
+    const row = stages.get(key) ?? { categoryId: deal.categoryId, stageId: deal.stageId, currency: deal.currency, count: 0, amount: 0 }
+    row.count += 1
+    row.amount += deal.amount
+    stages.set(key, row)
+  }
+
+  // Tasks: created in the period; closed, on time and overdue from TASK-OVERDUE's clocks, unanswered from TASK-FEEDBACK-SLA's.
+  const taskRecords = created('task')
+  const overdueClocks = clocks.filter((clock) => clock.ruleId === 'TASK-OVERDUE')
+  const feedbackBreaches = clocks.filter((clock) => clock.ruleId === 'TASK-FEEDBACK-SLA' && inPeriod(clock.breachedAt))
+  const overdueOf = byRecord(overdueClocks)
+  const unansweredTasks = new Set(feedbackBreaches.map((clock) => clock.entityId))
+  const tasks: TaskRow[] = taskRecords.map(({ id, snapshot }) => {
+    const mine = overdueOf.get(id) ?? []
+    const deadline = typeof snapshot.deadline === 'string' && snapshot.deadline !== '' ? Date.parse(snapshot.deadline) : NaN
+    return {
+      id, title: titleOf('task', snapshot), url: link('task', id), responsible: name(responsibleOf('task', snapshot)),
+      createdAt: Date.parse(createdAtOf('task', snapshot)) || null, deadline: Number.isNaN(deadline) ? null : deadline,
+      status: mine.some((clock) => inPeriod(clock.breachedAt)) ? 'overdue' : mine.some((clock) => clock.outcome === 'met' && inPeriod(clock.stoppedAt)) ? 'onTime' : 'open',
+      unanswered: unansweredTasks.has(id),
+    }
+  })
+
+  // Per manager.
+  const ids = new Set<string>(scope.people === 'all' ? [] : scope.people)
+  const owners: Array<string | null> = [
+    ...dealRecords.map(({ snapshot }) => responsibleOf('deal', snapshot)), ...taskRecords.map(({ snapshot }) => responsibleOf('task', snapshot)),
+    ...leadRecords.map(({ snapshot }) => responsibleOf('lead', snapshot)), ...clocks.map((clock) => clock.responsibleId), ...opened.map((violation) => violation.responsibleId),
+  ]
+  for (const owner of owners) if (owner !== null) ids.add(owner)
+  const row = (userId: string | null, who: (owner: string | null) => boolean): ManagerRow => {
+    const mineLeads = leadRecords.filter(({ snapshot }) => who(responsibleOf('lead', snapshot)))
+    const leadCount = mineLeads.length
+    const converted = mineLeads.filter(({ snapshot }) => snapshot.STATUS_SEMANTIC_ID === 'S').length
+    const contacts = contactDone.filter((clock) => who(clock.responsibleId)).map((clock) => clock.elapsedMs!).sort((a, b) => a - b)
+    const mineDeals = deals.filter((deal) => who(deal.responsibleId))
+    const mineOverdue = overdueClocks.filter((clock) => who(clock.responsibleId))
+    const closed = mineOverdue.filter((clock) => inPeriod(clock.stoppedAt) && (clock.outcome === 'met' || clock.outcome === 'late'))
+    const onTime = closed.filter((clock) => clock.outcome === 'met').length
+    return {
+      userId,
+      name: userId === null ? '' : name(userId),
+      leads: {
+        created: leadCount, converted, junk: mineLeads.filter(({ snapshot }) => snapshot.STATUS_SEMANTIC_ID === 'F').length,
+        conversion: leadCount === 0 ? null : converted / leadCount,
+        contactMedianMs: percentile(contacts, 0.5), contactP90Ms: percentile(contacts, 0.9),
+        breaches: contactClocks.filter((clock) => who(clock.responsibleId) && inPeriod(clock.breachedAt)).length,
+      },
+      deals: {
+        created: mineDeals.length, won: mineDeals.filter((deal) => deal.outcome === 'won').length,
+        lost: mineDeals.filter((deal) => deal.outcome === 'lost').length, withoutNextStep: mineDeals.filter((deal) => deal.withoutNextStep).length,
+      },
+      tasks: {
+        created: taskRecords.filter(({ snapshot }) => who(responsibleOf('task', snapshot))).length, closed: closed.length, onTime,
+        overdue: mineOverdue.filter((clock) => inPeriod(clock.breachedAt)).length, efficiency: closed.length === 0 ? null : onTime / closed.length,
+        unanswered: feedbackBreaches.filter((clock) => who(clock.responsibleId)).length,
+      },
+      violations: opened.filter((violation) => who(violation.responsibleId)).length,
+    }
+  }
+  const managers = [...ids].map((userId) => row(userId, (owner) => owner === userId))
+    .sort((a, b) => a.name.localeCompare(b.name, 'ru'))
+  const total = row(null, () => true)
+
+  const violations: ViolationRow[] = opened.map((violation) => violationRow(store, memberId, directory, violation, link))
+  return {
+    memberId, origin, timeZone, scope, period, fromMs, toMs, managers, total, leads, deals,
+    stages: [...stages.values()].sort((a, b) => a.categoryId.localeCompare(b.categoryId) || a.stageId.localeCompare(b.stageId) || a.currency.localeCompare(b.currency)),
+    tasks, violations,
+  }
+}
+
+/** The day after `date`'s last day: [from, to) from an inclusive last day. */
+export function dayAfter(date: LocalDate): LocalDate {
+  return addDays(date, 1)
+}
+
+function violationRow(store: Store, memberId: string, directory: Directory, violation: Violation, link: (entity: Entity, id: string) => string): ViolationRow {
+  const entity = violation.entity as Entity
+  const mirrored = store.mirror.get(memberId, entity, violation.entityId)
+  const at = (iso: string | null) => (iso ? Date.parse(iso) : null)
+  return {
+    id: violation.id, ruleId: violation.ruleId, rule: CATALOGUE[violation.ruleId as RuleId]?.title ?? { ru: violation.ruleId, en: violation.ruleId },
+    entity, recordTitle: mirrored ? titleOf(entity, mirrored.snapshot as Snapshot) : `#${violation.entityId}`, url: link(entity, violation.entityId),
+    responsible: violation.responsibleId ? userName(directory, violation.responsibleId) : '', openedAt: Date.parse(violation.openedAt),
+    resolvedAt: at(violation.resolvedAt), resolution: violation.resolution, excusedAt: at(violation.excusedAt),
+    excusedBy: violation.excusedBy ? userName(directory, violation.excusedBy) : null, excuse: violation.excuse, escalatedAt: at(violation.escalatedAt),
+  }
+}
+
+/** The nearest-rank percentile of sorted values, null for none. */
+export function percentile(sorted: readonly number[], share: number): number | null {
+  if (sorted.length === 0) return null
+  const rank = Math.max(1, Math.ceil(share * sorted.length))
+  return sorted[rank - 1]!
+}
+

@@ -1,0 +1,47 @@
+// A report from a request: the period's local dates checked, the scope resolved, the data read, the file named.
+import { resolvedCalendarSettings } from '../../rules/calendar/portal-calendar.js'
+import type { Directory } from '../../rules/directory.js'
+import { languageOf } from '../enforce/messages.js'
+import type { SettingsSource } from '../portal-settings.js'
+import type { Store } from '../store/index.js'
+import type { Portal } from '../store/portals.js'
+import type { LocalDate } from '../zoned-days.js'
+import { departmentPeople, reportOf, type ReportData, type ReportScope } from './report-data.js'
+import { reportFileName } from './workbook.js'
+
+/** A local date from YYYY-MM-DD, or undefined when it is not a real calendar date. */
+export function parseLocalDate(text: string): LocalDate | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  if (!match) return undefined
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
+  return { year, month, day }
+}
+
+/** The period [from, to) from two YYYY-MM-DD texts, or why not. */
+export function parsePeriod(from: string, to: string): { from: LocalDate; to: LocalDate } | { error: string } {
+  const start = parseLocalDate(from)
+  if (!start) return { error: `--from ${JSON.stringify(from)} is not a date (YYYY-MM-DD)` }
+  const end = parseLocalDate(to)
+  if (!end) return { error: `--to ${JSON.stringify(to)} is not a date (YYYY-MM-DD)` }
+  if (to <= from) return { error: `--to ${to} must be after --from ${from} (the period is [from, to))` }
+  return { from: start, to: end }
+}
+
+/** Everyone, or one department (undefined when the directory does not know it). */
+export function scopeOf(directory: Directory, departmentId: string | undefined, lang: 'ru' | 'en'): ReportScope | undefined {
+  if (departmentId === undefined) return { departmentId: null, name: lang === 'ru' ? 'Все отделы' : 'All departments', people: 'all' }
+  const department = directory.departments.get(departmentId)
+  if (!department) return undefined
+  return { departmentId, name: department.name, people: departmentPeople(directory, departmentId) }
+}
+
+/** The report's data, language and file name for a portal. */
+export function prepareReport(deps: { store: Store; settings: SettingsSource; directory: Directory }, portal: Portal, scope: ReportScope,
+  period: { from: LocalDate; to: LocalDate }): { data: ReportData; lang: 'ru' | 'en'; fileName: string } {
+  const lang = languageOf(portal.language)
+  const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
+  const data = reportOf({ store: deps.store, directory: deps.directory }, portal.memberId, scope, period, timeZone, new URL(portal.clientEndpoint).origin)
+  return { data, lang, fileName: reportFileName(data, lang) }
+}

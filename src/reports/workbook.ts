@@ -1,0 +1,248 @@
+// The report as an Excel workbook, streamed with exceljs's WorkbookWriter: a summary sheet and one sheet a topic.
+// The streaming writer's traps (../shared/notes/pages-reports-delivery.md, "Excel with exceljs 4.4.0"): a sheet is
+// added only after the previous one is committed, views are given when a sheet is added, columns are defined before
+// the first row, dates are written as UTC (so they are shifted to the portal's wall clock here), formulas always carry
+// a cached result, and record links are HYPERLINK formulas rather than cell hyperlinks.
+import type { Writable } from 'node:stream'
+import ExcelJS from 'exceljs'
+import type { Text } from '../../rules/types.js'
+import { addDays, isoDate, offsetAt } from '../zoned-days.js'
+import type { ManagerRow, ReportData } from './report-data.js'
+
+type Lang = 'ru' | 'en'
+type Cell = ExcelJS.CellValue
+interface Column { header: Text; width: number }
+
+const DATE = 'dd.mm.yyyy hh:mm'
+const DURATION = '[h]:mm'
+const PERCENT = '0.0%'
+const COUNT = '0'
+const DAY_MS = 86_400_000
+
+const SHEETS = {
+  summary: { ru: 'Сводка', en: 'Summary' },
+  leads: { ru: 'Лиды', en: 'Leads' },
+  deals: { ru: 'Сделки', en: 'Deals' },
+  tasks: { ru: 'Задачи', en: 'Tasks' },
+  violations: { ru: 'Нарушения', en: 'Violations' },
+} satisfies Record<string, Text>
+
+const t = (ru: string, en: string): Text => ({ ru, en })
+const TOTAL = t('Итого', 'Total')
+const YES = t('да', 'yes')
+
+/** The currency's number format: the amount with two decimals and the currency's sign or code. */
+export function moneyFormat(currency: string): string {
+  const sign: Record<string, string> = { RUB: '₽', USD: '$', EUR: '€', KZT: '₸', BYN: 'Br', UAH: '₴' }
+  return `#,##0.00 "${(sign[currency] ?? currency).replace(/"/g, '')}"`
+}
+
+/** The report's file name: `Отчет_Отдел-продаж_2026-11-16_2026-11-22.xlsx` (the period's first and last day). */
+export function reportFileName(data: Pick<ReportData, 'scope' | 'period'>, lang: Lang): string {
+  const scope = data.scope.name.trim().replace(/\s+/g, '-').replace(/[^\p{L}\p{N}_-]/gu, '').replace(/-+/g, '-').replace(/^-|-$/g, '') || 'report'
+  return `${lang === 'ru' ? 'Отчет' : 'Report'}_${scope}_${isoDate(data.period.from)}_${isoDate(addDays(data.period.to, -1))}.xlsx`
+}
+
+/** Progress as rows are written: `done` of `total`. */
+export type Progress = (done: number, total: number) => void
+
+/** Writes the report's workbook to `stream` (a file, an HTTP reply) and resolves when it is complete. */
+export async function writeWorkbook(data: ReportData, stream: Writable, lang: Lang, onProgress: Progress = () => {}): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false })
+  workbook.creator = 'b24-rules-app'
+  workbook.created = new Date()
+  const total = data.managers.length + data.leads.length + data.deals.length + data.stages.length + data.tasks.length + data.violations.length
+  let done = 0
+  const step = () => {
+    done += 1
+    if (done % 500 === 0 || done === total) onProgress(done, total)
+  }
+  const tz = data.timeZone
+  // exceljs writes a Date's UTC fields: give it the portal's wall-clock time as if it were UTC.
+  const wall = (at: number | null): Cell => (at === null || Number.isNaN(at) ? null : new Date(at + offsetAt(at, tz)))
+  const duration = (ms: number | null): Cell => (ms === null ? null : ms / DAY_MS)
+  const link = (url: string, name: string): Cell => ({ formula: `HYPERLINK(${quoted(url)},${quoted(name.slice(0, 250))})`, result: name })
+  const L = (text: Text) => text[lang]
+
+  const sheet = (name: Text, columns: Column[]) => {
+    const worksheet = workbook.addWorksheet(L(name), { views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }] })
+    worksheet.columns = columns.map((column) => ({ header: L(column.header), width: column.width }))
+    worksheet.getRow(1).font = { bold: true }
+    return worksheet
+  }
+  // Adds a row of values with per-cell number formats and commits it.
+  const put = (worksheet: ExcelJS.Worksheet, values: Cell[], formats: Array<string | undefined> = [], bold = false) => {
+    // An empty text is an empty cell, not an empty string cell.
+    const row = worksheet.addRow(values.map((value) => (value === '' ? null : value)))
+    formats.forEach((format, i) => {
+      if (format) row.getCell(i + 1).numFmt = format
+    })
+    if (bold) row.font = { bold: true }
+    row.commit()
+  }
+  const filter = (worksheet: ExcelJS.Worksheet, columns: number, lastRow: number) => {
+    worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, lastRow), column: columns } }
+  }
+
+  // Summary: one line a manager, the total with formulas.
+  {
+    const columns: Column[] = [
+      { header: t('Менеджер', 'Manager'), width: 28 },
+      { header: t('Лидов', 'Leads'), width: 9 }, { header: t('Конвертировано', 'Converted'), width: 15 },
+      { header: t('Некачественных', 'Junk'), width: 15 }, { header: t('Конверсия', 'Conversion'), width: 11 },
+      { header: t('Первый контакт, медиана', 'First contact, median'), width: 14 },
+      { header: t('Первый контакт, 90-й перцентиль', 'First contact, 90th percentile'), width: 14 },
+      { header: t('Просрочен первый контакт', 'First contact late'), width: 13 },
+      { header: t('Сделок', 'Deals'), width: 9 }, { header: t('Выиграно', 'Won'), width: 10 }, { header: t('Проиграно', 'Lost'), width: 10 },
+      { header: t('Без следующего шага', 'No next step'), width: 13 },
+      { header: t('Задач', 'Tasks'), width: 9 }, { header: t('Закрыто', 'Closed'), width: 10 }, { header: t('Вовремя', 'On time'), width: 10 },
+      { header: t('Просрочено', 'Overdue'), width: 11 }, { header: t('Эффективность', 'Efficiency'), width: 13 },
+      { header: t('Без ответа', 'Unanswered'), width: 11 }, { header: t('Нарушений', 'Violations'), width: 11 },
+    ]
+    const worksheet = sheet(SHEETS.summary, columns)
+    const formats = [undefined, COUNT, COUNT, COUNT, PERCENT, DURATION, DURATION, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, PERCENT, COUNT, COUNT]
+    const values = (row: ManagerRow): Cell[] => [
+      row.name, row.leads.created, row.leads.converted, row.leads.junk, row.leads.conversion, duration(row.leads.contactMedianMs),
+      duration(row.leads.contactP90Ms), row.leads.breaches, row.deals.created, row.deals.won, row.deals.lost, row.deals.withoutNextStep,
+      row.tasks.created, row.tasks.closed, row.tasks.onTime, row.tasks.overdue, row.tasks.efficiency, row.tasks.unanswered, row.violations,
+    ]
+    for (const manager of data.managers) {
+      put(worksheet, values(manager), formats)
+      step()
+    }
+    const last = data.managers.length + 1
+    const totals = values(data.total)
+    const sum = (column: number): Cell => {
+      const letter = columnLetter(column)
+      return last < 2 ? { formula: '0', result: 0 } : { formula: `SUM(${letter}2:${letter}${last})`, result: totals[column - 1] as number }
+    }
+    const row = last + 1
+    const share = (part: string, whole: string, result: number | null): Cell => ({ formula: `IF(${whole}${row}>0,${part}${row}/${whole}${row},"")`, result: result ?? '' })
+    put(worksheet, [
+      L(TOTAL), sum(2), sum(3), sum(4), share('C', 'B', data.total.leads.conversion), totals[5]!, totals[6]!, sum(8), sum(9), sum(10), sum(11), sum(12),
+      sum(13), sum(14), sum(15), sum(16), share('O', 'N', data.total.tasks.efficiency), sum(18), sum(19),
+    ], formats, true)
+    filter(worksheet, columns.length, last)
+    put(worksheet, [])
+    put(worksheet, [L(t('Период', 'Period')), `${isoDate(data.period.from)} — ${isoDate(addDays(data.period.to, -1))}`])
+    put(worksheet, [L(t('Отдел', 'Department')), data.scope.name])
+    put(worksheet, [L(t('Часовой пояс', 'Time zone')), tz])
+    worksheet.commit()
+  }
+
+  // Leads created in the period.
+  {
+    const worksheet = sheet(SHEETS.leads, [
+      { header: t('Лид', 'Lead'), width: 40 }, { header: t('Ответственный', 'Responsible'), width: 24 }, { header: t('Создан', 'Created'), width: 17 },
+      { header: t('Статус', 'Status'), width: 14 }, { header: t('Итог', 'Outcome'), width: 16 }, { header: t('Первый контакт', 'First contact'), width: 14 },
+      { header: t('Просрочен первый контакт', 'First contact late'), width: 14 },
+    ])
+    const outcome = { converted: t('Конвертирован', 'Converted'), junk: t('Некачественный', 'Junk'), open: t('В работе', 'In work') }
+    for (const lead of data.leads) {
+      put(worksheet, [link(lead.url, lead.title || `#${lead.id}`), lead.responsible, wall(lead.createdAt), lead.statusId, L(outcome[lead.outcome]),
+        duration(lead.contactMs), lead.breached ? L(YES) : ''], [undefined, undefined, DATE, undefined, undefined, DURATION])
+      step()
+    }
+    const last = data.leads.length + 1
+    put(worksheet, [L(TOTAL), countOf('A', last, data.leads.length)], [undefined, COUNT], true)
+    filter(worksheet, 7, last)
+    worksheet.commit()
+  }
+
+  // Deals created in the period, totals per currency, then by pipeline and stage.
+  {
+    const worksheet = sheet(SHEETS.deals, [
+      { header: t('Сделка', 'Deal'), width: 40 }, { header: t('Воронка', 'Pipeline'), width: 12 }, { header: t('Стадия', 'Stage'), width: 16 },
+      { header: t('Ответственный', 'Responsible'), width: 24 }, { header: t('Создана', 'Created'), width: 17 }, { header: t('Сумма', 'Amount'), width: 16 },
+      { header: t('Валюта', 'Currency'), width: 9 }, { header: t('Итог', 'Outcome'), width: 12 }, { header: t('Без следующего шага', 'No next step'), width: 13 },
+    ])
+    const outcome = { won: t('Выиграна', 'Won'), lost: t('Проиграна', 'Lost'), open: t('В работе', 'In work') }
+    for (const deal of data.deals) {
+      put(worksheet, [link(deal.url, deal.title || `#${deal.id}`), pipeline(deal.categoryId, lang), deal.stageId, deal.responsible, wall(deal.createdAt),
+        deal.amount, deal.currency, L(outcome[deal.outcome]), deal.withoutNextStep ? L(YES) : ''], [undefined, undefined, undefined, undefined, DATE, moneyFormat(deal.currency)])
+      step()
+    }
+    const last = data.deals.length + 1
+    filter(worksheet, 9, last)
+    const currencies = [...new Set(data.deals.map((deal) => deal.currency))].sort()
+    for (const currency of currencies) {
+      const mine = data.deals.filter((deal) => deal.currency === currency)
+      put(worksheet, [`${L(TOTAL)} ${currency}`, { formula: `COUNTIF(G2:G${last},${quoted(currency)})`, result: mine.length }, null, null, null,
+        { formula: `SUMIF(G2:G${last},${quoted(currency)},F2:F${last})`, result: round2(mine.reduce((sum, deal) => sum + deal.amount, 0)) }, currency],
+      [undefined, COUNT, undefined, undefined, undefined, moneyFormat(currency)], true)
+    }
+    if (currencies.length === 0) put(worksheet, [L(TOTAL), { formula: '0', result: 0 }], [undefined, COUNT], true)
+    put(worksheet, [])
+    put(worksheet, [L(t('Воронка', 'Pipeline')), L(t('Стадия', 'Stage')), L(t('Сделок', 'Deals')), L(t('Валюта', 'Currency')), null, L(t('Сумма', 'Amount'))], [], true)
+    for (const stage of data.stages) {
+      put(worksheet, [pipeline(stage.categoryId, lang), stage.stageId, stage.count, stage.currency, null, round2(stage.amount)], [undefined, undefined, COUNT, undefined, undefined, moneyFormat(stage.currency)])
+      step()
+    }
+    worksheet.commit()
+  }
+
+  // Tasks created in the period.
+  {
+    const worksheet = sheet(SHEETS.tasks, [
+      { header: t('Задача', 'Task'), width: 40 }, { header: t('Ответственный', 'Responsible'), width: 24 }, { header: t('Создана', 'Created'), width: 17 },
+      { header: t('Крайний срок', 'Deadline'), width: 17 }, { header: t('Срок', 'Deadline kept'), width: 14 }, { header: t('Без ответа', 'Unanswered'), width: 11 },
+    ])
+    const status = { onTime: t('Вовремя', 'On time'), overdue: t('Просрочена', 'Overdue') }
+    for (const task of data.tasks) {
+      put(worksheet, [link(task.url, task.title || `#${task.id}`), task.responsible, wall(task.createdAt), wall(task.deadline),
+        task.status === 'open' ? '' : L(status[task.status]), task.unanswered ? L(YES) : ''], [undefined, undefined, DATE, DATE])
+      step()
+    }
+    const last = data.tasks.length + 1
+    put(worksheet, [L(TOTAL), countOf('A', last, data.tasks.length)], [undefined, COUNT], true)
+    filter(worksheet, 6, last)
+    worksheet.commit()
+  }
+
+  // Every violation opened in the period.
+  {
+    const worksheet = sheet(SHEETS.violations, [
+      { header: t('Правило', 'Rule'), width: 36 }, { header: t('Запись', 'Record'), width: 40 }, { header: t('Ответственный', 'Responsible'), width: 24 },
+      { header: t('Открыто', 'Opened'), width: 17 }, { header: t('Решено', 'Resolved'), width: 17 }, { header: t('Как решено', 'Resolution'), width: 18 },
+      { header: t('Извинено', 'Excused'), width: 17 }, { header: t('Кем извинено', 'Excused by'), width: 22 }, { header: t('Причина', 'Reason'), width: 30 },
+      { header: t('Эскалировано', 'Escalated'), width: 17 },
+    ])
+    for (const violation of data.violations) {
+      put(worksheet, [L(violation.rule), link(violation.url, violation.recordTitle || `#${violation.id}`), violation.responsible, wall(violation.openedAt),
+        wall(violation.resolvedAt), violation.resolution ?? '', wall(violation.excusedAt), violation.excusedBy ?? '', violation.excuse ?? '', wall(violation.escalatedAt)],
+      [undefined, undefined, undefined, DATE, DATE, undefined, DATE, undefined, undefined, DATE])
+      step()
+    }
+    const last = data.violations.length + 1
+    put(worksheet, [L(TOTAL), countOf('B', last, data.violations.length)], [undefined, COUNT], true)
+    filter(worksheet, 10, last)
+    worksheet.commit()
+  }
+  await workbook.commit()
+  onProgress(total, total)
+}
+
+function countOf(column: string, last: number, result: number): Cell {
+  return last < 2 ? { formula: '0', result: 0 } : { formula: `COUNTA(${column}2:${column}${last})`, result }
+}
+
+function pipeline(categoryId: string, lang: Lang): string {
+  if (categoryId === '0') return lang === 'ru' ? 'Общая' : 'General'
+  return `#${categoryId}`
+}
+
+// An Excel string literal: quotes doubled.
+function quoted(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100
+}
+
+/** A, B, …, Z, AA… for a 1-based column number. */
+export function columnLetter(column: number): string {
+  let letters = ''
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters
+  return letters
+}
