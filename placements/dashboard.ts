@@ -90,7 +90,7 @@ ${options.banner ?? ''}
     </ol>`}</section>
   <section class="trend"><h2>${WORDS.trend[l]}</h2>
     ${barChart(data.trend.map((point) => ({ label: dayLabel(point.day), value: point.count, title: `${dayLabel(point.day)}: ${point.count}` })), { label: WORDS.trend[l] })}</section>
-  ${reportForm(l, options.session, localDay(data.lastWeekFrom, options.timeZone), localDay(data.thisWeekFrom, options.timeZone))}
+  ${reportForm(l, options.session, localDay(data.lastWeekFrom, options.timeZone), localDay(new Date(Date.parse(data.thisWeekFrom) - 1).toISOString(), options.timeZone))}
   ${options.isAdmin ? settingsLink(l, options.session) : ''}
 </main>`
   return page({ lang: l, title: WORDS.title[l], body, scripts: script(), style: raw(PORTAL_STYLE.text + STYLE.text) })
@@ -133,7 +133,7 @@ function localDay(at: string, timeZone: string): string {
 
 // The Excel report of any period [from, to), last week by default: fetched with the page session, saved as a file.
 function reportForm(l: Lang, session: string, from: string, to: string): Raw {
-  const words = l === 'ru' ? { title: 'Отчёт в Excel', from: 'С', to: 'по (не включая)', get: 'Скачать' } : { title: 'Excel report', from: 'From', to: 'to (exclusive)', get: 'Download' }
+  const words = l === 'ru' ? { title: 'Отчёт в Excel', from: 'С', to: 'по', get: 'Скачать' } : { title: 'Excel report', from: 'From', to: 'to', get: 'Download' }
   return html`<section class="report" id="report"><h2>${words.title}</h2>
 <form id="report-form" data-session="${session}"><label>${words.from} <input type="date" name="from" value="${from}" required></label>
 <label>${words.to} <input type="date" name="to" value="${to}" required></label> <button type="submit" class="ui-btn">${words.get}</button>

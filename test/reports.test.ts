@@ -218,8 +218,9 @@ describe('npm run report', () => {
     const database = join(dir, 'app.db')
     h.store.db.exec(`VACUUM INTO '${database.replace(/'/g, "''")}'`)
     const out = join(dir, 'cli.xlsx')
+    // Both days included, as people write a period; the report's [from, to) ends the day after.
     const from = isoDate(period.from)
-    const to = isoDate(period.to)
+    const to = isoDate(addDays(period.to, -1))
     const ok = await cli(['--portal', h.portal.memberId, '--from', from, '--to', to, '--department', salesId, '--out', out], { DATABASE_PATH: database })
     expect(ok.stderr).toContain(`wrote ${out}: 3 leads, 3 deals, 2 tasks, 4 violations`)
     expect(ok.stderr).toMatch(/report: \d+\/\d+ rows/)
@@ -236,7 +237,7 @@ describe('npm run report', () => {
     expect(badDate.stderr.trim()).toBe('report: --from "2026-02-30" is not a date (YYYY-MM-DD)')
     const backwards = await cli(['--portal', h.portal.memberId, '--from', to, '--to', from], { DATABASE_PATH: database })
     expect(backwards.code).toBe(1)
-    expect(backwards.stderr.trim()).toBe(`report: --to ${from} must be after --from ${to} (the period is [from, to))`)
+    expect(backwards.stderr.trim()).toBe(`report: --to ${from} is before --from ${to}`)
   }, 120_000)
 })
 
@@ -246,7 +247,7 @@ describe('POST /app/reports/download', () => {
     method: 'POST', url: '/app/reports/download', payload,
     headers: userId === undefined ? {} : { 'x-rules-session': sessions().issue(h.portal.memberId, userId, isAdmin) },
   })
-  const body = () => ({ from: isoDate(period.from), to: isoDate(period.to) })
+  const body = () => ({ from: isoDate(period.from), to: isoDate(addDays(period.to, -1)) })
 
   it('streams the head’s department as an attachment exceljs reads', async () => {
     const reply = await download({ ...body(), department: salesId }, SOKOLOV)

@@ -19,14 +19,18 @@ export function parseLocalDate(text: string): LocalDate | undefined {
   return { year, month, day }
 }
 
-/** The period [from, to) from two YYYY-MM-DD texts, or why not. */
+/**
+ * The period from two YYYY-MM-DD texts, both days included as people say it (`--from 2026-11-01 --to 2026-11-30` is
+ * November), or why not. Returned as [from, to) with `to` the day after the last.
+ */
 export function parsePeriod(from: string, to: string): { from: LocalDate; to: LocalDate } | { error: string } {
   const start = parseLocalDate(from)
   if (!start) return { error: `--from ${JSON.stringify(from)} is not a date (YYYY-MM-DD)` }
-  const end = parseLocalDate(to)
-  if (!end) return { error: `--to ${JSON.stringify(to)} is not a date (YYYY-MM-DD)` }
-  if (to <= from) return { error: `--to ${to} must be after --from ${from} (the period is [from, to))` }
-  return { from: start, to: end }
+  const last = parseLocalDate(to)
+  if (!last) return { error: `--to ${JSON.stringify(to)} is not a date (YYYY-MM-DD)` }
+  if (to < from) return { error: `--to ${to} is before --from ${from}` }
+  const next = new Date(Date.UTC(last.year, last.month - 1, last.day + 1))
+  return { from: start, to: { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() } }
 }
 
 /** Everyone, or one department (undefined when the directory does not know it). */
