@@ -1,7 +1,15 @@
 // npm run screenshots: plays the demo's day (test/demo/day.ts), opens its pages in headless Chromium as a person would
-// and saves the pictures the README shows: docs/screenshots/deal-tab.png, dashboard.png and settings.png.
-import { mkdirSync } from 'node:fs'
+// and saves the pictures the README shows: docs/screenshots/deal-tab.png, dashboard.png and settings.png; with
+// LibreOffice at hand (soffice, or SOFFICE), also report.png: the day's Excel report as LibreOffice reads it (its HTML export of
+// the workbook, every sheet, drawn by Chromium).
+import { execFile } from 'node:child_process'
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { parsePeriod, prepareReport, scopeOf } from '../../src/reports/report.js'
+import { writeWorkbook } from '../../src/reports/workbook.js'
+import { addDays, isoDate, localDateOf } from '../../src/zoned-days.js'
 import type { Frame, Page } from 'playwright-core'
 import { launchBrowser } from '../helpers/browser.js'
 import { addresses, playDay } from './day.js'
@@ -41,6 +49,34 @@ async function shoot(page: Page, name: string, maxHeight?: number): Promise<void
   console.log(`  снимок: ${path}`)
 }
 
+// The week's report of the day as LibreOffice headless reads it (converted to HTML), pictured by the browser into report.png.
+async function reportPicture(day: Awaited<ReturnType<typeof playDay>>, page: Page): Promise<void> {
+  const { h } = day
+  const portal = h.store.portals.get(h.portal.memberId)!
+  const directory = h.store.directory.load(portal.memberId)
+  const today = localDateOf(Date.now(), 'Europe/Moscow')
+  const period = parsePeriod(isoDate(addDays(today, -6)), isoDate(today))
+  if ('error' in period) throw new Error(period.error)
+  const { data, lang, fileName } = prepareReport({ store: h.store, settings: h.app.portalSettings, directory }, portal, scopeOf(directory, undefined, 'ru')!, period)
+  const dir = mkdtempSync(join(tmpdir(), 'rules-report-'))
+  try {
+    const file = join(dir, fileName)
+    await writeWorkbook(data, createWriteStream(file), lang)
+    const soffice = process.env.SOFFICE || 'soffice'
+    await promisify(execFile)(soffice, ['--headless', '--norestore', `-env:UserInstallation=file://${join(dir, 'profile')}`, '--convert-to', 'html', '--outdir', dir, file], { timeout: 120_000 })
+    await page.setViewportSize(VIEWPORT)
+    await page.setContent(readFileSync(join(dir, fileName.replace(/\.xlsx$/, '.html')), 'utf8'))
+    await page.addStyleTag({ content: 'body { margin: 16px; } td { padding: 2px 6px; } body, td { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 12px }' })
+    const height = await page.evaluate(() => document.documentElement.scrollHeight)
+    await page.screenshot({ path: join(OUT, 'report.png'), fullPage: true, clip: { x: 0, y: 0, width: VIEWPORT.width, height: Math.min(height, 1_400) } })
+    console.log(`  снимок: ${join(OUT, 'report.png')}`)
+  } catch (error) {
+    console.log(`  отчёт не нарисован (нужен LibreOffice: soffice): ${error instanceof Error ? error.message : String(error)}`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true })
   const day = await playDay()
@@ -67,6 +103,7 @@ async function main(): Promise<void> {
     await dashboard.getByRole('button', { name: 'Открыть настройки' }).click()
     await appFrame(page, async (frame) => (await frame.locator('h1').first().textContent({ timeout: 200 })) === 'Настройки правил')
     await shoot(page, 'settings.png', 1_800)
+    await reportPicture(day, page)
   } finally {
     await browser.close()
     await day.close()
