@@ -4,7 +4,7 @@ import type { Text } from '../rules/types.js'
 import type { Attainment, Dashboard, WeekRow } from '../src/dashboard.js'
 import { barChart } from './chart.js'
 import { html, page, raw, type Raw } from './html.js'
-import { PORTAL_STYLE } from './style.js'
+import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
 
 type Lang = keyof Text
 
@@ -93,13 +93,13 @@ ${options.banner ?? ''}
   ${reportForm(l, options.session, localDay(data.lastWeekFrom, options.timeZone), localDay(new Date(Date.parse(data.thisWeekFrom) - 1).toISOString(), options.timeZone))}
   ${options.isAdmin ? settingsLink(l, options.session) : ''}
 </main>`
-  return page({ lang: l, title: WORDS.title[l], body, scripts: script(), style: raw(PORTAL_STYLE.text + STYLE.text) })
+  return page({ lang: l, title: WORDS.title[l], body, scripts: PORTAL_FRAME, style: raw(PORTAL_STYLE.text + STYLE.text) })
 }
 
 /** The page for a viewer who supervises nobody: what the dashboard is for, and nobody's numbers. */
 export function notSupervisorPage(lang: Lang, banner?: Raw): string {
   const body = html`${banner ?? ''}<main class="dashboard not-supervisor"><h1>${WORDS.notForYou[lang]}</h1><p>${WORDS.notForYouText[lang]}</p></main>`
-  return page({ lang, title: WORDS.notForYou[lang], body, scripts: script(), style: raw(PORTAL_STYLE.text + STYLE.text) })
+  return page({ lang, title: WORDS.notForYou[lang], body, scripts: PORTAL_FRAME, style: raw(PORTAL_STYLE.text + STYLE.text) })
 }
 
 function table(rows: WeekRow[], totals: Dashboard['totals'], heading: string, l: Lang): Raw {
@@ -179,19 +179,3 @@ table.grid { border-collapse: collapse; width: 100%; max-width: 640px; } .grid t
 .chart text { font-size: 10px; fill: var(--ui-color-muted); } .chart .value { fill: var(--ui-color-base); }
 `)
 
-// Inside the portal: fit the frame to the page and open records in the portal's slider, as the card tab does.
-function script(): Raw {
-  return html`<script src="/assets/b24jssdk.js"></script>
-<script>
-(function () {
-  if (window.B24Js && window.parent !== window) {
-    window.B24Js.initializeB24Frame().then(function (b24) {
-      b24.parent.fitWindow();
-      document.querySelectorAll('a[data-path]').forEach(function (a) {
-        a.addEventListener('click', function (event) { event.preventDefault(); b24.slider.openPath(a.dataset.path); });
-      });
-    }).catch(function () {});
-  }
-})();
-</script>`
-}

@@ -4,7 +4,7 @@ import { pathOf } from '../rules/record.js'
 import type { Text } from '../rules/types.js'
 import type { RecordStatus, RuleVerdict } from '../src/record-status.js'
 import { html, page, raw, type Raw } from './html.js'
-import { PORTAL_STYLE } from './style.js'
+import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
 
 type Lang = keyof Text
 
@@ -105,7 +105,7 @@ function span(ms: number, l: Lang): string {
 // The page's script: its session for its own requests, the clocks ticking in working time, the portal's frame API.
 function script(options: RecordTabOptions, l: Lang): Raw {
   const words = { overdue: WORDS.overdue[l], min: l === 'ru' ? 'мин' : 'min', h: l === 'ru' ? 'ч' : 'h' }
-  return html`<script src="/assets/b24jssdk.js"></script>
+  return html`${PORTAL_FRAME}
 <script>
 (function () {
   var session = ${raw(JSON.stringify(options.session).replace(/</g, '\\u003c'))};
@@ -137,15 +137,6 @@ function script(options: RecordTabOptions, l: Lang): Raw {
     });
   }
   setInterval(tick, 15000);
-  // Inside the portal: fit the frame to the page, open records in the portal's slider.
-  if (window.B24Js && window.parent !== window) {
-    window.B24Js.initializeB24Frame().then(function (b24) {
-      b24.parent.fitWindow();
-      document.querySelectorAll('a[data-path]').forEach(function (a) {
-        a.addEventListener('click', function (event) { event.preventDefault(); b24.slider.openPath(a.dataset.path); });
-      });
-    }).catch(function () {});
-  }
 })();
 </script>`
 }

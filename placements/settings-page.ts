@@ -4,7 +4,7 @@
 import { MODES } from '../rules/types.js'
 import type { Text } from '../rules/types.js'
 import { html, page, raw, type Raw } from './html.js'
-import { PORTAL_STYLE } from './style.js'
+import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
 
 type Lang = keyof Text
 
@@ -165,15 +165,7 @@ textarea { width: 420px; vertical-align: top; } .hours .day { margin-right: 6px;
 // Reads every field into RULES_FILE's JSON form, asks the server to check or save it, shows the error on its field.
 function script(options: { session: string }, l: Lang): Raw {
   const words = { saved: WORDS.saved[l], invalid: WORDS.invalid[l] }
-  return html`<script src="/assets/b24jssdk.js"></script>
-<script>
-(function () {
-  // Inside the portal the page fits its frame, as the dashboard it replaces does.
-  if (window.B24Js && window.parent !== window) {
-    window.B24Js.initializeB24Frame().then(function (b24) { b24.parent.fitWindow(); }).catch(function () {});
-  }
-})();
-</script>
+  return html`${PORTAL_FRAME}
 <script>
 (function () {
   var session = ${raw(JSON.stringify(options.session).replace(/</g, '\\u003c'))};

@@ -17,3 +17,18 @@ ul { list-style: none; padding: 0; margin: 0; } li { padding: 6px 0; border-bott
 .ui-btn.light { background: #eef2f4; color: var(--ui-color-base); }
 .excuse input { padding: 5px 8px; border: 1px solid #c6cdd3; border-radius: 2px; width: 55%; }
 `)
+
+/** Inside the portal's frame: the SDK (served by the app, no CDN) fits the frame to the page and opens records in the portal's slider. */
+export const PORTAL_FRAME = raw(`<script src="/assets/b24jssdk.js"></script>
+<script>
+(function () {
+  if (window.B24Js && window.parent !== window) {
+    window.B24Js.initializeB24Frame().then(function (b24) {
+      b24.parent.fitWindow();
+      document.querySelectorAll('a[data-path]').forEach(function (a) {
+        a.addEventListener('click', function (event) { event.preventDefault(); b24.slider.openPath(a.dataset.path); });
+      });
+    }).catch(function () {});
+  }
+})();
+</script>`)

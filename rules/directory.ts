@@ -63,14 +63,11 @@ export function userName(directory: Directory, id: string): string {
   return name
 }
 
-/**
- * The people a supervisor sees: everyone in the departments they head and those departments' sub-departments,
- * and whoever the config map names them supervisor of; never the supervisor themselves. Empty for anyone else.
- */
-export function peopleUnder(directory: Directory, supervisorId: string, overrides: Readonly<Record<string, string>>): Set<string> {
+/** The departments a user heads, with their sub-departments however deep. */
+export function departmentsHeadedBy(directory: Directory, userId: string): Set<string> {
   const headed = new Set<string>()
-  for (const department of directory.departments.values()) if (department.headId === supervisorId) headed.add(department.id)
-  // Sub-departments, however deep: add children of what is already in until nothing new comes.
+  for (const department of directory.departments.values()) if (department.headId === userId) headed.add(department.id)
+  // Add the children of what is already in until nothing new comes.
   let grew = headed.size > 0
   while (grew) {
     grew = false
@@ -81,6 +78,15 @@ export function peopleUnder(directory: Directory, supervisorId: string, override
       }
     }
   }
+  return headed
+}
+
+/**
+ * The people a supervisor sees: everyone in the departments they head and those departments' sub-departments,
+ * and whoever the config map names them supervisor of; never the supervisor themselves. Empty for anyone else.
+ */
+export function peopleUnder(directory: Directory, supervisorId: string, overrides: Readonly<Record<string, string>>): Set<string> {
+  const headed = departmentsHeadedBy(directory, supervisorId)
   const people = new Set<string>()
   for (const user of directory.users.values()) if (user.departments.some((id) => headed.has(id))) people.add(user.id)
   for (const [userId, supervisor] of Object.entries(overrides)) if (supervisor === supervisorId) people.add(userId)

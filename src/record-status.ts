@@ -1,6 +1,5 @@
 // What a deal's or lead's tab shows: each rule passed or failed with its reason, the running clocks, the violations
 // with who was told when, the related tasks. Read from the store and one pass of the rules; changes nothing.
-import type { BusinessCalendar } from '../rules/calendar/business-calendar.js'
 import { timeFor } from '../rules/calendar/portal-calendar.js'
 import { CATALOGUE, type RuleId } from '../rules/catalogue.js'
 import { userName, type Directory } from '../rules/directory.js'

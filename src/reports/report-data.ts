@@ -171,22 +171,6 @@ export function departmentPeople(directory: Directory, departmentId: string): Se
   return people
 }
 
-/** The departments one user heads, with their sub-departments (what they may report on). */
-export function departmentsHeadedBy(directory: Directory, userId: string): Set<string> {
-  const headed = new Set<string>()
-  for (const department of directory.departments.values()) if (department.headId === userId) headed.add(department.id)
-  let grew = headed.size > 0
-  while (grew) {
-    grew = false
-    for (const department of directory.departments.values()) {
-      if (department.parentId !== null && headed.has(department.parentId) && !headed.has(department.id)) {
-        headed.add(department.id)
-        grew = true
-      }
-    }
-  }
-  return headed
-}
 
 /** A supervisor's own scope: the people under them, named after the first department they head. */
 export function supervisorScope(directory: Directory, userId: string, overrides: Readonly<Record<string, string>>, lang: 'ru' | 'en'): ReportScope {
