@@ -5,6 +5,7 @@ import type { Attainment, Dashboard, WeekRow } from '../src/dashboard.js'
 import { barChart } from './chart.js'
 import { html, page, raw, type Raw } from './html.js'
 import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
+import { KIND } from '../src/enforce/messages.js'
 
 type Lang = keyof Text
 
@@ -43,11 +44,6 @@ const WORDS = {
   },
 } as const
 
-const KIND: Record<string, Text> = {
-  lead: { ru: 'Лид', en: 'Lead' }, deal: { ru: 'Сделка', en: 'Deal' }, company: { ru: 'Компания', en: 'Company' },
-  contact: { ru: 'Контакт', en: 'Contact' }, activity: { ru: 'Дело', en: 'Activity' }, task: { ru: 'Задача', en: 'Task' },
-}
-
 /** What the dashboard page needs besides its data. */
 export interface DashboardOptions {
   lang: Lang
@@ -85,7 +81,7 @@ ${options.banner ?? ''}
   <section class="worst"><h2>${WORDS.worst[l]}</h2>${data.worst.length === 0 ? html`<p class="muted">${WORDS.noOpen[l]}</p>` : html`
     ${data.outstanding > data.worst.length ? html`<p class="muted">${WORDS.shown[l]} ${data.worst.length} ${WORDS.of[l]} ${data.outstanding}</p>` : ''}
     <ol class="items">${data.worst.map((item) => html`
-      <li class="item" data-violation="${item.violationId}"><a href="${options.origin}${item.path}" data-path="${item.path}">${KIND[item.entity]?.[l] ?? item.entity} «${item.recordTitle || `#${item.entityId}`}»</a>
+      <li class="item" data-violation="${item.violationId}"><a href="${options.origin}${item.path}" data-path="${item.path}">${KIND[item.entity as keyof typeof KIND]?.[l] ?? item.entity} «${item.recordTitle || `#${item.entityId}`}»</a>
         — ${item.rule[l]} <span class="muted">${item.ruleId}</span><div class="muted">${item.responsible}${item.responsible ? ' · ' : ''}${WORDS.opened[l]} ${when(item.openedAt)}</div></li>`)}
     </ol>`}</section>
   <section class="trend"><h2>${WORDS.trend[l]}</h2>

@@ -5,6 +5,7 @@ import type { Text } from '../rules/types.js'
 import type { RecordStatus, RuleVerdict } from '../src/record-status.js'
 import { html, page, raw, type Raw } from './html.js'
 import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
+import { KIND } from '../src/enforce/messages.js'
 
 type Lang = keyof Text
 
@@ -35,11 +36,6 @@ const WORDS = {
   open: { ru: 'открыта', en: 'open' },
   done: { ru: 'закрыта', en: 'closed' },
 } as const
-
-const KIND: Record<RecordStatus['entity'], Text> = {
-  lead: { ru: 'Лид', en: 'Lead' }, deal: { ru: 'Сделка', en: 'Deal' }, company: { ru: 'Компания', en: 'Company' },
-  contact: { ru: 'Контакт', en: 'Contact' }, activity: { ru: 'Дело', en: 'Activity' }, task: { ru: 'Задача', en: 'Task' },
-}
 
 const STATE: Record<RuleVerdict['state'], Text> = {
   passed: { ru: 'соблюдено', en: 'passed' },

@@ -11,7 +11,8 @@ export function languageOf(portalLanguage: string | null): Language {
   return ['ru', 'ua', 'by', 'kz'].includes(portalLanguage.toLowerCase()) ? 'ru' : 'en'
 }
 
-const KIND: Record<Entity, Text> = {
+/** What a record is called, by kind. */
+export const KIND: Record<Entity, Text> = {
   lead: { ru: 'Лид', en: 'Lead' },
   deal: { ru: 'Сделка', en: 'Deal' },
   company: { ru: 'Компания', en: 'Company' },

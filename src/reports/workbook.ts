@@ -83,6 +83,13 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
   const filter = (worksheet: ExcelJS.Worksheet, columns: number, lastRow: number) => {
     worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, lastRow), column: columns } }
   }
+  // A list sheet's end: the totals row counting its `rows` in `column`, the filter over them, the commit.
+  const closeList = (worksheet: ExcelJS.Worksheet, rows: number, columns: number, column = 'A') => {
+    const last = rows + 1
+    put(worksheet, [L(TOTAL), countOf(column, last, rows)], [undefined, COUNT], true)
+    filter(worksheet, columns, last)
+    worksheet.commit()
+  }
 
   // Summary: one line a manager, the total with formulas.
   {
@@ -143,10 +150,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
         duration(lead.contactMs), lead.breached ? L(YES) : ''], [undefined, undefined, DATE, undefined, undefined, DURATION])
       step()
     }
-    const last = data.leads.length + 1
-    put(worksheet, [L(TOTAL), countOf('A', last, data.leads.length)], [undefined, COUNT], true)
-    filter(worksheet, 7, last)
-    worksheet.commit()
+    closeList(worksheet, data.leads.length, 7)
   }
 
   // Deals created in the period, totals per currency, then by pipeline and stage.
@@ -193,10 +197,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
         task.status === 'open' ? '' : L(status[task.status]), task.unanswered ? L(YES) : ''], [undefined, undefined, DATE, DATE])
       step()
     }
-    const last = data.tasks.length + 1
-    put(worksheet, [L(TOTAL), countOf('A', last, data.tasks.length)], [undefined, COUNT], true)
-    filter(worksheet, 6, last)
-    worksheet.commit()
+    closeList(worksheet, data.tasks.length, 6)
   }
 
   // Every violation opened in the period.
@@ -213,10 +214,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
       [undefined, undefined, undefined, DATE, DATE, undefined, DATE, undefined, undefined, DATE])
       step()
     }
-    const last = data.violations.length + 1
-    put(worksheet, [L(TOTAL), countOf('B', last, data.violations.length)], [undefined, COUNT], true)
-    filter(worksheet, 10, last)
-    worksheet.commit()
+    closeList(worksheet, data.violations.length, 10, 'B')
   }
   await workbook.commit()
   onProgress(total, total)

@@ -33,9 +33,10 @@ export class MirrorRepo {
   readonly #activities
   readonly #leadsHeld
   readonly #sameTasks
+  readonly #bound
   readonly #deletePortal
 
-  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
     this.#get = db.prepare<[string, string, string], MirrorRow>(
       'SELECT * FROM mirror WHERE member_id = ? AND entity = ? AND entity_id = ?',
     )
@@ -59,6 +60,9 @@ export class MirrorRepo {
     this.#sameTasks = db.prepare<[string, string, string], MirrorRow>(`
       SELECT * FROM mirror WHERE entity = 'task' AND member_id = ? AND json_extract(snapshot, '$.createdBy') = ?
         AND json_extract(snapshot, '$.title') = ? AND deleted = 0 ORDER BY CAST(entity_id AS INTEGER)`)
+    this.#bound = db.prepare<[string, string], MirrorRow>(`
+      SELECT * FROM mirror WHERE entity = 'task' AND member_id = ? AND deleted = 0
+        AND EXISTS (SELECT 1 FROM json_each(snapshot, '$.ufCrmTask') WHERE value = ?) ORDER BY CAST(entity_id AS INTEGER)`)
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM mirror WHERE member_id = ? AND deleted = 0')
     this.#deletePortal = db.prepare('DELETE FROM mirror WHERE member_id = ?')
   }
@@ -104,10 +108,7 @@ export class MirrorRepo {
 
   /** The live tasks bound to a CRM record (`ufCrmTask` holds the binding, such as D_12 or L_5). */
   tasksBoundTo(memberId: string, binding: string): MirrorRecord[] {
-    return this.db.prepare<[string, string], MirrorRow>(`
-      SELECT * FROM mirror WHERE entity = 'task' AND member_id = ? AND deleted = 0
-        AND EXISTS (SELECT 1 FROM json_each(snapshot, '$.ufCrmTask') WHERE value = ?) ORDER BY CAST(entity_id AS INTEGER)`)
-      .all(memberId, binding).map(rowToRecord)
+    return this.#bound.all(memberId, binding).map(rowToRecord)
   }
 
   /** How many live records the mirror holds for a portal. */
