@@ -46,6 +46,14 @@ export const CATALOGUE = {
 export type RuleId = keyof typeof CATALOGUE
 export const RULE_IDS = Object.keys(CATALOGUE) as RuleId[]
 
+/** What the reports take from the settings (see rules/defaults.ts). */
+export interface ReportSettings {
+  historyMs: number
+  weekly: string | null
+  monthly: string | null
+  plans: Readonly<Record<string, { created: number | null; converted: number | null }>>
+}
+
 /** One portal's settings, already validated and converted (durations in milliseconds). */
 export interface RuleSettings {
   calendar: CalendarSettings
@@ -53,6 +61,7 @@ export interface RuleSettings {
   legalForms: readonly LegalForm[]
   /** Past `limit` notices to one person within `windowMs`, the rest are folded into one digest. */
   notifications: { digest: { limit: number; windowMs: number } }
+  reports: ReportSettings
   rules: {
     'LEAD-COMPANY-NAME': CommonSettings
     'LEAD-TITLE': CommonSettings & LeadTitleSettings

@@ -12,6 +12,17 @@ export const DEFAULT_RULES_CONFIG = {
   legalForms: DEFAULT_LEGAL_FORMS,
   /** More than `limit` notices to one person within `window`: the rest go as one digest. */
   notifications: { digest: { limit: 5, window: 'PT10M' } },
+  /**
+   * Reports: `history` how far back the first sweep after an install mirrors changed records (closed ones too);
+   * `weekly` and `monthly` when each supervisor gets the past week's and month's report (cron in the portal's time,
+   * null for none); `plans` user id → leads a month to create and to convert (LEAD-PLAN).
+   */
+  reports: {
+    history: 'P90D',
+    weekly: '0 9 * * 1' as string | null,
+    monthly: '0 9 1 * *' as string | null,
+    plans: {} as Record<string, { created?: number; converted?: number }>,
+  },
   rules: {
     'LEAD-COMPANY-NAME': { mode: 'autofix' },
     'LEAD-TITLE': {

@@ -1,5 +1,6 @@
 // Rule settings: the defaults of rules/defaults.ts, overridden by RULES_FILE, validated with zod.
 import { readFileSync } from 'node:fs'
+import cron from 'node-cron'
 import { z } from 'zod'
 import { isCivilDate, WEEKDAYS } from '../rules/calendar/civil-date.js'
 import { parseSpan } from '../rules/calendar/hours.js'
@@ -103,6 +104,10 @@ const stageLimits = z.record(z.string().regex(/^\d+$/, 'must be a pipeline id (C
 
 const userId = z.string().regex(/^\d+$/, 'must be a user id')
 
+const cronExpression = checked((value) => cron.validate(value), 'must be a cron expression such as "0 9 * * 1" (Monday 09:00)')
+
+const planFigure = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').nullable().default(null)
+
 const civilDate = checked(isCivilDate, 'must be a date YYYY-MM-DD')
 
 const weekday = z.string().transform((value, ctx) => {
@@ -156,6 +161,14 @@ const schema = z.strictObject({
       .strictObject({ limit: z.number().int('must be a whole number').min(1, 'must be at least 1'), window: duration })
       .transform(({ limit, window }) => ({ limit, windowMs: window })),
   }),
+  reports: z
+    .strictObject({
+      history: duration,
+      weekly: cronExpression.nullable(),
+      monthly: cronExpression.nullable(),
+      plans: z.record(userId, z.strictObject({ created: planFigure, converted: planFigure })),
+    })
+    .transform(({ history, ...rest }) => ({ ...rest, historyMs: history })),
   rules: z.strictObject({
     'LEAD-COMPANY-NAME': z.strictObject({ ...common }),
     'LEAD-TITLE': z

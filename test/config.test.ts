@@ -1,6 +1,7 @@
 // The environment is parsed once; a bad value is one line naming the variable.
 import { describe, expect, it } from 'vitest'
 import { isAllowedHost, loadConfig } from '../src/config.js'
+import { resolveRuleSettings } from '../src/rule-settings.js'
 
 describe('loadConfig', () => {
   it('starts with defaults on an empty environment', () => {
@@ -61,5 +62,26 @@ describe('isAllowedHost', () => {
     ['127.0.0.1', false],
   ])('%s → %s', (host, expected) => {
     expect(isAllowedHost(host, allowed)).toBe(expected)
+  })
+})
+
+describe('report settings', () => {
+  it('default to 90 days of history, Monday 09:00 and the 1st 09:00, no plans', () => {
+    expect(resolveRuleSettings({}).reports).toEqual({ historyMs: 90 * 86_400_000, weekly: '0 9 * * 1', monthly: '0 9 1 * *', plans: {} })
+  })
+
+  it('take a plan per manager, a schedule turned off', () => {
+    const settings = resolveRuleSettings({ reports: { weekly: null, plans: { '5': { created: 40 } } } })
+    expect(settings.reports).toMatchObject({ weekly: null, plans: { '5': { created: 40, converted: null } } })
+  })
+
+  it.each([
+    [{ weekly: 'every monday' }, 'reports.weekly must be a cron expression such as "0 9 * * 1" (Monday 09:00) (got "every monday")'],
+    [{ history: '90 days' }, 'reports.history must be an ISO-8601 duration such as PT15M or P1D (got "90 days")'],
+    [{ plans: { anna: { created: 4 } } }, 'reports.plans.anna'],
+    [{ plans: { '5': { created: 2.5 } } }, 'reports.plans.5.created must be a whole number'],
+    [{ plans: { '5': { calls: 2 } } }, 'reports.plans.5.calls is not a known setting'],
+  ])('refuse %j', (reports, message) => {
+    expect(() => resolveRuleSettings({ reports })).toThrow(`Invalid RULES_FILE: ${message}`)
   })
 })
