@@ -1,7 +1,7 @@
 // 50 new leads of one responsible sharing one phone, end to end: a handful of messages, and the fixes first.
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FakeCall } from './fake-portal/index.js'
-import { settle, startHarness, testSettings, waitForDigests, type Harness } from './helpers/harness.js'
+import { settle, startHarness, startOnMovedClock, testSettings, waitForDigests, type Harness } from './helpers/harness.js'
 
 let h: Harness
 afterEach(async () => h?.close())
@@ -126,5 +126,41 @@ describe('a burst of duplicate leads', () => {
     expect(messageOf(escalationDigest!)).toContain('Правила компании: сводка эскалаций')
     expect(messageOf(escalationDigest!)).toMatch(/• LEAD-TITLE: Лид \[URL=.*\]«Новый лид»\[\/URL\] \(ответственный: Анна Морозова\)/)
     expect(h.store.violations.all(h.portal.memberId).filter((v) => v.escalatedAt !== null)).toHaveLength(20)
+  })
+
+  it('twenty unnamed leads never called, over two hours: each person gets a handful, not a handful per wave and kind', { timeout: 90_000 }, async () => {
+    // The default digest (5 in 10 minutes); first contact within 15 minutes, warned at 80 %, escalated at once and an hour on.
+    h = await startOnMovedClock(testSettings({
+      rules: {
+        'LEAD-CONTACT-SLA': { within: 'PT15M', warnAt: ['80%'], escalate: ['PT0S', 'PT1H'], time: '24/7' },
+        'LEAD-DISPATCH-SLA': { within: 'PT10M', time: '24/7', officeManagers: { users: ['8'] } },
+      },
+    }))
+    const moved = h as Awaited<ReturnType<typeof startOnMovedClock>>
+    for (let i = 1; i <= 20; i++) {
+      const id = moved.portal.data.addLead({ TITLE: 'Новый лид', PHONE, ASSIGNED_BY_ID: '5' }, { byUserId: 8 })
+      moved.portal.data.updateLead(id, { STATUS_ID: 'IN_PROCESS' }, { byUserId: 8 })
+    }
+    await settle(moved)
+    for (let minute = 0; minute < 20; minute++) await moved.later(60_000)
+    for (let step = 0; step < 11; step++) await moved.later(600_000)
+    const notices = moved.portal.calls.filter((call) => call.method === 'im.notify.system.add')
+    const to = (user: string) => notices.filter((call) => userOf(call) === user)
+    console.log(`[notices] 20 leads over 2 h: ${JSON.stringify({ anna: to('5').length, dmitry: to('4').length, olga: to('3').length, office: to('8').length })}`)
+    // Anna (5), the responsible: five notices, then everything else about the burst in digests — the warnings too.
+    expect(to('5').length).toBeLessThanOrEqual(7)
+    expect(to('5').map(messageOf).filter((message) => message.includes('сводка предупреждений о сроках'))).toHaveLength(1)
+    // Dmitry (4), her supervisor, and Olga (3), his: a handful for each wave of escalations — in no ten minutes more
+    // than the limit and one digest.
+    for (const user of ['4', '3']) {
+      const times = to(user).map((call) => call.at)
+      for (const start of times) expect(times.filter((at) => at >= start && at < start + 600_000).length, `user ${user}`).toBeLessThanOrEqual(6)
+    }
+    // Nothing was lost: both waves reached Dmitry about every lead (the contact deadline, then the title), each in a
+    // notice of its own or a digest's line.
+    const items = to('4').flatMap((call) => (tagOf(call).startsWith('rules|digest:') ? messageOf(call).split('\n').filter((line) => line.startsWith('•')) : [messageOf(call)]))
+    const leadsOf = (ruleId: string) => new Set(items.filter((item) => item.includes(ruleId)).map((item) => /\/crm\/lead\/details\/(\d+)\//.exec(item)?.[1]))
+    expect(leadsOf('LEAD-CONTACT-SLA').size).toBe(20)
+    expect(leadsOf('LEAD-TITLE').size).toBe(20)
   })
 })

@@ -151,11 +151,30 @@ describe('digests', () => {
     expect(store.actions.nextRetryAt()?.toISOString()).toBe('2026-12-01T09:10:00.000Z')
     now = new Date('2026-12-01T09:10:00Z')
     expect(store.actions.claim(member, 50).map((action) => action.key)).toEqual([digest.key])
-    // The window slides: with only v3 left in it, two more go on their own, and the next fold opens a new digest.
+    // The window slides, but a digest reached the person within it: still a burst, so the next notices fold too, into a
+    // new digest due when the window lets a message through.
     now = new Date('2026-12-01T09:10:01Z')
     for (const i of [12, 13, 14]) store.actions.planNotice(member, noticeTo('5', i), policy)
-    expect(store.actions.inState(member, 'pending').map((action) => action.key)).toEqual(['v12:notify:5', 'v13:notify:5', 'digest:5:2026-12-01T09:10:01.000Z'])
+    expect(store.actions.inState(member, 'pending').map((action) => action.key)).toEqual(['digest:5:2026-12-01T09:10:01.000Z'])
     expect(store.actions.nextRetryAt()?.toISOString()).toBe('2026-12-01T09:10:02.000Z')
+    // Ten quiet minutes after the last digest, notices go on their own again.
+    now = new Date('2026-12-01T09:10:02Z')
+    store.actions.done(store.actions.claim(member, 50)[0]!.id)
+    now = new Date('2026-12-01T09:20:03Z')
+    store.actions.planNotice(member, noticeTo('5', 15), policy)
+    expect(store.actions.inState(member, 'pending').map((action) => action.key)).toEqual(['v15:notify:5'])
+    store.close()
+  })
+
+  it('one budget a person across kinds; warnings and escalations past it gather a minute, not a window', () => {
+    const now = new Date('2026-12-01T09:00:00Z')
+    const store = openStore(':memory:', () => now)
+    const member = portal.memberId
+    for (const i of [1, 2]) store.actions.planNotice(member, noticeTo('5', i), policy)
+    for (const i of [3, 4, 5]) store.actions.planNotice(member, { ...noticeTo('5', i), priority: 'deadline' }, policy)
+    const pending = store.actions.inState(member, 'pending').map((action) => action.key)
+    expect(pending).toEqual(['v1:notify:5', 'v2:notify:5', 'v3:notify:5', 'digest:5:escalations:2026-12-01T09:00:00.000Z'])
+    expect(store.actions.nextRetryAt()?.toISOString()).toBe('2026-12-01T09:01:00.000Z')
     store.close()
   })
 

@@ -420,7 +420,7 @@ export class Enforcer {
     const now = this.#now()
     const calendar = this.calendarOf(portal)
     const notBefore = (planned.priority ?? 'notice') === 'notice' && !calendar.isWorkingTime(now) ? calendar.nextWorkingMoment(now) : undefined
-    this.deps.store.actions.planNotice(portal.memberId, { ...planned, notBefore }, { limit, windowMs, ...digestWords(language, planned.priority === 'deadline') })
+    this.deps.store.actions.planNotice(portal.memberId, { ...planned, notBefore }, { limit, windowMs, ...digestWords(language, planned.priority) })
   }
 
   #resolve(memberId: string, violation: Violation, resolution: string): void {

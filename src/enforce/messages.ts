@@ -37,6 +37,8 @@ const WORDS = {
   app: { ru: 'Приложение «Правила компании»', en: 'The “Company rules” app' },
   digest: { ru: 'Правила компании: сводка уведомлений', en: 'Company rules: a digest of notices' },
   digestWhy: { ru: 'Уведомлений много, поэтому остальные собраны здесь', en: 'There were many notices, so the rest are gathered here' },
+  warningDigest: { ru: 'Правила компании: сводка предупреждений о сроках', en: 'Company rules: a digest of deadline warnings' },
+  warningDigestWhy: { ru: 'Сроков подходит много, поэтому остальные собраны здесь', en: 'Many deadlines are near, so the rest are gathered here' },
   escalationDigest: { ru: 'Правила компании: сводка эскалаций', en: 'Company rules: a digest of escalations' },
   escalationDigestWhy: { ru: 'Эскалаций много, поэтому остальные собраны здесь', en: 'There were many escalations, so the rest are gathered here' },
   more: { ru: '… и ещё {n}', en: '… and {n} more' },
@@ -127,10 +129,11 @@ export function digestLine(options: Pick<NoticeOptions, 'language' | 'origin' | 
   return `• ${options.ruleId}: ${recordLink(options.origin, options.record, l)}${whose} — ${options.problem[l]}`
 }
 
-/** The digest's heading and its "and N more" line (`{n}` for the count); escalations get a digest of their own. */
-export function digestWords(language: Language, escalations = false): { heading: string; more: string } {
-  const heading = escalations ? WORDS.escalationDigest[language] : WORDS.digest[language]
-  const why = escalations ? WORDS.escalationDigestWhy[language] : WORDS.digestWhy[language]
+/** The digest's heading and its "and N more" line (`{n}` for the count); warnings and escalations get digests of their own. */
+export function digestWords(language: Language, priority: 'notice' | 'warning' | 'deadline' = 'notice'): { heading: string; more: string } {
+  const [heading, why] = {
+    notice: [WORDS.digest, WORDS.digestWhy], warning: [WORDS.warningDigest, WORDS.warningDigestWhy], deadline: [WORDS.escalationDigest, WORDS.escalationDigestWhy],
+  }[priority].map((words) => words[language])
   return { heading: `[B]${heading}[/B]\n${why}:`, more: WORDS.more[language] }
 }
 

@@ -39,6 +39,11 @@ export interface PlannedNotice {
 // A digest lists this many notices and counts the rest (a messenger message should stay readable).
 const DIGEST_LINES = 30
 const DIGEST_PREFIX = 'digest:'
+// A digest of warnings or escalations gathers what falls due with them this long (or the window, if shorter), then goes:
+// they cannot wait for the window.
+const GATHER_MS = 60_000
+// The longest a planned message waits for its send (quiet time over a long weekend).
+const WAIT_HORIZON_MS = 7 * 86_400_000
 // Each priority's digest is its own message; the key says which.
 const DIGEST_KINDS: Record<number, string> = { [PRIORITY.deadline]: 'escalations:', [PRIORITY.warning]: 'warnings:' }
 
@@ -105,10 +110,12 @@ export class ActionRepo {
       FROM actions WHERE member_id = ?`)
     this.#deletePortal = db.prepare('DELETE FROM actions WHERE member_id = ?')
     this.#exists = db.prepare<[string, string], { id: number }>('SELECT id FROM actions WHERE member_id = ? AND key = ?')
-    // Notices that went (or go) out on their own to the recipient within the window; digests and folded ones do not count.
-    this.#inWindow = db.prepare<[string, string, string, number], { n: number; oldest: string | null }>(`
-      SELECT count(*) AS n, min(created_at) AS oldest FROM actions
-      WHERE member_id = ? AND recipient = ? AND created_at > ? AND priority = ? AND state <> 'folded' AND key NOT LIKE '${DIGEST_PREFIX}%'`)
+    // What reached (or is about to reach) the recipient within the window, of every priority: notices on their own and
+    // digests, each counted when it went out (or was planned, while it waits). The created_at bound keeps to the index:
+    // nothing waits for its send longer than a week.
+    this.#inWindow = db.prepare<[string, string, string, string], { n: number; digests: number; oldest: string | null }>(`
+      SELECT count(*) AS n, coalesce(sum(key LIKE '${DIGEST_PREFIX}%'), 0) AS digests, min(coalesce(done_at, created_at)) AS oldest
+      FROM actions WHERE member_id = ? AND recipient = ? AND created_at > ? AND coalesce(done_at, created_at) > ? AND state <> 'folded'`)
     this.#openDigest = db.prepare<[string, string, number], { id: number; payload: string }>(`
       SELECT id, payload FROM actions WHERE member_id = ? AND recipient = ? AND key LIKE '${DIGEST_PREFIX}%' AND state = 'pending'
         AND priority = ?
@@ -120,33 +127,37 @@ export class ActionRepo {
   }
 
   /**
-   * Plans a notice; past `policy.limit` notices to its recipient within `policy.windowMs` it is folded into the recipient's
-   * pending digest (one message listing them, sent when the window lets one through). The key stays the notice's: a second
-   * plan with it is ignored, folded or not. Returns true when it is new.
+   * Plans a notice; past `policy.limit` messages of any kind to its recipient within `policy.windowMs`, or while a digest
+   * reached them within it, it is folded into the recipient's pending digest of its priority (one message listing them:
+   * notices sent when the window lets one through, warnings and escalations after a short gathering). The key stays the
+   * notice's: a second plan with it is ignored, folded or not. Returns true when it is new.
    */
   planNotice(memberId: string, notice: PlannedNotice, policy: DigestPolicy): boolean {
     return this.db.transaction(() => {
       if (this.#exists.get(memberId, notice.key)) return false
       const now = this.now()
       const createdAt = now.toISOString()
-      const since = new Date(now.getTime() - policy.windowMs).toISOString()
+      const since = now.getTime() - policy.windowMs
       const priority = PRIORITY[notice.priority ?? 'notice']
-      const sent = this.#inWindow.get(memberId, notice.userId, since, priority)
+      const recent = this.#inWindow.get(memberId, notice.userId, new Date(since - WAIT_HORIZON_MS).toISOString(), new Date(since).toISOString())
       const notBefore = notice.notBefore?.toISOString() ?? null
       const base = { memberId, key: notice.key, createdAt, priority, recipient: notice.userId, notBefore }
       const payload = { userId: notice.userId, message: notice.message, violationId: notice.violationId }
-      if ((sent?.n ?? 0) < policy.limit) {
+      // One budget a person, whatever the kind: past the limit, or while digests are reaching them, they are in a burst.
+      if ((recent?.n ?? 0) < policy.limit && (recent?.digests ?? 0) === 0) {
         this.#insertNotice.run({ ...base, payload: JSON.stringify(payload), state: 'pending', digestId: null })
         return true
       }
-      const digestId = this.#fold(memberId, notice, priority, policy, sent?.oldest ?? createdAt, notBefore)
+      // Ordinary notices wait for the window to let a message through; warnings and escalations go after a short gathering.
+      const due = priority === PRIORITY.notice ? Date.parse(recent?.oldest ?? createdAt) + policy.windowMs : now.getTime() + Math.min(GATHER_MS, policy.windowMs)
+      const digestId = this.#fold(memberId, notice, priority, policy, new Date(due).toISOString(), notBefore)
       this.#insertNotice.run({ ...base, payload: JSON.stringify({ ...payload, line: notice.line }), state: 'folded', digestId })
       return true
     })()
   }
 
-  // Adds the notice's line to the recipient's pending digest, opening one due when the oldest notice leaves the window.
-  #fold(memberId: string, notice: PlannedNotice, priority: number, policy: DigestPolicy, oldest: string, notBefore: string | null): number {
+  // Adds the notice's line to the recipient's pending digest of its priority, or opens one due at `due`.
+  #fold(memberId: string, notice: PlannedNotice, priority: number, policy: DigestPolicy, due: string, notBefore: string | null): number {
     const open = this.#openDigest.get(memberId, notice.userId, priority)
     if (open) {
       const digest = JSON.parse(open.payload) as DigestPayload
@@ -156,12 +167,11 @@ export class ActionRepo {
       return open.id
     }
     const now = this.now().toISOString()
-    const windowEnds = new Date(Date.parse(oldest) + policy.windowMs).toISOString()
     const digest: DigestPayload = { userId: notice.userId, digest: true, heading: policy.heading, more: policy.more, lines: [notice.line], message: '' }
     digest.message = digestMessage(digest)
     const result = this.#insertNotice.run({
       memberId, key: `${DIGEST_PREFIX}${notice.userId}:${DIGEST_KINDS[priority] ?? ''}${now}`, payload: JSON.stringify(digest), createdAt: now, priority,
-      recipient: notice.userId, state: 'pending', notBefore: notBefore !== null && notBefore > windowEnds ? notBefore : windowEnds, digestId: null,
+      recipient: notice.userId, state: 'pending', notBefore: notBefore !== null && notBefore > due ? notBefore : due, digestId: null,
     })
     return Number(result.lastInsertRowid)
   }

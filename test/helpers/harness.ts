@@ -103,6 +103,8 @@ export async function startOnMovedClock(rules: Record<string, unknown>): Promise
     now,
     async later(ms: number) {
       offset += ms
+      // The outbox's retry timer counts wall time; moved on, what fell due goes as it would have.
+      h.app.executor.wake(h.portal.memberId)
       await h.app.clocks.runDue()
       await settle(h)
     },
