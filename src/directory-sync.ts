@@ -77,11 +77,18 @@ export class DirectorySync {
       // ADMIN_MODE lets an administrator's token see every user; without an ACTIVE filter dismissed users come too (user-get.md).
       const users = uniqueById((await readAll(client, 'user.get', { ADMIN_MODE: true, sort: 'ID', order: 'ASC' })).flatMap(toUser))
       const departments = uniqueById((await readAll(client, 'department.get', {})).flatMap(toDepartment))
-      // Which status a new lead starts in is the portal's choice (crm-status-list.md), not always NEW.
-      const statuses = uniqueBy((await readAll(client, 'crm.status.list', { filter: { ENTITY_ID: 'STATUS' }, order: { SORT: 'ASC' } })).flatMap(toLeadStatus), (s) => s.statusId)
+      // Every reference list at once: the lead statuses (which one a new lead starts in is the portal's choice,
+      // crm-status-list.md, not always NEW) and the deal stages of every pipeline, which the reports name.
+      const lists = await readAll(client, 'crm.status.list', { order: { SORT: 'ASC' } })
+      const statuses = uniqueBy(lists.flatMap(toLeadStatus), (s) => s.statusId)
+      const names = {
+        statuses: new Map(lists.flatMap((item) => nameIn(item, /^STATUS$/))), stages: new Map(lists.flatMap((item) => nameIn(item, /^DEAL_STAGE(_\d+)?$/))),
+        pipelines: await pipelineNames(client, logger, memberId),
+      }
       store.transaction(() => {
         store.directory.replace(memberId, users, departments, this.#now())
         store.directory.replaceLeadStatuses(memberId, statuses)
+        store.directory.replaceCrmNames(memberId, names)
         store.journal.append(memberId, 'directory.refreshed', { users: users.length, departments: departments.length, leadStatuses: statuses.length })
       })
       this.#failedAt.delete(memberId)
@@ -148,6 +155,27 @@ function toDepartment(item: Item): DirectoryDepartment[] {
   if (id === null) return []
   const name = typeof item.NAME === 'string' ? item.NAME : ''
   return [{ id, name, parentId: idOf(item.PARENT), headId: idOf(item.UF_HEAD) }]
+}
+
+// A status's id and name when its list is one of `entities`: STATUS for leads, DEAL_STAGE (the general pipeline) or
+// DEAL_STAGE_<N> for deals (crm-status-list.md).
+function nameIn(item: Item, entities: RegExp): Array<[string, string]> {
+  const statusId = typeof item.STATUS_ID === 'string' ? item.STATUS_ID.trim() : ''
+  if (statusId === '' || !entities.test(String(item.ENTITY_ID ?? '')) || typeof item.NAME !== 'string') return []
+  return [[statusId, item.NAME]]
+}
+
+// The deal pipelines' names (crm.category.list, entityTypeId 2, answers {categories: [{id, name}]}). Only the reports
+// need them: a portal that refuses leaves the pipelines numbered rather than failing the directory.
+async function pipelineNames(client: PortalClient, logger: Logger, memberId: string): Promise<Map<string, string>> {
+  try {
+    const answer = await client.call<{ categories?: unknown }>('crm.category.list', { entityTypeId: 2 })
+    const categories = Array.isArray(answer.categories) ? (answer.categories as Item[]) : []
+    return new Map(categories.filter((c) => c.id !== undefined && typeof c.name === 'string').map((c) => [String(c.id), String(c.name)]))
+  } catch (error) {
+    logger.warn({ memberId, error: error instanceof Error ? error.message : String(error) }, 'pipeline names not read; the reports number them')
+    return new Map()
+  }
 }
 
 // SEMANTICS: "S" converted, "F" junk, empty for a working status (crm-status-list.md).

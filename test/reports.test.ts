@@ -7,13 +7,17 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROUND_THE_CLOCK } from '../rules/calendar/business-calendar.js'
 import { resolvedCalendarSettings } from '../rules/calendar/portal-calendar.js'
 import { RULE_IDS } from '../rules/catalogue.js'
 import { PageSessions } from '../src/page-sessions.js'
-import { reportOf } from '../src/reports/report-data.js'
-import { prepareReport, scopeOf } from '../src/reports/report.js'
+import { planFor, reportOf, type ReportFrame } from '../src/reports/report-data.js'
+import { parseLocalDate, prepareReport, scopeOf } from '../src/reports/report.js'
+import { resolveRuleSettings } from '../src/rule-settings.js'
+import { loadProductionCalendars } from '../src/calendar-files.js'
+import { portalCalendars } from '../src/portal-calendars.js'
 import { moneyFormat, writeWorkbook } from '../src/reports/workbook.js'
-import { addDays, isoDate, localDateOf, type LocalDate } from '../src/zoned-days.js'
+import { addDays, isoDate, localDateOf, startOfDay, type LocalDate } from '../src/zoned-days.js'
 import { settle, startOnMovedClock, testSettings, type MovedHarness } from './helpers/harness.js'
 
 const run = promisify(execFile)
@@ -93,13 +97,14 @@ async function written(scope = scopeOf(h.store.directory.load(h.portal.memberId)
   return { data, workbook, fileName }
 }
 
+const frame = (plans: ReportFrame['plans'] = {}): ReportFrame => ({ timeZone, calendar: ROUND_THE_CLOCK, origin: origin(), plans })
 const headers = (sheet: ExcelJS.Worksheet) => (sheet.getRow(1).values as unknown[]).slice(1)
 const formula = (cell: ExcelJS.Cell) => cell.value as ExcelJS.CellFormulaValue
 
 describe('the report’s content', () => {
   it('counts the sales department’s leads, deals, tasks and violations of the period', () => {
     const directory = h.store.directory.load(h.portal.memberId)
-    const data = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, timeZone, origin())
+    const data = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame())
     expect(data.total.leads).toMatchObject({ created: 3, converted: 1, junk: 1, breaches: 1 })
     expect(data.total.leads.conversion).toBeCloseTo(1 / 3)
     expect(data.total.leads.contactMedianMs).not.toBeNull()
@@ -118,8 +123,53 @@ describe('the report’s content', () => {
     expect(excused).toMatchObject({ excuse: 'Клиент в отпуске', excusedBy: 'Дмитрий Соколов', url: `${origin()}/crm/deal/details/${ids.servers}/` })
     // Nothing of the period's records counts in the week before it.
     const before = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!,
-      { from: addDays(period.from, -7), to: period.from }, timeZone, origin())
+      { from: addDays(period.from, -7), to: period.from }, frame())
     expect([before.total.leads.created, before.deals.length, before.violations.length]).toEqual([0, 0, 0])
+  })
+})
+
+describe('the plan (LEAD-PLAN)', () => {
+  const moscow = 'Europe/Moscow'
+  const at = (date: string) => startOfDay(parseLocalDate(date)!, moscow)
+
+  it('gives a period its share of the month’s plan by working time', () => {
+    const working = portalCalendars(resolveRuleSettings({}), loadProductionCalendars())('ru')
+    const round = { timeZone: moscow, calendar: ROUND_THE_CLOCK }
+    // November 2026 in Russia: 20 working days, the 4th a holiday and the 3rd an hour short, 159 hours; 16–22 November
+    // holds 40 of them: 40 × 40 / 159.
+    expect(planFor(40, at('2026-11-16'), at('2026-11-23'), { timeZone: moscow, calendar: working })).toBe(10.1)
+    expect(planFor(40, at('2026-11-01'), at('2026-12-01'), { timeZone: moscow, calendar: working })).toBe(40)
+    // Round the clock, a week of a 30-day month is 7/30 of it; a week over two months takes from each.
+    expect(planFor(30, at('2026-11-16'), at('2026-11-23'), round)).toBe(7)
+    expect(planFor(31, at('2026-11-27'), at('2026-12-04'), round)).toBe(Math.round((31 * 4 / 30 + 31 * 3 / 31) * 10) / 10)
+    expect(planFor(null, at('2026-11-16'), at('2026-11-23'), round)).toBeNull()
+  })
+
+  it('shows each manager’s plan and its fulfilment, and the total over the managers who have one', async () => {
+    const directory = h.store.directory.load(h.portal.memberId)
+    const plans = { [String(PAVEL)]: { created: 4, converted: 2 } }
+    const data = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame(plans))
+    const planned = planFor(4, data.fromMs, data.toMs, { timeZone, calendar: ROUND_THE_CLOCK })!
+    const pavel = data.managers.find((row) => row.name === 'Павел Лебедев')!
+    expect(pavel.leads).toMatchObject({ created: 2, planCreated: planned, planConverted: planFor(2, data.fromMs, data.toMs, { timeZone, calendar: ROUND_THE_CLOCK }) })
+    expect(data.managers.find((row) => row.name === 'Анна Морозова')!.leads.planCreated).toBeNull()
+    expect(data.total.leads.planCreated).toBe(planned)
+
+    const path = join(dir, 'plan.xlsx')
+    await writeWorkbook(data, createWriteStream(path), 'ru')
+    const summary = (await new ExcelJS.Workbook().xlsx.readFile(path)).getWorksheet('Сводка')!
+    expect(headers(summary).slice(8, 12)).toEqual(['План лидов', 'План лидов выполнен', 'План конверсий', 'План конверсий выполнен'])
+    const row = [2, 3, 4].map((n) => summary.getRow(n)).find((r) => r.getCell(1).value === 'Павел Лебедев')!
+    expect(row.getCell(9).value).toBe(planned)
+    expect(row.getCell(10).value).toBeCloseTo(2 / planned)
+    expect(row.getCell(10).numFmt).toBe('0.0%')
+    // Anna has no plan: empty cells, not a zero.
+    expect(summary.getRow(2).getCell(9).value).toBeNull()
+    const total = summary.getRow(5)
+    expect(formula(total.getCell(9))).toEqual({ formula: 'SUM(I2:I4)', result: planned })
+    expect(formula(total.getCell(10)).formula).toBe('IF(SUM(I2:I4)>0,SUMIF(I2:I4,">0",B2:B4)/SUM(I2:I4),"")')
+    // Only Pavel's two leads count against Pavel's plan, not Anna's.
+    expect(formula(total.getCell(10)).result).toBeCloseTo(2 / planned)
   })
 })
 
@@ -143,11 +193,11 @@ describe('the workbook', () => {
     expect(formula(total.getCell(5)).formula).toBe('IF(B5>0,C5/B5,"")')
     expect(formula(total.getCell(5)).result).toBeCloseTo(1 / 3)
     expect(total.getCell(5).numFmt).toBe('0.0%')
-    expect(formula(total.getCell(17)).result).toBe(0.5)
-    expect(total.getCell(17).numFmt).toBe('0.0%')
+    expect(formula(total.getCell(21)).result).toBe(0.5)
+    expect(total.getCell(21).numFmt).toBe('0.0%')
     const anna = summary.getRow(2)
     expect(anna.getCell(1).value).toBe('Анна Морозова')
-    expect(anna.getCell(9).value).toBe(2)
+    expect(anna.getCell(13).value).toBe(2)
 
     const leads = workbook.getWorksheet('Лиды')!
     expect(headers(leads)).toEqual(['Лид', 'Ответственный', 'Создан', 'Статус', 'Итог', 'Первый контакт', 'Просрочен первый контакт'])
@@ -161,6 +211,8 @@ describe('the workbook', () => {
     const createdAt = Date.parse(String(lead.DATE_CREATE))
     expect(Math.abs((created as Date).getTime() - (createdAt + 3 * HOUR))).toBeLessThan(1000)
     expect(first.getCell(5).value).toBe('Конвертирован')
+    // Statuses, pipelines and stages by the portal's own names (crm.status.list, crm.category.list).
+    expect(first.getCell(4).value).toBe('Качественный лид')
     expect(formula(leads.getRow(5).getCell(2))).toEqual({ formula: 'COUNTA(A2:A4)', result: 3 })
 
     const deals = workbook.getWorksheet('Сделки')!
@@ -173,6 +225,8 @@ describe('the workbook', () => {
     expect(quoted.getCell(9).value).toBe('да')
     expect(deals.getRow(4).getCell(6).numFmt).toContain('$')
     expect(deals.getRow(4).getCell(8).value).toBe('Выиграна')
+    expect([quoted.getCell(2).value, quoted.getCell(3).value]).toEqual(['Общая', 'Новая'])
+    expect(deals.getRow(4).getCell(3).value).toBe('Сделка успешна')
     // Totals per currency: the formula and its cached result equal to the rows' sum.
     expect(deals.getRow(5).getCell(1).value).toBe('Итого RUB')
     expect(formula(deals.getRow(5).getCell(6))).toEqual({ formula: 'SUMIF(G2:G4,"RUB",F2:F4)', result: 3000.5 })

@@ -4,10 +4,13 @@ import { CATALOGUE, type RuleId } from '../../rules/catalogue.js'
 import { peopleUnder, userName, type Directory } from '../../rules/directory.js'
 import { createdAtOf, pathOf, responsibleOf, titleOf } from '../../rules/record.js'
 import type { Entity, Snapshot, Text } from '../../rules/types.js'
+import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
+import type { ReportSettings } from '../../rules/catalogue.js'
 import type { Clock } from '../store/clocks.js'
+import type { CrmNames } from '../store/directory.js'
 import type { Store } from '../store/index.js'
 import type { Violation } from '../store/violations.js'
-import { addDays, startOfDay, type LocalDate } from '../zoned-days.js'
+import { addDays, localDateOf, startOfDay, type LocalDate } from '../zoned-days.js'
 
 /** Whose records count: a set of user ids, or everyone. */
 export interface ReportScope {
@@ -35,6 +38,9 @@ export interface LeadStats {
   contactP90Ms: number | null
   /** First-contact deadlines breached in the period. */
   breaches: number
+  /** The plan for the period (LEAD-PLAN: the month's figures in proportion to its working time), null without one. */
+  planCreated: number | null
+  planConverted: number | null
 }
 
 export interface DealStats {
@@ -148,6 +154,8 @@ export interface ReportData {
   stages: StageRow[]
   tasks: TaskRow[]
   violations: ViolationRow[]
+  /** What the portal calls its deal stages and pipelines. */
+  names: CrmNames
 }
 
 const REPORT_RULES = ['LEAD-CONTACT-SLA', 'TASK-OVERDUE', 'TASK-FEEDBACK-SLA'] as const
@@ -178,10 +186,42 @@ export function supervisorScope(directory: Directory, userId: string, overrides:
   return { departmentId: null, name: first?.name ?? (lang === 'ru' ? 'Сотрудники' : 'Staff'), people: peopleUnder(directory, userId, overrides) }
 }
 
-/** The report of `scope` over `period` (local dates in `timeZone`) on a portal whose pages live at `origin`. */
+/** Where a report's period sits: the portal's zone and working time, its pages' origin, the managers' monthly plans. */
+export interface ReportFrame {
+  timeZone: string
+  calendar: BusinessCalendar
+  origin: string
+  plans: ReportSettings['plans']
+}
+
+/**
+ * A monthly figure for [fromMs, toMs): each month's share of it is the share of that month's working time the period
+ * covers (a week of a 21-day month gets 5/21). One decimal; null without a figure.
+ */
+export function planFor(monthly: number | null | undefined, fromMs: number, toMs: number, frame: Pick<ReportFrame, 'timeZone' | 'calendar'>): number | null {
+  if (monthly === null || monthly === undefined) return null
+  let plan = 0
+  const first = localDateOf(fromMs, frame.timeZone)
+  for (let month = { year: first.year, month: first.month, day: 1 }; ; month = nextMonth(month)) {
+    const start = startOfDay(month, frame.timeZone)
+    if (start >= toMs) break
+    const end = startOfDay(nextMonth(month), frame.timeZone)
+    const whole = frame.calendar.workingMinutesBetween(start, end)
+    const covered = frame.calendar.workingMinutesBetween(Math.max(start, fromMs), Math.min(end, toMs))
+    if (whole > 0) plan += (monthly * covered) / whole
+  }
+  return Math.round(plan * 10) / 10
+}
+
+function nextMonth(date: LocalDate): LocalDate {
+  return date.month === 12 ? { year: date.year + 1, month: 1, day: 1 } : { year: date.year, month: date.month + 1, day: 1 }
+}
+
+/** The report of `scope` over `period` (local dates in the frame's zone). */
 export function reportOf(deps: { store: Store; directory: Directory }, memberId: string, scope: ReportScope, period: ReportPeriod,
-  timeZone: string, origin: string): ReportData {
+  frame: ReportFrame): ReportData {
   const { store, directory } = deps
+  const { timeZone, origin } = frame
   const fromMs = startOfDay(period.from, timeZone)
   const toMs = startOfDay(period.to, timeZone)
   const from = new Date(fromMs)
@@ -270,6 +310,10 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
     ...leadRecords.map(({ snapshot }) => responsibleOf('lead', snapshot)), ...clocks.map((clock) => clock.responsibleId), ...opened.map((violation) => violation.responsibleId),
   ]
   for (const owner of owners) if (owner !== null) ids.add(owner)
+  const plans = (key: 'created' | 'converted', userIds: readonly string[]) => {
+    const figures = userIds.map((userId) => planFor(frame.plans[userId]?.[key], fromMs, toMs, frame)).filter((plan): plan is number => plan !== null)
+    return figures.length === 0 ? null : Math.round(figures.reduce((sum, plan) => sum + plan, 0) * 10) / 10
+  }
   const row = (userId: string | null, who: (owner: string | null) => boolean): ManagerRow => {
     const mineLeads = leadRecords.filter(({ snapshot }) => who(responsibleOf('lead', snapshot)))
     const leadCount = mineLeads.length
@@ -287,6 +331,7 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
         conversion: leadCount === 0 ? null : converted / leadCount,
         contactMedianMs: percentile(contacts, 0.5), contactP90Ms: percentile(contacts, 0.9),
         breaches: contactClocks.filter((clock) => who(clock.responsibleId) && inPeriod(clock.breachedAt)).length,
+        planCreated: plans('created', userId === null ? [...ids] : [userId]), planConverted: plans('converted', userId === null ? [...ids] : [userId]),
       },
       deals: {
         created: mineDeals.length, won: mineDeals.filter((deal) => deal.outcome === 'won').length,
@@ -308,7 +353,7 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
   return {
     memberId, origin, timeZone, scope, period, fromMs, toMs, managers, total, leads, deals,
     stages: [...stages.values()].sort((a, b) => a.categoryId.localeCompare(b.categoryId) || a.stageId.localeCompare(b.stageId) || a.currency.localeCompare(b.currency)),
-    tasks, violations,
+    tasks, violations, names: store.directory.crmNames(memberId),
   }
 }
 

@@ -45,7 +45,9 @@ export function scopeOf(directory: Directory, departmentId: string | undefined, 
 export function prepareReport(deps: { store: Store; settings: SettingsSource; directory: Directory }, portal: Portal, scope: ReportScope,
   period: { from: LocalDate; to: LocalDate }): { data: ReportData; lang: 'ru' | 'en'; fileName: string } {
   const lang = languageOf(portal.language)
-  const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
-  const data = reportOf({ store: deps.store, directory: deps.directory }, portal.memberId, scope, period, timeZone, new URL(portal.clientEndpoint).origin)
+  const settings = deps.settings.of(portal.memberId)
+  const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
+  const frame = { timeZone, calendar: deps.settings.calendarOf(portal.memberId, portal.language), origin: new URL(portal.clientEndpoint).origin, plans: settings.reports.plans }
+  const data = reportOf({ store: deps.store, directory: deps.directory }, portal.memberId, scope, period, frame)
   return { data, lang, fileName: reportFileName(data, lang) }
 }

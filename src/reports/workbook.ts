@@ -17,6 +17,7 @@ const DATE = 'dd.mm.yyyy hh:mm'
 const DURATION = '[h]:mm'
 const PERCENT = '0.0%'
 const COUNT = '0'
+const PLAN = '0.0'
 const DAY_MS = 86_400_000
 
 const SHEETS = {
@@ -63,6 +64,10 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
   const duration = (ms: number | null): Cell => (ms === null ? null : ms / DAY_MS)
   const link = (url: string, name: string): Cell => ({ formula: `HYPERLINK(${quoted(url)},${quoted(name.slice(0, 250))})`, result: name })
   const L = (text: Text) => text[lang]
+  // The portal's own names; an id the directory has not read yet stays as it is.
+  const pipeline = (categoryId: string) => data.names.pipelines.get(categoryId) ?? (categoryId === '0' ? L(t('Общая', 'General')) : `#${categoryId}`)
+  const stageName = (stageId: string) => data.names.stages.get(stageId) ?? stageId
+  const statusName = (statusId: string) => data.names.statuses.get(statusId) ?? statusId
 
   const sheet = (name: Text, columns: Column[]) => {
     const worksheet = workbook.addWorksheet(L(name), { views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }] })
@@ -93,42 +98,59 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
 
   // Summary: one line a manager, the total with formulas.
   {
-    const columns: Column[] = [
-      { header: t('Менеджер', 'Manager'), width: 28 },
-      { header: t('Лидов', 'Leads'), width: 9 }, { header: t('Конвертировано', 'Converted'), width: 15 },
-      { header: t('Некачественных', 'Junk'), width: 15 }, { header: t('Конверсия', 'Conversion'), width: 11 },
-      { header: t('Первый контакт, медиана', 'First contact, median'), width: 14 },
-      { header: t('Первый контакт, 90-й перцентиль', 'First contact, 90th percentile'), width: 14 },
-      { header: t('Просрочен первый контакт', 'First contact late'), width: 13 },
-      { header: t('Сделок', 'Deals'), width: 9 }, { header: t('Выиграно', 'Won'), width: 10 }, { header: t('Проиграно', 'Lost'), width: 10 },
-      { header: t('Без следующего шага', 'No next step'), width: 13 },
-      { header: t('Задач', 'Tasks'), width: 9 }, { header: t('Закрыто', 'Closed'), width: 10 }, { header: t('Вовремя', 'On time'), width: 10 },
-      { header: t('Просрочено', 'Overdue'), width: 11 }, { header: t('Эффективность', 'Efficiency'), width: 13 },
-      { header: t('Без ответа', 'Unanswered'), width: 11 }, { header: t('Нарушений', 'Violations'), width: 11 },
+    // Each column: its header, width and format, a manager's value, and how the totals row gets it (a sum of the column,
+    // a share of two of its columns, or the total's own value where neither adds up, such as a median).
+    type Total = 'sum' | { share: [part: number, whole: number] } | { planShare: [done: number, plan: number] } | 'value'
+    const columns: Array<Column & { format?: string; value: (row: ManagerRow) => Cell; total: Total }> = [
+      { header: t('Менеджер', 'Manager'), width: 28, value: (row) => row.name, total: 'value' },
+      { header: t('Лидов', 'Leads'), width: 9, format: COUNT, value: (row) => row.leads.created, total: 'sum' },
+      { header: t('Конвертировано', 'Converted'), width: 15, format: COUNT, value: (row) => row.leads.converted, total: 'sum' },
+      { header: t('Некачественных', 'Junk'), width: 15, format: COUNT, value: (row) => row.leads.junk, total: 'sum' },
+      { header: t('Конверсия', 'Conversion'), width: 11, format: PERCENT, value: (row) => row.leads.conversion, total: { share: [3, 2] } },
+      { header: t('Первый контакт, медиана', 'First contact, median'), width: 14, format: DURATION, value: (row) => duration(row.leads.contactMedianMs), total: 'value' },
+      { header: t('Первый контакт, 90-й перцентиль', 'First contact, 90th percentile'), width: 14, format: DURATION, value: (row) => duration(row.leads.contactP90Ms), total: 'value' },
+      { header: t('Просрочен первый контакт', 'First contact late'), width: 13, format: COUNT, value: (row) => row.leads.breaches, total: 'sum' },
+      { header: t('План лидов', 'Leads planned'), width: 10, format: PLAN, value: (row) => row.leads.planCreated, total: 'sum' },
+      { header: t('План лидов выполнен', 'Leads plan done'), width: 12, format: PERCENT, value: (row) => fulfilment(row.leads.created, row.leads.planCreated), total: { planShare: [2, 9] } },
+      { header: t('План конверсий', 'Conversions planned'), width: 12, format: PLAN, value: (row) => row.leads.planConverted, total: 'sum' },
+      { header: t('План конверсий выполнен', 'Conversions plan done'), width: 13, format: PERCENT, value: (row) => fulfilment(row.leads.converted, row.leads.planConverted), total: { planShare: [3, 11] } },
+      { header: t('Сделок', 'Deals'), width: 9, format: COUNT, value: (row) => row.deals.created, total: 'sum' },
+      { header: t('Выиграно', 'Won'), width: 10, format: COUNT, value: (row) => row.deals.won, total: 'sum' },
+      { header: t('Проиграно', 'Lost'), width: 10, format: COUNT, value: (row) => row.deals.lost, total: 'sum' },
+      { header: t('Без следующего шага', 'No next step'), width: 13, format: COUNT, value: (row) => row.deals.withoutNextStep, total: 'sum' },
+      { header: t('Задач', 'Tasks'), width: 9, format: COUNT, value: (row) => row.tasks.created, total: 'sum' },
+      { header: t('Закрыто', 'Closed'), width: 10, format: COUNT, value: (row) => row.tasks.closed, total: 'sum' },
+      { header: t('Вовремя', 'On time'), width: 10, format: COUNT, value: (row) => row.tasks.onTime, total: 'sum' },
+      { header: t('Просрочено', 'Overdue'), width: 11, format: COUNT, value: (row) => row.tasks.overdue, total: 'sum' },
+      { header: t('Эффективность', 'Efficiency'), width: 13, format: PERCENT, value: (row) => row.tasks.efficiency, total: { share: [19, 18] } },
+      { header: t('Без ответа', 'Unanswered'), width: 11, format: COUNT, value: (row) => row.tasks.unanswered, total: 'sum' },
+      { header: t('Нарушений', 'Violations'), width: 11, format: COUNT, value: (row) => row.violations, total: 'sum' },
     ]
     const worksheet = sheet(SHEETS.summary, columns)
-    const formats = [undefined, COUNT, COUNT, COUNT, PERCENT, DURATION, DURATION, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, PERCENT, COUNT, COUNT]
-    const values = (row: ManagerRow): Cell[] => [
-      row.name, row.leads.created, row.leads.converted, row.leads.junk, row.leads.conversion, duration(row.leads.contactMedianMs),
-      duration(row.leads.contactP90Ms), row.leads.breaches, row.deals.created, row.deals.won, row.deals.lost, row.deals.withoutNextStep,
-      row.tasks.created, row.tasks.closed, row.tasks.onTime, row.tasks.overdue, row.tasks.efficiency, row.tasks.unanswered, row.violations,
-    ]
+    const formats = columns.map((column) => column.format)
     for (const manager of data.managers) {
-      put(worksheet, values(manager), formats)
+      put(worksheet, columns.map((column) => column.value(manager)), formats)
       step()
     }
     const last = data.managers.length + 1
-    const totals = values(data.total)
-    const sum = (column: number): Cell => {
-      const letter = columnLetter(column)
-      return last < 2 ? { formula: '0', result: 0 } : { formula: `SUM(${letter}2:${letter}${last})`, result: totals[column - 1] as number }
-    }
     const row = last + 1
-    const share = (part: string, whole: string, result: number | null): Cell => ({ formula: `IF(${whole}${row}>0,${part}${row}/${whole}${row},"")`, result: result ?? '' })
-    put(worksheet, [
-      L(TOTAL), sum(2), sum(3), sum(4), share('C', 'B', data.total.leads.conversion), totals[5]!, totals[6]!, sum(8), sum(9), sum(10), sum(11), sum(12),
-      sum(13), sum(14), sum(15), sum(16), share('O', 'N', data.total.tasks.efficiency), sum(18), sum(19),
-    ], formats, true)
+    const range = (column: number) => `${columnLetter(column)}2:${columnLetter(column)}${last}`
+    const totalOf = (column: (typeof columns)[number], index: number): Cell => {
+      const result = column.value(data.total)
+      const { total } = column
+      if (index === 0) return L(TOTAL)
+      if (total === 'value') return result
+      if (total === 'sum') return last < 2 ? { formula: '0', result: 0 } : { formula: `SUM(${range(index + 1)})`, result: result as number }
+      if ('share' in total) {
+        const [part, whole] = total.share.map(columnLetter)
+        return { formula: `IF(${whole}${row}>0,${part}${row}/${whole}${row},"")`, result: (result as number | null) ?? '' }
+      }
+      // Against the plan, only the managers who have one count.
+      const [done, plan] = total.planShare
+      if (last < 2) return { formula: '""', result: '' }
+      return { formula: `IF(SUM(${range(plan)})>0,SUMIF(${range(plan)},">0",${range(done)})/SUM(${range(plan)}),"")`, result: planDone(data.managers, columns[done - 1]!.value, columns[plan - 1]!.value) ?? '' }
+    }
+    put(worksheet, columns.map(totalOf), formats, true)
     filter(worksheet, columns.length, last)
     put(worksheet, [])
     put(worksheet, [L(t('Период', 'Period')), `${isoDate(data.period.from)} — ${isoDate(addDays(data.period.to, -1))}`])
@@ -141,12 +163,12 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
   {
     const worksheet = sheet(SHEETS.leads, [
       { header: t('Лид', 'Lead'), width: 40 }, { header: t('Ответственный', 'Responsible'), width: 24 }, { header: t('Создан', 'Created'), width: 17 },
-      { header: t('Статус', 'Status'), width: 14 }, { header: t('Итог', 'Outcome'), width: 16 }, { header: t('Первый контакт', 'First contact'), width: 14 },
+      { header: t('Статус', 'Status'), width: 20 }, { header: t('Итог', 'Outcome'), width: 16 }, { header: t('Первый контакт', 'First contact'), width: 14 },
       { header: t('Просрочен первый контакт', 'First contact late'), width: 14 },
     ])
     const outcome = { converted: t('Конвертирован', 'Converted'), junk: t('Некачественный', 'Junk'), open: t('В работе', 'In work') }
     for (const lead of data.leads) {
-      put(worksheet, [link(lead.url, lead.title || `#${lead.id}`), lead.responsible, wall(lead.createdAt), lead.statusId, L(outcome[lead.outcome]),
+      put(worksheet, [link(lead.url, lead.title || `#${lead.id}`), lead.responsible, wall(lead.createdAt), statusName(lead.statusId), L(outcome[lead.outcome]),
         duration(lead.contactMs), lead.breached ? L(YES) : ''], [undefined, undefined, DATE, undefined, undefined, DURATION])
       step()
     }
@@ -156,13 +178,13 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
   // Deals created in the period, totals per currency, then by pipeline and stage.
   {
     const worksheet = sheet(SHEETS.deals, [
-      { header: t('Сделка', 'Deal'), width: 40 }, { header: t('Воронка', 'Pipeline'), width: 12 }, { header: t('Стадия', 'Stage'), width: 16 },
+      { header: t('Сделка', 'Deal'), width: 40 }, { header: t('Воронка', 'Pipeline'), width: 20 }, { header: t('Стадия', 'Stage'), width: 24 },
       { header: t('Ответственный', 'Responsible'), width: 24 }, { header: t('Создана', 'Created'), width: 17 }, { header: t('Сумма', 'Amount'), width: 16 },
       { header: t('Валюта', 'Currency'), width: 9 }, { header: t('Итог', 'Outcome'), width: 12 }, { header: t('Без следующего шага', 'No next step'), width: 13 },
     ])
     const outcome = { won: t('Выиграна', 'Won'), lost: t('Проиграна', 'Lost'), open: t('В работе', 'In work') }
     for (const deal of data.deals) {
-      put(worksheet, [link(deal.url, deal.title || `#${deal.id}`), pipeline(deal.categoryId, lang), deal.stageId, deal.responsible, wall(deal.createdAt),
+      put(worksheet, [link(deal.url, deal.title || `#${deal.id}`), pipeline(deal.categoryId), stageName(deal.stageId), deal.responsible, wall(deal.createdAt),
         deal.amount, deal.currency, L(outcome[deal.outcome]), deal.withoutNextStep ? L(YES) : ''], [undefined, undefined, undefined, undefined, DATE, moneyFormat(deal.currency)])
       step()
     }
@@ -179,7 +201,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
     put(worksheet, [])
     put(worksheet, [L(t('Воронка', 'Pipeline')), L(t('Стадия', 'Stage')), L(t('Сделок', 'Deals')), L(t('Валюта', 'Currency')), null, L(t('Сумма', 'Amount'))], [], true)
     for (const stage of data.stages) {
-      put(worksheet, [pipeline(stage.categoryId, lang), stage.stageId, stage.count, stage.currency, null, round2(stage.amount)], [undefined, undefined, COUNT, undefined, undefined, moneyFormat(stage.currency)])
+      put(worksheet, [pipeline(stage.categoryId), stageName(stage.stageId), stage.count, stage.currency, null, round2(stage.amount)], [undefined, undefined, COUNT, undefined, undefined, moneyFormat(stage.currency)])
       step()
     }
     worksheet.commit()
@@ -220,13 +242,20 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
   onProgress(total, total)
 }
 
-function countOf(column: string, last: number, result: number): Cell {
-  return last < 2 ? { formula: '0', result: 0 } : { formula: `COUNTA(${column}2:${column}${last})`, result }
+// What share of its plan a figure reached; null without a plan.
+function fulfilment(done: number, plan: number | null): number | null {
+  return plan === null || plan <= 0 ? null : done / plan
 }
 
-function pipeline(categoryId: string, lang: Lang): string {
-  if (categoryId === '0') return lang === 'ru' ? 'Общая' : 'General'
-  return `#${categoryId}`
+// The totals row's share of the plan: of the managers with a plan, what they did over what they planned.
+function planDone(managers: readonly ManagerRow[], done: (row: ManagerRow) => Cell, plan: (row: ManagerRow) => Cell): number | null {
+  const planned = managers.filter((row) => typeof plan(row) === 'number' && (plan(row) as number) > 0)
+  const whole = planned.reduce((sum, row) => sum + (plan(row) as number), 0)
+  return whole > 0 ? planned.reduce((sum, row) => sum + (done(row) as number), 0) / whole : null
+}
+
+function countOf(column: string, last: number, result: number): Cell {
+  return last < 2 ? { formula: '0', result: 0 } : { formula: `COUNTA(${column}2:${column}${last})`, result }
 }
 
 // An Excel string literal: quotes doubled.

@@ -5,6 +5,13 @@ import type { Db } from './db.js'
 
 interface UserRow { id: string; name: string; active: number; departments: string }
 interface DepartmentRow { id: string; name: string; parent_id: string | null; head_id: string | null }
+/** What the portal calls its lead statuses (STATUS_ID → name), deal stages (STAGE_ID → name) and pipelines (CATEGORY_ID → name). */
+export interface CrmNames {
+  statuses: Map<string, string>
+  stages: Map<string, string>
+  pipelines: Map<string, string>
+}
+
 interface LeadStatusRow { status_id: string; sort: number; semantics: 'S' | 'F' | null }
 
 function rowToUser(row: UserRow): DirectoryUser {
@@ -24,6 +31,8 @@ export class DirectoryRepo {
   readonly #deletePortal
   readonly #replaceStatuses
   readonly #statuses
+  readonly #replaceNames
+  readonly #names
 
   constructor(db: Db, private readonly now: () => Date = () => new Date()) {
     const deleteUsers = db.prepare('DELETE FROM users WHERE member_id = ?')
@@ -53,11 +62,21 @@ export class DirectoryRepo {
       for (const s of statuses) insertStatus.run(memberId, s.statusId, s.sort, s.semantics)
     })
     this.#statuses = db.prepare<[string], LeadStatusRow>('SELECT status_id, sort, semantics FROM lead_statuses WHERE member_id = ?')
+    const deleteNames = db.prepare('DELETE FROM crm_names WHERE member_id = ?')
+    const insertName = db.prepare('INSERT OR REPLACE INTO crm_names (member_id, kind, id, name) VALUES (?, ?, ?, ?)')
+    this.#replaceNames = db.transaction((memberId: string, names: CrmNames) => {
+      deleteNames.run(memberId)
+      for (const [id, name] of names.statuses) insertName.run(memberId, 'status', id, name)
+      for (const [id, name] of names.stages) insertName.run(memberId, 'stage', id, name)
+      for (const [id, name] of names.pipelines) insertName.run(memberId, 'pipeline', id, name)
+    })
+    this.#names = db.prepare<[string], { kind: 'status' | 'stage' | 'pipeline'; id: string; name: string }>('SELECT kind, id, name FROM crm_names WHERE member_id = ?')
     this.#deletePortal = db.transaction((memberId: string) => {
       deleteUsers.run(memberId)
       deleteDepartments.run(memberId)
       deleteSync.run(memberId)
       deleteStatuses.run(memberId)
+      deleteNames.run(memberId)
     })
   }
 
@@ -81,6 +100,19 @@ export class DirectoryRepo {
   /** The portal's lead statuses as last read; empty before the first refresh. */
   leadStatuses(memberId: string): LeadStatus[] {
     return this.#statuses.all(memberId).map((row) => ({ statusId: row.status_id, sort: row.sort, semantics: row.semantics }))
+  }
+
+  /** Replaces the portal's lead status, deal stage and pipeline names. */
+  replaceCrmNames(memberId: string, names: CrmNames): void {
+    this.#replaceNames(memberId, names)
+  }
+
+  /** The portal's lead status, deal stage and pipeline names as last read; empty before the first refresh. */
+  crmNames(memberId: string): CrmNames {
+    const names: CrmNames = { statuses: new Map(), stages: new Map(), pipelines: new Map() }
+    const lists = { status: names.statuses, stage: names.stages, pipeline: names.pipelines }
+    for (const row of this.#names.all(memberId)) lists[row.kind].set(row.id, row.name)
+    return names
   }
 
   /** When the directory was last replaced, or undefined if never. */

@@ -291,4 +291,15 @@ export const MIGRATIONS: readonly string[] = [
     updated_by TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- The names the reports show for lead statuses, deal stages and pipelines (crm.status.list, crm.category.list), read
+  -- with the directory.
+  CREATE TABLE crm_names (
+    member_id TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('status', 'stage', 'pipeline')),
+    id        TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    PRIMARY KEY (member_id, kind, id)
+  ) WITHOUT ROWID;
+  `,
 ]
