@@ -9,7 +9,7 @@ import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
 type Lang = keyof Text
 
 /** How a field's text becomes its JSON value (the page's script does the same). */
-export type FieldKind = 'text' | 'nullable' | 'number' | 'bool' | 'mode' | 'time' | 'list' | 'lines' | 'map' | 'hours' | 'workingDays' | 'limits'
+export type FieldKind = 'text' | 'nullable' | 'number' | 'bool' | 'mode' | 'time' | 'list' | 'lines' | 'map' | 'hours' | 'workingDays' | 'limits' | 'plans'
 
 /** One field of the form: where it sits in the settings, how it is read, its value now. */
 export interface Field {
@@ -32,6 +32,7 @@ const WORDS = {
   calendar: { ru: 'Рабочее время', en: 'Working time' },
   people: { ru: 'Руководители', en: 'Supervisors' },
   notices: { ru: 'Уведомления', en: 'Notifications' },
+  reports: { ru: 'Отчёты', en: 'Reports' },
   rules: { ru: 'Правила', en: 'Rules' },
   roundTheClock: { ru: 'круглосуточно (24/7)', en: 'round the clock (24/7)' },
 } as const
@@ -42,6 +43,7 @@ const HINTS: Partial<Record<FieldKind, Text>> = {
   map: { ru: 'сотрудник=руководитель, по одному в строке', en: 'user=supervisor, one per line' },
   workingDays: { ru: 'ГГГГ-ММ-ДД или ГГГГ-ММ-ДД ЧЧ:ММ-ЧЧ:ММ, по одному в строке', en: 'YYYY-MM-DD or YYYY-MM-DD HH:MM-HH:MM, one per line' },
   limits: { ru: 'воронка стадия срок, например 0 NEW P3D, по одному в строке', en: 'pipeline stage limit, e.g. 0 NEW P3D, one per line' },
+  plans: { ru: 'сотрудник=лидов/конверсий в месяц, например 5=40/12, по одному в строке', en: 'user=leads/conversions a month, e.g. 5=40/12, one per line' },
 }
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
@@ -58,6 +60,7 @@ export function settingsFields(config: Record<string, unknown>): Field[] {
     if (at === 'calendar.hours') return void fields.push({ path: at, kind: 'hours', value })
     if (at === 'calendar.workingDays') return void fields.push({ path: at, kind: 'workingDays', value })
     if (at === 'supervisors') return void fields.push({ path: at, kind: 'map', value })
+    if (at === 'reports.plans') return void fields.push({ path: at, kind: 'plans', value })
     if (key === 'limits') return void fields.push({ path: at, kind: 'limits', value })
     if (key === 'mode') return void fields.push({ path: at, kind: 'mode', value })
     if (key === 'time') return void fields.push({ path: at, kind: 'time', value })
@@ -69,7 +72,7 @@ export function settingsFields(config: Record<string, unknown>): Field[] {
     }
     if (typeof value === 'boolean') return void fields.push({ path: at, kind: 'bool', value })
     if (typeof value === 'number') return void fields.push({ path: at, kind: 'number', value })
-    fields.push({ path: at, kind: value === null || ['since', 'timeZone', 'country'].includes(key) ? 'nullable' : 'text', value })
+    fields.push({ path: at, kind: value === null || ['since', 'timeZone', 'country', 'weekly', 'monthly'].includes(key) ? 'nullable' : 'text', value })
   }
   // Settings with a default of "none" are absent from the JSON; the form shows them empty.
   const calendar = { timeZone: null, country: null, ...(config.calendar as object) }
@@ -78,6 +81,7 @@ export function settingsFields(config: Record<string, unknown>): Field[] {
   walk(calendar, ['calendar'])
   walk(config.supervisors ?? {}, ['supervisors'])
   walk(config.notifications ?? {}, ['notifications'])
+  walk(config.reports ?? {}, ['reports'])
   walk(rules, ['rules'])
   return fields
 }
@@ -94,6 +98,7 @@ export function settingsPage(fields: Field[], options: { lang: Lang; session: st
     ${section(WORDS.calendar, 'calendar.')}
     ${section(WORDS.people, 'supervisors')}
     ${section(WORDS.notices, 'notifications.')}
+    ${section(WORDS.reports, 'reports.')}
     ${section(WORDS.rules, 'rules.')}
     <p class="status" id="status" role="status"><span class="flagged">${WORDS.flagged[l]} <b id="flagged">${options.flagged}</b></span> <span id="outcome"></span></p>
     <p><button type="button" class="ui-btn light" id="check">${WORDS.check[l]}</button> <button type="submit" class="ui-btn" id="save">${WORDS.save[l]}</button></p>
@@ -125,7 +130,7 @@ function fieldHtml(field: Field, l: Lang): Raw {
         ${WEEKDAYS.map((day) => html`<label class="day">${day} <input class="weekday" data-day="${day}" value="${week[day] ?? ''}" size="11"></label>`)}</span>`
       break
     }
-    case 'lines': case 'map': case 'workingDays': case 'limits':
+    case 'lines': case 'map': case 'workingDays': case 'limits': case 'plans':
       input = html`<textarea id="${id}" data-path="${field.path}" data-kind="${field.kind}" rows="3">${textOf(field)}</textarea>`
       break
     default:
@@ -145,6 +150,10 @@ function textOf(field: Field): string {
   if (field.kind === 'list') return (value as unknown[]).join(', ')
   if (field.kind === 'lines') return (value as unknown[]).join('\n')
   if (field.kind === 'map') return Object.entries(value as Record<string, string>).map(([k, v]) => `${k}=${v}`).join('\n')
+  if (field.kind === 'plans') {
+    const figure = (n: unknown) => (typeof n === 'number' ? String(n) : '')
+    return Object.entries(value as Record<string, { created?: unknown; converted?: unknown }>).map(([user, plan]) => `${user}=${figure(plan.created)}/${figure(plan.converted)}`).join('\n')
+  }
   if (field.kind === 'workingDays') {
     return (value as Array<string | { date: string; hours?: string | null }>).map((day) => (typeof day === 'string' ? day : [day.date, day.hours ?? ''].join(' ').trim())).join('\n')
   }
@@ -180,6 +189,15 @@ function script(options: { session: string }, l: Lang): Raw {
     if (kind === 'list') return v.split(',').map(function (s) { return s.trim(); }).filter(Boolean);
     if (kind === 'lines') return lines(v);
     if (kind === 'map') { var m = {}; lines(v).forEach(function (line) { var i = line.indexOf('='); m[line.slice(0, i).trim()] = line.slice(i + 1).trim(); }); return m; }
+    if (kind === 'plans') {
+      var plans = {};
+      lines(v).forEach(function (line) {
+        var i = line.indexOf('='), p = line.slice(i + 1).split('/');
+        function figure(s) { s = (s || '').trim(); return s === '' ? null : Number(s); }
+        plans[line.slice(0, i).trim()] = { created: figure(p[0]), converted: figure(p[1]) };
+      });
+      return plans;
+    }
     if (kind === 'workingDays') return lines(v).map(function (line) { var p = line.split(/\\s+/); return p[1] ? { date: p[0], hours: p[1] } : p[0]; });
     if (kind === 'limits') { var o = {}; lines(v).forEach(function (line) { var p = line.split(/\\s+/); (o[p[0]] = o[p[0]] || {})[p[1]] = p[2] || ''; }); return o; }
     if (kind === 'hours') {

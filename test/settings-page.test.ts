@@ -105,6 +105,31 @@ describe('the settings page', () => {
     expect(h.store.portalSettings.get(h.portal.memberId)?.overrides).toEqual({ rules: { 'LEAD-CONTACT-SLA': { within: 'PT20M' } } })
   })
 
+  it('in a browser: the reports’ schedule and the managers’ plans are set on the page', async () => {
+    const session = await start()
+    const form = (await post('/app/settings/page', session)).body
+    expect(form).toContain('data-path="reports.weekly" data-kind="nullable" value="0 9 * * 1"')
+    browser = await launchBrowser({ timeout: 10_000 })
+    const page = await browser.newPage({ locale: 'ru-RU' })
+    page.setDefaultTimeout(10_000)
+    await page.route(`${h.url}/settings`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: form }))
+    await page.goto(`${h.url}/settings`)
+    expect(await page.locator('section h2').allTextContents()).toContain('Отчёты')
+    await page.locator('[data-path="reports.monthly"]').fill('')
+    await page.locator('[data-path="reports.weekly"]').fill('0 8 * * 1')
+    await page.locator('[data-path="reports.plans"]').fill('5=40/12\n6=25/')
+    await page.getByRole('button', { name: 'Сохранить' }).click()
+    await expect.poll(() => page.locator('#outcome').textContent()).toBe('Сохранено.')
+    expect(h.store.portalSettings.get(h.portal.memberId)?.overrides).toEqual({
+      reports: { weekly: '0 8 * * 1', monthly: null, plans: { '5': { created: 40, converted: 12 }, '6': { created: 25, converted: null } } },
+    })
+    expect(h.app.portalSettings.of(h.portal.memberId).reports).toMatchObject({ weekly: '0 8 * * 1', monthly: null, plans: { '5': { created: 40, converted: 12 } } })
+    // A schedule that is not one is refused on its field.
+    await page.locator('[data-path="reports.weekly"]').fill('по понедельникам')
+    await page.getByRole('button', { name: 'Сохранить' }).click()
+    await expect.poll(() => page.locator('[data-error-for="reports.weekly"]').textContent()).toContain('must be a cron expression')
+  })
+
   it('in a browser: the administrator opens the settings from the dashboard', async () => {
     await start()
     const dashboard = await h.portal.openPlacement({ placement: 'DEFAULT', options: {}, userId: ADMIN, url: `${h.url}/app` })
