@@ -108,7 +108,7 @@ describe('the report’s content', () => {
     expect(data.total.leads).toMatchObject({ created: 3, converted: 1, junk: 1, breaches: 1 })
     expect(data.total.leads.conversion).toBeCloseTo(1 / 3)
     expect(data.total.leads.contactMedianMs).not.toBeNull()
-    expect(data.total.deals).toEqual({ created: 3, won: 1, lost: 0, withoutNextStep: 1 })
+    expect(data.total.deals).toEqual({ created: 3, won: 1, lost: 0, withoutNextStep: 1, overdue: 0 })
     expect(data.total.tasks).toMatchObject({ created: 2, closed: 2, onTime: 1, overdue: 1, efficiency: 0.5 })
     expect(data.managers.map((row) => [row.name, row.leads.created, row.deals.created, row.tasks.created])).toEqual([
       ['Анна Морозова', 1, 2, 2], ['Екатерина Новикова', 0, 0, 0], ['Павел Лебедев', 2, 1, 0],
@@ -125,6 +125,35 @@ describe('the report’s content', () => {
     const before = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!,
       { from: addDays(period.from, -7), to: period.from }, frame())
     expect([before.total.leads.created, before.deals.length, before.violations.length]).toEqual([0, 0, 0])
+  })
+})
+
+describe('overdue deals', () => {
+  it('counts apart the deals whose planned step passed unanswered and the deals with none, and marks each in the list', async () => {
+    const other = await startOnMovedClock(testSettings({ rules: { ...OFF, 'DEAL-NEXT-STEP': { mode: 'notify', within: 'PT30S', escalate: [], time: '24/7' } } }))
+    try {
+      const late = other.portal.data.addDeal({ TITLE: 'Вектор: серверы', ASSIGNED_BY_ID: ANNA }, { byUserId: ANNA })
+      const none = other.portal.data.addDeal({ TITLE: 'Альфа: принтеры', ASSIGNED_BY_ID: ANNA }, { byUserId: ANNA })
+      other.portal.data.addActivity({ OWNER_TYPE_ID: 2, OWNER_ID: late, TYPE_ID: 2, SUBJECT: 'Перезвонить', COMPLETED: 'N', DEADLINE: new Date(other.now() + 60_000).toISOString(),
+        RESPONSIBLE_ID: ANNA, COMMUNICATIONS: [{ VALUE: '+79001234567', TYPE: 'PHONE' }] }, { byUserId: ANNA })
+      await settle(other)
+      await other.later(5 * 60_000)
+      const member = other.portal.memberId
+      const directory = other.store.directory.load(member)
+      const today = localDateOf(other.now(), timeZone)
+      const data = reportOf({ store: other.store, directory }, member, scopeOf(directory, undefined, 'ru')!, { from: today, to: addDays(today, 1) },
+        { timeZone, calendar: ROUND_THE_CLOCK, origin: new URL(other.store.portals.get(member)!.clientEndpoint).origin, plans: {} })
+      expect(data.total.deals).toMatchObject({ created: 2, withoutNextStep: 1, overdue: 1 })
+      expect(data.deals.map((deal) => [deal.id, deal.withoutNextStep, deal.overdue]).sort()).toEqual([[late, false, true], [none, true, false]].sort())
+      const path = join(dir, 'overdue.xlsx')
+      await writeWorkbook(data, createWriteStream(path), 'ru')
+      const deals = (await new ExcelJS.Workbook().xlsx.readFile(path)).getWorksheet('Сделки')!
+      const rowOf = (title: string) => [2, 3].map((n) => deals.getRow(n)).find((row) => formula(row.getCell(1)).result === title)!
+      expect([rowOf('Вектор: серверы').getCell(9).value, rowOf('Вектор: серверы').getCell(10).value]).toEqual([null, 'да'])
+      expect([rowOf('Альфа: принтеры').getCell(9).value, rowOf('Альфа: принтеры').getCell(10).value]).toEqual(['да', null])
+    } finally {
+      await other.close()
+    }
   })
 })
 
@@ -193,8 +222,8 @@ describe('the workbook', () => {
     expect(formula(total.getCell(5)).formula).toBe('IF(B5>0,C5/B5,"")')
     expect(formula(total.getCell(5)).result).toBeCloseTo(1 / 3)
     expect(total.getCell(5).numFmt).toBe('0.0%')
-    expect(formula(total.getCell(21)).result).toBe(0.5)
-    expect(total.getCell(21).numFmt).toBe('0.0%')
+    expect(formula(total.getCell(22)).result).toBe(0.5)
+    expect(total.getCell(22).numFmt).toBe('0.0%')
     const anna = summary.getRow(2)
     expect(anna.getCell(1).value).toBe('Анна Морозова')
     expect(anna.getCell(13).value).toBe(2)
@@ -216,7 +245,7 @@ describe('the workbook', () => {
     expect(formula(leads.getRow(5).getCell(2))).toEqual({ formula: 'COUNTA(A2:A4)', result: 3 })
 
     const deals = workbook.getWorksheet('Сделки')!
-    expect(headers(deals)).toEqual(['Сделка', 'Воронка', 'Стадия', 'Ответственный', 'Создана', 'Сумма', 'Валюта', 'Итог', 'Без следующего шага'])
+    expect(headers(deals)).toEqual(['Сделка', 'Воронка', 'Стадия', 'Ответственный', 'Создана', 'Сумма', 'Валюта', 'Итог', 'Без следующего шага', 'Следующий шаг просрочен'])
     const quoted = deals.getRow(3)
     expect(formula(quoted.getCell(1))).toEqual({ formula: `HYPERLINK("${origin()}/crm/deal/details/${ids.switch}/","Бета: ""коммутатор""")`, result: 'Бета: "коммутатор"' })
     expect(quoted.getCell(6).value).toBe(2000)

@@ -49,6 +49,8 @@ export interface DealStats {
   lost: number
   /** Deals created in the period with an open DEAL-NEXT-STEP violation. */
   withoutNextStep: number
+  /** Deals created in the period whose next step's deadline passed with nothing new planned (DEAL-NEXT-STEP). */
+  overdue: number
 }
 
 export interface TaskStats {
@@ -98,6 +100,7 @@ export interface DealRow {
   currency: string
   outcome: 'won' | 'lost' | 'open'
   withoutNextStep: boolean
+  overdue: boolean
 }
 
 /** Deals of one pipeline stage in one currency. */
@@ -237,7 +240,11 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
 
   const clocks = store.clocks.ofRulesBetween(memberId, REPORT_RULES, from, to).filter((clock) => inScope(clock.responsibleId))
   const opened = store.violations.openedBetween(memberId, from, to).filter((violation) => inScope(violation.responsibleId))
-  const noNextStep = new Set(store.violations.outstanding(memberId).filter((violation) => violation.ruleId === 'DEAL-NEXT-STEP').map((violation) => violation.entityId))
+  // DEAL-NEXT-STEP's two findings: no activity planned (variant none:…), or the planned one's deadline passed (after:…).
+  const nextStep = store.violations.outstanding(memberId).filter((violation) => violation.ruleId === 'DEAL-NEXT-STEP')
+  const dealsWith = (prefix: string) => new Set(nextStep.filter((violation) => violation.variant.startsWith(prefix)).map((violation) => violation.entityId))
+  const noNextStep = dealsWith('none:')
+  const overdueStep = dealsWith('after:')
 
   const created = (entity: Entity) => store.mirror.list(memberId, entity)
     .map((record) => ({ id: record.entityId, snapshot: record.snapshot as Snapshot }))
@@ -274,7 +281,7 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
       id, title: titleOf('deal', snapshot), url: link('deal', id), responsibleId: responsibleOf('deal', snapshot), responsible: name(responsibleOf('deal', snapshot)),
       createdAt: Date.parse(createdAtOf('deal', snapshot)), categoryId: String(snapshot.CATEGORY_ID ?? '0'), stageId: String(snapshot.STAGE_ID ?? ''),
       amount: Number(snapshot.OPPORTUNITY ?? 0) || 0, currency: String(snapshot.CURRENCY_ID || 'RUB'),
-      outcome: semantic === 'S' ? 'won' : semantic === 'F' ? 'lost' : 'open', withoutNextStep: noNextStep.has(id),
+      outcome: semantic === 'S' ? 'won' : semantic === 'F' ? 'lost' : 'open', withoutNextStep: noNextStep.has(id), overdue: overdueStep.has(id),
     }
   })
   const stages = new Map<string, StageRow>()
@@ -336,6 +343,7 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
       deals: {
         created: mineDeals.length, won: mineDeals.filter((deal) => deal.outcome === 'won').length,
         lost: mineDeals.filter((deal) => deal.outcome === 'lost').length, withoutNextStep: mineDeals.filter((deal) => deal.withoutNextStep).length,
+        overdue: mineDeals.filter((deal) => deal.overdue).length,
       },
       tasks: {
         created: taskRecords.filter(({ snapshot }) => who(responsibleOf('task', snapshot))).length, closed: closed.length, onTime,

@@ -118,11 +118,12 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
       { header: t('Выиграно', 'Won'), width: 10, format: COUNT, value: (row) => row.deals.won, total: 'sum' },
       { header: t('Проиграно', 'Lost'), width: 10, format: COUNT, value: (row) => row.deals.lost, total: 'sum' },
       { header: t('Без следующего шага', 'No next step'), width: 13, format: COUNT, value: (row) => row.deals.withoutNextStep, total: 'sum' },
+      { header: t('Следующий шаг просрочен', 'Next step overdue'), width: 13, format: COUNT, value: (row) => row.deals.overdue, total: 'sum' },
       { header: t('Задач', 'Tasks'), width: 9, format: COUNT, value: (row) => row.tasks.created, total: 'sum' },
       { header: t('Закрыто', 'Closed'), width: 10, format: COUNT, value: (row) => row.tasks.closed, total: 'sum' },
       { header: t('Вовремя', 'On time'), width: 10, format: COUNT, value: (row) => row.tasks.onTime, total: 'sum' },
       { header: t('Просрочено', 'Overdue'), width: 11, format: COUNT, value: (row) => row.tasks.overdue, total: 'sum' },
-      { header: t('Эффективность', 'Efficiency'), width: 13, format: PERCENT, value: (row) => row.tasks.efficiency, total: { share: [19, 18] } },
+      { header: t('Эффективность', 'Efficiency'), width: 13, format: PERCENT, value: (row) => row.tasks.efficiency, total: { share: [20, 19] } },
       { header: t('Без ответа', 'Unanswered'), width: 11, format: COUNT, value: (row) => row.tasks.unanswered, total: 'sum' },
       { header: t('Нарушений', 'Violations'), width: 11, format: COUNT, value: (row) => row.violations, total: 'sum' },
     ]
@@ -181,15 +182,16 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
       { header: t('Сделка', 'Deal'), width: 40 }, { header: t('Воронка', 'Pipeline'), width: 20 }, { header: t('Стадия', 'Stage'), width: 24 },
       { header: t('Ответственный', 'Responsible'), width: 24 }, { header: t('Создана', 'Created'), width: 17 }, { header: t('Сумма', 'Amount'), width: 16 },
       { header: t('Валюта', 'Currency'), width: 9 }, { header: t('Итог', 'Outcome'), width: 12 }, { header: t('Без следующего шага', 'No next step'), width: 13 },
+      { header: t('Следующий шаг просрочен', 'Next step overdue'), width: 13 },
     ])
     const outcome = { won: t('Выиграна', 'Won'), lost: t('Проиграна', 'Lost'), open: t('В работе', 'In work') }
     for (const deal of data.deals) {
       put(worksheet, [link(deal.url, deal.title || `#${deal.id}`), pipeline(deal.categoryId), stageName(deal.stageId), deal.responsible, wall(deal.createdAt),
-        deal.amount, deal.currency, L(outcome[deal.outcome]), deal.withoutNextStep ? L(YES) : ''], [undefined, undefined, undefined, undefined, DATE, moneyFormat(deal.currency)])
+        deal.amount, deal.currency, L(outcome[deal.outcome]), deal.withoutNextStep ? L(YES) : '', deal.overdue ? L(YES) : ''], [undefined, undefined, undefined, undefined, DATE, moneyFormat(deal.currency)])
       step()
     }
     const last = data.deals.length + 1
-    filter(worksheet, 9, last)
+    filter(worksheet, 10, last)
     const currencies = [...new Set(data.deals.map((deal) => deal.currency))].sort()
     for (const currency of currencies) {
       const mine = data.deals.filter((deal) => deal.currency === currency)
