@@ -652,6 +652,19 @@ describe('faults, widgets, lifecycle and methods', () => {
     const upload = await rest(portal, 'disk.folder.uploadfile', { id: storage.ROOT_OBJECT_ID, data: { NAME: 'отчёт.xlsx' }, fileContent: ['отчёт.xlsx', Buffer.from('PK').toString('base64')] }, token)
     expect(upload.json.result).toMatchObject({ NAME: 'отчёт.xlsx', SIZE: '2' })
     expect(Buffer.from(await (await fetch(String((upload.json.result as Auth).DOWNLOAD_URL))).arrayBuffer()).toString()).toBe('PK')
+    // The upload-URL way: the call answers where to POST; the multipart POST stores the file with the call's rights.
+    const tasks = (await rest(portal, 'disk.rights.getTasks', {}, token)).json.result as Auth[]
+    expect(tasks.find((task) => task.NAME === 'disk_access_read')?.ID).toBe('38')
+    const step = (await rest(portal, 'disk.folder.uploadfile', { id: 21, data: { NAME: 'отчёт.xlsx' }, generateUniqueName: true, rights: [{ TASK_ID: 38, ACCESS_CODE: 'U4' }] }, token)).json.result as Auth
+    expect(step.field).toBe('file')
+    expect(String(step.uploadUrl)).toMatch(new RegExp(`^${portal.url}/rest/upload\\.json\\?token=disk%7C`))
+    const form = new FormData()
+    form.append(String(step.field), new Blob([Buffer.from('PK2')]), 'x.xlsx')
+    const posted = await (await fetch(String(step.uploadUrl), { method: 'POST', body: form })).json() as { result: Auth }
+    expect(posted.result).toMatchObject({ NAME: 'отчёт (1).xlsx', SIZE: '3' })
+    expect(portal.data.files.at(-1)).toMatchObject({ rights: [{ taskId: '38', accessCode: 'U4' }], via: 'uploadUrl' })
+    expect((await fetch(String(step.uploadUrl), { method: 'POST', body: form })).status).toBe(401)
+    expect((await rest(portal, 'disk.folder.uploadfile', { id: 21, rights: [{ TASK_ID: 1, ACCESS_CODE: 'U4' }] }, token)).json.error).toBe('ERROR_ARGUMENT')
     const inBatch = await rest(portal, 'batch', { cmd: { up: 'disk.folder.uploadfile?id=21' } }, token)
     expect((inBatch.json.result as { result_error: Record<string, Auth> }).result_error.up?.error).toBe('ERROR_BATCH_METHOD_NOT_ALLOWED')
   })

@@ -4,6 +4,7 @@ import { runBatch } from './batch.js'
 import { asCall } from './emit.js'
 import { HTML_502, RestError, phpJson, timeBlock } from './envelope.js'
 import { parseForm, readBody, send } from './http.js'
+import { UPLOAD_FIELD, fileView, storeFile } from './methods/disk.js'
 import { METHODS } from './methods/index.js'
 import type { Method, MethodResult } from './methods/registry.js'
 import { LOG_LIMIT, type PortalState } from './state.js'
@@ -19,6 +20,7 @@ export async function handlePortal(state: PortalState, req: IncomingMessage, res
   const at = state.now()
   const url = new URL(req.url ?? '/', 'http://portal.invalid')
   if (url.pathname === '/rest/download.json') return serveDownload(state, url, res)
+  if (url.pathname === '/rest/upload.json') return receiveUpload(state, url, req, res)
   const match = METHOD_PATH.exec(url.pathname)
   // `/rest//crm.lead.get` (a client_endpoint with its slash plus "/method") names no method.
   const method = (match?.[1] ?? url.pathname.replace(/^\/rest\//, '')).toLowerCase()
@@ -118,4 +120,45 @@ function serveDownload(state: PortalState, url: URL, res: ServerResponse): void 
   if (file === undefined) return send(res, 404, phpJson({ error: 'ERROR_NOT_FOUND', error_description: 'File not found' }))
   res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
   send(res, 200, file.bytes, 'application/octet-stream')
+}
+
+/**
+ * The POST to an upload URL from disk.folder.uploadfile: multipart/form-data with the file in the `field` the call
+ * named; answers as disk.folder.uploadfile does (disk-folder-upload-file.md#uploadurl). Each URL takes one file.
+ * Logged as the call `upload.json`; `faults.fail({ method: 'upload.json', ... })` makes it fail.
+ */
+async function receiveUpload(state: PortalState, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const call: FakeCall = { at: state.now(), method: 'upload.json', params: {}, httpStatus: 0, viaBatch: false, userId: null }
+  pushBounded(state.calls, call, LOG_LIMIT)
+  const answer = (status: number, body: Record<string, unknown>) => {
+    call.httpStatus = status
+    if (typeof body.error === 'string') call.error = body.error
+    send(res, status, phpJson(body))
+  }
+  const body = await readBody(req)
+  const fault = state.faults.takeFail('upload.json', false)
+  if (fault !== null) return answer(fault.status, { error: fault.error, error_description: fault.description ?? '' })
+  const token = url.searchParams.get('token') ?? ''
+  const upload = state.store.uploads.get(token)
+  if (req.method !== 'POST' || upload === undefined) return answer(401, { error: 'NO_AUTH_FOUND', error_description: 'Wrong authorization data' })
+  let file: unknown
+  try {
+    const form = await new Request('http://portal.invalid/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(body) }).formData()
+    file = form.get(UPLOAD_FIELD)
+  } catch {
+    return answer(400, { error: 'INVALID_REQUEST', error_description: 'Request body could not be parsed' })
+  }
+  if (!(file instanceof Blob)) return answer(400, { error: 'ERROR_COULD_NOT_SAVE_FILE', error_description: 'Could not save file' })
+  const name = upload.name ?? (file instanceof File ? file.name : '')
+  if (name === '') return answer(400, { error: 'DISK_BASE_SERVICE_22001', error_description: 'Error: required parameter NAME (DISK_BASE_SERVICE_22001)' })
+  state.store.uploads.delete(token)
+  call.userId = upload.userId
+  const started = state.now()
+  try {
+    const stored = storeFile(state, { ...upload, name }, Buffer.from(await file.arrayBuffer()), 'uploadUrl')
+    answer(200, { result: fileView(state, stored), time: timeBlock(started, state.now(), state.cfg.offset) })
+  } catch (err) {
+    if (err instanceof RestError) return answer(err.status, err.body())
+    throw err
+  }
 }

@@ -1,5 +1,5 @@
 // In-memory records of the fake portal: one table per entity, ids from per-table sequences.
-import type { FakeFile, FakeNotification, FakeTimelineComment } from './types.js'
+import type { FakeFile, FakeNotification, FakePendingUpload, FakeTimelineComment } from './types.js'
 
 /** A stored record in its REST spelling (strings for ids and numbers, as the portal returns them). */
 export type Row = Record<string, unknown>
@@ -72,6 +72,8 @@ export interface Store {
   timelineSeq: { next: number }
   files: FakeFile[]
   fileSeq: { next: number }
+  /** Upload URLs not yet used, by their token (one POST each). */
+  uploads: Map<string, FakePendingUpload>
 }
 
 /** An empty store; ids start where a lived-in portal's would not collide with each other. */
@@ -95,6 +97,7 @@ export function createStore(): Store {
     timelineSeq: { next: 1 },
     files: [],
     fileSeq: { next: 1 },
+    uploads: new Map(),
   }
 }
 

@@ -170,7 +170,13 @@ export interface FakeTimelineComment {
   at: number
 }
 
-/** A file uploaded with disk.folder.uploadfile. */
+/** An access right given on upload: `{TASK_ID, ACCESS_CODE}` (`U35` a user, `D7` a department…). */
+export interface FakeRight {
+  taskId: string
+  accessCode: string
+}
+
+/** A file uploaded with disk.folder.uploadfile (base64, or by its upload URL). */
 export interface FakeFile {
   id: number
   folderId: number
@@ -178,6 +184,19 @@ export interface FakeFile {
   bytes: Buffer
   createdBy: number
   at: number
+  /** The rights the upload gave, as given; the app's storage shares nothing else. */
+  rights: FakeRight[]
+  /** How it came: inside the call, or multipart to the upload URL. */
+  via: 'base64' | 'uploadUrl'
+}
+
+/** An upload URL handed out by disk.folder.uploadfile without fileContent, waiting for its multipart POST. */
+export interface FakePendingUpload {
+  folderId: number
+  name: string | null
+  rights: FakeRight[]
+  generateUniqueName: boolean
+  userId: number
 }
 
 /** Scripted misbehaviour: REST errors, slowness, lost, doubled and reordered events. */
