@@ -31,6 +31,7 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
       clocks: deps.store.clocks.stats(portal.memberId),
       sweeps: deps.store.sweeps.all(portal.memberId),
       offline: offlineHealth(deps.store, portal.memberId),
+      reports: deps.store.reportDeliveries.stats(portal.memberId),
     }))
     const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0 && portal.installation === 'finished')
     const status = healthy ? 'ok' : 'degraded'

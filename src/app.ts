@@ -35,6 +35,7 @@ import { loadProductionCalendars } from './calendar-files.js'
 import type { ProductionCalendars } from '../rules/calendar/portal-calendar.js'
 import type { Store } from './store/index.js'
 import { OfflineDrain } from './sync/offline.js'
+import { ReportDelivery } from './reports/delivery.js'
 import { Sweeper } from './sync/sweeper.js'
 import { Worker, type ChangeHandler } from './sync/worker.js'
 
@@ -73,6 +74,8 @@ declare module 'fastify' {
     portalSettings: PortalSettings
     /** The deadline clocks; tests that move the app's clock call `clocks.runDue()`. */
     clocks: ClockEngine
+    /** The scheduled reports to the heads' Disk; tests that move the app's clock call `reportDelivery.runDue()`. */
+    reportDelivery: ReportDelivery
   }
 }
 
@@ -112,6 +115,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const clocks: ClockEngine = new ClockEngine({ store, enforcer, worker, now, onStepped: (memberId) => executor.wake(memberId) })
   const sweeper = new Sweeper({ store, clients, worker, logger, now, prepare: (memberId) => directorySync.ensureFresh(memberId) })
   const offline = new OfflineDrain({ store, clients, worker, logger, now })
+  const reportDelivery = new ReportDelivery({ store, clients, settings, logger, now, timeoutMs: config.timeoutMs, directory: (memberId) => directorySync.ensureFresh(memberId) })
   // The first sweep after an install fills the mirror with the portal's open records; the first drain takes what the offline queue holds.
   const onInstalled = (memberId: string) => {
     void sweeper.sweep(memberId).catch(() => undefined)
@@ -133,14 +137,17 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   app.decorate('directorySync', directorySync)
   app.decorate('portalSettings', settings)
   app.decorate('clocks', clocks)
+  app.decorate('reportDelivery', reportDelivery)
   app.addHook('onReady', async () => {
     executor.start()
     clocks.start()
     worker.start()
     if (deps.schedule !== false) sweeper.schedule(config.sweepCron)
     if (deps.schedule !== false && config.offlineEvents === 'on') offline.schedule(config.offlineDrainCron)
+    if (deps.schedule !== false) reportDelivery.start()
   })
   app.addHook('onClose', async () => {
+    await reportDelivery.stop()
     await offline.stop()
     await sweeper.stop()
     await worker.stop()

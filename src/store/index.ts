@@ -11,6 +11,7 @@ import { OfflineQueueRepo } from './offline-queues.js'
 import { OwnWritesRepo } from './own-writes.js'
 import { PortalRepo } from './portals.js'
 import { PortalSettingsRepo } from './portal-settings.js'
+import { ReportDeliveryRepo } from './report-deliveries.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
 
@@ -30,6 +31,7 @@ export interface Store {
   readonly portalSettings: PortalSettingsRepo
   readonly contactKeys: ContactKeyRepo
   readonly offlineQueues: OfflineQueueRepo
+  readonly reportDeliveries: ReportDeliveryRepo
   /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
   deletePortalData(memberId: string): void
   /** Runs `work` in one transaction: all of it lands or none. */
@@ -54,12 +56,13 @@ export function openStore(path: string, now: () => Date = () => new Date()): Sto
     portalSettings: new PortalSettingsRepo(db, now),
     contactKeys: new ContactKeyRepo(db),
     offlineQueues: new OfflineQueueRepo(db, now),
+    reportDeliveries: new ReportDeliveryRepo(db, now),
   }
   return {
     db,
     ...repos,
     deletePortalData: (memberId) => {
-      const kept = [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.directory, repos.violations, repos.actions, repos.clocks, repos.portalSettings, repos.contactKeys, repos.offlineQueues]
+      const kept = [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.directory, repos.violations, repos.actions, repos.clocks, repos.portalSettings, repos.contactKeys, repos.offlineQueues, repos.reportDeliveries]
       for (const repo of [...kept, repos.journal]) repo.deletePortal(memberId)
       repos.portals.delete(memberId)
     },

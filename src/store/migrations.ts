@@ -302,4 +302,28 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (member_id, kind, id)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Scheduled reports delivered to supervisors: one row per portal, period and department, claimed before its upload
+  -- and kept afterwards, so each period is delivered once across restarts (an unfinished one is retried).
+  CREATE TABLE report_deliveries (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    member_id      TEXT NOT NULL REFERENCES portals (member_id) ON DELETE CASCADE,
+    kind           TEXT NOT NULL CHECK (kind IN ('week', 'month')),
+    period_from    TEXT NOT NULL,
+    period_to      TEXT NOT NULL,
+    department_id  TEXT NOT NULL,
+    supervisor_id  TEXT NOT NULL,
+    state          TEXT NOT NULL CHECK (state IN ('pending', 'uploaded', 'failed')),
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    error          TEXT,
+    file_id        TEXT,
+    file_name      TEXT,
+    file_url       TEXT,
+    uploaded_at    TEXT,
+    notified_at    TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    UNIQUE (member_id, kind, period_from, department_id)
+  );
+  `,
 ]
