@@ -113,10 +113,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   })
   const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, afterChange: actionsPlanned, ...retry })
   const clocks: ClockEngine = new ClockEngine({ store, enforcer, worker, now, onStepped: (memberId) => executor.wake(memberId) })
-  const sweeper = new Sweeper({ store, clients, worker, logger, now, prepare: (memberId) => directorySync.ensureFresh(memberId) })
+  const sweeper = new Sweeper({ store, clients, worker, logger, settings, now, prepare: (memberId) => directorySync.ensureFresh(memberId) })
   const offline = new OfflineDrain({ store, clients, worker, logger, now })
   const reportDelivery = new ReportDelivery({ store, clients, settings, logger, now, timeoutMs: config.timeoutMs, directory: (memberId) => directorySync.ensureFresh(memberId) })
-  // The first sweep after an install fills the mirror with the portal's open records; the first drain takes what the offline queue holds.
+  // The first sweep after an install fills the mirror with the portal's open records and its recent history; the first drain takes what the offline queue holds.
   const onInstalled = (memberId: string) => {
     void sweeper.sweep(memberId).catch(() => undefined)
     void offline.drain(memberId).catch(() => undefined)

@@ -222,11 +222,14 @@ export class Enforcer {
     }
     const openKeys = new Set(open.map((violation) => keyOf(violation.ruleId, violation.variant)))
     const running = new Set(clocks.map((clock) => keyOf(clock.ruleId, clock.variant)))
+    // A closed record the install's audit brought in (its history window) is past: what it broke is recorded, nobody
+    // is told, and no clock starts that would later send messages about a record long closed.
+    const past = arrival.audit && isClosed(entity, current)
     for (const [key, item] of found) {
       if (item.finding.clock) {
-        if (!running.has(key) && !excused.has(key)) this.#startClock(portal, entity, id, current, item, directory, arrival)
+        if (!past && !running.has(key) && !excused.has(key)) this.#startClock(portal, entity, id, current, item, directory, arrival)
       } else if (!openKeys.has(key)) {
-        this.#open(portal, entity, id, current, item, directory, true)
+        this.#open(portal, entity, id, current, item, directory, !past)
       }
     }
   }
@@ -437,6 +440,12 @@ export class Enforcer {
 // Why a rule no longer finds what it found: the record complies, or the rule no longer looks at it (off, out of scope).
 function complies(pass: Pass, ruleId: string): string {
   return pass.checked.includes(ruleId as RuleId) ? 'complies' : 'no longer applies'
+}
+
+// A lead or deal won, lost or converted, a task completed or declined: nothing more is owed on it.
+function isClosed(entity: Entity, record: Snapshot): boolean {
+  if (entity === 'task') return isTaskClosed(record)
+  return !isOpen(entity, record)
 }
 
 // The related records grouped by their responsible, leaving out the record's own responsible.

@@ -2,9 +2,10 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from 'pino'
 import type { PortalClients } from '../b24/index.js'
+import type { SettingsSource } from '../portal-settings.js'
 import type { Store } from '../store/index.js'
 import type { SweepState } from '../store/sweeps.js'
-import { ENTITIES } from './entities.js'
+import { ENTITIES, type EntityKind } from './entities.js'
 import { OncePerPortal } from './once-per-portal.js'
 import type { Worker } from './worker.js'
 
@@ -17,6 +18,16 @@ export const SWEPT_ENTITIES = ['lead', 'contact', 'deal', 'company', 'activity',
 /** What one sweep of one portal found, per kind. */
 export type SweepReport = SweepState[]
 
+// One kind's sweep under way: its state so far, and the ids already taken (a first sweep lists some twice).
+interface KindSweep {
+  memberId: string
+  entity: string
+  kind: EntityKind
+  first: boolean
+  state: SweepState
+  seen: Set<string>
+}
+
 /** Sweeps portals on a schedule and on demand; never two sweeps of one portal at once. */
 export class Sweeper {
   readonly #runs = new OncePerPortal<SweepReport>((memberId) => this.#sweep(memberId))
@@ -28,6 +39,8 @@ export class Sweeper {
       clients: PortalClients
       worker: Worker
       logger: Logger
+      /** Each portal's settings: `reports.historyMs` is how far back the first sweep reaches. */
+      settings: Pick<SettingsSource, 'of'>
       now?: () => Date
       /** Runs before each sweep of a portal (the app refreshes a stale directory there). */
       prepare?: (memberId: string) => Promise<unknown>
@@ -74,27 +87,23 @@ export class Sweeper {
   }
 
   async #sweepKind(memberId: string, entity: string): Promise<SweepState> {
-    const { store, clients, logger } = this.deps
-    const now = this.deps.now ?? (() => new Date())
+    const { store, logger } = this.deps
+    const now = this.#now()
     const kind = ENTITIES[entity]
     if (!kind) throw new Error(`No mirror for entity ${entity}`)
     const before = store.sweeps.get(memberId, entity)
     const first = !before?.cursor
-    const state: SweepState = { entity, cursor: before?.cursor ?? null, startedAt: now().toISOString(), finishedAt: null, listed: 0, found: 0, error: null }
-    // The first sweep fills the mirror with what is open; later ones take what changed since the newest change seen.
-    const filter = first ? kind.list.openFilter : { [`>=${kind.list.modifiedFilter}`]: before.cursor }
+    const state: SweepState = { entity, cursor: before?.cursor ?? null, startedAt: now.toISOString(), finishedAt: null, listed: 0, found: 0, error: null }
+    const filters = first ? this.#auditFilters(memberId, kind) : [{ [`>=${kind.list.modifiedFilter}`]: before.cursor }]
+    // A record both open and changed in the window is listed twice and taken once.
+    const run: KindSweep = { memberId, entity, kind, first, state, seen: new Set() }
     try {
-      const { method, select, idKey, resultKey } = kind.list
-      const pages = clients.get(memberId).list(method, { filter, select }, resultKey ? { idKey, resultKey } : { idKey })
-      for await (const page of pages) {
-        store.transaction(() => {
-          for (const item of page) this.#consider(memberId, entity, item, state, first)
-        })
-        if (first) logger.info({ memberId, entity, listed: state.listed, found: state.found }, 'first sweep: filling the mirror')
-      }
-      state.finishedAt = now().toISOString()
+      for (const filter of filters) await this.#list(run, filter)
+      state.finishedAt = this.#now().toISOString()
     } catch (error) {
       state.error = error instanceof Error ? error.message : String(error)
+      // An audit cut short is done again whole by the next sweep: a cursor now would skip the older records unlisted.
+      if (first) state.cursor = null
       logger.warn({ memberId, entity, error: state.error }, 'sweep failed')
     }
     store.sweeps.save(memberId, state)
@@ -102,20 +111,55 @@ export class Sweeper {
     return state
   }
 
+  /**
+   * The first sweep's listings: the open records, then (unless the open filter already lists everything, or the portal's
+   * `reports.history` is zero) every record changed since now − history, closed ones too, so reports on the weeks
+   * before the install count them.
+   */
+  #auditFilters(memberId: string, kind: EntityKind): Array<Record<string, unknown>> {
+    const { historyMs } = this.deps.settings.of(memberId).reports
+    const open = kind.list.openFilter
+    if (historyMs <= 0 || Object.keys(open).length === 0) return [open]
+    return [open, { [`>=${kind.list.modifiedFilter}`]: portalTime(this.#now().getTime() - historyMs) }]
+  }
+
+  // One listing, page by page (keyset, 50 a page); each page's records are considered in one transaction.
+  async #list(run: KindSweep, filter: Record<string, unknown>): Promise<void> {
+    const { store, clients, logger } = this.deps
+    const { memberId, entity, state } = run
+    const { method, select, idKey, resultKey } = run.kind.list
+    const pages = clients.get(memberId).list(method, { filter, select }, resultKey ? { idKey, resultKey } : { idKey })
+    for await (const page of pages) {
+      store.transaction(() => {
+        for (const item of page) this.#consider(run, item)
+      })
+      if (run.first) logger.info({ memberId, entity, filter, listed: state.listed, found: state.found }, 'first sweep: filling the mirror')
+    }
+  }
+
+  #now(): Date {
+    return this.deps.now?.() ?? new Date()
+  }
+
   // A listed record the mirror has not seen at this modification time goes to the worker as if its event had come.
-  #consider(memberId: string, entity: string, item: Record<string, unknown>, state: SweepState, first: boolean): void {
-    const kind = ENTITIES[entity]
-    if (!kind) return
+  #consider(run: KindSweep, item: Record<string, unknown>): void {
+    const { memberId, entity, kind, first, state, seen } = run
     const id = String(item[kind.list.idKey] ?? '')
     const modified = String(item[kind.modifiedField] ?? '')
-    if (!id) return
+    if (!id || seen.has(id)) return
+    seen.add(id)
     state.listed += 1
     if (modified && (!state.cursor || Date.parse(modified) > Date.parse(state.cursor))) state.cursor = modified
     const known = this.deps.store.mirror.get(memberId, entity, id)
     if (known && !known.deleted && known.modifiedAt === modified) return
-    const ts = String(Math.floor((Date.parse(modified) || Date.now()) / 1000))
-    // The first sweep is the install's audit: what it finds already past is recorded, nobody told.
+    const ts = String(Math.floor((Date.parse(modified) || this.#now().getTime()) / 1000))
+    // The first sweep is the install's audit, history included: what it finds already past is recorded, nobody told.
     const event = first ? AUDIT_EVENT : 'SWEEP'
     if (this.deps.store.inbox.accept({ memberId, event, entity, entityId: id, ts, data: {} })) state.found += 1
   }
+}
+
+// A filter instant as the portal writes its own dates (ISO 8601 to the second, with its offset), in UTC.
+function portalTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00')
 }

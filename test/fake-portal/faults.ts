@@ -8,6 +8,8 @@ export interface FailRule {
   error: string
   description: string
   times: number
+  /** Matching requests still let through before the rule starts answering. */
+  skip: number
 }
 
 interface SlowRule { method: string | null; ms: number; times: number }
@@ -33,8 +35,9 @@ export class FaultBook implements FakeFaults {
   /** Deliver each batch of queued events newest first. */
   reorder = false
 
-  fail(o: { method?: string; status: number; error: string; description?: string; times?: number }): void {
+  fail(o: { method?: string; status: number; error: string; description?: string; times?: number; skip?: number }): void {
     this.fails.push({
+      skip: o.skip ?? 0,
       method: o.method?.toLowerCase() ?? null,
       status: o.status,
       error: o.error,
@@ -68,6 +71,10 @@ export class FaultBook implements FakeFaults {
   takeFail(method: string, viaBatch: boolean): FailRule | null {
     const rule = this.fails.find((r) => (r.method === null ? !viaBatch : r.method === method) && !(viaBatch && r.error === 'HTML'))
     if (rule === undefined) return null
+    if (rule.skip > 0) {
+      rule.skip -= 1
+      return null
+    }
     rule.times -= 1
     if (rule.times <= 0) this.fails = this.fails.filter((r) => r !== rule)
     return rule

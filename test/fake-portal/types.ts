@@ -201,8 +201,11 @@ export interface FakePendingUpload {
 
 /** Scripted misbehaviour: REST errors, slowness, lost, doubled and reordered events. */
 export interface FakeFaults {
-  /** The next `times` (default 1) matching REST requests answer this error; error 'HTML' gives nginx's 502 page. */
-  fail(o: { method?: string; status: number; error: string; description?: string; times?: number }): void
+  /**
+   * The next `times` (default 1) matching REST requests answer this error, after `skip` (default 0) more went through;
+   * error 'HTML' gives nginx's 502 page.
+   */
+  fail(o: { method?: string; status: number; error: string; description?: string; times?: number; skip?: number }): void
   /** The next matching requests are answered `ms` later (the work is done first, as on a real timeout). */
   slow(o: { method?: string; ms: number; times?: number }): void
   /** Every event delivery waits `ms` first. */
