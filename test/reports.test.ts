@@ -151,6 +151,13 @@ describe('overdue deals', () => {
       const rowOf = (title: string) => [2, 3].map((n) => deals.getRow(n)).find((row) => formula(row.getCell(1)).result === title)!
       expect([rowOf('Вектор: серверы').getCell(9).value, rowOf('Вектор: серверы').getCell(10).value]).toEqual([null, 'да'])
       expect([rowOf('Альфа: принтеры').getCell(9).value, rowOf('Альфа: принтеры').getCell(10).value]).toEqual(['да', null])
+      // Both are listed as they stand now, on a sheet of their own (deals of any age), oldest problem first.
+      const stalled = (await new ExcelJS.Workbook().xlsx.readFile(path)).getWorksheet('Сделки без шага')!
+      expect(headers(stalled)).toEqual(['Сделка', 'Ответственный', 'Воронка', 'Стадия', 'Сумма', 'Валюта', 'Что не так', 'С'])
+      const listed = [2, 3].map((n) => stalled.getRow(n)).map((row) => [formula(row.getCell(1)).result, row.getCell(3).value, row.getCell(4).value, row.getCell(7).value])
+      expect(listed.sort()).toEqual([['Альфа: принтеры', 'Общая', 'Новая', 'Нет следующего шага'], ['Вектор: серверы', 'Общая', 'Новая', 'Следующий шаг просрочен']])
+      expect(stalled.getRow(2).getCell(8).value).toBeInstanceOf(Date)
+      expect(formula(stalled.getRow(4).getCell(2))).toEqual({ formula: 'COUNTA(A2:A3)', result: 2 })
     } finally {
       await other.close()
     }
@@ -206,7 +213,7 @@ describe('the workbook', () => {
   it('has its sheets, headers, frozen header rows, filters, dates, money, percentages, totals and links', async () => {
     const { workbook, fileName } = await written()
     expect(fileName).toBe(`Отчет_Отдел-продаж_${isoDate(period.from)}_${isoDate(addDays(period.to, -1))}.xlsx`)
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Сводка', 'Лиды', 'Сделки', 'Задачи', 'Нарушения'])
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Сводка', 'Лиды', 'Сделки', 'Задачи', 'Нарушения', 'Сделки без шага'])
     for (const sheet of workbook.worksheets) {
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 })
       expect(sheet.autoFilter).toBeTruthy()
@@ -284,7 +291,7 @@ describe('the workbook', () => {
     try {
       const { workbook, fileName } = await written(scopeOf(h.store.directory.load(h.portal.memberId), undefined, 'en')!)
       expect(fileName).toMatch(/^Report_All-departments_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/)
-      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Summary', 'Leads', 'Deals', 'Tasks', 'Violations'])
+      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Summary', 'Leads', 'Deals', 'Tasks', 'Violations', 'Deals without a step'])
       expect(headers(workbook.getWorksheet('Leads')!)[0]).toBe('Lead')
     } finally {
       h.store.db.prepare("UPDATE portals SET language = 'ru' WHERE member_id = ?").run(h.portal.memberId)
@@ -310,7 +317,7 @@ describe('npm run report', () => {
     expect(ok.code).toBe(0)
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.readFile(out)
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Сводка', 'Лиды', 'Сделки', 'Задачи', 'Нарушения'])
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Сводка', 'Лиды', 'Сделки', 'Задачи', 'Нарушения', 'Сделки без шага'])
     expect(formula(workbook.getWorksheet('Сводка')!.getRow(5).getCell(2)).result).toBe(3)
 
     const unknown = await cli(['--portal', 'no-such-portal', '--from', from, '--to', to, '--out', out], { DATABASE_PATH: database })
@@ -340,7 +347,7 @@ describe('POST /app/reports/download', () => {
     expect(reply.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(reply.rawPayload as unknown as ArrayBuffer)
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Сводка', 'Лиды', 'Сделки', 'Задачи', 'Нарушения'])
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Сводка', 'Лиды', 'Сделки', 'Задачи', 'Нарушения', 'Сделки без шага'])
     expect(formula(workbook.getWorksheet('Сводка')!.getRow(5).getCell(2)).result).toBe(3)
     // Without a department: the head's own people.
     expect((await download(body(), SOKOLOV)).statusCode).toBe(200)

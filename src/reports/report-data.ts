@@ -2,7 +2,7 @@
 // manager and in total. Reads the store (mirror, clocks, violations, directory); changes nothing.
 import { CATALOGUE, type RuleId } from '../../rules/catalogue.js'
 import { peopleUnder, userName, type Directory } from '../../rules/directory.js'
-import { createdAtOf, pathOf, responsibleOf, titleOf } from '../../rules/record.js'
+import { createdAtOf, isOpen, pathOf, responsibleOf, titleOf } from '../../rules/record.js'
 import type { Entity, Snapshot, Text } from '../../rules/types.js'
 import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
 import type { ReportSettings } from '../../rules/catalogue.js'
@@ -103,6 +103,21 @@ export interface DealRow {
   overdue: boolean
 }
 
+/** An open deal that has, as the report is made, no next step or an overdue one (DEAL-NEXT-STEP), whenever it was created. */
+export interface StalledDealRow {
+  id: string
+  title: string
+  url: string
+  responsible: string
+  categoryId: string
+  stageId: string
+  amount: number
+  currency: string
+  problem: 'none' | 'overdue'
+  /** When the violation opened. */
+  since: number
+}
+
 /** Deals of one pipeline stage in one currency. */
 export interface StageRow {
   categoryId: string
@@ -157,6 +172,7 @@ export interface ReportData {
   stages: StageRow[]
   tasks: TaskRow[]
   violations: ViolationRow[]
+  stalled: StalledDealRow[]
   /** What the portal calls its deal stages and pipelines. */
   names: CrmNames
 }
@@ -358,10 +374,19 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
   const total = row(null, () => true)
 
   const violations: ViolationRow[] = opened.map((violation) => violationRow(store, memberId, directory, violation, link))
+  const stalled = nextStep.filter((violation) => inScope(violation.responsibleId)).flatMap((violation): StalledDealRow[] => {
+    const snapshot = store.mirror.get(memberId, 'deal', violation.entityId)?.snapshot as Snapshot | undefined
+    if (!snapshot || !isOpen('deal', snapshot)) return []
+    return [{
+      id: violation.entityId, title: titleOf('deal', snapshot), url: link('deal', violation.entityId), responsible: name(responsibleOf('deal', snapshot)),
+      categoryId: String(snapshot.CATEGORY_ID ?? '0'), stageId: String(snapshot.STAGE_ID ?? ''), amount: Number(snapshot.OPPORTUNITY ?? 0) || 0,
+      currency: String(snapshot.CURRENCY_ID || 'RUB'), problem: violation.variant.startsWith('after:') ? 'overdue' : 'none', since: Date.parse(violation.openedAt),
+    }]
+  }).sort((a, b) => a.since - b.since)
   return {
     memberId, origin, timeZone, scope, period, fromMs, toMs, managers, total, leads, deals,
     stages: [...stages.values()].sort((a, b) => a.categoryId.localeCompare(b.categoryId) || a.stageId.localeCompare(b.stageId) || a.currency.localeCompare(b.currency)),
-    tasks, violations, names: store.directory.crmNames(memberId),
+    tasks, violations, stalled, names: store.directory.crmNames(memberId),
   }
 }
 

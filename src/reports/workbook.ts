@@ -26,6 +26,7 @@ const SHEETS = {
   deals: { ru: 'Сделки', en: 'Deals' },
   tasks: { ru: 'Задачи', en: 'Tasks' },
   violations: { ru: 'Нарушения', en: 'Violations' },
+  stalled: { ru: 'Сделки без шага', en: 'Deals without a step' },
 } satisfies Record<string, Text>
 
 const t = (ru: string, en: string): Text => ({ ru, en })
@@ -52,7 +53,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false })
   workbook.creator = 'b24-rules-app'
   workbook.created = new Date()
-  const total = data.managers.length + data.leads.length + data.deals.length + data.stages.length + data.tasks.length + data.violations.length
+  const total = data.managers.length + data.leads.length + data.deals.length + data.stages.length + data.tasks.length + data.violations.length + data.stalled.length
   let done = 0
   const step = () => {
     done += 1
@@ -239,6 +240,22 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
       step()
     }
     closeList(worksheet, data.violations.length, 10, 'B')
+  }
+
+  // The open deals that have no next step, or an overdue one, as the report is made — whenever they were created.
+  {
+    const worksheet = sheet(SHEETS.stalled, [
+      { header: t('Сделка', 'Deal'), width: 40 }, { header: t('Ответственный', 'Responsible'), width: 24 }, { header: t('Воронка', 'Pipeline'), width: 20 },
+      { header: t('Стадия', 'Stage'), width: 24 }, { header: t('Сумма', 'Amount'), width: 16 }, { header: t('Валюта', 'Currency'), width: 9 },
+      { header: t('Что не так', 'What is wrong'), width: 26 }, { header: t('С', 'Since'), width: 17 },
+    ])
+    const problem = { none: t('Нет следующего шага', 'No next step'), overdue: t('Следующий шаг просрочен', 'Next step overdue') }
+    for (const deal of data.stalled) {
+      put(worksheet, [link(deal.url, deal.title || `#${deal.id}`), deal.responsible, pipeline(deal.categoryId), stageName(deal.stageId), deal.amount, deal.currency,
+        L(problem[deal.problem]), wall(deal.since)], [undefined, undefined, undefined, undefined, moneyFormat(deal.currency), undefined, undefined, DATE])
+      step()
+    }
+    closeList(worksheet, data.stalled.length, 8)
   }
   await workbook.commit()
   onProgress(total, total)
