@@ -47,27 +47,23 @@ interface DiskTarget { folderId: string; readTaskId: string }
 /** Looks at every whole minute whether a period is due, and delivers what is owed; tests call runDue(). */
 export class ReportDelivery {
   #timer: NodeJS.Timeout | undefined
-  #watching = false
+  #timerOn = false
+  // After stop(): a run under way ends after its portal.
   #stopped = false
   #running: Promise<void> | undefined
-  #again = false
 
   constructor(private readonly deps: ReportDeliveryDeps) {}
 
   /** Starts the minute timer (on the injected clock's minutes). */
   start(): void {
-    this.#watching = true
+    this.#timerOn = true
     this.#stopped = false
     this.#arm()
   }
 
-  /** Delivers whatever is due now on every active portal; one run at a time (a call during a run makes it go round once more). */
+  /** Delivers whatever is due now on every active portal; a call during a run joins it (the next minute looks again). */
   runDue(): Promise<void> {
-    if (this.#running) {
-      this.#again = true
-      return this.#running
-    }
-    this.#running = this.#run().finally(() => {
+    this.#running ??= this.#run().finally(() => {
       this.#running = undefined
     })
     return this.#running
@@ -75,7 +71,7 @@ export class ReportDelivery {
 
   /** Stops the timer and waits for a run under way. */
   async stop(): Promise<void> {
-    this.#watching = false
+    this.#timerOn = false
     this.#stopped = true
     clearTimeout(this.#timer)
     await this.#running
@@ -83,7 +79,7 @@ export class ReportDelivery {
 
   #arm(): void {
     clearTimeout(this.#timer)
-    if (!this.#watching) return
+    if (!this.#timerOn) return
     this.#timer = setTimeout(() => {
       void this.runDue().finally(() => this.#arm())
     }, untilNextMinute(this.deps.now().getTime()))
@@ -91,19 +87,16 @@ export class ReportDelivery {
   }
 
   async #run(): Promise<void> {
-    do {
-      this.#again = false
-      for (const portal of this.deps.store.portals.all()) {
-        if (this.#stopped) return
-        if (portal.status !== 'active') continue
-        try {
-          await this.#portal(portal)
-        } catch (error) {
-          // One portal's trouble (its directory, its storage) does not stop the others'; the next minute tries again.
-          this.deps.logger.warn({ memberId: portal.memberId, err: error }, 'scheduled report delivery failed; retried next minute')
-        }
+    for (const portal of this.deps.store.portals.all()) {
+      if (this.#stopped) return
+      if (portal.status !== 'active') continue
+      try {
+        await this.#portal(portal)
+      } catch (error) {
+        // One portal's trouble (its directory, its storage) does not stop the others'; the next minute tries again.
+        this.deps.logger.warn({ memberId: portal.memberId, err: error }, 'scheduled report delivery failed; retried next minute')
       }
-    } while (this.#again)
+    }
   }
 
   async #portal(portal: Portal): Promise<void> {
