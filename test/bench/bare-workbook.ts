@@ -21,11 +21,12 @@ export async function writeBareWorkbook(data: ReportData, stream: Writable, onRo
     worksheet.commit()
   }
   sheet('Сводка', data.managers, (m) => [m.name, m.leads.created, m.leads.converted, m.leads.junk, m.leads.conversion, m.leads.contactMedianMs,
-    m.leads.contactP90Ms, m.leads.breaches, m.deals.created, m.deals.won, m.deals.lost, m.deals.withoutNextStep, m.tasks.created, m.tasks.closed,
+    m.leads.contactP90Ms, m.leads.breaches, m.leads.planCreated, m.leads.planConverted, m.deals.created, m.deals.won, m.deals.lost,
+    m.deals.withoutNextStep, m.deals.overdue, m.tasks.created, m.tasks.closed,
     m.tasks.onTime, m.tasks.overdue, m.tasks.efficiency, m.tasks.unanswered, m.violations])
   sheet('Лиды', data.leads, (l) => [l.title, l.responsible, date(l.createdAt), name(data.names.statuses, l.statusId), l.outcome, l.contactMs, l.breached ? 'да' : null])
   sheet('Сделки', data.deals, (d) => [d.title, name(data.names.pipelines, d.categoryId), name(data.names.stages, d.stageId), d.responsible, date(d.createdAt), d.amount, d.currency, d.outcome,
-    d.withoutNextStep ? 'да' : null])
+    d.withoutNextStep ? 'да' : null, d.overdue ? 'да' : null])
   sheet('Задачи', data.tasks, (t) => [t.title, t.responsible, date(t.createdAt), date(t.deadline), t.status, t.unanswered ? 'да' : null])
   sheet('Нарушения', data.violations, (v) => [v.rule.ru, v.recordTitle, v.responsible, date(v.openedAt), date(v.resolvedAt), v.resolution,
     date(v.excusedAt), v.excusedBy, v.excuse, date(v.escalatedAt)])

@@ -63,7 +63,7 @@ function deal(i: number): DealRow {
     responsibleId: String(10 + m), responsible: managerName(m), createdAt: createdAt(i), categoryId: i % 5 === 0 ? '2' : '0', stageId,
     // One deal in eight in dollars; amounts with kopecks, as portals hold them.
     amount: ((i * 7_331) % 5_000_000) + (i % 100) / 100, currency: i % 8 === 0 ? 'USD' : 'RUB',
-    outcome: stageId === 'WON' ? 'won' : stageId === 'LOSE' ? 'lost' : 'open', withoutNextStep: i % 9 === 0,
+    outcome: stageId === 'WON' ? 'won' : stageId === 'LOSE' ? 'lost' : 'open', withoutNextStep: i % 9 === 0, overdue: i % 9 === 4,
   }
 }
 
@@ -98,7 +98,7 @@ function managerRow(userId: string | null, name: string, share: number): Manager
       created: n, converted: n >> 2, junk: n >> 3, conversion: n === 0 ? null : 0.25, contactMedianMs: 1_800_000, contactP90Ms: 5_400_000, breaches: n >> 4,
       planCreated: userId === null ? null : n + 5, planConverted: userId === null ? null : (n >> 2) + 1,
     },
-    deals: { created: n, won: n >> 2, lost: n >> 3, withoutNextStep: n >> 4 },
+    deals: { created: n, won: n >> 2, lost: n >> 3, withoutNextStep: n >> 4, overdue: n >> 5 },
     tasks: { created: n, closed: n >> 1, onTime: n >> 2, overdue: n >> 3, efficiency: n === 0 ? null : 0.5, unanswered: n >> 4 },
     violations: n >> 3,
   }
@@ -127,6 +127,8 @@ export function reportOfRows(rows: number): ReportData {
     leads, deals, stages: [...stages.values()],
     tasks: Array.from({ length: counts.tasks }, (_, i) => task(i)),
     violations: Array.from({ length: counts.violations }, (_, i) => violation(i)),
+    // The deals-without-a-step sheet is left empty: the rows counted are the four lists'.
+    stalled: [],
     names: NAMES,
   }
 }
