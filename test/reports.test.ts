@@ -1,6 +1,7 @@
 // Issue 11: the supervisors' Excel report — its content from a known mirror, the workbook read back with exceljs,
 // the command line on a real SQLite file, the download behind a page session.
 import { execFile } from 'node:child_process'
+import { PassThrough } from 'node:stream'
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,6 +19,7 @@ import { loadProductionCalendars } from '../src/calendar-files.js'
 import { portalCalendars } from '../src/portal-calendars.js'
 import { moneyFormat, writeWorkbook } from '../src/reports/workbook.js'
 import { addDays, isoDate, localDateOf, startOfDay, type LocalDate } from '../src/zoned-days.js'
+import { reportOfRows } from './bench/report-rows.js'
 import { settle, startOnMovedClock, testSettings, type MovedHarness } from './helpers/harness.js'
 
 const run = promisify(execFile)
@@ -206,6 +208,31 @@ describe('the plan (LEAD-PLAN)', () => {
     expect(formula(total.getCell(10)).formula).toBe('IF(SUM(I2:I4)>0,SUMIF(I2:I4,">0",B2:B4)/SUM(I2:I4),"")')
     // Only Pavel's two leads count against Pavel's plan, not Anna's.
     expect(formula(total.getCell(10)).result).toBeCloseTo(2 / planned)
+  })
+})
+
+describe('the workbook as a stream', () => {
+  it('waits for a slow reader: while nobody reads, it stops writing rows and holds little; read, it finishes whole', async () => {
+    const data = reportOfRows(40_000)
+    const out = new PassThrough()
+    let rows = 0
+    let finished = false
+    const writing = writeWorkbook(data, out, 'ru', (done) => { rows = done }).then(() => { finished = true })
+    // Nobody reads: the writer must come to a stop well before the end, holding little in the stream.
+    let before = -1
+    for (let tick = 0; tick < 2_000 && rows !== before; tick++) {
+      before = rows
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(finished).toBe(false)
+    expect(rows).toBeLessThan(40_000 / 2)
+    expect(out.readableLength + out.writableLength).toBeLessThan(256 * 1024)
+    // Read, it goes to the end, and the file is whole.
+    const chunks: Buffer[] = []
+    out.on('data', (chunk: Buffer) => chunks.push(chunk))
+    await writing
+    const workbook = await new ExcelJS.Workbook().xlsx.load(Buffer.concat(chunks) as unknown as Parameters<ExcelJS.Xlsx['load']>[0])
+    expect(workbook.getWorksheet('Лиды')!.rowCount).toBe(data.leads.length + 2)
   })
 })
 

@@ -3,6 +3,7 @@
 // added only after the previous one is committed, views are given when a sheet is added, columns are defined before
 // the first row, dates are written as UTC (so they are shifted to the portal's wall clock here), formulas always carry
 // a cached result, and record links are HYPERLINK formulas rather than cell hyperlinks.
+import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import type { Text } from '../../rules/types.js'
@@ -19,6 +20,8 @@ const PERCENT = '0.0%'
 const COUNT = '0'
 const PLAN = '0.0'
 const DAY_MS = 86_400_000
+// How many rows go into the zip between two looks at whether it has caught up.
+const PACE_ROWS = 200
 
 const SHEETS = {
   summary: { ru: 'Сводка', en: 'Summary' },
@@ -55,9 +58,14 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
   workbook.created = new Date()
   const total = data.managers.length + data.leads.length + data.deals.length + data.stages.length + data.tasks.length + data.violations.length + data.stalled.length
   let done = 0
-  const step = () => {
+  // After each row: the progress, and every so many rows a wait for the zip to take what it was given.
+  const step = async (worksheet: ExcelJS.Worksheet) => {
     done += 1
     if (done % 500 === 0 || done === total) onProgress(done, total)
+    if (done % PACE_ROWS === 0) {
+      forgetFormulae(worksheet)
+      await caughtUp(worksheet, stream)
+    }
   }
   const tz = data.timeZone
   // exceljs writes a Date's UTC fields: give it the portal's wall-clock time as if it were UTC.
@@ -132,7 +140,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
     const formats = columns.map((column) => column.format)
     for (const manager of data.managers) {
       put(worksheet, columns.map((column) => column.value(manager)), formats)
-      step()
+      await step(worksheet)
     }
     const last = data.managers.length + 1
     const row = last + 1
@@ -172,7 +180,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
     for (const lead of data.leads) {
       put(worksheet, [link(lead.url, lead.title || `#${lead.id}`), lead.responsible, wall(lead.createdAt), statusName(lead.statusId), L(outcome[lead.outcome]),
         duration(lead.contactMs), lead.breached ? L(YES) : ''], [undefined, undefined, DATE, undefined, undefined, DURATION])
-      step()
+      await step(worksheet)
     }
     closeList(worksheet, data.leads.length, 7)
   }
@@ -189,7 +197,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
     for (const deal of data.deals) {
       put(worksheet, [link(deal.url, deal.title || `#${deal.id}`), pipeline(deal.categoryId), stageName(deal.stageId), deal.responsible, wall(deal.createdAt),
         deal.amount, deal.currency, L(outcome[deal.outcome]), deal.withoutNextStep ? L(YES) : '', deal.overdue ? L(YES) : ''], [undefined, undefined, undefined, undefined, DATE, moneyFormat(deal.currency)])
-      step()
+      await step(worksheet)
     }
     const last = data.deals.length + 1
     filter(worksheet, 10, last)
@@ -205,7 +213,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
     put(worksheet, [L(t('Воронка', 'Pipeline')), L(t('Стадия', 'Stage')), L(t('Сделок', 'Deals')), L(t('Валюта', 'Currency')), null, L(t('Сумма', 'Amount'))], [], true)
     for (const stage of data.stages) {
       put(worksheet, [pipeline(stage.categoryId), stageName(stage.stageId), stage.count, stage.currency, null, round2(stage.amount)], [undefined, undefined, COUNT, undefined, undefined, moneyFormat(stage.currency)])
-      step()
+      await step(worksheet)
     }
     worksheet.commit()
   }
@@ -220,7 +228,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
     for (const task of data.tasks) {
       put(worksheet, [link(task.url, task.title || `#${task.id}`), task.responsible, wall(task.createdAt), wall(task.deadline),
         task.status === 'open' ? '' : L(status[task.status]), task.unanswered ? L(YES) : ''], [undefined, undefined, DATE, DATE])
-      step()
+      await step(worksheet)
     }
     closeList(worksheet, data.tasks.length, 6)
   }
@@ -237,7 +245,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
       put(worksheet, [L(violation.rule), link(violation.url, violation.recordTitle || `#${violation.id}`), violation.responsible, wall(violation.openedAt),
         wall(violation.resolvedAt), violation.resolution ?? '', wall(violation.excusedAt), violation.excusedBy ?? '', violation.excuse ?? '', wall(violation.escalatedAt)],
       [undefined, undefined, undefined, DATE, DATE, undefined, DATE, undefined, undefined, DATE])
-      step()
+      await step(worksheet)
     }
     closeList(worksheet, data.violations.length, 10, 'B')
   }
@@ -253,7 +261,7 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
     for (const deal of data.stalled) {
       put(worksheet, [link(deal.url, deal.title || `#${deal.id}`), deal.responsible, pipeline(deal.categoryId), stageName(deal.stageId), deal.amount, deal.currency,
         L(problem[deal.problem]), wall(deal.since)], [undefined, undefined, undefined, undefined, moneyFormat(deal.currency), undefined, undefined, DATE])
-      step()
+      await step(worksheet)
     }
     closeList(worksheet, data.stalled.length, 8)
   }
@@ -271,6 +279,47 @@ function planDone(managers: readonly ManagerRow[], done: (row: ManagerRow) => Ce
   const planned = managers.filter((row) => typeof plan(row) === 'number' && (plan(row) as number) > 0)
   const whole = planned.reduce((sum, row) => sum + (plan(row) as number), 0)
   return whole > 0 ? planned.reduce((sum, row) => sum + (done(row) as number), 0) / whole : null
+}
+
+/**
+ * Waits until the sheet's zip entry and the output have taken what they were given. exceljs's streaming writer never
+ * waits: each committed row goes into the entry however far the zip is behind, so a large report would pile up in
+ * memory and hold the event loop until the end. The entry is exceljs's StreamBuf (`_stream`); its `pipes`, once the zip
+ * has reached this sheet, are archiver's streams (readable-stream's, without `writableNeedDrain`).
+ */
+async function caughtUp(worksheet: ExcelJS.Worksheet, output: Writable): Promise<void> {
+  const entry = (worksheet as unknown as { _stream?: { pipes?: Writable[]; buffers?: unknown[] } })._stream
+  for (;;) {
+    // A download whose client went away: nothing will drain any more.
+    if (output.destroyed) throw new Error('the report’s output closed before the report was written')
+    const behind = [...(entry?.pipes ?? []), output].find(needsDrain)
+    if (behind) await drainedOrClosed(behind, output)
+    // Not yet reached by the zip (the previous sheet's entry still being written): let it get there.
+    else if ((entry?.pipes?.length ?? 0) === 0 && (entry?.buffers?.length ?? 0) > 1) await new Promise((resolve) => setImmediate(resolve))
+    else return
+  }
+}
+
+/**
+ * exceljs's streaming writer keeps every formula cell a sheet has written (`_formulae`, for shared formulas to find
+ * their master), so memory grows with the rows; the app writes no shared formula, so the written ones are let go.
+ */
+function forgetFormulae(worksheet: ExcelJS.Worksheet): void {
+  const writer = worksheet as unknown as { _formulae?: Record<string, unknown> }
+  if (writer._formulae) writer._formulae = {}
+}
+
+async function drainedOrClosed(behind: Writable, output: Writable): Promise<void> {
+  const done = new AbortController()
+  try {
+    await Promise.race([once(behind, 'drain', { signal: done.signal }), once(output, 'close', { signal: done.signal })])
+  } finally {
+    done.abort()
+  }
+}
+
+function needsDrain(stream: Writable): boolean {
+  return (stream as Writable & { _writableState?: { needDrain?: boolean } })._writableState?.needDrain ?? stream.writableNeedDrain
 }
 
 function countOf(column: string, last: number, result: number): Cell {
