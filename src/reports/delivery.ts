@@ -3,6 +3,7 @@
 // with the links. Each delivery is claimed in the store before its upload, so it happens once per period.
 import { PassThrough } from 'node:stream'
 import { finished } from 'node:stream/promises'
+import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from 'pino'
 import { resolvedCalendarSettings } from '../../rules/calendar/portal-calendar.js'
 import type { Directory } from '../../rules/directory.js'
@@ -16,7 +17,7 @@ import type { Delivery, DeliveredFile } from '../store/report-deliveries.js'
 import { isoDate } from '../zoned-days.js'
 import { deliveryMessage, deliveryTag } from './delivery-message.js'
 import { prepareReport, scopeOf } from './report.js'
-import { duePeriods, untilNextMinute, type DuePeriod } from './schedule.js'
+import { duePeriods, type DuePeriod } from './schedule.js'
 import { writeWorkbook } from './workbook.js'
 
 /** Files up to this size go as base64 inside the call; bigger ones by the upload URL (base64 adds a third). */
@@ -44,21 +45,19 @@ export interface ReportDeliveryDeps {
 /** Where a portal's files go: the app storage's root folder, and the id of read access. */
 interface DiskTarget { folderId: string; readTaskId: string }
 
-/** Looks at every whole minute whether a period is due, and delivers what is owed; tests call runDue(). */
+/** Looks every minute (node-cron) whether a period is due, and delivers what is owed; tests call runDue(). */
 export class ReportDelivery {
-  #timer: NodeJS.Timeout | undefined
-  #timerOn = false
+  #task: ScheduledTask | undefined
   // After stop(): a run under way ends after its portal.
   #stopped = false
   #running: Promise<void> | undefined
 
   constructor(private readonly deps: ReportDeliveryDeps) {}
 
-  /** Starts the minute timer (on the injected clock's minutes). */
+  /** Looks every minute; which period is due is decided on the app's clock (`now`), not the timer's. */
   start(): void {
-    this.#timerOn = true
     this.#stopped = false
-    this.#arm()
+    this.#task = cron.schedule('* * * * *', () => this.runDue(), { noOverlap: true })
   }
 
   /** Delivers whatever is due now on every active portal; a call during a run joins it (the next minute looks again). */
@@ -69,21 +68,11 @@ export class ReportDelivery {
     return this.#running
   }
 
-  /** Stops the timer and waits for a run under way. */
+  /** Stops the schedule and waits for a run under way. */
   async stop(): Promise<void> {
-    this.#timerOn = false
     this.#stopped = true
-    clearTimeout(this.#timer)
+    await this.#task?.destroy()
     await this.#running
-  }
-
-  #arm(): void {
-    clearTimeout(this.#timer)
-    if (!this.#timerOn) return
-    this.#timer = setTimeout(() => {
-      void this.runDue().finally(() => this.#arm())
-    }, untilNextMinute(this.deps.now().getTime()))
-    this.#timer.unref()
   }
 
   async #run(): Promise<void> {

@@ -133,8 +133,3 @@ function wallInstant(date: LocalDate, hour: number, minute: number, timeZone: st
   at = wall - offsetAt(at, timeZone)
   return at
 }
-
-/** Milliseconds until the next whole minute after `now`: when the deliverer looks again. */
-export function untilNextMinute(now: number): number {
-  return 60_000 - (now % 60_000)
-}
