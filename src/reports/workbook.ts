@@ -149,7 +149,8 @@ export async function writeWorkbook(data: ReportData, stream: Writable, lang: La
       const result = column.value(data.total)
       const { total } = column
       if (index === 0) return L(TOTAL)
-      if (total === 'value') return result
+      // Nothing to add up (no manager has a plan): an empty cell, not a zero.
+      if (total === 'value' || result === null) return result
       if (total === 'sum') return last < 2 ? { formula: '0', result: 0 } : { formula: `SUM(${range(index + 1)})`, result: result as number }
       if ('share' in total) {
         const [part, whole] = total.share.map(columnLetter)

@@ -46,7 +46,9 @@ export async function playDay(): Promise<Day> {
   const dir = mkdtempSync(join(tmpdir(), 'rules-demo-'))
   // The supervisor hears of an unnamed lead after 3 seconds here, not the 2 hours of the defaults.
   const morning = { 'LEAD-TITLE': { escalateAfter: 'PT3S' } }
-  const settings = testSettings({ rules: morning })
+  // Anna and Pavel have a month's plan, so the day's report shows plans (LEAD-PLAN).
+  const plans = { reports: { plans: { '5': { created: 40, converted: 12 }, '6': { created: 30, converted: 9 } } } }
+  const settings = testSettings({ ...plans, rules: morning })
   const h = await startHarness({ env: { DATABASE_PATH: join(dir, 'demo.db') }, app: { rules: settings } })
   const firstApp = h.app
   let printed = 0
@@ -112,7 +114,7 @@ export async function playDay(): Promise<Day> {
     console.log('      новый лид распределить за 4 с (офис-менеджер Мария Фёдорова, предупреждение на половине срока),')
     console.log('      с клиентом связаться за 6 с, сделке без следующего шага — 4 с, руководителю — ещё через 4 с')
     await h.app.close()
-    h.app = await buildApp(h.config, { store: h.store, schedule: false, rules: testSettings({ rules: { ...morning, ...DEADLINES } }) })
+    h.app = await buildApp(h.config, { store: h.store, schedule: false, rules: testSettings({ ...plans, rules: { ...morning, ...DEADLINES } }) })
     await h.app.listen({ port: h.config.port, host: h.config.host })
     shown.clocks = true
     // Polls what the portal received (the clocks run on the wall clock), printing the reactions as they come.
