@@ -10,7 +10,7 @@ import type { Clock } from '../store/clocks.js'
 import type { CrmNames } from '../store/directory.js'
 import type { Store } from '../store/index.js'
 import type { Violation } from '../store/violations.js'
-import { addDays, localDateOf, startOfDay, type LocalDate } from '../zoned-days.js'
+import { localDateOf, startOfDay, type LocalDate } from '../zoned-days.js'
 
 /** Whose records count: a set of user ids, or everyone. */
 export interface ReportScope {
@@ -300,14 +300,6 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
       outcome: semantic === 'S' ? 'won' : semantic === 'F' ? 'lost' : 'open', withoutNextStep: noNextStep.has(id), overdue: overdueStep.has(id),
     }
   })
-  const stages = new Map<string, StageRow>()
-  for (const deal of deals) {
-    const key = `${deal.categoryId}\u0000${deal.stageId}\u0000${deal.currency}`
-    const row = stages.get(key) ?? { categoryId: deal.categoryId, stageId: deal.stageId, currency: deal.currency, count: 0, amount: 0 }
-    row.count += 1
-    row.amount += deal.amount
-    stages.set(key, row)
-  }
 
   // Tasks: created in the period; closed, on time and overdue from TASK-OVERDUE's clocks, unanswered from TASK-FEEDBACK-SLA's.
   const taskRecords = created('task')
@@ -385,14 +377,22 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
   }).sort((a, b) => a.since - b.since)
   return {
     memberId, origin, timeZone, scope, period, fromMs, toMs, managers, total, leads, deals,
-    stages: [...stages.values()].sort((a, b) => a.categoryId.localeCompare(b.categoryId) || a.stageId.localeCompare(b.stageId) || a.currency.localeCompare(b.currency)),
+    stages: stagesOf(deals),
     tasks, violations, stalled, names: store.directory.crmNames(memberId),
   }
 }
 
-/** The day after `date`'s last day: [from, to) from an inclusive last day. */
-export function dayAfter(date: LocalDate): LocalDate {
-  return addDays(date, 1)
+/** The deals counted and summed by pipeline, stage and currency, in that order. */
+export function stagesOf(deals: readonly DealRow[]): StageRow[] {
+  const stages = new Map<string, StageRow>()
+  for (const deal of deals) {
+    const key = `${deal.categoryId}\u0000${deal.stageId}\u0000${deal.currency}`
+    const row = stages.get(key) ?? { categoryId: deal.categoryId, stageId: deal.stageId, currency: deal.currency, count: 0, amount: 0 }
+    row.count += 1
+    row.amount += deal.amount
+    stages.set(key, row)
+  }
+  return [...stages.values()].sort((a, b) => a.categoryId.localeCompare(b.categoryId) || a.stageId.localeCompare(b.stageId) || a.currency.localeCompare(b.currency))
 }
 
 function violationRow(store: Store, memberId: string, directory: Directory, violation: Violation, link: (entity: Entity, id: string) => string): ViolationRow {

@@ -4,7 +4,7 @@ import { CATALOGUE } from '../../rules/catalogue.js'
 import { pathOf } from '../../rules/record.js'
 import type { Entity } from '../../rules/types.js'
 import type { CrmNames } from '../../src/store/directory.js'
-import type { DealRow, LeadRow, ManagerRow, ReportData, StageRow, TaskRow, ViolationRow } from '../../src/reports/report-data.js'
+import { stagesOf, type DealRow, type LeadRow, type ManagerRow, type ReportData, type TaskRow, type ViolationRow } from '../../src/reports/report-data.js'
 
 const ORIGIN = 'https://vector.bitrix24.ru'
 const FROM_MS = Date.parse('2026-11-01T00:00:00+03:00')
@@ -109,14 +109,6 @@ export function reportOfRows(rows: number): ReportData {
   const counts = listCounts(rows)
   const leads = Array.from({ length: counts.leads }, (_, i) => lead(i))
   const deals = Array.from({ length: counts.deals }, (_, i) => deal(i))
-  const stages = new Map<string, StageRow>()
-  for (const d of deals) {
-    const key = `${d.categoryId}\u0000${d.stageId}\u0000${d.currency}`
-    const stage = stages.get(key) ?? { categoryId: d.categoryId, stageId: d.stageId, currency: d.currency, count: 0, amount: 0 }
-    stage.count += 1
-    stage.amount += d.amount
-    stages.set(key, stage)
-  }
   return {
     memberId: 'b5c1e0d2a7f94e3c8d6b1a0f2e4c6d8a', origin: ORIGIN, timeZone: 'Europe/Moscow',
     scope: { departmentId: null, name: 'Все отделы', people: 'all' },
@@ -124,7 +116,7 @@ export function reportOfRows(rows: number): ReportData {
     fromMs: FROM_MS, toMs: FROM_MS + MONTH_MS,
     managers: Array.from({ length: MANAGERS }, (_, m) => managerRow(String(10 + m), managerName(m), rows / MANAGERS / 100)),
     total: managerRow(null, '', rows / 100),
-    leads, deals, stages: [...stages.values()],
+    leads, deals, stages: stagesOf(deals),
     tasks: Array.from({ length: counts.tasks }, (_, i) => task(i)),
     violations: Array.from({ length: counts.violations }, (_, i) => violation(i)),
     // The deals-without-a-step sheet is left empty: the rows counted are the four lists'.
