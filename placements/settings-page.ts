@@ -72,7 +72,7 @@ export function settingsFields(config: Record<string, unknown>): Field[] {
     }
     if (typeof value === 'boolean') return void fields.push({ path: at, kind: 'bool', value })
     if (typeof value === 'number') return void fields.push({ path: at, kind: 'number', value })
-    fields.push({ path: at, kind: value === null || ['since', 'timeZone', 'country', 'weekly', 'monthly'].includes(key) ? 'nullable' : 'text', value })
+    fields.push({ path: at, kind: value === null || ['since', 'timeZone', 'country', 'weekly', 'monthly', 'language'].includes(key) ? 'nullable' : 'text', value })
   }
   // Settings with a default of "none" are absent from the JSON; the form shows them empty.
   const calendar = { timeZone: null, country: null, ...(config.calendar as object) }

@@ -49,6 +49,8 @@ export const RULE_IDS = Object.keys(CATALOGUE) as RuleId[]
 /** What the reports take from the settings (see rules/defaults.ts). */
 export interface ReportSettings {
   historyMs: number
+  /** The workbooks' language; null for the portal's. */
+  language: 'ru' | 'en' | null
   weekly: string | null
   monthly: string | null
   plans: Readonly<Record<string, { created: number | null; converted: number | null }>>

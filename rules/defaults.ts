@@ -15,10 +15,12 @@ export const DEFAULT_RULES_CONFIG = {
   /**
    * Reports: `history` how far back the first sweep after an install mirrors changed records (closed ones too);
    * `weekly` and `monthly` when each supervisor gets the past week's and month's report (cron in the portal's time,
-   * null for none); `plans` user id → leads a month to create and to convert (LEAD-PLAN).
+   * null for none); `plans` user id → leads a month to create and to convert (LEAD-PLAN); `language` of the workbooks,
+   * "ru" or "en" (null: the portal's).
    */
   reports: {
     history: 'P90D',
+    language: null as 'ru' | 'en' | null,
     weekly: '0 9 * * 1' as string | null,
     monthly: '0 9 1 * *' as string | null,
     plans: {} as Record<string, { created?: number; converted?: number }>,

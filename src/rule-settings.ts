@@ -164,6 +164,7 @@ const schema = z.strictObject({
   reports: z
     .strictObject({
       history: duration,
+      language: z.enum(['ru', 'en'], { error: 'must be "ru", "en" or null (the portal’s language)' }).nullable(),
       weekly: cronExpression.nullable(),
       monthly: cronExpression.nullable(),
       plans: z.record(userId, z.strictObject({ created: planFigure, converted: planFigure })),

@@ -67,7 +67,7 @@ describe('isAllowedHost', () => {
 
 describe('report settings', () => {
   it('default to 90 days of history, Monday 09:00 and the 1st 09:00, no plans', () => {
-    expect(resolveRuleSettings({}).reports).toEqual({ historyMs: 90 * 86_400_000, weekly: '0 9 * * 1', monthly: '0 9 1 * *', plans: {} })
+    expect(resolveRuleSettings({}).reports).toEqual({ historyMs: 90 * 86_400_000, language: null, weekly: '0 9 * * 1', monthly: '0 9 1 * *', plans: {} })
   })
 
   it('take a plan per manager, a schedule turned off', () => {
@@ -76,6 +76,7 @@ describe('report settings', () => {
   })
 
   it.each([
+    [{ language: 'de' }, 'reports.language must be "ru", "en" or null (the portal’s language)'],
     [{ weekly: 'every monday' }, 'reports.weekly must be a cron expression such as "0 9 * * 1" (Monday 09:00) (got "every monday")'],
     [{ history: '90 days' }, 'reports.history must be an ISO-8601 duration such as PT15M or P1D (got "90 days")'],
     [{ plans: { anna: { created: 4 } } }, 'reports.plans.anna'],

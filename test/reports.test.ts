@@ -324,6 +324,18 @@ describe('the workbook', () => {
       h.store.db.prepare("UPDATE portals SET language = 'ru' WHERE member_id = ?").run(h.portal.memberId)
     }
   })
+
+  it('is in English on a Russian portal whose settings ask for it (reports.language)', async () => {
+    expect(h.app.portalSettings.save(h.portal.memberId, { reports: { language: 'en' } }, String(ADMIN)).ok).toBe(true)
+    try {
+      const { workbook, fileName } = await written()
+      expect(fileName).toMatch(/^Report_Отдел-продаж_/)
+      expect(workbook.worksheets.map((sheet) => sheet.name)[0]).toBe('Summary')
+      expect(headers(workbook.getWorksheet('Deals')!)[0]).toBe('Deal')
+    } finally {
+      h.app.portalSettings.save(h.portal.memberId, {}, String(ADMIN))
+    }
+  })
 })
 
 describe('npm run report', () => {

@@ -44,8 +44,8 @@ export function scopeOf(directory: Directory, departmentId: string | undefined, 
 /** The report's data, language and file name for a portal. */
 export function prepareReport(deps: { store: Store; settings: SettingsSource; directory: Directory }, portal: Portal, scope: ReportScope,
   period: { from: LocalDate; to: LocalDate }): { data: ReportData; lang: 'ru' | 'en'; fileName: string } {
-  const lang = languageOf(portal.language)
   const settings = deps.settings.of(portal.memberId)
+  const lang = settings.reports.language ?? languageOf(portal.language)
   const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
   const frame = { timeZone, calendar: deps.settings.calendarOf(portal.memberId, portal.language), origin: new URL(portal.clientEndpoint).origin, plans: settings.reports.plans }
   const data = reportOf({ store: deps.store, directory: deps.directory }, portal.memberId, scope, period, frame)

@@ -1,7 +1,7 @@
 // npm run bench, the reports phase: the app's writeWorkbook against exceljs's bare streaming writer on the same rows, at
 // 10,000, 100,000 and 1,000,000 list rows; rows per second, peak memory, event-loop stalls, file size. Each run is a child process of its own
 // (test/bench/report-run.ts), so one run's peak never shows in another's. Runnable alone (all three sizes, 2–4 minutes on
-// 2 cores): npx tsx test/bench/reports.ts; BENCH_REPORT_ROWS=10000,100000 picks the sizes (npm run bench gives those two).
+// 2 cores): npx tsx test/bench/reports.ts; BENCH_REPORT_ROWS=10000,100000 picks the sizes (npm run bench writes all three).
 import { spawnSync } from 'node:child_process'
 import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
