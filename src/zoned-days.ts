@@ -24,11 +24,15 @@ export function addDays(date: LocalDate, days: number): LocalDate {
 
 /** The instant the local day `date` begins in `timeZone` (epoch ms), daylight saving included. */
 export function startOfDay(date: LocalDate, timeZone: string): number {
-  const wall = Date.UTC(date.year, date.month - 1, date.day)
-  let at = wall - offsetAt(wall, timeZone)
+  return wallClockAt(date, 0, 0, timeZone)
+}
+
+/** The instant `timeZone`'s wall clock shows `hour:minute` on `date` (a time skipped by a DST jump lands after it). */
+export function wallClockAt(date: LocalDate, hour: number, minute: number, timeZone: string): number {
+  const wall = Date.UTC(date.year, date.month - 1, date.day, hour, minute)
+  const guess = wall - offsetAt(wall, timeZone)
   // Once more at the guess: the offset may change between the wall time read as UTC and the true instant.
-  at = wall - offsetAt(at, timeZone)
-  return at
+  return wall - offsetAt(guess, timeZone)
 }
 
 /** Monday 00:00 of the local week `at` falls in. */

@@ -1,7 +1,7 @@
 // Issue 11.4: which report periods are due (the pure decision) and the notification's words.
 import { describe, expect, it } from 'vitest'
 import { deliveryMessage, deliveryTag, periodText } from '../src/reports/delivery-message.js'
-import { duePeriods, latestOccurrence, periodKey } from '../src/reports/schedule.js'
+import { duePeriods, latestOccurrence } from '../src/reports/schedule.js'
 import { isoDate } from '../src/zoned-days.js'
 
 const MOSCOW = 'Europe/Moscow'
@@ -71,11 +71,6 @@ describe('duePeriods', () => {
     ])
     // Installed at 09:30 on the 1st: that morning's moment was before it.
     expect(due('2026-12-01T10:00:00+03:00', DEFAULTS, MOSCOW, at('2026-12-01T09:30:00+03:00'))).toEqual([])
-  })
-
-  it('periodKey names the kind and the first day', () => {
-    const [week] = duePeriods(DEFAULTS, MOSCOW, at('2026-11-23T09:00:00+03:00'), INSTALLED)
-    expect(periodKey(week!)).toBe('week:2026-11-16')
   })
 })
 

@@ -1,6 +1,6 @@
 // Which report periods are due on a portal now: the latest moment of its weekly and monthly cron (portal time), and
 // the week or month that moment reports on. Pure: the settings, the time zone and `now` come in as arguments.
-import { addDays, isoDate, localDateOf, offsetAt, type LocalDate } from '../zoned-days.js'
+import { addDays, localDateOf, wallClockAt, type LocalDate } from '../zoned-days.js'
 
 /** The two scheduled reports. */
 export type PeriodKind = 'week' | 'month'
@@ -45,11 +45,6 @@ export function periodBefore(kind: PeriodKind, date: LocalDate & { weekday: numb
   return { from: previous, to: first }
 }
 
-/** A period's key in the store and in notification tags: `week:2026-11-16`. */
-export function periodKey(period: Pick<DuePeriod, 'kind' | 'from'>): string {
-  return `${period.kind}:${isoDate(period.from)}`
-}
-
 /**
  * The latest moment at or before `now` (whole minutes, portal time) that the 5-field cron `expression` matches,
  * looking back at most `days` local days; undefined when there is none or the expression uses what this matcher does
@@ -61,12 +56,12 @@ export function latestOccurrence(expression: string, timeZone: string, now: numb
   const today = localDateOf(now, timeZone)
   for (let back = 0; back <= days; back++) {
     const date = addDays(today, -back)
-    const weekday = ((localWeekday(date) % 7) + 7) % 7
+    const weekday = localWeekday(date)
     if (!cron.month.has(date.month) || !dayMatches(cron, date.day, weekday)) continue
     // The day's matching minutes, latest first; today only those already passed.
     for (const hour of [...cron.hour].sort((a, b) => b - a)) {
       for (const minute of [...cron.minute].sort((a, b) => b - a)) {
-        const at = wallInstant(date, hour, minute, timeZone)
+        const at = wallClockAt(date, hour, minute, timeZone)
         if (at <= now && localDateOf(at, timeZone).day === date.day) return at
       }
     }
@@ -124,12 +119,4 @@ function field(text: string, min: number, max: number, names: string[] = [], nam
 // 0 Sunday … 6 Saturday, of a calendar date (no time zone needed: a date is a date).
 function localWeekday(date: LocalDate): number {
   return new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()
-}
-
-// The instant the portal's wall clock shows `hour:minute` on `date` (a time skipped by a DST jump lands after it).
-function wallInstant(date: LocalDate, hour: number, minute: number, timeZone: string): number {
-  const wall = Date.UTC(date.year, date.month - 1, date.day, hour, minute)
-  let at = wall - offsetAt(wall, timeZone)
-  at = wall - offsetAt(at, timeZone)
-  return at
 }
