@@ -668,4 +668,42 @@ describe('faults, widgets, lifecycle and methods', () => {
     const inBatch = await rest(portal, 'batch', { cmd: { up: 'disk.folder.uploadfile?id=21' } }, token)
     expect((inBatch.json.result as { result_error: Record<string, Auth> }).result_error.up?.error).toBe('ERROR_BATCH_METHOD_NOT_ALLOWED')
   })
+
+  it('pages a task history by 50 in createdDate order (newest first by default), [] for a task that does not exist', async () => {
+    const token = (await setup()).access_token ?? ''
+    const taskId = portal.data.addTask({ TITLE: 'РЗ Согласовать макет', RESPONSIBLE_ID: 5 }, { byUserId: 4 })
+    for (let n = 1; n <= 120; n++) portal.data.addTaskComment(taskId, `Комментарий ${n}`, 5)
+    const page = async (params: Record<string, unknown>) =>
+      ((await rest(portal, 'tasks.task.history.list', { taskId, ...params }, token)).json.result as { list: Array<{ id: number; field: string }> }).list
+    const newest = await page({})
+    expect(newest).toHaveLength(50)
+    expect(newest[49]!.id).toBeLessThan(newest[0]!.id)
+    const oldest = [...await page({ order: { createdDate: 'ASC' } }), ...await page({ order: { createdDate: 'ASC' }, start: 50 }), ...await page({ order: { createdDate: 'ASC' }, start: 100 })]
+    expect(oldest.map((row) => row.field)).toEqual(['NEW', ...Array(120).fill('COMMENT')])
+    // An undocumented order key is no order: newest first.
+    expect((await page({ order: { ID: 'asc' } }))[0]).toEqual(newest[0])
+    expect((await rest(portal, 'tasks.task.history.list', { taskId: 99_999 }, token)).json.result).toEqual({ list: [] })
+  })
+
+  it('lists activities 50 a page, finds them by BINDINGS, and keeps their bindings', async () => {
+    const token = (await setup()).access_token ?? ''
+    const deal = portal.data.addDeal({ TITLE: 'Вектор: серверы' }, { byUserId: 5 })
+    const contact = portal.data.addContact({ NAME: 'Иван' }, { byUserId: 5 })
+    const call = { TYPE_ID: 2, SUBJECT: 'Звонок', RESPONSIBLE_ID: 5, COMMUNICATIONS: [{ VALUE: '+79001234567', TYPE: 'PHONE' }] }
+    for (let n = 0; n < 55; n++) portal.data.addActivity({ ...call, OWNER_TYPE_ID: 2, OWNER_ID: deal, COMPLETED: 'Y' }, { byUserId: 5 })
+    const fromContact = portal.data.addActivity({ ...call, OWNER_TYPE_ID: 3, OWNER_ID: contact, COMPLETED: 'N' }, { byUserId: 5 })
+    expect((await rest(portal, 'crm.activity.binding.add', { activityId: fromContact, entityTypeId: 2, entityId: deal }, token)).json.result).toBe(true)
+    expect((await rest(portal, 'crm.activity.binding.add', { activityId: fromContact, entityTypeId: 2, entityId: deal }, token)).json.error).toBe('ACTIVITY_IS_ALREADY_BOUND')
+    expect((await rest(portal, 'crm.activity.binding.list', { activityId: fromContact }, token)).json.result).toEqual([{ entityTypeId: 3, entityId: Number(contact) }, { entityTypeId: 2, entityId: Number(deal) }])
+    expect((await rest(portal, 'crm.activity.binding.list', { activityId: 99_999 }, token)).json.error).toBe('NOT_FOUND')
+
+    const byOwner = await rest(portal, 'crm.activity.list', { filter: { OWNER_TYPE_ID: 2, OWNER_ID: deal } }, token)
+    expect(byOwner.json).toMatchObject({ total: 55, next: 50 })
+    expect(byOwner.json.result).toHaveLength(50)
+    const bound = await rest(portal, 'crm.activity.list', { filter: { BINDINGS: [{ OWNER_TYPE_ID: 2, OWNER_ID: deal }] }, order: { COMPLETED: 'ASC', LAST_UPDATED: 'DESC' } }, token)
+    expect(bound.json.total).toBe(56)
+    expect((bound.json.result as Auth[])[0]).toMatchObject({ ID: fromContact, OWNER_TYPE_ID: '3', COMPLETED: 'N' })
+    expect((await rest(portal, 'crm.activity.binding.delete', { activityId: fromContact, entityTypeId: 3, entityId: contact }, token)).json.result).toBe(true)
+    expect((await rest(portal, 'crm.activity.binding.delete', { activityId: fromContact, entityTypeId: 2, entityId: deal }, token)).json.error).toBe('LAST_BINDING_CANNOT_BE_DELETED')
+  })
 })

@@ -15,6 +15,7 @@ import type { Clock, ClockChange } from '../store/clocks.js'
 import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
+import { bindingsOf, OWNER_TYPE_IDS } from '../sync/entities.js'
 import { AUDIT_EVENT } from '../sync/sweeper.js'
 import type { RecordChange } from '../sync/worker.js'
 import { digestLine, digestWords, languageOf, notice, timelineComment, toldText, type Language, type RecordMention } from './messages.js'
@@ -37,9 +38,20 @@ interface Arrival {
   eventAt: string
 }
 
-// A lead's and a deal's activities carry the owner's type (crm.enum.ownertype): 1 lead, 2 deal.
-const OWNER_TYPE_ID: Partial<Record<Entity, '1' | '2'>> = { lead: '1', deal: '2' }
+// The records an activity counts for, by the owner's type (crm.enum.ownertype): 1 lead, 2 deal.
 const OWNER_ENTITY: Record<string, Entity> = { 1: 'lead', 2: 'deal' }
+
+/** The leads and deals an activity was or is bound to, each once. */
+function boundRecords(...snapshots: Array<Snapshot | undefined>): Array<{ entity: Entity; id: string }> {
+  const records = new Map<string, { entity: Entity; id: string }>()
+  for (const snapshot of snapshots) {
+    for (const binding of snapshot ? bindingsOf(snapshot) : []) {
+      const entity = OWNER_ENTITY[binding.OWNER_TYPE_ID]
+      if (entity) records.set(`${entity}:${binding.OWNER_ID}`, { entity, id: binding.OWNER_ID })
+    }
+  }
+  return [...records.values()]
+}
 
 const keyOf = (ruleId: string, variant: string): string => `${ruleId}|${variant}`
 
@@ -59,12 +71,13 @@ export class Enforcer {
     const arrival = { audit: change.events.length > 0 && change.events.every((event) => event === AUDIT_EVENT), eventAt: this.#now().toISOString() }
     const entity = change.entity as Entity
     this.#evaluate(portal, entity, change.entityId, change.current, change.previous, arrival)
-    // A call, an e-mail or a planned step changes what its lead or deal owes.
-    const activity = change.current ?? change.previous
-    const owner = entity === 'activity' && activity ? OWNER_ENTITY[text(activity, 'OWNER_TYPE_ID')] : undefined
-    const ownerId = activity ? text(activity, 'OWNER_ID') : ''
-    const mirrored = owner && ownerId ? this.deps.store.mirror.get(portal.memberId, owner, ownerId) : undefined
-    if (owner && mirrored && !mirrored.deleted) this.#evaluate(portal, owner, ownerId, mirrored.snapshot, mirrored.snapshot, arrival)
+    // A call, an e-mail or a planned step changes what the leads and deals it is bound to owe (before and after).
+    if (entity === 'activity') {
+      for (const { entity: owner, id } of boundRecords(change.previous, change.current)) {
+        const mirrored = this.deps.store.mirror.get(portal.memberId, owner, id)
+        if (mirrored && !mirrored.deleted) this.#evaluate(portal, owner, id, mirrored.snapshot, mirrored.snapshot, arrival)
+      }
+    }
     // A new task may complete a burst of the same task for several people: its earlier siblings are asked again.
     if (entity === 'task' && change.current && !change.previous) {
       const siblings = this.deps.store.mirror.tasksTitled(portal.memberId, text(change.current, 'createdBy'), text(change.current, 'title'))
@@ -173,7 +186,7 @@ export class Enforcer {
     const { store } = this.deps
     const { memberId } = portal
     const statuses = store.directory.leadStatuses(memberId)
-    const ownerType = OWNER_TYPE_ID[entity]
+    const ownerType = OWNER_TYPE_IDS[entity]
     const activities = ownerType ? store.mirror.activitiesOf(memberId, ownerType, id).map((activity) => activity.snapshot) : []
     const first = firstLeadStatus(statuses)
     const responsible = responsibleOf(entity, current)

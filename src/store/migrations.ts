@@ -326,4 +326,20 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (member_id, kind, period_from, department_id)
   );
   `,
+  `
+  -- Which leads and deals each mirrored activity counts for: its bindings as the portal lists them
+  -- (crm.activity.binding.list), or its owner until they were read. Kept by the mirror with the activity's snapshot.
+  CREATE TABLE activity_bindings (
+    member_id     TEXT NOT NULL,
+    owner_type_id TEXT NOT NULL,
+    owner_id      TEXT NOT NULL,
+    activity_id   TEXT NOT NULL,
+    PRIMARY KEY (member_id, owner_type_id, owner_id, activity_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX activity_bindings_activity ON activity_bindings (member_id, activity_id);
+  INSERT OR IGNORE INTO activity_bindings (member_id, owner_type_id, owner_id, activity_id)
+    SELECT member_id, json_extract(snapshot, '$.OWNER_TYPE_ID'), json_extract(snapshot, '$.OWNER_ID'), entity_id FROM mirror
+    WHERE entity = 'activity' AND json_extract(snapshot, '$.OWNER_TYPE_ID') IS NOT NULL AND json_extract(snapshot, '$.OWNER_ID') IS NOT NULL;
+  DROP INDEX mirror_activity_owner;
+  `,
 ]

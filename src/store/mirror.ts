@@ -35,6 +35,9 @@ export class MirrorRepo {
   readonly #sameTasks
   readonly #bound
   readonly #deletePortal
+  readonly #unbind
+  readonly #bind
+  readonly #deleteBindings
 
   constructor(db: Db, private readonly now: () => Date = () => new Date()) {
     this.#get = db.prepare<[string, string, string], MirrorRow>(
@@ -48,10 +51,22 @@ export class MirrorRepo {
     this.#list = db.prepare<[string, string], MirrorRow>(
       'SELECT * FROM mirror WHERE member_id = ? AND entity = ? AND deleted = 0 ORDER BY CAST(entity_id AS INTEGER)',
     )
-    // The expressions are those of the index mirror_activity_owner.
     this.#activities = db.prepare<[string, string, string], MirrorRow>(`
-      SELECT * FROM mirror WHERE entity = 'activity' AND member_id = ? AND json_extract(snapshot, '$.OWNER_TYPE_ID') = ?
-        AND json_extract(snapshot, '$.OWNER_ID') = ? AND deleted = 0 ORDER BY CAST(entity_id AS INTEGER)`)
+      SELECT mirror.* FROM activity_bindings AS b JOIN mirror
+        ON mirror.member_id = b.member_id AND mirror.entity = 'activity' AND mirror.entity_id = b.activity_id
+      WHERE b.member_id = ? AND b.owner_type_id = ? AND b.owner_id = ? AND mirror.deleted = 0
+      ORDER BY CAST(mirror.entity_id AS INTEGER)`)
+    // An activity's snapshot holds its BINDINGS once they were read; until then its owner is its one binding.
+    this.#unbind = db.prepare<[string, string]>('DELETE FROM activity_bindings WHERE member_id = ? AND activity_id = ?')
+    this.#bind = db.prepare<{ memberId: string; entityId: string; snapshot: string }>(`
+      INSERT OR IGNORE INTO activity_bindings (member_id, owner_type_id, owner_id, activity_id)
+      SELECT @memberId, json_extract(value, '$.OWNER_TYPE_ID'), json_extract(value, '$.OWNER_ID'), @entityId
+        FROM json_each(@snapshot, '$.BINDINGS') WHERE json_extract(value, '$.OWNER_ID') IS NOT NULL
+      UNION ALL
+      SELECT @memberId, json_extract(@snapshot, '$.OWNER_TYPE_ID'), json_extract(@snapshot, '$.OWNER_ID'), @entityId
+        WHERE json_type(@snapshot, '$.BINDINGS') IS NULL AND json_extract(@snapshot, '$.OWNER_ID') IS NOT NULL
+          AND json_extract(@snapshot, '$.OWNER_TYPE_ID') IS NOT NULL`)
+    this.#deleteBindings = db.prepare('DELETE FROM activity_bindings WHERE member_id = ?')
     // The expressions are those of the index mirror_lead_status.
     this.#leadsHeld = db.prepare<[string, string, string], { n: number }>(`
       SELECT count(*) AS n FROM mirror WHERE entity = 'lead' AND member_id = ? AND json_extract(snapshot, '$.STATUS_ID') = ?
@@ -75,15 +90,19 @@ export class MirrorRepo {
 
   /** Stores a record's new snapshot (deleted records keep their last one with `deleted` set). */
   put(memberId: string, record: Omit<MirrorRecord, 'syncedAt'>): void {
+    const snapshot = JSON.stringify(record.snapshot)
     this.#put.run({
       memberId,
       entity: record.entity,
       entityId: record.entityId,
-      snapshot: JSON.stringify(record.snapshot),
+      snapshot,
       deleted: record.deleted ? 1 : 0,
       modifiedAt: record.modifiedAt,
       syncedAt: this.now().toISOString(),
     })
+    if (record.entity !== 'activity') return
+    this.#unbind.run(memberId, record.entityId)
+    this.#bind.run({ memberId, entityId: record.entityId, snapshot })
   }
 
   /** Every live record of one kind, by id. */
@@ -91,7 +110,10 @@ export class MirrorRepo {
     return this.#list.all(memberId, entity).map(rowToRecord)
   }
 
-  /** The live activities bound to a lead or deal (the portal's OWNER_TYPE_ID, a string as it sends it: '1' lead, '2' deal). */
+  /**
+   * The live activities bound to a lead or deal, owned by it or bound to it from another record (the portal's
+   * OWNER_TYPE_ID, a string as it sends it: '1' lead, '2' deal).
+   */
   activitiesOf(memberId: string, ownerTypeId: '1' | '2', ownerId: string): MirrorRecord[] {
     return this.#activities.all(memberId, ownerTypeId, ownerId).map(rowToRecord)
   }
@@ -119,5 +141,6 @@ export class MirrorRepo {
   /** Removes a portal's records (uninstall with CLEAN=1). */
   deletePortal(memberId: string): void {
     this.#deletePortal.run(memberId)
+    this.#deleteBindings.run(memberId)
   }
 }

@@ -1,10 +1,11 @@
 // The worker: takes pending events per portal, re-reads their records in batches, updates the mirror, hands on changes.
 import type { Logger } from 'pino'
-import { isNotFound, type PortalClients } from '../b24/index.js'
+import { isNotFound, type BatchCommands, type BatchOutcome, type PortalClients } from '../b24/index.js'
 import type { Store } from '../store/index.js'
 import type { DueRecord } from '../store/inbox.js'
-import { diffSnapshots, ENTITIES, project, type FieldChange } from './entities.js'
+import { activitiesOfRecord, diffSnapshots, ENTITIES, OWNER_TYPE_IDS, project, withBinding, type FieldChange } from './entities.js'
 import { PortalLanes } from './lanes.js'
+import { readAllPages, type PagedList } from './paged-lists.js'
 
 /** What changed on one record since the mirror last saw it. */
 export interface RecordChange {
@@ -43,8 +44,6 @@ const BOOKKEEPING_FIELDS = new Set(['DATE_MODIFY', 'MODIFY_BY_ID', 'LAST_UPDATED
 // One batch request re-reads at most this many records (the portal's batch limit).
 const RECORDS_PER_BATCH = 50
 const MAX_RETRY_DELAY_MS = 10 * 60_000
-// crm.activity.list's OWNER_TYPE_ID of the records whose activities rules read.
-const OWNER_TYPES: Record<string, string> = { lead: '1', deal: '2' }
 
 /** Processes the inbox: one lane per portal, records collapsed, at most one batch per 50 records. */
 export class Worker extends PortalLanes {
@@ -90,11 +89,9 @@ export class Worker extends PortalLanes {
   }
 
   async #process(memberId: string, due: DueRecord[]): Promise<void> {
-    const commands: Record<string, { method: string; params: Record<string, unknown> }> = {}
-    due.forEach((record, i) => this.#commands(commands, i, record))
-    let outcome
+    let read
     try {
-      outcome = await this.#clients.get(memberId).batch(commands)
+      read = await this.#read(memberId, due)
     } catch (error) {
       // A portal that lost its tokens meanwhile keeps its events pending; they are not its fault.
       if (this.#store.portals.get(memberId)?.status !== 'active') return
@@ -102,62 +99,73 @@ export class Worker extends PortalLanes {
       return
     }
     due.forEach((record, i) => {
-      const key = `r${i}`
-      const failure = outcome.errors[key]
+      const failure = read.outcome.errors[`r${i}`]
       if (failure && !isNotFound(failure)) {
         this.#fail(memberId, [record], `${failure.error || 'error'}: ${failure.description}`)
         return
       }
-      this.#apply(memberId, record, failure ? undefined : this.#found(record, i, outcome.results))
+      this.#apply(memberId, record, failure ? undefined : this.#found(record, i, read))
     })
-  }
-
-  // The record's own read and, for kinds with one, its extra read (a task's history), keyed by the record's place.
-  #commands(commands: Record<string, { method: string; params: Record<string, unknown> }>, i: number, record: { entity: string; entityId: string }): void {
-    const kind = this.#kind(record)
-    commands[`r${i}`] = kind.get(record.entityId)
-    if (kind.extra) commands[`x${i}`] = kind.extra.get(record.entityId)
-  }
-
-  // The record as read, with its extra read folded in (left out when that read failed: the rules then cannot decide).
-  #found(record: { entity: string }, i: number, results: Record<string, unknown>): Record<string, unknown> | undefined {
-    const kind = this.#kind(record)
-    const found = kind.unwrap(results[`r${i}`])
-    if (!found || !kind.extra) return found
-    const extra = kind.extra.read(results[`x${i}`])
-    return extra === undefined ? found : { ...found, [kind.extra.field]: extra }
   }
 
   /**
-   * Re-reads records now, with the activities bound to each lead and deal, in as few batch requests as the portal
-   * allows, and hands on what changed (the clock engine's records falling due). A failed read leaves the mirror as it was.
+   * Reads records in one batch (50 commands a request): each record (`r<i>`), the first page of its extra list (`x<i>`:
+   * a task's history…) and, with `activities`, of the activities bound to each lead and deal (`a<i>`); then the further
+   * pages of the lists that need them. A failed request throws.
+   */
+  async #read(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>, activities = false) {
+    const client = this.#clients.get(memberId)
+    const commands: BatchCommands = {}
+    const lists = new Map<string, PagedList>()
+    records.forEach((record, i) => {
+      commands[`r${i}`] = this.#kind(record).get(record.entityId)
+      const extra = this.#kind(record).extra?.list(record.entityId)
+      if (extra) lists.set(`x${i}`, extra)
+      const bound = activities ? activitiesOfRecord(record.entity, record.entityId) : undefined
+      if (bound) lists.set(`a${i}`, bound)
+    })
+    for (const [key, list] of lists) commands[key] = list.page(0)
+    const outcome = await client.batch(commands)
+    const firsts = new Map([...lists].map(([key, list]) => [key, { list, result: outcome.results[key], failed: key in outcome.errors }]))
+    const rows = await readAllPages((more) => client.batch(more), firsts)
+    return { outcome, rows }
+  }
+
+  // The record as read, with its extra list folded in (left out when that read failed: the rules then cannot decide).
+  #found(record: { entity: string }, i: number, read: { outcome: BatchOutcome; rows: Map<string, unknown[] | undefined> }): Record<string, unknown> | undefined {
+    const kind = this.#kind(record)
+    const found = kind.unwrap(read.outcome.results[`r${i}`])
+    if (!found || !kind.extra) return found
+    const rows = read.rows.get(`x${i}`)
+    return rows === undefined ? found : { ...found, [kind.extra.field]: kind.extra.keep(rows) }
+  }
+
+  /**
+   * Re-reads records now, with every activity that decides each lead's and deal's rules (its open ones and newest
+   * finished ones, those bound to it from other records too), in as few batch requests as the portal allows, and hands
+   * on what changed (the clock engine's records falling due). A failed read leaves the mirror as it was.
    */
   async refresh(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>): Promise<void> {
-    const commands: Record<string, { method: string; params: Record<string, unknown> }> = {}
-    records.forEach((record, i) => {
-      this.#commands(commands, i, record)
-      const ownerTypeId = OWNER_TYPES[record.entity]
-      if (ownerTypeId) {
-        const { method, select } = ENTITIES.activity!.list
-        commands[`a${i}`] = { method, params: { filter: { OWNER_TYPE_ID: ownerTypeId, OWNER_ID: record.entityId }, select, order: { ID: 'ASC' } } }
-      }
-    })
-    let outcome
+    let read
     try {
-      outcome = await this.#clients.get(memberId).batch(commands)
+      read = await this.#read(memberId, records, true)
     } catch (error) {
       this.#logger.warn({ memberId, records: records.length, err: error }, 'clock re-read failed; deciding on the mirror')
       return
     }
     records.forEach((record, i) => {
-      const activities = outcome.results[`a${i}`]
-      for (const activity of Array.isArray(activities) ? activities : []) {
-        const id = String((activity as Record<string, unknown>).ID ?? '')
-        if (id) this.#apply(memberId, { entity: 'activity', entityId: id, eventIds: [], events: ['CLOCK'], attempts: 0 }, activity as Record<string, unknown>)
+      const ownerTypeId = OWNER_TYPE_IDS[record.entity]
+      for (const row of read.rows.get(`a${i}`) ?? []) {
+        const activity = row as Record<string, unknown>
+        const id = String(activity.ID ?? '')
+        if (!id || !ownerTypeId) continue
+        const known = this.#store.mirror.get(memberId, 'activity', id)
+        const found = withBinding(activity, known?.snapshot, { OWNER_TYPE_ID: ownerTypeId, OWNER_ID: record.entityId })
+        this.#apply(memberId, { entity: 'activity', entityId: id, eventIds: [], events: ['CLOCK'], attempts: 0 }, found)
       }
-      const failure = outcome.errors[`r${i}`]
+      const failure = read.outcome.errors[`r${i}`]
       if (failure && !isNotFound(failure)) return
-      this.#apply(memberId, { ...record, eventIds: [], events: ['CLOCK'], attempts: 0 }, failure ? undefined : this.#found(record, i, outcome.results))
+      this.#apply(memberId, { ...record, eventIds: [], events: ['CLOCK'], attempts: 0 }, failure ? undefined : this.#found(record, i, read))
     })
   }
 

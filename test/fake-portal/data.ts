@@ -1,5 +1,5 @@
 // FakeData: change and read portal records as a portal user would in the UI; changes fire events like REST ones.
-import { activityView, createActivity, deleteActivity, updateActivity } from './domain/activity.js'
+import { activityView, bindActivity, createActivity, deleteActivity, updateActivity } from './domain/activity.js'
 import { createCrm, deleteCrm, updateCrm } from './domain/crm.js'
 import { addDepartment, addUser, updateDepartment, updateUser, userView } from './domain/directory.js'
 import { taskView } from './domain/task-shape.js'
@@ -42,6 +42,8 @@ export interface FakeData {
   updateActivity(id: Id, fields: Fields, o?: ActOptions): void
   deleteActivity(id: Id, o?: ActOptions): void
   activity(id: Id): Row | undefined
+  /** Binds an activity to one more record as crm.activity.binding.add does (a call from the contact's card bound to a deal). */
+  bindActivity(id: Id, entityTypeId: number, entityId: Id): void
   /** UPPER_CASE fields in, like tasks.task.add. */
   addTask(fields: Fields, o?: ActOptions): string
   updateTask(id: Id, fields: Fields, o?: ActOptions): void
@@ -95,6 +97,7 @@ export function createFakeData(state: PortalState): FakeData {
     addActivity: (fields, o) => String(createActivity(state, fields, actor(o))),
     updateActivity: (id, fields, o) => updateActivity(state, Number(id), fields, actor(o)),
     deleteActivity: (id, o) => deleteActivity(state, Number(id), actor(o)),
+    bindActivity: (id, entityTypeId, entityId) => bindActivity(state, Number(id), { entityTypeId, entityId: Number(entityId) }),
     activity: (id) => {
       const row = state.store.activities.get(Number(id))
       return row === undefined ? undefined : structuredClone(activityView(row))

@@ -46,6 +46,9 @@ export class Table {
   }
 }
 
+/** One record an activity is bound to, as crm.activity.binding.list answers it (integers). */
+export interface ActivityBinding { entityTypeId: number; entityId: number }
+
 /** The CRM record kinds the legacy crm.<kind>.* methods serve. */
 export type CrmKind = 'lead' | 'deal' | 'company' | 'contact'
 
@@ -53,6 +56,8 @@ export type CrmKind = 'lead' | 'deal' | 'company' | 'contact'
 export interface Store {
   crm: Record<CrmKind, Table>
   activities: Table
+  /** Every record an activity is bound to, its owner first (crm.activity.binding.list), by activity id. */
+  activityBindings: Map<number, ActivityBinding[]>
   tasks: Table
   taskComments: Table
   taskHistory: Table
@@ -81,6 +86,7 @@ export function createStore(): Store {
   return {
     crm: { lead: new Table(), deal: new Table(), company: new Table(), contact: new Table() },
     activities: new Table(),
+    activityBindings: new Map(),
     tasks: new Table(),
     taskComments: new Table(),
     taskHistory: new Table(),

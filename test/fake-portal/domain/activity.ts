@@ -1,10 +1,10 @@
 // CRM activities (crm.activity.*): the stored shape, writes and their ONCRMACTIVITY* events.
 import { formatIso, normaliseDate } from '../clock.js'
-import { crmError } from '../envelope.js'
+import { crmError, RestError } from '../envelope.js'
 import { emit } from '../emit.js'
 import type { Actor, PortalState } from '../state.js'
-import type { Row } from '../store.js'
-import { yn } from '../util.js'
+import type { ActivityBinding, Row } from '../store.js'
+import { isRecord, yn } from '../util.js'
 
 // Order and initial values follow crm-activity-get.md.
 const SHAPE: Row = {
@@ -67,6 +67,7 @@ export function createActivity(state: PortalState, fields: Row, actor: Actor): n
   Object.assign(row, { ID: String(id), CREATED: now, LAST_UPDATED: now, AUTHOR_ID: user, EDITOR_ID: user })
   row.RESPONSIBLE_ID ??= user
   state.store.activities.put(id, row)
+  state.store.activityBindings.set(id, [{ entityTypeId: Number(row.OWNER_TYPE_ID), entityId: Number(row.OWNER_ID) }])
   emit(state, 'ONCRMACTIVITYADD', { FIELDS: { ID: id } }, actor, 'crm')
   return id
 }
@@ -84,6 +85,7 @@ export function updateActivity(state: PortalState, id: number, fields: Row, acto
 export function deleteActivity(state: PortalState, id: number, actor: Actor): void {
   requireActivity(state, id)
   state.store.activities.delete(id)
+  state.store.activityBindings.delete(id)
   emit(state, 'ONCRMACTIVITYDELETE', { FIELDS: { ID: id } }, actor, 'crm')
 }
 
@@ -95,4 +97,43 @@ export function activityView(row: Row, select: readonly string[] = []): Row {
     out[key] = value
   }
   return out
+}
+
+/** The records an activity is bound to, its owner first (crm-activity-binding-list.md). */
+export function bindingsOf(state: PortalState, id: number): ActivityBinding[] {
+  return state.store.activityBindings.get(id) ?? []
+}
+
+/**
+ * Binds an activity to one more record (crm-activity-binding-add.md: NOT_FOUND, ACTIVITY_IS_ALREADY_BOUND). The page
+ * names no event for a new binding, so none is sent (the stricter reading: the app learns of it by re-reading).
+ */
+export function bindActivity(state: PortalState, id: number, binding: ActivityBinding): void {
+  if (state.store.activities.get(id) === undefined) throw new RestError(400, 'NOT_FOUND', 'Element not found')
+  const bindings = bindingsOf(state, id)
+  if (bindings.some((b) => b.entityTypeId === binding.entityTypeId && b.entityId === binding.entityId)) {
+    throw new RestError(400, 'ACTIVITY_IS_ALREADY_BOUND', 'The activity is already bound to this entity')
+  }
+  state.store.activityBindings.set(id, [...bindings, binding])
+}
+
+/** Removes one binding (crm-activity-binding-delete.md: BINDING_NOT_FOUND, LAST_BINDING_CANNOT_BE_DELETED). */
+export function unbindActivity(state: PortalState, id: number, binding: ActivityBinding): void {
+  if (state.store.activities.get(id) === undefined) throw new RestError(400, 'NOT_FOUND', 'Element not found')
+  const bindings = bindingsOf(state, id)
+  const rest = bindings.filter((b) => b.entityTypeId !== binding.entityTypeId || b.entityId !== binding.entityId)
+  if (rest.length === bindings.length) throw new RestError(400, 'BINDING_NOT_FOUND', 'The activity is not bound to this entity')
+  if (rest.length === 0) throw new RestError(400, 'LAST_BINDING_CANNOT_BE_DELETED', 'The only binding of the activity cannot be deleted')
+  state.store.activityBindings.set(id, rest)
+}
+
+/**
+ * crm.activity.list's `BINDINGS` filter: "an array of … objects … of the OWNER_TYPE_ID keys and OWNER_ID keys, either
+ * individually or in combination" (crm-activity-list.md); an activity matches when one of its bindings matches one of them.
+ */
+export function matchesBindings(state: PortalState, id: number, wanted: unknown): boolean {
+  const objects = Array.isArray(wanted) ? wanted : isRecord(wanted) ? Object.values(wanted) : []
+  return bindingsOf(state, id).some((binding) => objects.some((object) => isRecord(object)
+    && (object.OWNER_TYPE_ID === undefined || Number(object.OWNER_TYPE_ID) === binding.entityTypeId)
+    && (object.OWNER_ID === undefined || Number(object.OWNER_ID) === binding.entityId)))
 }

@@ -1,9 +1,13 @@
-// crm.activity.add / get / list / update / delete / fields (crm/timeline/activities/activity-base/).
+// crm.activity.add / get / list / update / delete / fields (api-reference/crm/timeline/activities/activity-base/) and
+// crm.activity.binding.list / add / delete (api-reference/crm/timeline/activities/binding/).
 import {
-  ACTIVITY_ON_DEMAND, activityView, createActivity, deleteActivity, requireActivity, updateActivity, validateNewActivity,
+  ACTIVITY_ON_DEMAND, activityView, bindActivity, bindingsOf, createActivity, deleteActivity, matchesBindings, requireActivity,
+  unbindActivity, updateActivity, validateNewActivity,
 } from '../domain/activity.js'
+import { RestError } from '../envelope.js'
 import { asList, matchesAll, paginate, parseFilter, parseOrder, selectCrm, sortRows, upperResolve } from '../list.js'
-import { param } from '../util.js'
+import type { ActivityBinding } from '../store.js'
+import { param, type Params } from '../util.js'
 import { fieldsParam, idParam } from './crm-entity.js'
 import { fromPage, ok, type MethodTable } from './registry.js'
 
@@ -18,36 +22,64 @@ const FIELD_TYPES: Record<string, string> = {
 
 /** The crm.activity.* methods. */
 export const activityMethods: MethodTable = {
+  // crm-activity-add.md.
   'crm.activity.add': ({ state, userId }, p) => {
     const fields = fieldsParam(p)
     validateNewActivity(fields)
     return ok(createActivity(state, fields, { userId }))
   },
 
+  // crm-activity-get.md.
   'crm.activity.get': ({ state }, p) => ok(activityView(requireActivity(state, idParam(p)))),
 
-  // "By default, it is sorted by increasing the Start Date field (START_TIME)" (crm-activity-list.md).
+  // crm-activity-list.md: "By default, it is sorted by increasing the Start Date field (START_TIME)"; "The page size of
+  // results is always static: 50 records", paged by `start`; the filter key BINDINGS finds every record's activities.
   'crm.activity.list': ({ state }, p) => {
     const offset = state.cfg.offset
-    const filter = parseFilter(param(p, 'filter'))
+    const conditions = parseFilter(param(p, 'filter'))
+    const bindings = conditions.filter((c) => c.field.toUpperCase() === 'BINDINGS')
+    const filter = conditions.filter((c) => !bindings.includes(c))
     const order = parseOrder(param(p, 'order'))
-    const rows = state.store.activities.all().filter((row) => matchesAll(row, filter, upperResolve, offset))
+    const rows = state.store.activities.all().filter((row) => matchesAll(row, filter, upperResolve, offset)
+      && bindings.every((c) => matchesBindings(state, Number(row.ID), c.value)))
     const sorted = sortRows(rows, order.length > 0 ? order : [['START_TIME', false]], upperResolve, offset)
     const page = paginate(sorted, param(p, 'start'))
     const select = asList(param(p, 'select'))
     return fromPage(page, page.items.map((row) => selectCrm(row, select.length === 0 ? ['*'] : select, ACTIVITY_ON_DEMAND)))
   },
 
+  // crm-activity-update.md.
   'crm.activity.update': ({ state, userId }, p) => {
     updateActivity(state, idParam(p), fieldsParam(p), { userId })
     return ok(true)
   },
 
+  // crm-activity-delete.md.
   'crm.activity.delete': ({ state, userId }, p) => {
     deleteActivity(state, idParam(p), { userId })
     return ok(true)
   },
 
+  // crm-activity-binding-list.md: [{entityTypeId, entityId}], integers; an unknown activity is NOT_FOUND.
+  'crm.activity.binding.list': ({ state }, p) => {
+    const id = activityIdParam(p)
+    if (state.store.activities.get(id) === undefined) throw new RestError(400, 'NOT_FOUND', 'Element not found')
+    return ok(bindingsOf(state, id))
+  },
+
+  // crm-activity-binding-add.md.
+  'crm.activity.binding.add': ({ state }, p) => {
+    bindActivity(state, activityIdParam(p), bindingParam(p))
+    return ok(true)
+  },
+
+  // crm-activity-binding-delete.md.
+  'crm.activity.binding.delete': ({ state }, p) => {
+    unbindActivity(state, activityIdParam(p), bindingParam(p))
+    return ok(true)
+  },
+
+  // crm-activity-fields.md.
   'crm.activity.fields': () => {
     const fields: Record<string, unknown> = {}
     for (const [name, type] of Object.entries(FIELD_TYPES)) {
@@ -64,3 +96,13 @@ export const activityMethods: MethodTable = {
     return ok(fields)
   },
 }
+
+// The binding methods' required integers; a missing one is error 100 "Required fields are not provided".
+function requiredInt(p: Params, name: string): number {
+  const value = Number(param(p, name))
+  if (!Number.isInteger(value) || value <= 0) throw new RestError(400, '100', 'Required fields are not provided')
+  return value
+}
+
+const activityIdParam = (p: Params): number => requiredInt(p, 'activityId')
+const bindingParam = (p: Params): ActivityBinding => ({ entityTypeId: requiredInt(p, 'entityTypeId'), entityId: requiredInt(p, 'entityId') })

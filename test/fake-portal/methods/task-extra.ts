@@ -1,7 +1,7 @@
 // tasks.task.history.list and the legacy task.commentitem.add / getlist.
 import { findTask, addTaskComment } from '../domain/tasks.js'
 import { RestError } from '../envelope.js'
-import { matchesAll, parseFilter, parseOrder, sortRows, upperResolve } from '../list.js'
+import { matchesAll, PAGE_SIZE, parseFilter, parseOrder, sortRows, upperResolve } from '../list.js'
 import type { Row } from '../store.js'
 import { isRecord, param, str, type Params } from '../util.js'
 import { taskIdParam } from './tasks.js'
@@ -25,17 +25,23 @@ function historyUser(ctx: CallContext, userId: unknown): Row {
 
 /** History and comment methods of tasks. */
 export const taskExtraMethods: MethodTable = {
-  // Newest first unless `order` asks for ascending (tasks-task-history-list.md).
+  // tasks-task-history-list.md: the order key is `createdDate` ("By default, records are sorted in descending order by
+  // creation time"); one call returns one page of at most 50 rows (the page's JS sample), paged by `start` as
+  // b24phpsdk's historyList(int $id, int $start = 0) does, with no `next` or `total` in the documented answer; a task
+  // that does not exist answers "list": [] (real-portal-requests.md). Another order key is not documented: ignored.
   'tasks.task.history.list': (ctx, p) => {
     const taskId = taskIdParam(p)
-    if (findTask(ctx.state, taskId) === null) throw new RestError(400, '0', 'Access denied. (internal error)')
     const filter = param(p, 'filter')
     const field = isRecord(filter) ? str(param(filter, 'FIELD')).toUpperCase() : ''
     const order = param(p, 'order')
-    const ascending = isRecord(order) && Object.values(order).some((v) => str(v).toLowerCase() === 'asc')
-    const rows = ctx.state.store.taskHistory.all().filter((row) => row.taskId === taskId && (field === '' || row.field === field))
-    if (!ascending) rows.reverse()
-    const list = rows.map((row) => ({ id: row.id, createdDate: row.createdDate, field: row.field, value: row.value, user: historyUser(ctx, row.userId) }))
+    const direction = isRecord(order) ? Object.entries(order).find(([key]) => key === 'createdDate')?.[1] : undefined
+    const ascending = str(direction).toLowerCase() === 'asc'
+    const rows = findTask(ctx.state, taskId) === null ? [] : ctx.state.store.taskHistory.all().filter((row) => row.taskId === taskId && (field === '' || row.field === field))
+    const sorted = sortRows(rows, [['createdDate', !ascending], ['id', !ascending]], (row, key) => row[key], ctx.state.cfg.offset, 'id')
+    const start = Number(param(p, 'start') ?? 0)
+    const from = Number.isInteger(start) && start > 0 ? start : 0
+    const list = sorted.slice(from, from + PAGE_SIZE)
+      .map((row) => ({ id: row.id, createdDate: row.createdDate, field: row.field, value: row.value, user: historyUser(ctx, row.userId) }))
     return ok({ list })
   },
 
