@@ -45,6 +45,8 @@ export interface LayoutParams {
   appSid: string
   /** The application's CLIENT_ID (component.php: APP_ID), which openPath names in `from_app`. */
   appCode: string
+  /** openPath opens `/crm/type/…` (smart processes), as portals do since 22.300. */
+  smartProcessPaths: boolean
   appOrigin: string
   frameId: string
   formName: string
@@ -109,8 +111,11 @@ export function layoutScript(params: LayoutParams): string {
       slider(path + (path.indexOf('?') === -1 ? '?' : '&') + 'from=rest_placement&from_app=' + p.appCode, function () { cb({ result: 'close' }) })
     }
   }
-  // applayout.js availablePath: what openPath lets into the slider.
-  var AVAILABLE_PATH = /^\\/(crm\\/(deal|lead|contact|company)|marketplace|company\\/personal\\/user\\/[0-9]+|workgroups\\/group\\/[0-9]+)\\//
+  // applayout.js availablePath: what openPath lets into the slider; 'type' (smart processes) since 22.300
+  // (bx24-open-path.md; the SDK's @memo in slider.ts has it).
+  var AVAILABLE_PATH = p.smartProcessPaths
+    ? /^\\/(crm\\/(deal|lead|contact|company|type)|marketplace|company\\/personal\\/user\\/[0-9]+|workgroups\\/group\\/[0-9]+)\\//
+    : /^\\/(crm\\/(deal|lead|contact|company)|marketplace|company\\/personal\\/user\\/[0-9]+|workgroups\\/group\\/[0-9]+)\\//
   // The side slider loads the path on the portal's own origin; its address shows at the top, closing it answers the app.
   function slider(path, onClose) {
     var panel = document.createElement('aside')

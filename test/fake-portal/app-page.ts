@@ -107,7 +107,7 @@ export class AppPages {
     const formName = `appform_${appSid}`
     const inputs = Object.entries(frame.body).map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`).join('\n')
     const script = layoutScript({
-      appSid, appCode: state.cfg.clientId, appOrigin: new URL(o.appUrl).origin, frameId: `appframe_${appSid}`, formName, ajaxUrl: AJAX_PATH, sessid,
+      appSid, appCode: state.cfg.clientId, smartProcessPaths: state.cfg.sliderPaths === 'current', appOrigin: new URL(o.appUrl).origin, frameId: `appframe_${appSid}`, formName, ajaxUrl: AJAX_PATH, sessid,
       initData: {
         LANG: state.cfg.language, DOMAIN: host, PROTOCOL: proto, PATH: '/rest',
         AUTH_ID: frame.auth.accessToken, AUTH_EXPIRES: String(frame.auth.expiresIn), REFRESH_ID: frame.auth.refreshToken,
