@@ -4,6 +4,7 @@ import type { Text } from '../rules/types.js'
 import type { Attainment, Dashboard, WeekRow } from '../src/dashboard.js'
 import { barChart } from './chart.js'
 import { html, page, raw, type Raw } from './html.js'
+import { recordLink } from './record-link.js'
 import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
 import { KIND } from '../src/enforce/messages.js'
 
@@ -81,7 +82,7 @@ ${options.banner ?? ''}
   <section class="worst"><h2>${WORDS.worst[l]}</h2>${data.worst.length === 0 ? html`<p class="muted">${WORDS.noOpen[l]}</p>` : html`
     ${data.outstanding > data.worst.length ? html`<p class="muted">${WORDS.shown[l]} ${data.worst.length} ${WORDS.of[l]} ${data.outstanding}</p>` : ''}
     <ol class="items">${data.worst.map((item) => html`
-      <li class="item" data-violation="${item.violationId}"><a href="${options.origin}${item.path}" data-path="${item.path}">${KIND[item.entity as keyof typeof KIND]?.[l] ?? item.entity} «${item.recordTitle || `#${item.entityId}`}»</a>
+      <li class="item" data-violation="${item.violationId}">${recordLink(options.origin, item.path, itemLabel(item, l))}
         — ${item.rule[l]} <span class="muted">${item.ruleId}</span><div class="muted">${item.responsible}${item.responsible ? ' · ' : ''}${WORDS.opened[l]} ${when(item.openedAt)}</div></li>`)}
     </ol>`}</section>
   <section class="trend"><h2>${WORDS.trend[l]}</h2>
@@ -96,6 +97,12 @@ ${options.banner ?? ''}
 export function notSupervisorPage(lang: Lang, banner?: Raw): string {
   const body = html`${banner ?? ''}<main class="dashboard not-supervisor"><h1>${WORDS.notForYou[lang]}</h1><p>${WORDS.notForYouText[lang]}</p></main>`
   return page({ lang, title: WORDS.notForYou[lang], body, scripts: PORTAL_FRAME, style: raw(PORTAL_STYLE.text + STYLE.text) })
+}
+
+// «Сделка «Вектор: стойка»», or the record's number when it has no title.
+function itemLabel(item: Dashboard['worst'][number], l: Lang): string {
+  const kind = KIND[item.entity as keyof typeof KIND]?.[l] ?? item.entity
+  return `${kind} «${item.recordTitle || `#${item.entityId}`}»`
 }
 
 function table(rows: WeekRow[], totals: Dashboard['totals'], heading: string, l: Lang): Raw {

@@ -4,6 +4,7 @@ import { pathOf } from '../rules/record.js'
 import type { Text } from '../rules/types.js'
 import type { RecordStatus, RuleVerdict } from '../src/record-status.js'
 import { html, page, raw, type Raw } from './html.js'
+import { recordLink } from './record-link.js'
 import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
 import { KIND } from '../src/enforce/messages.js'
 
@@ -85,7 +86,7 @@ export function recordTabPage(status: RecordStatus, options: RecordTabOptions): 
       ${options.canExcuse && !violation.resolvedAt && !violation.excused ? html`<form class="excuse"><input name="reason" required maxlength="500" placeholder="${WORDS.reason[l]}" aria-label="${WORDS.reason[l]}"> <button class="ui-btn light">${WORDS.excuse[l]}</button></form>` : ''}
     </li>`)}</ul>`}</section>
   <section><h2>${WORDS.tasks[l]}</h2>${status.tasks.length === 0 ? html`<p class="muted">${WORDS.noTasks[l]}</p>` : html`<ul class="tasks">${status.tasks.map((task) => html`
-    <li class="task${task.overdue ? ' late' : ''}"><a href="${options.origin}${pathOf('task', task.id)}" data-path="${pathOf('task', task.id)}">${task.title}</a> — ${task.responsible}, ${task.closed ? WORDS.done[l] : WORDS.open[l]}${task.deadline ? html`, ${WORDS.due[l]} ${when(task.deadline)}` : ''}</li>`)}</ul>`}</section>
+    <li class="task${task.overdue ? ' late' : ''}">${recordLink(options.origin, pathOf('task', task.id), task.title)} — ${task.responsible}, ${task.closed ? WORDS.done[l] : WORDS.open[l]}${task.deadline ? html`, ${WORDS.due[l]} ${when(task.deadline)}` : ''}</li>`)}</ul>`}</section>
 </main>`
   return page({ lang: l, title: WORDS.title[l], body, scripts: script(options, l), style: PORTAL_STYLE })
 }

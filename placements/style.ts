@@ -18,16 +18,36 @@ ul { list-style: none; padding: 0; margin: 0; } li { padding: 6px 0; border-bott
 .excuse input { padding: 5px 8px; border: 1px solid #c6cdd3; border-radius: 2px; width: 55%; }
 `)
 
-/** Inside the portal's frame: the SDK (served by the app, no CDN) fits the frame to the page and opens records in the portal's slider. */
+/**
+ * Inside the portal's frame: the SDK (served by the app, no CDN) fits the frame to the page, and a record link
+ * (`recordLink`) opens in the portal's slider; before the SDK is up, outside the portal, or when the portal opens
+ * no slider, the link's own address on the portal opens in a new tab.
+ */
 export const PORTAL_FRAME = raw(`<script src="/assets/b24jssdk.js"></script>
 <script>
 (function () {
+  var b24 = null;
+  function newTab(link) { window.open(link.href, '_blank', 'noopener'); }
+  // openPath takes a URL, not a path (b24jssdk src/frame/slider.ts: new URL(url) throws on '/crm/deal/details/1/');
+  // it settles when the slider closes, and rejects when the portal refuses the path (PATH_NOT_AVAILABLE: portals
+  // before 22.300 refuse the SDK's '/crm/type/…' prefix, bx24-open-path.md). A phone's portal opens no slider: the SDK opens a tab itself.
+  function openInSlider(link) {
+    try {
+      b24.slider.openPath(b24.slider.getUrl(link.dataset.path)).catch(function () { newTab(link); });
+    } catch (error) {
+      newTab(link);
+    }
+  }
+  document.addEventListener('click', function (event) {
+    var link = event.target instanceof Element ? event.target.closest('a[data-path]') : null;
+    if (!link || !b24 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    openInSlider(link);
+  });
   if (window.B24Js && window.parent !== window) {
-    window.B24Js.initializeB24Frame().then(function (b24) {
+    window.B24Js.initializeB24Frame().then(function (frame) {
+      b24 = frame;
       b24.parent.fitWindow();
-      document.querySelectorAll('a[data-path]').forEach(function (a) {
-        a.addEventListener('click', function (event) { event.preventDefault(); b24.slider.openPath(a.dataset.path); });
-      });
     }).catch(function () {});
   }
 })();

@@ -86,11 +86,11 @@ describe('the supervisors’ dashboard', () => {
     // Last week one deadline met of four (three deals breached); this week one of four (two deals, the lead's title at once).
     expect(rowsOf(reply.body, 'deadlines')).toEqual([' | Эта неделя | Прошлая неделя', 'Вовремя | 25 % | 25 %', 'соблюдено | 1 | 1', 'просрочено | 3 | 3'])
     expect(reply.body).not.toContain('Фёдорова')
-    // The oldest open violation first, linked to the deal in the portal, its title escaped.
+    // The oldest open violation first, linked to the deal on the portal (a new tab, or the portal's slider in its frame), its title escaped.
     const origin = new URL(h.portal.clientEndpoint).origin
     const items = [...reply.body.matchAll(/<li class="item"[\s\S]*?<\/li>/g)].map((item) => item[0])
     expect(items).toHaveLength(6)
-    expect(items[0]).toContain(`<a href="${origin}/crm/deal/details/${firstDeal}/" data-path="/crm/deal/details/${firstDeal}/">Сделка «Вектор: &lt;b&gt;серверы&lt;/b&gt; &amp; «стойки»»</a>`)
+    expect(items[0]).toContain(`<a href="${origin}/crm/deal/details/${firstDeal}/" data-path="/crm/deal/details/${firstDeal}/" target="_blank" rel="noopener">Сделка «Вектор: &lt;b&gt;серверы&lt;/b&gt; &amp; «стойки»»</a>`)
     expect(items[0]).toContain('Анна Морозова · открыто')
     expect(reply.body).not.toContain('<b>серверы</b>')
     expect(reply.body).toContain('Заявка &lt;i&gt;срочно&lt;/i&gt;')

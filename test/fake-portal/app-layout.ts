@@ -27,14 +27,26 @@
 //   /bitrix/components/bitrix/app.layout/lazyload.ajax.php and reloads its own page with
 //   install_finished=Y|N, which replaces the frame. The app's promise therefore never settles.
 // - refreshAuth → the portal asks its server (action=access_refresh) and answers {AUTH_ID, AUTH_EXPIRES, REFRESH_ID}.
+// - openPath: the SDK (src/frame/slider.ts, `openPath(url: URL)`) posts `openPath:{"path":…}` where path is a
+//   width prefix (`/crm/deal/../..`), the URL's pathname and its search with IFRAME=Y&IFRAME_TYPE=SIDE_SLIDER;
+//   a bare path never gets here (`new URL(path)` throws in the app's frame). applayout.js
+//   (BX.rest.AppLayout.openPath) answers {result:'error', errorCode:'METHOD_NOT_SUPPORTED_ON_DEVICE'} on a mobile
+//   browser (BX.browser.IsMobile, main/core/core.js: the user agent), {result:'error', errorCode:
+//   'PATH_NOT_AVAILABLE'} to a path outside its list, else adds `from=rest_placement&from_app=<CLIENT_ID>` and opens
+//   the path in its side slider (BX.SidePanel), answering {result:'close'} when the slider is closed.
 //
-// This fake answers getInitData, setInstall, setInstallFinish, refreshAuth, resizeWindow, setTitle and
-// setScroll as the portal does; every other command (selectUser, openPath, setAppOption…) is ignored as an
-// unknown one would be, with a console warning so a test can see what the app asked for.
+// This fake answers getInitData, setInstall, setInstallFinish, refreshAuth, resizeWindow, setTitle, setScroll
+// and openPath as the portal does; its slider is an `aside.side-panel` holding the path asked (`data-path`) and
+// the address it opened (`data-url`), which a test reads. Every other command (selectUser, setAppOption…) is
+// ignored as an unknown one would be, with a console warning so a test can see what the app asked for.
 
 /** What the page hands to the script; all of it lands in getInitData or in the checks. */
 export interface LayoutParams {
   appSid: string
+  /** The application's CLIENT_ID (component.php: APP_ID), which openPath names in `from_app`. */
+  appCode: string
+  /** openPath opens `/crm/type/…` (smart processes), as portals do since 22.300. */
+  smartProcessPaths: boolean
   appOrigin: string
   frameId: string
   formName: string
@@ -91,7 +103,34 @@ export function layoutScript(params: LayoutParams): string {
       cb({ width: layout.offsetWidth, height: layout.offsetHeight })
     },
     setTitle: function (args, cb) { document.title = String(args.title); cb(args) },
-    setScroll: function (args, cb) { cb(args) }
+    setScroll: function (args, cb) { cb(args) },
+    openPath: function (args, cb) {
+      var path = typeof args.path === 'string' ? args.path : ''
+      if (/(ipad|iphone|android|mobile|touch)/i.test(navigator.userAgent)) return cb({ result: 'error', errorCode: 'METHOD_NOT_SUPPORTED_ON_DEVICE' })
+      if (path === '' || !AVAILABLE_PATH.test(path)) return cb({ result: 'error', errorCode: 'PATH_NOT_AVAILABLE' })
+      slider(path + (path.indexOf('?') === -1 ? '?' : '&') + 'from=rest_placement&from_app=' + p.appCode, function () { cb({ result: 'close' }) })
+    }
+  }
+  // applayout.js availablePath: what openPath lets into the slider; 'type' (smart processes) since 22.300
+  // (bx24-open-path.md; the SDK's @memo in slider.ts has it).
+  var AVAILABLE_PATH = p.smartProcessPaths
+    ? /^\\/(crm\\/(deal|lead|contact|company|type)|marketplace|company\\/personal\\/user\\/[0-9]+|workgroups\\/group\\/[0-9]+)\\//
+    : /^\\/(crm\\/(deal|lead|contact|company)|marketplace|company\\/personal\\/user\\/[0-9]+|workgroups\\/group\\/[0-9]+)\\//
+  // The side slider loads the path on the portal's own origin; its address shows at the top, closing it answers the app.
+  function slider(path, onClose) {
+    var panel = document.createElement('aside')
+    panel.className = 'side-panel'
+    panel.dataset.path = path
+    panel.dataset.url = new URL(path, location.href).href
+    var address = document.createElement('p')
+    address.className = 'address'
+    address.textContent = panel.dataset.url
+    var close = document.createElement('button')
+    close.type = 'button'
+    close.textContent = 'Закрыть'
+    close.addEventListener('click', function () { panel.remove(); onClose() })
+    panel.append(address, close)
+    document.body.append(panel)
   }
   window.addEventListener('message', function (e) {
     if (e.origin !== p.appOrigin) return

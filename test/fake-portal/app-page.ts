@@ -107,7 +107,7 @@ export class AppPages {
     const formName = `appform_${appSid}`
     const inputs = Object.entries(frame.body).map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`).join('\n')
     const script = layoutScript({
-      appSid, appOrigin: new URL(o.appUrl).origin, frameId: `appframe_${appSid}`, formName, ajaxUrl: AJAX_PATH, sessid,
+      appSid, appCode: state.cfg.clientId, smartProcessPaths: state.cfg.sliderPaths === 'current', appOrigin: new URL(o.appUrl).origin, frameId: `appframe_${appSid}`, formName, ajaxUrl: AJAX_PATH, sessid,
       initData: {
         LANG: state.cfg.language, DOMAIN: host, PROTOCOL: proto, PATH: '/rest',
         AUTH_ID: frame.auth.accessToken, AUTH_EXPIRES: String(frame.auth.expiresIn), REFRESH_ID: frame.auth.refreshToken,
@@ -170,6 +170,7 @@ header { background: #2fc6f6; color: #fff; padding: 10px 24px; font-weight: 600;
 main { padding: 16px 24px; }
 .layout { background: #fff; border-radius: 8px; height: 420px; }
 iframe { width: 100%; height: 100%; border: 0; }
+.side-panel { position: fixed; top: 0; right: 0; bottom: 0; width: 60%; background: #fff; box-shadow: -4px 0 16px rgba(0,0,0,.2); padding: 16px 24px; }
 </style>
 </head>
 <body>

@@ -138,6 +138,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
       features: { rest_offline_extended: true, rest_auth_connector: true, ...options.features },
       offlineEventData: options.offlineEventData ?? 'identifiers', frames: options.frames ?? 'captured',
       eventHandlerId: options.eventHandlerId ?? true, taskCard: options.taskCard ?? 'new',
+      sliderPaths: options.sliderPaths ?? 'current',
     },
     store: createStore(),
     tokens: new TokenRegistry(ttl, now),

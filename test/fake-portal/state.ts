@@ -34,6 +34,8 @@ export interface PortalConfig {
   eventHandlerId: boolean
   /** The task card: what ONTASKCOMMENTADD's FIELDS_AFTER holds. */
   taskCard: 'new' | 'old'
+  /** Which paths openPath opens in the slider. */
+  sliderPaths: 'current' | 'before-22.300'
 }
 
 /** The local application's lifecycle as the portal sees it. */

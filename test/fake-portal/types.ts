@@ -50,6 +50,12 @@ export interface FakePortalOptions {
    * 'old' (the old card and on-premise portals): the comment's real id in `FIELDS_AFTER[ID]`, `TASK_ID`, no MESSAGE_ID.
    */
   taskCard?: 'new' | 'old'
+  /**
+   * What the portal's openPath opens in its slider (applayout.js availablePath, bx24-open-path.md): 'current'
+   * (default; since 22.300) `/crm/(deal|lead|contact|company|type)/…`; 'before-22.300' no `/crm/type/`, so
+   * PATH_NOT_AVAILABLE to SDK 2.x's default slider width, whose path starts `/crm/type/0/details/0/../../../../..`.
+   */
+  sliderPaths?: 'current' | 'before-22.300'
 }
 
 /** The feature codes feature.get documents. */
