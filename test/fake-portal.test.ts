@@ -257,7 +257,7 @@ describe('events', () => {
     for (const event of ['ONCRMLEADADD', 'onTaskAdd', 'ONCRMDEALUPDATE', 'ONCRMDEALMOVETOCATEGORY']) {
       expect((await rest(portal, 'event.bind', { event, handler: `${app.url}/events` }, token)).json.result).toBe(true)
     }
-    expect(await rest(portal, 'event.bind', { event: 'ONCRMLEADADD', handler: `${app.url}/events` }, token)).toMatchObject({ status: 400, json: { error: 'ERROR_HANDLER_ALREADY_EXIST', error_description: 'Handler already exists!' } })
+    expect(await rest(portal, 'event.bind', { event: 'ONCRMLEADADD', handler: `${app.url}/events` }, token)).toMatchObject({ status: 400, json: { error: 'ERROR_CORE', error_description: 'Unable to set event handler: Handler already binded' } })
     expect((await rest(portal, 'event.bind', { event: 'ONNOTHING', handler: `${app.url}/events` }, token)).json.error).toBe('ERROR_EVENT_NOT_FOUND')
     const added = await rest(portal, 'crm.lead.add', { fields: { NAME: 'Иван' } }, token)
     portal.data.addLead({ TITLE: 'Сайт' }, { byRobot: true })
@@ -411,7 +411,7 @@ describe('offline events', () => {
       status: 403, json: { error: 'ACCESS_DENIED', error_description: 'Access denied! Offline events binding requires administrator access rights' },
     })
     expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', event_type: 'offline', auth_connector: 'mine' }, token)).json.result).toBe(true)
-    expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', event_type: 'offline', auth_connector: 'mine' }, token)).json.error).toBe('ERROR_HANDLER_ALREADY_EXIST')
+    expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', event_type: 'offline', auth_connector: 'mine' }, token)).json.error).toBe('ERROR_CORE')
     expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', handler: `${app.url}/events` }, token)).json.result).toBe(true)
     expect((await rest(portal, 'event.get', {}, token)).json.result).toEqual([
       { event: 'ONCRMLEADUPDATE', handler: '', auth_type: '0', offline: 1 },
@@ -524,7 +524,7 @@ describe('faults, widgets, lifecycle and methods', () => {
     const token = auth.access_token ?? ''
     const tab = { PLACEMENT: 'CRM_DEAL_DETAIL_TAB', HANDLER: `${app.url}/placements/deal`, TITLE: 'Правила', OPTIONS: { width: '500' } }
     expect((await rest(portal, 'placement.bind', tab, token)).json.result).toBe(true)
-    expect(await rest(portal, 'placement.bind', tab, token)).toMatchObject({ status: 400, json: { error: 'ERROR_CORE' } })
+    expect(await rest(portal, 'placement.bind', tab, token)).toMatchObject({ status: 400, json: { error: 'ERROR_CORE', error_description: 'Unable to set placement handler: Handler already binded' } })
     expect(portal.placementBindings[0]).toMatchObject({ placement: 'CRM_DEAL_DETAIL_TAB', title: 'Правила', options: [] })
     const manager = await portal.openPlacement({ placement: 'CRM_DEAL_DETAIL_TAB', options: { ID: '8' }, userId: 5 })
     expect(manager.status).toBe(200)
