@@ -1,6 +1,6 @@
 // Binds offline events where the portal's plan allows them, idempotently (api-reference/events/offline-events.md).
 import type { Manifest } from './manifest.js'
-import { ALREADY_BOUND, asList, failOnErrors, isOffline, type BatchCaller, type EventBinding } from './portal-setup.js'
+import { asList, failOnErrors, isOffline, runBinds, type BatchCaller, type Commands, type EventBinding } from './portal-setup.js'
 import type { OfflineMode } from './store/offline-queues.js'
 import { recordKindOf } from './sync/event-records.js'
 
@@ -19,8 +19,6 @@ export interface OfflineSetup {
   unbound: number
 }
 
-type Commands = Record<string, { method: string; params: Record<string, unknown> }>
-
 /**
  * Makes the portal's offline bindings match `wanted`. On: asks feature.get whether the plan has
  * offline events (`rest_offline_extended`) and the source key (`rest_auth_connector`); if so, binds
@@ -37,7 +35,7 @@ export async function bindOffline(
     ask.connector = { method: 'feature.get', params: { CODE: 'rest_auth_connector' } }
   }
   const current = await client.batch(ask)
-  failOnErrors(current.errors, [])
+  failOnErrors(current.errors)
   const bindings = asList<EventBinding>(current.results.events)
   const offlineBound = bindings.filter(isOffline)
   const pushes = bindings.filter((binding) => !isOffline(binding) && binding.event.toUpperCase() === OFFLINE_PUSH_EVENT)
@@ -61,7 +59,7 @@ export async function bindOffline(
   if (!available) {
     unbindOffline()
     unbindPushes(null)
-    await run(client, commands)
+    await runBinds(client, commands)
     return { mode: wanted === 'on' ? 'unavailable' : 'off', authConnector: null, boundOffline: [], boundPush: false, unbound }
   }
 
@@ -84,14 +82,8 @@ export async function bindOffline(
     // minTimeout 1 is the documented default: one push, then none for a second (on-offline-event.md#min-timeout).
     commands.push = { method: 'event.bind', params: { event: OFFLINE_PUSH_EVENT, handler: pushHandler, options: { minTimeout: 1 } } }
   }
-  await run(client, commands)
+  await runBinds(client, commands)
   return { mode: 'active', authConnector, boundOffline, boundPush, unbound }
-}
-
-async function run(client: BatchCaller, commands: Commands): Promise<void> {
-  if (Object.keys(commands).length === 0) return
-  const outcome = await client.batch(commands)
-  failOnErrors(outcome.errors, [ALREADY_BOUND])
 }
 
 // feature.get answers { value: 'Y' | 'N' } (common/system/feature-get.md).

@@ -1,4 +1,5 @@
-// Binds the app's events and card tabs on a portal, idempotently: what is already bound is left alone.
+// Binds the app's events and card tabs on a portal, idempotently: what event.get and placement.get show bound is left
+// alone, only the rest is bound, and a bind that meets its own binding (another set-up got there first) counts as bound.
 import { AppError } from './errors.js'
 import type { Manifest } from './manifest.js'
 
@@ -10,7 +11,7 @@ export interface BatchCaller {
   }>
 }
 
-/** What one set-up changed on the portal. */
+/** What one set-up changed on the portal; a bind another set-up made first is in none of the lists. */
 export interface SetupOutcome {
   boundEvents: string[]
   boundPlacements: string[]
@@ -21,19 +22,34 @@ export interface SetupOutcome {
 export interface EventBinding { event: string; handler: string; auth_type?: string; offline?: number | string }
 interface PlacementBinding { placement: string; handler: string }
 
-// A second bind of the same handler answers this; it means the binding is already there.
-export const ALREADY_BOUND = 'ERROR_HANDLER_ALREADY_EXIST'
+/** A command's failure as a batch reports it. */
+export interface CommandFailure { error: string; description: string }
 
-/** Makes the portal's bindings match the manifest for `publicUrl`; throws AppError naming every refused bind. */
+/** Batch commands by key. */
+export type Commands = Record<string, { method: string; params: Record<string, unknown> }>
+
+/**
+ * True when a bind failed because the same binding is already there. A placement bound twice answers
+ * ERROR_CORE "Unable to set placement handler: Handler already binded" (api-reference/widgets/user-field/userfieldtype-add.md);
+ * event.bind documents no answer of its own for it (event-bind.md lists only ERROR_EVENT_NOT_FOUND and ACCESS_DENIED), but
+ * "`Unable to set event handler` — check if a handler with the same URL is already registered" (events/test-handler.md),
+ * an ERROR_CORE with the same "Handler already binded" after the colon. ERROR_HANDLER_ALREADY_EXIST is the sale and
+ * cashbox handlers' answer (sale/cashbox/sale-cashbox-handler-add.md), not a binding's. Any other ERROR_CORE is a failure.
+ */
+export function isAlreadyBound(failure: CommandFailure): boolean {
+  return failure.error === 'ERROR_CORE' && /\bHandler already binded\b/i.test(failure.description)
+}
+
+/** Makes the portal's bindings match the manifest for `publicUrl` in two batches; throws AppError naming every refused bind. */
 export async function bindPortal(client: BatchCaller, manifest: Manifest, publicUrl: string): Promise<SetupOutcome> {
   const current = await client.batch({ events: { method: 'event.get' }, placements: { method: 'placement.get' } })
-  failOnErrors(current.errors, [])
+  failOnErrors(current.errors)
   // Offline bindings (no handler) are offline-setup.ts's business, not stale online ones.
   const events = asList<EventBinding>(current.results.events).filter((binding) => !isOffline(binding))
   const placements = asList<PlacementBinding>(current.results.placements)
   const eventHandler = publicUrl + manifest.events.handlerPath
 
-  const commands: Record<string, { method: string; params: Record<string, unknown> }> = {}
+  const commands: Commands = {}
   let unboundStale = 0
   for (const code of manifest.events.codes) {
     const mine = events.filter((binding) => binding.event.toUpperCase() === code)
@@ -65,11 +81,7 @@ export async function bindPortal(client: BatchCaller, manifest: Manifest, public
       }
     }
   }
-  if (Object.keys(commands).length > 0) {
-    const outcome = await client.batch(commands)
-    failOnErrors(outcome.errors, [ALREADY_BOUND])
-  }
-  const keys = Object.keys(commands)
+  const keys = await runBinds(client, commands)
   return {
     boundEvents: keys.filter((key) => key.startsWith('event_')).map((key) => key.slice('event_'.length)),
     boundPlacements: keys.filter((key) => key.startsWith('placement_')).map((key) => key.slice('placement_'.length)),
@@ -87,9 +99,27 @@ export function asList<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value as T[]) : []
 }
 
-/** Throws AppError naming every refused command except the tolerated codes. */
-export function failOnErrors(errors: Record<string, { error: string; description: string }>, tolerated: string[]): void {
-  const refused = Object.entries(errors).filter(([, failure]) => !tolerated.includes(failure.error))
+/**
+ * Runs the binds and unbinds in one batch (none when there are none) and returns the keys of the commands that did
+ * their work. A bind that meets its own binding is fine and left out; a bind answering `false` ("the handler was not
+ * registered": placement-bind.md; event-bind.md's "success of execution") or any other error fails the set-up.
+ */
+export async function runBinds(client: BatchCaller, commands: Commands): Promise<string[]> {
+  if (Object.keys(commands).length === 0) return []
+  const outcome = await client.batch(commands)
+  const isBind = (key: string) => commands[key]?.method.endsWith('.bind') === true
+  const notDone: Record<string, CommandFailure> = {}
+  for (const key of Object.keys(commands)) {
+    if (key in outcome.errors || !isBind(key) || outcome.results[key] !== false) continue
+    notDone[key] = { error: 'FALSE', description: `${commands[key]?.method} answered false` }
+  }
+  failOnErrors({ ...outcome.errors, ...notDone }, (key, failure) => isBind(key) && isAlreadyBound(failure))
+  return Object.keys(commands).filter((key) => !(key in outcome.errors))
+}
+
+/** Throws AppError naming every refused command, with the portal's code and message, except those `tolerated`. */
+export function failOnErrors(errors: Record<string, CommandFailure>, tolerated: (key: string, failure: CommandFailure) => boolean = () => false): void {
+  const refused = Object.entries(errors).filter(([key, failure]) => !tolerated(key, failure))
   if (refused.length === 0) return
   const list = refused.map(([key, failure]) => `${key}: ${failure.error} ${failure.description}`.trim()).join('; ')
   throw new AppError('PORTAL_SETUP_FAILED', `The portal refused the app's set-up: ${list}`, 502)

@@ -257,7 +257,7 @@ describe('events', () => {
     for (const event of ['ONCRMLEADADD', 'onTaskAdd', 'ONCRMDEALUPDATE', 'ONCRMDEALMOVETOCATEGORY']) {
       expect((await rest(portal, 'event.bind', { event, handler: `${app.url}/events` }, token)).json.result).toBe(true)
     }
-    expect(await rest(portal, 'event.bind', { event: 'ONCRMLEADADD', handler: `${app.url}/events` }, token)).toMatchObject({ status: 400, json: { error: 'ERROR_HANDLER_ALREADY_EXIST', error_description: 'Handler already exists!' } })
+    expect(await rest(portal, 'event.bind', { event: 'ONCRMLEADADD', handler: `${app.url}/events` }, token)).toMatchObject({ status: 400, json: { error: 'ERROR_CORE', error_description: 'Unable to set event handler: Handler already binded' } })
     expect((await rest(portal, 'event.bind', { event: 'ONNOTHING', handler: `${app.url}/events` }, token)).json.error).toBe('ERROR_EVENT_NOT_FOUND')
     const added = await rest(portal, 'crm.lead.add', { fields: { NAME: 'Иван' } }, token)
     portal.data.addLead({ TITLE: 'Сайт' }, { byRobot: true })
@@ -411,7 +411,7 @@ describe('offline events', () => {
       status: 403, json: { error: 'ACCESS_DENIED', error_description: 'Access denied! Offline events binding requires administrator access rights' },
     })
     expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', event_type: 'offline', auth_connector: 'mine' }, token)).json.result).toBe(true)
-    expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', event_type: 'offline', auth_connector: 'mine' }, token)).json.error).toBe('ERROR_HANDLER_ALREADY_EXIST')
+    expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', event_type: 'offline', auth_connector: 'mine' }, token)).json.error).toBe('ERROR_CORE')
     expect((await rest(portal, 'event.bind', { event: 'ONCRMLEADUPDATE', handler: `${app.url}/events` }, token)).json.result).toBe(true)
     expect((await rest(portal, 'event.get', {}, token)).json.result).toEqual([
       { event: 'ONCRMLEADUPDATE', handler: '', auth_type: '0', offline: 1 },
@@ -524,7 +524,7 @@ describe('faults, widgets, lifecycle and methods', () => {
     const token = auth.access_token ?? ''
     const tab = { PLACEMENT: 'CRM_DEAL_DETAIL_TAB', HANDLER: `${app.url}/placements/deal`, TITLE: 'Правила', OPTIONS: { width: '500' } }
     expect((await rest(portal, 'placement.bind', tab, token)).json.result).toBe(true)
-    expect(await rest(portal, 'placement.bind', tab, token)).toMatchObject({ status: 400, json: { error: 'ERROR_CORE' } })
+    expect(await rest(portal, 'placement.bind', tab, token)).toMatchObject({ status: 400, json: { error: 'ERROR_CORE', error_description: 'Unable to set placement handler: Handler already binded' } })
     expect(portal.placementBindings[0]).toMatchObject({ placement: 'CRM_DEAL_DETAIL_TAB', title: 'Правила', options: [] })
     const manager = await portal.openPlacement({ placement: 'CRM_DEAL_DETAIL_TAB', options: { ID: '8' }, userId: 5 })
     expect(manager.status).toBe(200)
@@ -652,7 +652,8 @@ describe('faults, widgets, lifecycle and methods', () => {
     const upload = await rest(portal, 'disk.folder.uploadfile', { id: storage.ROOT_OBJECT_ID, data: { NAME: 'отчёт.xlsx' }, fileContent: ['отчёт.xlsx', Buffer.from('PK').toString('base64')] }, token)
     expect(upload.json.result).toMatchObject({ NAME: 'отчёт.xlsx', SIZE: '2' })
     expect(Buffer.from(await (await fetch(String((upload.json.result as Auth).DOWNLOAD_URL))).arrayBuffer()).toString()).toBe('PK')
-    // The upload-URL way: the call answers where to POST; the multipart POST stores the file with the call's rights.
+    // The upload-URL way: the call answers where to POST; the multipart POST stores the file. The documented token carries
+    // only `id` and `generateUniqueName`: rights passed with the call are not kept, nor checked.
     const tasks = (await rest(portal, 'disk.rights.getTasks', {}, token)).json.result as Auth[]
     expect(tasks.find((task) => task.NAME === 'disk_access_read')?.ID).toBe('38')
     const step = (await rest(portal, 'disk.folder.uploadfile', { id: 21, data: { NAME: 'отчёт.xlsx' }, generateUniqueName: true, rights: [{ TASK_ID: 38, ACCESS_CODE: 'U4' }] }, token)).json.result as Auth
@@ -662,9 +663,27 @@ describe('faults, widgets, lifecycle and methods', () => {
     form.append(String(step.field), new Blob([Buffer.from('PK2')]), 'x.xlsx')
     const posted = await (await fetch(String(step.uploadUrl), { method: 'POST', body: form })).json() as { result: Auth }
     expect(posted.result).toMatchObject({ NAME: 'отчёт (1).xlsx', SIZE: '3' })
-    expect(portal.data.files.at(-1)).toMatchObject({ rights: [{ taskId: '38', accessCode: 'U4' }], via: 'uploadUrl' })
+    expect(portal.data.files.at(-1)).toMatchObject({ rights: [], via: 'uploadUrl' })
+    expect(portal.data.accessTo(portal.data.files.at(-1)!)).toEqual([])
     expect((await fetch(String(step.uploadUrl), { method: 'POST', body: form })).status).toBe(401)
-    expect((await rest(portal, 'disk.folder.uploadfile', { id: 21, rights: [{ TASK_ID: 1, ACCESS_CODE: 'U4' }] }, token)).json.error).toBe('ERROR_ARGUMENT')
+    expect((await rest(portal, 'disk.folder.uploadfile', { id: 21, rights: [{ TASK_ID: 1, ACCESS_CODE: 'U4' }] }, token)).json.result).toMatchObject({ field: 'file' })
+    // A folder in the storage's root made with its rights (disk-storage-add-folder.md); what is put in it gets them.
+    const folder = await rest(portal, 'disk.storage.addfolder', { id: storage.ID, data: { NAME: 'Отчёты' }, rights: [{ TASK_ID: 38, ACCESS_CODE: 'U4' }] }, token)
+    expect(folder.json.result).toMatchObject({ NAME: 'Отчёты', TYPE: 'folder', STORAGE_ID: storage.ID, PARENT_ID: storage.ROOT_OBJECT_ID })
+    const folderId = (folder.json.result as Auth).ID
+    expect(await rest(portal, 'disk.storage.addfolder', { id: storage.ID, data: { NAME: 'Отчёты' } }, token)).toMatchObject({ status: 400, json: { error: 'DISK_OBJ_22000', error_description: 'A folder with this name already exists' } })
+    expect((await rest(portal, 'disk.storage.addfolder', { id: storage.ID, data: {} }, token)).json.error).toBe('ERROR_ARGUMENT')
+    expect((await rest(portal, 'disk.storage.addfolder', { id: 999, data: { NAME: 'x' } }, token)).json).toMatchObject({ error: 'ERROR_NOT_FOUND', error_description: 'Could not find entity with id `999`' })
+    expect((await rest(portal, 'disk.storage.addfolder', { id: storage.ID, data: { NAME: 'y' }, rights: [{ TASK_ID: 1, ACCESS_CODE: 'U4' }] }, token)).json.error).toBe('ERROR_ARGUMENT')
+    const children = await rest(portal, 'disk.storage.getchildren', { id: storage.ID, filter: { NAME: 'Отчёты' } }, token)
+    expect(children.json).toMatchObject({ total: 1, result: [{ ID: folderId, NAME: 'Отчёты', TYPE: 'folder' }] })
+    expect((await rest(portal, 'disk.storage.getchildren', {}, token)).json.error).toBe('ERROR_ARGUMENT')
+    const inFolder = await rest(portal, 'disk.folder.uploadfile', { id: folderId, data: { NAME: 'big.xlsx' } }, token)
+    const folderForm = new FormData()
+    folderForm.append('file', new Blob([Buffer.from('PK3')]), 'big.xlsx')
+    const big = await (await fetch(String((inFolder.json.result as Auth).uploadUrl), { method: 'POST', body: folderForm })).json() as { result: Auth }
+    expect(big.result).toMatchObject({ NAME: 'big.xlsx', PARENT_ID: String(folderId), DETAIL_URL: `${portal.url}/docs/path/${encodeURIComponent('Отчёты')}/big.xlsx` })
+    expect(portal.data.accessTo(portal.data.files.at(-1)!)).toEqual([{ taskId: '38', accessCode: 'U4' }])
     const inBatch = await rest(portal, 'batch', { cmd: { up: 'disk.folder.uploadfile?id=21' } }, token)
     expect((inBatch.json.result as { result_error: Record<string, Auth> }).result_error.up?.error).toBe('ERROR_BATCH_METHOD_NOT_ALLOWED')
   })

@@ -1,7 +1,8 @@
 // Issue 11.4 end to end with the fake portal: the weekly schedule fires on a moved clock, each department head gets the
-// department's workbook on the fake Disk (read access for that head only) and one notification with its link; a second
-// run, and a restart on the same SQLite file, deliver nothing more; big files go by the upload URL; a failed upload is
-// retried on the next run.
+// department's workbook on the fake Disk (in the head's folder, read access for that head only) and one notification with
+// its link; a second run, and a restart on the same SQLite file, deliver nothing more; big files go by the upload URL and
+// get the head's access from the folder (issue 16.4); a failed upload, or a refused folder, is retried on the next run.
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +16,7 @@ import { ReportDelivery, headedDepartments } from '../src/reports/delivery.js'
 import { reportFileName } from '../src/reports/workbook.js'
 import { openStore } from '../src/store/index.js'
 import { addDays, isoDate, localDateOf, startOfDay } from '../src/zoned-days.js'
+import type { FakeFile } from './fake-portal/index.js'
 import { DISK_TASKS } from './fake-portal/methods/disk.js'
 import { healthOf, settle, startHarness, testSettings, type Harness } from './helpers/harness.js'
 
@@ -81,6 +83,13 @@ async function someWork(pair: Pair): Promise<void> {
 
 const reportNotices = (pair: Pair) => pair.portal.data.notifications.filter((notice) => notice.tag?.startsWith('RULES_REPORT|'))
 
+// Who may read a file, as access codes with the access level's name: the file's own rights and its folder's.
+const readersOf = (pair: Pair, file: FakeFile) => [...new Set(pair.portal.data.accessTo(file)
+  .map((right) => `${right.accessCode} ${DISK_TASKS.find((task) => task.ID === right.taskId)?.NAME ?? right.taskId}`))].sort()
+
+// The head's folder a file is in, by name.
+const folderOf = (pair: Pair, file: FakeFile) => pair.portal.data.folders.find((folder) => folder.id === file.folderId)
+
 // Every text of a sheet, to find the department's name and the period in the summary.
 async function summaryTexts(bytes: Buffer): Promise<string[]> {
   const workbook = new ExcelJS.Workbook()
@@ -132,12 +141,14 @@ describe('weekly delivery on the portal\'s Disk', () => {
       const file = files.find((candidate) => candidate.name === fileName)!
       expect(file).toBeDefined()
       expect(file.rights).toEqual([{ taskId: READ_TASK, accessCode: `U${headId}` }])
+      expect(readersOf(pair, file)).toEqual([`U${headId} disk_access_read`])
+      expect(folderOf(pair, file)?.name).toBe(`Отчёты — ${userName(directory, headId)} (${headId})`)
       expect(file.via).toBe('base64')
       const texts = await summaryTexts(file.bytes)
       expect(texts).toContain(name)
       expect(texts.some((text) => text.includes(from) && text.includes(last))).toBe(true)
       const notice = notices.find((candidate) => String(candidate.userId) === headId)!
-      expect(notice.message).toContain(`[URL=${pair.portal.url}/docs/path/${encodeURIComponent(file.name)}]${file.name}[/URL]`)
+      expect(notice.message).toContain(`[URL=${pair.portal.url}/docs/path/${encodeURIComponent(folderOf(pair, file)!.name)}/${encodeURIComponent(file.name)}]${file.name}[/URL]`)
       expect(notice.message).toMatch(/^Еженедельный отчёт за \d+(–| )/)
     }
     // The sales head's report counts the work of the week.
@@ -203,11 +214,107 @@ describe('the upload-URL way and a failed upload', () => {
     expect(pair.portal.data.files).toHaveLength(heads.length)
     expect(new Set(pair.portal.data.files.map((file) => file.name)).size).toBe(heads.length)
     expect(reportNotices(pair)).toHaveLength(heads.length)
+    const rows = pair.store.reportDeliveries.all(pair.portal.memberId)
     for (const file of pair.portal.data.files) {
-      expect(file.rights).toHaveLength(1)
+      // The upload-URL way gives the file no rights of its own: the head's folder does.
+      expect(file.rights).toEqual([])
+      const headId = rows.find((row) => row.fileId === String(file.id))!.supervisorId
+      expect(readersOf(pair, file)).toEqual([`U${headId} disk_access_read`])
       expect((await summaryTexts(file.bytes)).length).toBeGreaterThan(0)
     }
     expect(pair.store.reportDeliveries.all(pair.portal.memberId).every((row) => row.state === 'uploaded' && row.notifiedAt !== null)).toBe(true)
     await delivery.stop()
+  })
+})
+
+// Leads the sales managers made in the reported week, put straight into the app's mirror as if synced: enough for a
+// workbook over 2 MiB. Random titles keep the zip from shrinking them.
+function bigWeek(pair: Pair, count: number): void {
+  const createdAt = new Date(pair.monday - 3 * DAY).toISOString()
+  pair.store.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const snapshot = {
+        ID: String(100_000 + i), TITLE: `Заявка ${randomBytes(90).toString('base64')}`, ASSIGNED_BY_ID: String(i % 2 === 0 ? ANNA : PAVEL),
+        DATE_CREATE: createdAt, STATUS_ID: 'NEW', STATUS_SEMANTIC_ID: 'P',
+      }
+      pair.store.mirror.put(pair.portal.memberId, { entity: 'lead', entityId: snapshot.ID, snapshot, deleted: false, modifiedAt: null })
+    }
+  })
+}
+
+describe('a report over 1 MiB: the upload URL, and the head\'s access from the head\'s folder (issue 16.4)', () => {
+  let dir: string
+  let pair: Pair
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'delivery-big-'))
+    pair = await startPair(join(dir, 'app.db'))
+    bigWeek(pair, 17_000)
+  }, 60_000)
+
+  afterAll(async () => {
+    await pair?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('the sales head\'s 2 MiB workbook lands readable by that head alone, though the upload URL takes no rights', async () => {
+    const directory = pair.store.directory.load(pair.portal.memberId)
+    const sales = headedDepartments(directory).find(({ departmentId }) => directory.departments.get(departmentId)!.name === 'Отдел продаж')!
+    await pair.moveTo(pair.monday)
+    await pair.app.reportDelivery.runDue()
+    const file = pair.portal.data.files.find((candidate) => candidate.name.includes('Отдел-продаж'))!
+    expect(file.bytes.length).toBeGreaterThan(2 * 1024 * 1024)
+    expect(file.via).toBe('uploadUrl')
+    expect(readersOf(pair, file)).toEqual([`U${sales.headId} disk_access_read`])
+    expect(folderOf(pair, file)).toMatchObject({ name: `Отчёты — ${userName(directory, sales.headId)} (${sales.headId})` })
+    // Nothing relies on rights the upload-URL call does not document.
+    const params = (call: { params: unknown }) => call.params as Record<string, unknown>
+    const urlCalls = pair.portal.calls.filter((call) => call.method === 'disk.folder.uploadfile' && !('fileContent' in params(call)))
+    expect(urlCalls.length).toBeGreaterThan(0)
+    expect(urlCalls.every((call) => !('rights' in params(call)))).toBe(true)
+    const delivered = pair.store.reportDeliveries.all(pair.portal.memberId).find((row) => row.departmentId === sales.departmentId)!
+    expect(delivered).toMatchObject({ state: 'uploaded', fileId: String(file.id) })
+    expect(delivered.notifiedAt).not.toBeNull()
+  }, 60_000)
+})
+
+describe('a head\'s folder the portal refuses to make', () => {
+  let dir: string
+  let pair: Pair
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'delivery-refused-'))
+    pair = await startPair(join(dir, 'app.db'))
+    await someWork(pair)
+  }, 60_000)
+
+  afterAll(async () => {
+    await pair?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('leaves the delivery pending with nothing uploaded; the next minute gives the access and uploads the only copy', async () => {
+    const heads = headedDepartments(pair.store.directory.load(pair.portal.memberId))
+    pair.portal.faults.fail({ method: 'disk.storage.addfolder', status: 403, error: 'ACCESS_DENIED', description: 'Access denied', times: 1 })
+    await pair.moveTo(pair.monday)
+    await pair.app.reportDelivery.runDue()
+    const [refused, ...others] = pair.store.reportDeliveries.all(pair.portal.memberId).sort((a, b) => (a.state === 'pending' ? -1 : b.state === 'pending' ? 1 : 0))
+    expect(refused).toMatchObject({ state: 'pending', attempts: 1, fileId: null, error: expect.stringContaining('Access denied') })
+    expect(others.every((row) => row.state === 'uploaded')).toBe(true)
+    expect(pair.portal.data.files).toHaveLength(heads.length - 1)
+    expect(reportNotices(pair).map((notice) => String(notice.userId))).not.toContain(refused!.supervisorId)
+
+    await pair.moveTo(pair.monday + 60_000)
+    await pair.app.reportDelivery.runDue()
+    const files = pair.portal.data.files
+    expect(files).toHaveLength(heads.length)
+    expect(files.every((file) => !file.name.includes(' ('))).toBe(true)
+    const rows = pair.store.reportDeliveries.all(pair.portal.memberId)
+    expect(rows.every((row) => row.state === 'uploaded' && row.notifiedAt !== null)).toBe(true)
+    for (const file of files) {
+      const headId = rows.find((row) => row.fileId === String(file.id))!.supervisorId
+      expect(readersOf(pair, file)).toEqual([`U${headId} disk_access_read`])
+    }
+    expect(reportNotices(pair)).toHaveLength(new Set(heads.map((head) => head.headId)).size)
   })
 })

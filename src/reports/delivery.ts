@@ -1,12 +1,12 @@
 // Scheduled delivery of the reports: when a portal's weekly or monthly moment has come, each department head gets the
-// department's workbook on the portal's Disk (the app's storage, readable by that head only) and one notification
-// with the links. Each delivery is claimed in the store before its upload, so it happens once per period.
+// department's workbook on the portal's Disk (in the head's folder of the app's storage, readable by that head only) and
+// one notification with the links. Each delivery is claimed in the store before its upload, so it happens once per period.
 import { PassThrough } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from 'pino'
 import { resolvedCalendarSettings } from '../../rules/calendar/portal-calendar.js'
-import type { Directory } from '../../rules/directory.js'
+import { userName, type Directory } from '../../rules/directory.js'
 import type { PortalClient, PortalClients } from '../b24/index.js'
 import { postToUploadUrl } from '../b24/upload-url.js'
 import { languageOf } from '../enforce/messages.js'
@@ -16,6 +16,7 @@ import type { Portal } from '../store/portals.js'
 import type { Delivery, DeliveredFile } from '../store/report-deliveries.js'
 import { isoDate } from '../zoned-days.js'
 import { deliveryMessage, deliveryTag } from './delivery-message.js'
+import { headFolder, headFolderName, type DiskTarget } from './head-folder.js'
 import { prepareReport, scopeOf } from './report.js'
 import { duePeriods, type DuePeriod } from './schedule.js'
 import { writeWorkbook } from './workbook.js'
@@ -41,9 +42,6 @@ export interface ReportDeliveryDeps {
   /** Tests lower it to send a small workbook the upload-URL way. */
   base64LimitBytes?: number
 }
-
-/** Where a portal's files go: the app storage's root folder, and the id of read access. */
-interface DiskTarget { folderId: string; readTaskId: string }
 
 /** Looks every minute (node-cron) whether a period is due, and delivers what is owed; tests call runDue(). */
 export class ReportDelivery {
@@ -116,9 +114,11 @@ export class ReportDelivery {
       for (const delivery of pending) this.#failed(delivery, error)
       return
     }
+    // The heads' folders met in this run, so that a head of several departments costs one look-up.
+    const folders = new Map<string, string>()
     for (const delivery of pending) {
       try {
-        const file = await this.#upload(client, portal, directory, period, delivery, target)
+        const file = await this.#upload(client, portal, directory, period, delivery, target, folders)
         this.deps.store.reportDeliveries.markUploaded(delivery.id, file)
         this.deps.store.journal.append(portal.memberId, 'report.uploaded', { kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, supervisorId: delivery.supervisorId, fileId: file.id, name: file.name })
         this.deps.logger.info({ memberId: portal.memberId, kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, fileId: file.id }, 'scheduled report uploaded')
@@ -128,22 +128,32 @@ export class ReportDelivery {
     }
   }
 
-  async #upload(client: PortalClient, portal: Portal, directory: Directory, period: DuePeriod, delivery: Delivery, target: DiskTarget): Promise<DeliveredFile> {
+  async #upload(
+    client: PortalClient, portal: Portal, directory: Directory, period: DuePeriod, delivery: Delivery, target: DiskTarget, folders: Map<string, string>,
+  ): Promise<DeliveredFile> {
     const lang = languageOf(portal.language)
     const scope = scopeOf(directory, delivery.departmentId, lang)
     if (!scope) throw new Error(`department ${delivery.departmentId} is no longer in the portal's structure`)
     const report = prepareReport({ store: this.deps.store, settings: this.deps.settings, directory }, portal, scope, period)
     const bytes = await workbookBytes(report.data, report.lang)
-    // Read access for the head alone: the app's storage is not shared, so nobody else sees the file.
-    const params = {
-      id: target.folderId, data: { NAME: report.fileName }, generateUniqueName: true,
-      rights: [{ TASK_ID: target.readTaskId, ACCESS_CODE: `U${delivery.supervisorId}` }],
-    }
+    // Read access for the head alone comes with the head's folder, before anything is uploaded: the upload-URL way takes
+    // no `rights` (its documented token carries only `id` and `generateUniqueName`: disk-folder-upload-file.md#uploadurl),
+    // and a failure here leaves nothing on the Disk, so the retry a minute later uploads the only copy.
+    const headId = delivery.supervisorId
+    const folderId = folders.get(headId) ?? await headFolder(client, target, headId, headFolderName(userName(directory, headId), headId, report.lang))
+    folders.set(headId, folderId)
+    const params = { id: folderId, data: { NAME: report.fileName }, generateUniqueName: true }
     const limit = this.deps.base64LimitBytes ?? BASE64_LIMIT_BYTES
+    // The base64 way documents `rights` for the file itself: given too, the same read access for the same head.
     const answer = bytes.length <= limit
-      ? await client.call('disk.folder.uploadfile', { ...params, fileContent: [report.fileName, bytes.toString('base64')] })
+      ? await client.call('disk.folder.uploadfile', {
+        ...params, fileContent: [report.fileName, bytes.toString('base64')], rights: [{ TASK_ID: target.readTaskId, ACCESS_CODE: `U${headId}` }],
+      })
       : await this.#viaUploadUrl(client, portal, params, report.fileName, bytes)
-    return fileOf(answer)
+    const file = fileOf(answer)
+    // The answer's PARENT_ID (disk-folder-upload-file.md) shows the file sits in the head's folder, under its access.
+    if (file.parentId !== folderId) throw new Error(`disk.folder.uploadfile put the file in folder ${file.parentId}, not in the head's folder ${folderId}`)
+    return { id: file.id, name: file.name, url: file.url }
   }
 
   async #viaUploadUrl(client: PortalClient, portal: Portal, params: Record<string, unknown>, fileName: string, bytes: Buffer): Promise<unknown> {
@@ -201,23 +211,23 @@ export function headedDepartments(directory: Directory): Array<{ departmentId: s
   return headed
 }
 
-// The app's storage root (disk.storage.getforapp creates the storage if missing) and the id of read access.
+// The app's storage (disk.storage.getforapp creates it if missing) and the id of read access.
 async function diskTarget(client: PortalClient): Promise<DiskTarget> {
-  const storage = await client.call<{ ROOT_OBJECT_ID?: unknown }>('disk.storage.getforapp')
+  const storage = await client.call<{ ID?: unknown }>('disk.storage.getforapp')
   const tasks = await client.call<Array<{ ID?: unknown; NAME?: unknown }>>('disk.rights.getTasks')
   const read = Array.isArray(tasks) ? tasks.find((task) => task.NAME === READ_ACCESS) : undefined
-  if (storage?.ROOT_OBJECT_ID === undefined || storage.ROOT_OBJECT_ID === null) throw new Error('disk.storage.getforapp gave no ROOT_OBJECT_ID')
+  if (storage?.ID === undefined || storage.ID === null) throw new Error('disk.storage.getforapp gave no ID')
   if (read?.ID === undefined) throw new Error(`disk.rights.getTasks has no ${READ_ACCESS}`)
-  return { folderId: String(storage.ROOT_OBJECT_ID), readTaskId: String(read.ID) }
+  return { storageId: String(storage.ID), readTaskId: String(read.ID) }
 }
 
-// The file from disk.folder.uploadfile's answer (the same from the upload URL).
-function fileOf(answer: unknown): DeliveredFile {
-  const file = answer as { ID?: unknown; NAME?: unknown; DETAIL_URL?: unknown } | null
-  if (!file || file.ID === undefined || typeof file.NAME !== 'string' || typeof file.DETAIL_URL !== 'string') {
+// The file from disk.folder.uploadfile's answer (the same from the upload URL), with the folder it is in.
+function fileOf(answer: unknown): DeliveredFile & { parentId: string } {
+  const file = answer as { ID?: unknown; NAME?: unknown; DETAIL_URL?: unknown; PARENT_ID?: unknown } | null
+  if (!file || file.ID === undefined || typeof file.NAME !== 'string' || typeof file.DETAIL_URL !== 'string' || file.PARENT_ID === undefined) {
     throw new Error('disk.folder.uploadfile answered without the file')
   }
-  return { id: String(file.ID), name: file.NAME, url: file.DETAIL_URL }
+  return { id: String(file.ID), name: file.NAME, url: file.DETAIL_URL, parentId: String(file.PARENT_ID) }
 }
 
 // The whole workbook in memory: a department's week is small, and the upload needs its length first.

@@ -2,11 +2,12 @@
 import { activityView, bindActivity, createActivity, deleteActivity, updateActivity } from './domain/activity.js'
 import { createCrm, deleteCrm, updateCrm } from './domain/crm.js'
 import { addDepartment, addUser, updateDepartment, updateUser, userView } from './domain/directory.js'
+import { accessTo } from './domain/disk.js'
 import { taskView } from './domain/task-shape.js'
 import { addTaskComment, createTask, deleteTask, findTask, updateTask } from './domain/tasks.js'
 import type { Actor, PortalState } from './state.js'
 import type { CrmKind, Row } from './store.js'
-import type { ActOptions, FakeFile, FakeNotification, FakeTimelineComment, Fields } from './types.js'
+import type { ActOptions, FakeFile, FakeFolder, FakeNotification, FakeRight, FakeTimelineComment, Fields } from './types.js'
 
 type Id = string | number
 
@@ -55,6 +56,10 @@ export interface FakeData {
   readonly notifications: ReadonlyArray<FakeNotification>
   readonly timelineComments: ReadonlyArray<FakeTimelineComment>
   readonly files: ReadonlyArray<FakeFile>
+  /** The folders made in the app storage's root (disk.storage.addfolder). */
+  readonly folders: ReadonlyArray<FakeFolder>
+  /** Every right that reaches a file: its own, then its folder's. */
+  accessTo(file: FakeFile): FakeRight[]
   addUser(fields: Fields): string
   updateUser(id: Id, fields: Fields): void
   user(id: Id): Row | undefined
@@ -114,6 +119,8 @@ export function createFakeData(state: PortalState): FakeData {
     get notifications() { return state.store.notifications },
     get timelineComments() { return state.store.timeline },
     get files() { return state.store.files },
+    get folders() { return state.store.folders },
+    accessTo: (file) => accessTo(state, file),
     addUser: (fields) => String(addUser(state, fields)),
     updateUser: (id, fields) => updateUser(state, Number(id), fields),
     user: (id) => {

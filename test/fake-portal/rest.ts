@@ -155,7 +155,7 @@ async function receiveUpload(state: PortalState, url: URL, req: IncomingMessage,
   call.userId = upload.userId
   const started = state.now()
   try {
-    const stored = storeFile(state, { ...upload, name }, Buffer.from(await file.arrayBuffer()), 'uploadUrl')
+    const stored = storeFile(state, { ...upload, name, rights: [] }, Buffer.from(await file.arrayBuffer()), 'uploadUrl')
     answer(200, { result: fileView(state, stored), time: timeBlock(started, state.now(), state.cfg.offset) })
   } catch (err) {
     if (err instanceof RestError) return answer(err.status, err.body())

@@ -1,5 +1,5 @@
 // In-memory records of the fake portal: one table per entity, ids from per-table sequences.
-import type { FakeFile, FakeNotification, FakePendingUpload, FakeTimelineComment } from './types.js'
+import type { FakeFile, FakeFolder, FakeNotification, FakePendingUpload, FakeTimelineComment } from './types.js'
 
 /** A stored record in its REST spelling (strings for ids and numbers, as the portal returns them). */
 export type Row = Record<string, unknown>
@@ -76,6 +76,8 @@ export interface Store {
   timeline: FakeTimelineComment[]
   timelineSeq: { next: number }
   files: FakeFile[]
+  folders: FakeFolder[]
+  /** Disk objects, files and folders, share one id sequence (the ids of disk.storage.getchildren's mixed rows). */
   fileSeq: { next: number }
   /** Upload URLs not yet used, by their token (one POST each). */
   uploads: Map<string, FakePendingUpload>
@@ -102,7 +104,9 @@ export function createStore(): Store {
     timeline: [],
     timelineSeq: { next: 1 },
     files: [],
-    fileSeq: { next: 1 },
+    folders: [],
+    // Above the app storage's root folder (21), so that no object takes its id.
+    fileSeq: { next: 101 },
     uploads: new Map(),
   }
 }

@@ -176,10 +176,22 @@ export interface FakeTimelineComment {
   at: number
 }
 
-/** An access right given on upload: `{TASK_ID, ACCESS_CODE}` (`U35` a user, `D7` a department…). */
+/** An access right given with an upload or a new folder: `{TASK_ID, ACCESS_CODE}` (`U35` a user, `D7` a department…). */
 export interface FakeRight {
   taskId: string
   accessCode: string
+}
+
+/** A folder made in the app storage's root with disk.storage.addfolder. */
+export interface FakeFolder {
+  id: number
+  /** Always the storage's root folder: the fake makes folders in the root only. */
+  parentId: number
+  name: string
+  createdBy: number
+  at: number
+  /** The rights the call gave, as given; they reach every file put in the folder. */
+  rights: FakeRight[]
 }
 
 /** A file uploaded with disk.folder.uploadfile (base64, or by its upload URL). */
@@ -190,17 +202,19 @@ export interface FakeFile {
   bytes: Buffer
   createdBy: number
   at: number
-  /** The rights the upload gave, as given; the app's storage shares nothing else. */
+  /** The rights the upload itself gave (only the base64 way takes them); the folder's come on top (`data.accessTo`). */
   rights: FakeRight[]
   /** How it came: inside the call, or multipart to the upload URL. */
   via: 'base64' | 'uploadUrl'
 }
 
-/** An upload URL handed out by disk.folder.uploadfile without fileContent, waiting for its multipart POST. */
+/**
+ * An upload URL handed out by disk.folder.uploadfile without fileContent, waiting for its multipart POST. It holds no
+ * rights: the documented token carries only the folder `id` and `generateUniqueName` (disk-folder-upload-file.md#uploadurl).
+ */
 export interface FakePendingUpload {
   folderId: number
   name: string | null
-  rights: FakeRight[]
   generateUniqueName: boolean
   userId: number
 }

@@ -1,67 +1,19 @@
-// disk.storage.getforapp, disk.folder.uploadfile (base64, or the upload URL: api-reference/disk/folder/
-// disk-folder-upload-file.md#uploadurl) and disk.rights.getTasks (api-reference/disk/rights/disk-rights-get-tasks.md).
-import { formatIso } from '../clock.js'
+// The disk methods of the app's storage, each as its page in api-reference/disk/ documents it.
 import { isAdmin } from '../domain/directory.js'
+import { DISK_TASKS, ROOT_FOLDER_ID, STORAGE_ID, accessTo, addFolder, fileView, folderExists, folderView, storeFile } from '../domain/disk.js'
 import { RestError } from '../envelope.js'
-import type { PortalState } from '../state.js'
-import { LOG_LIMIT } from '../state.js'
-import { take } from '../store.js'
-import type { FakeFile, FakePendingUpload, FakeRight } from '../types.js'
-import { isRecord, param, pushBounded, randomToken, str, yn, type Params } from '../util.js'
-import { ok, type CallContext, type MethodTable } from './registry.js'
+import { matchesAll, paginate, parseFilter } from '../list.js'
+import type { FakeRight } from '../types.js'
+import { isRecord, param, randomToken, str, yn, type Params } from '../util.js'
+import { fromPage, ok, type CallContext, type MethodTable } from './registry.js'
 
-/** Id of the app's storage (disk.storage.getforapp). */
-export const STORAGE_ID = 11
-/** Id of its root folder, the only folder uploads may target. */
-export const ROOT_FOLDER_ID = 21
-/** The access levels as the docs' example answer lists them. */
-export const DISK_TASKS = [
-  { ID: '42', NAME: 'disk_access_full', TITLE: 'Full access' },
-  { ID: '40', NAME: 'disk_access_edit', TITLE: 'Editing' },
-  { ID: '38', NAME: 'disk_access_read', TITLE: 'Reading' },
-] as const
+export { DISK_TASKS, ROOT_FOLDER_ID, STORAGE_ID, fileView, storeFile }
+
 /** The form field the upload URL takes the file in (the docs' `field`). */
 export const UPLOAD_FIELD = 'file'
 
-function uniqueName(files: FakeFile[], folderId: number, name: string): string {
-  const taken = new Set(files.filter((f) => f.folderId === folderId).map((f) => f.name))
-  if (!taken.has(name)) return name
-  const dot = name.lastIndexOf('.')
-  const stem = dot > 0 ? name.slice(0, dot) : name
-  const ext = dot > 0 ? name.slice(dot) : ''
-  for (let n = 1; ; n++) if (!taken.has(`${stem} (${n})${ext}`)) return `${stem} (${n})${ext}`
-}
-
-/** The file object disk.folder.uploadfile returns (disk-folder-upload-file.md). */
-export function fileView(state: PortalState, file: FakeFile): Record<string, unknown> {
-  const { cfg } = state
-  const at = formatIso(file.at, cfg.offset)
-  return {
-    ID: file.id, NAME: file.name, CODE: null, STORAGE_ID: String(STORAGE_ID), TYPE: 'file', PARENT_ID: String(file.folderId),
-    DELETED_TYPE: 0, GLOBAL_CONTENT_VERSION: 1, FILE_ID: file.id, SIZE: String(file.bytes.length), CREATE_TIME: at,
-    UPDATE_TIME: at, DELETE_TIME: null, CREATED_BY: String(file.createdBy), UPDATED_BY: String(file.createdBy), DELETED_BY: null,
-    DOWNLOAD_URL: `${cfg.url}/rest/download.json?token=${encodeURIComponent(`disk|${file.id}`)}`,
-    DETAIL_URL: `${cfg.url}/docs/path/${encodeURIComponent(file.name)}`,
-  }
-}
-
-/**
- * Stores a file in a folder, the name made unique when asked (`avatar (1).jpg`); throws the documented errors.
- * Shared by the base64 upload and the upload URL's POST.
- */
-export function storeFile(state: PortalState, upload: FakePendingUpload & { name: string }, bytes: Buffer, via: FakeFile['via']): FakeFile {
-  const { store } = state
-  let finalName = upload.name
-  if (store.files.some((f) => f.folderId === upload.folderId && f.name === upload.name)) {
-    if (!upload.generateUniqueName) throw new RestError(400, 'DISK_OBJ_22000', 'A file with this name already exists')
-    finalName = uniqueName(store.files, upload.folderId, upload.name)
-  }
-  const file: FakeFile = { id: take(store.fileSeq), folderId: upload.folderId, name: finalName, bytes, createdBy: upload.userId, at: state.now(), rights: upload.rights, via }
-  pushBounded(store.files, file, LOG_LIMIT)
-  return file
-}
-
-// `rights: [{TASK_ID, ACCESS_CODE}]`: every TASK_ID one of disk.rights.getTasks', every ACCESS_CODE a letter code and id.
+// `rights: [{TASK_ID, ACCESS_CODE}]`: every TASK_ID one of disk.rights.getTasks', every ACCESS_CODE a letter code and id
+// (U, *, D, DR as the pages list them; G, SG as portals use them). No page documents the answer to a bad one: ERROR_ARGUMENT.
 function rightsOf(p: Params): FakeRight[] {
   const given = param(p, 'rights')
   if (given === undefined) return []
@@ -76,8 +28,23 @@ function rightsOf(p: Params): FakeRight[] {
   })
 }
 
+// The storage `id` of disk.storage.*: missing is ERROR_ARGUMENT, another storage ERROR_NOT_FOUND (disk-storage-get-children.md).
+function storageOf(p: Params): number {
+  const raw = param(p, 'id')
+  const id = Number(raw)
+  if (raw === undefined || !Number.isFinite(id)) throw new RestError(400, 'ERROR_ARGUMENT', 'Invalid value of parameter {Parameter #0}')
+  if (id !== STORAGE_ID) throw new RestError(400, 'ERROR_NOT_FOUND', `Could not find entity with id \`${id}\``)
+  return id
+}
+
+function nameOf(p: Params): string {
+  const data = param(p, 'data')
+  return isRecord(data) ? str(data.NAME) : ''
+}
+
 /** The disk methods. */
 export const diskMethods: MethodTable = {
+  // disk-storage-get-for-app.md: no parameters; application context and an administrator.
   'disk.storage.getforapp': ({ state, userId }) => {
     if (!isAdmin(state, userId)) throw new RestError(403, 'ACCESS_DENIED', 'Access denied!')
     return ok({
@@ -86,23 +53,50 @@ export const diskMethods: MethodTable = {
     })
   },
 
+  // disk-rights-get-tasks.md: the access levels, for TASK_ID.
   'disk.rights.gettasks': () => ok(DISK_TASKS.map((task) => ({ ...task }))),
 
+  // disk-storage-add-folder.md: a folder in the storage's root, made with the `rights` given in the same call.
+  'disk.storage.addfolder': ({ state, userId }, p) => {
+    storageOf(p)
+    const name = nameOf(p)
+    if (name === '') throw new RestError(400, 'ERROR_ARGUMENT', 'Invalid value of parameter {Parameter #1}')
+    // "Who can execute the method: user with 'Add' access permission for the required storage": the app storage's is the administrators'.
+    if (!isAdmin(state, userId)) throw new RestError(403, 'ACCESS_DENIED', 'Access denied')
+    return ok(folderView(state, addFolder(state, { name, rights: rightsOf(p), userId })))
+  },
+
+  // disk-storage-get-children.md: the root's folders and files (only those the caller may read), `filter`, 50 a page.
+  'disk.storage.getchildren': ({ state, userId }, p) => {
+    storageOf(p)
+    const admin = isAdmin(state, userId)
+    const readable = (rights: FakeRight[]) => admin || rights.some((right) => right.accessCode === `U${userId}` || right.accessCode === '*')
+    const rows = [
+      ...state.store.folders.filter((folder) => folder.parentId === ROOT_FOLDER_ID && readable(folder.rights)).map((folder) => folderView(state, folder)),
+      ...state.store.files.filter((file) => file.folderId === ROOT_FOLDER_ID && readable(accessTo(state, file))).map((file) => fileView(state, file)),
+    ]
+    const conditions = parseFilter(param(p, 'filter'))
+    const matching = rows.filter((row) => matchesAll(row, conditions, (r, field) => r[field.toUpperCase()], state.cfg.offset))
+    const page = paginate(matching, param(p, 'start'))
+    return fromPage(page, page.items)
+  },
+
+  // disk-folder-upload-file.md: base64 `fileContent` in the call, with `rights`; or, without it, the upload URL.
   'disk.folder.uploadfile': (ctx: CallContext, p) => {
     const folderId = Number(param(p, 'id'))
     if (!Number.isFinite(folderId) || param(p, 'id') === undefined) throw new RestError(400, 'ERROR_ARGUMENT', 'Invalid value of parameter {Parameter #0}')
-    if (folderId !== ROOT_FOLDER_ID) throw new RestError(400, 'ERROR_NOT_FOUND', `Could not find entity with id \`${folderId}\``)
-    const data = param(p, 'data')
-    const name = isRecord(data) ? str(data.NAME) : ''
-    const rights = rightsOf(p)
+    if (!folderExists(ctx.state, folderId)) throw new RestError(400, 'ERROR_NOT_FOUND', `Could not find entity with id \`${folderId}\``)
+    const name = nameOf(p)
     const generateUniqueName = yn(param(p, 'generateUniqueName')) === 'Y'
     const content = param(p, 'fileContent')
-    // Without fileContent the portal uploads nothing: it answers the URL and form field to POST the file to.
+    // Without fileContent the portal uploads nothing: it answers the URL and form field to POST the file to. The
+    // documented token carries the folder `id` and `generateUniqueName` only (#uploadurl): `rights` here is not kept.
     if (content === undefined) {
       const token = `disk|${randomToken()}`
-      ctx.state.store.uploads.set(token, { folderId, name: name === '' ? null : name, rights, generateUniqueName, userId: ctx.userId })
+      ctx.state.store.uploads.set(token, { folderId, name: name === '' ? null : name, generateUniqueName, userId: ctx.userId })
       return ok({ field: UPLOAD_FIELD, uploadUrl: `${ctx.state.cfg.url}/rest/upload.json?token=${encodeURIComponent(token)}` })
     }
+    const rights = rightsOf(p)
     if (name === '') throw new RestError(400, 'DISK_BASE_SERVICE_22001', 'Error: required parameter NAME (DISK_BASE_SERVICE_22001)')
     const parts = Array.isArray(content) ? content : isRecord(content) ? Object.values(content) : []
     if (parts.length < 2) throw new RestError(400, 'ERROR_COULD_NOT_SAVE_FILE', 'Could not save file')

@@ -1,4 +1,4 @@
-// event.bind / event.get / event.unbind (api-reference/events/event-*.md).
+// event.bind / event.get / event.unbind, each as its page in api-reference/events/ documents it.
 import { isAdmin } from '../domain/directory.js'
 import { RestError } from '../envelope.js'
 import { isRecord, param, str } from '../util.js'
@@ -15,6 +15,7 @@ export const KNOWN_EVENTS = new Set([
 
 /** The event.* methods. */
 export const eventMethods: MethodTable = {
+  // api-reference/events/event-bind.md: ERROR_EVENT_NOT_FOUND (400) and the two ACCESS_DENIED (403) as documented.
   'event.bind': ({ state, userId }, p) => {
     const event = str(param(p, 'event')).toUpperCase()
     const handler = str(param(p, 'handler'))
@@ -33,8 +34,11 @@ export const eventMethods: MethodTable = {
     const duplicate = state.eventBindings.some(
       (b) => b.event === event && b.handler === (offline ? '' : handler) && b.authType === authType && b.offline === offline && b.authConnector === authConnector,
     )
-    // error-codes.md shows the text; 400 is the status event.bind documents for its errors.
-    if (duplicate) throw new RestError(400, 'ERROR_HANDLER_ALREADY_EXIST', 'Handler already exists!')
+    // A second bind of the same handler: event-bind.md lists no answer for it, and ERROR_HANDLER_ALREADY_EXIST is the sale
+    // and cashbox handlers' (sale-cashbox-handler-add.md). events/test-handler.md: "`Unable to set event handler` — check
+    // if a handler with the same URL is already registered". The stricter reading, an error rather than `true`: ERROR_CORE
+    // with "Handler already binded", the wording placement handlers document (userfieldtype-add.md), at 400.
+    if (duplicate) throw new RestError(400, 'ERROR_CORE', 'Unable to set event handler: Handler already binded')
     const id = state.eventBindingSeq.next++
     state.eventBindings.push({
       event, handler: offline ? '' : handler, authType, offline, id, userId, authConnector, options: isRecord(options) ? options : null,
@@ -42,14 +46,16 @@ export const eventMethods: MethodTable = {
     return ok(true)
   },
 
-  // "a non-admin sees only their own" (event-get.md).
+  // api-reference/events/event-get.md: rows of `event, handler, auth_type` (a string) and `offline` (a number);
+  // "A user without administrator permissions receives only the handlers registered for the current user."
   'event.get': ({ state, userId }) => {
     const admin = isAdmin(state, userId)
     const visible = state.eventBindings.filter((b) => admin || b.userId === userId)
     return ok(visible.map((b) => ({ event: b.event, handler: b.handler, auth_type: b.authType, offline: b.offline ? 1 : 0 })))
   },
 
-  // "If no parameters are specified, all event handlers that meet the other requirements will be deleted."
+  // api-reference/events/event-unbind.md: "If no parameters are specified, all event handlers that meet the other
+  // requirements will be deleted"; answers the count removed.
   'event.unbind': ({ state, userId }, p) => {
     const event = str(param(p, 'event')).toUpperCase()
     const handler = str(param(p, 'handler'))

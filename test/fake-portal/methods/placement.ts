@@ -1,4 +1,4 @@
-// placement.bind / placement.get / placement.unbind (api-reference/widgets/placement-*.md); admin only.
+// placement.bind / placement.get / placement.unbind, each as its page in api-reference/widgets/ documents it; admin only.
 import { isAdmin } from '../domain/directory.js'
 import { RestError } from '../envelope.js'
 import { isRecord, param, phpArray, str } from '../util.js'
@@ -28,6 +28,7 @@ function argumentError(name: string, status: number): RestError {
 
 /** The placement.* methods. */
 export const placementMethods: MethodTable = {
+  // api-reference/widgets/placement-bind.md: ERROR_ARGUMENT and ERROR_PLACEMENT_USER_MODE at 200, `true` when bound.
   'placement.bind': (ctx, p) => {
     requireAdmin(ctx)
     const placement = str(param(p, 'PLACEMENT')).toUpperCase()
@@ -43,7 +44,8 @@ export const placementMethods: MethodTable = {
     }
     const bindings = ctx.state.placementBindings
     if (bindings.some((b) => b.placement === placement && b.handler === handler && b.userId === userId)) {
-      // The duplicate-handler answer documented for placement handlers (userfieldtype-add.md).
+      // The same handler twice: the placement handler's duplicate answer, documented with its HTTP 400 in
+      // widgets/user-field/userfieldtype-add.md (placement-bind.md's own table does not list it).
       throw new RestError(400, 'ERROR_CORE', 'Unable to set placement handler: Handler already binded')
     }
     // OPTIONS "Not supported by DETAIL_TAB" — the portal discards them there.
@@ -62,6 +64,8 @@ export const placementMethods: MethodTable = {
     return ok(true)
   },
 
+  // api-reference/widgets/placement-get.md: rows of `placement, userId, handler, options` (`[]` when none), `title`,
+  // `description`, `langAll`.
   'placement.get': (ctx) => {
     requireAdmin(ctx)
     return ok(
@@ -77,7 +81,7 @@ export const placementMethods: MethodTable = {
     )
   },
 
-  // Without HANDLER it removes every handler of the placement; USER_ID narrows it (placement-unbind.md).
+  // api-reference/widgets/placement-unbind.md: without HANDLER every handler of the placement goes; USER_ID narrows it.
   'placement.unbind': (ctx, p) => {
     requireAdmin(ctx)
     const placement = str(param(p, 'PLACEMENT')).toUpperCase()
