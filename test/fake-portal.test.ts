@@ -208,7 +208,8 @@ describe('lists and batch', () => {
     expect(rows.map((r) => r.ID)).toEqual(Array.from({ length: 20 }, (_, i) => String(101 + i)))
     expect(Object.keys(rows[0] ?? {})).toEqual(['ID', 'PHONE'])
     const since = await rest(portal, 'crm.lead.list', { filter: { '>DATE_MODIFY': '2000-01-01T00:00:00+00:00', '@ID': [3, 5] }, select: ['ID'] }, token)
-    expect(since.json.result).toEqual([{ ID: '3' }, { ID: '5' }])
+    // No order asked: the newest first, since the page names no default order nothing may count on ascending ids.
+    expect(since.json.result).toEqual([{ ID: '5' }, { ID: '3' }])
     const got = await rest(portal, 'crm.lead.get', { id: 3 }, token)
     expect(got.json.result).toMatchObject({ ID: '3', STATUS_ID: 'NEW', STATUS_SEMANTIC_ID: 'P', OPPORTUNITY: '0.00', DATE_CLOSED: '', HAS_PHONE: 'Y' })
     expect((got.json.result as { PHONE: unknown[] }).PHONE).toHaveLength(1)
@@ -633,7 +634,7 @@ describe('faults, widgets, lifecycle and methods', () => {
     const leadId = (await rest(portal, 'crm.lead.add', { fields: {} }, token)).json.result
     expect(portal.data.lead(Number(leadId))?.TITLE).toBe(`Лид #${String(leadId)}`)
     await rest(portal, 'crm.lead.update', { id: leadId, fields: { STATUS_ID: 'JUNK' } }, token)
-    const stages = await rest(portal, 'crm.stagehistory.list', { entityTypeId: 1, filter: { OWNER_ID: leadId } }, token)
+    const stages = await rest(portal, 'crm.stagehistory.list', { entityTypeId: 1, order: { ID: 'ASC' }, filter: { OWNER_ID: leadId } }, token)
     expect((stages.json.result as { items: Auth[] }).items.map((i) => [i.TYPE_ID, i.STATUS_ID, i.STATUS_SEMANTIC_ID])).toEqual([[1, 'NEW', 'P'], [3, 'JUNK', 'F']])
     const statuses = await rest(portal, 'crm.status.list', { filter: { ENTITY_ID: 'STATUS' } }, token)
     expect((statuses.json.result as Array<Record<string, unknown>>).find((s) => s.STATUS_ID === 'NEW')).toMatchObject({ NAME: 'Не обработан', EXTRA: { SEMANTICS: 'process' } })
