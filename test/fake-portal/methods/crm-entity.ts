@@ -34,8 +34,9 @@ function arrayParam(p: Params, name: 'filter' | 'order'): unknown {
  * without one the newest come first: nothing may count on ascending ids it did not ask for.
  */
 export function crmList(rows: Row[], p: Params, offset: string, multifields: readonly string[]): ReturnType<typeof fromPage> {
-  const matched = rows.filter((row) => matchesAll(row, parseFilter(arrayParam(p, 'filter')), upperResolve, offset))
+  const filter = parseFilter(arrayParam(p, 'filter'))
   const order = parseOrder(arrayParam(p, 'order'))
+  const matched = rows.filter((row) => matchesAll(row, filter, upperResolve, offset))
   const sorted = sortRows(matched, order.length > 0 ? order : [['ID', true]], upperResolve, offset)
   const page = paginate(sorted, param(p, 'start'))
   const select = asList(param(p, 'select'))
