@@ -4,9 +4,10 @@
 import { createdAtOf, isOpen, responsibleOf, text } from './record.js'
 import type { Finding, Peer, RecordInput, RelatedRecord, Rule, RuleContext } from './types.js'
 
+// The record's kind with the participle that agrees with it: лид (м. р.) заведён, сделка (ж. р.) заведена.
 const KIND = {
-  lead: { ru: 'лид', en: 'lead' },
-  deal: { ru: 'сделка', en: 'deal' },
+  lead: { ru: 'лид', created: 'заведён', en: 'lead' },
+  deal: { ru: 'сделка', created: 'заведена', en: 'deal' },
 } as const
 
 // Of two records of one client only the newer is flagged, so a pair is reported once. Within one
@@ -65,7 +66,7 @@ export const clientDuplicate: Rule = {
       variant: '',
       responsibleId: responsibleOf(entity, record.current),
       problem: {
-        ru: `Этот клиент уже есть: ${count.ru} с тем же контактом (совпадает ${match.ru}), а ${KIND[entity].ru} «${title}» заведен(а) повторно.`,
+        ru: `Этот клиент уже есть: ${count.ru} с тем же контактом (совпадает ${match.ru}), а ${KIND[entity].ru} «${title}» ${KIND[entity].created} повторно.`,
         en: `This client already exists: ${count.en} with the same contact (same ${match.en}); ${KIND[entity].en} "${title}" repeats it.`,
       },
       todo: {

@@ -6,7 +6,7 @@ import { userName } from './directory.js'
 import { russianPlural } from './lead-dispatch-sla.js'
 import { createdAtOf, fold, idList, isTaskClosed, responsibleOf, text } from './record.js'
 import type { Directory } from './directory.js'
-import type { Finding, RecordInput, RelatedRecord, Rule, RuleContext, Snapshot } from './types.js'
+import type { Finding, RecordInput, RelatedRecord, Rule, RuleContext, Snapshot, Text } from './types.js'
 
 /** TASK-ONE-RESPONSIBLE's own settings. */
 export interface TaskOneResponsibleSettings {
@@ -51,6 +51,15 @@ export function namesUser(description: string, directory: Directory, id: string)
     const stem = part.length >= 4 ? part.replace(/[аяеоуыиьй]$/, '') : part
     return words.some((word) => word.startsWith(stem) && word.length <= stem.length + 3)
   })
+}
+
+// Why co-executors the directory does not know cannot be checked, in the singular or the plural.
+function notInDirectory(unknown: readonly string[]): Text {
+  const ids = unknown.map((id) => `#${id}`).join(', ')
+  if (unknown.length === 1) {
+    return { ru: `Нельзя проверить, описана ли часть соисполнителя ${ids}: его нет в справочнике сотрудников.`, en: `Whether co-executor ${ids} has a described part cannot be checked: not in the directory.` }
+  }
+  return { ru: `Нельзя проверить, описаны ли части соисполнителей ${ids}: их нет в справочнике сотрудников.`, en: `Whether co-executors ${ids} have described parts cannot be checked: they are not in the directory.` }
 }
 
 /** The rule as the catalogue lists it. */
@@ -111,10 +120,7 @@ export const taskOneResponsible: Rule<TaskOneResponsibleSettings> = {
       })
     }
     if (findings.length === 0 && unknown.length > 0) {
-      const why = {
-        ru: `Нельзя проверить, описана ли часть соисполнителя ${unknown.map((id) => `#${id}`).join(', ')}: его нет в справочнике сотрудников.`,
-        en: `Whether co-executor ${unknown.map((id) => `#${id}`).join(', ')} has a described part cannot be checked: not in the directory.`,
-      }
+      const why = notInDirectory(unknown)
       findings.push({ ...base, variant: 'parts', problem: why, todo: why, undecided: why })
     }
     return findings

@@ -58,8 +58,13 @@ describe('npm run demo', () => {
     expect(times('У сделки нет следующего шага: нет ни одного запланированного дела. Отправлено уведомление: Анна Морозова.')).toBe(1)
     expect(times('У сделки нет следующего шага: нет ни одного запланированного дела. Нарушение не устранено в срок, сообщено руководителю: Дмитрий Соколов.')).toBe(1)
     expect(comments.filter((line) => line.includes('deal #1'))).toHaveLength(2)
-    // Feedback in time: the lead's two clocks, then the answered task's.
-    expect(out).toMatch(/сроков отсчитано: \d+ — соблюдено 4, нарушено \d+, ещё идут \d+/)
+    // Each clock is counted in one part of the summary, so the parts add up to the total; met in time are the
+    // called lead's two clocks, then the answered task's.
+    const clocksLine = /сроков отсчитано: (\d+) — (соблюдено \d+, отменено \d+, нарушено и закрыто \d+, ещё идут: в срок \d+, просрочено \d+)/.exec(out)
+    expect(clocksLine).not.toBeNull()
+    const parts = [...clocksLine![2]!.matchAll(/\d+/g)].map(([n]) => Number(n))
+    expect(parts.reduce((sum, n) => sum + n, 0)).toBe(Number(clocksLine![1]))
+    expect(parts[0]).toBe(4)
 
     // The task scene, after the deadline scene and before the summary: the task rules tell the creator.
     const scene = out.slice(out.indexOf('\n14:00 Задачи'), out.indexOf('\nИтог дня'))

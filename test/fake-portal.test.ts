@@ -208,11 +208,50 @@ describe('lists and batch', () => {
     expect(rows.map((r) => r.ID)).toEqual(Array.from({ length: 20 }, (_, i) => String(101 + i)))
     expect(Object.keys(rows[0] ?? {})).toEqual(['ID', 'PHONE'])
     const since = await rest(portal, 'crm.lead.list', { filter: { '>DATE_MODIFY': '2000-01-01T00:00:00+00:00', '@ID': [3, 5] }, select: ['ID'] }, token)
-    expect(since.json.result).toEqual([{ ID: '3' }, { ID: '5' }])
+    // No order asked: the newest first, since the page names no default order nothing may count on ascending ids.
+    expect(since.json.result).toEqual([{ ID: '5' }, { ID: '3' }])
     const got = await rest(portal, 'crm.lead.get', { id: 3 }, token)
     expect(got.json.result).toMatchObject({ ID: '3', STATUS_ID: 'NEW', STATUS_SEMANTIC_ID: 'P', OPPORTUNITY: '0.00', DATE_CLOSED: '', HAS_PHONE: 'Y' })
     expect((got.json.result as { PHONE: unknown[] }).PHONE).toHaveLength(1)
     expect(await rest(portal, 'crm.lead.get', { id: 999 }, token)).toMatchObject({ status: 400, json: { error: '', error_description: 'Not found' } })
+  })
+
+  it('answers as the pages say: list parameters, stage-history fields, status prefixes, missing records, departments', async () => {
+    const auth = await setup({ rateLimit: 'off' })
+    const token = auth.access_token ?? ''
+    const error = async (method: string, params: Record<string, unknown>) => {
+      const reply = await rest(portal, method, params, token)
+      return [reply.status, reply.json.error, reply.json.error_description]
+    }
+    // crm-deal-list.md: a filter or order that is not an object.
+    expect(await error('crm.deal.list', { filter: 'x' })).toEqual([400, '', "Parameter 'filter' must be array."])
+    expect(await error('crm.lead.list', { order: 'ID' })).toEqual([400, '', "Parameter 'order' must be array."])
+    // crm-stage-history-list.md: only the documented fields and directions.
+    expect(await error('crm.stagehistory.list', { entityTypeId: 2, filter: { TITLE: 'x' } })).toEqual([400, 'INVALID_ARG_VALUE', "Invalid filter: field 'TITLE' is not allowed in filter"])
+    expect(await error('crm.stagehistory.list', { entityTypeId: 2, order: { ID: 'UP' } }))
+      .toEqual([400, 'INVALID_ARG_VALUE', "Invalid order: allowed sort directions are ASC, DESC. But got 'UP' for field 'ID'"])
+    // crm-category-list.md: leads have no pipelines; an unknown type is not found.
+    expect(await error('crm.category.list', { entityTypeId: 1 })).toEqual([400, 'ENTITY_TYPE_NOT_SUPPORTED', 'Entity type LEAD is not supported'])
+    expect(await error('crm.category.list', { entityTypeId: 999 })).toEqual([400, 'NOT_FOUND', 'Smart process not found'])
+    // crm-status-add.md: a stage of pipeline 1 gets its prefix; a taken id and a missing name are refused.
+    expect((await rest(portal, 'crm.status.add', { fields: { ENTITY_ID: 'DEAL_STAGE_1', STATUS_ID: 'DECISION', NAME: 'Решение', SORT: 25 } }, token)).status).toBe(200)
+    const stages = (await rest(portal, 'crm.status.list', { filter: { ENTITY_ID: 'DEAL_STAGE_1', NAME: 'Решение' } }, token)).json.result as Auth[]
+    expect(stages).toEqual([expect.objectContaining({ STATUS_ID: 'C1:DECISION', CATEGORY_ID: '1', EXTRA: { SEMANTICS: 'process', COLOR: null } })])
+    expect(await error('crm.status.add', { fields: { ENTITY_ID: 'DEAL_STAGE_1', STATUS_ID: 'C1:DECISION', NAME: 'Ещё' } })).toEqual([400, 'ERROR_CORE', 'The specified status ID already exists.'])
+    expect(await error('crm.status.add', { fields: { ENTITY_ID: 'STATUS', STATUS_ID: 'UC_X' } })).toEqual([400, '', 'The field Title is required.'])
+    // A record that is not there, as each page shows it.
+    expect(await error('crm.company.update', { id: 999, fields: { TITLE: 'x' } })).toEqual([400, '', 'Company is not found'])
+    expect(await error('crm.contact.delete', { id: 999 })).toEqual([400, 'ERROR_CORE', 'Element not found'])
+    expect(await error('crm.deal.delete', { id: 999 })).toEqual([400, '', 'Not found'])
+    // department-get.md: `SORT` filters, `sort` sorts; with neither, the newest first.
+    const byName = await rest(portal, 'department.get', { sort: 'NAME', order: 'ASC' }, token)
+    expect((byName.json.result as Auth[]).map((d) => d.ID)).toEqual(['2', '1', '3'])
+    expect((await rest(portal, 'department.get', { SORT: 1 }, token)).json.result).toEqual([])
+    expect(((await rest(portal, 'department.get', {}, token)).json.result as Auth[]).map((d) => d.ID)).toEqual(['3', '2', '1'])
+    // im-notify-system-add.md: the text is trimmed; an attachment is an object or JSON.
+    await rest(portal, 'im.notify.system.add', { USER_ID: 4, MESSAGE: '  текст \n' }, token)
+    expect(portal.data.notifications.at(-1)?.message).toBe('текст')
+    expect(await error('im.notify.system.add', { USER_ID: 4, MESSAGE: 'x', ATTACH: 'not json' })).toEqual([400, 'ATTACH_ERROR', 'Incorrect attach params'])
   })
 
   it('runs a batch with $result references, result_error and [] for empty maps', async () => {
@@ -633,7 +672,7 @@ describe('faults, widgets, lifecycle and methods', () => {
     const leadId = (await rest(portal, 'crm.lead.add', { fields: {} }, token)).json.result
     expect(portal.data.lead(Number(leadId))?.TITLE).toBe(`Лид #${String(leadId)}`)
     await rest(portal, 'crm.lead.update', { id: leadId, fields: { STATUS_ID: 'JUNK' } }, token)
-    const stages = await rest(portal, 'crm.stagehistory.list', { entityTypeId: 1, filter: { OWNER_ID: leadId } }, token)
+    const stages = await rest(portal, 'crm.stagehistory.list', { entityTypeId: 1, order: { ID: 'ASC' }, filter: { OWNER_ID: leadId } }, token)
     expect((stages.json.result as { items: Auth[] }).items.map((i) => [i.TYPE_ID, i.STATUS_ID, i.STATUS_SEMANTIC_ID])).toEqual([[1, 'NEW', 'P'], [3, 'JUNK', 'F']])
     const statuses = await rest(portal, 'crm.status.list', { filter: { ENTITY_ID: 'STATUS' } }, token)
     expect((statuses.json.result as Array<Record<string, unknown>>).find((s) => s.STATUS_ID === 'NEW')).toMatchObject({ NAME: 'Не обработан', EXTRA: { SEMANTICS: 'process' } })

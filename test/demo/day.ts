@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildApp } from '../../src/app.js'
+import type { Clock } from '../../src/store/clocks.js'
 import { settle, startHarness, testSettings, type Harness } from '../helpers/harness.js'
 import { describe, type Shown } from './reactions.js'
 
@@ -259,9 +260,22 @@ function summary(h: Harness): void {
   console.log(`  нарушений найдено: ${violations.length}, из них открыто: ${violations.filter((v) => !v.resolvedAt).length}`)
   console.log(`  исправлено приложением: ${violations.filter((v) => v.resolution === 'fixed by the app').length}`)
   console.log(`  уведомлений: ${notices.length} (${[...byPerson].map(([name, count]) => `${name} — ${count}`).join(', ')})`)
-  const clocks = h.store.clocks.all(h.portal.memberId)
-  const stopped = clocks.filter((clock) => clock.stoppedAt)
-  console.log(`  сроков отсчитано: ${clocks.length} — соблюдено ${stopped.filter((c) => c.outcome === 'met').length}, нарушено ${clocks.filter((c) => c.breachedAt).length}, ещё идут ${clocks.length - stopped.length}`)
+  const clocks = tallyClocks(h.store.clocks.all(h.portal.memberId))
+  console.log(`  сроков отсчитано: ${clocks.total} — соблюдено ${clocks.met}, отменено ${clocks.cancelled}, нарушено и закрыто ${clocks.breachedStopped}, ещё идут: в срок ${clocks.running}, просрочено ${clocks.breachedRunning}`)
   console.log(`  комментариев в истории: ${h.portal.data.timelineComments.length}`)
   console.log(`  REST-запросов приложения к порталу: ${h.portal.calls.filter((call) => !call.viaBatch).length}`)
+}
+
+/** Each clock counted once: stopped met, stopped without being needed, stopped after a breach, running in time, running breached. */
+function tallyClocks(clocks: readonly Clock[]): { total: number; met: number; cancelled: number; breachedStopped: number; running: number; breachedRunning: number } {
+  const tally = { total: clocks.length, met: 0, cancelled: 0, breachedStopped: 0, running: 0, breachedRunning: 0 }
+  for (const clock of clocks) {
+    if (clock.stoppedAt && clock.breachedAt) tally.breachedStopped += 1
+    else if (clock.stoppedAt && clock.outcome === 'met') tally.met += 1
+    // Excused, the record deleted, the rule no longer applying, another clock taking over: the deadline was not needed.
+    else if (clock.stoppedAt) tally.cancelled += 1
+    else if (clock.breachedAt) tally.breachedRunning += 1
+    else tally.running += 1
+  }
+  return tally
 }

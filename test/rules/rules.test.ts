@@ -153,9 +153,20 @@ describe('CLIENT-DUPLICATE', () => {
   ])('%i older records are counted in both languages', (count, ru, en) => {
     const peers = Array.from({ length: count }, (_, i) => peer({ id: String(i + 100) }))
     const [finding] = clientDuplicate.check(lead({ TITLE: 'Ромашка' }), context({}, peers))
-    expect(finding?.problem.ru).toBe(`Этот клиент уже есть: ${ru} с тем же контактом (совпадает телефон +74951234567), а лид «Ромашка» заведен(а) повторно.`)
+    expect(finding?.problem.ru).toBe(`Этот клиент уже есть: ${ru} с тем же контактом (совпадает телефон +74951234567), а лид «Ромашка» заведён повторно.`)
     expect(finding?.problem.en).toContain(`already exists: ${en} with the same contact`)
     expect(finding?.related).toHaveLength(count)
+  })
+
+  // The message agrees with the record's kind: лид (м. р.) заведён, сделка (ж. р.) заведена.
+  it.each([
+    ['lead', 'а лид «Ромашка» заведён повторно.', 'lead "Ромашка" repeats it.'],
+    ['deal', 'а сделка «Ромашка» заведена повторно.', 'deal "Ромашка" repeats it.'],
+  ] as const)('a %s repeating a client is named with its kind', (entity, ru, en) => {
+    const record: RecordInput = { ...lead({ TITLE: 'Ромашка', STAGE_SEMANTIC_ID: 'P', CLOSED: 'N' }), entity }
+    const [finding] = clientDuplicate.check(record, context({}, [peer({})]))
+    expect(finding?.problem.ru).toBe(`Этот клиент уже есть: 1 запись с тем же контактом (совпадает телефон +74951234567), ${ru}`)
+    expect(finding?.problem.en).toBe(`This client already exists: 1 record with the same contact (same phone +74951234567); ${en}`)
   })
 
   it.each([

@@ -79,9 +79,13 @@ describe('TASK-ONE-RESPONSIBLE: every co-executor has a described part', () => {
     expect(findings[0]?.problem.ru).toBe(`В описании задачи «Подготовить КП для ООО «Вектор»» не сказано, что делает ${named}.`)
   })
 
-  it('an unknown co-executor cannot be checked: undecided, when it is the only thing to say', () => {
-    const [finding] = taskOneResponsible.check(task({ description: 'Подготовить КП.', accomplices: ['42'] }), context('TASK-ONE-RESPONSIBLE'))
-    expect(finding).toMatchObject({ variant: 'parts', undecided: { ru: 'Нельзя проверить, описана ли часть соисполнителя #42: его нет в справочнике сотрудников.' } })
+  // Undecided, when it is the only thing to say; the message agrees in number with the co-executors.
+  it.each([
+    [['42'], 'Нельзя проверить, описана ли часть соисполнителя #42: его нет в справочнике сотрудников.', 'Whether co-executor #42 has a described part cannot be checked: not in the directory.'],
+    [['42', '43'], 'Нельзя проверить, описаны ли части соисполнителей #42, #43: их нет в справочнике сотрудников.', 'Whether co-executors #42, #43 have described parts cannot be checked: they are not in the directory.'],
+  ])('unknown co-executors %j cannot be checked', (accomplices, ru, en) => {
+    const [finding] = taskOneResponsible.check(task({ description: 'Подготовить КП.', accomplices }), context('TASK-ONE-RESPONSIBLE'))
+    expect(finding).toMatchObject({ variant: 'parts', undecided: { ru, en } })
   })
 
   it('a split burst with an unnamed co-executor: both, on the lowest id', () => {

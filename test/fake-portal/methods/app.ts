@@ -7,6 +7,7 @@ const LICENSE_TYPES: Record<string, string> = { project: 'project', basic: 'basi
 
 /** app.info, profile, server.time and scope (api-reference/common/*). */
 export const appMethods: MethodTable = {
+  // api-reference/common/system/app-info.md
   'app.info': ({ state }) => {
     const { cfg, app } = state
     const licenseType = LICENSE_TYPES[cfg.licenseFamily] ?? cfg.licenseFamily
@@ -26,7 +27,7 @@ export const appMethods: MethodTable = {
     })
   },
 
-  // "If the user is inactive, the object is empty" (profile.md).
+  // api-reference/common/users/profile.md: "If the user is inactive, the object is empty".
   profile: ({ state, userId }) => {
     const user = state.store.users.get(userId)
     if (user === undefined || user.ACTIVE !== true) return ok({})
@@ -40,7 +41,9 @@ export const appMethods: MethodTable = {
     })
   },
 
+  // api-reference/common/system/server-time.md
   'server.time': ({ state }) => ok(formatIso(state.now(), state.cfg.offset)),
 
+  // api-reference/common/system/scope.md: the application's scope; `full` (every permission there is) is not kept.
   scope: ({ state }) => ok(state.cfg.scope.split(',')),
 }

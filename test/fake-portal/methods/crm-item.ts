@@ -61,25 +61,35 @@ function fromItemFields(row: Row, fields: Row): Row {
   return out
 }
 
+// Entity types with no pipelines answer this (crm-category-list.md: "Entity type `{entityTypeName}` is not supported").
+const WITHOUT_PIPELINES: Record<number, string> = { 1: 'LEAD' }
+
 /** crm.item.get, crm.item.update and crm.category.list. */
 export const itemMethods: MethodTable = {
+  // api-reference/crm/universal/crm-item-get.md: NOT_FOUND "SPA not found" / "Item not found".
   'crm.item.get': (ctx, p) => ok({ item: toItem(itemOf(ctx, p).row, str(param(p, 'useOriginalUfNames')) === 'Y') }),
 
-  // "if … no field values have changed, the save is not performed" (crm-item-update.md).
+  // api-reference/crm/universal/crm-item-update.md: "if … no field values have changed, the save is not performed".
   'crm.item.update': (ctx, p) => {
     const { kind, id, row } = itemOf(ctx, p)
     const fields = param(p, 'fields')
+    // `fields` is required; the page shows no answer for its absence, so this one is the fake's own.
     if (!isRecord(fields)) throw new RestError(400, 'INVALID_ARG_VALUE', 'Required parameter "fields" is not set')
     updateCrm(ctx.state, kind, id, fromItemFields(row, fields), { userId: ctx.userId }, true)
     const updated = ctx.state.store.crm[kind].get(id) ?? row
     return ok({ item: toItem(updated, str(param(p, 'useOriginalUfNames')) === 'Y') })
   },
 
+  // api-reference/crm/universal/category/crm-category-list.md: no paging and no order parameter; `total` counts them.
+  // The fake keeps deal pipelines only: any other type is answered as an unknown one (NOT_FOUND).
   'crm.category.list': ({ state }, p) => {
     const typeId = Number(param(p, 'entityTypeId'))
-    if (typeId !== 2) throw new RestError(400, 'ENTITY_TYPE_NOT_SUPPORTED', `Entity type ${typeId} is not supported`)
+    const unsupported = WITHOUT_PIPELINES[typeId]
+    if (unsupported !== undefined) throw new RestError(400, 'ENTITY_TYPE_NOT_SUPPORTED', `Entity type ${unsupported} is not supported`)
+    if (typeId !== 2) throw new RestError(400, 'NOT_FOUND', 'Smart process not found')
+    // The page's example lists them by `sort`, equal sorts by id.
     const categories = [...state.store.dealCategories]
-      .sort((a, b) => a.sort - b.sort)
+      .sort((a, b) => a.sort - b.sort || a.id - b.id)
       .map((c) => ({ id: c.id, name: c.name, sort: c.sort, entityTypeId: 2, isDefault: c.isDefault, originId: '', originatorId: '' }))
     return { result: { categories }, total: categories.length }
   },

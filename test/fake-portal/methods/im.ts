@@ -8,13 +8,26 @@ import { ok, type CallContext, type Method, type MethodTable } from './registry.
 
 const ATTACH_LIMIT = 60_000
 
+function isAttach(value: unknown): boolean {
+  if (typeof value !== 'string') return typeof value === 'object' && value !== null
+  try {
+    const parsed: unknown = JSON.parse(value)
+    return typeof parsed === 'object' && parsed !== null
+  } catch {
+    return false
+  }
+}
+
 function notify(kind: FakeNotification['kind']): Method {
   return (ctx: CallContext, p: Params) => {
     const userId = toId(param(p, 'USER_ID'))
     if (userId === null) throw new RestError(400, 'USER_ID_EMPTY', "User ID can't be empty")
-    const message = str(param(p, 'MESSAGE'))
-    if (message.trim() === '') throw new RestError(400, 'MESSAGE_EMPTY', "Message can't be empty")
+    // "The method trims whitespace from the edges of the string before sending."
+    const message = str(param(p, 'MESSAGE')).trim()
+    if (message === '') throw new RestError(400, 'MESSAGE_EMPTY', "Message can't be empty")
     const attach = param(p, 'ATTACH')
+    // "An attachment … in object format or JSON string"; longer than 60,000 characters is ATTACH_OVERSIZE.
+    if (attach !== undefined && !isAttach(attach)) throw new RestError(400, 'ATTACH_ERROR', 'Incorrect attach params')
     if (attach !== undefined && JSON.stringify(attach).length > ATTACH_LIMIT) {
       throw new RestError(400, 'ATTACH_OVERSIZE', 'You have exceeded the maximum allowable size of attach')
     }
@@ -42,6 +55,8 @@ function notify(kind: FakeNotification['kind']): Method {
 
 /** The notification methods; "personal" is sent on behalf of the token's user, "system" has no author. */
 export const imMethods: MethodTable = {
+  // api-reference/chats/notifications/im-notify-system-add.md
   'im.notify.system.add': notify('system'),
+  // api-reference/chats/notifications/im-notify-personal-add.md
   'im.notify.personal.add': notify('personal'),
 }

@@ -38,7 +38,8 @@ const FEATURES = new Set<string>(['rest_offline_extended', 'rest_auth_connector'
 
 /** The offline event methods and feature.get. */
 export const offlineMethods: MethodTable = {
-  // filter, order (default TIMESTAMP_X:ASC), limit (default 50), clear (default 1), process_id, auth_connector, error (default 0).
+  // api-reference/events/event-offline-get.md: filter, order (default TIMESTAMP_X:ASC), limit (default 50), clear
+  // (default 1), process_id, auth_connector, error (default 0); administrators only.
   'event.offline.get': ({ state, userId }, p) => {
     requireAdmin(state, userId)
     const limit = Number(param(p, 'limit') ?? 50)
@@ -62,6 +63,7 @@ export const offlineMethods: MethodTable = {
     return ok({ process_id: reserved, events })
   },
 
+  // api-reference/events/event-offline-clear.md
   'event.offline.clear': ({ state, userId }, p) => {
     requireAdmin(state, userId)
     const processId = processIdParam(p)
@@ -70,6 +72,7 @@ export const offlineMethods: MethodTable = {
     return ok(true)
   },
 
+  // api-reference/events/event-offline-error.md
   'event.offline.error': ({ state, userId }, p) => {
     requireAdmin(state, userId)
     const processId = processIdParam(p)
@@ -77,7 +80,7 @@ export const offlineMethods: MethodTable = {
     return ok(true)
   },
 
-  // Reads without changing anything; default order ID:ASC, pages of 50 by `start` (event-offline-list.md).
+  // api-reference/events/event-offline-list.md: reads without changing anything; default order ID:ASC, pages of 50 by `start`.
   'event.offline.list': ({ state, userId }, p) => {
     requireAdmin(state, userId)
     const connector = str(param(p, 'auth_connector'))
@@ -90,7 +93,7 @@ export const offlineMethods: MethodTable = {
     return fromPage(page, page.items)
   },
 
-  // { value: 'Y' | 'N' } (common/system/feature-get.md); the fake does not hold a plan to these answers.
+  // api-reference/common/system/feature-get.md: { value: 'Y' | 'N' }; the fake does not hold a plan to these answers.
   'feature.get': ({ state }, p) => {
     const code = str(param(p, 'CODE'))
     if (code === '') throw new RestError(400, 'CODE_EMPTY', "CODE can't be empty")

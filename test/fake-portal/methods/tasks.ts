@@ -61,12 +61,13 @@ function filterTasks(rows: Row[], filter: Condition[], now: number, offset: stri
 
 /** The tasks.task.* methods. */
 export const taskMethods: MethodTable = {
+  // api-reference/tasks/tasks-task-add.md
   'tasks.task.add': ({ state, userId }, p) => {
     const id = createTask(state, fieldsOf(p), { userId })
     return ok({ task: taskView(state, findTask(state, id) ?? {}, true) })
   },
 
-  // "Returns an empty array "result":[] if the task does not exist" (tasks-task-get.md).
+  // api-reference/tasks/tasks-task-get.md: "Returns an empty array "result":[] if the task does not exist".
   'tasks.task.get': ({ state }, p) => {
     const id = taskIdParam(p)
     const rawSelect = param(p, 'select')
@@ -79,18 +80,21 @@ export const taskMethods: MethodTable = {
     return ok({ task: select.length === 0 ? taskView(state, row, false) : selectTask(state, row, select) })
   },
 
+  // api-reference/tasks/tasks-task-update.md
   'tasks.task.update': ({ state, userId }, p) => {
     const id = taskIdParam(p)
     updateTask(state, id, fieldsOf(p), { userId })
     return ok({ task: taskView(state, findTask(state, id) ?? {}, true) })
   },
 
+  // api-reference/tasks/tasks-task-delete.md
   'tasks.task.delete': ({ state, userId }, p) => {
     deleteTask(state, taskIdParam(p), { userId })
     return ok({ task: true })
   },
 
-  // Default order is ID descending; an unknown order key is "Invalid sorting key" (tasks-task-list.md).
+  // api-reference/tasks/tasks-task-list.md: "By default, it sorts in descending order by `ID`"; an unknown order key
+  // is "Invalid sorting key"; pages of 50 by `start`.
   'tasks.task.list': ({ state }, p) => {
     const order = parseOrder(param(p, 'order'))
     if (order.some(([field]) => !SORTABLE.has(field.toUpperCase()))) {
