@@ -22,17 +22,17 @@ const FIELD_TYPES: Record<string, string> = {
 
 /** The crm.activity.* methods. */
 export const activityMethods: MethodTable = {
-  // crm-activity-add.md.
+  // api-reference/crm/timeline/activities/activity-base/crm-activity-add.md.
   'crm.activity.add': ({ state, userId }, p) => {
     const fields = fieldsParam(p)
     validateNewActivity(fields)
     return ok(createActivity(state, fields, { userId }))
   },
 
-  // crm-activity-get.md.
+  // api-reference/crm/timeline/activities/activity-base/crm-activity-get.md.
   'crm.activity.get': ({ state }, p) => ok(activityView(requireActivity(state, idParam(p)))),
 
-  // crm-activity-list.md: "By default, it is sorted by increasing the Start Date field (START_TIME)"; "The page size of
+  // api-reference/crm/timeline/activities/activity-base/crm-activity-list.md: "By default, it is sorted by increasing the Start Date field (START_TIME)"; "The page size of
   // results is always static: 50 records", paged by `start`; the filter key BINDINGS finds every record's activities.
   'crm.activity.list': ({ state }, p) => {
     const offset = state.cfg.offset
@@ -48,38 +48,38 @@ export const activityMethods: MethodTable = {
     return fromPage(page, page.items.map((row) => selectCrm(row, select.length === 0 ? ['*'] : select, ACTIVITY_ON_DEMAND)))
   },
 
-  // crm-activity-update.md.
+  // api-reference/crm/timeline/activities/activity-base/crm-activity-update.md.
   'crm.activity.update': ({ state, userId }, p) => {
     updateActivity(state, idParam(p), fieldsParam(p), { userId })
     return ok(true)
   },
 
-  // crm-activity-delete.md.
+  // api-reference/crm/timeline/activities/activity-base/crm-activity-delete.md.
   'crm.activity.delete': ({ state, userId }, p) => {
     deleteActivity(state, idParam(p), { userId })
     return ok(true)
   },
 
-  // crm-activity-binding-list.md: [{entityTypeId, entityId}], integers; an unknown activity is NOT_FOUND.
+  // api-reference/crm/timeline/activities/binding/crm-activity-binding-list.md: [{entityTypeId, entityId}], integers; an unknown activity is NOT_FOUND.
   'crm.activity.binding.list': ({ state }, p) => {
     const id = activityIdParam(p)
     if (state.store.activities.get(id) === undefined) throw new RestError(400, 'NOT_FOUND', 'Element not found')
     return ok(bindingsOf(state, id))
   },
 
-  // crm-activity-binding-add.md.
+  // api-reference/crm/timeline/activities/binding/crm-activity-binding-add.md.
   'crm.activity.binding.add': ({ state }, p) => {
     bindActivity(state, activityIdParam(p), bindingParam(p))
     return ok(true)
   },
 
-  // crm-activity-binding-delete.md.
+  // api-reference/crm/timeline/activities/binding/crm-activity-binding-delete.md.
   'crm.activity.binding.delete': ({ state }, p) => {
     unbindActivity(state, activityIdParam(p), bindingParam(p))
     return ok(true)
   },
 
-  // crm-activity-fields.md.
+  // api-reference/crm/timeline/activities/activity-base/crm-activity-fields.md.
   'crm.activity.fields': () => {
     const fields: Record<string, unknown> = {}
     for (const [name, type] of Object.entries(FIELD_TYPES)) {

@@ -44,7 +44,7 @@ function nameOf(p: Params): string {
 
 /** The disk methods. */
 export const diskMethods: MethodTable = {
-  // disk-storage-get-for-app.md: no parameters; application context and an administrator.
+  // api-reference/disk/storage/disk-storage-get-for-app.md: no parameters; application context and an administrator.
   'disk.storage.getforapp': ({ state, userId }) => {
     if (!isAdmin(state, userId)) throw new RestError(403, 'ACCESS_DENIED', 'Access denied!')
     return ok({
@@ -53,10 +53,10 @@ export const diskMethods: MethodTable = {
     })
   },
 
-  // disk-rights-get-tasks.md: the access levels, for TASK_ID.
+  // api-reference/disk/rights/disk-rights-get-tasks.md: the access levels, for TASK_ID.
   'disk.rights.gettasks': () => ok(DISK_TASKS.map((task) => ({ ...task }))),
 
-  // disk-storage-add-folder.md: a folder in the storage's root, made with the `rights` given in the same call.
+  // api-reference/disk/storage/disk-storage-add-folder.md: a folder in the storage's root, made with the `rights` given in the same call.
   'disk.storage.addfolder': ({ state, userId }, p) => {
     storageOf(p)
     const name = nameOf(p)
@@ -66,7 +66,7 @@ export const diskMethods: MethodTable = {
     return ok(folderView(state, addFolder(state, { name, rights: rightsOf(p), userId })))
   },
 
-  // disk-storage-get-children.md: the root's folders and files (only those the caller may read), `filter`, 50 a page.
+  // api-reference/disk/storage/disk-storage-get-children.md: the root's folders and files (only those the caller may read), `filter`, 50 a page.
   'disk.storage.getchildren': ({ state, userId }, p) => {
     storageOf(p)
     const admin = isAdmin(state, userId)
@@ -81,7 +81,7 @@ export const diskMethods: MethodTable = {
     return fromPage(page, page.items)
   },
 
-  // disk-folder-upload-file.md: base64 `fileContent` in the call, with `rights`; or, without it, the upload URL.
+  // api-reference/disk/folder/disk-folder-upload-file.md: base64 `fileContent` in the call, with `rights`; or, without it, the upload URL.
   'disk.folder.uploadfile': (ctx: CallContext, p) => {
     const folderId = Number(param(p, 'id'))
     if (!Number.isFinite(folderId) || param(p, 'id') === undefined) throw new RestError(400, 'ERROR_ARGUMENT', 'Invalid value of parameter {Parameter #0}')

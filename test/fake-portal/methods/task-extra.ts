@@ -25,7 +25,7 @@ function historyUser(ctx: CallContext, userId: unknown): Row {
 
 /** History and comment methods of tasks. */
 export const taskExtraMethods: MethodTable = {
-  // tasks-task-history-list.md: the order key is `createdDate` ("By default, records are sorted in descending order by
+  // api-reference/tasks/tasks-task-history-list.md: the order key is `createdDate` ("By default, records are sorted in descending order by
   // creation time"); one call returns one page of at most 50 rows (the page's JS sample), paged by `start` as
   // b24phpsdk's historyList(int $id, int $start = 0) does, with no `next` or `total` in the documented answer; a task
   // that does not exist answers "list": [] (real-portal-requests.md). Another order key is not documented: ignored.
@@ -45,7 +45,7 @@ export const taskExtraMethods: MethodTable = {
     return ok({ list })
   },
 
-  // "allows any user to add a comment on behalf of another user" (task-comment-item-add.md).
+  // "allows any user to add a comment on behalf of another user" (api-reference/tasks/comment-item/task-comment-item-add.md).
   'task.commentitem.add': (ctx, p) => {
     const taskId = taskIdParam({ TASKID: positional(p, 'TASKID', 0) }, 'TASKID')
     const fields = positional(p, 'FIELDS', 1)
@@ -54,7 +54,7 @@ export const taskExtraMethods: MethodTable = {
     return ok(addTaskComment(ctx.state, taskId, str(fields.POST_MESSAGE), author, { userId: ctx.userId }))
   },
 
-  // Default order: ID descending (task-comment-item-get-list.md).
+  // Default order: ID descending (api-reference/tasks/comment-item/task-comment-item-get-list.md).
   'task.commentitem.getlist': (ctx, p) => {
     const taskId = taskIdParam({ TASKID: positional(p, 'TASKID', 0) }, 'TASKID')
     if (findTask(ctx.state, taskId) === null) throw new RestError(400, 'ERROR_CORE', 'Task not found or not accessible')
