@@ -99,21 +99,28 @@ async function summaryTexts(bytes: Buffer): Promise<string[]> {
   return texts
 }
 
-describe('weekly delivery on the portal\'s Disk', () => {
+/** A pair on a database file of its own for the describe block it is called in, handed to `fill`, closed after the block. */
+function pairFor(prefix: string, fill: (pair: Pair) => unknown): void {
   let dir: string
-  let pair: Pair
-  let heads: Array<{ departmentId: string; headId: string }>
-
+  let pair: Pair | undefined
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'delivery-'))
+    dir = mkdtempSync(join(tmpdir(), prefix))
     pair = await startPair(join(dir, 'app.db'))
-    await someWork(pair)
-    heads = headedDepartments(pair.store.directory.load(pair.portal.memberId))
+    await fill(pair)
   }, 60_000)
-
   afterAll(async () => {
     await pair?.close()
     rmSync(dir, { recursive: true, force: true })
+  })
+}
+
+describe('weekly delivery on the portal\'s Disk', () => {
+  let pair: Pair
+  let heads: Array<{ departmentId: string; headId: string }>
+  pairFor('delivery-', async (started) => {
+    pair = started
+    await someWork(pair)
+    heads = headedDepartments(pair.store.directory.load(pair.portal.memberId))
   })
 
   it('at Monday 08:59 nothing is delivered', async () => {
@@ -176,18 +183,10 @@ describe('weekly delivery on the portal\'s Disk', () => {
 })
 
 describe('the upload-URL way and a failed upload', () => {
-  let dir: string
   let pair: Pair
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'delivery-url-'))
-    pair = await startPair(join(dir, 'app.db'))
+  pairFor('delivery-url-', async (started) => {
+    pair = started
     await someWork(pair)
-  }, 60_000)
-
-  afterAll(async () => {
-    await pair?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('files over the base64 limit go multipart to the upload URL; a failed one is retried on the next run, the others are not held up', async () => {
@@ -243,18 +242,10 @@ function bigWeek(pair: Pair, count: number): void {
 }
 
 describe('a report over 1 MiB: the upload URL, and the head\'s access from the head\'s folder (issue 16.4)', () => {
-  let dir: string
   let pair: Pair
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'delivery-big-'))
-    pair = await startPair(join(dir, 'app.db'))
+  pairFor('delivery-big-', (started) => {
+    pair = started
     bigWeek(pair, 17_000)
-  }, 60_000)
-
-  afterAll(async () => {
-    await pair?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('the sales head\'s 2 MiB workbook lands readable by that head alone, though the upload URL takes no rights', async () => {
@@ -279,18 +270,10 @@ describe('a report over 1 MiB: the upload URL, and the head\'s access from the h
 })
 
 describe('a head\'s folder the portal refuses to make', () => {
-  let dir: string
   let pair: Pair
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'delivery-refused-'))
-    pair = await startPair(join(dir, 'app.db'))
+  pairFor('delivery-refused-', async (started) => {
+    pair = started
     await someWork(pair)
-  }, 60_000)
-
-  afterAll(async () => {
-    await pair?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('leaves the delivery pending with nothing uploaded; the next minute gives the access and uploads the only copy', async () => {
