@@ -25,6 +25,7 @@ import { budgetFor, Installer } from './installer.js'
 import { createLogger } from './log.js'
 import { loadManifest, type Manifest } from './manifest.js'
 import { PortalAuth } from './portal-auth.js'
+import { projectFile } from './project-files.js'
 import { DirectorySync } from './directory-sync.js'
 import { Enforcer } from './enforce/enforcer.js'
 import { ClockEngine } from './enforce/clock-engine.js'
@@ -82,7 +83,7 @@ declare module 'fastify' {
 const require = createRequire(import.meta.url)
 
 /** The app's version, from package.json. */
-export const APP_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
+export const APP_VERSION: string = JSON.parse(readFileSync(projectFile('package.json'), 'utf8')).version
 
 /** Builds the server; nothing listens until the caller says so. */
 export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise<FastifyInstance> {
