@@ -113,6 +113,16 @@ describe('a failure of the app (5xx) says nothing internal', () => {
     expectLogged(expectNothingInternal(reply.body), DESCRIPTION)
   })
 
+  it('on the login page outside the portal', async () => {
+    await installed()
+    h.store.portals.all = () => { throw portalFailure() }
+    const reply = await h.app.inject({ method: 'GET', url: `/app?portal=${h.portal.domain}`, headers: { 'accept-language': 'ru' } })
+    expect(reply.statusCode).toBe(502)
+    expect(reply.body).toContain('Войти не удалось')
+    expect(reply.body).toContain(APP_FAILED.ru)
+    expectLogged(expectNothingInternal(reply.body), DESCRIPTION)
+  })
+
   it('on a JSON route of the pages: the same generic answer and a request id', async () => {
     const deal = await installed()
     const tab = await h.portal.openPlacement({ placement: 'CRM_DEAL_DETAIL_TAB', options: { ID: deal }, userId: ADMIN })
