@@ -4,11 +4,11 @@ import { resolvedCalendarSettings } from '../rules/calendar/portal-calendar.js'
 import { peopleUnder } from '../rules/directory.js'
 import { dashboardOf, type People } from '../src/dashboard.js'
 import { languageOf } from '../src/enforce/messages.js'
-import { AppError } from '../src/errors.js'
 import { dashboardPage, notSupervisorPage } from '../placements/dashboard.js'
 import type { Raw } from '../placements/html.js'
 import type { TokenUser } from '../src/portal-auth.js'
 import type { Portal } from '../src/store/portals.js'
+import { failureOf } from './failure.js'
 import { frameAncestors } from './frame.js'
 import { asFields } from './install.js'
 import { parsePageFrame } from './page-payload.js'
@@ -31,9 +31,8 @@ export function appPageRoutes(app: FastifyInstance, deps: AppPageDeps): void {
       const main = mainPage(deps, portal, who, lang)
       return reply.code(main.status).send(main.html)
     } catch (error) {
-      if (!(error instanceof AppError)) throw error
-      request.log.warn({ code: error.code }, error.message)
-      return reply.code(error.statusCode).type('text/html; charset=utf-8').send(errorPage(lang, error))
+      const failure = failureOf(error, request)
+      return reply.code(failure.status).type('text/html; charset=utf-8').send(errorPage(lang, failure))
     }
   })
 }

@@ -1,8 +1,9 @@
 // POST /install: the API-only ONAPPINSTALL call and the UI install frame both land here.
-import type { FastifyInstance, FastifyReply } from 'fastify'
-import { AppError, BadRequestError } from '../src/errors.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { BadRequestError } from '../src/errors.js'
 import type { Installer } from '../src/installer.js'
 import { installDonePage, installFailedPage, pageLanguage } from '../placements/install-page.js'
+import { failureOf } from './failure.js'
 import { frameAncestors } from './frame.js'
 import { installKind, parseAppEventGrant, parseFrameGrant } from './install-payload.js'
 
@@ -16,13 +17,13 @@ export function installRoutes(app: FastifyInstance, installer: Installer): void 
       request.log.info({ memberId: portal.memberId, domain: portal.domain, setup }, 'installed (API only)')
       return { status: 'success', member_id: portal.memberId, bound: setup }
     }
-    if (kind === 'ui') return installFromFrame(request.query, body, installer, reply)
+    if (kind === 'ui') return installFromFrame(request, body, installer, reply)
     throw new BadRequestError('Not an install request: expected event=ONAPPINSTALL with auth[...], or the install frame with AUTH_ID', 'NOT_AN_INSTALL')
   })
 }
 
-async function installFromFrame(query: unknown, body: Record<string, unknown>, installer: Installer, reply: FastifyReply) {
-  const fields = { ...asFields(query), ...body }
+async function installFromFrame(request: FastifyRequest, body: Record<string, unknown>, installer: Installer, reply: FastifyReply) {
+  const fields = { ...asFields(request.query), ...body }
   const lang = pageLanguage(typeof fields.LANG === 'string' ? fields.LANG : undefined)
   reply.type('text/html; charset=utf-8')
   try {
@@ -32,9 +33,8 @@ async function installFromFrame(query: unknown, body: Record<string, unknown>, i
     reply.header('content-security-policy', frameAncestors(portal.clientEndpoint))
     return installDonePage(lang)
   } catch (error) {
-    if (!(error instanceof AppError)) throw error
-    reply.log.warn({ code: error.code }, error.message)
-    return reply.code(error.statusCode).send(installFailedPage(lang, error.message, error.statusCode))
+    const failure = failureOf(error, request)
+    return reply.code(failure.status).send(installFailedPage(lang, failure))
   }
 }
 

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { tokenUrl } from '../src/b24/endpoints.js'
 import { checkEndpoint, type Config } from '../src/config.js'
+import { AppError } from '../src/errors.js'
 import type { DirectorySync } from '../src/directory-sync.js'
 import { languageOf } from '../src/enforce/messages.js'
 import type { LoginStates } from '../src/login-states.js'
@@ -14,10 +15,12 @@ import type { PortalAuth, TokenUser } from '../src/portal-auth.js'
 import type { Store } from '../src/store/index.js'
 import type { Portal } from '../src/store/portals.js'
 import { userName } from '../rules/directory.js'
+import { failureBody } from '../placements/failure.js'
 import { html, page } from '../placements/html.js'
 import { signedInBar } from '../placements/main-page.js'
 import type { Raw } from '../placements/html.js'
 import { LOGIN_STATE_TTL_MS } from '../src/login-states.js'
+import { failureOf, type Failure } from './failure.js'
 
 /** The session cookie of the main page outside the portal. */
 export const SESSION_COOKIE = 'rules_session'
@@ -50,9 +53,9 @@ const TokenAnswer = z.object({ access_token: z.string().min(1), member_id: z.str
 type Lang = 'ru' | 'en'
 
 /** A refusal of the login, said in both languages; nothing is stored and no redirect is made. */
-class LoginError extends Error {
-  constructor(readonly code: string, readonly status: number, readonly ru: string, readonly en: string) {
-    super(en)
+class LoginError extends AppError {
+  constructor(code: string, status: number, readonly ru: string, readonly en: string) {
+    super(code, en, status)
   }
 }
 
@@ -86,9 +89,9 @@ export function loginRoutes(app: FastifyInstance, deps: LoginDeps): void {
       authorize.searchParams.set('state', state)
       return reply.redirect(authorize.toString(), 302)
     } catch (error) {
-      if (!(error instanceof LoginError)) throw error
-      request.log.warn({ code: error.code }, error.en)
-      return sendPage(reply, error.status, portalForm(lang, asked, error))
+      const failure = failureOf(error, request)
+      if (!(error instanceof LoginError) || failure.reason === undefined) return sendPage(reply, failure.status, loginFailedPage(lang, failure))
+      return sendPage(reply, failure.status, portalForm(lang, asked, error))
     }
   })
 
@@ -118,9 +121,9 @@ export function loginRoutes(app: FastifyInstance, deps: LoginDeps): void {
       request.log.info({ memberId: portal.memberId, userId: who.userId }, 'logged in outside the portal')
       return reply.redirect('/app', 302)
     } catch (error) {
-      if (!(error instanceof LoginError)) throw error
-      request.log.warn({ code: error.code }, error.en)
-      return sendPage(reply, error.status, loginErrorPage(lang, error))
+      const failure = failureOf(error, request)
+      if (!(error instanceof LoginError) || failure.reason === undefined) return sendPage(reply, failure.status, loginFailedPage(lang, failure))
+      return sendPage(reply, failure.status, loginErrorPage(lang, error))
     }
   })
 
@@ -214,6 +217,12 @@ ${error ? html`<p class="error">${lang === 'ru' ? error.ru : error.en}</p><p cla
 <label>${t.label} <input name="portal" value="${value}" placeholder="vector.bitrix24.ru" required></label>
 <button type="submit">${t.button}</button>
 </form>` })
+}
+
+// A failure of the app (5xx) during the login: only that it failed, with the request id; the details are in the log.
+function loginFailedPage(lang: Lang, failure: Failure): string {
+  const heading = lang === 'ru' ? 'Войти не удалось' : 'Could not log in'
+  return page({ lang, title: heading, body: html`<h1>${heading}</h1>${failureBody(lang, failure)}` })
 }
 
 function loginErrorPage(lang: Lang, error: LoginError): string {

@@ -7,7 +7,7 @@ import { supervisorOf } from '../rules/directory.js'
 import { responsibleOf } from '../rules/record.js'
 import type { Entity } from '../rules/types.js'
 import type { Enforcer } from '../src/enforce/enforcer.js'
-import { AppError, BadRequestError, ForbiddenError, UnauthorizedError } from '../src/errors.js'
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '../src/errors.js'
 import type { PageSession, PageSessions } from '../src/page-sessions.js'
 import { SESSION_HEADER } from '../src/page-sessions.js'
 import type { PortalAuth } from '../src/portal-auth.js'
@@ -21,6 +21,8 @@ import { languageOf } from '../src/enforce/messages.js'
 import { page } from '../placements/html.js'
 import { html } from '../placements/html.js'
 import { recordTabPage } from '../placements/record-tab.js'
+import { failureBody } from '../placements/failure.js'
+import { failureOf, type Failure } from './failure.js'
 import { frameAncestors } from './frame.js'
 import { asFields } from './install.js'
 import { parsePageFrame } from './page-payload.js'
@@ -54,9 +56,8 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
         const session = deps.sessions.issue(portal.memberId, who.userId, who.isAdmin)
         return sendTab(deps, reply, portal, { memberId: portal.memberId, userId: who.userId, isAdmin: who.isAdmin, expiresAt: 0 }, entity, frame.recordId, session, lang)
       } catch (error) {
-        if (!(error instanceof AppError)) throw error
-        request.log.warn({ code: error.code }, error.message)
-        return reply.code(error.statusCode).type('text/html; charset=utf-8').send(errorPage(lang, error))
+        const failure = failureOf(error, request)
+        return reply.code(failure.status).type('text/html; charset=utf-8').send(errorPage(lang, failure))
       }
     })
   }
@@ -142,7 +143,8 @@ function sendTab(deps: PageDeps, reply: FastifyReply, portal: Portal, session: P
   return recordTabPage(status, { lang, origin: new URL(portal.clientEndpoint).origin, timeZone, session: token, canExcuse: mayExcuse(deps, portal, session, entity, id) })
 }
 
-export function errorPage(lang: 'ru' | 'en', error: AppError): string {
+/** The page for a failed frame: what was wrong with the request (4xx), or only that the app failed and the request id (5xx). */
+export function errorPage(lang: 'ru' | 'en', failure: Failure): string {
   const heading = lang === 'ru' ? 'Страница недоступна' : 'The page is not available'
-  return page({ lang, title: heading, body: html`<h1>${heading}</h1><p class="error">${error.message}</p><p class="muted">${error.code}</p>` })
+  return page({ lang, title: heading, body: html`<h1>${heading}</h1>${failureBody(lang, failure)}` })
 }

@@ -3,6 +3,7 @@
 import type { Text } from '../rules/types.js'
 import type { Attainment, Dashboard, WeekRow } from '../src/dashboard.js'
 import { barChart } from './chart.js'
+import { APP_FAILED, REQUEST_ID } from './failure.js'
 import { html, page, raw, type Raw } from './html.js'
 import { recordLink } from './record-link.js'
 import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
@@ -134,6 +135,11 @@ function localDay(at: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at))
 }
 
+// A string as a JavaScript literal inside a <script>.
+function json(text: string): Raw {
+  return raw(JSON.stringify(text).replace(/</g, '\\u003c'))
+}
+
 // The Excel report of any period [from, to), last week by default: fetched with the page session, saved as a file.
 function reportForm(l: Lang, session: string, from: string, to: string): Raw {
   const words = l === 'ru' ? { title: 'Отчёт в Excel', from: 'С', to: 'по', get: 'Скачать' } : { title: 'Excel report', from: 'From', to: 'to', get: 'Download' }
@@ -142,6 +148,7 @@ function reportForm(l: Lang, session: string, from: string, to: string): Raw {
 <label>${words.to} <input type="date" name="to" value="${to}" required></label> <button type="submit" class="ui-btn">${words.get}</button>
 <span class="muted" id="report-error"></span></form>
 <script>
+var reportFailed = ${json(APP_FAILED[l])}, reportRequestId = ${json(REQUEST_ID[l])};
 document.getElementById('report-form').addEventListener('submit', function (event) {
   event.preventDefault();
   var form = event.target, error = document.getElementById('report-error');
@@ -149,7 +156,10 @@ document.getElementById('report-form').addEventListener('submit', function (even
   fetch('/app/reports/download', { method: 'POST', headers: { 'content-type': 'application/json', 'x-rules-session': form.dataset.session },
     body: JSON.stringify({ from: form.elements.from.value, to: form.elements.to.value }) })
     .then(function (r) {
-      if (!r.ok) return r.json().then(function (e) { throw new Error(e.message || r.status); });
+      // A failure of the app (5xx) is told in the page's words with the request id; a 4xx says what was wrong.
+      if (!r.ok) return r.json().catch(function () { return {}; }).then(function (e) {
+        throw new Error(r.status >= 500 ? reportFailed + (e.requestId ? ' ' + reportRequestId + ': ' + e.requestId : '') : e.message || r.status);
+      });
       var name = /filename\*=UTF-8''([^;]+)/.exec(r.headers.get('content-disposition') || '');
       return r.blob().then(function (blob) {
         var a = document.createElement('a');

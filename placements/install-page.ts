@@ -1,4 +1,5 @@
 // The page the portal shows an administrator while installing the app with its interface.
+import { failureBody, type ShownFailure } from './failure.js'
 import { html, page, raw } from './html.js'
 
 const TEXT = {
@@ -6,13 +7,11 @@ const TEXT = {
     title: 'Установка приложения «Правила компании»',
     done: 'Приложение установлено: события и вкладки карточек подключены. Портал завершает установку — окно обновится само.',
     failed: 'Установка не удалась',
-    internal: 'Внутренняя ошибка приложения; подробности — в журнале сервера приложения.',
   },
   en: {
     title: 'Installing “Company rules”',
     done: 'The app is installed: events and card tabs are bound. The portal is finishing the installation; this window will refresh by itself.',
     failed: 'The installation failed',
-    internal: "The app failed internally; the details are in the app server's log.",
   },
 } as const
 
@@ -40,9 +39,8 @@ B24Js.initializeB24Frame()
   })
 }
 
-/** The failure page, with the reason in words an administrator can act on; an internal failure (5xx) names none. */
-export function installFailedPage(lang: 'ru' | 'en', reason: string, statusCode: number): string {
+/** The failure page, with the reason in words an administrator can act on; a failure of the app (5xx) only says so, with the request id. */
+export function installFailedPage(lang: 'ru' | 'en', failure: ShownFailure): string {
   const text = TEXT[lang]
-  const shown = statusCode >= 500 ? text.internal : reason
-  return page({ lang, title: text.failed, body: html`<h1>${text.failed}</h1><p class="error">${shown}</p>` })
+  return page({ lang, title: text.failed, body: html`<h1>${text.failed}</h1>${failureBody(lang, failure)}` })
 }

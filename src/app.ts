@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { eventRoutes } from '../handlers/events.js'
+import { failureJson, failureOf } from '../handlers/failure.js'
 import { formOnly, registerFormParser } from '../handlers/form.js'
 import { healthRoutes } from '../handlers/health.js'
 import { installRoutes } from '../handlers/install.js'
@@ -20,11 +21,11 @@ import { PageSessions } from './page-sessions.js'
 import { randomBytes } from 'node:crypto'
 import { PortalClients } from './b24/index.js'
 import type { Config } from './config.js'
-import { AppError } from './errors.js'
 import { budgetFor, Installer } from './installer.js'
 import { createLogger } from './log.js'
 import { loadManifest, type Manifest } from './manifest.js'
 import { PortalAuth } from './portal-auth.js'
+import { projectFile } from './project-files.js'
 import { DirectorySync } from './directory-sync.js'
 import { Enforcer } from './enforce/enforcer.js'
 import { ClockEngine } from './enforce/clock-engine.js'
@@ -82,7 +83,7 @@ declare module 'fastify' {
 const require = createRequire(import.meta.url)
 
 /** The app's version, from package.json. */
-export const APP_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
+export const APP_VERSION: string = JSON.parse(readFileSync(projectFile('package.json'), 'utf8')).version
 
 /** Builds the server; nothing listens until the caller says so. */
 export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise<FastifyInstance> {
@@ -124,7 +125,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const auth = new PortalAuth({ config, store, logger, now })
   const installer = new Installer({ config, store, clients, auth, manifest, logger, now, onInstalled })
 
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true })
+  // A request id unique across restarts: every log line of a request carries it (reqId), a failed page shows it.
+  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true, genReqId: () => randomBytes(5).toString('hex') })
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` })
@@ -202,19 +204,8 @@ async function bitrix24OAuth(app: FastifyInstance, config: Readonly<Config>): Pr
   return (app as unknown as { bitrix24OAuth: { oauth2: CodeExchange } }).bitrix24OAuth.oauth2
 }
 
-// One error handler: 4xx says what was wrong with the input, 5xx says nothing internal.
-function errorHandler(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof AppError) {
-    if (error.statusCode >= 500) request.log.error({ err: error }, error.message)
-    else request.log.warn({ code: error.code }, error.message)
-    const message = error.statusCode >= 500 ? 'Internal error' : error.message
-    return reply.code(error.statusCode).send({ status: 'error', error: error.code, message })
-  }
-  const status = typeof error.statusCode === 'number' ? error.statusCode : 500
-  if (status < 500) {
-    request.log.warn({ code: error.code }, error.message)
-    return reply.code(status).send({ status: 'error', error: error.code ?? 'BAD_REQUEST', message: error.message })
-  }
-  request.log.error({ err: error }, 'unhandled error')
-  return reply.code(500).send({ status: 'error', error: 'INTERNAL_ERROR', message: 'Internal error' })
+// One error handler (handlers/failure.ts decides): 4xx says what was wrong with the input, 5xx says nothing internal.
+function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const failure = failureOf(error, request)
+  return reply.code(failure.status).send(failureJson(failure))
 }

@@ -4,9 +4,10 @@ import { join } from 'node:path'
 import type { ProductionCalendars } from '../rules/calendar/portal-calendar.js'
 import { parseProductionCalendar, type ProductionYear } from '../rules/calendar/production-calendar.js'
 import { ConfigError } from './errors.js'
+import { projectFile } from './project-files.js'
 
-/** Where the calendars ship: beside this file. */
-export const CALENDARS_DIR = join(import.meta.dirname, 'calendars')
+/** Where the calendars ship: src/calendars in the project folder (the build compiles code only). */
+export const CALENDARS_DIR = projectFile('src', 'calendars')
 
 /** Every calendar.xml present, by country, years in order; a malformed file throws ConfigError naming the file. */
 export function loadProductionCalendars(dir = CALENDARS_DIR): ProductionCalendars {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
+import { projectFile } from './project-files.js'
 
 const title = z.object({ ru: z.string().min(1), en: z.string().min(1) })
 
@@ -25,7 +26,7 @@ const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>
 
 /** The manifest shipped beside package.json; a broken file stops start-up naming the bad key. */
-export function loadManifest(path = new URL('../app.manifest.json', import.meta.url)): Manifest {
+export function loadManifest(path = projectFile('app.manifest.json')): Manifest {
   const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]

@@ -65,7 +65,7 @@ describe('bad input to the pages', () => {
     h.store.mirror.get = () => { throw new Error('SQLITE_CORRUPT: database disk image is malformed at /srv/app/data/app.db') }
     const answer = await h.app.inject({ method: 'POST', url: '/placements/api/recheck', headers: { 'x-rules-session': session }, payload: { entity: 'deal', id: deal } })
     expect(answer.statusCode).toBe(500)
-    expect(answer.json()).toEqual({ status: 'error', error: 'INTERNAL_ERROR', message: 'Internal error' })
+    expect(answer.json()).toEqual({ status: 'error', error: 'INTERNAL_ERROR', message: 'Internal error', requestId: expect.stringMatching(/^[0-9a-f]{10}$/) })
     expect(answer.body).not.toContain('SQLITE')
   })
 })

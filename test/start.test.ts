@@ -1,4 +1,4 @@
-// `npm start` as a newcomer runs it: a fresh data folder, /healthz answers; a bad variable stops it in one line.
+// The server as `npm start` runs it, from its TypeScript through tsx (test/build.test.ts starts the compiled build): a fresh data folder, /healthz answers; a bad variable stops it in one line.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

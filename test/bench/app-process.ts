@@ -1,4 +1,4 @@
-// The app as `npm start` runs it, in a child process on 127.0.0.1: for the crash test and the benchmarks.
+// The app as `npm start` runs it (its TypeScript through tsx, no build), in a child process on 127.0.0.1: for the crash test and the benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { SWEPT_ENTITIES } from '../../src/sync/sweeper.js'
