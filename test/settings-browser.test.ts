@@ -105,3 +105,94 @@ describe('the settings page in the portal', () => {
     expect(data.managers.find((row) => row.userId === String(ANNA))?.leads).toMatchObject({ created: 1, planCreated: 40, planConverted: null })
   })
 })
+
+describe('what the settings page says, and what it keeps', () => {
+  it('a negative deadline: its error in words next to its field, nothing saved', async () => {
+    const { harness, app } = await openSettings()
+    const line = app.locator('#rule-LEAD-CONTACT-SLA .line', { has: app.locator('[data-setting="rules.LEAD-CONTACT-SLA.within"]') })
+    await line.locator('.amount').fill('-5')
+    await app.getByRole('button', { name: 'Сохранить' }).click()
+    await expect.poll(() => line.locator('[data-error-for="rules.LEAD-CONTACT-SLA.within"]').textContent()).toBe('срок должен быть больше нуля')
+    expect(await seen(line)).toBe('Связаться с клиентом за -5 минут рабочего времени срок должен быть больше нуля')
+    expect(await line.locator('.duration').getAttribute('class')).toBe('duration invalid')
+    expect(await app.locator('#outcome').textContent()).toBe('Не сохранено: исправьте отмеченное поле.')
+    expect(harness.store.portalSettings.get(harness.portal.memberId)).toBeUndefined()
+  })
+
+  it('the visible text holds no ISO-8601 duration, cron line, pattern outside «Дополнительно» or bare id; the departed and the deleted say so', async () => {
+    const harness = await startOnMovedClock(testSettings({ rules: { ...OFF, 'DEAL-NEXT-STEP': { mode: 'notify', pausedStages: ['C1:NEGOTIATION', 'PREPARATION'] } } }))
+    h = harness
+    const memberId = harness.portal.memberId
+    const directory = harness.store.directory.load(memberId)
+    const sales = [...directory.departments.values()].find((item) => item.name === 'Отдел продаж')!
+    const saved = harness.app.portalSettings.save(memberId, {
+      reports: { plans: { 12: { created: 5, converted: 1 }, [ANNA]: { created: 40, converted: 12 } } },
+      rules: { 'LEAD-DISPATCH-SLA': { officeManagers: { users: ['8', '12'], departments: [sales.id] } }, 'DEAL-STAGE-STUCK': { limits: { 0: { NEW: 'P2D' } } } },
+      supervisors: { [ANNA]: '3' },
+    }, String(ADMIN))
+    expect(saved.ok).toBe(true)
+    browser = await launchBrowser({ timeout: WAIT_MS })
+    const page = await browser.newPage({ locale: 'ru-RU', viewport: { width: 1100, height: 900 } })
+    page.setDefaultTimeout(WAIT_MS)
+    await page.goto(harness.portal.appPageUrl({ installUrl: `${harness.url}/install`, handlerUrl: `${harness.url}/app`, userId: ADMIN }))
+    const app = page.frameLocator('iframe')
+    await app.locator('#open-settings').click()
+    await app.locator('main.settings').waitFor()
+    const text = await app.locator('body').evaluate((body) => (body as HTMLElement).innerText)
+    const visible = await seen(app.locator('body'))
+    for (const shown of [text, visible]) {
+      expect(shown).not.toMatch(/\bP(T?\d|\d)/)
+      expect(shown).not.toMatch(/(^|\s)[\d*/,-]+ [\d*/,-]+ [\d*/,-]+ [\d*/,-]+ [\d*/,-]+(\s|$)/m)
+      expect(shown).not.toMatch(/[\^$]|\\[sdpw]|\(\?|\[[^\]]*\]|\|/)
+      // Ids only where a name is gone, and said so.
+      const named = shown.replace(/уволен: #\d+/g, '').replace(/удалённая стадия C\d+:[A-Z_]+/g, '')
+      expect(named).not.toMatch(/#\d+|\bC\d+:|\b[A-Z]{2,}(_[A-Z]+)+\b|\b(NEW|PREPARATION|NEGOTIATION|WON|LOSE|IN_PROCESS)\b|=\s*\d/)
+    }
+    expect(visible).toContain('Офис-менеджеры, которые распределяют лиды: Мария Фёдорова × уволен: #12 ×')
+    expect(visible).toContain(`или все сотрудники отделов: Отдел продаж ×`)
+    expect(visible).toContain('удалённая стадия C1:NEGOTIATION')
+    expect(visible).toContain('Общая: Подготовка документов')
+    expect(visible).toMatch(/Анна Морозова 40 12\n/)
+    expect(visible).toContain('уволен: #12 5 1')
+    expect(visible).toContain('Анна Морозова подчиняется Ольга Кузнецова ×')
+    expect(visible).toContain('Общая: Новая 2 суток')
+    expect(visible).toContain('Недельный отчёт (за прошлую неделю): каждый понедельник в 09:00')
+    expect(visible).toContain('Месячный отчёт (за прошлый месяц): 1 -го числа в 09:00')
+    // «Дополнительно», opened, shows the patterns themselves, each explained, with a live example.
+    await app.locator('details.advanced > summary').click()
+    const advanced = await seen(app.locator('details.advanced'))
+    expect(advanced).toContain('^(лид|lead)\\s*(№|#)?\\s*\\d*$')
+    expect(advanced).toContain('Проверьте название: Заявка с сайта совпадает с шаблоном № 3 — это название по умолчанию, лид надо переименовать')
+    await app.locator('[data-example="titles"]').fill('Вектор: 20 ноутбуков')
+    expect(await app.locator('[data-example-out="titles"]').textContent()).toBe('не совпадает ни с одним шаблоном — название принимается')
+    expect(advanced).toContain('Общество с ограниченной ответственностью «Вектор» найдена форма собственности ООО')
+    expect(advanced).toContain('Отчёт по продажам за неделю вид задачи: отчёт')
+  })
+
+  it('the month view shows the production calendar’s holidays; clicked days are saved as the portal’s days off and working days', async () => {
+    const harness = await startOnMovedClock({ ...testSettings({ rules: OFF }), calendar: { hours: { mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00', thu: '09:00-18:00', fri: '09:00-18:00', sat: 'off', sun: 'off' } } })
+    h = harness
+    browser = await launchBrowser({ timeout: WAIT_MS })
+    const page = await browser.newPage({ locale: 'ru-RU', viewport: { width: 1100, height: 900 } })
+    page.setDefaultTimeout(WAIT_MS)
+    await page.goto(harness.portal.appPageUrl({ installUrl: `${harness.url}/install`, handlerUrl: `${harness.url}/app`, userId: ADMIN }))
+    const app = page.frameLocator('iframe')
+    await app.locator('#open-settings').click()
+    const view = app.locator('.month-view')
+    // From the month it opens at (the portal's today) to January 2027, whichever way that is.
+    const today = (await view.getAttribute('data-today'))!
+    const months = (2027 - Number(today.slice(0, 4))) * 12 + (1 - Number(today.slice(5, 7)))
+    for (let i = 0; i < Math.abs(months); i++) await view.locator(months > 0 ? '.next' : '.prev').click()
+    expect(await view.locator('.month-name').textContent()).toBe('январь 2027 г.')
+    expect(await view.locator('.day.holiday').evaluateAll((days) => days.map((day) => day.textContent))).toEqual(['1', '2', '3', '4', '5', '6', '7', '8'])
+    expect(await view.locator('[data-date="2027-01-09"]').getAttribute('class')).toBe('day weekend')
+    await view.locator('[data-date="2027-01-12"]').click()
+    await view.locator('[data-date="2027-01-16"]').click()
+    expect(await view.locator('[data-date="2027-01-12"]').getAttribute('class')).toBe('day extra-off')
+    expect(await view.locator('[data-date="2027-01-16"]').getAttribute('class')).toBe('day weekend extra-work')
+    expect(await app.locator('.chosen-days').textContent()).toBe('Выходные портала: 12 января 2027 г.. Рабочие дни портала: 16 января 2027 г..')
+    await app.getByRole('button', { name: 'Сохранить' }).click()
+    await expect.poll(() => app.locator('#outcome').textContent()).toBe('Сохранено.')
+    expect(harness.store.portalSettings.get(harness.portal.memberId)?.overrides).toEqual({ calendar: { daysOff: ['2027-01-12'], workingDays: ['2027-01-16'] } })
+  })
+})

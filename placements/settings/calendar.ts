@@ -1,4 +1,5 @@
 // The working time as a calendar: hours per weekday as times, the time zone by city, extra days off and working days.
+import { DEFAULT_WEEK } from '../../rules/calendar/hours.js'
 import { html, raw, type Raw } from '../html.js'
 import { choice, errorFor } from './controls.js'
 import { revertButton } from './rule-section.js'
@@ -59,7 +60,8 @@ export function calendarSection(view: SettingsView): Raw {
 }
 
 function hours(l: Lang, value: unknown): Raw {
-  const week = typeof value === 'object' && value !== null ? (value as Record<string, string>) : {}
+  // Round the clock unticked starts from the usual week.
+  const week = typeof value === 'object' && value !== null ? (value as Record<string, string>) : DEFAULT_WEEK as Record<string, string>
   const round = value === '24/7'
   return html`<div class="hours" data-setting="calendar.hours" data-kind="hours">
   <label class="check"><input type="checkbox" class="round"${round ? raw(' checked') : ''}> ${W.round[l]}</label>

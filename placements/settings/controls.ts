@@ -55,7 +55,7 @@ export function picker(view: SettingsView, path: string, of: 'users' | 'departme
 
 /** One chosen person or department, with its remove button. */
 export function chip(id: string, name: string, l: Lang): Raw {
-  return html`<span class="chip" data-id="${id}">${name} <button type="button" class="remove" title="${l === 'ru' ? 'Убрать' : 'Remove'}">×</button></span>`
+  return html`<span class="chip" data-id="${id}">${name} <button type="button" class="remove" title="${l === 'ru' ? 'Убрать' : 'Remove'}">×</button></span> `
 }
 
 /** Where the check's message for the setting at `path` stands. */

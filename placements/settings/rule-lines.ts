@@ -47,7 +47,7 @@ export function ruleLines(view: SettingsView, id: RuleId, rule: Record<string, a
   const l = view.lang
   const p = (key: string) => `rules.${id}.${key}`
   const t = (words: { ru: string; en: string }) => words[l]
-  const deadline = () => html`<div class="line">${t(W.within[id]!)} ${duration(l, p('within'), rule.within)}${errorFor(p('within'))} ${timeChoice(l, p('time'), rule.time)}</div>
+  const deadline = () => html`<div class="line">${t(W.within[id]!)} ${duration(l, p('within'), rule.within)} ${timeChoice(l, p('time'), rule.time)}${errorFor(p('within'))}</div>
     ${warnLine(l, p('warnAt'), rule.warnAt)}
     ${ladder(l, p('escalate'), rule.escalate, t(W.breached))}`
   switch (id) {

@@ -52,7 +52,7 @@ form.addEventListener('click', function (e) {
   var t = e.target;
   if (t.classList.contains('match')) {
     var picker = t.closest('.picker'), chip = make('span', 'chip', t.textContent + ' '), x = make('button', 'remove', '×');
-    chip.dataset.id = t.dataset.id; x.type = 'button'; chip.appendChild(x); picker.querySelector('.chips').appendChild(chip);
+    chip.dataset.id = t.dataset.id; x.type = 'button'; chip.appendChild(x); picker.querySelector('.chips').append(chip, ' ');
     picker.querySelector('.search').value = ''; picker.querySelector('.matches').hidden = true;
   } else if (t.classList.contains('remove')) t.closest('.chip').remove();
   else if (t.classList.contains('add-step')) {
