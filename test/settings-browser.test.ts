@@ -6,11 +6,10 @@ import { RULE_IDS } from '../rules/catalogue.js'
 import { latestOccurrence } from '../src/reports/schedule.js'
 import { parsePeriod, prepareReport, scopeOf } from '../src/reports/report.js'
 import { localDateOf } from '../src/zoned-days.js'
-import { launchBrowser } from './helpers/browser.js'
 import { seen } from './helpers/seen.js'
+import { openSettingsPage, WAIT_MS } from './helpers/settings-page.js'
 import { settle, startOnMovedClock, testSettings, type MovedHarness } from './helpers/harness.js'
 
-const WAIT_MS = 15_000
 const ADMIN = 1
 const ANNA = 5
 const OFF = Object.fromEntries(RULE_IDS.map((id) => [id, { mode: 'off' }]))
@@ -24,18 +23,13 @@ afterEach(async () => {
   h = undefined
 })
 
-// The administrator's settings page in the portal's frame, opened from the dashboard.
+// The administrator's settings page in the portal's frame, opened from the dashboard; only LEAD-CONTACT-SLA on.
 async function openSettings(language = 'ru'): Promise<{ harness: MovedHarness; page: Page; app: FrameLocator }> {
   const harness = await startOnMovedClock(testSettings({ rules: { ...OFF, 'LEAD-CONTACT-SLA': { mode: 'notify' } } }), { language })
   h = harness
-  browser = await launchBrowser({ timeout: WAIT_MS })
-  const page = await browser.newPage({ locale: language === 'ru' ? 'ru-RU' : 'en-GB', viewport: { width: 1100, height: 900 } })
-  page.setDefaultTimeout(WAIT_MS)
-  await page.goto(harness.portal.appPageUrl({ installUrl: `${harness.url}/install`, handlerUrl: `${harness.url}/app`, userId: ADMIN }))
-  const app = page.frameLocator('iframe')
-  await app.locator('#open-settings').click()
-  await app.locator('main.settings').waitFor()
-  return { harness, page, app }
+  const opened = await openSettingsPage(harness, ADMIN, language)
+  browser = opened.browser
+  return { harness, page: opened.page, app: opened.app }
 }
 
 describe('the settings page in the portal', () => {
@@ -131,13 +125,9 @@ describe('what the settings page says, and what it keeps', () => {
       supervisors: { [ANNA]: '3' },
     }, String(ADMIN))
     expect(saved.ok).toBe(true)
-    browser = await launchBrowser({ timeout: WAIT_MS })
-    const page = await browser.newPage({ locale: 'ru-RU', viewport: { width: 1100, height: 900 } })
-    page.setDefaultTimeout(WAIT_MS)
-    await page.goto(harness.portal.appPageUrl({ installUrl: `${harness.url}/install`, handlerUrl: `${harness.url}/app`, userId: ADMIN }))
-    const app = page.frameLocator('iframe')
-    await app.locator('#open-settings').click()
-    await app.locator('main.settings').waitFor()
+    const opened = await openSettingsPage(harness, ADMIN)
+    browser = opened.browser
+    const app = opened.app
     const text = await app.locator('body').evaluate((body) => (body as HTMLElement).innerText)
     const visible = await seen(app.locator('body'))
     for (const shown of [text, visible]) {
@@ -172,12 +162,9 @@ describe('what the settings page says, and what it keeps', () => {
   it('the month view shows the production calendar’s holidays; clicked days are saved as the portal’s days off and working days', async () => {
     const harness = await startOnMovedClock({ ...testSettings({ rules: OFF }), calendar: { hours: { mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00', thu: '09:00-18:00', fri: '09:00-18:00', sat: 'off', sun: 'off' } } })
     h = harness
-    browser = await launchBrowser({ timeout: WAIT_MS })
-    const page = await browser.newPage({ locale: 'ru-RU', viewport: { width: 1100, height: 900 } })
-    page.setDefaultTimeout(WAIT_MS)
-    await page.goto(harness.portal.appPageUrl({ installUrl: `${harness.url}/install`, handlerUrl: `${harness.url}/app`, userId: ADMIN }))
-    const app = page.frameLocator('iframe')
-    await app.locator('#open-settings').click()
+    const opened = await openSettingsPage(harness, ADMIN)
+    browser = opened.browser
+    const app = opened.app
     const view = app.locator('.month-view')
     // From the month it opens at (the portal's today) to January 2027, whichever way that is.
     const today = (await view.getAttribute('data-today'))!

@@ -24,13 +24,23 @@ function relabel(span) {
 function relabelLadder(ladder) {
   ladder.querySelectorAll('.step .who').forEach(function (who, i) { who.textContent = W.steps[Math.min(i, 2)]; });
 }
+// A corrected field no longer shows its error.
+function cleared(e) {
+  var field = e.target.closest('[data-setting].invalid');
+  if (!field) return;
+  field.classList.remove('invalid');
+  var slot = form.querySelector('[data-error-for="' + field.dataset.setting + '"]');
+  if (slot) slot.textContent = '';
+}
 form.addEventListener('input', function (e) {
+  cleared(e);
   var span = e.target.closest('.duration');
   if (span) relabel(span);
   if (e.target.classList.contains('search')) find(e.target);
   if (e.target.classList.contains('example') || e.target.tagName === 'TEXTAREA') examples();
 });
 form.addEventListener('change', function (e) {
+  cleared(e);
   var span = e.target.closest('.duration');
   if (span) relabel(span);
   if (e.target.classList.contains('round')) e.target.closest('.hours').querySelector('.week').hidden = e.target.checked;
