@@ -60,6 +60,30 @@ describe('the settings page’s buttons', () => {
   })
 })
 
+describe('what the page does not change stays as the file has it', () => {
+  it('saved untouched, settings the page shows in other words (PT24H, PT90S, a weekday range, a lead before the deadline, a moment) keep their text: nothing of the portal’s own', async () => {
+    h = await startOnMovedClock(testSettings({
+      calendar: { hours: { mon: '08:00-17:00', tue: '08:00-17:00', wed: '08:00-17:00', thu: '08:00-17:00', fri: '08:00-16:00', sat: 'off', sun: 'off' }, timeZone: 'Asia/Yekaterinburg', daysOff: ['2027-01-12'], workingDays: [{ date: '2027-01-16', hours: '10:00-14:00' }] },
+      reports: { weekly: '0 9 * * 1-5', monthly: '30 8 2 * *', history: 'PT2160H' },
+      rules: {
+        'LEAD-CONTACT-SLA': { within: 'PT24H', warnAt: ['50%', 'PT5M'], escalate: ['PT90S', 'P1DT2H'], since: '2026-12-01T10:00:00+03:00' },
+        'DEAL-STAGE-STUCK': { limits: { 0: { NEW: 'P3D' }, 1: { 'C1:NEW': 'PT36H' } } },
+        'LEAD-FIELDS': { required: ['TITLE', 'UF_CRM_BUDGET'] },
+      },
+    }))
+    const opened = await openSettingsPage(h, ADMIN)
+    browser = opened.browser
+    const { app } = opened
+    expect(await seen(app.locator('[data-setting="rules.LEAD-CONTACT-SLA.within"]'))).toBe('1 сутки')
+    expect(await seen(app.locator('#rule-LEAD-CONTACT-SLA .ladder'))).toBe('руководителю — через 90 секунд ×, его руководителю — через 26 часов ×')
+    expect(await seen(app.locator('[data-setting="reports.weekly"]'))).toBe('по особому расписанию из файла настроек')
+    expect(await seen(app.locator('[data-setting="reports.monthly"]'))).toBe('2 -го числа в 08:30')
+    await app.getByRole('button', { name: 'Сохранить' }).click()
+    await expect.poll(() => app.locator('#outcome').textContent()).toBe('Сохранено.')
+    expect(h.store.portalSettings.get(h.portal.memberId)?.overrides).toEqual({})
+  })
+})
+
 describe('on an English portal', () => {
   it('the same page in English: the rules, deadlines, ladder, people, schedule and errors', async () => {
     h = await startOnMovedClock(testSettings({ rules: { ...OFF, 'LEAD-CONTACT-SLA': { mode: 'notify' } } }), { language: 'en' })

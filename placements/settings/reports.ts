@@ -44,7 +44,7 @@ export function reportsSection(view: SettingsView): Raw {
 function schedule(path: string, kind: string, cron: string | null, at: { day: number; time: string } | undefined, days: ReadonlyArray<readonly [string, string]>, l: 'ru' | 'en'): Raw {
   const selected = cron === null ? '' : at ? String(at.day) : 'keep'
   const options = [['', W.never[l]] as const, ...days, ...(selected === 'keep' ? [['keep', W.keep[l]] as const] : [])]
-  return html`<span class="schedule" data-setting="${path}" data-kind="${kind}" data-original="${cron ?? ''}" data-day="${at ? String(at.day) : ''}" data-time="${at?.time ?? ''}"><select class="day">${options.map(([value, words]) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${words}</option>`)}</select>${kind === 'monthly' ? W.ofMonth[l] : ''} ${W.at[l]} <input type="time" class="time" value="${at?.time ?? '09:00'}"></span>${errorFor(path)}`
+  return html`<span class="schedule" data-setting="${path}" data-kind="${kind}" data-original="${cron ?? ''}" data-day="${at ? String(at.day) : ''}" data-time="${at?.time ?? ''}"><select class="day">${options.map(([value, words]) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${words}</option>`)}</select>${kind === 'monthly' ? W.ofMonth[l] : ''}<span class="at"${selected === '' || selected === 'keep' ? raw(' hidden') : ''}> ${W.at[l]} <input type="time" class="time" value="${at?.time ?? '09:00'}"></span></span>${errorFor(path)}`
 }
 
 // One row a person: everyone active, and anyone gone who still has a plan.

@@ -43,6 +43,7 @@ form.addEventListener('change', function (e) {
   cleared(e);
   var span = e.target.closest('.duration');
   if (span) relabel(span);
+  if (e.target.classList.contains('day') && e.target.closest('.schedule')) e.target.closest('.schedule').querySelector('.at').hidden = e.target.value === '' || e.target.value === 'keep';
   if (e.target.classList.contains('round')) e.target.closest('.hours').querySelector('.week').hidden = e.target.checked;
   if (e.target.closest('.hours')) month.draw();
 });
