@@ -39,20 +39,27 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
     const { portal } = adminOf(deps, request)
     const body = draft.safeParse(request.body ?? undefined)
     const asked = body.success ? body.data : undefined
-    const config = asked?.config ?? deps.settings.formConfig(portal.memberId)
+    const saved = deps.settings.formConfig(portal.memberId)
     const directory = deps.store.directory.load(portal.memberId)
     const names = deps.store.directory.crmNames(portal.memberId)
     const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
     const today = localDateOf(deps.now().getTime(), timeZone)
     const flagged = deps.enforcer.countFlagged(portal, deps.settings.of(portal.memberId))
     framedBy(reply, portal).type('text/html; charset=utf-8')
-    return settingsPage({
+    const draw = (config: Record<string, unknown>, note?: 'reverted') => settingsPage({
       lang: languageOf(portal.language), session: request.headers[SESSION_HEADER] as string, config, file: deps.settings.fileConfig(),
       users: [...directory.users.values()].map(({ id, name, active }) => ({ id, name, active })),
       departments: [...directory.departments.values()].map(({ id, name }) => ({ id, name, active: true })),
       pipelines: names.pipelines, stages: names.stages, production: deps.settings.productionDays(portal.memberId, portal.language),
-      today: `${today.year}-${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`, flagged, ...(asked?.note ? { note: asked.note } : {}),
+      today: `${today.year}-${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`, flagged, ...(note ? { note } : {}),
     }, new URL(portal.clientEndpoint).origin)
+    if (!asked?.config) return draw(saved)
+    try {
+      return draw(asked.config, asked.note)
+    } catch {
+      // A draft the page did not make (its shape broken) is not drawn: the settings as saved are.
+      return draw(saved)
+    }
   })
 
   // Checks the form without saving: the error on its field, or which open records the settings would flag now, per rule.

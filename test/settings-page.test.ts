@@ -48,6 +48,13 @@ describe('the settings page', () => {
     expect(page.body).toContain('<select data-setting="calendar.timeZone" data-kind="nullable"><option value="" selected>как у портала (по языку)</option>')
     expect(page.body).toMatch(/С этими настройками сейчас нарушают правила открытых записей: <b id="flagged">0<\/b>/)
     expect((await post('/app/settings/page', '')).statusCode).toBe(401)
+    // A draft drawn again (a section returned as in the file); one of a broken shape draws the settings as saved.
+    const draft = await post('/app/settings/page', session, { config: formConfig((c) => { c.rules['LEAD-CONTACT-SLA'].within = 'PT20M' }), note: 'reverted' })
+    expect(draft.body).toContain('data-setting="rules.LEAD-CONTACT-SLA.within" data-kind="duration" data-iso="PT20M"')
+    expect(draft.body).toContain('Раздел возвращён как в файле настроек.')
+    const broken = await post('/app/settings/page', session, { config: { legalForms: [{ short: 'ООО', full: 5 }], rules: { 'TASK-PREFIX': { forms: [{ text: 'РЗ' }] } }, calendar: 7 } })
+    expect(broken.statusCode).toBe(200)
+    expect(broken.body).toContain('<h1>Настройки правил</h1>')
   })
 
   it('refuses anyone but an administrator', async () => {

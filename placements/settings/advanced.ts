@@ -31,12 +31,12 @@ export function advancedSection(view: SettingsView): Raw {
   <textarea rows="6" data-setting="rules.LEAD-TITLE.defaultTitles" data-kind="lines">${titles.join('\n')}</textarea>${errorFor('rules.LEAD-TITLE.defaultTitles')}
   <p>${W.titleTry[l]} <input class="example" data-example="titles" value="${W.titleSample[l]}"> <span class="example-out" data-example-out="titles"></span></p>
   <h3>${W.legal[l]}</h3><p class="muted">${W.legalWhat[l]}</p>
-  <textarea rows="6" data-setting="legalForms" data-kind="legal">${legal.map((form) => `${form.short} = ${form.full.join('; ')}`).join('\n')}</textarea>${errorFor('legalForms')}
+  <textarea rows="6" data-setting="legalForms" data-kind="legal">${legal.map((form) => `${form.short} = ${(Array.isArray(form.full) ? form.full : []).join('; ')}`).join('\n')}</textarea>${errorFor('legalForms')}
   <p>${W.legalTry[l]} <input class="example" data-example="legal" value="Общество с ограниченной ответственностью «Вектор»"> <span class="example-out" data-example-out="legal"></span></p>
   <h3>${W.forms[l]}</h3><p class="muted">${W.formsWhat[l]}</p>
-  <textarea rows="4" data-setting="rules.TASK-PREFIX.forms" data-kind="forms">${forms.map((form) => `${form.text} | ${where(form.at)} | ${form.name.ru} | ${form.name.en}`).join('\n')}</textarea>${errorFor('rules.TASK-PREFIX.forms')}
+  <textarea rows="4" data-setting="rules.TASK-PREFIX.forms" data-kind="forms">${forms.map((form) => `${form.text} | ${where(form.at)} | ${form.name?.ru ?? ''} | ${form.name?.en ?? ''}`).join('\n')}</textarea>${errorFor('rules.TASK-PREFIX.forms')}
   <p>${W.formsTry[l]} <input class="example" data-example="forms" value="Отчёт по продажам за неделю"> <span class="example-out" data-example-out="forms"></span></p>
-  <p>${W.groups[l]} <input data-setting="rules.TASK-PREFIX.exemptGroups" data-kind="list" value="${(prefix.exemptGroups ?? []).join(', ')}">${errorFor('rules.TASK-PREFIX.exemptGroups')}</p>
+  <p>${W.groups[l]} <input data-setting="rules.TASK-PREFIX.exemptGroups" data-kind="list" value="${(Array.isArray(prefix.exemptGroups) ? prefix.exemptGroups : []).join(', ')}">${errorFor('rules.TASK-PREFIX.exemptGroups')}</p>
   <p>${revertButton(l, 'legalForms rules.LEAD-TITLE.defaultTitles rules.TASK-PREFIX.forms rules.TASK-PREFIX.exemptGroups')}</p>
 </details>`
 }

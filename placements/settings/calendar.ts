@@ -48,7 +48,7 @@ export function calendarSection(view: SettingsView): Raw {
   return html`<section class="calendar" data-section="calendar"><h2>${W.title[l]}</h2>
   ${hours(l, calendar.hours)}
   <div class="line">${W.zone[l]}: ${choice('calendar.timeZone', 'nullable', zones, zone)}${errorFor('calendar.timeZone')}</div>
-  <div class="line">${W.country[l]}: ${choice('calendar.country', 'nullable', W.countries[l], calendar.country ?? '')}${errorFor('calendar.country')}</div>
+  <div class="line">${W.country[l]}: ${choice('calendar.country', 'nullable', countries(l, calendar.country ?? ''), calendar.country ?? '')}${errorFor('calendar.country')}</div>
   <p class="line">${W.days[l]}</p>
   <span data-setting="calendar.daysOff" data-kind="json" data-value="${JSON.stringify(calendar.daysOff ?? [])}"></span>
   <span data-setting="calendar.workingDays" data-kind="json" data-value="${JSON.stringify(calendar.workingDays ?? [])}"></span>
@@ -57,6 +57,12 @@ export function calendarSection(view: SettingsView): Raw {
   <p class="chosen-days muted"></p>
   <p>${revertButton(l, 'calendar')}</p>
 </section>`
+}
+
+// The countries offered, and the one the settings name if it is another.
+function countries(l: Lang, country: string): ReadonlyArray<readonly [string, string]> {
+  const offered = W.countries[l]
+  return offered.some(([code]) => code === country) ? offered : [...offered, [country, country.toUpperCase()] as const]
 }
 
 function hours(l: Lang, value: unknown): Raw {
