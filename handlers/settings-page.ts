@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { resolvedCalendarSettings } from '../rules/calendar/portal-calendar.js'
+import { RULE_IDS, type RuleSettings } from '../rules/catalogue.js'
 import { pathOf } from '../rules/record.js'
 import type { Enforcer, FlaggedNow } from '../src/enforce/enforcer.js'
 import { languageOf } from '../src/enforce/messages.js'
@@ -67,7 +68,7 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
     const { portal } = adminOf(deps, request)
     const checked = deps.settings.check(deps.settings.overridesFrom(parseBody(submitted, request.body).config))
     if (!checked.ok) return reply.code(422).send(said(checked, portal))
-    return { ok: true, ...flaggedNow(deps.enforcer.flagged(portal, checked.settings), portal) }
+    return { ok: true, ...flaggedNow(deps.enforcer.flagged(portal, checked.settings), checked.settings, portal) }
   })
 
   // Saves what differs from RULES_FILE as the portal's own settings, in effect at once; nothing when a value is wrong.
@@ -76,7 +77,7 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
     const overrides = deps.settings.overridesFrom(parseBody(submitted, request.body).config)
     const saved = deps.settings.save(portal.memberId, overrides, String(session.userId))
     if (!saved.ok) return reply.code(422).send(said(saved, portal))
-    return { ok: true, ...flaggedNow(deps.enforcer.flagged(portal, saved.settings), portal) }
+    return { ok: true, ...flaggedNow(deps.enforcer.flagged(portal, saved.settings), saved.settings, portal) }
   })
 }
 
@@ -85,9 +86,11 @@ function said(checked: Extract<CheckedSettings, { ok: false }>, portal: Portal) 
   return { ...checked, text: explain(checked.path, checked.message, languageOf(portal.language)) }
 }
 
-function flaggedNow(flagged: FlaggedNow, portal: Portal) {
+// Every rule that is on, with how many open records it would flag now (none too) and up to three of them as links.
+function flaggedNow(flagged: FlaggedNow, settings: RuleSettings, portal: Portal) {
   const l = languageOf(portal.language)
-  const rules = flagged.rules.map((rule) => ({
+  const on = RULE_IDS.filter((id) => settings.rules[id].mode !== 'off').map((id) => flagged.rules.find((rule) => rule.ruleId === id) ?? { ruleId: id, count: 0, examples: [] })
+  const rules = on.map((rule) => ({
     ruleId: rule.ruleId, count: rule.count,
     examples: rule.examples.map((item) => ({ path: pathOf(item.entity, item.id), label: `${KIND_WORDS[item.entity as keyof typeof KIND_WORDS]?.[l] ?? item.entity} «${item.title || `#${item.id}`}»` })),
   }))
