@@ -15,7 +15,8 @@ export function unitWord(unit: Unit | 'now', amount: number | null, l: Lang): st
 export function duration(l: Lang, path: string | null, iso: unknown, options: { now?: boolean; optional?: boolean } = {}): Raw {
   const parts = iso === undefined || iso === null ? null : durationParts(iso)
   const now = options.now === true && parts?.ms === 0
-  const unit: Unit = parts?.unit ?? 'M'
+  // An empty limit offers days: a stage's limit is mostly days.
+  const unit: Unit = parts?.unit ?? (options.optional ? 'D' : 'M')
   const units: Array<Unit | 'now'> = [...(options.now ? ['now' as const] : []), ...(unit === 'S' ? ['S' as const] : []), 'M', 'H', 'D']
   const selected = now ? 'now' : unit
   const amount = now ? null : parts?.amount ?? null

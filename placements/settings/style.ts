@@ -26,5 +26,5 @@ table.limits th, table.plans th, table.week th { text-align: left; font-weight: 
 span.day { padding: 1px 8px; cursor: default; } .day.weekend { background: #f3f5f6; color: #99a1a8; } .day.holiday { background: #ffe3e1; color: #c0392b; }
 .day.short { background: #fff4d6; } .day.transfer { background: #e3f3d6; } .day.extra-off { background: #ff5752; color: #fff; } .day.extra-work { background: #9dcf00; color: #fff; }
 .actions { position: sticky; bottom: 0; background: #fff; border-top: 1px solid #e6eaed; padding: 4px 0; } .status b { font-size: 16px; }
-.flag-count a { margin: 0 2px; } .ladder .step:first-child .sep { display: none; } .remove-step { color: var(--ui-color-muted); }
+.flag-count a { margin: 0 2px; } .duration, .schedule { white-space: nowrap; } input.example { width: 340px; } .ladder .step:first-child .sep { display: none; } .remove-step { color: var(--ui-color-muted); }
 `)
