@@ -166,7 +166,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   // Without a client secret no portal can install the app; the sessions then sign with a key of this run only.
   const sessions = new PageSessions(config.clientSecret || randomBytes(32).toString('hex'), now)
   pageRoutes(app, { store, auth, sessions, enforcer, worker, settings, now })
-  settingsPageRoutes(app, { store, sessions, settings, enforcer })
+  settingsPageRoutes(app, { store, sessions, settings, enforcer, now })
   reportRoutes(app, { store, sessions, settings, enforcer })
   await app.register(fastifyCookie)
   const exchange = config.clientId !== '' && config.clientSecret !== '' ? await bitrix24OAuth(app, config) : undefined

@@ -1,7 +1,8 @@
 // Each portal's settings: the defaults, RULES_FILE's JSON over them, and the portal's own (saved from its settings
 // page) over that; in effect at once, without a restart. With the settings, the portal's business calendar.
 import type { BusinessCalendar } from '../rules/calendar/business-calendar.js'
-import type { ProductionCalendars } from '../rules/calendar/portal-calendar.js'
+import { resolvedCalendarSettings, type ProductionCalendars } from '../rules/calendar/portal-calendar.js'
+import type { DayKind } from '../rules/calendar/production-calendar.js'
 import type { RuleSettings } from '../rules/catalogue.js'
 import { portalCalendars } from './portal-calendars.js'
 import { checkRuleSettings, configDiff, mergedRulesConfig, type CheckedSettings } from './rule-settings.js'
@@ -48,6 +49,18 @@ export class PortalSettings implements SettingsSource {
   /** The portal's settings whole, in RULES_FILE's JSON form (the settings page's fields). */
   formConfig(memberId: string): Record<string, unknown> {
     return mergedRulesConfig(this.deps.rulesFile, this.overrides(memberId))
+  }
+
+  /** The settings as the defaults and RULES_FILE make them, in RULES_FILE's JSON form (what a portal's own revert to). */
+  fileConfig(): Record<string, unknown> {
+    return mergedRulesConfig(this.deps.rulesFile)
+  }
+
+  /** The days the production calendar of the portal's country marks (holidays, shortened days, transfers); none without one. */
+  productionDays(memberId: string, language: string | null): Map<string, DayKind> {
+    const { country } = resolvedCalendarSettings(this.of(memberId).calendar, language)
+    const years = country === null || country === 'none' ? [] : this.deps.production.get(country) ?? []
+    return new Map(years.flatMap((year) => [...year.days]))
   }
 
   /** The portal's own overrides that make the defaults and RULES_FILE into `config` (what differs, nothing more). */

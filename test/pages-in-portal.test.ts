@@ -64,13 +64,13 @@ describe('inside the fake portal’s frames', () => {
 
     await page.goto(harness.portal.appPageUrl({ installUrl: `${harness.url}/install`, handlerUrl: `${harness.url}/app`, userId: ADMIN }))
     await app.getByRole('button', { name: 'Открыть настройки' }).click()
-    const within = app.locator('[data-path="rules.LEAD-CONTACT-SLA.within"]')
-    expect(await within.inputValue()).toBe('PT15M')
-    await within.fill('-PT20M')
+    const within = app.locator('[data-setting="rules.LEAD-CONTACT-SLA.within"] .amount')
+    expect(await within.inputValue()).toBe('15')
+    await within.fill('-20')
     await app.getByRole('button', { name: 'Сохранить' }).click()
-    await expect.poll(() => app.locator('[data-error-for="rules.LEAD-CONTACT-SLA.within"]').textContent()).toBe('must not be negative (got "-PT20M")')
+    await expect.poll(() => app.locator('[data-error-for="rules.LEAD-CONTACT-SLA.within"]').textContent()).toBe('срок должен быть больше нуля')
     expect(harness.store.portalSettings.get(harness.portal.memberId)).toBeUndefined()
-    await within.fill('PT20M')
+    await within.fill('20')
     await app.getByRole('button', { name: 'Сохранить' }).click()
     await expect.poll(() => app.locator('#outcome').textContent()).toBe('Сохранено.')
 

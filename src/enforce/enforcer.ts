@@ -21,6 +21,12 @@ import type { RecordChange } from '../sync/worker.js'
 import { digestLine, digestWords, languageOf, notice, timelineComment, toldText, type Language, type RecordMention } from './messages.js'
 import { peersOf, refreshPeers } from './peers.js'
 
+/** What settings would flag now: open records in all, and per rule how many with the first few. */
+export interface FlaggedNow {
+  total: number
+  rules: Array<{ ruleId: RuleId; count: number; examples: Array<{ entity: Entity; id: string; title: string }> }>
+}
+
 /** What the rules stage needs. */
 export interface EnforcerDeps {
   store: Store
@@ -166,19 +172,32 @@ export class Enforcer {
    * without a deadline, or one whose deadline has passed. The settings page shows it before saving.
    */
   countFlagged(portal: Portal, settings: RuleSettings): number {
+    return this.flagged(portal, settings).total
+  }
+
+  /** As countFlagged, and per rule: how many records it would flag now and the first `examples` of them. */
+  flagged(portal: Portal, settings: RuleSettings, examples = 3): FlaggedNow {
     const now = this.#now()
     const calendar = this.calendarOf(portal)
-    let flagged = 0
+    const result: FlaggedNow = { total: 0, rules: [] }
+    const byRule = new Map<RuleId, FlaggedNow['rules'][number]>()
     for (const entity of ['lead', 'deal', 'task'] as const) {
       for (const { entityId, snapshot } of this.deps.store.mirror.list(portal.memberId, entity)) {
         if (!isOpen(entity, snapshot) || (entity === 'task' && isTaskClosed(snapshot))) continue
         const pass = this.#pass(portal, entity, entityId, snapshot, snapshot, peersOf(this.deps.store, portal.memberId, entity, entityId, snapshot), settings)
-        const due = pass.findings.some(({ finding }) => !finding.undecided && (!finding.clock
+        const due = pass.findings.filter(({ finding }) => !finding.undecided && (!finding.clock
           || Date.parse(planClock(finding.clock, startOf(finding.clock, now), timeFor(calendar, finding.clock.basis)).dueAt) <= now.getTime()))
-        if (due) flagged += 1
+        if (due.length > 0) result.total += 1
+        for (const ruleId of new Set(due.map((item) => item.ruleId))) {
+          const rule = byRule.get(ruleId) ?? { ruleId, count: 0, examples: [] }
+          byRule.set(ruleId, rule)
+          rule.count += 1
+          if (rule.examples.length < examples) rule.examples.push({ entity, id: entityId, title: titleOf(entity, snapshot) })
+        }
       }
     }
-    return flagged
+    result.rules = [...byRule.values()]
+    return result
   }
 
   // What the rules find on a record, in the context the store gives: the people, statuses, activities, related records.
