@@ -19,7 +19,7 @@ export interface DirectorySyncDeps {
   store: Store
   clients: PortalClients
   logger: Logger
-  now?: () => Date
+  now: () => Date
 }
 
 /** Reads portals' users and departments into the store; never two refreshes of one portal at once, never throws. */
@@ -32,7 +32,7 @@ export class DirectorySync {
 
   constructor(deps: DirectorySyncDeps) {
     this.#deps = deps
-    this.#now = deps.now ?? (() => new Date())
+    this.#now = deps.now
   }
 
   /** Reads every user and department of the portal and replaces its directory (joining a refresh already under way); on failure the old directory stays. */

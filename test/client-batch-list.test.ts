@@ -1,4 +1,5 @@
 // PortalClient.batch (chunks of 50, halt=0, per-key errors) and list (keyset pages) against msw portals.
+import { systemClock } from '../src/shared/clock.js'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import pino from 'pino'
@@ -31,7 +32,7 @@ function client() {
       accessToken: 'OLD_ACCESS', refreshToken: 'OLD_REFRESH', expiresAt: Math.floor(Date.now() / 1000) + 3600, scope: 'crm,task',
     },
     {
-      clientId: 'app.1', clientSecret: 'S', timeoutMs: 500, logger: pino({ level: 'silent' }),
+      clientId: 'app.1', clientSecret: 'S', timeoutMs: 500, logger: pino({ level: 'silent' }), now: systemClock,
       keeper: { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
     },
   )

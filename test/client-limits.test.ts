@@ -1,4 +1,5 @@
 // The rate bucket against a model of the portal's leaky bucket, and the retry policy as tables.
+import { systemClock } from '../src/shared/clock.js'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import pino from 'pino'
@@ -105,7 +106,7 @@ describe('against a portal enforcing a leaky bucket', () => {
     server.listen({ onUnhandledRequest: 'error' })
     const client = new PortalClient(
       { memberId: 'm1', domain: 'portal.test', clientEndpoint: 'https://portal.test/rest', serverEndpoint: 'https://oauth.test/rest/', accessToken: 'A', refreshToken: 'R', expiresAt: Math.floor(Date.now() / 1000) + 3600, scope: 'crm' },
-      { clientId: 'c', clientSecret: 's', timeoutMs: 2_000, logger: pino({ level: 'silent' }), keeper: { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }, budget, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+      { clientId: 'c', clientSecret: 's', timeoutMs: 2_000, logger: pino({ level: 'silent' }), now: systemClock, keeper: { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }, budget, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
     )
     // One call first, so the burst does not pay the first request's warm-up (it would arrive late, then bunch up).
     await client.call('server.time')
@@ -124,7 +125,7 @@ describe('PortalClient.setBudget', () => {
     server.listen({ onUnhandledRequest: 'error' })
     const client = new PortalClient(
       { memberId: 'm1', domain: 'portal.test', clientEndpoint: 'https://portal.test/rest', serverEndpoint: 'https://oauth.test/rest/', accessToken: 'A', refreshToken: 'R', expiresAt: Math.floor(Date.now() / 1000) + 3600, scope: 'crm' },
-      { clientId: 'c', clientSecret: 's', timeoutMs: 2_000, logger: pino({ level: 'silent' }), keeper: { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }, budget: { burst: 2, perSecond: 1 / 3600 } },
+      { clientId: 'c', clientSecret: 's', timeoutMs: 2_000, logger: pino({ level: 'silent' }), now: systemClock, keeper: { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }, budget: { burst: 2, perSecond: 1 / 3600 } },
     )
     await client.call('server.time')
     const pending = Promise.all(Array.from({ length: 10 }, () => client.call('server.time')))

@@ -1,4 +1,5 @@
 // PortalClient against scripted msw portals: URLs, token refresh, retries, timeouts and error mapping.
+import { systemClock } from '../src/shared/clock.js'
 import { delay, http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import pino from 'pino'
@@ -61,7 +62,7 @@ function setup(over: Partial<ClientOptions> = {}, creds: Partial<PortalCredentia
   const keeper = { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }
   const options: ClientOptions = {
     // A fast-draining budget: after a 503 the bucket re-syncs to full, which at 2/s takes seconds.
-    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 150, logger, keeper, budget: { burst: 50, perSecond: 1_000 },
+    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 150, logger, keeper, now: systemClock, budget: { burst: 50, perSecond: 1_000 },
     retry: { attempts: 3, baseDelayMs: 2, maxDelayMs: 10 }, ...over,
   }
   const client = new PortalClient(credentials(creds), options)

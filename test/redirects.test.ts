@@ -1,4 +1,5 @@
 // Redirects over real HTTP: a portal or token server answering 3xx is refused, and the target hears nothing.
+import { systemClock } from '../src/shared/clock.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pino from 'pino'
@@ -61,7 +62,7 @@ function setup(creds: Partial<PortalCredentials>, over: Partial<ClientOptions> =
   const logger = pino({ level: 'debug' }, { write: (line: string) => { lines.push(line) } })
   const keeper = { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }
   const client = new PortalClient(credentials(creds), {
-    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 2_000, logger, keeper, allowedHosts: ['127.0.0.1'],
+    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 2_000, logger, keeper, now: systemClock, allowedHosts: ['127.0.0.1'],
     budget: { burst: 50, perSecond: 1_000 }, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, ...over,
   })
   const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>)

@@ -6,6 +6,7 @@ import { withoutTrailingSlash } from './endpoints.js'
 import { type Redirect, redirectOfAxios } from './redirects.js'
 import type { TokenRefresher } from './token-refresher.js'
 import type { PortalCredentials, RefreshedTokens } from './types.js'
+import { unixSeconds } from '../shared/clock.js'
 
 /** Where a call's 2xx answer lands raw (the SDK hides `next`, reads `"error": ""` as success and throws on a body without `time`), or the redirect it met. */
 export interface EnvelopeSlot {
@@ -38,11 +39,13 @@ export interface SdkInstanceOptions {
   timeoutMs: number
   refresher: TokenRefresher
   bucket: LeakyBucket
+  /** The app's clock, for the seconds a token has left. */
+  now: () => Date
 }
 
 /** A B24OAuth whose every portal request waits for the bucket, carries the current token, has a deadline and never follows a redirect. */
 export function createSdkInstance(credentials: PortalCredentials, options: SdkInstanceOptions): SdkInstance {
-  const { refresher, bucket, timeoutMs } = options
+  const { refresher, bucket, timeoutMs, now } = options
   const sdk = new B24OAuth(
     {
       applicationToken: '',
@@ -51,7 +54,7 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
       accessToken: credentials.accessToken,
       refreshToken: credentials.refreshToken,
       expires: credentials.expiresAt,
-      expiresIn: Math.max(0, credentials.expiresAt - Math.floor(Date.now() / 1000)),
+      expiresIn: Math.max(0, credentials.expiresAt - unixSeconds(now)),
       scope: credentials.scope,
       domain: credentials.domain,
       // The SDK appends `/method` to this verbatim: …/rest/ would become …/rest//method.
@@ -63,7 +66,7 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
     { restrictionParams: SDK_RESTRICTIONS },
   )
   // The SDK merges concurrent 401s per transport only; TokenRefresher merges them per portal.
-  sdk.setCustomRefreshAuth(async () => toSdkAnswer(await refresher.refresh(), credentials))
+  sdk.setCustomRefreshAuth(async () => toSdkAnswer(await refresher.refresh(), credentials, unixSeconds(now)))
 
   const envelopes = new AsyncLocalStorage<EnvelopeSlot>()
   for (const version of [ApiVersion.v2, ApiVersion.v3]) {
@@ -98,12 +101,12 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
   return { sdk, envelopes }
 }
 
-function toSdkAnswer(tokens: RefreshedTokens, credentials: PortalCredentials): HandlerRefreshAuth {
+function toSdkAnswer(tokens: RefreshedTokens, credentials: PortalCredentials, nowSeconds: number): HandlerRefreshAuth {
   return {
     access_token: tokens.accessToken,
     refresh_token: tokens.refreshToken,
     expires: String(tokens.expiresAt),
-    expires_in: String(Math.max(0, tokens.expiresAt - Math.floor(Date.now() / 1000))),
+    expires_in: String(Math.max(0, tokens.expiresAt - nowSeconds)),
     client_endpoint: tokens.clientEndpoint,
     server_endpoint: tokens.serverEndpoint,
     member_id: credentials.memberId,

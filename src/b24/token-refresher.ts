@@ -7,6 +7,7 @@ import { tokenUrl, withoutTrailingSlash } from './endpoints.js'
 import { CLIENT_CODES } from './error-mapping.js'
 import { isRedirectStatus, redirectRefused, redirectTargetHost } from './redirects.js'
 import type { RefreshedTokens, TokenKeeper } from './types.js'
+import { unixSeconds } from '../shared/clock.js'
 
 /** The method name refresh failures carry until the client attributes them to the call that needed them. */
 export const TOKEN_METHOD = 'oauth/token'
@@ -22,7 +23,8 @@ export interface RefresherOptions {
   timeoutMs: number
   logger: Logger
   keeper: TokenKeeper
-  now?: () => number
+  /** The app's clock: a token answer's `expires_in` becomes an absolute expiry on it. */
+  now: () => Date
 }
 
 // docs: settings/oauth/auto-renewal.md; `expires` (absolute) comes only with a refresh, strings or numbers.
@@ -43,13 +45,11 @@ export class TokenRefresher {
   #refreshedAt = Number.NEGATIVE_INFINITY
   #refused: B24Error | undefined
   readonly #opts: RefresherOptions
-  readonly #now: () => number
 
   constructor(tokens: RefreshedTokens, opts: RefresherOptions) {
     const { accessToken, refreshToken, expiresAt, serverEndpoint, scope } = tokens
     this.#tokens = { accessToken, refreshToken, expiresAt, clientEndpoint: withoutTrailingSlash(tokens.clientEndpoint), serverEndpoint, scope }
     this.#opts = opts
-    this.#now = opts.now ?? (() => performance.now())
   }
 
   /** The access token to send right now. */
@@ -68,7 +68,8 @@ export class TokenRefresher {
     // A 401 that arrives this soon after a refresh belongs to a request sent with the old token
     // (every request carries the token current when it left and has timeoutMs to come back):
     // hand out the new pair instead of spending the refresh token a second time.
-    if (this.#now() - this.#refreshedAt < this.#opts.timeoutMs + 1_000) return Promise.resolve(this.#tokens)
+    // Measured on the monotonic timer, like the request deadlines it is compared with.
+    if (performance.now() - this.#refreshedAt < this.#opts.timeoutMs + 1_000) return Promise.resolve(this.#tokens)
     const exchange = this.#exchange().finally(() => {
       this.#inflight = undefined
     })
@@ -116,7 +117,7 @@ export class TokenRefresher {
       throw new B24Error({ method: TOKEN_METHOD, code: `HTTP_${status}`, description: 'token refresh: unexpected answer from the token server', httpStatus: status })
     }
     this.#tokens = this.#tokensFrom(parsed.data)
-    this.#refreshedAt = this.#now()
+    this.#refreshedAt = performance.now()
     logger.info({ memberId }, 'access token refreshed')
     this.#persist()
     return this.#tokens
@@ -152,7 +153,7 @@ export class TokenRefresher {
   }
 
   #tokensFrom(answer: z.infer<typeof TokenAnswer>): RefreshedTokens {
-    const nowSeconds = Math.floor(Date.now() / 1000)
+    const nowSeconds = unixSeconds(this.#opts.now)
     const expiresAt = answer.expires !== undefined && answer.expires > 0 ? answer.expires : nowSeconds + (answer.expires_in ?? 3600)
     return {
       accessToken: answer.access_token,

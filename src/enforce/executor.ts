@@ -13,7 +13,7 @@ export interface ExecutorDeps {
   store: Store
   clients: PortalClients
   logger: Logger
-  now?: () => Date
+  now: () => Date
   maxAttempts?: number
   retryBaseMs?: number
 }
@@ -27,9 +27,8 @@ export class Executor extends PortalLanes {
   readonly #now: () => Date
 
   constructor(private readonly deps: ExecutorDeps) {
-    const now = deps.now ?? (() => new Date())
-    super({ name: 'executor', logger: deps.logger, now })
-    this.#now = now
+    super({ name: 'executor', logger: deps.logger, now: deps.now })
+    this.#now = deps.now
   }
 
   /** Recovers what a crash left half-sent and resumes every portal with pending actions. */

@@ -135,7 +135,7 @@ export class ReportDelivery {
     const scope = scopeOf(directory, delivery.departmentId, lang)
     if (!scope) throw new Error(`department ${delivery.departmentId} is no longer in the portal's structure`)
     const report = prepareReport({ store: this.deps.store, settings: this.deps.settings, directory }, portal, scope, period)
-    const bytes = await workbookBytes(report.data, report.lang)
+    const bytes = await workbookBytes(report.data, report.lang, this.deps.now())
     // Read access for the head alone comes with the head's folder, before anything is uploaded: the upload-URL way takes
     // no `rights` (its documented token carries only `id` and `generateUniqueName`: disk-folder-upload-file.md#uploadurl),
     // and a failure here leaves nothing on the Disk, so the retry a minute later uploads the only copy.
@@ -231,11 +231,11 @@ function fileOf(answer: unknown): DeliveredFile & { parentId: string } {
 }
 
 // The whole workbook in memory: a department's week is small, and the upload needs its length first.
-async function workbookBytes(data: Parameters<typeof writeWorkbook>[0], lang: 'ru' | 'en'): Promise<Buffer> {
+async function workbookBytes(data: Parameters<typeof writeWorkbook>[0], lang: 'ru' | 'en', created: Date): Promise<Buffer> {
   const sink = new PassThrough()
   const chunks: Buffer[] = []
   sink.on('data', (chunk: Buffer) => chunks.push(chunk))
-  await writeWorkbook(data, sink, lang)
+  await writeWorkbook(data, sink, lang, created)
   await finished(sink)
   return Buffer.concat(chunks)
 }

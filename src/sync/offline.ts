@@ -38,7 +38,7 @@ export class OfflineDrain {
   #task: ScheduledTask | undefined
   #stopped = false
 
-  constructor(private readonly deps: { store: Store; clients: PortalClients; worker: Worker; logger: Logger; now?: () => Date }) {}
+  constructor(private readonly deps: { store: Store; clients: PortalClients; worker: Worker; logger: Logger; now: () => Date }) {}
 
   /** Drains every portal in offline mode on `expression` (cron). */
   schedule(expression: string): void {
@@ -175,7 +175,7 @@ export class OfflineDrain {
   }
 
   #now(): number {
-    return (this.deps.now ?? (() => new Date()))().getTime()
+    return this.deps.now().getTime()
   }
 }
 

@@ -41,7 +41,7 @@ export class Sweeper {
       logger: Logger
       /** Each portal's settings: `reports.historyMs` is how far back the first sweep reaches. */
       settings: Pick<SettingsSource, 'of'>
-      now?: () => Date
+      now: () => Date
       /** Runs before each sweep of a portal (the app refreshes a stale directory there). */
       prepare?: (memberId: string) => Promise<unknown>
     },
@@ -138,7 +138,7 @@ export class Sweeper {
   }
 
   #now(): Date {
-    return this.deps.now?.() ?? new Date()
+    return this.deps.now()
   }
 
   // A listed record the mirror has not seen at this modification time goes to the worker as if its event had come.

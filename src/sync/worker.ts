@@ -29,7 +29,7 @@ export interface WorkerOptions {
   store: Store
   clients: PortalClients
   logger: Logger
-  now?: () => Date
+  now: () => Date
   onChange?: ChangeHandler
   /** Called after a transaction that handed a change on has committed (the app starts sending actions there). */
   afterChange?: (memberId: string) => void
@@ -57,7 +57,7 @@ export class Worker extends PortalLanes {
   readonly #retryBaseMs: number
 
   constructor(options: WorkerOptions) {
-    const now = options.now ?? (() => new Date())
+    const { now } = options
     super({ name: 'worker', logger: options.logger, now })
     this.#store = options.store
     this.#clients = options.clients
