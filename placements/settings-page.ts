@@ -5,6 +5,7 @@ import { MODES } from '../rules/types.js'
 import type { Text } from '../rules/types.js'
 import { html, page, raw, type Raw } from './html.js'
 import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
+import { asRecord, isRecord } from '../src/shared/records.js'
 
 type Lang = keyof Text
 
@@ -66,7 +67,7 @@ export function settingsFields(config: Record<string, unknown>): Field[] {
     if (key === 'time') return void fields.push({ path: at, kind: 'time', value })
     // Lists of words go on one line with commas; lists whose items may hold commas (patterns), one per line.
     if (Array.isArray(value)) return void fields.push({ path: at, kind: key === 'defaultTitles' || value.some((item) => String(item).includes(',')) ? 'lines' : 'list', value })
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    if (isRecord(value)) {
       for (const [child, item] of Object.entries(value)) walk(item, [...path, child])
       return
     }
@@ -125,7 +126,7 @@ function fieldHtml(field: Field, l: Lang): Raw {
       input = html`<input type="checkbox" id="${id}" data-path="${field.path}" data-kind="bool"${field.value === true ? raw(' checked') : ''}>`
       break
     case 'hours': {
-      const week = (typeof field.value === 'object' && field.value !== null ? field.value : {}) as Record<string, string>
+      const week = asRecord(field.value) as Record<string, string>
       input = html`<span class="hours" id="${id}" data-path="${field.path}" data-kind="hours"><label><input type="checkbox" class="round"${field.value === '24/7' ? raw(' checked') : ''}> ${WORDS.roundTheClock[l]}</label>
         ${WEEKDAYS.map((day) => html`<label class="day">${day} <input class="weekday" data-day="${day}" value="${week[day] ?? ''}" size="11"></label>`)}</span>`
       break

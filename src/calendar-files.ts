@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { ProductionCalendars } from '../rules/calendar/portal-calendar.js'
 import { parseProductionCalendar, type ProductionYear } from '../rules/calendar/production-calendar.js'
 import { ConfigError } from './errors.js'
+import { errorMessage } from './shared/errors.js'
 
 /** Where the calendars ship: beside this file. */
 export const CALENDARS_DIR = join(import.meta.dirname, 'calendars')
@@ -29,7 +30,7 @@ function parseFile(path: string, country: string, folderYear: number): Productio
   try {
     year = parseProductionCalendar(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw new ConfigError(`Invalid calendar file ${path}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new ConfigError(`Invalid calendar file ${path}: ${errorMessage(error)}`)
   }
   if (year.year !== folderYear) throw new ConfigError(`Invalid calendar file ${path}: year="${year.year}" but the folder says ${folderYear}`)
   if (year.country !== null && year.country !== country) {

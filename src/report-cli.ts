@@ -12,6 +12,7 @@ import { languageOf } from './enforce/messages.js'
 import { AppError } from './errors.js'
 import { parsePeriod, prepareReport, scopeOf } from './reports/report.js'
 import { writeWorkbook } from './reports/workbook.js'
+import { errorMessage } from './shared/errors.js'
 
 const USAGE = 'usage: npm run report -- --portal <member_id> --from YYYY-MM-DD --to YYYY-MM-DD [--department <id>] [--out file.xlsx]'
 
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h' },
     }, strict: true, allowPositionals: false }).values
   } catch (error) {
-    throw new CliError(`${(error as Error).message}\n${USAGE}`)
+    throw new CliError(`${errorMessage(error)}\n${USAGE}`)
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`)

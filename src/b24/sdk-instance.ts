@@ -7,6 +7,7 @@ import { type Redirect, redirectOfAxios } from './redirects.js'
 import type { TokenRefresher } from './token-refresher.js'
 import type { PortalCredentials, RefreshedTokens } from './types.js'
 import { unixSeconds } from '../shared/clock.js'
+import { isRecord } from '../shared/records.js'
 
 /** Where a call's 2xx answer lands raw (the SDK hides `next`, reads `"error": ""` as success and throws on a body without `time`), or the redirect it met. */
 export interface EnvelopeSlot {
@@ -79,7 +80,7 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
       await bucket.take()
       // The SDK chose the token before the request queued; a refresh may have happened since.
       const data: unknown = config.data
-      if (typeof data === 'object' && data !== null && 'auth' in data) {
+      if (isRecord(data) && 'auth' in data) {
         config.data = { ...data, auth: refresher.accessToken }
       }
       // axios' own timeout is a socket-idle timer; this is a deadline for the whole exchange.

@@ -8,6 +8,8 @@ import { CLIENT_CODES } from './error-mapping.js'
 import { isRedirectStatus, redirectRefused, redirectTargetHost } from './redirects.js'
 import type { RefreshedTokens, TokenKeeper } from './types.js'
 import { unixSeconds } from '../shared/clock.js'
+import { errorMessage, isTimeout } from '../shared/errors.js'
+import { isRecord } from '../shared/records.js'
 
 /** The method name refresh failures carry until the client attributes them to the call that needed them. */
 export const TOKEN_METHOD = 'oauth/token'
@@ -104,13 +106,13 @@ export class TokenRefresher {
       text = await response.text()
     } catch (error) {
       if (error instanceof B24Error) throw error
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+      const timedOut = isTimeout(error)
       const code = timedOut ? CLIENT_CODES.timeout : CLIENT_CODES.network
       logger.warn({ memberId, code }, 'token refresh failed: no answer from the token server')
       throw new B24Error({ method: TOKEN_METHOD, code, description: `token refresh: ${timedOut ? `no answer within ${timeoutMs} ms` : 'network error'}`, httpStatus: 0 })
     }
     const answer = parseJson(text)
-    const refusal = typeof answer === 'object' && answer !== null && 'error' in answer ? answer as { error: unknown; error_description?: unknown } : undefined
+    const refusal = isRecord(answer) && 'error' in answer ? answer : undefined
     if (refusal) this.#refuse(String(refusal.error), typeof refusal.error_description === 'string' ? refusal.error_description : '', status)
     const parsed = TokenAnswer.safeParse(answer)
     if (status < 200 || status >= 300 || !parsed.success) {
@@ -188,7 +190,7 @@ export class TokenRefresher {
   // Only name and message, with any token or secret cut out: a store error may quote its input.
   #safeError(error: unknown): { name: string; message: string } {
     const name = error instanceof Error ? error.name : 'Error'
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     return { name, message: this.#scrub(message) }
   }
 

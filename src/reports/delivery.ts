@@ -20,6 +20,7 @@ import { headFolder, headFolderName, type DiskTarget } from './head-folder.js'
 import { prepareReport, scopeOf } from './report.js'
 import { duePeriods, type DuePeriod } from './schedule.js'
 import { writeWorkbook } from './workbook.js'
+import { errorMessage } from '../shared/errors.js'
 
 /** Files up to this size go as base64 inside the call; bigger ones by the upload URL (base64 adds a third). */
 export const BASE64_LIMIT_BYTES = 1024 * 1024
@@ -165,7 +166,7 @@ export class ReportDelivery {
   }
 
   #failed(delivery: Delivery, error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     this.deps.store.reportDeliveries.markFailed(delivery.id, message, MAX_UPLOAD_ATTEMPTS)
     const detail = { kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, attempt: delivery.attempts + 1, error: message }
     this.deps.store.journal.append(delivery.memberId, 'report.upload_failed', detail)

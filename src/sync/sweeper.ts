@@ -8,6 +8,7 @@ import type { SweepState } from '../store/sweeps.js'
 import { ENTITIES, type EntityKind } from './entities.js'
 import { OncePerPortal } from './once-per-portal.js'
 import type { Worker } from './worker.js'
+import { errorMessage } from '../shared/errors.js'
 
 /** The event code of records the first sweep after an install brings in: the install's audit. */
 export const AUDIT_EVENT = 'AUDIT'
@@ -101,7 +102,7 @@ export class Sweeper {
       for (const filter of filters) await this.#list(run, filter)
       state.finishedAt = this.#now().toISOString()
     } catch (error) {
-      state.error = error instanceof Error ? error.message : String(error)
+      state.error = errorMessage(error)
       // An audit cut short is done again whole by the next sweep: a cursor now would skip the older records unlisted.
       if (first) state.cursor = null
       logger.warn({ memberId, entity, error: state.error }, 'sweep failed')
