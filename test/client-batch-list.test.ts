@@ -1,11 +1,11 @@
 // PortalClient.batch (chunks of 50, halt=0, per-key errors) and list (keyset pages) against msw portals.
-import { systemClock } from '../src/shared/clock.js'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import pino from 'pino'
 import qs from 'qs'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { isNotFound, PortalClient } from '../src/b24/index.js'
+import { systemClock } from '../src/shared/clock.js'
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))

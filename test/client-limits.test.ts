@@ -1,5 +1,4 @@
 // The rate bucket against a model of the portal's leaky bucket, and the retry policy as tables.
-import { systemClock } from '../src/shared/clock.js'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import pino from 'pino'
@@ -7,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { B24Error, isIdempotent, PortalClient, RATE_BUDGETS, type RateBudget } from '../src/b24/index.js'
 import { LeakyBucket } from '../src/b24/leaky-bucket.js'
 import { retryDelay } from '../src/b24/retry-policy.js'
+import { systemClock } from '../src/shared/clock.js'
 
 /** The portal's rule (limits.md): each request adds 1, more than `burst` ⇒ 503, drains `perSecond` continuously. */
 class PortalCounter {

@@ -1,11 +1,11 @@
 // PortalClient against scripted msw portals: URLs, token refresh, retries, timeouts and error mapping.
-import { systemClock } from '../src/shared/clock.js'
 import { delay, http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import pino from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../src/errors.js'
 import { B24Error, isNotFound, PortalClient, PortalClients, type ClientOptions, type PortalCredentials } from '../src/b24/index.js'
+import { systemClock } from '../src/shared/clock.js'
 
 const PORTAL = 'https://portal.test/rest'
 const TOKEN_URL = 'https://oauth.test/oauth/token/'

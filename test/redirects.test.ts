@@ -1,5 +1,4 @@
 // Redirects over real HTTP: a portal or token server answering 3xx is refused, and the target hears nothing.
-import { systemClock } from '../src/shared/clock.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pino from 'pino'
@@ -7,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { B24Error, PortalClient, type ClientOptions, type PortalCredentials } from '../src/b24/index.js'
 import { toB24Error } from '../src/b24/error-mapping.js'
 import { checkEndpoint, isLoopbackHost } from '../src/config.js'
+import { systemClock } from '../src/shared/clock.js'
 
 const SECRETS = ['OLD_ACCESS', 'OLD_REFRESH', 'CLIENT_SECRET_42']
 
