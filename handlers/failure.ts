@@ -3,6 +3,7 @@
 import type { FastifyRequest } from 'fastify'
 import { B24Error } from '../src/b24/index.js'
 import { AppError } from '../src/errors.js'
+import { errorMessage } from '../src/shared/errors.js'
 import type { ShownFailure } from '../placements/failure.js'
 
 /** A failed request as its caller may see it. */
@@ -19,7 +20,7 @@ export interface Failure extends ShownFailure {
 export function failureOf(error: unknown, request: FastifyRequest): Failure {
   const status = statusOf(error)
   const requestId = String(request.id)
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   if (status >= 500) {
     request.log.error({ err: error }, message)
     return { status, code: appCode(error), reason: undefined, requestId }

@@ -6,6 +6,7 @@ import { installDonePage, installFailedPage, pageLanguage } from '../placements/
 import { failureOf } from './failure.js'
 import { frameAncestors } from './frame.js'
 import { installKind, parseAppEventGrant, parseFrameGrant } from './install-payload.js'
+import { asRecord } from '../src/shared/records.js'
 
 /** Registers POST /install. */
 export function installRoutes(app: FastifyInstance, installer: Installer): void {
@@ -40,5 +41,5 @@ async function installFromFrame(request: FastifyRequest, body: Record<string, un
 
 /** A form or query object, or an empty one for anything else. */
 export function asFields(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+  return asRecord(value)
 }

@@ -21,6 +21,8 @@ import { signedInBar } from '../placements/main-page.js'
 import type { Raw } from '../placements/html.js'
 import { LOGIN_STATE_TTL_MS } from '../src/login-states.js'
 import { failureOf, type Failure } from './failure.js'
+import { isRecord } from '../src/shared/records.js'
+import { errorMessage } from '../src/shared/errors.js'
 
 /** The session cookie of the main page outside the portal. */
 export const SESSION_COOKIE = 'rules_session'
@@ -149,7 +151,7 @@ async function exchangeCode(deps: LoginDeps, portal: Portal, code: string, reque
     ;({ token } = await deps.exchange!.getToken({ code }, { baseUrl: base, redirects: 0, timeout: deps.config.timeoutMs }))
   } catch (error) {
     const payload = (error as { data?: { payload?: unknown } }).data?.payload
-    const refusal = payload && typeof payload === 'object' && 'error' in payload ? String((payload as { error: unknown }).error) : (error as Error).message
+    const refusal = isRecord(payload) && 'error' in payload ? String(payload.error) : errorMessage(error)
     request.log.warn({ memberId: portal.memberId, refusal }, 'the OAuth server refused the code')
     throw codeRefused()
   }

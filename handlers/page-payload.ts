@@ -1,6 +1,8 @@
 // Parses a page's frame POST (a card tab, the app's page): who the portal says is looking, and at which record.
 import { z } from 'zod'
 import { BadRequestError } from '../src/errors.js'
+import { asRecord } from '../src/shared/records.js'
+import { issueLine } from '../src/shared/zod-issues.js'
 
 /** A placement frame as the portal posts it: DOMAIN, LANG in the query; the rest in the body. */
 export interface PageFrame {
@@ -28,8 +30,7 @@ const frame = z.object({
 export function parsePageFrame(fields: Record<string, unknown>): PageFrame {
   const parsed = frame.safeParse(fields)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new BadRequestError(`Not a portal page request: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'is invalid'}`, 'MALFORMED_PAGE_REQUEST')
+    throw new BadRequestError(`Not a portal page request: ${issueLine(parsed.error, 'body')}`, 'MALFORMED_PAGE_REQUEST')
   }
   const { member_id, AUTH_ID, APPLICATION_TOKEN, PLACEMENT, PLACEMENT_OPTIONS, LANG } = parsed.data
   return { memberId: member_id, authId: AUTH_ID, applicationToken: APPLICATION_TOKEN || undefined, placement: PLACEMENT, recordId: recordIdOf(PLACEMENT_OPTIONS), lang: LANG }
@@ -44,6 +45,6 @@ function recordIdOf(options: string | Record<string, unknown> | undefined): stri
       return undefined
     }
   }
-  const id = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).ID : undefined
+  const id = asRecord(value).ID
   return typeof id === 'string' || typeof id === 'number' ? (/^\d+$/.test(String(id)) ? String(id) : undefined) : undefined
 }

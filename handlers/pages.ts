@@ -26,6 +26,7 @@ import { failureOf, type Failure } from './failure.js'
 import { frameAncestors } from './frame.js'
 import { asFields } from './install.js'
 import { parsePageFrame } from './page-payload.js'
+import { issueLine } from '../src/shared/zod-issues.js'
 
 /** What the pages need. */
 export interface PageDeps {
@@ -114,8 +115,7 @@ export function sessionOf(deps: Pick<PageDeps, 'store' | 'sessions'>, request: F
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new BadRequestError(`${issue?.path.join('.') || 'body'} ${issue?.message ?? 'is invalid'}`, 'MALFORMED_PAGE_REQUEST')
+    throw new BadRequestError(issueLine(parsed.error, 'body'), 'MALFORMED_PAGE_REQUEST')
   }
   return parsed.data
 }

@@ -14,7 +14,7 @@ import { writeWorkbook } from '../src/reports/workbook.js'
 import { parseBody, sessionOf, type PageDeps } from './pages.js'
 
 /** What the download needs. */
-export type ReportDeps = Pick<PageDeps, 'store' | 'sessions' | 'enforcer' | 'settings'>
+export type ReportDeps = Pick<PageDeps, 'store' | 'sessions' | 'enforcer' | 'settings' | 'now'>
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const download = z.object({
@@ -49,7 +49,7 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
     }
     const { data, fileName } = prepareReport({ store: deps.store, settings: deps.settings, directory }, portal, scope, period)
     const body$ = new PassThrough()
-    writeWorkbook(data, body$, lang).catch((error: unknown) => {
+    writeWorkbook(data, body$, lang, deps.now()).catch((error: unknown) => {
       request.log.error({ err: error }, 'the report could not be written')
       body$.destroy(error instanceof Error ? error : new Error(String(error)))
     })

@@ -67,7 +67,7 @@ export function recordTabPage(status: RecordStatus, options: RecordTabOptions): 
   const l = options.lang
   const when = (at: string) => new Intl.DateTimeFormat(l === 'ru' ? 'ru-RU' : 'en-GB', { timeZone: options.timeZone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(at))
   const body = html`
-<main class="rules" data-entity="${status.entity}" data-id="${status.id}">
+<main class="rules" data-entity="${status.entity}" data-id="${status.id}" data-as-of="${status.asOf}">
   <header><h1>${WORDS.title[l]}</h1><button type="button" class="ui-btn" id="recheck">${WORDS.recheck[l]}</button></header>
   ${status.known ? '' : html`<p class="note">${WORDS.unknown[l]}</p>`}
   ${status.known ? html`<p class="record">${KIND[status.entity][l]} «${status.title}»${status.responsible ? html` · <span class="muted">${WORDS.responsible[l]}: ${status.responsible}</span>` : ''}</p>` : ''}
@@ -123,9 +123,11 @@ function script(options: RecordTabOptions, l: Lang): Raw {
       call('/placements/api/excuse', { violationId: id, reason: form.reason.value, entity: main.dataset.entity, recordId: main.dataset.id }).then(replace);
     });
   });
-  // Working time left: the sum of what remains of the working periods up to the deadline.
+  // Working time left: the sum of what remains of the working periods up to the deadline, on the app's clock
+  // (the time the page was built, moved on by the time it has been open), not the browser's.
+  var asOf = Number(main.dataset.asOf), openedAt = performance.now();
   function tick() {
-    var now = Date.now();
+    var now = asOf + (performance.now() - openedAt);
     document.querySelectorAll('li.clock').forEach(function (li) {
       if (li.querySelector('.left').dataset.paused === '1') return;
       var left = JSON.parse(li.dataset.periods).reduce(function (sum, p) { return sum + Math.max(0, p[1] - Math.max(p[0], now)); }, 0);

@@ -39,11 +39,13 @@ import { OfflineDrain } from './sync/offline.js'
 import { ReportDelivery } from './reports/delivery.js'
 import { Sweeper } from './sync/sweeper.js'
 import { Worker, type ChangeHandler } from './sync/worker.js'
+import { systemClock } from './shared/clock.js'
 
 /** What buildApp needs besides the config; tests pass their own. */
 export interface AppDeps {
   store: Store
   logger?: Logger
+  /** The app's one clock, handed to everything below; the store must have been opened on the same one. Default: the wall clock. */
   now?: () => Date
   manifest?: Manifest
   /** The rules stage: gets every record change inside the transaction that stores it. */
@@ -87,7 +89,7 @@ export const APP_VERSION: string = JSON.parse(readFileSync(projectFile('package.
 
 /** Builds the server; nothing listens until the caller says so. */
 export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise<FastifyInstance> {
-  const now = deps.now ?? (() => new Date())
+  const now = deps.now ?? systemClock
   const logger = deps.logger ?? createLogger(config.logLevel)
   const manifest = deps.manifest ?? loadManifest()
   const { store } = deps
@@ -97,7 +99,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
       if (!portal || portal.status === 'uninstalled') return undefined
       return { ...portal, budget: budgetFor(portal.licenseFamily), authConnector: store.offlineQueues.writeConnector(memberId) }
     },
-    { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals },
+    { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals, now },
   )
   const source = config.rulesFile ? `RULES_FILE ${config.rulesFile}` : 'RULES_FILE'
   const settings = new PortalSettings({ store, rulesFile: deps.rules ?? loadRulesFile(config.rulesFile), production: deps.productionCalendars ?? loadProductionCalendars(), source })
@@ -167,7 +169,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const sessions = new PageSessions(config.clientSecret || randomBytes(32).toString('hex'), now)
   pageRoutes(app, { store, auth, sessions, enforcer, worker, settings, now })
   settingsPageRoutes(app, { store, sessions, settings, enforcer, now })
-  reportRoutes(app, { store, sessions, settings, enforcer })
+  reportRoutes(app, { store, sessions, settings, enforcer, now })
   await app.register(fastifyCookie)
   const exchange = config.clientId !== '' && config.clientSecret !== '' ? await bitrix24OAuth(app, config) : undefined
   const states = config.clientSecret !== '' ? new LoginStates(config.clientSecret, now) : undefined

@@ -5,6 +5,7 @@ import type { ProductionCalendars } from '../rules/calendar/portal-calendar.js'
 import { parseProductionCalendar, type ProductionYear } from '../rules/calendar/production-calendar.js'
 import { ConfigError } from './errors.js'
 import { projectFile } from './project-files.js'
+import { errorMessage } from './shared/errors.js'
 
 /** Where the calendars ship: src/calendars in the project folder (the build compiles code only). */
 export const CALENDARS_DIR = projectFile('src', 'calendars')
@@ -30,7 +31,7 @@ function parseFile(path: string, country: string, folderYear: number): Productio
   try {
     year = parseProductionCalendar(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw new ConfigError(`Invalid calendar file ${path}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new ConfigError(`Invalid calendar file ${path}: ${errorMessage(error)}`)
   }
   if (year.year !== folderYear) throw new ConfigError(`Invalid calendar file ${path}: year="${year.year}" but the folder says ${folderYear}`)
   if (year.country !== null && year.country !== country) {

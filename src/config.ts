@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { validate } from 'node-cron'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
+import { firstIssue } from './shared/zod-issues.js'
 
 /** Bitrix24 cloud domains and OAuth servers the app talks to unless B24_ALLOWED_HOSTS says otherwise. */
 export const DEFAULT_ALLOWED_HOSTS = [
@@ -87,10 +88,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
   const parsed = schema.safeParse(blankless)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const name = String(issue?.path[0] ?? 'environment')
+    const issue = firstIssue(parsed.error)
+    const name = issue.path[0] ?? 'environment'
     const given = blankless[name] === undefined ? '' : ` (got "${blankless[name]}")`
-    throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}${given}`)
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${given}`)
   }
   const e = parsed.data
   return Object.freeze({

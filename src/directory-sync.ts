@@ -5,6 +5,8 @@ import type { LeadStatus } from '../rules/lead-statuses.js'
 import { B24Error, type PortalClient, type PortalClients } from './b24/index.js'
 import type { Store } from './store/index.js'
 import { OncePerPortal } from './sync/once-per-portal.js'
+import { errorMessage } from './shared/errors.js'
+import { isRecord } from './shared/records.js'
 
 /** How old a directory may get before ensureFresh reads it again: a day. */
 export const DIRECTORY_MAX_AGE_MS = 24 * 60 * 60 * 1000
@@ -19,7 +21,7 @@ export interface DirectorySyncDeps {
   store: Store
   clients: PortalClients
   logger: Logger
-  now?: () => Date
+  now: () => Date
 }
 
 /** Reads portals' users and departments into the store; never two refreshes of one portal at once, never throws. */
@@ -32,7 +34,7 @@ export class DirectorySync {
 
   constructor(deps: DirectorySyncDeps) {
     this.#deps = deps
-    this.#now = deps.now ?? (() => new Date())
+    this.#now = deps.now
   }
 
   /** Reads every user and department of the portal and replaces its directory (joining a refresh already under way); on failure the old directory stays. */
@@ -94,7 +96,7 @@ export class DirectorySync {
       this.#failedAt.delete(memberId)
       return { ok: true, users: users.length, departments: departments.length }
     } catch (caught) {
-      const error = caught instanceof Error ? caught.message : String(caught)
+      const error = errorMessage(caught)
       this.#failedAt.set(memberId, this.#now().getTime())
       logger.warn({ memberId, error }, 'directory refresh failed; keeping the old directory')
       store.journal.append(memberId, 'directory.refresh_failed', { error })
@@ -117,7 +119,7 @@ async function readAll(client: PortalClient, method: string, params: Item): Prom
     if (!Array.isArray(page.result)) {
       throw new B24Error({ method, code: 'UNEXPECTED_ANSWER', description: 'the list answer is not an array', httpStatus: 200 })
     }
-    for (const item of page.result) if (typeof item === 'object' && item !== null) items.push(item as Item)
+    for (const item of page.result) if (isRecord(item)) items.push(item as Item)
     if (page.next === undefined || page.next <= start) return items
     start = page.next
   }
@@ -173,7 +175,7 @@ async function pipelineNames(client: PortalClient, logger: Logger, memberId: str
     const categories = Array.isArray(answer.categories) ? (answer.categories as Item[]) : []
     return new Map(categories.filter((c) => c.id !== undefined && typeof c.name === 'string').map((c) => [String(c.id), String(c.name)]))
   } catch (error) {
-    logger.warn({ memberId, error: error instanceof Error ? error.message : String(error) }, 'pipeline names not read; the reports number them')
+    logger.warn({ memberId, error: errorMessage(error) }, 'pipeline names not read; the reports number them')
     return new Map()
   }
 }

@@ -12,6 +12,7 @@ import type { Store } from './store/index.js'
 import type { Portal } from './store/portals.js'
 import type { PortalAuth } from './portal-auth.js'
 import { sameSecret } from './secrets.js'
+import { errorMessage } from './shared/errors.js'
 
 /** Tokens and identity a portal hands over at install or update, however they arrived. */
 export interface InstallGrant {
@@ -141,7 +142,7 @@ export class Installer {
     try {
       setup = await bindOffline(clients.get(memberId), manifest, config.publicUrl, config.offlineEvents, wasActive ? previous.authConnector : undefined)
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = errorMessage(error)
       logger.error({ memberId, error: message }, 'offline events could not be set up; online events go on')
       store.journal.append(memberId, 'offline.failed', { error: message })
       return undefined

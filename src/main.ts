@@ -3,6 +3,7 @@ import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { AppError } from './errors.js'
 import { createLogger } from './log.js'
+import { systemClock } from './shared/clock.js'
 import { openStore } from './store/index.js'
 
 async function main(): Promise<void> {
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     logger.warn({ publicUrl: config.publicUrl }, 'PUBLIC_URL is not https: Bitrix24 portals only call https handlers')
   }
   // One clock for the whole app: the store, the worker, the outbox and the clock engine.
-  const now = () => new Date()
+  const now = systemClock
   const store = openStore(config.databasePath, now)
   const app = await buildApp(config, { store, logger, now })
   const stop = async (signal: string) => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
 import { projectFile } from './project-files.js'
+import { issueLine } from './shared/zod-issues.js'
 
 const title = z.object({ ru: z.string().min(1), en: z.string().min(1) })
 
@@ -29,8 +30,7 @@ export type Manifest = z.infer<typeof manifestSchema>
 export function loadManifest(path = projectFile('app.manifest.json')): Manifest {
   const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')))
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new ConfigError(`Invalid app.manifest.json: ${issue?.path.join('.')} ${issue?.message}`)
+    throw new ConfigError(`Invalid app.manifest.json: ${issueLine(parsed.error, '')}`)
   }
   return parsed.data
 }

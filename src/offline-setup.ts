@@ -3,6 +3,7 @@ import type { Manifest } from './manifest.js'
 import { asList, failOnErrors, isOffline, runBinds, type BatchCaller, type Commands, type EventBinding } from './portal-setup.js'
 import type { OfflineMode } from './store/offline-queues.js'
 import { recordKindOf } from './sync/event-records.js'
+import { asRecord } from './shared/records.js'
 
 /** The source key the app binds offline events with and passes on its own writes, so they are not queued. */
 export const OFFLINE_CONNECTOR = 'rules_app'
@@ -88,5 +89,5 @@ export async function bindOffline(
 
 // feature.get answers { value: 'Y' | 'N' } (common/system/feature-get.md).
 function featureOn(result: unknown): boolean {
-  return typeof result === 'object' && result !== null && (result as { value?: unknown }).value === 'Y'
+  return asRecord(result).value === 'Y'
 }

@@ -1,8 +1,7 @@
 // Page sessions: after a page's frame is verified with the portal, the page's own requests (re-check, excuse,
 // settings, downloads) carry a short-lived token signed by the app, bound to the portal and the user. It travels in a
 // header the page's script sets: third-party cookies do not survive inside a portal frame in every browser.
-import { createHmac } from 'node:crypto'
-import { sameSecret } from './secrets.js'
+import { SignedTokens } from './secrets.js'
 
 /** Who a page session is for. */
 export interface PageSession {
@@ -21,35 +20,24 @@ export const SESSION_TTL_MS = 30 * 60_000
 
 /** Signs and checks page sessions with a key of the app's own (derived from its client secret). */
 export class PageSessions {
-  readonly #key: Buffer
+  readonly #tokens: SignedTokens
 
   constructor(secret: string, private readonly now: () => Date) {
     if (secret === '') throw new Error('page sessions need a secret (B24_CLIENT_SECRET)')
-    this.#key = createHmac('sha256', secret).update('rules-app page sessions v1').digest()
+    this.#tokens = new SignedTokens(secret, 'rules-app page sessions v1')
   }
 
   /** A signed token for the user now looking at a page. */
   issue(memberId: string, userId: number, isAdmin: boolean): string {
     const session: PageSession = { memberId, userId, isAdmin, expiresAt: this.now().getTime() + SESSION_TTL_MS }
-    const body = Buffer.from(JSON.stringify(session)).toString('base64url')
-    return `${body}.${this.#sign(body)}`
+    return this.#tokens.seal(session)
   }
 
   /** The session a token stands for, or undefined when it is forged, altered or expired. */
   verify(token: string | undefined): PageSession | undefined {
-    const [body, signature, extra] = (token ?? '').split('.')
-    if (!body || !signature || extra !== undefined || !sameSecret(signature, this.#sign(body))) return undefined
-    let session: PageSession
-    try {
-      session = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as PageSession
-    } catch {
-      return undefined
-    }
-    if (typeof session.memberId !== 'string' || typeof session.userId !== 'number' || typeof session.expiresAt !== 'number') return undefined
-    return session.expiresAt > this.now().getTime() ? session : undefined
-  }
-
-  #sign(body: string): string {
-    return createHmac('sha256', this.#key).update(body).digest('base64url')
+    const session = this.#tokens.open(token)
+    if (!session || typeof session.memberId !== 'string' || typeof session.userId !== 'number' || typeof session.expiresAt !== 'number') return undefined
+    if (session.expiresAt <= this.now().getTime()) return undefined
+    return { memberId: session.memberId, userId: session.userId, isAdmin: session.isAdmin === true, expiresAt: session.expiresAt }
   }
 }

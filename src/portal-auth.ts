@@ -74,6 +74,7 @@ export class PortalAuth {
       allowedHosts: config.allowedHosts,
       timeoutMs: config.timeoutMs,
       logger,
+      now: this.deps.now,
       keeper: {
         saveTokens: (_memberId: string, tokens: RefreshedTokens) => { current = { ...current, ...tokens } },
         markNeedsReauth: () => {},

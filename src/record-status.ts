@@ -68,6 +68,8 @@ export interface RecordStatus {
   clocks: ClockView[]
   violations: ViolationView[]
   tasks: TaskView[]
+  /** The app's clock when the status was read, epoch ms: the page's clocks tick on from it. */
+  asOf: number
 }
 
 // The binding a task carries for a CRM record (`ufCrmTask`): D_12, L_5.
@@ -102,7 +104,7 @@ export function recordStatus(deps: { store: Store; enforcer: Enforcer; now: () =
   const calendar = enforcer.calendarOf(portal)
   const notices = store.actions.noticesOf(memberId, history.map((violation) => violation.id))
   return {
-    entity, id, known: current !== undefined,
+    entity, id, known: current !== undefined, asOf: now,
     title: current ? titleOf(entity, current) : '',
     responsible: responsibleId ? userName(directory, responsibleId) : '',
     rules,

@@ -6,11 +6,13 @@ import { loadProductionCalendars } from './calendar-files.js'
 import { loadConfig } from './config.js'
 import { PortalSettings } from './portal-settings.js'
 import { loadRulesFile } from './rule-settings.js'
+import { systemClock } from './shared/clock.js'
 import { openStore } from './store/index.js'
 import { languageOf } from './enforce/messages.js'
 import { AppError } from './errors.js'
 import { parsePeriod, prepareReport, scopeOf } from './reports/report.js'
 import { writeWorkbook } from './reports/workbook.js'
+import { errorMessage } from './shared/errors.js'
 
 const USAGE = 'usage: npm run report -- --portal <member_id> --from YYYY-MM-DD --to YYYY-MM-DD [--department <id>] [--out file.xlsx]'
 
@@ -24,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h' },
     }, strict: true, allowPositionals: false }).values
   } catch (error) {
-    throw new CliError(`${(error as Error).message}\n${USAGE}`)
+    throw new CliError(`${errorMessage(error)}\n${USAGE}`)
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`)
@@ -39,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
 
   const config = loadConfig()
   if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) throw new CliError(`no database at DATABASE_PATH ${config.databasePath}`)
-  const store = openStore(config.databasePath)
+  const store = openStore(config.databasePath, systemClock)
   try {
     const portal = store.portals.get(portalId)
     if (!portal) throw new CliError(`unknown portal ${JSON.stringify(portalId)}: no such member_id in ${config.databasePath}`)
@@ -55,7 +57,7 @@ async function main(argv: string[]): Promise<void> {
     await opened.catch((error: Error) => {
       throw new CliError(`cannot write ${out}: ${error.message}`)
     })
-    await writeWorkbook(data, file, lang, progress())
+    await writeWorkbook(data, file, lang, systemClock(), progress())
     if (process.stderr.isTTY) process.stderr.write('\n')
     process.stderr.write(`wrote ${out}: ${data.leads.length} leads, ${data.deals.length} deals, ${data.tasks.length} tasks, ${data.violations.length} violations\n`)
   } finally {

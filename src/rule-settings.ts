@@ -9,6 +9,9 @@ import { RULE_IDS, type RuleSettings } from '../rules/catalogue.js'
 import { DEFAULT_RULES_CONFIG } from '../rules/defaults.js'
 import { MODES } from '../rules/types.js'
 import { ConfigError } from './errors.js'
+import { errorMessage } from './shared/errors.js'
+import { isRecord } from './shared/records.js'
+import { firstIssue } from './shared/zod-issues.js'
 
 const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
 
@@ -128,10 +131,8 @@ const hours = z.unknown().transform((value, ctx) => {
   }
   const parsed = week.safeParse(value)
   if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]!
-  const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined
-  const message = key === undefined ? issue.message : `is not a weekday (${WEEKDAYS.join(', ')})`
-  ctx.addIssue({ code: 'custom', path: [...issue.path.map(String), ...(key === undefined ? [] : [key])], message })
+  const { path, message, unknownKey: key } = firstIssue(parsed.error)
+  ctx.addIssue({ code: 'custom', path: [...path, ...(key === undefined ? [] : [key])], message: key === undefined ? message : `is not a weekday (${WEEKDAYS.join(', ')})` })
   return z.NEVER
 })
 
@@ -238,7 +239,7 @@ export function mergedRulesConfig(...layers: unknown[]): Record<string, unknown>
 export function configDiff(base: unknown, value: unknown): unknown {
   // A setting left at its default (null, none) is no override.
   if (base === undefined && (value === null || (Array.isArray(value) && value.length === 0))) return undefined
-  if (!isPlainObject(base) || !isPlainObject(value)) return JSON.stringify(base) === JSON.stringify(value) ? undefined : value
+  if (!isRecord(base) || !isRecord(value)) return JSON.stringify(base) === JSON.stringify(value) ? undefined : value
   const out: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value)) {
     const differs = configDiff(base[key], item)
@@ -251,12 +252,11 @@ export function configDiff(base: unknown, value: unknown): unknown {
 export function checkRuleSettings(...layers: unknown[]): CheckedSettings {
   const parsed = schema.safeParse(mergedRulesConfig(...layers))
   if (parsed.success) return { ok: true, settings: parsed.data satisfies RuleSettings }
-  const issue = parsed.error.issues[0]
-  let path = issue?.path.map(String).join('.') ?? ''
-  let message = issue?.message ?? 'is invalid'
-  if (issue?.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? ''
-    path = [path, key].filter(Boolean).join('.')
+  const issue = firstIssue(parsed.error)
+  let path = issue.path.join('.')
+  let message = issue.message
+  if (issue.unknownKey !== undefined) {
+    path = [path, issue.unknownKey].filter(Boolean).join('.')
     message = path.startsWith('rules.') && path.split('.').length === 2 ? `is not a known rule (known: ${RULE_IDS.join(', ')})` : 'is not a known setting'
   }
   return { ok: false, path: path || '(root)', message }
@@ -276,7 +276,7 @@ export function loadRulesFile(path: string | undefined): Record<string, unknown>
   try {
     json = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw new ConfigError(`Invalid RULES_FILE ${path}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new ConfigError(`Invalid RULES_FILE ${path}: ${errorMessage(error)}`)
   }
   resolveRuleSettings(json, `RULES_FILE ${path}`)
   return json as Record<string, unknown>
@@ -284,12 +284,9 @@ export function loadRulesFile(path: string | undefined): Record<string, unknown>
 
 // Objects merge key by key; arrays and values replace.
 function mergeDeep(base: unknown, over: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over
+  if (!isRecord(base) || !isRecord(over)) return over === undefined ? base : over
   const result: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(over)) result[key] = mergeDeep(base[key], value)
   return result
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}

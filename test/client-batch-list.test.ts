@@ -5,6 +5,7 @@ import pino from 'pino'
 import qs from 'qs'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { isNotFound, PortalClient } from '../src/b24/index.js'
+import { systemClock } from '../src/shared/clock.js'
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
@@ -31,7 +32,7 @@ function client() {
       accessToken: 'OLD_ACCESS', refreshToken: 'OLD_REFRESH', expiresAt: Math.floor(Date.now() / 1000) + 3600, scope: 'crm,task',
     },
     {
-      clientId: 'app.1', clientSecret: 'S', timeoutMs: 500, logger: pino({ level: 'silent' }),
+      clientId: 'app.1', clientSecret: 'S', timeoutMs: 500, logger: pino({ level: 'silent' }), now: systemClock,
       keeper: { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
     },
   )

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { B24Error, isIdempotent, PortalClient, RATE_BUDGETS, type RateBudget } from '../src/b24/index.js'
 import { LeakyBucket } from '../src/b24/leaky-bucket.js'
 import { retryDelay } from '../src/b24/retry-policy.js'
+import { systemClock } from '../src/shared/clock.js'
 
 /** The portal's rule (limits.md): each request adds 1, more than `burst` ⇒ 503, drains `perSecond` continuously. */
 class PortalCounter {
@@ -105,7 +106,7 @@ describe('against a portal enforcing a leaky bucket', () => {
     server.listen({ onUnhandledRequest: 'error' })
     const client = new PortalClient(
       { memberId: 'm1', domain: 'portal.test', clientEndpoint: 'https://portal.test/rest', serverEndpoint: 'https://oauth.test/rest/', accessToken: 'A', refreshToken: 'R', expiresAt: Math.floor(Date.now() / 1000) + 3600, scope: 'crm' },
-      { clientId: 'c', clientSecret: 's', timeoutMs: 2_000, logger: pino({ level: 'silent' }), keeper: { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }, budget, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+      { clientId: 'c', clientSecret: 's', timeoutMs: 2_000, logger: pino({ level: 'silent' }), now: systemClock, keeper: { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }, budget, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
     )
     // One call first, so the burst does not pay the first request's warm-up (it would arrive late, then bunch up).
     await client.call('server.time')
@@ -124,7 +125,7 @@ describe('PortalClient.setBudget', () => {
     server.listen({ onUnhandledRequest: 'error' })
     const client = new PortalClient(
       { memberId: 'm1', domain: 'portal.test', clientEndpoint: 'https://portal.test/rest', serverEndpoint: 'https://oauth.test/rest/', accessToken: 'A', refreshToken: 'R', expiresAt: Math.floor(Date.now() / 1000) + 3600, scope: 'crm' },
-      { clientId: 'c', clientSecret: 's', timeoutMs: 2_000, logger: pino({ level: 'silent' }), keeper: { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }, budget: { burst: 2, perSecond: 1 / 3600 } },
+      { clientId: 'c', clientSecret: 's', timeoutMs: 2_000, logger: pino({ level: 'silent' }), now: systemClock, keeper: { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }, budget: { burst: 2, perSecond: 1 / 3600 } },
     )
     await client.call('server.time')
     const pending = Promise.all(Array.from({ length: 10 }, () => client.call('server.time')))

@@ -5,6 +5,7 @@ import pino from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../src/errors.js'
 import { B24Error, isNotFound, PortalClient, PortalClients, type ClientOptions, type PortalCredentials } from '../src/b24/index.js'
+import { systemClock } from '../src/shared/clock.js'
 
 const PORTAL = 'https://portal.test/rest'
 const TOKEN_URL = 'https://oauth.test/oauth/token/'
@@ -61,7 +62,7 @@ function setup(over: Partial<ClientOptions> = {}, creds: Partial<PortalCredentia
   const keeper = { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }
   const options: ClientOptions = {
     // A fast-draining budget: after a 503 the bucket re-syncs to full, which at 2/s takes seconds.
-    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 150, logger, keeper, budget: { burst: 50, perSecond: 1_000 },
+    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 150, logger, keeper, now: systemClock, budget: { burst: 50, perSecond: 1_000 },
     retry: { attempts: 3, baseDelayMs: 2, maxDelayMs: 10 }, ...over,
   }
   const client = new PortalClient(credentials(creds), options)

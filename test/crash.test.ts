@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { systemClock } from '../src/shared/clock.js'
 import { openStore, type Store } from '../src/store/index.js'
 import { ENTITIES, project } from '../src/sync/entities.js'
 import { health, killAfterAccepted, startAppProcess, waitDrained, waitHealthy, type AppProcess } from './bench/app-process.js'
@@ -20,7 +21,7 @@ const keyOf = (delivery: FakeDelivery) => `${delivery.event}|${idOf(delivery)}|$
 
 // Opens the app's SQLite file beside the running app (WAL lets a second connection read); this only reads.
 function inspect<T>(databasePath: string, look: (store: Store) => T): T {
-  const store = openStore(databasePath)
+  const store = openStore(databasePath, systemClock)
   try {
     return look(store)
   } finally {

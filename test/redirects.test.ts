@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { B24Error, PortalClient, type ClientOptions, type PortalCredentials } from '../src/b24/index.js'
 import { toB24Error } from '../src/b24/error-mapping.js'
 import { checkEndpoint, isLoopbackHost } from '../src/config.js'
+import { systemClock } from '../src/shared/clock.js'
 
 const SECRETS = ['OLD_ACCESS', 'OLD_REFRESH', 'CLIENT_SECRET_42']
 
@@ -61,7 +62,7 @@ function setup(creds: Partial<PortalCredentials>, over: Partial<ClientOptions> =
   const logger = pino({ level: 'debug' }, { write: (line: string) => { lines.push(line) } })
   const keeper = { saveTokens: vi.fn(), markNeedsReauth: vi.fn() }
   const client = new PortalClient(credentials(creds), {
-    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 2_000, logger, keeper, allowedHosts: ['127.0.0.1'],
+    clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 2_000, logger, keeper, now: systemClock, allowedHosts: ['127.0.0.1'],
     budget: { burst: 50, perSecond: 1_000 }, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, ...over,
   })
   const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>)

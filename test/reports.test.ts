@@ -93,7 +93,7 @@ const origin = () => new URL(portal().clientEndpoint).origin
 async function written(scope = scopeOf(h.store.directory.load(h.portal.memberId), salesId, 'ru')!) {
   const { data, lang, fileName } = prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.directory.load(h.portal.memberId) }, portal(), scope, period)
   const path = join(dir, fileName)
-  await writeWorkbook(data, createWriteStream(path), lang)
+  await writeWorkbook(data, createWriteStream(path), lang, new Date())
   const workbook = new ExcelJS.Workbook()
   await workbook.xlsx.readFile(path)
   return { data, workbook, fileName }
@@ -148,7 +148,7 @@ describe('overdue deals', () => {
       expect(data.total.deals).toMatchObject({ created: 2, withoutNextStep: 1, overdue: 1 })
       expect(data.deals.map((deal) => [deal.id, deal.withoutNextStep, deal.overdue]).sort()).toEqual([[late, false, true], [none, true, false]].sort())
       const path = join(dir, 'overdue.xlsx')
-      await writeWorkbook(data, createWriteStream(path), 'ru')
+      await writeWorkbook(data, createWriteStream(path), 'ru', new Date())
       const deals = (await new ExcelJS.Workbook().xlsx.readFile(path)).getWorksheet('Сделки')!
       const rowOf = (title: string) => [2, 3].map((n) => deals.getRow(n)).find((row) => formula(row.getCell(1)).result === title)!
       expect([rowOf('Вектор: серверы').getCell(9).value, rowOf('Вектор: серверы').getCell(10).value]).toEqual([null, 'да'])
@@ -194,7 +194,7 @@ describe('the plan (LEAD-PLAN)', () => {
     expect(data.total.leads.planCreated).toBe(planned)
 
     const path = join(dir, 'plan.xlsx')
-    await writeWorkbook(data, createWriteStream(path), 'ru')
+    await writeWorkbook(data, createWriteStream(path), 'ru', new Date())
     const summary = (await new ExcelJS.Workbook().xlsx.readFile(path)).getWorksheet('Сводка')!
     expect(headers(summary).slice(8, 12)).toEqual(['План лидов', 'План лидов выполнен', 'План конверсий', 'План конверсий выполнен'])
     const row = [2, 3, 4].map((n) => summary.getRow(n)).find((r) => r.getCell(1).value === 'Павел Лебедев')!
@@ -217,7 +217,7 @@ describe('the workbook as a stream', () => {
     const out = new PassThrough()
     let rows = 0
     let finished = false
-    const writing = writeWorkbook(data, out, 'ru', (done) => { rows = done }).then(() => { finished = true })
+    const writing = writeWorkbook(data, out, 'ru', new Date(), (done) => { rows = done }).then(() => { finished = true })
     // Nobody reads: the writer must come to a stop well before the end, holding little in the stream.
     let before = -1
     for (let tick = 0; tick < 2_000 && rows !== before; tick++) {

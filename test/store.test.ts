@@ -6,6 +6,7 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readPragma } from '../src/store/db.js'
 import { GroupCommit } from '../src/store/group-commit.js'
+import { systemClock } from '../src/shared/clock.js'
 import { openStore } from '../src/store/index.js'
 import { MIGRATIONS } from '../src/store/migrations.js'
 import type { PortalInstall } from '../src/store/portals.js'
@@ -34,7 +35,7 @@ describe('store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rules-store-'))
     dirs.push(dir)
     const path = join(dir, 'nested', 'app.db')
-    const store = openStore(path)
+    const store = openStore(path, systemClock)
     expect(readPragma(store.db, 'journal_mode')).toBe('wal')
     expect(readPragma(store.db, 'synchronous')).toBe(2) // FULL
     expect(readPragma(store.db, 'user_version')).toBe(MIGRATIONS.length)
@@ -42,13 +43,13 @@ describe('store', () => {
     store.portals.install(portal)
     store.close()
     // Re-opening migrates nothing twice and keeps the data.
-    const again = openStore(path)
+    const again = openStore(path, systemClock)
     expect(again.portals.get(portal.memberId)?.domain).toBe('acme.bitrix24.ru')
     again.close()
   })
 
   it('installs, saves refreshed tokens, marks re-authorisation and revokes', () => {
-    const store = openStore(':memory:')
+    const store = openStore(':memory:', systemClock)
     store.portals.install(portal)
     expect(store.portals.get(portal.memberId)).toMatchObject({ status: 'active', accessToken: 'access-1' })
     store.portals.saveTokens(portal.memberId, {
@@ -66,7 +67,7 @@ describe('store', () => {
   })
 
   it('keeps the journal append-only', () => {
-    const store = openStore(':memory:')
+    const store = openStore(':memory:', systemClock)
     store.journal.append(portal.memberId, 'app.installed', { via: 'api' })
     expect(store.journal.recent(portal.memberId)).toMatchObject([{ kind: 'app.installed', detail: { via: 'api' } }])
     expect(() => store.db.prepare("UPDATE journal SET kind = 'x'").run()).toThrow('journal is append-only')
@@ -74,7 +75,7 @@ describe('store', () => {
   })
 
   it('stores a duplicate event once', () => {
-    const store = openStore(':memory:')
+    const store = openStore(':memory:', systemClock)
     const event = { memberId: portal.memberId, event: 'ONCRMLEADADD', entity: 'lead', entityId: '7', ts: '1766047124', data: {} }
     expect(store.inbox.accept(event)).toBe(true)
     expect(store.inbox.accept(event)).toBe(false)
@@ -88,7 +89,7 @@ describe('group commit', () => {
   const event = (id: string, ts = '1766047124') => ({ memberId: 'm1', event: 'ONCRMLEADUPDATE', entity: 'lead', entityId: id, ts, data: {} })
 
   it('stores events that arrive together in one transaction and answers each once it is stored', async () => {
-    const store = openStore(':memory:')
+    const store = openStore(':memory:', systemClock)
     const intake = new GroupCommit(store)
     const answers = Promise.all([intake.accept(event('1')), intake.accept(event('2')), intake.accept(event('1'))])
     expect(store.inbox.count('m1')).toBe(0) // nothing is answered before the commit
@@ -98,7 +99,7 @@ describe('group commit', () => {
   })
 
   it('fails every event of a group whose commit fails, and stores none of them', async () => {
-    const store = openStore(':memory:')
+    const store = openStore(':memory:', systemClock)
     const intake = new GroupCommit(store)
     store.db.exec("CREATE TRIGGER no_lead_9 BEFORE INSERT ON inbox WHEN NEW.entity_id = '9' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
     const results = await Promise.allSettled([intake.accept(event('8')), intake.accept(event('9'))])
@@ -110,7 +111,7 @@ describe('group commit', () => {
 
 describe('the outbox', () => {
   it('sends a fix planned behind a backlog of notices first, then escalations, then notices oldest first', () => {
-    const store = openStore(':memory:')
+    const store = openStore(':memory:', systemClock)
     const member = portal.memberId
     for (let i = 1; i <= 120; i++) store.actions.plan(member, `v${i}:notify:5`, 'notify', { userId: '5', message: `notice ${i}` })
     store.actions.plan(member, 'v200:escalate:4', 'notify', { userId: '4', message: 'escalation' }, 'deadline')
@@ -179,7 +180,7 @@ describe('digests', () => {
   })
 
   it('lists the first thirty notices and counts the rest', () => {
-    const store = openStore(':memory:')
+    const store = openStore(':memory:', systemClock)
     for (let i = 1; i <= 40; i++) store.actions.planNotice(portal.memberId, noticeTo('5', i), { ...policy, limit: 1 })
     const digest = store.actions.inState(portal.memberId, 'pending').find((action) => action.payload.digest === true)
     const lines = String(digest?.payload.message).split('\n')
@@ -200,7 +201,7 @@ describe('the outbox migrations', () => {
     insert.run('v2:escalate:4', 'notify', JSON.stringify({ userId: '4', message: 'escalation' }))
     insert.run('v3:fix', 'fix', JSON.stringify({ entity: 'lead', entityId: '3', fields: {} }))
     old.close()
-    const store = openStore(path)
+    const store = openStore(path, systemClock)
     expect(readPragma(store.db, 'user_version')).toBe(MIGRATIONS.length)
     expect(store.actions.claim('m', 10).map((action) => action.key)).toEqual(['v3:fix', 'v2:escalate:4', 'v1:notify:5'])
     expect(store.db.prepare("SELECT key, recipient FROM actions WHERE kind = 'notify' ORDER BY id").all()).toEqual([

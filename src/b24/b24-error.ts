@@ -1,5 +1,6 @@
 // The one error type a portal call throws: the portal's own code and text, the HTTP status, the method.
 import { AppError } from '../errors.js'
+import { isRecord } from '../shared/records.js'
 
 /** What a B24Error is built from; `code` is the portal's `error` verbatim, '' included. */
 export interface B24ErrorInit {
@@ -40,8 +41,8 @@ export class B24Error extends AppError {
 /** True when the portal said the record does not exist; callers treat that as a deletion. Accepts a B24Error or a batch error entry. */
 export function isNotFound(error: unknown): boolean {
   if (error instanceof B24Error) return isNotFoundAnswer(error.code, error.description)
-  if (typeof error === 'object' && error !== null && 'error' in error && 'description' in error) {
-    const { error: code, description } = error as { error: unknown; description: unknown }
+  if (isRecord(error) && 'error' in error && 'description' in error) {
+    const { error: code, description } = error
     return typeof code === 'string' && typeof description === 'string' && isNotFoundAnswer(code, description)
   }
   return false

@@ -1,5 +1,6 @@
 // The batch method's wire format: commands as query strings, answers split into per-key results and errors.
 import qs from 'qs'
+import { asRecord, isRecord } from '../shared/records.js'
 
 /** Named commands for one batch; any number, the client sends them 50 at a time. */
 export type BatchCommands = Record<string, { method: string; params?: Record<string, unknown> }>
@@ -42,7 +43,7 @@ export function encodeCommands(commands: BatchCommands, keys: string[]): Record<
 
 /** Copies each key's result or error from a batch answer; empty maps arrive as `[]`. */
 export function readBatchAnswer(answer: unknown, keys: string[], into: BatchOutcome): void {
-  const body = typeof answer === 'object' && answer !== null ? answer as { result?: unknown; result_error?: unknown } : {}
+  const body = asRecord(answer)
   for (const key of keys) {
     const failed = lookup(body.result_error, key)
     if (failed.found) {
@@ -60,7 +61,7 @@ export function readBatchAnswer(answer: unknown, keys: string[], into: BatchOutc
 
 function commandError(value: unknown): BatchCommandError {
   if (typeof value === 'string') return { error: value, description: '' }
-  const entry = typeof value === 'object' && value !== null ? value as { error?: unknown; error_description?: unknown } : {}
+  const entry = asRecord(value)
   return {
     error: typeof entry.error === 'string' ? entry.error : String(entry.error ?? ''),
     description: typeof entry.error_description === 'string' ? entry.error_description : '',
@@ -73,8 +74,8 @@ function lookup(container: unknown, key: string): { found: boolean; value?: unkn
     const index = /^(0|[1-9]\d*)$/.test(key) ? Number(key) : -1
     return index >= 0 && index < container.length ? { found: true, value: container[index] } : { found: false }
   }
-  if (typeof container === 'object' && container !== null && Object.hasOwn(container, key)) {
-    return { found: true, value: (container as Record<string, unknown>)[key] }
+  if (isRecord(container) && Object.hasOwn(container, key)) {
+    return { found: true, value: container[key] }
   }
   return { found: false }
 }

@@ -1,6 +1,8 @@
 // Turns whatever the SDK throws (AjaxError, wrapped refresh errors, axios failures) into a B24Error.
 import { B24Error } from './b24-error.js'
 import { redirectOfAxios, redirectRefused } from './redirects.js'
+import { errorMessage } from '../shared/errors.js'
+import { asRecord, isRecord } from '../shared/records.js'
 
 /** Client-side codes: no answer arrived, so httpStatus is 0. */
 export const CLIENT_CODES = { timeout: 'REQUEST_TIMEOUT', network: 'NETWORK_ERROR' } as const
@@ -16,15 +18,14 @@ interface AxiosLike {
 
 /** The portal's error from a response body, or undefined when the body carries none (`"error": ""` counts as one). */
 export function errorFromBody(body: unknown, httpStatus: number, method: string): B24Error | undefined {
-  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined
-  const { error, error_description: text } = body as { error: unknown; error_description?: unknown }
+  if (!isRecord(body) || !('error' in body)) return undefined
+  const { error, error_description: text } = body
   if (typeof error === 'string') {
     return new B24Error({ method, code: error, description: typeof text === 'string' ? text : '', httpStatus })
   }
   // REST 3.0 shape: {"error":{"code","message"}} (docs: api-reference/rest-v3.md)
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const v3 = error as { code: unknown; message?: unknown }
-    return new B24Error({ method, code: String(v3.code), description: typeof v3.message === 'string' ? v3.message : '', httpStatus })
+  if (isRecord(error) && 'code' in error) {
+    return new B24Error({ method, code: String(error.code), description: typeof error.message === 'string' ? error.message : '', httpStatus })
   }
   return undefined
 }
@@ -43,7 +44,7 @@ export function toB24Error(error: unknown, method: string): B24Error {
   return new B24Error({
     method,
     code: code ?? 'B24_CLIENT_ERROR',
-    description: error instanceof Error ? error.message : String(error),
+    description: errorMessage(error),
     httpStatus: statusOf(error),
     cause: error,
   })
@@ -79,19 +80,19 @@ function timeout(method: string): B24Error {
 }
 
 function originalOf(error: unknown): unknown {
-  return typeof error === 'object' && error !== null && 'originalError' in error ? (error as { originalError: unknown }).originalError : undefined
+  return asRecord(error).originalError
 }
 
 function isAxiosError(value: unknown): value is AxiosLike {
-  return typeof value === 'object' && value !== null && (value as { isAxiosError?: unknown }).isAxiosError === true
+  return asRecord(value).isAxiosError === true
 }
 
 function codeOf(error: unknown): string | undefined {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  const code = asRecord(error).code
   return typeof code === 'string' ? code : undefined
 }
 
 function statusOf(error: unknown): number {
-  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined
+  const status = asRecord(error).status
   return typeof status === 'number' ? status : 0
 }

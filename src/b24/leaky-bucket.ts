@@ -22,7 +22,8 @@ export class LeakyBucket {
   #timer: NodeJS.Timeout | undefined
   readonly #now: () => number
 
-  constructor(budget: RateBudget, now: () => number = () => performance.now()) {
+  /** `now`: a monotonic millisecond timer (the bucket's waits are real timers, so it drains in real time). */
+  constructor(budget: RateBudget, now: () => number) {
     this.#now = now
     this.#burst = budget.burst
     this.#perSecond = budget.perSecond

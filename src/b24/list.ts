@@ -1,5 +1,6 @@
 // Keyset paging over a v2 list method: order by id, filter ">id", start=-1, until a short page.
 import { B24Error } from './b24-error.js'
+import { asRecord } from '../shared/records.js'
 
 /** How to read ids and items out of a list method's answer. */
 export interface ListOptions {
@@ -21,7 +22,7 @@ export async function* keysetPages<T>(call: CallPage, method: string, params: Re
   const idKey = opts.idKey ?? 'ID'
   const cursorKey = opts.cursorKey ?? idKey.toUpperCase()
   const { order: _order, start: _start, filter, select, ...rest } = params
-  const baseFilter = typeof filter === 'object' && filter !== null ? filter as Record<string, unknown> : {}
+  const baseFilter = asRecord(filter)
   const moreThan = `>${cursorKey}`
   // A caller's own ">ID" is where the walk starts (resuming an earlier one).
   let lastId = Number(baseFilter[moreThan] ?? 0)

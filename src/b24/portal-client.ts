@@ -38,6 +38,7 @@ export class PortalClient {
   readonly #bucket: LeakyBucket
   readonly #retry: RetryOptions
   readonly #logger: Logger
+  readonly #now: () => Date
   // Unix ms at which each method's operating budget frees up, from the portal's `time` blocks.
   readonly #operatingResetAt = new Map<string, number>()
 
@@ -45,8 +46,10 @@ export class PortalClient {
     this.memberId = credentials.memberId
     this.authConnector = options.authConnector ?? null
     this.#logger = options.logger
+    this.#now = options.now
     this.#retry = options.retry ?? DEFAULT_RETRY
-    this.#bucket = new LeakyBucket(options.budget ?? RATE_BUDGETS.standard)
+    // The bucket drains while its real timers wait, so it counts on the monotonic timer, not on the app's clock.
+    this.#bucket = new LeakyBucket(options.budget ?? RATE_BUDGETS.standard, () => performance.now())
     const refresher = new TokenRefresher(credentials, { ...options, memberId: credentials.memberId })
     const instance = createSdkInstance(credentials, { ...options, refresher, bucket: this.#bucket })
     this.#sdk = instance.sdk
@@ -114,7 +117,7 @@ export class PortalClient {
         const error = toB24Error(caught, method)
         if (isRateLimited(error)) this.#bucket.markFull()
         const operatingResetAt = operatingResetAtOf(caught) ?? this.#operatingResetAt.get(method)
-        const delayMs = retryDelay(error, { idempotent, attempt, retry: this.#retry, operatingResetAt, now: Date.now() })
+        const delayMs = retryDelay(error, { idempotent, attempt, retry: this.#retry, operatingResetAt, now: this.#now().getTime() })
         if (delayMs === undefined) throw error
         this.#logger.warn({ memberId: this.memberId, method, code: error.code, httpStatus: error.httpStatus, attempt, delayMs }, 'Bitrix24 call failed; retrying')
         await sleep(delayMs)

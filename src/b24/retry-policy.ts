@@ -2,6 +2,7 @@
 import type { B24Error } from './b24-error.js'
 import { CLIENT_CODES } from './error-mapping.js'
 import type { RetryOptions } from './types.js'
+import { backoffDelay } from '../shared/backoff.js'
 
 // Methods that create something or notify someone: if the answer is lost the portal may still
 // have done it, so a timeout or 5xx is never retried (b24jssdk issue #24: duplicate *.add).
@@ -65,7 +66,7 @@ function isTransient(error: B24Error): boolean {
 // Exponential with "equal jitter": half fixed, half random, so concurrent callers spread out.
 function backoff(ctx: RetryContext): number {
   const { baseDelayMs, maxDelayMs } = ctx.retry
-  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (ctx.attempt - 1))
+  const ceiling = backoffDelay(ctx.attempt, baseDelayMs, maxDelayMs)
   const random = ctx.random ?? Math.random
   return Math.round(ceiling / 2 + (random() * ceiling) / 2)
 }

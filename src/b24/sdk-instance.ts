@@ -6,6 +6,8 @@ import { withoutTrailingSlash } from './endpoints.js'
 import { type Redirect, redirectOfAxios } from './redirects.js'
 import type { TokenRefresher } from './token-refresher.js'
 import type { PortalCredentials, RefreshedTokens } from './types.js'
+import { unixSeconds } from '../shared/clock.js'
+import { isRecord } from '../shared/records.js'
 
 /** Where a call's 2xx answer lands raw (the SDK hides `next`, reads `"error": ""` as success and throws on a body without `time`), or the redirect it met. */
 export interface EnvelopeSlot {
@@ -38,11 +40,13 @@ export interface SdkInstanceOptions {
   timeoutMs: number
   refresher: TokenRefresher
   bucket: LeakyBucket
+  /** The app's clock, for the seconds a token has left. */
+  now: () => Date
 }
 
 /** A B24OAuth whose every portal request waits for the bucket, carries the current token, has a deadline and never follows a redirect. */
 export function createSdkInstance(credentials: PortalCredentials, options: SdkInstanceOptions): SdkInstance {
-  const { refresher, bucket, timeoutMs } = options
+  const { refresher, bucket, timeoutMs, now } = options
   const sdk = new B24OAuth(
     {
       applicationToken: '',
@@ -51,7 +55,7 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
       accessToken: credentials.accessToken,
       refreshToken: credentials.refreshToken,
       expires: credentials.expiresAt,
-      expiresIn: Math.max(0, credentials.expiresAt - Math.floor(Date.now() / 1000)),
+      expiresIn: Math.max(0, credentials.expiresAt - unixSeconds(now)),
       scope: credentials.scope,
       domain: credentials.domain,
       // The SDK appends `/method` to this verbatim: …/rest/ would become …/rest//method.
@@ -63,7 +67,7 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
     { restrictionParams: SDK_RESTRICTIONS },
   )
   // The SDK merges concurrent 401s per transport only; TokenRefresher merges them per portal.
-  sdk.setCustomRefreshAuth(async () => toSdkAnswer(await refresher.refresh(), credentials))
+  sdk.setCustomRefreshAuth(async () => toSdkAnswer(await refresher.refresh(), credentials, unixSeconds(now)))
 
   const envelopes = new AsyncLocalStorage<EnvelopeSlot>()
   for (const version of [ApiVersion.v2, ApiVersion.v3]) {
@@ -76,7 +80,7 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
       await bucket.take()
       // The SDK chose the token before the request queued; a refresh may have happened since.
       const data: unknown = config.data
-      if (typeof data === 'object' && data !== null && 'auth' in data) {
+      if (isRecord(data) && 'auth' in data) {
         config.data = { ...data, auth: refresher.accessToken }
       }
       // axios' own timeout is a socket-idle timer; this is a deadline for the whole exchange.
@@ -98,12 +102,12 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
   return { sdk, envelopes }
 }
 
-function toSdkAnswer(tokens: RefreshedTokens, credentials: PortalCredentials): HandlerRefreshAuth {
+function toSdkAnswer(tokens: RefreshedTokens, credentials: PortalCredentials, nowSeconds: number): HandlerRefreshAuth {
   return {
     access_token: tokens.accessToken,
     refresh_token: tokens.refreshToken,
     expires: String(tokens.expiresAt),
-    expires_in: String(Math.max(0, tokens.expiresAt - Math.floor(Date.now() / 1000))),
+    expires_in: String(Math.max(0, tokens.expiresAt - nowSeconds)),
     client_endpoint: tokens.clientEndpoint,
     server_endpoint: tokens.serverEndpoint,
     member_id: credentials.memberId,

@@ -7,6 +7,9 @@ import { tokenUrl, withoutTrailingSlash } from './endpoints.js'
 import { CLIENT_CODES } from './error-mapping.js'
 import { isRedirectStatus, redirectRefused, redirectTargetHost } from './redirects.js'
 import type { RefreshedTokens, TokenKeeper } from './types.js'
+import { unixSeconds } from '../shared/clock.js'
+import { errorMessage, isTimeout } from '../shared/errors.js'
+import { isRecord } from '../shared/records.js'
 
 /** The method name refresh failures carry until the client attributes them to the call that needed them. */
 export const TOKEN_METHOD = 'oauth/token'
@@ -22,7 +25,8 @@ export interface RefresherOptions {
   timeoutMs: number
   logger: Logger
   keeper: TokenKeeper
-  now?: () => number
+  /** The app's clock: a token answer's `expires_in` becomes an absolute expiry on it. */
+  now: () => Date
 }
 
 // docs: settings/oauth/auto-renewal.md; `expires` (absolute) comes only with a refresh, strings or numbers.
@@ -43,13 +47,11 @@ export class TokenRefresher {
   #refreshedAt = Number.NEGATIVE_INFINITY
   #refused: B24Error | undefined
   readonly #opts: RefresherOptions
-  readonly #now: () => number
 
   constructor(tokens: RefreshedTokens, opts: RefresherOptions) {
     const { accessToken, refreshToken, expiresAt, serverEndpoint, scope } = tokens
     this.#tokens = { accessToken, refreshToken, expiresAt, clientEndpoint: withoutTrailingSlash(tokens.clientEndpoint), serverEndpoint, scope }
     this.#opts = opts
-    this.#now = opts.now ?? (() => performance.now())
   }
 
   /** The access token to send right now. */
@@ -68,7 +70,8 @@ export class TokenRefresher {
     // A 401 that arrives this soon after a refresh belongs to a request sent with the old token
     // (every request carries the token current when it left and has timeoutMs to come back):
     // hand out the new pair instead of spending the refresh token a second time.
-    if (this.#now() - this.#refreshedAt < this.#opts.timeoutMs + 1_000) return Promise.resolve(this.#tokens)
+    // Measured on the monotonic timer, like the request deadlines it is compared with.
+    if (performance.now() - this.#refreshedAt < this.#opts.timeoutMs + 1_000) return Promise.resolve(this.#tokens)
     const exchange = this.#exchange().finally(() => {
       this.#inflight = undefined
     })
@@ -103,20 +106,20 @@ export class TokenRefresher {
       text = await response.text()
     } catch (error) {
       if (error instanceof B24Error) throw error
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+      const timedOut = isTimeout(error)
       const code = timedOut ? CLIENT_CODES.timeout : CLIENT_CODES.network
       logger.warn({ memberId, code }, 'token refresh failed: no answer from the token server')
       throw new B24Error({ method: TOKEN_METHOD, code, description: `token refresh: ${timedOut ? `no answer within ${timeoutMs} ms` : 'network error'}`, httpStatus: 0 })
     }
     const answer = parseJson(text)
-    const refusal = typeof answer === 'object' && answer !== null && 'error' in answer ? answer as { error: unknown; error_description?: unknown } : undefined
+    const refusal = isRecord(answer) && 'error' in answer ? answer : undefined
     if (refusal) this.#refuse(String(refusal.error), typeof refusal.error_description === 'string' ? refusal.error_description : '', status)
     const parsed = TokenAnswer.safeParse(answer)
     if (status < 200 || status >= 300 || !parsed.success) {
       throw new B24Error({ method: TOKEN_METHOD, code: `HTTP_${status}`, description: 'token refresh: unexpected answer from the token server', httpStatus: status })
     }
     this.#tokens = this.#tokensFrom(parsed.data)
-    this.#refreshedAt = this.#now()
+    this.#refreshedAt = performance.now()
     logger.info({ memberId }, 'access token refreshed')
     this.#persist()
     return this.#tokens
@@ -152,7 +155,7 @@ export class TokenRefresher {
   }
 
   #tokensFrom(answer: z.infer<typeof TokenAnswer>): RefreshedTokens {
-    const nowSeconds = Math.floor(Date.now() / 1000)
+    const nowSeconds = unixSeconds(this.#opts.now)
     const expiresAt = answer.expires !== undefined && answer.expires > 0 ? answer.expires : nowSeconds + (answer.expires_in ?? 3600)
     return {
       accessToken: answer.access_token,
@@ -187,7 +190,7 @@ export class TokenRefresher {
   // Only name and message, with any token or secret cut out: a store error may quote its input.
   #safeError(error: unknown): { name: string; message: string } {
     const name = error instanceof Error ? error.name : 'Error'
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     return { name, message: this.#scrub(message) }
   }
 

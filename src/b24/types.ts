@@ -63,6 +63,8 @@ export interface ClientOptions {
   timeoutMs: number
   logger: import('pino').Logger
   keeper: TokenKeeper
+  /** The app's clock: token expiries and the portal's operating-limit resets are read on it. */
+  now: () => Date
   /** The portal's leaky bucket; default RATE_BUDGETS.standard. */
   budget?: RateBudget | undefined
   /** The portal's offline source key: `write()` passes it so the app's own changes are not queued. */

@@ -4,6 +4,7 @@
 import { B24Error } from './b24-error.js'
 import { CLIENT_CODES, errorFromBody } from './error-mapping.js'
 import { isRedirectStatus, redirectRefused, redirectTargetHost } from './redirects.js'
+import { isTimeout } from '../shared/errors.js'
 
 /** The name every error of this step carries in place of a REST method. */
 export const UPLOAD_URL_METHOD = 'disk.folder.uploadfile (upload URL)'
@@ -27,7 +28,7 @@ export async function postToUploadUrl(upload: UploadToUrl): Promise<unknown> {
   try {
     response = await fetch(target, { method: 'POST', body: form, redirect: 'manual', signal: AbortSignal.timeout(upload.timeoutMs) })
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+    const timedOut = isTimeout(error)
     // The message of a fetch failure may quote the URL, and the URL holds a token: only the host is said.
     throw new B24Error({
       method: UPLOAD_URL_METHOD, code: timedOut ? CLIENT_CODES.timeout : CLIENT_CODES.network,

@@ -33,7 +33,7 @@ export interface EnforcerDeps {
   /** Each portal's settings and business calendar. */
   settings: SettingsSource
   logger: Logger
-  now?: () => Date
+  now: () => Date
   /** Called when a responsible user is not in the directory. */
   onUnknownUser?: (memberId: string, userId: string) => void
 }
@@ -67,7 +67,7 @@ export class Enforcer {
   readonly #now: () => Date
 
   constructor(private readonly deps: EnforcerDeps) {
-    this.#now = deps.now ?? (() => new Date())
+    this.#now = deps.now
   }
 
   /** The worker's ChangeHandler: synchronous, inside the transaction that stores the change. */

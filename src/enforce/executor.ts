@@ -7,13 +7,15 @@ import type { Action } from '../store/actions.js'
 import type { Store } from '../store/index.js'
 import { PortalLanes } from '../sync/lanes.js'
 import { languageOf, timelineComment } from './messages.js'
+import { errorMessage } from '../shared/errors.js'
+import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
 
 /** What the executor needs. */
 export interface ExecutorDeps {
   store: Store
   clients: PortalClients
   logger: Logger
-  now?: () => Date
+  now: () => Date
   maxAttempts?: number
   retryBaseMs?: number
 }
@@ -27,9 +29,8 @@ export class Executor extends PortalLanes {
   readonly #now: () => Date
 
   constructor(private readonly deps: ExecutorDeps) {
-    const now = deps.now ?? (() => new Date())
-    super({ name: 'executor', logger: deps.logger, now })
-    this.#now = now
+    super({ name: 'executor', logger: deps.logger, now: deps.now })
+    this.#now = deps.now
   }
 
   /** Recovers what a crash left half-sent and resumes every portal with pending actions. */
@@ -75,7 +76,7 @@ export class Executor extends PortalLanes {
     try {
       outcome = await client.batch(commands)
     } catch (error) {
-      for (const action of actions) this.#failed(memberId, action, error instanceof Error ? error.message : String(error), false)
+      for (const action of actions) this.#failed(memberId, action, errorMessage(error), false)
       return
     }
     store.transaction(() => {
@@ -123,7 +124,7 @@ export class Executor extends PortalLanes {
       logger.error({ memberId, key: action.key, error }, 'action failed')
       return
     }
-    const delay = Math.min((this.deps.retryBaseMs ?? 5_000) * 2 ** (action.attempts - 1), 10 * 60_000)
+    const delay = backoffDelay(action.attempts, this.deps.retryBaseMs ?? 5_000, MAX_RETRY_DELAY_MS)
     store.actions.retry(action.id, error, new Date(this.#now().getTime() + delay))
     logger.warn({ memberId, key: action.key, error, delay }, 'action will be retried')
   }

@@ -20,6 +20,7 @@ import { headFolder, headFolderName, type DiskTarget } from './head-folder.js'
 import { prepareReport, scopeOf } from './report.js'
 import { duePeriods, type DuePeriod } from './schedule.js'
 import { writeWorkbook } from './workbook.js'
+import { errorMessage } from '../shared/errors.js'
 
 /** Files up to this size go as base64 inside the call; bigger ones by the upload URL (base64 adds a third). */
 export const BASE64_LIMIT_BYTES = 1024 * 1024
@@ -135,7 +136,7 @@ export class ReportDelivery {
     const scope = scopeOf(directory, delivery.departmentId, lang)
     if (!scope) throw new Error(`department ${delivery.departmentId} is no longer in the portal's structure`)
     const report = prepareReport({ store: this.deps.store, settings: this.deps.settings, directory }, portal, scope, period)
-    const bytes = await workbookBytes(report.data, report.lang)
+    const bytes = await workbookBytes(report.data, report.lang, this.deps.now())
     // Read access for the head alone comes with the head's folder, before anything is uploaded: the upload-URL way takes
     // no `rights` (its documented token carries only `id` and `generateUniqueName`: disk-folder-upload-file.md#uploadurl),
     // and a failure here leaves nothing on the Disk, so the retry a minute later uploads the only copy.
@@ -165,7 +166,7 @@ export class ReportDelivery {
   }
 
   #failed(delivery: Delivery, error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     this.deps.store.reportDeliveries.markFailed(delivery.id, message, MAX_UPLOAD_ATTEMPTS)
     const detail = { kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, attempt: delivery.attempts + 1, error: message }
     this.deps.store.journal.append(delivery.memberId, 'report.upload_failed', detail)
@@ -231,11 +232,11 @@ function fileOf(answer: unknown): DeliveredFile & { parentId: string } {
 }
 
 // The whole workbook in memory: a department's week is small, and the upload needs its length first.
-async function workbookBytes(data: Parameters<typeof writeWorkbook>[0], lang: 'ru' | 'en'): Promise<Buffer> {
+async function workbookBytes(data: Parameters<typeof writeWorkbook>[0], lang: 'ru' | 'en', created: Date): Promise<Buffer> {
   const sink = new PassThrough()
   const chunks: Buffer[] = []
   sink.on('data', (chunk: Buffer) => chunks.push(chunk))
-  await writeWorkbook(data, sink, lang)
+  await writeWorkbook(data, sink, lang, created)
   await finished(sink)
   return Buffer.concat(chunks)
 }

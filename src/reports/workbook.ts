@@ -51,11 +51,11 @@ export function reportFileName(data: Pick<ReportData, 'scope' | 'period'>, lang:
 /** Progress as rows are written: `done` of `total`. */
 export type Progress = (done: number, total: number) => void
 
-/** Writes the report's workbook to `stream` (a file, an HTTP reply) and resolves when it is complete. */
-export async function writeWorkbook(data: ReportData, stream: Writable, lang: Lang, onProgress: Progress = () => {}): Promise<void> {
+/** Writes the report's workbook to `stream` (a file, an HTTP reply), stamped `created`, and resolves when it is complete. */
+export async function writeWorkbook(data: ReportData, stream: Writable, lang: Lang, created: Date, onProgress: Progress = () => {}): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false })
   workbook.creator = 'b24-rules-app'
-  workbook.created = new Date()
+  workbook.created = created
   const total = data.managers.length + data.leads.length + data.deals.length + data.stages.length + data.tasks.length + data.violations.length + data.stalled.length
   let done = 0
   // After each row: the progress, and every so many rows a wait for the zip to take what it was given.

@@ -84,7 +84,7 @@ export class ActionRepo {
   readonly #insertNotice
   readonly #updatePayload
 
-  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(private readonly db: Db, private readonly now: () => Date) {
     this.#plan = db.prepare(`
       INSERT INTO actions (member_id, key, kind, payload, created_at, priority) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (member_id, key) DO NOTHING`)

@@ -90,7 +90,7 @@ export class ClockRepo {
   readonly #deletePortal
   readonly #updates = new Map<string, ReturnType<Db['prepare']>>()
 
-  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(private readonly db: Db, private readonly now: () => Date) {
     this.#start = db.prepare(`
       INSERT INTO clocks (member_id, rule_id, rule_version, entity, entity_id, variant, responsible_id, warn_to, basis,
         started_at, due_at, steps, next_at, paused_at, audit, event_at, created_at)

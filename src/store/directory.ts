@@ -34,7 +34,7 @@ export class DirectoryRepo {
   readonly #replaceNames
   readonly #names
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, private readonly now: () => Date) {
     const deleteUsers = db.prepare('DELETE FROM users WHERE member_id = ?')
     const deleteDepartments = db.prepare('DELETE FROM departments WHERE member_id = ?')
     const deleteSync = db.prepare('DELETE FROM directory_syncs WHERE member_id = ?')

@@ -45,7 +45,7 @@ export class InboxRepo {
   readonly #parked
   readonly #deletePortal
 
-  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(private readonly db: Db, private readonly now: () => Date) {
     this.#insert = db.prepare(`
       INSERT INTO inbox (member_id, event, entity, entity_id, ts, data, received_at)
       VALUES (@memberId, @event, @entity, @entityId, @ts, @data, @receivedAt)

@@ -39,8 +39,8 @@ export interface Store {
   close(): void
 }
 
-/** Opens the store at `path` (':memory:' in tests). */
-export function openStore(path: string, now: () => Date = () => new Date()): Store {
+/** Opens the store at `path` (':memory:' in tests) on the app's clock `now`. */
+export function openStore(path: string, now: () => Date): Store {
   const db = openDatabase(path)
   const repos = {
     portals: new PortalRepo(db, now),

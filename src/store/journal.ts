@@ -28,7 +28,7 @@ export class JournalRepo {
   readonly #forPortal
   readonly #deletePortal
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, private readonly now: () => Date) {
     this.#append = db.prepare('INSERT INTO journal (at, member_id, kind, detail) VALUES (?, ?, ?, ?)')
     this.#forPortal = db.prepare<[string | null, number], JournalRow>(
       'SELECT * FROM journal WHERE member_id IS ? ORDER BY id DESC LIMIT ?',

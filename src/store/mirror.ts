@@ -39,7 +39,7 @@ export class MirrorRepo {
   readonly #bind
   readonly #deleteBindings
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, private readonly now: () => Date) {
     this.#get = db.prepare<[string, string, string], MirrorRow>(
       'SELECT * FROM mirror WHERE member_id = ? AND entity = ? AND entity_id = ?',
     )

@@ -35,7 +35,7 @@ export class OfflineQueueRepo {
   readonly #drained
   readonly #deletePortal
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, private readonly now: () => Date) {
     this.#get = db.prepare<[string], Row>('SELECT * FROM offline_queues WHERE member_id = ?')
     this.#active = db.prepare<[], { member_id: string }>("SELECT member_id FROM offline_queues WHERE mode = 'active' ORDER BY member_id")
     this.#setMode = db.prepare(`

@@ -8,7 +8,7 @@ export class OwnWritesRepo {
   readonly #prune
   readonly #deletePortal
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, private readonly now: () => Date) {
     this.#insert = db.prepare('INSERT INTO own_writes (member_id, entity, entity_id, fields, expires_at) VALUES (?, ?, ?, ?, ?)')
     this.#active = db.prepare<[string, string, string, string], { fields: string }>(
       'SELECT fields FROM own_writes WHERE member_id = ? AND entity = ? AND entity_id = ? AND expires_at > ? ORDER BY id',

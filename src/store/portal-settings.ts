@@ -16,7 +16,7 @@ export class PortalSettingsRepo {
   readonly #put
   readonly #deletePortal
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, private readonly now: () => Date) {
     this.#get = db.prepare<[string], Row>('SELECT overrides, updated_at, updated_by FROM portal_settings WHERE member_id = ?')
     this.#put = db.prepare(`
       INSERT INTO portal_settings (member_id, overrides, updated_at, updated_by) VALUES (?, ?, ?, ?)

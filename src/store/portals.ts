@@ -73,7 +73,7 @@ export class PortalRepo implements TokenKeeper {
   readonly #revoke
   readonly #delete
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, private readonly now: () => Date) {
     this.#get = db.prepare<[string], PortalRow>('SELECT * FROM portals WHERE member_id = ?')
     this.#all = db.prepare<[], PortalRow>('SELECT * FROM portals ORDER BY domain')
     this.#upsert = db.prepare(`

@@ -60,7 +60,7 @@ export class ReportDeliveryRepo {
   readonly #stats
   readonly #deletePortal
 
-  constructor(db: Db, private readonly now: () => Date = () => new Date()) {
+  constructor(db: Db, private readonly now: () => Date) {
     this.#claim = db.prepare(`
       INSERT INTO report_deliveries (member_id, kind, period_from, period_to, department_id, supervisor_id, state, created_at, updated_at)
       VALUES (@memberId, @kind, @from, @to, @departmentId, @supervisorId, 'pending', @at, @at)

@@ -1,6 +1,7 @@
 // The record types the app mirrors: how to re-read one, how to list changed ones, which fields to keep.
 import type { TaskHistoryEntry } from '../../rules/types.js'
 import { PAGE_SIZE, type PagedList } from './paged-lists.js'
+import { asRecord, isRecord } from '../shared/records.js'
 
 /** A record kind the app follows, and how the portal serves it. */
 export interface EntityKind {
@@ -30,7 +31,7 @@ function taskHistory(taskId: string): PagedList {
   return {
     page: (start) => ({ method: 'tasks.task.history.list', params: { taskId, order: { createdDate: 'ASC' }, start } }),
     rows: (result) => {
-      const list = asRecord(result)?.list
+      const list = asRecord(result).list
       return Array.isArray(list) ? list : undefined
     },
     more: fullPage,
@@ -41,13 +42,12 @@ function taskHistory(taskId: string): PagedList {
 function keepTaskHistory(rows: unknown[]): TaskHistoryEntry[] {
   const byId = new Map<string, Record<string, unknown>>()
   for (const row of rows) {
-    const entry = asRecord(row)
-    if (entry) byId.set(text(entry.id), entry)
+    if (isRecord(row)) byId.set(text(row.id), row)
   }
   const entries = [...byId.values()].sort((a, b) => Date.parse(text(a.createdDate)) - Date.parse(text(b.createdDate)) || Number(a.id) - Number(b.id))
   return entries.map((entry) => {
-    const value = asRecord(entry.value) ?? {}
-    return { field: text(entry.field), from: text(value.from), to: text(value.to), userId: text(asRecord(entry.user)?.id), at: text(entry.createdDate) }
+    const value = asRecord(entry.value)
+    return { field: text(entry.field), from: text(value.from), to: text(value.to), userId: text(asRecord(entry.user).id), at: text(entry.createdDate) }
   })
 }
 
@@ -65,7 +65,7 @@ function activityBindings(activityId: string): PagedList {
 }
 
 function keepBindings(rows: unknown[]): ActivityBinding[] {
-  const bindings = rows.map((row) => ({ OWNER_TYPE_ID: text(asRecord(row)?.entityTypeId), OWNER_ID: text(asRecord(row)?.entityId) }))
+  const bindings = rows.map((row) => ({ OWNER_TYPE_ID: text(asRecord(row).entityTypeId), OWNER_ID: text(asRecord(row).entityId) }))
   return sortedBindings(bindings.filter((binding) => binding.OWNER_TYPE_ID !== '' && binding.OWNER_ID !== ''))
 }
 
@@ -122,14 +122,11 @@ const TASK_FIELDS = [
   'deadline', 'accomplices', 'auditors', 'groupId', 'ufCrmTask', 'startDatePlan', 'endDatePlan', 'history',
 ] as const
 
-const asRecord = (value: unknown): Record<string, unknown> | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-
 function crm(entity: string, fields: readonly string[], openFilter: Record<string, unknown>): EntityKind {
   const select = fields.includes('PHONE') ? ['*', 'PHONE', 'EMAIL'] : ['*']
   return {
     get: (id) => ({ method: `crm.${entity}.get`, params: { ID: id } }),
-    unwrap: asRecord,
+    unwrap: (result) => (isRecord(result) ? result : undefined),
     list: { method: `crm.${entity}.list`, modifiedFilter: 'DATE_MODIFY', idKey: 'ID', select, openFilter },
     modifiedField: 'DATE_MODIFY',
     fields,
@@ -142,7 +139,7 @@ function stageHistory(dealId: string): PagedList {
   return {
     page: () => ({ method: 'crm.stagehistory.list', params: { entityTypeId: 2, order: { ID: 'DESC' }, filter: { OWNER_ID: dealId }, select: ['ID', 'TYPE_ID', 'STAGE_ID', 'CREATED_TIME'] } }),
     rows: (result) => {
-      const items = asRecord(result)?.items
+      const items = asRecord(result).items
       return Array.isArray(items) ? items : undefined
     },
     more: () => false,
@@ -150,8 +147,8 @@ function stageHistory(dealId: string): PagedList {
 }
 
 function keepLastStageMove(rows: unknown[]): { STAGE_ID: string; CREATED_TIME: string } | null {
-  const last = asRecord(rows[0])
-  return last ? { STAGE_ID: text(last.STAGE_ID), CREATED_TIME: text(last.CREATED_TIME) } : null
+  const last = rows[0]
+  return isRecord(last) ? { STAGE_ID: text(last.STAGE_ID), CREATED_TIME: text(last.CREATED_TIME) } : null
 }
 
 /** crm.activity.list's OWNER_TYPE_ID (crm.enum.ownertype) of the records whose activities rules read: 1 lead, 2 deal. */
@@ -177,7 +174,7 @@ export function activitiesOfRecord(entity: string, entityId: string): PagedList 
       },
     }),
     rows: (result) => (Array.isArray(result) ? result : undefined),
-    more: (page) => fullPage(page) && text(asRecord(page[page.length - 1])?.COMPLETED) !== 'Y',
+    more: (page) => fullPage(page) && text(asRecord(page[page.length - 1]).COMPLETED) !== 'Y',
   }
 }
 
@@ -193,7 +190,7 @@ export const ENTITIES: Record<string, EntityKind> = {
   contact: crm('contact', CONTACT_FIELDS, {}),
   activity: {
     get: (id) => ({ method: 'crm.activity.get', params: { ID: id } }),
-    unwrap: asRecord,
+    unwrap: (result) => (isRecord(result) ? result : undefined),
     list: { method: 'crm.activity.list', modifiedFilter: 'LAST_UPDATED', idKey: 'ID', select: ['*'], openFilter: { COMPLETED: 'N' } },
     modifiedField: 'LAST_UPDATED',
     fields: ACTIVITY_FIELDS,
@@ -202,7 +199,10 @@ export const ENTITIES: Record<string, EntityKind> = {
   },
   task: {
     get: (id) => ({ method: 'tasks.task.get', params: { taskId: id, select: TASK_SELECT } }),
-    unwrap: (result) => asRecord(asRecord(result)?.task),
+    unwrap: (result) => {
+      const task = asRecord(result).task
+      return isRecord(task) ? task : undefined
+    },
     list: {
       method: 'tasks.task.list', modifiedFilter: 'CHANGED_DATE', idKey: 'id', resultKey: 'tasks', select: TASK_SELECT,
       openFilter: { '!STATUS': 5 },

@@ -6,6 +6,8 @@ import type { Store } from '../store/index.js'
 import { readEventRecord } from './event-records.js'
 import { OncePerPortal } from './once-per-portal.js'
 import type { Worker } from './worker.js'
+import { errorMessage } from '../shared/errors.js'
+import { asRecord, isRecord } from '../shared/records.js'
 
 /** What one drain of one portal took from the queue. */
 export interface DrainReport {
@@ -38,7 +40,7 @@ export class OfflineDrain {
   #task: ScheduledTask | undefined
   #stopped = false
 
-  constructor(private readonly deps: { store: Store; clients: PortalClients; worker: Worker; logger: Logger; now?: () => Date }) {}
+  constructor(private readonly deps: { store: Store; clients: PortalClients; worker: Worker; logger: Logger; now: () => Date }) {}
 
   /** Drains every portal in offline mode on `expression` (cron). */
   schedule(expression: string): void {
@@ -104,7 +106,7 @@ export class OfflineDrain {
     } catch (error) {
       // The failed batch stays reserved on the portal; the next drain looks for it first.
       this.#recoverAt.delete(memberId)
-      const message = error instanceof Error ? error.message : String(error)
+      const message = errorMessage(error)
       store.offlineQueues.recordDrain(memberId, { drained: report.taken, unmapped: report.unmapped, error: message })
       logger.warn({ memberId, error: message }, 'offline drain failed; its records stay reserved in the portal queue')
       throw error
@@ -167,15 +169,15 @@ export class OfflineDrain {
     if (connector !== null) params.auth_connector = connector
     try {
       const rows = listOf(await client.call('event.offline.list', params))
-      return [...new Set(rows.map((row) => String(asObject(row).PROCESS_ID ?? '')).filter((id) => id !== ''))]
+      return [...new Set(rows.map((row) => String(asRecord(row).PROCESS_ID ?? '')).filter((id) => id !== ''))]
     } catch (error) {
-      this.deps.logger.warn({ memberId: client.memberId, error: error instanceof Error ? error.message : String(error) }, 'could not look for unfinished offline reservations')
+      this.deps.logger.warn({ memberId: client.memberId, error: errorMessage(error) }, 'could not look for unfinished offline reservations')
       return []
     }
   }
 
   #now(): number {
-    return (this.deps.now ?? (() => new Date()))().getTime()
+    return this.deps.now().getTime()
   }
 }
 
@@ -187,10 +189,10 @@ function add(report: DrainReport, taken: DrainReport): void {
 
 // `{process_id, events: [{ID, TIMESTAMP_X, EVENT_NAME, EVENT_DATA, EVENT_ADDITIONAL, MESSAGE_ID}]}` (event-offline-get.md).
 function readGetAnswer(result: unknown): { processId: string | null; events: QueueRecord[] } {
-  const answer = asObject(result)
+  const answer = asRecord(result)
   const processId = typeof answer.process_id === 'string' && answer.process_id !== '' ? answer.process_id : null
   const events = listOf(answer.events).map((item) => {
-    const record = asObject(item)
+    const record = asRecord(item)
     return {
       ID: String(record.ID ?? ''),
       TIMESTAMP_X: String(record.TIMESTAMP_X ?? ''),
@@ -204,10 +206,7 @@ function readGetAnswer(result: unknown): { processId: string | null; events: Que
 // PHP sends an associative array as an object and an empty one as [].
 function listOf(value: unknown): unknown[] {
   if (Array.isArray(value)) return value
-  if (typeof value === 'object' && value !== null) return Object.values(value)
+  if (isRecord(value)) return Object.values(value)
   return []
 }
 
-function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
-}

@@ -8,6 +8,7 @@ import type { SweepState } from '../store/sweeps.js'
 import { ENTITIES, type EntityKind } from './entities.js'
 import { OncePerPortal } from './once-per-portal.js'
 import type { Worker } from './worker.js'
+import { errorMessage } from '../shared/errors.js'
 
 /** The event code of records the first sweep after an install brings in: the install's audit. */
 export const AUDIT_EVENT = 'AUDIT'
@@ -41,7 +42,7 @@ export class Sweeper {
       logger: Logger
       /** Each portal's settings: `reports.historyMs` is how far back the first sweep reaches. */
       settings: Pick<SettingsSource, 'of'>
-      now?: () => Date
+      now: () => Date
       /** Runs before each sweep of a portal (the app refreshes a stale directory there). */
       prepare?: (memberId: string) => Promise<unknown>
     },
@@ -101,7 +102,7 @@ export class Sweeper {
       for (const filter of filters) await this.#list(run, filter)
       state.finishedAt = this.#now().toISOString()
     } catch (error) {
-      state.error = error instanceof Error ? error.message : String(error)
+      state.error = errorMessage(error)
       // An audit cut short is done again whole by the next sweep: a cursor now would skip the older records unlisted.
       if (first) state.cursor = null
       logger.warn({ memberId, entity, error: state.error }, 'sweep failed')
@@ -138,7 +139,7 @@ export class Sweeper {
   }
 
   #now(): Date {
-    return this.deps.now?.() ?? new Date()
+    return this.deps.now()
   }
 
   // A listed record the mirror has not seen at this modification time goes to the worker as if its event had come.

@@ -6,6 +6,8 @@ import type { DueRecord } from '../store/inbox.js'
 import { activitiesOfRecord, diffSnapshots, ENTITIES, OWNER_TYPE_IDS, project, withBinding, type FieldChange } from './entities.js'
 import { PortalLanes } from './lanes.js'
 import { readAllPages, type PagedList } from './paged-lists.js'
+import { errorMessage } from '../shared/errors.js'
+import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
 
 /** What changed on one record since the mirror last saw it. */
 export interface RecordChange {
@@ -29,7 +31,7 @@ export interface WorkerOptions {
   store: Store
   clients: PortalClients
   logger: Logger
-  now?: () => Date
+  now: () => Date
   onChange?: ChangeHandler
   /** Called after a transaction that handed a change on has committed (the app starts sending actions there). */
   afterChange?: (memberId: string) => void
@@ -43,7 +45,6 @@ export interface WorkerOptions {
 const BOOKKEEPING_FIELDS = new Set(['DATE_MODIFY', 'MODIFY_BY_ID', 'LAST_UPDATED', 'changedDate', 'changedBy'])
 // One batch request re-reads at most this many records (the portal's batch limit).
 const RECORDS_PER_BATCH = 50
-const MAX_RETRY_DELAY_MS = 10 * 60_000
 
 /** Processes the inbox: one lane per portal, records collapsed, at most one batch per 50 records. */
 export class Worker extends PortalLanes {
@@ -57,7 +58,7 @@ export class Worker extends PortalLanes {
   readonly #retryBaseMs: number
 
   constructor(options: WorkerOptions) {
-    const now = options.now ?? (() => new Date())
+    const { now } = options
     super({ name: 'worker', logger: options.logger, now })
     this.#store = options.store
     this.#clients = options.clients
@@ -95,7 +96,7 @@ export class Worker extends PortalLanes {
     } catch (error) {
       // A portal that lost its tokens meanwhile keeps its events pending; they are not its fault.
       if (this.#store.portals.get(memberId)?.status !== 'active') return
-      this.#fail(memberId, due, error instanceof Error ? error.message : String(error))
+      this.#fail(memberId, due, errorMessage(error))
       return
     }
     due.forEach((record, i) => {
@@ -208,7 +209,7 @@ export class Worker extends PortalLanes {
         this.#logger.error({ memberId, entity: record.entity, entityId: record.entityId, attempts, error }, 'work parked')
         continue
       }
-      const delay = Math.min(this.#retryBaseMs * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS)
+      const delay = backoffDelay(attempts, this.#retryBaseMs, MAX_RETRY_DELAY_MS)
       this.#store.inbox.fail(record.eventIds, error, new Date(this.#now().getTime() + delay))
       this.#logger.warn({ memberId, entity: record.entity, entityId: record.entityId, attempts, delay, error }, 'work will be retried')
     }

@@ -99,7 +99,7 @@ class ClockBench {
         const portal = this.store.portals.get(id)
         return portal ? { ...portal, budget: budgetFor(portal.licenseFamily) } : undefined
       },
-      { clientId: 'local.fake0000000000.00000000', clientSecret: 'fake-client-secret', allowedHosts: ['127.0.0.1'], timeoutMs: 10_000, logger, keeper: this.store.portals },
+      { clientId: 'local.fake0000000000.00000000', clientSecret: 'fake-client-secret', allowedHosts: ['127.0.0.1'], timeoutMs: 10_000, logger, keeper: this.store.portals, now: this.now },
     )
     const worker = new Worker({ store: this.store, clients, logger, now: this.now, onChange: this.enforcer.onChange })
     this.#reReaders.set(memberId, (id, records) => worker.refresh(id, records))

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   let written = 0
   const start = performance.now()
   if (writer === 'app') {
-    await writeWorkbook(data, file, 'ru', (done) => {
+    await writeWorkbook(data, file, 'ru', new Date(), (done) => {
       written = done
       sample()
     })

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { systemClock } from '../../src/shared/clock.js'
 import { openStore } from '../../src/store/index.js'
 import { ENTITIES, project } from '../../src/sync/entities.js'
 import { startFakePortal } from '../fake-portal/index.js'
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     print(memory ? `  app process:               RSS ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} (heap total ${mb(memory.heapTotal)})` : '  app process:               (no answer from the probe)')
     print(`  bench process (portal+load): RSS ${mb(own.rss)}, heap used ${mb(own.heapUsed)}`)
     await app.stop('SIGTERM')
-    const store = openStore(databasePath)
+    const store = openStore(databasePath, systemClock)
     const equal = ids.filter((id) => JSON.stringify(store.mirror.get(portal.memberId, 'lead', id)?.snapshot) === JSON.stringify(project(ENTITIES.lead!, portal.data.lead(id) ?? {}))).length
     const inbox = store.inbox.stats(portal.memberId)
     const actions = store.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM actions WHERE member_id = ?').get(portal.memberId)?.n ?? 0

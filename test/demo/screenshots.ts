@@ -61,7 +61,7 @@ async function reportPicture(day: Awaited<ReturnType<typeof playDay>>, page: Pag
   const dir = mkdtempSync(join(tmpdir(), 'rules-report-'))
   try {
     const file = join(dir, fileName)
-    await writeWorkbook(data, createWriteStream(file), lang)
+    await writeWorkbook(data, createWriteStream(file), lang, new Date())
     const soffice = process.env.SOFFICE || 'soffice'
     await promisify(execFile)(soffice, ['--headless', '--norestore', `-env:UserInstallation=file://${join(dir, 'profile')}`, '--convert-to', 'html', '--outdir', dir, file], { timeout: 120_000 })
     await page.setViewportSize(VIEWPORT)

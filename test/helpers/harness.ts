@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { systemClock } from '../../src/shared/clock.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { startFakePortal, type FakePortal, type FakePortalOptions } from '../fake-portal/index.js'
 
@@ -62,8 +63,9 @@ export async function startHarness(
     ...options.env,
   })
   // The app's clock serves its store too (a test that moves the clock moves both).
-  const store = openStore(config.databasePath, options.app?.now)
-  const app = await buildApp(config, { store, schedule: false, rules: testSettings(), ...options.app })
+  const now = options.app?.now ?? systemClock
+  const store = openStore(config.databasePath, now)
+  const app = await buildApp(config, { store, schedule: false, rules: testSettings(), ...options.app, now })
   await app.listen({ port: config.port, host: config.host })
   return {
     portal,

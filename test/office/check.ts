@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     if ('error' in period) throw new Error(period.error)
     const { data, lang, fileName } = prepareReport({ store: h.store, settings: h.app.portalSettings, directory }, portal, scopeOf(directory, undefined, 'ru')!, period)
     const file = join(dir, fileName)
-    await writeWorkbook(data, createWriteStream(file), lang)
+    await writeWorkbook(data, createWriteStream(file), lang, new Date())
     const written = new ExcelJS.Workbook()
     await written.xlsx.readFile(file)
     const { stdout, stderr } = await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${join(dir, 'profile')}`, '--convert-to', CSV_FILTER, '--outdir', dir, file], { timeout: 120_000 })
