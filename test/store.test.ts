@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, describe, expect, it } from 'vitest'
-import { readPragma } from '../src/store/db.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { openDatabase, readPragma } from '../src/store/db.js'
+import { ActionRepo } from '../src/store/actions.js'
 import { GroupCommit } from '../src/store/group-commit.js'
 import { systemClock } from '../src/shared/clock.js'
 import { openStore } from '../src/store/index.js'
@@ -209,5 +210,21 @@ describe('the outbox migrations', () => {
     ])
     store.close()
     rmSync(dir, { recursive: true, force: true })
+  })
+})
+
+describe('statements', () => {
+  it('a card tab asks who was told of any number of violations without preparing a statement per ask', () => {
+    const db = openDatabase(':memory:')
+    const prepare = vi.spyOn(db, 'prepare')
+    const actions = new ActionRepo(db, systemClock)
+    const prepared = prepare.mock.calls.length
+    const policy = { limit: 10, windowMs: 60_000, heading: 'h', more: '{n}' }
+    for (const id of [1, 2, 3]) actions.planNotice('m', { key: `v${id}:notify:5`, userId: '5', message: `m${id}`, line: `l${id}`, violationId: id }, policy)
+    expect(actions.noticesOf('m', [1]).map((notice) => notice.violationId)).toEqual([1])
+    expect(actions.noticesOf('m', [1, 3]).map((notice) => notice.violationId)).toEqual([1, 3])
+    expect(actions.noticesOf('m', [2, 3, 4, 5]).map((notice) => notice.violationId)).toEqual([2, 3])
+    expect(prepare.mock.calls.length).toBe(prepared)
+    db.close()
   })
 })

@@ -83,6 +83,7 @@ export class ActionRepo {
   readonly #openDigest
   readonly #insertNotice
   readonly #updatePayload
+  readonly #noticesOf
 
   constructor(private readonly db: Db, private readonly now: () => Date) {
     this.#plan = db.prepare(`
@@ -124,6 +125,12 @@ export class ActionRepo {
       INSERT INTO actions (member_id, key, kind, payload, created_at, priority, recipient, state, not_before, digest_id)
       VALUES (@memberId, @key, 'notify', @payload, @createdAt, @priority, @recipient, @state, @notBefore, @digestId)`)
     this.#updatePayload = db.prepare('UPDATE actions SET payload = ? WHERE id = ?')
+    // The ids arrive as one JSON array: one statement for any number of them (a statement per count would be kept for ever).
+    this.#noticesOf = db.prepare<[string, string], { violation_id: number; recipient: string; state: string; at: string }>(`
+      SELECT json_extract(payload, '$.violationId') AS violation_id, recipient, state, coalesce(done_at, created_at) AS at FROM actions
+      WHERE member_id = ? AND kind = 'notify' AND recipient IS NOT NULL
+        AND json_extract(payload, '$.violationId') IN (SELECT value FROM json_each(?))
+      ORDER BY id`)
   }
 
   /**
@@ -237,10 +244,7 @@ export class ActionRepo {
   /** Who was told of these violations and when: each notice (sent, waiting, or folded into a digest), oldest first. */
   noticesOf(memberId: string, violationIds: readonly number[]): Array<{ violationId: number; userId: string; state: string; at: string }> {
     if (violationIds.length === 0) return []
-    const rows = this.db.prepare<unknown[], { violation_id: number; recipient: string; state: string; at: string }>(`
-      SELECT json_extract(payload, '$.violationId') AS violation_id, recipient, state, coalesce(done_at, created_at) AS at FROM actions
-      WHERE member_id = ? AND kind = 'notify' AND recipient IS NOT NULL AND json_extract(payload, '$.violationId') IN (${violationIds.map(() => '?').join(', ')})
-      ORDER BY id`).all(memberId, ...violationIds)
+    const rows = this.#noticesOf.all(memberId, JSON.stringify(violationIds))
     return rows.map((row) => ({ violationId: row.violation_id, userId: row.recipient, state: row.state, at: row.at }))
   }
 
