@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { openDatabase, readPragma } from '../src/store/db.js'
+import { migrate, openDatabase, readPragma } from '../src/store/db.js'
 import { ActionRepo } from '../src/store/actions.js'
 import { GroupCommit } from '../src/store/group-commit.js'
 import { systemClock } from '../src/shared/clock.js'
@@ -196,7 +196,7 @@ describe('the outbox migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rules-outbox-'))
     const path = join(dir, 'app.db')
     const old = new Database(path)
-    MIGRATIONS.slice(0, 4).forEach((sql, index) => old.exec(`${sql}; PRAGMA user_version = ${index + 1}`))
+    migrate(old, MIGRATIONS.slice(0, 4))
     const insert = old.prepare("INSERT INTO actions (member_id, key, kind, payload, created_at) VALUES ('m', ?, ?, ?, '2026-12-01T09:00:00Z')")
     insert.run('v1:notify:5', 'notify', JSON.stringify({ userId: '5', message: 'notice' }))
     insert.run('v2:escalate:4', 'notify', JSON.stringify({ userId: '4', message: 'escalation' }))

@@ -2,7 +2,7 @@
 import { chmodSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { MIGRATIONS } from './migrations.js'
+import { MIGRATIONS, type Migration } from './migrations.js'
 
 export type Db = Database.Database
 
@@ -43,13 +43,19 @@ export function readPragma(db: Db, name: string): unknown {
   return db.prepare(`PRAGMA ${name}`).pluck().get()
 }
 
-/** Applies every migration newer than `PRAGMA user_version`, each in its own transaction. */
-export function migrate(db: Db): void {
+/**
+ * Applies, in order, every migration whose version is above `PRAGMA user_version`, each in its own transaction with
+ * foreign keys enforced: a migration that leaves a row without its parent rolls back and throws, naming itself.
+ */
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
   const current = Number(readPragma(db, 'user_version'))
-  MIGRATIONS.slice(current).forEach((sql, index) => {
+  for (const migration of migrations) {
+    if (migration.version <= current) continue
     db.transaction(() => {
-      db.exec(sql)
-      db.exec(`PRAGMA user_version = ${current + index + 1}`)
+      db.exec(migration.sql)
+      const orphans = db.prepare('PRAGMA foreign_key_check').all()
+      if (orphans.length > 0) throw new Error(`migration ${migration.name} leaves ${orphans.length} rows without their parent`)
+      db.exec(`PRAGMA user_version = ${migration.version}`)
     })()
-  })
+  }
 }

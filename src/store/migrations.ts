@@ -1,8 +1,19 @@
-// The schema, one SQL script per version; never edit a shipped entry, append a new one.
+// The schema, one named SQL script per version; never edit a shipped entry, append a new one.
 
-/** Migration n brings the database from user_version n to n + 1. */
-export const MIGRATIONS: readonly string[] = [
-  `
+/** One step of the schema: applied to a database at `version - 1` (its `PRAGMA user_version`), leaving it at `version`. */
+export interface Migration {
+  readonly version: number
+  /** `NNN-what-it-does`, NNN the version. */
+  readonly name: string
+  readonly sql: string
+}
+
+/** Every migration, in order: versions 1, 2, 3 … without gaps. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: '001-initial',
+    sql: `
   CREATE TABLE portals (
     member_id         TEXT PRIMARY KEY,
     domain            TEXT NOT NULL,
@@ -46,7 +57,11 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (member_id, event, entity_id, ts)
   );
   `,
-  `
+  },
+  {
+    version: 2,
+    name: '002-inbox-work-state',
+    sql: `
   -- The inbox gains its work state, and its duplicate key the entity (lead 7 and deal 7 are different records).
   CREATE TABLE inbox_v2 (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -103,7 +118,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (member_id, entity)
   ) WITHOUT ROWID;
   `,
-  `
+  },
+  {
+    version: 3,
+    name: '003-directory-violations-outbox',
+    sql: `
   CREATE TABLE users (
     member_id   TEXT NOT NULL,
     id          TEXT NOT NULL,
@@ -172,7 +191,11 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX contact_keys_record ON contact_keys (member_id, entity, entity_id);
   `,
-  `
+  },
+  {
+    version: 4,
+    name: '004-offline-queues',
+    sql: `
   -- Offline events per portal: whether the plan allows them, the source key, and how the last drain went.
   CREATE TABLE offline_queues (
     member_id      TEXT PRIMARY KEY,
@@ -185,7 +208,11 @@ export const MIGRATIONS: readonly string[] = [
     error          TEXT
   ) WITHOUT ROWID;
   `,
-  `
+  },
+  {
+    version: 5,
+    name: '005-outbox-priority',
+    sql: `
   -- The outbox sends by priority: fixes, then breaches and escalations, then warnings, then notices.
   ALTER TABLE actions ADD COLUMN priority INTEGER NOT NULL DEFAULT 3;
   UPDATE actions SET priority = 0 WHERE kind = 'fix';
@@ -193,7 +220,11 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX actions_pending;
   CREATE INDEX actions_due ON actions (member_id, state, priority, id);
   `,
-  `
+  },
+  {
+    version: 6,
+    name: '006-digests',
+    sql: `
   -- Digests: a notice past the recipient's limit is folded into one digest message instead of being sent.
   -- SQLite cannot widen a CHECK in place, so the table is rebuilt.
   CREATE TABLE actions_v6 (
@@ -222,7 +253,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX actions_due ON actions (member_id, state, priority, id);
   CREATE INDEX actions_recipient ON actions (member_id, recipient, created_at) WHERE recipient IS NOT NULL;
   `,
-  `
+  },
+  {
+    version: 7,
+    name: '007-lead-statuses',
+    sql: `
   -- Each portal's lead statuses (crm.status.list, ENTITY_ID=STATUS), read with the directory.
   CREATE TABLE lead_statuses (
     member_id TEXT NOT NULL,
@@ -232,7 +267,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (member_id, status_id)
   ) WITHOUT ROWID;
   `,
-  `
+  },
+  {
+    version: 8,
+    name: '008-clocks',
+    sql: `
   -- Deadline clocks: one per rule, record and variant while it runs; kept afterwards as the outcome reports read.
   CREATE TABLE clocks (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -275,14 +314,22 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX mirror_task_title ON mirror (member_id, json_extract(snapshot, '$.createdBy'), json_extract(snapshot, '$.title'))
     WHERE entity = 'task';
   `,
-  `
+  },
+  {
+    version: 9,
+    name: '009-excuses',
+    sql: `
   -- A supervisor or administrator may excuse a violation with a reason: it stays open (the record still breaks the
   -- rule) but nobody is told of it any more; the reports show it excused.
   ALTER TABLE violations ADD COLUMN excused_at TEXT;
   ALTER TABLE violations ADD COLUMN excused_by TEXT;
   ALTER TABLE violations ADD COLUMN excuse TEXT;
   `,
-  `
+  },
+  {
+    version: 10,
+    name: '010-portal-settings',
+    sql: `
   -- A portal's own settings, saved from the settings page over RULES_FILE's; every change is journalled.
   CREATE TABLE portal_settings (
     member_id  TEXT PRIMARY KEY,
@@ -291,7 +338,11 @@ export const MIGRATIONS: readonly string[] = [
     updated_by TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
-  `
+  },
+  {
+    version: 11,
+    name: '011-crm-names',
+    sql: `
   -- The names the reports show for lead statuses, deal stages and pipelines (crm.status.list, crm.category.list), read
   -- with the directory.
   CREATE TABLE crm_names (
@@ -302,7 +353,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (member_id, kind, id)
   ) WITHOUT ROWID;
   `,
-  `
+  },
+  {
+    version: 12,
+    name: '012-report-deliveries',
+    sql: `
   -- Scheduled reports delivered to supervisors: one row per portal, period and department, claimed before its upload
   -- and kept afterwards, so each period is delivered once across restarts (an unfinished one is retried).
   CREATE TABLE report_deliveries (
@@ -326,7 +381,11 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (member_id, kind, period_from, department_id)
   );
   `,
-  `
+  },
+  {
+    version: 13,
+    name: '013-activity-bindings',
+    sql: `
   -- Which leads and deals each mirrored activity counts for: its bindings as the portal lists them
   -- (crm.activity.binding.list), or its owner until they were read. Kept by the mirror with the activity's snapshot.
   CREATE TABLE activity_bindings (
@@ -342,4 +401,5 @@ export const MIGRATIONS: readonly string[] = [
     WHERE entity = 'activity' AND json_extract(snapshot, '$.OWNER_TYPE_ID') IS NOT NULL AND json_extract(snapshot, '$.OWNER_ID') IS NOT NULL;
   DROP INDEX mirror_activity_owner;
   `,
+  },
 ]
