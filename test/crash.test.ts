@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { systemClock } from '../src/shared/clock.js'
 import { openStore, type Store } from '../src/store/index.js'
+import { sqliteRows } from './store/sqlite-file.js'
 import { ENTITIES, project } from '../src/sync/entities.js'
 import { health, killAfterAccepted, startAppProcess, waitDrained, waitHealthy, type AppProcess } from './bench/app-process.js'
 import { startFakePortal, type FakeDelivery, type FakePortal } from './fake-portal/index.js'
@@ -48,20 +49,16 @@ async function settled(app: AppProcess, portal: FakePortal, databasePath: string
 interface InboxRow { event: string; entity_id: string; ts: string; state: string }
 
 // Every event answered 200 is in the inbox, done; nothing pending or parked; no event twice; no row the portal never sent.
-function expectInboxKeptEverything(store: Store, portal: FakePortal, kills: number): void {
+function expectInboxKeptEverything(store: Store, databasePath: string, portal: FakePortal, kills: number): void {
   const deliveries = portal.deliveries.filter(isLeadEvent)
   const accepted = new Set(deliveries.filter((d) => d.status === 200).map(keyOf))
   const attempted = new Set(deliveries.map(keyOf))
-  const rows = store.db
-    .prepare<[string], InboxRow>("SELECT event, entity_id, ts, state FROM inbox WHERE member_id = ? AND entity = 'lead'")
-    .all(portal.memberId)
+  const rows = sqliteRows<InboxRow>(databasePath, "SELECT event, entity_id, ts, state FROM inbox WHERE member_id = ? AND entity = 'lead'", portal.memberId)
   const byKey = new Map(rows.map((row) => [`${row.event}|${row.entity_id}|${row.ts}`, row]))
   expect([...accepted].filter((key) => !byKey.has(key)), 'answered 200 but not in the inbox').toEqual([])
   expect([...accepted].filter((key) => byKey.get(key)?.state !== 'done'), 'answered 200 but not done').toEqual([])
   expect(store.inbox.stats(portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
-  const twice = store.db
-    .prepare('SELECT event, entity, entity_id, ts, count(*) AS n FROM inbox GROUP BY member_id, event, entity, entity_id, ts HAVING n > 1')
-    .all()
+  const twice = sqliteRows(databasePath, 'SELECT event, entity, entity_id, ts, count(*) AS n FROM inbox GROUP BY member_id, event, entity, entity_id, ts HAVING n > 1')
   expect(twice, 'event rows stored twice').toEqual([])
   // A delivery cut by the kill may have been stored without its 200 reaching the portal: at most one per kill.
   const unanswered = [...byKey.keys()].filter((key) => !accepted.has(key))
@@ -90,16 +87,12 @@ interface ActionRow {
 // the record, each timeline comment once; nothing left unsent. The one exception is the app's own choice: a comment
 // whose send a kill interrupted is given up rather than risk showing it twice, so it shows at most once (in the runs so
 // far such a comment had never reached the portal: it was lost, not doubled).
-function expectEffectsOnce(store: Store, portal: FakePortal): Record<string, number> {
+function expectEffectsOnce(databasePath: string, portal: FakePortal): Record<string, number> {
   const { memberId } = portal
-  const twice = store.db
-    .prepare('SELECT rule_id, entity_id, variant, count(*) AS n FROM violations WHERE member_id = ? GROUP BY rule_id, entity, entity_id, variant HAVING n > 1')
-    .all(memberId)
+  const twice = sqliteRows(databasePath, 'SELECT rule_id, entity_id, variant, count(*) AS n FROM violations WHERE member_id = ? GROUP BY rule_id, entity, entity_id, variant HAVING n > 1', memberId)
   // Nothing here makes a record comply and then break the same rule again.
   expect(twice, 'violations opened twice').toEqual([])
-  const all = store.db
-    .prepare<[string], ActionRow>('SELECT id, key, kind, state, payload, attempts, last_error, digest_id FROM actions WHERE member_id = ?')
-    .all(memberId)
+  const all = sqliteRows<ActionRow>(databasePath, 'SELECT id, key, kind, state, payload, attempts, last_error, digest_id FROM actions WHERE member_id = ?', memberId)
   // A notice folded into a digest is told once, inside that digest, which was sent.
   const byId = new Map(all.map((a) => [a.id, a]))
   const folded = all.filter((a) => a.state === 'folded')
@@ -195,8 +188,8 @@ describe('crash', () => {
       await restart()
       await settled(app, portal, databasePath)
       const checked = inspect(databasePath, (store) => {
-        expectInboxKeptEverything(store, portal, 2)
-        expectEffectsOnce(store, portal)
+        expectInboxKeptEverything(store, databasePath, portal, 2)
+        expectEffectsOnce(databasePath, portal)
         return expectMirrorFollowsAccepted(store, portal)
       })
       expect(checked).toBeGreaterThan(0)
@@ -207,10 +200,10 @@ describe('crash', () => {
       await settled(app, portal, databasePath)
       expect(leadEventsSince(from).every((d) => d.status === 200)).toBe(true)
       inspect(databasePath, (store) => {
-        expectInboxKeptEverything(store, portal, 2)
+        expectInboxKeptEverything(store, databasePath, portal, 2)
         expect(expectMirrorFollowsAccepted(store, portal)).toBe(LEADS)
         for (const id of ids) expect(store.mirror.get(portal.memberId, 'lead', id)?.snapshot.TITLE).toMatch(/итог$/)
-        const acted = expectEffectsOnce(store, portal)
+        const acted = expectEffectsOnce(databasePath, portal)
         // Each kind of effect happened at all, so the checks above are not empty.
         for (const kind of ['fix', 'notify', 'comment']) expect(acted[kind], kind).toBeGreaterThan(0)
       })

@@ -1,10 +1,19 @@
 // 50 new leads of one responsible sharing one phone, end to end: a handful of messages, and the fixes first.
-import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { FakeCall } from './fake-portal/index.js'
+import { sqliteRows } from './store/sqlite-file.js'
 import { settle, startHarness, startOnMovedClock, testSettings, waitForDigests, type Harness } from './helpers/harness.js'
 
 let h: Harness
-afterEach(async () => h?.close())
+let dir: string
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'notices-')) })
+afterEach(async () => {
+  await h?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
 
 const LEADS = 50
 // A window longer than the burst takes to process (about 3 s here), so the burst is one window.
@@ -31,7 +40,9 @@ const tagOf = (call: FakeCall) => String((call.params as { TAG?: unknown }).TAG)
 
 describe('a burst of duplicate leads', () => {
   it('tells the responsible a handful of times, and every company-name fix lands as fast as alone', { timeout: 90_000 }, async () => {
-    h = await startHarness({ app: { rules: testSettings({ notifications: { digest: DIGEST } }) } })
+    // On a file, so the test can read when each fix was planned beside the app.
+    const databasePath = join(dir, 'app.db')
+    h = await startHarness({ env: { DATABASE_PATH: databasePath }, app: { rules: testSettings({ notifications: { digest: DIGEST } }) } })
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     await settle(h)
 
@@ -89,9 +100,8 @@ describe('a burst of duplicate leads', () => {
       const firstOther = batch.methods.findIndex((method) => method !== 'crm.lead.update')
       if (lastFix >= 0 && firstOther >= 0) expect(lastFix).toBeLessThan(firstOther)
     }
-    const plannedAt = h.store.db
-      .prepare<[string], { entity_id: string; created_at: string }>("SELECT json_extract(payload, '$.entityId') AS entity_id, created_at FROM actions WHERE member_id = ? AND kind = 'fix'")
-      .all(h.portal.memberId)
+    const plannedAt = sqliteRows<{ entity_id: string; created_at: string }>(databasePath,
+      "SELECT json_extract(payload, '$.entityId') AS entity_id, created_at FROM actions WHERE member_id = ? AND kind = 'fix'", h.portal.memberId)
     expect(plannedAt).toHaveLength(fixed.length + 1)
     const waits: number[] = []
     for (const { entity_id: id, created_at: at } of plannedAt.filter((row) => fixed.includes(row.entity_id))) {

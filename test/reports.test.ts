@@ -47,7 +47,7 @@ beforeAll(async () => {
   h = await startOnMovedClock(testSettings({ rules: { ...OFF,
     'DEAL-NEXT-STEP': { mode: 'notify', within: 'PT30S', escalate: ['PT1H'], time: '24/7' },
     'LEAD-CONTACT-SLA': { mode: 'notify', within: 'PT15M', warnAt: [], escalate: ['PT0S'] },
-    'TASK-OVERDUE': { mode: 'notify', escalate: ['PT1M'] } } }))
+    'TASK-OVERDUE': { mode: 'notify', escalate: ['PT1M'] } } }), {}, { DATABASE_PATH: join(dir, 'app.db') })
   started = h.now()
   const portal = h.store.portals.get(h.portal.memberId)!
   timeZone = resolvedCalendarSettings(h.app.portalSettings.of(portal.memberId).calendar, portal.language).timeZone
@@ -314,14 +314,14 @@ describe('the workbook', () => {
   })
 
   it('is in English when the portal’s language is not Russian-speaking', async () => {
-    h.store.db.prepare("UPDATE portals SET language = 'en' WHERE member_id = ?").run(h.portal.memberId)
+    h.store.portals.install({ ...portal(), language: 'en' })
     try {
       const { workbook, fileName } = await written(scopeOf(h.store.directory.load(h.portal.memberId), undefined, 'en')!)
       expect(fileName).toMatch(/^Report_All-departments_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/)
       expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Summary', 'Leads', 'Deals', 'Tasks', 'Violations', 'Deals without a step'])
       expect(headers(workbook.getWorksheet('Leads')!)[0]).toBe('Lead')
     } finally {
-      h.store.db.prepare("UPDATE portals SET language = 'ru' WHERE member_id = ?").run(h.portal.memberId)
+      h.store.portals.install({ ...portal(), language: 'ru' })
     }
   })
 
@@ -344,8 +344,8 @@ describe('npm run report', () => {
       .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (error: { code?: number; stdout: string; stderr: string }) => ({ code: error.code ?? -1, stdout: error.stdout, stderr: error.stderr }))
 
   it('writes the department’s workbook from a real SQLite file, and says in one line what is wrong', async () => {
+    // The app's own file, read beside it as an operator would (WAL lets a second connection read).
     const database = join(dir, 'app.db')
-    h.store.db.exec(`VACUUM INTO '${database.replace(/'/g, "''")}'`)
     const out = join(dir, 'cli.xlsx')
     // Both days included, as people write a period; the report's [from, to) ends the day after.
     const from = isoDate(period.from)

@@ -6,6 +6,8 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { migrate, openDatabase, readPragma } from '../src/store/db.js'
 import { ActionRepo } from '../src/store/actions.js'
+import { JournalRepo } from '../src/store/journal.js'
+import { sqlitePragma, sqliteRows, withSqliteFile } from './store/sqlite-file.js'
 import { GroupCommit } from '../src/store/group-commit.js'
 import { systemClock } from '../src/shared/clock.js'
 import { openStore } from '../src/store/index.js'
@@ -36,11 +38,13 @@ describe('store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rules-store-'))
     dirs.push(dir)
     const path = join(dir, 'nested', 'app.db')
-    const store = openStore(path, systemClock)
-    expect(readPragma(store.db, 'journal_mode')).toBe('wal')
-    expect(readPragma(store.db, 'synchronous')).toBe(2) // FULL
-    expect(readPragma(store.db, 'user_version')).toBe(MIGRATIONS.length)
+    const db = openDatabase(path)
+    expect(readPragma(db, 'journal_mode')).toBe('wal')
+    expect(readPragma(db, 'synchronous')).toBe(2) // FULL
+    expect(readPragma(db, 'user_version')).toBe(MIGRATIONS.length)
     expect(statSync(path).mode & 0o777).toBe(0o600)
+    db.close()
+    const store = openStore(path, systemClock)
     store.portals.install(portal)
     store.close()
     // Re-opening migrates nothing twice and keeps the data.
@@ -68,11 +72,12 @@ describe('store', () => {
   })
 
   it('keeps the journal append-only', () => {
-    const store = openStore(':memory:', systemClock)
-    store.journal.append(portal.memberId, 'app.installed', { via: 'api' })
-    expect(store.journal.recent(portal.memberId)).toMatchObject([{ kind: 'app.installed', detail: { via: 'api' } }])
-    expect(() => store.db.prepare("UPDATE journal SET kind = 'x'").run()).toThrow('journal is append-only')
-    store.close()
+    const db = openDatabase(':memory:')
+    const journal = new JournalRepo(db, systemClock)
+    journal.append(portal.memberId, 'app.installed', { via: 'api' })
+    expect(journal.recent(portal.memberId)).toMatchObject([{ kind: 'app.installed', detail: { via: 'api' } }])
+    expect(() => db.prepare("UPDATE journal SET kind = 'x'").run()).toThrow('journal is append-only')
+    db.close()
   })
 
   it('stores a duplicate event once', () => {
@@ -100,13 +105,16 @@ describe('group commit', () => {
   })
 
   it('fails every event of a group whose commit fails, and stores none of them', async () => {
-    const store = openStore(':memory:', systemClock)
+    const dir = mkdtempSync(join(tmpdir(), 'rules-group-'))
+    const path = join(dir, 'app.db')
+    const store = openStore(path, systemClock)
     const intake = new GroupCommit(store)
-    store.db.exec("CREATE TRIGGER no_lead_9 BEFORE INSERT ON inbox WHEN NEW.entity_id = '9' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    withSqliteFile(path, (db) => db.exec("CREATE TRIGGER no_lead_9 BEFORE INSERT ON inbox WHEN NEW.entity_id = '9' BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
     const results = await Promise.allSettled([intake.accept(event('8')), intake.accept(event('9'))])
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected'])
     expect(store.inbox.count('m1')).toBe(0)
     store.close()
+    rmSync(dir, { recursive: true, force: true })
   })
 })
 
@@ -203,12 +211,12 @@ describe('the outbox migrations', () => {
     insert.run('v3:fix', 'fix', JSON.stringify({ entity: 'lead', entityId: '3', fields: {} }))
     old.close()
     const store = openStore(path, systemClock)
-    expect(readPragma(store.db, 'user_version')).toBe(MIGRATIONS.length)
     expect(store.actions.claim('m', 10).map((action) => action.key)).toEqual(['v3:fix', 'v2:escalate:4', 'v1:notify:5'])
-    expect(store.db.prepare("SELECT key, recipient FROM actions WHERE kind = 'notify' ORDER BY id").all()).toEqual([
+    store.close()
+    expect(sqlitePragma(path, 'user_version')).toBe(MIGRATIONS.length)
+    expect(sqliteRows(path, "SELECT key, recipient FROM actions WHERE kind = 'notify' ORDER BY id")).toEqual([
       { key: 'v1:notify:5', recipient: '5' }, { key: 'v2:escalate:4', recipient: '4' },
     ])
-    store.close()
     rmSync(dir, { recursive: true, force: true })
   })
 })

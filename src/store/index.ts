@@ -1,5 +1,5 @@
 // The store: one SQLite database behind small repositories.
-import { openDatabase, type Db } from './db.js'
+import { openDatabase } from './db.js'
 import { ActionRepo } from './actions.js'
 import { ClockRepo } from './clocks.js'
 import { ContactKeyRepo } from './contact-keys.js'
@@ -15,9 +15,8 @@ import { ReportDeliveryRepo } from './report-deliveries.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
 
-/** Every repository over one database, plus a transaction helper. */
+/** Every repository over one database, plus a transaction helper; the database itself stays inside. */
 export interface Store {
-  readonly db: Db
   readonly portals: PortalRepo
   readonly journal: JournalRepo
   readonly inbox: InboxRepo
@@ -59,7 +58,6 @@ export function openStore(path: string, now: () => Date): Store {
     reportDeliveries: new ReportDeliveryRepo(db, now),
   }
   return {
-    db,
     ...repos,
     deletePortalData: (memberId) => {
       const kept = [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.directory, repos.violations, repos.actions, repos.clocks, repos.portalSettings, repos.contactKeys, repos.offlineQueues, repos.reportDeliveries]

@@ -18,6 +18,7 @@ import { resolveRuleSettings } from '../../src/rule-settings.js'
 import { PortalClients } from '../../src/b24/index.js'
 import { budgetFor } from '../../src/installer.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { sqliteRows } from '../store/sqlite-file.js'
 import { ENTITIES, project } from '../../src/sync/entities.js'
 import { Worker } from '../../src/sync/worker.js'
 import { startFakePortal, type FakePortal } from '../fake-portal/index.js'
@@ -115,16 +116,16 @@ class ClockBench {
 
   /** Actions in the outbox by kind and state, e.g. "notify pending 1000". */
   actions(memberId: string): { total: number; text: string } {
-    const rows = this.store.db.prepare<[string], { kind: string; state: string; n: number }>(
-      'SELECT kind, state, count(*) AS n FROM actions WHERE member_id = ? GROUP BY kind, state ORDER BY kind, state').all(memberId)
+    const rows = sqliteRows<{ kind: string; state: string; n: number }>(this.file,
+      'SELECT kind, state, count(*) AS n FROM actions WHERE member_id = ? GROUP BY kind, state ORDER BY kind, state', memberId)
     return { total: rows.reduce((sum, row) => sum + row.n, 0), text: rows.map((row) => `${row.kind} ${row.state} ${row.n}`).join(', ') }
   }
 
   /** Steps taken and breaches of one portal's clocks. */
   taken(memberId: string): { steps: number; breaches: number } {
-    const steps = this.store.db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM clocks, json_each(clocks.steps)
-      WHERE member_id = ? AND json_extract(json_each.value, '$.doneAt') IS NOT NULL`).get(memberId)?.n ?? 0
-    const breaches = this.store.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM clocks WHERE member_id = ? AND breached_at IS NOT NULL').get(memberId)?.n ?? 0
+    const steps = sqliteRows<{ n: number }>(this.file, `SELECT count(*) AS n FROM clocks, json_each(clocks.steps)
+      WHERE member_id = ? AND json_extract(json_each.value, '$.doneAt') IS NOT NULL`, memberId)[0]?.n ?? 0
+    const breaches = sqliteRows<{ n: number }>(this.file, 'SELECT count(*) AS n FROM clocks WHERE member_id = ? AND breached_at IS NOT NULL', memberId)[0]?.n ?? 0
     return { steps, breaches }
   }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { systemClock } from '../../src/shared/clock.js'
 import { openStore } from '../../src/store/index.js'
+import { sqliteRows } from '../store/sqlite-file.js'
 import { ENTITIES, project } from '../../src/sync/entities.js'
 import { startFakePortal } from '../fake-portal/index.js'
 import { freePort } from '../helpers/harness.js'
@@ -72,8 +73,8 @@ async function main(): Promise<void> {
     const store = openStore(databasePath, systemClock)
     const equal = ids.filter((id) => JSON.stringify(store.mirror.get(portal.memberId, 'lead', id)?.snapshot) === JSON.stringify(project(ENTITIES.lead!, portal.data.lead(id) ?? {}))).length
     const inbox = store.inbox.stats(portal.memberId)
-    const actions = store.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM actions WHERE member_id = ?').get(portal.memberId)?.n ?? 0
     store.close()
+    const actions = sqliteRows<{ n: number }>(databasePath, 'SELECT count(*) AS n FROM actions WHERE member_id = ?', portal.memberId)[0]?.n ?? 0
     print()
     print(`Check: ${equal}/${ids.length} leads mirrored equal to the portal; inbox pending ${inbox.pending}, parked ${inbox.parked}; actions planned by the rules ${actions}`)
     print()

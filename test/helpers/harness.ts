@@ -93,10 +93,10 @@ export interface MovedHarness extends Harness {
  * test (deadlines fall due without sleeping), with `rules` (RULES_FILE's JSON); installs the app, lets its first sweep finish and
  * forgets the calls so far; `portal` are the fake portal's options (its language).
  */
-export async function startOnMovedClock(rules: Record<string, unknown>, portal: FakePortalOptions = {}): Promise<MovedHarness> {
+export async function startOnMovedClock(rules: Record<string, unknown>, portal: FakePortalOptions = {}, env: Record<string, string> = {}): Promise<MovedHarness> {
   let offset = 0
   const now = () => Date.now() + offset
-  const h = await startHarness({ portal: { ...portal, now }, app: { now: () => new Date(now()), rules } })
+  const h = await startHarness({ portal: { ...portal, now }, env, app: { now: () => new Date(now()), rules } })
   await h.portal.installApp({ installUrl: `${h.url}/install` })
   await settle(h)
   h.portal.clearCalls()
