@@ -12,7 +12,7 @@ import { GroupCommit } from '../src/store/group-commit.js'
 import { systemClock } from '../src/shared/clock.js'
 import { openStore } from '../src/store/index.js'
 import { MIGRATIONS } from '../src/store/migrations.js'
-import type { PortalInstall } from '../src/store/portals.js'
+import { PortalRepo, type PortalInstall } from '../src/store/portals.js'
 
 const portal: PortalInstall = {
   memberId: 'a223c6b3710f85df22e9377d6c4f7553',
@@ -28,6 +28,13 @@ const portal: PortalInstall = {
   appStatus: 'L',
   licenseFamily: 'project',
   language: 'ru',
+}
+
+// A store with these portals installed: every per-portal row belongs to its portal (the schema's foreign keys).
+function storeWith(now: () => Date, ...memberIds: string[]): ReturnType<typeof openStore> {
+  const store = openStore(':memory:', now)
+  for (const memberId of memberIds) store.portals.install({ ...portal, memberId })
+  return store
 }
 
 describe('store', () => {
@@ -81,7 +88,7 @@ describe('store', () => {
   })
 
   it('stores a duplicate event once', () => {
-    const store = openStore(':memory:', systemClock)
+    const store = storeWith(systemClock, portal.memberId)
     const event = { memberId: portal.memberId, event: 'ONCRMLEADADD', entity: 'lead', entityId: '7', ts: '1766047124', data: {} }
     expect(store.inbox.accept(event)).toBe(true)
     expect(store.inbox.accept(event)).toBe(false)
@@ -95,7 +102,7 @@ describe('group commit', () => {
   const event = (id: string, ts = '1766047124') => ({ memberId: 'm1', event: 'ONCRMLEADUPDATE', entity: 'lead', entityId: id, ts, data: {} })
 
   it('stores events that arrive together in one transaction and answers each once it is stored', async () => {
-    const store = openStore(':memory:', systemClock)
+    const store = storeWith(systemClock, 'm1')
     const intake = new GroupCommit(store)
     const answers = Promise.all([intake.accept(event('1')), intake.accept(event('2')), intake.accept(event('1'))])
     expect(store.inbox.count('m1')).toBe(0) // nothing is answered before the commit
@@ -108,6 +115,7 @@ describe('group commit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rules-group-'))
     const path = join(dir, 'app.db')
     const store = openStore(path, systemClock)
+    store.portals.install({ ...portal, memberId: 'm1' })
     const intake = new GroupCommit(store)
     withSqliteFile(path, (db) => db.exec("CREATE TRIGGER no_lead_9 BEFORE INSERT ON inbox WHEN NEW.entity_id = '9' BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
     const results = await Promise.allSettled([intake.accept(event('8')), intake.accept(event('9'))])
@@ -120,7 +128,7 @@ describe('group commit', () => {
 
 describe('the outbox', () => {
   it('sends a fix planned behind a backlog of notices first, then escalations, then notices oldest first', () => {
-    const store = openStore(':memory:', systemClock)
+    const store = storeWith(systemClock, portal.memberId)
     const member = portal.memberId
     for (let i = 1; i <= 120; i++) store.actions.plan(member, `v${i}:notify:5`, 'notify', { userId: '5', message: `notice ${i}` })
     store.actions.plan(member, 'v200:escalate:4', 'notify', { userId: '4', message: 'escalation' }, 'deadline')
@@ -141,7 +149,7 @@ describe('digests', () => {
 
   it('past the limit within the window folds the rest into one digest, due when the window lets one through; keys hold', () => {
     let now = new Date('2026-12-01T09:00:00Z')
-    const store = openStore(':memory:', () => now)
+    const store = storeWith(() => now, portal.memberId)
     const member = portal.memberId
     for (let i = 1; i <= 10; i++) {
       expect(store.actions.planNotice(member, noticeTo('5', i), policy)).toBe(true)
@@ -178,7 +186,7 @@ describe('digests', () => {
 
   it('one budget a person across kinds; warnings and escalations past it gather a minute, not a window', () => {
     const now = new Date('2026-12-01T09:00:00Z')
-    const store = openStore(':memory:', () => now)
+    const store = storeWith(() => now, portal.memberId)
     const member = portal.memberId
     for (const i of [1, 2]) store.actions.planNotice(member, noticeTo('5', i), policy)
     for (const i of [3, 4, 5]) store.actions.planNotice(member, { ...noticeTo('5', i), priority: 'deadline' }, policy)
@@ -189,7 +197,7 @@ describe('digests', () => {
   })
 
   it('lists the first thirty notices and counts the rest', () => {
-    const store = openStore(':memory:', systemClock)
+    const store = storeWith(systemClock, portal.memberId)
     for (let i = 1; i <= 40; i++) store.actions.planNotice(portal.memberId, noticeTo('5', i), { ...policy, limit: 1 })
     const digest = store.actions.inState(portal.memberId, 'pending').find((action) => action.payload.digest === true)
     const lines = String(digest?.payload.message).split('\n')
@@ -205,6 +213,8 @@ describe('the outbox migrations', () => {
     const path = join(dir, 'app.db')
     const old = new Database(path)
     migrate(old, MIGRATIONS.slice(0, 4))
+    old.prepare(`INSERT INTO portals (member_id, domain, client_endpoint, server_endpoint, access_token, refresh_token, expires_at,
+      application_token, scope, status, installed_at, updated_at) VALUES ('m', 'acme.bitrix24.ru', '', '', '', '', 0, '', '', 'active', '', '')`).run()
     const insert = old.prepare("INSERT INTO actions (member_id, key, kind, payload, created_at) VALUES ('m', ?, ?, ?, '2026-12-01T09:00:00Z')")
     insert.run('v1:notify:5', 'notify', JSON.stringify({ userId: '5', message: 'notice' }))
     insert.run('v2:escalate:4', 'notify', JSON.stringify({ userId: '4', message: 'escalation' }))
@@ -224,6 +234,7 @@ describe('the outbox migrations', () => {
 describe('statements', () => {
   it('a card tab asks who was told of any number of violations without preparing a statement per ask', () => {
     const db = openDatabase(':memory:')
+    new PortalRepo(db, systemClock).install({ ...portal, memberId: 'm' })
     const prepare = vi.spyOn(db, 'prepare')
     const actions = new ActionRepo(db, systemClock)
     const prepared = prepare.mock.calls.length

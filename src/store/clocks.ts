@@ -87,7 +87,6 @@ export class ClockRepo {
   readonly #stats
   readonly #decided
   readonly #ofRulesBetween
-  readonly #deletePortal
   readonly #updates = new Map<string, ReturnType<Db['prepare']>>()
 
   constructor(private readonly db: Db, private readonly now: () => Date) {
@@ -125,7 +124,6 @@ export class ClockRepo {
       SELECT * FROM clocks WHERE member_id = @memberId AND rule_id IN (SELECT value FROM json_each(@rules)) AND (
         (stopped_at >= @from AND stopped_at < @to) OR (breached_at >= @from AND breached_at < @to)
       ) ORDER BY id`)
-    this.#deletePortal = db.prepare('DELETE FROM clocks WHERE member_id = ?')
   }
 
   /** Starts a clock and returns its id. */
@@ -203,10 +201,5 @@ export class ClockRepo {
   /** A portal's clocks of `ruleIds` that stopped or breached in [from, to), oldest first (the reports). */
   ofRulesBetween(memberId: string, ruleIds: readonly string[], from: Date, to: Date): Clock[] {
     return this.#ofRulesBetween.all({ memberId, rules: JSON.stringify(ruleIds), from: from.toISOString(), to: to.toISOString() }).map(rowToClock)
-  }
-
-  /** Removes a portal's clocks (uninstall with CLEAN=1). */
-  deletePortal(memberId: string): void {
-    this.#deletePortal.run(memberId)
   }
 }

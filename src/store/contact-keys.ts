@@ -6,7 +6,6 @@ export class ContactKeyRepo {
   readonly #clear
   readonly #insert
   readonly #sharing
-  readonly #deletePortal
 
   constructor(db: Db) {
     this.#sharing = db.prepare<[string, string], { key: string; entity: string; entity_id: string }>(`
@@ -14,7 +13,6 @@ export class ContactKeyRepo {
       WHERE member_id = ? AND key IN (SELECT value FROM json_each(?)) ORDER BY entity, CAST(entity_id AS INTEGER)`)
     this.#clear = db.prepare('DELETE FROM contact_keys WHERE member_id = ? AND entity = ? AND entity_id = ?')
     this.#insert = db.prepare('INSERT OR IGNORE INTO contact_keys (member_id, key, entity, entity_id) VALUES (?, ?, ?, ?)')
-    this.#deletePortal = db.prepare('DELETE FROM contact_keys WHERE member_id = ?')
   }
 
   /** Sets a record's keys (none when it closed or was deleted). */
@@ -27,10 +25,5 @@ export class ContactKeyRepo {
   sharing(memberId: string, keys: readonly string[]): Array<{ key: string; entity: string; entityId: string }> {
     if (keys.length === 0) return []
     return this.#sharing.all(memberId, JSON.stringify(keys)).map((row) => ({ key: row.key, entity: row.entity, entityId: row.entity_id }))
-  }
-
-  /** Removes a portal's keys (uninstall with CLEAN=1). */
-  deletePortal(memberId: string): void {
-    this.#deletePortal.run(memberId)
   }
 }

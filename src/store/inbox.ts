@@ -43,7 +43,6 @@ export class InboxRepo {
   readonly #nextDue
   readonly #portalsWithWork
   readonly #parked
-  readonly #deletePortal
 
   constructor(private readonly db: Db, private readonly now: () => Date) {
     this.#insert = db.prepare(`
@@ -74,7 +73,6 @@ export class InboxRepo {
     this.#parked = db.prepare<[string, number], { entity: string; entity_id: string; event: string; last_error: string; attempts: number }>(
       "SELECT entity, entity_id, event, last_error, attempts FROM inbox WHERE member_id = ? AND state = 'parked' ORDER BY id DESC LIMIT ?",
     )
-    this.#deletePortal = db.prepare('DELETE FROM inbox WHERE member_id = ?')
   }
 
   /** Stores the event synchronously; returns false when it duplicates one still pending. */
@@ -137,10 +135,5 @@ export class InboxRepo {
   /** Portals with pending events (to resume work after a restart). */
   portalsWithWork(): string[] {
     return this.#portalsWithWork.all().map((row) => row.member_id)
-  }
-
-  /** Removes a portal's events (uninstall with CLEAN=1). */
-  deletePortal(memberId: string): void {
-    this.#deletePortal.run(memberId)
   }
 }

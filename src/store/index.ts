@@ -59,11 +59,12 @@ export function openStore(path: string, now: () => Date): Store {
   }
   return {
     ...repos,
-    deletePortalData: (memberId) => {
-      const kept = [repos.inbox, repos.mirror, repos.ownWrites, repos.sweeps, repos.directory, repos.violations, repos.actions, repos.clocks, repos.portalSettings, repos.contactKeys, repos.offlineQueues, repos.reportDeliveries]
-      for (const repo of [...kept, repos.journal]) repo.deletePortal(memberId)
+    // The schema's foreign keys take every per-portal table with the portal's row; the journal has none (it is written
+    // about portals never installed, and outlives them), so its rows go here.
+    deletePortalData: db.transaction((memberId: string) => {
+      repos.journal.deletePortal(memberId)
       repos.portals.delete(memberId)
-    },
+    }),
     transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   }

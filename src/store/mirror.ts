@@ -34,10 +34,8 @@ export class MirrorRepo {
   readonly #leadsHeld
   readonly #sameTasks
   readonly #bound
-  readonly #deletePortal
   readonly #unbind
   readonly #bind
-  readonly #deleteBindings
 
   constructor(db: Db, private readonly now: () => Date) {
     this.#get = db.prepare<[string, string, string], MirrorRow>(
@@ -66,7 +64,6 @@ export class MirrorRepo {
       SELECT @memberId, json_extract(@snapshot, '$.OWNER_TYPE_ID'), json_extract(@snapshot, '$.OWNER_ID'), @entityId
         WHERE json_type(@snapshot, '$.BINDINGS') IS NULL AND json_extract(@snapshot, '$.OWNER_ID') IS NOT NULL
           AND json_extract(@snapshot, '$.OWNER_TYPE_ID') IS NOT NULL`)
-    this.#deleteBindings = db.prepare('DELETE FROM activity_bindings WHERE member_id = ?')
     // The expressions are those of the index mirror_lead_status.
     this.#leadsHeld = db.prepare<[string, string, string], { n: number }>(`
       SELECT count(*) AS n FROM mirror WHERE entity = 'lead' AND member_id = ? AND json_extract(snapshot, '$.STATUS_ID') = ?
@@ -79,7 +76,6 @@ export class MirrorRepo {
       SELECT * FROM mirror WHERE entity = 'task' AND member_id = ? AND deleted = 0
         AND EXISTS (SELECT 1 FROM json_each(snapshot, '$.ufCrmTask') WHERE value = ?) ORDER BY CAST(entity_id AS INTEGER)`)
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM mirror WHERE member_id = ? AND deleted = 0')
-    this.#deletePortal = db.prepare('DELETE FROM mirror WHERE member_id = ?')
   }
 
   /** The record's last snapshot, or undefined if the app never saw it. */
@@ -136,11 +132,5 @@ export class MirrorRepo {
   /** How many live records the mirror holds for a portal. */
   count(memberId: string): number {
     return this.#count.get(memberId)?.n ?? 0
-  }
-
-  /** Removes a portal's records (uninstall with CLEAN=1). */
-  deletePortal(memberId: string): void {
-    this.#deletePortal.run(memberId)
-    this.#deleteBindings.run(memberId)
   }
 }

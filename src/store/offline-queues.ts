@@ -33,7 +33,6 @@ export class OfflineQueueRepo {
   readonly #active
   readonly #setMode
   readonly #drained
-  readonly #deletePortal
 
   constructor(db: Db, private readonly now: () => Date) {
     this.#get = db.prepare<[string], Row>('SELECT * FROM offline_queues WHERE member_id = ?')
@@ -44,7 +43,6 @@ export class OfflineQueueRepo {
     this.#drained = db.prepare(
       'UPDATE offline_queues SET drained_at = @now, drained = @drained, unmapped = @unmapped, error = @error WHERE member_id = @memberId',
     )
-    this.#deletePortal = db.prepare('DELETE FROM offline_queues WHERE member_id = ?')
   }
 
   /** The portal's state, or undefined when set-up never looked at offline events. */
@@ -72,10 +70,5 @@ export class OfflineQueueRepo {
   /** Records how a drain ended. */
   recordDrain(memberId: string, outcome: { drained: number; unmapped: number; error: string | null }): void {
     this.#drained.run({ memberId, ...outcome, now: this.now().toISOString() })
-  }
-
-  /** Removes a portal's row (uninstall with CLEAN=1). */
-  deletePortal(memberId: string): void {
-    this.#deletePortal.run(memberId)
   }
 }

@@ -6,7 +6,6 @@ export class OwnWritesRepo {
   readonly #insert
   readonly #active
   readonly #prune
-  readonly #deletePortal
 
   constructor(db: Db, private readonly now: () => Date) {
     this.#insert = db.prepare('INSERT INTO own_writes (member_id, entity, entity_id, fields, expires_at) VALUES (?, ?, ?, ?, ?)')
@@ -14,7 +13,6 @@ export class OwnWritesRepo {
       'SELECT fields FROM own_writes WHERE member_id = ? AND entity = ? AND entity_id = ? AND expires_at > ? ORDER BY id',
     )
     this.#prune = db.prepare('DELETE FROM own_writes WHERE expires_at <= ?')
-    this.#deletePortal = db.prepare('DELETE FROM own_writes WHERE member_id = ?')
   }
 
   /** Records that the app wrote `fields` to a record; remembered for `ttlMs`. */
@@ -32,10 +30,5 @@ export class OwnWritesRepo {
   /** Forgets expired writes. */
   prune(): void {
     this.#prune.run(this.now().toISOString())
-  }
-
-  /** Removes a portal's rows (uninstall with CLEAN=1). */
-  deletePortal(memberId: string): void {
-    this.#deletePortal.run(memberId)
   }
 }

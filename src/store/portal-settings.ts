@@ -14,14 +14,12 @@ interface Row { overrides: string; updated_at: string; updated_by: string }
 export class PortalSettingsRepo {
   readonly #get
   readonly #put
-  readonly #deletePortal
 
   constructor(db: Db, private readonly now: () => Date) {
     this.#get = db.prepare<[string], Row>('SELECT overrides, updated_at, updated_by FROM portal_settings WHERE member_id = ?')
     this.#put = db.prepare(`
       INSERT INTO portal_settings (member_id, overrides, updated_at, updated_by) VALUES (?, ?, ?, ?)
       ON CONFLICT (member_id) DO UPDATE SET overrides = excluded.overrides, updated_at = excluded.updated_at, updated_by = excluded.updated_by`)
-    this.#deletePortal = db.prepare('DELETE FROM portal_settings WHERE member_id = ?')
   }
 
   /** The portal's saved overrides, if any. */
@@ -33,10 +31,5 @@ export class PortalSettingsRepo {
   /** Saves the portal's overrides (the whole object replaces the previous one). */
   save(memberId: string, overrides: Record<string, unknown>, userId: string): void {
     this.#put.run(memberId, JSON.stringify(overrides), this.now().toISOString(), userId)
-  }
-
-  /** Removes a portal's settings (uninstall with CLEAN=1). */
-  deletePortal(memberId: string): void {
-    this.#deletePortal.run(memberId)
   }
 }

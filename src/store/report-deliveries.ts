@@ -58,7 +58,6 @@ export class ReportDeliveryRepo {
   readonly #notified
   readonly #all
   readonly #stats
-  readonly #deletePortal
 
   constructor(db: Db, private readonly now: () => Date) {
     this.#claim = db.prepare(`
@@ -80,7 +79,6 @@ export class ReportDeliveryRepo {
     this.#all = db.prepare<[string], Row>('SELECT * FROM report_deliveries WHERE member_id = ? ORDER BY id')
     this.#stats = db.prepare<[string], { state: DeliveryState; notified: number; count: number }>(`
       SELECT state, notified_at IS NOT NULL AS notified, COUNT(*) AS count FROM report_deliveries WHERE member_id = ? GROUP BY 1, 2`)
-    this.#deletePortal = db.prepare('DELETE FROM report_deliveries WHERE member_id = ?')
   }
 
   /** The delivery for the claim's portal, period and department: created pending by the first claim, as stored after. */
@@ -127,10 +125,5 @@ export class ReportDeliveryRepo {
       else stats.unnotified += row.count
     }
     return stats
-  }
-
-  /** Removes a portal's rows (uninstall with CLEAN=1; the foreign key does it too when the portal row goes). */
-  deletePortal(memberId: string): void {
-    this.#deletePortal.run(memberId)
   }
 }

@@ -23,7 +23,6 @@ export class SweepRepo {
   readonly #get
   readonly #all
   readonly #save
-  readonly #deletePortal
 
   constructor(db: Db) {
     this.#get = db.prepare<[string, string], SweepRow>('SELECT * FROM sweeps WHERE member_id = ? AND entity = ?')
@@ -33,7 +32,6 @@ export class SweepRepo {
       VALUES (@memberId, @entity, @cursor, @startedAt, @finishedAt, @listed, @found, @error)
       ON CONFLICT (member_id, entity) DO UPDATE SET cursor = excluded.cursor, started_at = excluded.started_at,
         finished_at = excluded.finished_at, listed = excluded.listed, found = excluded.found, error = excluded.error`)
-    this.#deletePortal = db.prepare('DELETE FROM sweeps WHERE member_id = ?')
   }
 
   /** The state of one kind, or undefined before its first sweep. */
@@ -50,10 +48,5 @@ export class SweepRepo {
   /** Replaces one kind's state. */
   save(memberId: string, state: SweepState): void {
     this.#save.run({ memberId, ...state })
-  }
-
-  /** Removes a portal's rows (uninstall with CLEAN=1). */
-  deletePortal(memberId: string): void {
-    this.#deletePortal.run(memberId)
   }
 }

@@ -52,7 +52,6 @@ export class ViolationRepo {
   readonly #all
   readonly #openedBetween
   readonly #outstanding
-  readonly #deletePortal
 
   constructor(db: Db, private readonly now: () => Date) {
     this.#open = db.prepare(`
@@ -75,7 +74,6 @@ export class ViolationRepo {
     this.#outstanding = db.prepare<[string], ViolationRow>(
       'SELECT * FROM violations WHERE member_id = ? AND resolved_at IS NULL AND excused_at IS NULL ORDER BY opened_at, id',
     )
-    this.#deletePortal = db.prepare('DELETE FROM violations WHERE member_id = ?')
   }
 
   /** Opens a violation and returns its id. */
@@ -128,10 +126,5 @@ export class ViolationRepo {
   /** Notes that a supervisor was told (the first time counts). */
   markEscalated(id: number): void {
     this.#escalated.run(this.now().toISOString(), id)
-  }
-
-  /** Removes a portal's violations (uninstall with CLEAN=1). */
-  deletePortal(memberId: string): void {
-    this.#deletePortal.run(memberId)
   }
 }

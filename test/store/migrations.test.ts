@@ -90,3 +90,62 @@ describe('migrations', () => {
     })
   })
 })
+
+describe('the schema guards the data', () => {
+  const dirs: string[] = []
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+  const fileAt = (version: number, seed: (db: import('better-sqlite3').Database) => void): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-fk-'))
+    dirs.push(dir)
+    const path = join(dir, 'app.db')
+    withSqliteFile(path, (db) => {
+      migrate(db, MIGRATIONS.slice(0, version))
+      seed(db)
+    })
+    return path
+  }
+
+  it('every table of per-portal rows but the journal belongs to portals, ON DELETE CASCADE', () => {
+    const path = fileAt(LATEST, () => {})
+    const tables = sqliteRows<{ name: string }>(path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .map((row) => row.name)
+      .filter((name) => sqliteRows<{ name: string }>(path, `PRAGMA table_info(${name})`).some((column) => column.name === 'member_id'))
+      .filter((name) => name !== 'portals' && name !== 'journal')
+    expect(tables.length).toBeGreaterThan(15)
+    for (const table of tables) {
+      expect(sqliteRows(path, `PRAGMA foreign_key_list(${table})`), table).toEqual([
+        expect.objectContaining({ table: 'portals', from: 'member_id', to: 'member_id', on_delete: 'CASCADE' }),
+      ])
+    }
+  })
+
+  it('the foreign keys leave behind the rows of a portal already forgotten, and hand out no id twice', () => {
+    const path = fileAt(LATEST - 1, (db) => {
+      for (const seed of SEEDS.filter((item) => item.since < LATEST)) db.exec(seed.sql)
+      // A CLEAN uninstall before the foreign keys, which forgot the mirror: its rows outlived the portal.
+      db.exec("INSERT INTO mirror (member_id, entity, entity_id, snapshot, synced_at) VALUES ('gone', 'lead', '1', '{}', 'x')")
+      db.exec("INSERT INTO violations (member_id, rule_id, rule_version, entity, entity_id, message, opened_at) VALUES ('m', 'R9', 1, 'lead', '8', '{}', 'x')")
+      db.exec("DELETE FROM violations WHERE rule_id = 'R9'")
+    })
+    openStore(path, now).close()
+    expect(sqliteRows(path, "SELECT entity_id FROM mirror WHERE member_id = 'gone'")).toEqual([])
+    expect(sqliteRows(path, "SELECT seq FROM sqlite_sequence WHERE name = 'violations'")).toEqual([{ seq: 2 }])
+    expect(sqliteRows(path, "SELECT name FROM sqlite_sequence WHERE name LIKE '%_v14'")).toEqual([])
+  })
+
+  it('deleting a portal takes every row kept about it, and no other portal’s', () => {
+    const path = fileAt(LATEST, (db) => {
+      for (const seed of SEEDS) {
+        db.exec(seed.sql)
+        db.exec(seed.sql.replaceAll("'m'", "'other'"))
+      }
+    })
+    const store = openStore(path, now)
+    store.deletePortalData('m')
+    store.close()
+    for (const seed of SEEDS) {
+      expect(sqliteRows<{ n: number }>(path, `SELECT count(*) AS n FROM ${seed.table} WHERE member_id = 'm'`)[0]?.n, seed.table).toBe(0)
+      expect(sqliteRows<{ n: number }>(path, `SELECT count(*) AS n FROM ${seed.table} WHERE member_id = 'other'`)[0]?.n, seed.table).toBe(1)
+    }
+  })
+})
