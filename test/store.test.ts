@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { readPragma } from '../src/store/db.js'
 import { GroupCommit } from '../src/store/group-commit.js'
 import { systemClock } from '../src/shared/clock.js'
-import { openStore } from '../src/store/index.js'
+import { fold } from '../src/enforce/digest.js'
+import { actionKey, type NoticePriority, type Plan } from '../src/enforce/plan.js'
+import { openStore, type Store } from '../src/store/index.js'
 import { MIGRATIONS } from '../src/store/migrations.js'
 import type { PortalInstall } from '../src/store/portals.js'
 
@@ -126,6 +128,20 @@ describe('the outbox', () => {
   })
 })
 
+// A notice planned on its own, as the enforcer plans one: folded under the policy, then applied. True when it is new.
+function planNotice(store: Store, memberId: string, notice: { key: string; userId: string; message: string; line: string; violationId: number; priority?: NoticePriority },
+  policy: { limit: number; windowMs: number; heading: string; more: string }, now: Date): boolean {
+  const plan: Plan = { memberId, unknownUsers: [], steps: [{
+    op: 'notice', key: actionKey({ text: notice.key }),
+    payload: { kind: 'notify', userId: notice.userId, message: notice.message, line: notice.line, violation: { id: notice.violationId }, priority: notice.priority ?? 'notice', notBefore: null },
+  }] }
+  const words = { heading: policy.heading, more: policy.more }
+  const folded = fold(plan, store.actions.budgets(memberId, [notice.userId], policy.windowMs), { ...policy, words: () => words }, now,
+    () => store.actions.planned(memberId, notice.key))
+  store.apply(folded)
+  return folded.steps.length > 0
+}
+
 describe('digests', () => {
   const policy = { limit: 3, windowMs: 10 * 60_000, heading: '[B]Сводка[/B]', more: '… и ещё {n}' }
   const noticeTo = (userId: string, i: number) => ({ key: `v${i}:notify:${userId}`, userId, message: `notice ${i}`, line: `• line ${i}`, violationId: i })
@@ -135,13 +151,13 @@ describe('digests', () => {
     const store = openStore(':memory:', () => now)
     const member = portal.memberId
     for (let i = 1; i <= 10; i++) {
-      expect(store.actions.planNotice(member, noticeTo('5', i), policy)).toBe(true)
+      expect(planNotice(store, member, noticeTo('5', i), policy, now)).toBe(true)
       now = new Date(now.getTime() + 1000)
     }
     // A retry or a duplicate event plans the same keys again: nothing new, nothing folded twice.
-    for (let i = 1; i <= 10; i++) expect(store.actions.planNotice(member, noticeTo('5', i), policy)).toBe(false)
+    for (let i = 1; i <= 10; i++) expect(planNotice(store, member, noticeTo('5', i), policy, now)).toBe(false)
     // Another person has a limit of their own.
-    expect(store.actions.planNotice(member, noticeTo('6', 11), policy)).toBe(true)
+    expect(planNotice(store, member, noticeTo('6', 11), policy, now)).toBe(true)
     const pending = store.actions.inState(member, 'pending')
     expect(pending.map((action) => action.key)).toEqual(['v1:notify:5', 'v2:notify:5', 'v3:notify:5', expect.stringMatching(/^digest:5:/), 'v11:notify:6'])
     const digest = pending[3]!
@@ -155,14 +171,14 @@ describe('digests', () => {
     // The window slides, but a digest reached the person within it: still a burst, so the next notices fold too, into a
     // new digest due when the window lets a message through.
     now = new Date('2026-12-01T09:10:01Z')
-    for (const i of [12, 13, 14]) store.actions.planNotice(member, noticeTo('5', i), policy)
+    for (const i of [12, 13, 14]) planNotice(store, member, noticeTo('5', i), policy, now)
     expect(store.actions.inState(member, 'pending').map((action) => action.key)).toEqual(['digest:5:2026-12-01T09:10:01.000Z'])
     expect(store.actions.nextRetryAt()?.toISOString()).toBe('2026-12-01T09:10:02.000Z')
     // Ten quiet minutes after the last digest, notices go on their own again.
     now = new Date('2026-12-01T09:10:02Z')
     store.actions.done(store.actions.claim(member, 50)[0]!.id)
     now = new Date('2026-12-01T09:20:03Z')
-    store.actions.planNotice(member, noticeTo('5', 15), policy)
+    planNotice(store, member, noticeTo('5', 15), policy, now)
     expect(store.actions.inState(member, 'pending').map((action) => action.key)).toEqual(['v15:notify:5'])
     store.close()
   })
@@ -171,8 +187,8 @@ describe('digests', () => {
     const now = new Date('2026-12-01T09:00:00Z')
     const store = openStore(':memory:', () => now)
     const member = portal.memberId
-    for (const i of [1, 2]) store.actions.planNotice(member, noticeTo('5', i), policy)
-    for (const i of [3, 4, 5]) store.actions.planNotice(member, { ...noticeTo('5', i), priority: 'deadline' }, policy)
+    for (const i of [1, 2]) planNotice(store, member, noticeTo('5', i), policy, now)
+    for (const i of [3, 4, 5]) planNotice(store, member, { ...noticeTo('5', i), priority: 'deadline' }, policy, now)
     const pending = store.actions.inState(member, 'pending').map((action) => action.key)
     expect(pending).toEqual(['v1:notify:5', 'v2:notify:5', 'v3:notify:5', 'digest:5:escalations:2026-12-01T09:00:00.000Z'])
     expect(store.actions.nextRetryAt()?.toISOString()).toBe('2026-12-01T09:01:00.000Z')
@@ -181,7 +197,7 @@ describe('digests', () => {
 
   it('lists the first thirty notices and counts the rest', () => {
     const store = openStore(':memory:', systemClock)
-    for (let i = 1; i <= 40; i++) store.actions.planNotice(portal.memberId, noticeTo('5', i), { ...policy, limit: 1 })
+    for (let i = 1; i <= 40; i++) planNotice(store, portal.memberId, noticeTo('5', i), { ...policy, limit: 1 }, systemClock())
     const digest = store.actions.inState(portal.memberId, 'pending').find((action) => action.payload.digest === true)
     const lines = String(digest?.payload.message).split('\n')
     expect(lines).toHaveLength(1 + 30 + 1)

@@ -1,4 +1,6 @@
 // The store: one SQLite database behind small repositories.
+import type { Plan } from '../enforce/plan.js'
+import { applyPlan } from './apply.js'
 import { openDatabase, type Db } from './db.js'
 import { ActionRepo } from './actions.js'
 import { ClockRepo } from './clocks.js'
@@ -34,6 +36,8 @@ export interface Store {
   readonly reportDeliveries: ReportDeliveryRepo
   /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
   deletePortalData(memberId: string): void
+  /** Applies a decision's plan in one transaction, idempotent by keys (store/apply.ts). */
+  apply(plan: Plan): void
   /** Runs `work` in one transaction: all of it lands or none. */
   transaction<T>(work: () => T): T
   close(): void
@@ -66,6 +70,8 @@ export function openStore(path: string, now: () => Date): Store {
       for (const repo of [...kept, repos.journal]) repo.deletePortal(memberId)
       repos.portals.delete(memberId)
     },
+    // Inside a caller's transaction (the worker's, a due round's savepoint) the plan lands with it; otherwise in its own.
+    apply: (plan) => (db.inTransaction ? applyPlan(repos, plan) : db.transaction(() => applyPlan(repos, plan))()),
     transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   }
