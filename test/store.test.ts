@@ -133,7 +133,7 @@ function planNotice(store: Store, memberId: string, notice: { key: string; userI
   policy: { limit: number; windowMs: number; heading: string; more: string }, now: Date): boolean {
   const plan: Plan = { memberId, unknownUsers: [], steps: [{
     op: 'notice', key: actionKey({ text: notice.key }),
-    payload: { kind: 'notify', userId: notice.userId, message: notice.message, line: notice.line, violation: { id: notice.violationId }, priority: notice.priority ?? 'notice', notBefore: null },
+    payload: { kind: 'notify', userId: notice.userId, message: notice.message, line: notice.line, violation: { id: notice.violationId }, priority: notice.priority ?? 'notice', notBefore: null, then: [] },
   }] }
   const words = { heading: policy.heading, more: policy.more }
   const folded = fold(plan, store.actions.budgets(memberId, [notice.userId], policy.windowMs), { ...policy, words: () => words }, now,

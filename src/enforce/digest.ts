@@ -79,7 +79,7 @@ export function fold(plan: Plan, budgets: ReadonlyMap<string, Budget>, policy: F
     // Ordinary notices wait for the window to let a message through; warnings and escalations go after a short gathering.
     const due = new Date(priority === 'notice' ? Date.parse(budget.oldest ?? at) + policy.windowMs : now.getTime() + Math.min(GATHER_MS, policy.windowMs)).toISOString()
     const words = policy.words(priority)
-    const payload = withLine({ userId, digest: true, heading: words.heading, more: words.more, lines: [], message: '' }, step.payload.line)
+    const payload = withLine({ userId, digest: true, heading: words.heading, more: words.more, lines: [], message: '', then: [] }, step.payload.line)
     refs += 1
     const ref = `d${refs}`
     const notBefore = step.payload.notBefore !== null && step.payload.notBefore > due ? step.payload.notBefore : due
@@ -100,5 +100,6 @@ function withLine(digest: DigestPayload, line: string): DigestPayload {
   const rest = lines.length - listed.length
   const text = [digest.heading, ...listed]
   if (rest > 0) text.push(digest.more.replace('{n}', String(rest)))
-  return { ...digest, lines, message: text.join('\n') }
+  // Once sent, the journal keeps whom it told and how many notices it carried.
+  return { ...digest, lines, message: text.join('\n'), then: [{ op: 'journal', kind: 'notified', detail: { userId: digest.userId, digest: lines.length } }] }
 }

@@ -43,6 +43,18 @@ export type Priority = 'fix' | 'deadline' | 'warning' | 'notice'
 /** The priorities a notice can have. */
 export type NoticePriority = 'notice' | 'warning' | 'deadline'
 
+/** What follows an action once the portal took it, decided with the action (refs resolved when it is applied). */
+export type PlannedFollowUp =
+  | { op: 'journal'; kind: string; detail: Record<string, unknown>; violation?: ViolationRef | null }
+  | { op: 'violation.resolve'; violation: ViolationRef; resolution: string }
+  | { op: 'action'; key: ActionKey; payload: CommentPayload; priority: Priority }
+
+/** A follow-up as stored with its action (`then`), applied by store.settle() once the action was sent. */
+export type FollowUp =
+  | { op: 'journal'; kind: string; detail: Record<string, unknown> }
+  | { op: 'violation.resolve'; id: number; resolution: string }
+  | { op: 'action'; key: string; kind: 'comment'; payload: Record<string, unknown>; priority: Priority }
+
 /** A fix: only the changed fields of the record; once in the portal, its violation resolves and a comment follows. */
 export interface FixPayload {
   kind: 'fix'
@@ -52,8 +64,7 @@ export interface FixPayload {
   entityId: string
   fields: Record<string, unknown>
   describe: Text
-  /** What follows once the portal took the fix, decided now: the timeline comment's text. */
-  comment: string
+  then: PlannedFollowUp[]
 }
 
 /** A timeline comment on a CRM record. */
@@ -63,6 +74,7 @@ export interface CommentPayload {
   entity: string
   entityId: string
   comment: string
+  then: PlannedFollowUp[]
 }
 
 /** A notice (a violation's, a warning, an escalation) before folding: its message and its line in a digest. */
@@ -75,6 +87,7 @@ export interface NoticePayload {
   priority: NoticePriority
   /** Not sent before this moment (quiet time); ISO. */
   notBefore: string | null
+  then: PlannedFollowUp[]
 }
 
 /** A digest: one message listing the notices folded into it. */
@@ -85,6 +98,7 @@ export interface DigestPayload {
   more: string
   lines: string[]
   message: string
+  then: FollowUp[]
 }
 
 /** One step of a plan; the store applies them in this order. */

@@ -9,7 +9,7 @@ import type { RelatedRecord, Snapshot, Text } from '../../rules/types.js'
 import type { ClockState } from './decide.js'
 import type { DecisionInput } from './load.js'
 import { digestLine, languageOf, notice, timelineComment, toldText, type RecordMention } from './messages.js'
-import { actionKey, type ActionKey, type NoticePriority, type Plan, type ViolationRef } from './plan.js'
+import { actionKey, type ActionKey, type CommentPayload, type NoticePriority, type Plan, type PlannedFollowUp, type ViolationRef } from './plan.js'
 
 /** Plans the notices, fixes and comments of one decision. */
 export class Teller {
@@ -20,10 +20,15 @@ export class Teller {
     const { entity, id, directory } = this.input
     const { finding, mode } = found
     if (mode === 'autofix' && finding.fix) {
-      const comment = this.#commentText(found.ruleId, finding.fix.describe)
+      // Once the portal took the fix: the violation resolves, the journal keeps it, and the comment follows.
+      const then: PlannedFollowUp[] = [
+        { op: 'violation.resolve', violation, resolution: 'fixed by the app' },
+        { op: 'journal', kind: 'fix.applied', violation, detail: { entity, entityId: id, fields: finding.fix.fields } },
+        { op: 'action', key: actionKey({ violation }, 'comment'), priority: 'notice', payload: this.#commentPayload(found.ruleId, finding.fix.describe, violation) },
+      ]
       this.plan.steps.push({
         op: 'action', key: actionKey({ violation }, 'fix'), priority: 'fix',
-        payload: { kind: 'fix', violation, ruleId: found.ruleId, entity, entityId: id, fields: finding.fix.fields, describe: finding.fix.describe, comment },
+        payload: { kind: 'fix', violation, ruleId: found.ruleId, entity, entityId: id, fields: finding.fix.fields, describe: finding.fix.describe, then },
       })
       return
     }
@@ -97,15 +102,17 @@ export class Teller {
     }
   }
 
-  #commentText(ruleId: RuleId, what: Text): string {
-    return timelineComment(languageOf(this.input.portal.language), ruleId, CATALOGUE[ruleId].title, what)
+  // A timeline comment in the portal's language; once added, the journal keeps it.
+  #commentPayload(ruleId: RuleId, what: Text, violation: ViolationRef | null): CommentPayload {
+    const { entity, id, portal } = this.input
+    const comment = timelineComment(languageOf(portal.language), ruleId, CATALOGUE[ruleId].title, what)
+    return { kind: 'comment', violation, entity, entityId: id, comment, then: [{ op: 'journal', kind: 'comment.added', violation, detail: { entity, entityId: id } }] }
   }
 
   // The record's timeline keeps what the app did about it (CRM records only: tasks have no timeline).
   #comment(key: ActionKey, ruleId: RuleId, what: Text, violation: ViolationRef | null): void {
-    const { entity, id } = this.input
-    if (!['lead', 'deal', 'company', 'contact'].includes(entity)) return
-    this.plan.steps.push({ op: 'action', key, priority: 'notice', payload: { kind: 'comment', violation, entity, entityId: id, comment: this.#commentText(ruleId, what) } })
+    if (!['lead', 'deal', 'company', 'contact'].includes(this.input.entity)) return
+    this.plan.steps.push({ op: 'action', key, priority: 'notice', payload: this.#commentPayload(ruleId, what, violation) })
   }
 
   // A notice, a warning or an escalation; an ordinary notice outside working time waits for the next working moment
@@ -113,7 +120,8 @@ export class Teller {
   #notice(key: ActionKey, userId: string, message: string, line: string, violation: ViolationRef | null, priority: NoticePriority): void {
     const { calendar, now } = this.input
     const notBefore = priority === 'notice' && !calendar.isWorkingTime(now) ? calendar.nextWorkingMoment(now).toISOString() : null
-    this.plan.steps.push({ op: 'notice', key, payload: { kind: 'notify', userId, message, line, violation, priority, notBefore } })
+    const then: PlannedFollowUp[] = [{ op: 'journal', kind: 'notified', violation, detail: { userId } }]
+    this.plan.steps.push({ op: 'notice', key, payload: { kind: 'notify', userId, message, line, violation, priority, notBefore, then } })
   }
 
   // A responsible the directory does not know yet: refreshed once the plan has committed.

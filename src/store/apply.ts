@@ -1,6 +1,6 @@
 // store.apply(plan): one transaction that carries out a decision's steps in order, idempotent by keys (an action,
 // a digest, a running clock or an open violation already there is not made twice; stops and resolves hold once).
-import type { ClockRef, DigestRef, Plan, PlanStep, ViolationRef } from '../enforce/plan.js'
+import type { ClockRef, DigestRef, FollowUp, Plan, PlannedFollowUp, PlanStep, ViolationRef } from '../enforce/plan.js'
 import { keyText } from '../enforce/plan.js'
 import type { ActionRepo } from './actions.js'
 import type { ClockChange, ClockRepo } from './clocks.js'
@@ -32,6 +32,13 @@ export function applyPlan(repos: PlanTargets, plan: Plan): void {
     if (key === undefined) throw new Error(`plan for ${memberId}: a key names a violation or clock the plan did not make`)
     return key
   }
+  // What follows an action once sent, with the plan's refs turned into ids (stored with the action as `then`).
+  const followUps = (then: readonly PlannedFollowUp[]): FollowUp[] => then.map((next): FollowUp => {
+    if (next.op === 'journal') return { op: 'journal', kind: next.kind, detail: 'violation' in next ? { violationId: violationId(next.violation) ?? 0, ...next.detail } : next.detail }
+    if (next.op === 'violation.resolve') return { op: 'violation.resolve', id: violationId(next.violation) ?? 0, resolution: next.resolution }
+    const { kind, violation, then: after, ...payload } = next.payload
+    return { op: 'action', key: keyOf(next), kind, priority: next.priority, payload: { violationId: violationId(violation) ?? 0, ...payload, then: followUps(after) } }
+  })
   for (const step of plan.steps) {
     switch (step.op) {
       case 'keys.replace':
@@ -77,15 +84,16 @@ export function applyPlan(repos: PlanTargets, plan: Plan): void {
         repos.journal.append(memberId, step.kind, 'violation' in step ? { violationId: violationId(step.violation) ?? 0, ...step.detail } : step.detail)
         break
       case 'action': {
-        const { kind, violation, ...payload } = step.payload
-        repos.actions.plan(memberId, keyOf(step), kind, { violationId: violationId(violation) ?? 0, ...payload }, step.priority)
+        const { kind, violation, then, ...payload } = step.payload
+        repos.actions.plan(memberId, keyOf(step), kind, { violationId: violationId(violation) ?? 0, ...payload, then: followUps(then) }, step.priority)
         break
       }
       case 'notice.send':
       case 'notice.fold': {
-        const { userId, message, line, violation, priority, notBefore } = step.payload
+        const { userId, message, line, violation, priority, notBefore, then } = step.payload
         const folded = step.op === 'notice.fold'
-        const payload = { userId, message, violationId: violationId(violation) ?? 0, ...(folded ? { line } : {}) }
+        // A folded notice is told inside its digest: what follows is the digest's.
+        const payload = { userId, message, violationId: violationId(violation) ?? 0, ...(folded ? { line } : { then: followUps(then) }) }
         repos.actions.addMessage(memberId, {
           key: keyOf(step), payload, priority, recipient: userId, state: folded ? 'folded' : 'pending', notBefore,
           digestId: step.op === 'notice.fold' ? digestOf(digestId(step.digest)) : null,

@@ -108,7 +108,7 @@ describe('fold', () => {
     memberId: MEMBER, unknownUsers: [],
     steps: Array.from({ length: count }, (_, i) => ({
       op: 'notice' as const, key: actionKey({ violation: { id: i + 1 } }, 'notify', '5'),
-      payload: { kind: 'notify' as const, userId: '5', message: `notice ${i + 1}`, line: `• line ${i + 1}`, violation: { id: i + 1 }, priority, notBefore: null },
+      payload: { kind: 'notify' as const, userId: '5', message: `notice ${i + 1}`, line: `• line ${i + 1}`, violation: { id: i + 1 }, priority, notBefore: null, then: [] },
     })),
   })
   const none: Budget = { n: 0, digests: 0, oldest: null, open: {} }
@@ -133,7 +133,7 @@ describe('fold', () => {
   })
 
   it('joins the digest already waiting, and lists thirty lines, counting the rest', () => {
-    const waiting = { id: 44, payload: { userId: '5', digest: true as const, heading: '[B]Сводка[/B]', more: '… и ещё {n}', lines: ['• old'], message: '' } }
+    const waiting = { id: 44, payload: { userId: '5', digest: true as const, heading: '[B]Сводка[/B]', more: '… и ещё {n}', lines: ['• old'], message: '', then: [] } }
     const plan = fold(noticePlan(40), new Map([['5', { ...none, n: 3, open: { notice: waiting } }]]), policy, now)
     const updates = stepsOf(plan, 'digest.update')
     expect(updates).toHaveLength(40)
