@@ -136,7 +136,7 @@ function planNotice(store: Store, memberId: string, notice: { key: string; userI
     payload: { kind: 'notify', userId: notice.userId, message: notice.message, line: notice.line, violation: { id: notice.violationId }, priority: notice.priority ?? 'notice', notBefore: null, then: [] },
   }] }
   const words = { heading: policy.heading, more: policy.more }
-  const folded = fold(plan, store.actions.budgets(memberId, [notice.userId], policy.windowMs), { ...policy, words: () => words }, now,
+  const folded = fold(plan, store.actions.budgets(memberId, new Map([[notice.userId, 1]]), policy), { ...policy, words: () => words }, now,
     () => store.actions.planned(memberId, notice.key))
   store.apply(folded)
   return folded.steps.length > 0

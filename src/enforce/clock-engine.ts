@@ -86,8 +86,8 @@ export class ClockEngine {
         if (this.#stopped) return
         const list = [...records.values()]
         await this.deps.worker.refresh(memberId, list)
-        // What failed stays due: it is tried again after a pause, not in a hot loop.
-        // The enforcer's plans tell the hub (the outbox) once they commit.
+        // The round's plans tell the hub (the outbox) once they commit. What failed stays due: it is tried again
+        // after a pause, not in a hot loop.
         if (this.deps.enforcer.stepDue(memberId, list) > 0) this.#backoffUntil = this.deps.now().getTime() + BACKOFF_MS
       }
       if (due.length === ROUND) this.#again = true

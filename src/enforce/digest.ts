@@ -26,9 +26,11 @@ const GATHER_MS = 60_000
 // Each priority's digest is its own message; the key says which.
 const DIGEST_KINDS: Record<NoticePriority, string> = { deadline: 'escalations:', warning: 'warnings:', notice: '' }
 
-/** The recipients of a plan's notices (whose budgets fold() needs). */
-export function recipientsOf(plan: Plan): string[] {
-  return [...new Set(plan.steps.flatMap((step) => (step.op === 'notice' ? [step.payload.userId] : [])))]
+/** The recipients of a plan's notices and how many each (whose budgets fold() needs). */
+export function recipientsOf(plan: Plan): Map<string, number> {
+  const recipients = new Map<string, number>()
+  for (const step of plan.steps) if (step.op === 'notice') recipients.set(step.payload.userId, (recipients.get(step.payload.userId) ?? 0) + 1)
+  return recipients
 }
 
 /**

@@ -121,11 +121,11 @@ export class Enforcer {
   /** Folds a plan's notices under the portal's digest policy and its recipients' recent messages. */
   fold(plan: Plan, portal: Pick<Portal, 'memberId' | 'language'>, now: Date): Plan {
     const recipients = recipientsOf(plan)
-    if (recipients.length === 0) return plan
+    if (recipients.size === 0) return plan
     const { store } = this.deps
     const { limit, windowMs } = this.loader.settings(portal.memberId).notifications.digest
     const language = languageOf(portal.language)
-    const budgets = store.actions.budgets(portal.memberId, recipients, windowMs)
+    const budgets = store.actions.budgets(portal.memberId, recipients, { limit, windowMs })
     const planned = (step: Extract<PlanStep, { op: 'notice' }>) => {
       const key = keyText(step.key, { violation: (ref) => ('id' in ref ? ref.id : undefined), clock: (ref) => ('id' in ref ? ref.id : undefined) })
       return key !== undefined && store.actions.planned(portal.memberId, key)

@@ -91,9 +91,10 @@ export class ActionRepo {
     this.#inWindow = db.prepare<[string, string, string, string], { n: number; digests: number; oldest: string | null }>(`
       SELECT count(*) AS n, coalesce(sum(key LIKE '${DIGEST_PREFIX}%'), 0) AS digests, min(coalesce(done_at, created_at)) AS oldest
       FROM actions WHERE member_id = ? AND recipient = ? AND created_at > ? AND coalesce(done_at, created_at) > ? AND state <> 'folded'`)
-    // A recipient's digests still waiting, newest first (the newest of each priority is the one notices join).
+    // A recipient's digests still waiting, newest first (the newest of each priority is the one notices join). The
+    // unary + keeps SQLite on the recipient's index rather than scanning every pending action of the portal.
     this.#openDigests = db.prepare<[string, string], { id: number; payload: string; priority: number }>(`
-      SELECT id, payload, priority FROM actions WHERE member_id = ? AND recipient = ? AND key LIKE '${DIGEST_PREFIX}%' AND state = 'pending'
+      SELECT id, payload, priority FROM actions WHERE member_id = ? AND recipient = ? AND key LIKE '${DIGEST_PREFIX}%' AND +state = 'pending'
       ORDER BY id DESC`)
     this.#insertNotice = db.prepare(`
       INSERT INTO actions (member_id, key, kind, payload, created_at, priority, recipient, state, not_before, digest_id)
@@ -103,16 +104,20 @@ export class ActionRepo {
   }
 
   /**
-   * What reached (or is about to reach) each recipient within the last `windowMs`: messages of every priority, how many
-   * of them digests, the oldest, and their digests still waiting per priority (digest folding decides from this).
+   * What reached (or is about to reach) each recipient (with how many notices are planned for them now) within the
+   * policy's window: messages of every priority, how many of them digests, the oldest, and — when folding may
+   * happen — their digests still waiting per priority (digest folding decides from this).
    */
-  budgets(memberId: string, userIds: readonly string[], windowMs: number): Map<string, Budget> {
-    const since = this.now().getTime() - windowMs
+  budgets(memberId: string, notices: ReadonlyMap<string, number>, policy: { limit: number; windowMs: number }): Map<string, Budget> {
+    const since = this.now().getTime() - policy.windowMs
     const budgets = new Map<string, Budget>()
-    for (const userId of userIds) {
+    for (const [userId, count] of notices) {
       const recent = this.#inWindow.get(memberId, userId, new Date(since - WAIT_HORIZON_MS).toISOString(), new Date(since).toISOString())
       const open: Budget['open'] = {}
-      for (const digest of this.#openDigests.all(memberId, userId)) {
+      // Their `count` new notices all go on their own unless they pass the limit or a digest reached them: then the
+      // digests they could join are read.
+      const folds = (recent?.n ?? 0) + count > policy.limit || (recent?.digests ?? 0) > 0
+      for (const digest of folds ? this.#openDigests.all(memberId, userId) : []) {
         const priority = NOTICE_PRIORITIES.find((name) => PRIORITY[name] === digest.priority)
         if (priority && !open[priority]) open[priority] = { id: digest.id, payload: JSON.parse(digest.payload) as DigestPayload }
       }
