@@ -1,30 +1,20 @@
 // The rules stage as a pure function: one record's input in, a plan out (violations opened and resolved, clocks
 // started, stepped, paused and stopped, notices, fixes and comments planned, journal entries). No store, no clock.
 import { timeFor } from '../../rules/calendar/portal-calendar.js'
-import { runRules, type Pass, type RuledFinding, type RuleId, type RuleSettings } from '../../rules/catalogue.js'
+import { runRules, type Pass, type RuledFinding, type RuleId } from '../../rules/catalogue.js'
 import { dueSteps, elapsedWorkingMs, nextStepAt, planClock, resumeClock, startOf } from '../../rules/clock.js'
 import { isOpen, isTaskClosed } from '../../rules/record.js'
 import type { Entity, Snapshot } from '../../rules/types.js'
 import type { Clock } from '../store/clocks.js'
 import type { Violation } from '../store/violations.js'
-import type { DecisionInput, PortalFacts } from './load.js'
+import type { DecisionInput } from './load.js'
 import type { ClockRef, ClockUpdate, Plan, PlanStep, ViolationRef } from './plan.js'
 import { Teller } from './tell.js'
-
-/** The settings a portal runs under: a rule with no enforcement date starts at the install, "all" covers every record. */
-export function ruleSettingsFor(portal: Pick<PortalFacts, 'installedAt'>, settings: RuleSettings): RuleSettings {
-  // The portal stamps records to the second.
-  const installed = new Date(Math.floor(Date.parse(portal.installedAt) / 1000) * 1000).toISOString()
-  const rules = Object.fromEntries(
-    Object.entries(settings.rules).map(([id, rule]) => [id, { ...rule, since: rule.since === 'all' ? null : rule.since ?? installed }]),
-  ) as unknown as RuleSettings['rules']
-  return { ...settings, rules }
-}
 
 /** What the rules find on the record of `input` (its current state against its previous one). */
 export function passOf(input: Pick<DecisionInput, 'now' | 'portal' | 'settings' | 'calendar' | 'directory' | 'entity' | 'id' | 'previous' | 'context'>, current: Snapshot): Pass {
   const { entity, id, previous, now, directory, calendar, context } = input
-  return runRules({ entity, id, current, previous }, ruleSettingsFor(input.portal, input.settings), { ...context, now, directory, calendar })
+  return runRules({ entity, id, current, previous }, input.settings, { ...context, now, directory, calendar })
 }
 
 const keyOf = (ruleId: string, variant: string): string => `${ruleId}|${variant}`

@@ -13,6 +13,7 @@ import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
 import { OWNER_TYPE_IDS } from '../sync/entities.js'
 import { keysOf, peersOf } from './peers.js'
+import { ruleSettingsFor } from './settings.js'
 
 /** How the record came in: the install's audit (what is already past is recorded, nobody told) and when. */
 export interface Arrival {
@@ -30,7 +31,7 @@ export type RecordContext = Omit<PassContext, 'now' | 'directory' | 'calendar'>
 export interface DecisionInput {
   now: Date
   portal: PortalFacts
-  /** The portal's settings as configured (decide() dates the rules from the install). */
+  /** The portal's settings, each rule dated (from the install unless it says otherwise: ruleSettingsFor). */
   settings: RuleSettings
   calendar: BusinessCalendar
   directory: Directory
@@ -49,6 +50,8 @@ export interface DecisionInput {
 /** Reads decisions' inputs; keeps each portal's directory until it is refreshed. */
 export class Loader {
   readonly #directories = new Map<string, { syncedAt: number; directory: Directory }>()
+  // The dated settings of each portal, kept while its settings and install stay the same.
+  readonly #dated = new Map<string, { settings: RuleSettings; installedAt: string; dated: RuleSettings }>()
 
   constructor(private readonly deps: { store: Store; settings: SettingsSource }) {}
 
@@ -65,6 +68,15 @@ export class Loader {
   /** The portal's settings as configured. */
   settings(memberId: string): RuleSettings {
     return this.deps.settings.of(memberId)
+  }
+
+  /** The settings a portal runs under (`settings`, or its own), each rule dated: see ruleSettingsFor. */
+  dated(portal: PortalFacts, settings: RuleSettings = this.settings(portal.memberId)): RuleSettings {
+    const cached = this.#dated.get(portal.memberId)
+    if (cached && cached.settings === settings && cached.installedAt === portal.installedAt) return cached.dated
+    const dated = ruleSettingsFor(portal, settings)
+    this.#dated.set(portal.memberId, { settings, installedAt: portal.installedAt, dated })
+    return dated
   }
 
   /** The portal's business calendar (its settings, its language). */
@@ -94,7 +106,7 @@ export class Loader {
     const keyed = entity === 'lead' || entity === 'deal'
     return {
       now, portal, entity, id, current, previous, arrival,
-      settings: this.settings(memberId),
+      settings: this.dated(portal),
       calendar: this.calendar(portal),
       directory: this.directory(memberId),
       open: store.violations.openFor(memberId, entity, id),

@@ -55,7 +55,7 @@ export class RulePages {
   inspect(portal: Portal, entity: Entity, id: string, current: Snapshot, settings?: RuleSettings): Pass {
     const { loader } = this.deps
     return passOf({
-      now: this.deps.now(), portal, settings: settings ?? loader.settings(portal.memberId), calendar: loader.calendar(portal),
+      now: this.deps.now(), portal, settings: loader.dated(portal, settings), calendar: loader.calendar(portal),
       directory: loader.directory(portal.memberId), entity, id, previous: current, context: loader.context(portal.memberId, entity, id, current),
     }, current)
   }

@@ -6,6 +6,7 @@ import { decide, stepsOf } from '../../src/enforce/decide.js'
 import { fold, type Budget } from '../../src/enforce/digest.js'
 import type { DecisionInput } from '../../src/enforce/load.js'
 import { actionKey, keyText, type Plan } from '../../src/enforce/plan.js'
+import { ruleSettingsFor } from '../../src/enforce/settings.js'
 import { resolveRuleSettings } from '../../src/rule-settings.js'
 import type { Clock } from '../../src/store/clocks.js'
 import type { Violation } from '../../src/store/violations.js'
@@ -13,7 +14,8 @@ import type { Violation } from '../../src/store/violations.js'
 const MEMBER = 'm1'
 const QUIET = { 'LEAD-TITLE': { mode: 'off' }, 'LEAD-FIELDS': { mode: 'off' }, 'LEAD-COMPANY-NAME': { mode: 'off' }, 'CLIENT-DUPLICATE': { mode: 'off' }, 'LEAD-DISPATCH-SLA': { mode: 'off' } }
 // The contact time round the clock, 15 minutes, no warning, no escalation: the breach tells the responsible.
-const settings = resolveRuleSettings({ rules: { ...QUIET, 'LEAD-CONTACT-SLA': { time: '24/7', warnAt: [], escalate: [] } } })
+const INSTALLED = '2026-01-01T00:00:00.000Z'
+const settings = ruleSettingsFor({ installedAt: INSTALLED }, resolveRuleSettings({ rules: { ...QUIET, 'LEAD-CONTACT-SLA': { time: '24/7', warnAt: [], escalate: [] } } }))
 const ASSIGNED = '2026-12-07T09:00:00.000Z'
 
 const lead = (fields: Snapshot = {}): Snapshot => ({
@@ -25,7 +27,7 @@ const lead = (fields: Snapshot = {}): Snapshot => ({
 function input(at: string, extra: Partial<DecisionInput> = {}): DecisionInput {
   const current = extra.current === undefined && 'current' in extra ? undefined : extra.current ?? lead()
   return {
-    now: new Date(at), portal: { memberId: MEMBER, language: 'ru', clientEndpoint: 'https://acme.bitrix24.ru/rest/', installedAt: '2026-01-01T00:00:00.000Z' },
+    now: new Date(at), portal: { memberId: MEMBER, language: 'ru', clientEndpoint: 'https://acme.bitrix24.ru/rest/', installedAt: INSTALLED },
     settings, calendar: ROUND_THE_CLOCK,
     directory: { users: new Map([['5', { id: '5', name: 'Анна Морозова', active: true, departments: [] }]]), departments: new Map() },
     entity: 'lead', id: '45', previous: current, arrival: { audit: false, eventAt: at }, open: [], clocks: [], contactKeys: undefined,
