@@ -15,7 +15,7 @@ import { parsePageFrame } from './page-payload.js'
 import { errorPage, verifyFrame, type PageDeps } from './pages.js'
 
 /** What the app's page needs. */
-export type AppPageDeps = Pick<PageDeps, 'store' | 'auth' | 'sessions' | 'enforcer' | 'settings' | 'now'>
+export type AppPageDeps = Pick<PageDeps, 'store' | 'auth' | 'sessions' | 'rules' | 'settings' | 'now'>
 
 /** Registers POST /app: an administrator sees every department, a supervisor their people, anyone else a polite page. */
 export function appPageRoutes(app: FastifyInstance, deps: AppPageDeps): void {
@@ -39,7 +39,7 @@ export function appPageRoutes(app: FastifyInstance, deps: AppPageDeps): void {
 
 /** The main page for a verified user: the dashboard of their people, or (403) the page for one who supervises nobody. */
 export function mainPage(deps: AppPageDeps, portal: Portal, who: TokenUser, lang: 'ru' | 'en', banner?: Raw): { status: number; html: string } {
-  const directory = deps.enforcer.directory(portal.memberId)
+  const directory = deps.rules.directory(portal.memberId)
   const settings = deps.settings.of(portal.memberId)
   const people: People = who.isAdmin ? 'all' : peopleUnder(directory, String(who.userId), settings.supervisors)
   if (people !== 'all' && people.size === 0) return { status: 403, html: notSupervisorPage(lang, banner) }

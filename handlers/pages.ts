@@ -6,7 +6,7 @@ import { resolvedCalendarSettings } from '../rules/calendar/portal-calendar.js'
 import { supervisorOf } from '../rules/directory.js'
 import { responsibleOf } from '../rules/record.js'
 import type { Entity } from '../rules/types.js'
-import type { Enforcer } from '../src/enforce/enforcer.js'
+import type { RulePages } from '../src/enforce/pages.js'
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '../src/errors.js'
 import type { PageSession, PageSessions } from '../src/page-sessions.js'
 import { SESSION_HEADER } from '../src/page-sessions.js'
@@ -33,7 +33,7 @@ export interface PageDeps {
   store: Store
   auth: PortalAuth
   sessions: PageSessions
-  enforcer: Enforcer
+  rules: RulePages
   worker: Pick<Worker, 'refresh'>
   settings: SettingsSource
   now: () => Date
@@ -68,7 +68,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
     const { session, portal } = sessionOf(deps, request)
     const body = parseBody(recheck, request.body)
     await deps.worker.refresh(portal.memberId, [{ entity: body.entity, entityId: body.id }])
-    deps.enforcer.stepDue(portal.memberId, [{ entity: body.entity, entityId: body.id }])
+    deps.rules.recheck(portal.memberId, body.entity, body.id)
     return sendTab(deps, reply, portal, session, body.entity, body.id, request.headers[SESSION_HEADER] as string, languageOf(portal.language))
   })
 
@@ -83,7 +83,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
     if (!mayExcuse(deps, portal, session, body.entity, body.recordId)) {
       throw new ForbiddenError("Only the responsible's supervisor or an administrator may excuse a violation", 'NOT_A_SUPERVISOR')
     }
-    deps.enforcer.excuse(portal.memberId, violation.id, String(session.userId), body.reason)
+    deps.rules.excuse(portal.memberId, violation.id, String(session.userId), body.reason)
     return sendTab(deps, reply, portal, session, body.entity, body.recordId, request.headers[SESSION_HEADER] as string, languageOf(portal.language))
   })
 }
@@ -125,7 +125,7 @@ function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, entity:
   if (session.isAdmin) return true
   const mirrored = deps.store.mirror.get(portal.memberId, entity, id)
   let person = mirrored ? responsibleOf(entity, mirrored.snapshot) ?? undefined : undefined
-  const directory = deps.enforcer.directory(portal.memberId)
+  const directory = deps.rules.directory(portal.memberId)
   const seen = new Set<string>()
   while (person && !seen.has(person)) {
     seen.add(person)

@@ -14,7 +14,7 @@ import { writeWorkbook } from '../src/reports/workbook.js'
 import { parseBody, sessionOf, type PageDeps } from './pages.js'
 
 /** What the download needs. */
-export type ReportDeps = Pick<PageDeps, 'store' | 'sessions' | 'enforcer' | 'settings' | 'now'>
+export type ReportDeps = Pick<PageDeps, 'store' | 'sessions' | 'rules' | 'settings' | 'now'>
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const download = z.object({
@@ -30,7 +30,7 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
     const body = parseBody(download, request.body)
     const period = parsePeriod(body.from, body.to)
     if ('error' in period) throw new BadRequestError(period.error.replace(/--/g, ''), 'BAD_PERIOD')
-    const directory = deps.enforcer.directory(portal.memberId)
+    const directory = deps.rules.directory(portal.memberId)
     const lang = languageOf(portal.language)
     const userId = String(session.userId)
     let scope: ReportScope | undefined

@@ -28,6 +28,8 @@ import { PortalAuth } from './portal-auth.js'
 import { projectFile } from './project-files.js'
 import { DirectorySync } from './directory-sync.js'
 import { Enforcer } from './enforce/enforcer.js'
+import { Hub } from './enforce/hub.js'
+import { RulePages } from './enforce/pages.js'
 import { ClockEngine } from './enforce/clock-engine.js'
 import { Executor } from './enforce/executor.js'
 import { loadRulesFile } from './rule-settings.js'
@@ -106,16 +108,15 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const retry = { maxAttempts: config.workerMaxAttempts, retryBaseMs: config.workerRetryBaseMs }
   const directorySync = new DirectorySync({ store, clients, logger, now })
   const executor = new Executor({ store, clients, logger, now, ...retry })
-  const actionsPlanned = (memberId: string) => {
-    executor.wake(memberId)
-    clocks.reschedule()
-  }
-  const enforcer = new Enforcer({
-    store, settings, logger, now,
-    onUnknownUser: (memberId, userId) => void directorySync.onMiss(memberId, userId).catch(() => undefined),
-  })
-  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, afterChange: actionsPlanned, ...retry })
-  const clocks: ClockEngine = new ClockEngine({ store, enforcer, worker, now, onStepped: (memberId) => executor.wake(memberId) })
+  // The hub: once a plan has committed, the outbox sends, the clock timer re-arms, the directory learns a new user.
+  const hub = new Hub((error) => logger.error({ err: error }, 'a hub listener failed'))
+  const enforcer = new Enforcer({ store, settings, logger, now, hub })
+  const rules = new RulePages({ store, loader: enforcer.loader, enforcer, hub, now })
+  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, hub, ...retry })
+  const clocks = new ClockEngine({ store, enforcer, worker, now })
+  hub.on('actions.planned', ({ memberId }) => executor.wake(memberId))
+  hub.on('clocks.changed', () => clocks.reschedule())
+  hub.on('user.unknown', ({ memberId, userId }) => void directorySync.onMiss(memberId, userId).catch(() => undefined))
   const sweeper = new Sweeper({ store, clients, worker, logger, settings, now, prepare: (memberId) => directorySync.ensureFresh(memberId) })
   const offline = new OfflineDrain({ store, clients, worker, logger, now })
   const reportDelivery = new ReportDelivery({ store, clients, settings, logger, now, timeoutMs: config.timeoutMs, directory: (memberId) => directorySync.ensureFresh(memberId) })
@@ -167,14 +168,14 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   healthRoutes(app, { store, version: APP_VERSION, now, token: config.healthzToken })
   // Without a client secret no portal can install the app; the sessions then sign with a key of this run only.
   const sessions = new PageSessions(config.clientSecret || randomBytes(32).toString('hex'), now)
-  pageRoutes(app, { store, auth, sessions, enforcer, worker, settings, now })
-  settingsPageRoutes(app, { store, sessions, settings, enforcer, now })
-  reportRoutes(app, { store, sessions, settings, enforcer, now })
+  pageRoutes(app, { store, auth, sessions, rules, worker, settings, now })
+  settingsPageRoutes(app, { store, sessions, settings, rules, now })
+  reportRoutes(app, { store, sessions, settings, rules, now })
   await app.register(fastifyCookie)
   const exchange = config.clientId !== '' && config.clientSecret !== '' ? await bitrix24OAuth(app, config) : undefined
   const states = config.clientSecret !== '' ? new LoginStates(config.clientSecret, now) : undefined
   loginRoutes(app, { config, store, auth, sessions, states, exchange, directorySync, mainPage: (portal, who, lang, banner) => mainPage(appPage, portal, who, lang, banner) })
-  const appPage = { store, auth, sessions, enforcer, settings, now }
+  const appPage = { store, auth, sessions, rules, settings, now }
   appPageRoutes(app, appPage)
   const sdkBrowserBuild = join(dirname(require.resolve('@bitrix24/b24jssdk/package.json')), 'dist/umd/index.min.js')
   app.get('/assets/b24jssdk.js', async (_request, reply) => {

@@ -5,7 +5,7 @@ import { CATALOGUE, type RuleId } from '../rules/catalogue.js'
 import { userName, type Directory } from '../rules/directory.js'
 import { isTaskClosed, responsibleOf, text, titleOf } from '../rules/record.js'
 import type { Entity, Text } from '../rules/types.js'
-import type { Enforcer } from './enforce/enforcer.js'
+import type { RulePages } from './enforce/pages.js'
 import type { Store } from './store/index.js'
 import type { Portal } from './store/portals.js'
 
@@ -78,18 +78,18 @@ const BINDING: Partial<Record<Entity, string>> = { deal: 'D', lead: 'L' }
 const MAX_PERIODS = 40
 
 /** Builds a record's status for its tab. */
-export function recordStatus(deps: { store: Store; enforcer: Enforcer; now: () => Date },
+export function recordStatus(deps: { store: Store; rules: RulePages; now: () => Date },
   portal: Portal, entity: Entity, id: string): RecordStatus {
-  const { store, enforcer } = deps
+  const { store, rules: pages } = deps
   const { memberId } = portal
-  const directory = enforcer.directory(memberId)
+  const directory = pages.directory(memberId)
   const mirrored = store.mirror.get(memberId, entity, id)
   const current = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
   const responsibleId = current ? responsibleOf(entity, current) : null
   const history = store.violations.history(memberId, entity, id)
   const open = history.filter((violation) => violation.resolvedAt === null)
   const clocks = store.clocks.runningFor(memberId, entity, id)
-  const pass = current ? enforcer.inspect(portal, entity, id, current) : undefined
+  const pass = current ? pages.inspect(portal, entity, id, current) : undefined
   const rules: RuleVerdict[] = (pass?.applicable ?? []).map((ruleId) => {
     const title = CATALOGUE[ruleId].title
     const violation = open.find((item) => item.ruleId === ruleId)
@@ -101,7 +101,7 @@ export function recordStatus(deps: { store: Store; enforcer: Enforcer; now: () =
     return found ? { ruleId, title, state: 'failed', reason: found.finding.problem } : { ruleId, title, state: 'passed', reason: null }
   })
   const now = deps.now().getTime()
-  const calendar = enforcer.calendarOf(portal)
+  const calendar = pages.calendarOf(portal)
   const notices = store.actions.noticesOf(memberId, history.map((violation) => violation.id))
   return {
     entity, id, known: current !== undefined, asOf: now,

@@ -10,7 +10,8 @@ import { JournalRepo } from '../src/store/journal.js'
 import { sqlitePragma, sqliteRows, withSqliteFile } from './store/sqlite-file.js'
 import { GroupCommit } from '../src/store/group-commit.js'
 import { systemClock } from '../src/shared/clock.js'
-import { openStore } from '../src/store/index.js'
+import { planNotice } from './store/plan-notice.js'
+import { openStore, type Store } from '../src/store/index.js'
 import { MIGRATIONS } from '../src/store/migrations.js'
 import { PortalRepo, type PortalInstall } from '../src/store/portals.js'
 
@@ -143,6 +144,7 @@ describe('the outbox', () => {
   })
 })
 
+// A notice planned on its own, as the enforcer plans one: folded under the policy, then applied. True when it is new.
 describe('digests', () => {
   const policy = { limit: 3, windowMs: 10 * 60_000, heading: '[B]Сводка[/B]', more: '… и ещё {n}' }
   const noticeTo = (userId: string, i: number) => ({ key: `v${i}:notify:${userId}`, userId, message: `notice ${i}`, line: `• line ${i}`, violationId: i })
@@ -152,13 +154,13 @@ describe('digests', () => {
     const store = storeWith(() => now, portal.memberId)
     const member = portal.memberId
     for (let i = 1; i <= 10; i++) {
-      expect(store.actions.planNotice(member, noticeTo('5', i), policy)).toBe(true)
+      expect(planNotice(store, member, noticeTo('5', i), policy, now)).toBe(true)
       now = new Date(now.getTime() + 1000)
     }
     // A retry or a duplicate event plans the same keys again: nothing new, nothing folded twice.
-    for (let i = 1; i <= 10; i++) expect(store.actions.planNotice(member, noticeTo('5', i), policy)).toBe(false)
+    for (let i = 1; i <= 10; i++) expect(planNotice(store, member, noticeTo('5', i), policy, now)).toBe(false)
     // Another person has a limit of their own.
-    expect(store.actions.planNotice(member, noticeTo('6', 11), policy)).toBe(true)
+    expect(planNotice(store, member, noticeTo('6', 11), policy, now)).toBe(true)
     const pending = store.actions.inState(member, 'pending')
     expect(pending.map((action) => action.key)).toEqual(['v1:notify:5', 'v2:notify:5', 'v3:notify:5', expect.stringMatching(/^digest:5:/), 'v11:notify:6'])
     const digest = pending[3]!
@@ -172,14 +174,14 @@ describe('digests', () => {
     // The window slides, but a digest reached the person within it: still a burst, so the next notices fold too, into a
     // new digest due when the window lets a message through.
     now = new Date('2026-12-01T09:10:01Z')
-    for (const i of [12, 13, 14]) store.actions.planNotice(member, noticeTo('5', i), policy)
+    for (const i of [12, 13, 14]) planNotice(store, member, noticeTo('5', i), policy, now)
     expect(store.actions.inState(member, 'pending').map((action) => action.key)).toEqual(['digest:5:2026-12-01T09:10:01.000Z'])
     expect(store.actions.nextRetryAt()?.toISOString()).toBe('2026-12-01T09:10:02.000Z')
     // Ten quiet minutes after the last digest, notices go on their own again.
     now = new Date('2026-12-01T09:10:02Z')
     store.actions.done(store.actions.claim(member, 50)[0]!.id)
     now = new Date('2026-12-01T09:20:03Z')
-    store.actions.planNotice(member, noticeTo('5', 15), policy)
+    planNotice(store, member, noticeTo('5', 15), policy, now)
     expect(store.actions.inState(member, 'pending').map((action) => action.key)).toEqual(['v15:notify:5'])
     store.close()
   })
@@ -188,8 +190,8 @@ describe('digests', () => {
     const now = new Date('2026-12-01T09:00:00Z')
     const store = storeWith(() => now, portal.memberId)
     const member = portal.memberId
-    for (const i of [1, 2]) store.actions.planNotice(member, noticeTo('5', i), policy)
-    for (const i of [3, 4, 5]) store.actions.planNotice(member, { ...noticeTo('5', i), priority: 'deadline' }, policy)
+    for (const i of [1, 2]) planNotice(store, member, noticeTo('5', i), policy, now)
+    for (const i of [3, 4, 5]) planNotice(store, member, { ...noticeTo('5', i), priority: 'deadline' }, policy, now)
     const pending = store.actions.inState(member, 'pending').map((action) => action.key)
     expect(pending).toEqual(['v1:notify:5', 'v2:notify:5', 'v3:notify:5', 'digest:5:escalations:2026-12-01T09:00:00.000Z'])
     expect(store.actions.nextRetryAt()?.toISOString()).toBe('2026-12-01T09:01:00.000Z')
@@ -198,7 +200,7 @@ describe('digests', () => {
 
   it('lists the first thirty notices and counts the rest', () => {
     const store = storeWith(systemClock, portal.memberId)
-    for (let i = 1; i <= 40; i++) store.actions.planNotice(portal.memberId, noticeTo('5', i), { ...policy, limit: 1 })
+    for (let i = 1; i <= 40; i++) planNotice(store, portal.memberId, noticeTo('5', i), { ...policy, limit: 1 }, systemClock())
     const digest = store.actions.inState(portal.memberId, 'pending').find((action) => action.payload.digest === true)
     const lines = String(digest?.payload.message).split('\n')
     expect(lines).toHaveLength(1 + 30 + 1)
@@ -238,8 +240,9 @@ describe('statements', () => {
     const prepare = vi.spyOn(db, 'prepare')
     const actions = new ActionRepo(db, systemClock)
     const prepared = prepare.mock.calls.length
-    const policy = { limit: 10, windowMs: 60_000, heading: 'h', more: '{n}' }
-    for (const id of [1, 2, 3]) actions.planNotice('m', { key: `v${id}:notify:5`, userId: '5', message: `m${id}`, line: `l${id}`, violationId: id }, policy)
+    for (const id of [1, 2, 3]) {
+      actions.addMessage('m', { key: `v${id}:notify:5`, payload: { userId: '5', message: `m${id}`, violationId: id }, priority: 'notice', recipient: '5', state: 'pending', notBefore: null, digestId: null })
+    }
     expect(actions.noticesOf('m', [1]).map((notice) => notice.violationId)).toEqual([1])
     expect(actions.noticesOf('m', [1, 3]).map((notice) => notice.violationId)).toEqual([1, 3])
     expect(actions.noticesOf('m', [2, 3, 4, 5]).map((notice) => notice.violationId)).toEqual([2, 3])

@@ -14,12 +14,10 @@ const BACKOFF_MS = 5_000
 /** What the engine needs. */
 export interface ClockEngineDeps {
   store: Store
-  enforcer: Enforcer
+  enforcer: Pick<Enforcer, 'stepDue'>
   /** Re-reads records from the portal into the mirror (the worker's batch re-read). */
   worker: Pick<Worker, 'refresh'>
   now: () => Date
-  /** Called once a portal's due steps are taken (the executor sends what they planned). */
-  onStepped?: (memberId: string) => void
 }
 
 /** Takes clocks' steps when they fall due, and catches up on what fell due while the app was down. */
@@ -88,9 +86,9 @@ export class ClockEngine {
         if (this.#stopped) return
         const list = [...records.values()]
         await this.deps.worker.refresh(memberId, list)
-        // What failed stays due: it is tried again after a pause, not in a hot loop.
+        // The round's plans tell the hub (the outbox) once they commit. What failed stays due: it is tried again
+        // after a pause, not in a hot loop.
         if (this.deps.enforcer.stepDue(memberId, list) > 0) this.#backoffUntil = this.deps.now().getTime() + BACKOFF_MS
-        this.deps.onStepped?.(memberId)
       }
       if (due.length === ROUND) this.#again = true
     } while (this.#again && !this.#stopped && this.deps.now().getTime() >= this.#backoffUntil)

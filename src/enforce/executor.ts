@@ -1,12 +1,12 @@
-// Sends planned actions to the portal: fixes (only the changed fields), notifications, timeline comments.
+// Sends planned actions to the portal — fixes (only the changed fields), notifications, timeline comments — and settles
+// them: store.settle() marks each done, retried or failed and applies what was decided to follow it.
 import type { Logger } from 'pino'
-import { CATALOGUE, type RuleId } from '../../rules/catalogue.js'
-import type { Text } from '../../rules/types.js'
 import type { BatchCommands, PortalClients } from '../b24/index.js'
 import type { Action } from '../store/actions.js'
 import type { Store } from '../store/index.js'
 import { PortalLanes } from '../sync/lanes.js'
-import { languageOf, timelineComment } from './messages.js'
+import type { SendResult } from '../store/settle.js'
+import { followUpsOf } from './follow-ups.js'
 import { errorMessage } from '../shared/errors.js'
 import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
 
@@ -76,57 +76,31 @@ export class Executor extends PortalLanes {
     try {
       outcome = await client.batch(commands)
     } catch (error) {
-      for (const action of actions) this.#failed(memberId, action, errorMessage(error), false)
+      store.settle(memberId, actions.map((action) => this.#failed(memberId, action, errorMessage(error), false)))
       return
     }
-    store.transaction(() => {
-      for (const action of actions) {
-        const error = outcome.errors[`a${action.id}`]
-        const result = outcome.results[`a${action.id}`]
-        if (error) this.#failed(memberId, action, `${error.error || 'error'}: ${error.description}`, FINAL_ERRORS.has(error.error))
-        else if (action.kind === 'notify' && result === false) this.#failed(memberId, action, 'the portal did not deliver the notification (unknown user?)', true)
-        else this.#succeeded(memberId, action)
-      }
-    })
+    const language = store.portals.get(memberId)?.language ?? null
+    store.settle(memberId, actions.map((action): SendResult => {
+      const error = outcome.errors[`a${action.id}`]
+      const result = outcome.results[`a${action.id}`]
+      if (error) return this.#failed(memberId, action, `${error.error || 'error'}: ${error.description}`, FINAL_ERRORS.has(error.error))
+      if (action.kind === 'notify' && result === false) return this.#failed(memberId, action, 'the portal did not deliver the notification (unknown user?)', true)
+      // What follows was decided with the action (a fix's violation resolved, its comment planned, the journal).
+      return { action, outcome: 'done', then: followUpsOf(action, language) }
+    }))
   }
 
-  #succeeded(memberId: string, action: Action): void {
-    const { store } = this.deps
-    const payload = action.payload
-    store.actions.done(action.id)
-    if (action.kind === 'notify') {
-      const folded = Array.isArray(payload.lines) ? { digest: payload.lines.length } : {}
-      store.journal.append(memberId, 'notified', { violationId: payload.violationId, userId: payload.userId, ...folded })
-      return
-    }
-    if (action.kind === 'comment') {
-      store.journal.append(memberId, 'comment.added', { violationId: payload.violationId, entity: payload.entity, entityId: payload.entityId })
-      return
-    }
-    const violationId = Number(payload.violationId)
-    store.violations.resolve(violationId, 'fixed by the app')
-    store.journal.append(memberId, 'fix.applied', { violationId, entity: payload.entity, entityId: payload.entityId, fields: payload.fields })
-    // The comment follows the fix only once the fix is in the portal.
-    const portal = store.portals.get(memberId)
-    const ruleId = String(payload.ruleId) as RuleId
-    const comment = timelineComment(languageOf(portal?.language ?? null), ruleId, CATALOGUE[ruleId].title, payload.describe as Text)
-    store.actions.plan(memberId, `v${violationId}:comment`, 'comment', {
-      violationId, entity: payload.entity, entityId: payload.entityId, comment,
-    })
-  }
-
-  #failed(memberId: string, action: Action, error: string, final: boolean): void {
-    const { store, logger } = this.deps
+  // Gives up (a final answer, or out of attempts) or retries later with backoff.
+  #failed(memberId: string, action: Action, error: string, final: boolean): SendResult {
+    const { logger } = this.deps
     const maxAttempts = this.deps.maxAttempts ?? 6
     if (final || action.attempts >= maxAttempts) {
-      store.actions.fail(action.id, error)
-      store.journal.append(memberId, 'action.failed', { key: action.key, kind: action.kind, error })
       logger.error({ memberId, key: action.key, error }, 'action failed')
-      return
+      return { action, outcome: 'failed', error }
     }
     const delay = backoffDelay(action.attempts, this.deps.retryBaseMs ?? 5_000, MAX_RETRY_DELAY_MS)
-    store.actions.retry(action.id, error, new Date(this.#now().getTime() + delay))
     logger.warn({ memberId, key: action.key, error, delay }, 'action will be retried')
+    return { action, outcome: 'retry', error, at: new Date(this.#now().getTime() + delay) }
   }
 }
 

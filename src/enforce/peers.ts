@@ -5,7 +5,7 @@ import type { Entity, Peer, Snapshot } from '../../rules/types.js'
 import type { Store } from '../store/index.js'
 
 /** The phone and e-mail keys of a lead (its own fields) or a deal (its contact's, from the mirror). */
-function keysOf(store: Store, memberId: string, entity: Entity, record: Snapshot | undefined): string[] {
+export function keysOf(store: Store, memberId: string, entity: Entity, record: Snapshot | undefined): string[] {
   if (!record || !isOpen(entity, record)) return []
   if (entity === 'lead') return contactKeys(record)
   if (entity === 'deal') {
@@ -14,13 +14,6 @@ function keysOf(store: Store, memberId: string, entity: Entity, record: Snapshot
     return contact && !contact.deleted ? contactKeys(contact.snapshot) : []
   }
   return []
-}
-
-/** Updates the record's keys and returns the other open leads and deals sharing one; call inside the change's transaction. */
-export function refreshPeers(store: Store, memberId: string, entity: Entity, id: string, record: Snapshot | undefined): Peer[] {
-  if (entity !== 'lead' && entity !== 'deal') return []
-  store.contactKeys.replace(memberId, entity, id, keysOf(store, memberId, entity, record))
-  return peersOf(store, memberId, entity, id, record)
 }
 
 /** The other open leads and deals sharing a phone or e-mail with the record; reads only. */

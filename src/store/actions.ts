@@ -1,5 +1,7 @@
-// The outbox of side effects (notifications, fixes, timeline comments): planned in the rules' transaction,
-// sent afterwards; the key makes each one happen once however often it is planned.
+// The outbox of side effects (notifications, digests, fixes, timeline comments): written by store.apply(plan), sent
+// afterwards; the key makes each one happen once however often it is planned. Folding policy lives in enforce/digest.ts.
+import type { Budget } from '../enforce/digest.js'
+import type { DigestPayload } from '../enforce/plan.js'
 import type { Db } from './db.js'
 
 export const ACTION_KINDS = ['notify', 'fix', 'comment'] as const
@@ -8,44 +10,17 @@ export type ActionKind = (typeof ACTION_KINDS)[number]
 /** The order the outbox sends in, lowest first: a fix or a deadline never waits behind ordinary notices. */
 export const PRIORITY = { fix: 0, deadline: 1, warning: 2, notice: 3 } as const
 export type Priority = keyof typeof PRIORITY
+const NOTICE_PRIORITIES = ['notice', 'warning', 'deadline'] as const
 
 // Without a word from the planner: a fix goes first, anything else as a notice.
 function defaultPriority(kind: ActionKind): Priority {
   return kind === 'fix' ? 'fix' : 'notice'
 }
 
-/** How a notice is folded once its recipient has had enough: the digest's words, already in the portal's language. */
-export interface DigestPolicy {
-  limit: number
-  windowMs: number
-  heading: string
-  /** The last line when more are folded than a message lists, with `{n}` for how many. */
-  more: string
-}
-
-/** A notice to plan under a digest policy: its own message, and the line that stands for it in a digest. */
-export interface PlannedNotice {
-  key: string
-  userId: string
-  message: string
-  line: string
-  violationId: number
-  /** 'deadline' for escalations, 'warning' before a deadline: sent before notices, counted and folded apart. Default 'notice'. */
-  priority?: 'notice' | 'warning' | 'deadline'
-  /** Not sent before this moment (quiet time: an ordinary notice waits for the recipient's working time). */
-  notBefore?: Date | undefined
-}
-
-// A digest lists this many notices and counts the rest (a messenger message should stay readable).
-const DIGEST_LINES = 30
-const DIGEST_PREFIX = 'digest:'
-// A digest of warnings or escalations gathers what falls due with them this long (or the window, if shorter), then goes:
-// they cannot wait for the window.
-const GATHER_MS = 60_000
 // The longest a planned message waits for its send (quiet time over a long weekend).
 const WAIT_HORIZON_MS = 7 * 86_400_000
-// Each priority's digest is its own message; the key says which.
-const DIGEST_KINDS: Record<number, string> = { [PRIORITY.deadline]: 'escalations:', [PRIORITY.warning]: 'warnings:' }
+// Digests' keys start so (enforce/digest.ts names them).
+const DIGEST_PREFIX = 'digest:'
 
 /** One side effect waiting to be sent or sent. */
 export interface Action {
@@ -80,7 +55,7 @@ export class ActionRepo {
   readonly #deletePortal
   readonly #exists
   readonly #inWindow
-  readonly #openDigest
+  readonly #openDigests
   readonly #insertNotice
   readonly #updatePayload
   readonly #noticesOf
@@ -117,13 +92,15 @@ export class ActionRepo {
     this.#inWindow = db.prepare<[string, string, string, string], { n: number; digests: number; oldest: string | null }>(`
       SELECT count(*) AS n, coalesce(sum(key LIKE '${DIGEST_PREFIX}%'), 0) AS digests, min(coalesce(done_at, created_at)) AS oldest
       FROM actions WHERE member_id = ? AND recipient = ? AND created_at > ? AND coalesce(done_at, created_at) > ? AND state <> 'folded'`)
-    this.#openDigest = db.prepare<[string, string, number], { id: number; payload: string }>(`
-      SELECT id, payload FROM actions WHERE member_id = ? AND recipient = ? AND key LIKE '${DIGEST_PREFIX}%' AND state = 'pending'
-        AND priority = ?
-      ORDER BY id DESC LIMIT 1`)
+    // A recipient's digests still waiting, newest first (the newest of each priority is the one notices join). The
+    // unary + keeps SQLite on the recipient's index rather than scanning every pending action of the portal.
+    this.#openDigests = db.prepare<[string, string], { id: number; payload: string; priority: number }>(`
+      SELECT id, payload, priority FROM actions WHERE member_id = ? AND recipient = ? AND key LIKE '${DIGEST_PREFIX}%' AND +state = 'pending'
+      ORDER BY id DESC`)
     this.#insertNotice = db.prepare(`
       INSERT INTO actions (member_id, key, kind, payload, created_at, priority, recipient, state, not_before, digest_id)
-      VALUES (@memberId, @key, 'notify', @payload, @createdAt, @priority, @recipient, @state, @notBefore, @digestId)`)
+      VALUES (@memberId, @key, 'notify', @payload, @createdAt, @priority, @recipient, @state, @notBefore, @digestId)
+      ON CONFLICT (member_id, key) DO NOTHING`)
     this.#updatePayload = db.prepare('UPDATE actions SET payload = ? WHERE id = ?')
     // The ids arrive as one JSON array: one statement for any number of them (a statement per count would be kept for ever).
     this.#noticesOf = db.prepare<[string, string], { violation_id: number; recipient: string; state: string; at: string }>(`
@@ -134,53 +111,50 @@ export class ActionRepo {
   }
 
   /**
-   * Plans a notice; past `policy.limit` messages of any kind to its recipient within `policy.windowMs`, or while a digest
-   * reached them within it, it is folded into the recipient's pending digest of its priority (one message listing them:
-   * notices sent when the window lets one through, warnings and escalations after a short gathering). The key stays the
-   * notice's: a second plan with it is ignored, folded or not. Returns true when it is new.
+   * What reached (or is about to reach) each recipient (with how many notices are planned for them now) within the
+   * policy's window: messages of every priority, how many of them digests, the oldest, and — when folding may
+   * happen — their digests still waiting per priority (digest folding decides from this).
    */
-  planNotice(memberId: string, notice: PlannedNotice, policy: DigestPolicy): boolean {
-    return this.db.transaction(() => {
-      if (this.#exists.get(memberId, notice.key)) return false
-      const now = this.now()
-      const createdAt = now.toISOString()
-      const since = now.getTime() - policy.windowMs
-      const priority = PRIORITY[notice.priority ?? 'notice']
-      const recent = this.#inWindow.get(memberId, notice.userId, new Date(since - WAIT_HORIZON_MS).toISOString(), new Date(since).toISOString())
-      const notBefore = notice.notBefore?.toISOString() ?? null
-      const base = { memberId, key: notice.key, createdAt, priority, recipient: notice.userId, notBefore }
-      const payload = { userId: notice.userId, message: notice.message, violationId: notice.violationId }
-      // One budget a person, whatever the kind: past the limit, or while digests are reaching them, they are in a burst.
-      if ((recent?.n ?? 0) < policy.limit && (recent?.digests ?? 0) === 0) {
-        this.#insertNotice.run({ ...base, payload: JSON.stringify(payload), state: 'pending', digestId: null })
-        return true
+  budgets(memberId: string, notices: ReadonlyMap<string, number>, policy: { limit: number; windowMs: number }): Map<string, Budget> {
+    const since = this.now().getTime() - policy.windowMs
+    const budgets = new Map<string, Budget>()
+    for (const [userId, count] of notices) {
+      const recent = this.#inWindow.get(memberId, userId, new Date(since - WAIT_HORIZON_MS).toISOString(), new Date(since).toISOString())
+      const open: Budget['open'] = {}
+      // Their `count` new notices all go on their own unless they pass the limit or a digest reached them: then the
+      // digests they could join are read.
+      const folds = (recent?.n ?? 0) + count > policy.limit || (recent?.digests ?? 0) > 0
+      for (const digest of folds ? this.#openDigests.all(memberId, userId) : []) {
+        const priority = NOTICE_PRIORITIES.find((name) => PRIORITY[name] === digest.priority)
+        if (priority && !open[priority]) open[priority] = { id: digest.id, payload: JSON.parse(digest.payload) as DigestPayload }
       }
-      // Ordinary notices wait for the window to let a message through; warnings and escalations go after a short gathering.
-      const due = priority === PRIORITY.notice ? Date.parse(recent?.oldest ?? createdAt) + policy.windowMs : now.getTime() + Math.min(GATHER_MS, policy.windowMs)
-      const digestId = this.#fold(memberId, notice, priority, policy, new Date(due).toISOString(), notBefore)
-      this.#insertNotice.run({ ...base, payload: JSON.stringify({ ...payload, line: notice.line }), state: 'folded', digestId })
-      return true
-    })()
+      budgets.set(userId, { n: recent?.n ?? 0, digests: recent?.digests ?? 0, oldest: recent?.oldest ?? null, open })
+    }
+    return budgets
   }
 
-  // Adds the notice's line to the recipient's pending digest of its priority, or opens one due at `due`.
-  #fold(memberId: string, notice: PlannedNotice, priority: number, policy: DigestPolicy, due: string, notBefore: string | null): number {
-    const open = this.#openDigest.get(memberId, notice.userId, priority)
-    if (open) {
-      const digest = JSON.parse(open.payload) as DigestPayload
-      digest.lines.push(notice.line)
-      digest.message = digestMessage(digest)
-      this.#updatePayload.run(JSON.stringify(digest), open.id)
-      return open.id
-    }
-    const now = this.now().toISOString()
-    const digest: DigestPayload = { userId: notice.userId, digest: true, heading: policy.heading, more: policy.more, lines: [notice.line], message: '' }
-    digest.message = digestMessage(digest)
+  /** Whether an action with this key is planned already. */
+  planned(memberId: string, key: string): boolean {
+    return this.#exists.get(memberId, key) !== undefined
+  }
+
+  /** The id of the action with this key, if planned. */
+  idOf(memberId: string, key: string): number | undefined {
+    return this.#exists.get(memberId, key)?.id
+  }
+
+  /** Adds a notice or a digest to a recipient's messages (`state` 'folded' with the digest it joined); returns its id, or undefined when its key is planned already. */
+  addMessage(memberId: string, message: { key: string; payload: unknown; priority: Priority; recipient: string; state: 'pending' | 'folded'; notBefore: string | null; digestId: number | null }): number | undefined {
     const result = this.#insertNotice.run({
-      memberId, key: `${DIGEST_PREFIX}${notice.userId}:${DIGEST_KINDS[priority] ?? ''}${now}`, payload: JSON.stringify(digest), createdAt: now, priority,
-      recipient: notice.userId, state: 'pending', notBefore: notBefore !== null && notBefore > due ? notBefore : due, digestId: null,
+      memberId, key: message.key, payload: JSON.stringify(message.payload), createdAt: this.now().toISOString(), priority: PRIORITY[message.priority],
+      recipient: message.recipient, state: message.state, notBefore: message.notBefore, digestId: message.digestId,
     })
-    return Number(result.lastInsertRowid)
+    return result.changes === 1 ? Number(result.lastInsertRowid) : undefined
+  }
+
+  /** Rewrites a waiting digest's payload (a notice joined it). */
+  updateDigest(id: number, payload: unknown): void {
+    this.#updatePayload.run(JSON.stringify(payload), id)
   }
 
   /** How many of a portal's actions wait, are under way, or failed for good. */
@@ -257,22 +231,4 @@ export class ActionRepo {
   deletePortal(memberId: string): void {
     this.#deletePortal.run(memberId)
   }
-}
-
-interface DigestPayload {
-  userId: string
-  digest: true
-  heading: string
-  more: string
-  lines: string[]
-  message: string
-}
-
-// The digest's text: its heading and the folded notices' lines, the first few listed and the rest counted.
-function digestMessage(digest: DigestPayload): string {
-  const listed = digest.lines.slice(0, DIGEST_LINES)
-  const rest = digest.lines.length - listed.length
-  const lines = [digest.heading, ...listed]
-  if (rest > 0) lines.push(digest.more.replace('{n}', String(rest)))
-  return lines.join('\n')
 }

@@ -77,6 +77,7 @@ const JSON_COLUMNS = new Set<keyof ClockChange>(['steps', 'pauses', 'told'])
 /** Starts, steps, stops and lists clocks. */
 export class ClockRepo {
   readonly #start
+  readonly #runningId
   readonly #running
   readonly #get
   readonly #stop
@@ -94,7 +95,11 @@ export class ClockRepo {
       INSERT INTO clocks (member_id, rule_id, rule_version, entity, entity_id, variant, responsible_id, warn_to, basis,
         started_at, due_at, steps, next_at, paused_at, audit, event_at, created_at)
       VALUES (@memberId, @ruleId, @ruleVersion, @entity, @entityId, @variant, @responsibleId, @warnTo, @basis,
-        @startedAt, @dueAt, @steps, @nextAt, @pausedAt, @audit, @eventAt, @createdAt)`)
+        @startedAt, @dueAt, @steps, @nextAt, @pausedAt, @audit, @eventAt, @createdAt)
+      ON CONFLICT (member_id, rule_id, entity, entity_id, variant) WHERE stopped_at IS NULL DO NOTHING`)
+    this.#runningId = db.prepare<[string, string, string, string, string], { id: number }>(
+      'SELECT id FROM clocks WHERE member_id = ? AND rule_id = ? AND entity = ? AND entity_id = ? AND variant = ? AND stopped_at IS NULL',
+    )
     this.#running = db.prepare<[string, string, string], ClockRow>(
       'SELECT * FROM clocks WHERE member_id = ? AND entity = ? AND entity_id = ? AND stopped_at IS NULL ORDER BY id',
     )
@@ -126,13 +131,15 @@ export class ClockRepo {
       ) ORDER BY id`)
   }
 
-  /** Starts a clock and returns its id. */
-  start(memberId: string, clock: NewClock): number {
+  /** Starts a clock and returns its id; one already running for the same rule, record and variant stands (started false). */
+  start(memberId: string, clock: NewClock): { id: number; started: boolean } {
     const result = this.#start.run({
       ...clock, memberId, warnTo: JSON.stringify(clock.warnTo), steps: JSON.stringify(clock.steps), audit: clock.audit ? 1 : 0,
       createdAt: this.now().toISOString(),
     })
-    return Number(result.lastInsertRowid)
+    if (result.changes === 1) return { id: Number(result.lastInsertRowid), started: true }
+    const running = this.#runningId.get(memberId, clock.ruleId, clock.entity, clock.entityId, clock.variant)
+    return { id: running!.id, started: false }
   }
 
   /** The running clocks of one record. */
@@ -161,9 +168,9 @@ export class ClockRepo {
     statement.run(values)
   }
 
-  /** Stops a running clock with its outcome; a stopped one stays stopped. */
-  stop(id: number, outcome: string, elapsedMs: number | null): void {
-    this.#stop.run(this.now().toISOString(), outcome, elapsedMs === null ? null : Math.round(elapsedMs), id)
+  /** Stops a running clock with its outcome; a stopped one stays stopped. True when it was running. */
+  stop(id: number, outcome: string, elapsedMs: number | null): boolean {
+    return this.#stop.run(this.now().toISOString(), outcome, elapsedMs === null ? null : Math.round(elapsedMs), id).changes === 1
   }
 
   /** Running clocks with a step due by `at` (default now), earliest first. */

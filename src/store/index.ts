@@ -1,4 +1,7 @@
 // The store: one SQLite database behind small repositories.
+import type { Plan } from '../enforce/plan.js'
+import { applyPlan } from './apply.js'
+import { settleActions, type SendResult } from './settle.js'
 import { openDatabase } from './db.js'
 import { ActionRepo } from './actions.js'
 import { ClockRepo } from './clocks.js'
@@ -33,6 +36,10 @@ export interface Store {
   readonly reportDeliveries: ReportDeliveryRepo
   /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
   deletePortalData(memberId: string): void
+  /** Applies a decision's plan in one transaction, idempotent by keys (store/apply.ts). */
+  apply(plan: Plan): void
+  /** Settles what the outbox sent (done with its follow-ups, retried, failed) in one transaction (store/settle.ts). */
+  settle(memberId: string, results: readonly SendResult[]): void
   /** Runs `work` in one transaction: all of it lands or none. */
   transaction<T>(work: () => T): T
   close(): void
@@ -65,6 +72,9 @@ export function openStore(path: string, now: () => Date): Store {
       repos.journal.deletePortal(memberId)
       repos.portals.delete(memberId)
     }),
+    // Inside a caller's transaction (the worker's, a due round's savepoint) the plan lands with it; otherwise in its own.
+    apply: (plan) => (db.inTransaction ? applyPlan(repos, plan) : db.transaction(() => applyPlan(repos, plan))()),
+    settle: (memberId, results) => db.transaction(() => settleActions(repos, memberId, results))(),
     transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   }

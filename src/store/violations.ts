@@ -43,6 +43,7 @@ function rowToViolation(row: ViolationRow): Violation {
 /** Opens, resolves and lists violations. */
 export class ViolationRepo {
   readonly #open
+  readonly #openId
   readonly #openForRecord
   readonly #forRecord
   readonly #get
@@ -56,7 +57,11 @@ export class ViolationRepo {
   constructor(db: Db, private readonly now: () => Date) {
     this.#open = db.prepare(`
       INSERT INTO violations (member_id, rule_id, rule_version, entity, entity_id, variant, responsible_id, message, opened_at)
-      VALUES (@memberId, @ruleId, @ruleVersion, @entity, @entityId, @variant, @responsibleId, @message, @openedAt)`)
+      VALUES (@memberId, @ruleId, @ruleVersion, @entity, @entityId, @variant, @responsibleId, @message, @openedAt)
+      ON CONFLICT (member_id, rule_id, entity, entity_id, variant) WHERE resolved_at IS NULL DO NOTHING`)
+    this.#openId = db.prepare<[string, string, string, string, string], { id: number }>(
+      'SELECT id FROM violations WHERE member_id = ? AND rule_id = ? AND entity = ? AND entity_id = ? AND variant = ? AND resolved_at IS NULL',
+    )
     this.#openForRecord = db.prepare<[string, string, string], ViolationRow>(
       'SELECT * FROM violations WHERE member_id = ? AND entity = ? AND entity_id = ? AND resolved_at IS NULL ORDER BY id',
     )
@@ -76,10 +81,17 @@ export class ViolationRepo {
     )
   }
 
-  /** Opens a violation and returns its id. */
+  /** Opens a violation and returns its id; one already open for the same rule, record and variant stands (opened false). */
   open(memberId: string, violation: NewViolation): number {
+    return this.openOnce(memberId, violation).id
+  }
+
+  /** As open(), and whether this call opened it. */
+  openOnce(memberId: string, violation: NewViolation): { id: number; opened: boolean } {
     const result = this.#open.run({ memberId, ...violation, message: JSON.stringify(violation.message), openedAt: this.now().toISOString() })
-    return Number(result.lastInsertRowid)
+    if (result.changes === 1) return { id: Number(result.lastInsertRowid), opened: true }
+    const standing = this.#openId.get(memberId, violation.ruleId, violation.entity, violation.entityId, violation.variant)
+    return { id: standing!.id, opened: false }
   }
 
   /** The open violations of one record. */
@@ -113,9 +125,9 @@ export class ViolationRepo {
     return this.#outstanding.all(memberId).map(rowToViolation)
   }
 
-  /** Closes a violation with how it ended; a closed one stays closed. */
-  resolve(id: number, resolution: string): void {
-    this.#resolve.run(this.now().toISOString(), resolution, id)
+  /** Closes a violation with how it ended; a closed one stays closed. True when it was open. */
+  resolve(id: number, resolution: string): boolean {
+    return this.#resolve.run(this.now().toISOString(), resolution, id).changes === 1
   }
 
   /** Excuses an open violation; true when it was open and not excused yet. */

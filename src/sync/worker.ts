@@ -1,6 +1,8 @@
 // The worker: takes pending events per portal, re-reads their records in batches, updates the mirror, hands on changes.
 import type { Logger } from 'pino'
 import { isNotFound, type BatchCommands, type BatchOutcome, type PortalClients } from '../b24/index.js'
+import type { Hub } from '../enforce/hub.js'
+import type { Announcements } from '../enforce/plan.js'
 import type { Store } from '../store/index.js'
 import type { DueRecord } from '../store/inbox.js'
 import { diffSnapshots, ENTITIES, project, type FieldChange } from './entities.js'
@@ -24,8 +26,11 @@ export interface RecordChange {
   diff: Record<string, FieldChange>
 }
 
-/** Receives each change inside the transaction that stores it; it must be synchronous and must not call the portal. */
-export type ChangeHandler = (change: RecordChange) => void
+/**
+ * Receives each change inside the transaction that stores it; it must be synchronous and must not call the portal.
+ * What it returns (its plans' announcements) goes to the hub once that transaction has committed.
+ */
+export type ChangeHandler = (change: RecordChange) => readonly Announcements[] | void
 
 /** Tuning of the worker; defaults suit production. */
 export interface WorkerOptions {
@@ -34,8 +39,8 @@ export interface WorkerOptions {
   logger: Logger
   now: () => Date
   onChange?: ChangeHandler
-  /** Called after a transaction that handed a change on has committed (the app starts sending actions there). */
-  afterChange?: (memberId: string) => void
+  /** Told what the change handler's plans announce, after their transaction has committed. */
+  hub?: Hub
   /** Attempts before a record's events are parked. */
   maxAttempts?: number
   /** First retry delay; doubles each attempt up to 10 minutes. */
@@ -54,7 +59,7 @@ export class Worker extends PortalLanes {
   readonly #logger: Logger
   readonly #now: () => Date
   readonly #onChange: ChangeHandler
-  readonly #afterChange: (memberId: string) => void
+  readonly #hub: Hub | undefined
   readonly #maxAttempts: number
   readonly #retryBaseMs: number
 
@@ -66,7 +71,7 @@ export class Worker extends PortalLanes {
     this.#logger = options.logger
     this.#now = now
     this.#onChange = options.onChange ?? (() => {})
-    this.#afterChange = options.afterChange ?? (() => {})
+    this.#hub = options.hub
     this.#maxAttempts = options.maxAttempts ?? 6
     this.#retryBaseMs = options.retryBaseMs ?? 5_000
   }
@@ -175,7 +180,7 @@ export class Worker extends PortalLanes {
   #apply(memberId: string, record: DueRecord, found: Record<string, unknown> | undefined): void {
     const store = this.#store
     const kind = this.#kind(record)
-    const changed = store.transaction(() => {
+    const announced = store.transaction((): readonly Announcements[] => {
       const before = store.mirror.get(memberId, record.entity, record.entityId)
       const previous = before && !before.deleted ? before.snapshot : undefined
       const current = found ? project(kind, found) : undefined
@@ -185,11 +190,10 @@ export class Worker extends PortalLanes {
         store.mirror.put(memberId, { entity: record.entity, entityId: record.entityId, snapshot: current ?? before?.snapshot ?? {}, deleted: !current, modifiedAt })
       }
       store.inbox.markDone(record.eventIds)
-      if (!this.#isMeaningful(memberId, record, diff)) return false
-      this.#onChange({ memberId, entity: record.entity, entityId: record.entityId, events: record.events, previous, current, diff })
-      return true
+      if (!this.#isMeaningful(memberId, record, diff)) return []
+      return this.#onChange({ memberId, entity: record.entity, entityId: record.entityId, events: record.events, previous, current, diff }) ?? []
     })
-    if (changed) this.#afterChange(memberId)
+    if (announced.length > 0) this.#hub?.announce(memberId, announced)
   }
 
   // Nothing but bookkeeping changed, or exactly what the app itself wrote came back: not a change for rules.

@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/index.js'
 import type { PortalInstall } from '../../src/store/portals.js'
 import type { NewClock } from '../../src/store/clocks.js'
 import type { NewViolation } from '../../src/store/violations.js'
+import { planNotice } from './plan-notice.js'
 
 const A = 'a223c6b3710f85df22e9377d6c4f7553'
 const B = 'b5c1e0d2a7f94e3c8d6b1a0f2e4c6d8a'
@@ -141,8 +142,8 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
 
     describe('clocks', () => {
       it('runs a clock per rule and record, hands out the due ones earliest first, and stops each once', async () => {
-        const late = await store.clocks.start(A, clock('7', iso(START + 10 * MINUTE)))
-        const early = await store.clocks.start(A, clock('8', iso(START + 5 * MINUTE)))
+        const late = (await store.clocks.start(A, clock('7', iso(START + 10 * MINUTE)))).id
+        const early = (await store.clocks.start(A, clock('8', iso(START + 5 * MINUTE)))).id
         await store.clocks.start(A, clock('9', null))
         expect((await store.clocks.runningFor(A, 'lead', '7')).map((item) => item.id)).toEqual([late])
         expect(await store.clocks.get(late)).toMatchObject({ memberId: A, ruleId: 'LEAD-CONTACT-SLA', warnTo: ['5'], stoppedAt: null, createdAt: iso(START) })
@@ -227,9 +228,9 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
       it('folds notices past a person’s limit into one digest, and says who was told of which violation', async () => {
         const policy = { limit: 2, windowMs: 10 * MINUTE, heading: 'Сводка', more: '… и ещё {n}' }
         for (const id of [1, 2, 3, 4]) {
-          expect(await store.actions.planNotice(A, { key: `v${id}:notify:5`, userId: '5', message: `notice ${id}`, line: `• ${id}`, violationId: id }, policy)).toBe(true)
+          expect(await planNotice(store, A, { key: `v${id}:notify:5`, userId: '5', message: `notice ${id}`, line: `• ${id}`, violationId: id }, policy, now())).toBe(true)
         }
-        expect(await store.actions.planNotice(A, { key: 'v4:notify:5', userId: '5', message: 'notice 4', line: '• 4', violationId: 4 }, policy)).toBe(false)
+        expect(await planNotice(store, A, { key: 'v4:notify:5', userId: '5', message: 'notice 4', line: '• 4', violationId: 4 }, policy, now())).toBe(false)
         const pending = await store.actions.inState(A, 'pending')
         expect(pending.map((action) => action.key)).toEqual(['v1:notify:5', 'v2:notify:5', expect.stringMatching(/^digest:5:/)])
         expect(pending[2]!.payload.message).toBe('Сводка\n• 3\n• 4')

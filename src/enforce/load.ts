@@ -1,0 +1,118 @@
+// Reads what one decision needs from the store: the record's context for the rules, its open violations and running
+// clocks, the portal's settings, calendar and directory. Reads only; decide() then works on the result alone.
+import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
+import type { PassContext, RuleSettings } from '../../rules/catalogue.js'
+import type { Directory } from '../../rules/directory.js'
+import { firstLeadStatus } from '../../rules/lead-statuses.js'
+import { responsibleOf, text } from '../../rules/record.js'
+import type { Entity, Snapshot } from '../../rules/types.js'
+import type { SettingsSource } from '../portal-settings.js'
+import type { Clock } from '../store/clocks.js'
+import type { Store } from '../store/index.js'
+import type { Portal } from '../store/portals.js'
+import type { Violation } from '../store/violations.js'
+import { OWNER_TYPE_IDS } from '../sync/record-lists.js'
+import { keysOf, peersOf } from './peers.js'
+import { ruleSettingsFor } from './settings.js'
+
+/** How the record came in: the install's audit (what is already past is recorded, nobody told) and when. */
+export interface Arrival {
+  audit: boolean
+  eventAt: string
+}
+
+/** The portal facts a decision uses. */
+export type PortalFacts = Pick<Portal, 'memberId' | 'language' | 'clientEndpoint' | 'installedAt'>
+
+/** What the rules need besides the record, the settings, the clock, the directory and the calendar. */
+export type RecordContext = Omit<PassContext, 'now' | 'directory' | 'calendar'>
+
+/** Everything decide() needs about one record, read before deciding. */
+export interface DecisionInput {
+  now: Date
+  portal: PortalFacts
+  /** The portal's settings, each rule dated (from the install unless it says otherwise: ruleSettingsFor). */
+  settings: RuleSettings
+  calendar: BusinessCalendar
+  directory: Directory
+  entity: Entity
+  id: string
+  current: Snapshot | undefined
+  previous: Snapshot | undefined
+  arrival: Arrival
+  open: Violation[]
+  clocks: Clock[]
+  /** The record's phone and e-mail keys to keep (leads and deals only). */
+  contactKeys: string[] | undefined
+  context: RecordContext
+}
+
+/** Reads decisions' inputs; keeps each portal's directory until it is refreshed. */
+export class Loader {
+  readonly #directories = new Map<string, { syncedAt: number; directory: Directory }>()
+  // The dated settings of each portal, kept while its settings and install stay the same.
+  readonly #dated = new Map<string, { settings: RuleSettings; installedAt: string; dated: RuleSettings }>()
+
+  constructor(private readonly deps: { store: Store; settings: SettingsSource }) {}
+
+  /** The portal's directory, re-read only when it was refreshed. */
+  directory(memberId: string): Directory {
+    const syncedAt = this.deps.store.directory.syncedAt(memberId)?.getTime() ?? 0
+    const cached = this.#directories.get(memberId)
+    if (cached && cached.syncedAt === syncedAt) return cached.directory
+    const directory = this.deps.store.directory.load(memberId)
+    this.#directories.set(memberId, { syncedAt, directory })
+    return directory
+  }
+
+  /** The portal's settings as configured. */
+  settings(memberId: string): RuleSettings {
+    return this.deps.settings.of(memberId)
+  }
+
+  /** The settings a portal runs under (`settings`, or its own), each rule dated: see ruleSettingsFor. */
+  dated(portal: PortalFacts, settings: RuleSettings = this.settings(portal.memberId)): RuleSettings {
+    const cached = this.#dated.get(portal.memberId)
+    if (cached && cached.settings === settings && cached.installedAt === portal.installedAt) return cached.dated
+    const dated = ruleSettingsFor(portal, settings)
+    this.#dated.set(portal.memberId, { settings, installedAt: portal.installedAt, dated })
+    return dated
+  }
+
+  /** The portal's business calendar (its settings, its language). */
+  calendar(portal: PortalFacts): BusinessCalendar {
+    return this.deps.settings.calendarOf(portal.memberId, portal.language)
+  }
+
+  /** What the rules need to know around a record: statuses, activities, peers, leads held, tasks of the same burst. */
+  context(memberId: string, entity: Entity, id: string, current: Snapshot): RecordContext {
+    const { store } = this.deps
+    const statuses = store.directory.leadStatuses(memberId)
+    const ownerType = OWNER_TYPE_IDS[entity]
+    const activities = ownerType ? store.mirror.activitiesOf(memberId, ownerType, id).map((activity) => activity.snapshot) : []
+    const first = firstLeadStatus(statuses)
+    const responsible = responsibleOf(entity, current)
+    const leadsHeld = entity === 'lead' && responsible && text(current, 'STATUS_ID') === first ? store.mirror.leadsHeld(memberId, first, responsible) : 0
+    const creator = entity === 'task' ? text(current, 'createdBy') : ''
+    const sameTasks = creator ? store.mirror.tasksTitled(memberId, creator, text(current, 'title')).filter((task) => task.entityId !== id).map((task) => task.snapshot) : []
+    const peers = peersOf(store, memberId, entity, id, current)
+    return { firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld, sameTasks }
+  }
+
+  /** The input of a decision about one record as it stands (`current` undefined: deleted). */
+  input(portal: PortalFacts, entity: Entity, id: string, current: Snapshot | undefined, previous: Snapshot | undefined, arrival: Arrival, now: Date): DecisionInput {
+    const { store } = this.deps
+    const { memberId } = portal
+    const keyed = entity === 'lead' || entity === 'deal'
+    return {
+      now, portal, entity, id, current, previous, arrival,
+      settings: this.dated(portal),
+      calendar: this.calendar(portal),
+      directory: this.directory(memberId),
+      open: store.violations.openFor(memberId, entity, id),
+      clocks: store.clocks.runningFor(memberId, entity, id),
+      contactKeys: keyed ? keysOf(store, memberId, entity, current) : undefined,
+      context: current ? this.context(memberId, entity, id, current) : { firstLeadStatus: '', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [] },
+    }
+  }
+}

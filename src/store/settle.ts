@@ -1,0 +1,34 @@
+// store.settle(results): what the outbox sent, retries and gives up, in one transaction; a sent action's follow-ups
+// (decided with it and stored as `then`) are applied here — the executor itself changes no violation and writes no text.
+import type { FollowUp } from '../enforce/plan.js'
+import type { Action, ActionRepo } from './actions.js'
+import type { JournalRepo } from './journal.js'
+import type { ViolationRepo } from './violations.js'
+
+/** What became of one action the executor tried to send. */
+export type SendResult =
+  | { action: Action; outcome: 'done'; then: readonly FollowUp[] }
+  | { action: Action; outcome: 'retry'; error: string; at: Date }
+  | { action: Action; outcome: 'failed'; error: string }
+
+/** Settles sent actions (the caller holds the transaction). */
+export function settleActions(repos: { actions: ActionRepo; journal: JournalRepo; violations: ViolationRepo }, memberId: string, results: readonly SendResult[]): void {
+  for (const result of results) {
+    const { action } = result
+    if (result.outcome === 'retry') {
+      repos.actions.retry(action.id, result.error, result.at)
+      continue
+    }
+    if (result.outcome === 'failed') {
+      repos.actions.fail(action.id, result.error)
+      repos.journal.append(memberId, 'action.failed', { key: action.key, kind: action.kind, error: result.error })
+      continue
+    }
+    repos.actions.done(action.id)
+    for (const next of result.then) {
+      if (next.op === 'journal') repos.journal.append(memberId, next.kind, next.detail)
+      else if (next.op === 'violation.resolve') repos.violations.resolve(next.id, next.resolution)
+      else repos.actions.plan(memberId, next.key, next.kind, next.payload, next.priority)
+    }
+  }
+}
