@@ -69,7 +69,7 @@ export class AppPages {
     if (!state.app.finished && !admin) {
       return send(res, 403, portalPage('Установка приложения не завершена', 'Обратитесь к администратору портала.'), HTML)
     }
-    if (!state.app.present) beginUiInstall(state, userId)
+    if (!state.app.present) beginUiInstall(state, userId, this.form.installUrl)
     const install = !state.app.finished
     const appUrl = install ? this.form.installUrl : this.form.handlerUrl
     // PLACEMENT_OPTIONS of the default placement: the page's own query minus `_r` (component.php).

@@ -4,10 +4,14 @@ import { createCrm, deleteCrm, updateCrm } from './domain/crm.js'
 import { addDepartment, addUser, updateDepartment, updateUser, userView } from './domain/directory.js'
 import { accessTo } from './domain/disk.js'
 import { taskView } from './domain/task-shape.js'
+import { runRobot, type RunRobotOptions } from './domain/robots.js'
 import { addTaskComment, createTask, deleteTask, findTask, updateTask } from './domain/tasks.js'
+import type { Outgoing } from './http.js'
 import type { Actor, PortalState } from './state.js'
 import type { CrmKind, Row } from './store.js'
-import type { ActOptions, FakeFile, FakeFolder, FakeNotification, FakeRight, FakeTimelineComment, Fields } from './types.js'
+import type {
+  ActOptions, FakeFile, FakeFolder, FakeNotification, FakeReply, FakeRight, FakeRobot, FakeRobotAnswer, FakeRobotRun, FakeTimelineComment, Fields,
+} from './types.js'
 
 type Id = string | number
 
@@ -66,6 +70,15 @@ export interface FakeData {
   addDepartment(fields: Fields): string
   updateDepartment(id: Id, fields: Fields): void
   department(id: Id): Row | undefined
+  /** The app's registered robots (bizproc.robot.add), in registration order. */
+  readonly robots: ReadonlyArray<FakeRobot>
+  /**
+   * Runs a robot on a document (`LEAD_1505`, `DEAL_17`, `DYNAMIC_1032_4`) as the portal's automation does: the captured
+   * body shape POSTed form-encoded to its HANDLER; resolves with the app's reply and the run (its event_token, answers).
+   */
+  runRobot(code: string, documentId: string, properties?: Record<string, unknown>, o?: RunRobotOptions): Promise<{ reply: FakeReply; run: FakeRobotRun }>
+  /** Every accepted bizproc.event.send, oldest first. */
+  readonly robotAnswers: ReadonlyArray<FakeRobotAnswer>
 }
 
 function actor(o?: ActOptions): Actor {
@@ -84,7 +97,7 @@ function crmHelpers(state: PortalState, kind: CrmKind): RecordHelpers {
 }
 
 /** Builds the data helpers over a portal's state. */
-export function createFakeData(state: PortalState): FakeData {
+export function createFakeData(state: PortalState, out: Outgoing): FakeData {
   const lead = crmHelpers(state, 'lead')
   const deal = crmHelpers(state, 'deal')
   const company = crmHelpers(state, 'company')
@@ -130,5 +143,8 @@ export function createFakeData(state: PortalState): FakeData {
     addDepartment: (fields) => String(addDepartment(state, fields)),
     updateDepartment: (id, fields) => updateDepartment(state, Number(id), fields),
     department: (id) => copy(state.store.departments.get(Number(id))),
+    get robots() { return [...state.robots.values()] },
+    runRobot: (code, documentId, properties = {}, o) => runRobot(state, out, code, documentId, properties, o),
+    get robotAnswers() { return state.robotAnswers },
   }
 }

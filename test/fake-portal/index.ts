@@ -142,8 +142,9 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     },
     store: createStore(),
     tokens: new TokenRegistry(ttl, now),
-    app: { present: false, finished: false, applicationToken: null, version: '1', installerId: 1 },
+    app: { present: false, finished: false, applicationToken: null, version: '1', installerId: 1, host: null },
     eventBindings: [], eventBindingSeq: { next: 1 }, placementBindings: [],
+    robots: new Map(), robotRuns: new Map(), robotAnswers: [],
     events: new EventQueue(faults, out, now),
     offline: new OfflineQueue(now, () => requireState().cfg.offset, () => requireState().cfg.offlineEventData),
     offlineNotified: { at: new Map(), thisTick: new Set() },
@@ -157,7 +158,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
   const s = state
   const appPages = new AppPages(s)
   pages = appPages
-  const data = createFakeData(s)
+  const data = createFakeData(s, out)
   return {
     url: s.cfg.url, clientEndpoint: s.cfg.clientEndpoint, oauthUrl: s.cfg.oauthUrl, serverEndpoint: s.cfg.serverEndpoint,
     memberId: s.cfg.memberId, domain: s.cfg.domain, clientId: s.cfg.clientId, clientSecret: s.cfg.clientSecret,

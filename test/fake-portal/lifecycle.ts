@@ -23,7 +23,7 @@ function authWithTokens(state: PortalState, userId: number): Record<string, stri
  * authorization data" — ONAPPINSTALL, form-encoded (installation-callback.md); finished at once.
  */
 export async function installApp(state: PortalState, installUrl: string, userId: number): Promise<FakeReply> {
-  state.app = { present: true, finished: true, applicationToken: randomHex(16), version: state.app.version, installerId: userId }
+  state.app = { present: true, finished: true, applicationToken: randomHex(16), version: state.app.version, installerId: userId, host: hostOf(installUrl) }
   const payload = {
     event: 'ONAPPINSTALL',
     data: { VERSION: state.app.version, ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: state.cfg.language },
@@ -34,9 +34,9 @@ export async function installApp(state: PortalState, installUrl: string, userId:
 }
 
 /** A UI app's first opening by an administrator: the app is there (its tokens work) but not finished until installFinish. */
-export function beginUiInstall(state: PortalState, userId: number): void {
+export function beginUiInstall(state: PortalState, userId: number, url: string): void {
   if (state.app.present) return
-  state.app = { present: true, finished: false, applicationToken: randomHex(16), version: state.app.version, installerId: userId }
+  state.app = { present: true, finished: false, applicationToken: randomHex(16), version: state.app.version, installerId: userId, host: hostOf(url) }
 }
 
 /**
@@ -75,9 +75,18 @@ function announceInstall(state: PortalState, userId: number): void {
   }
 }
 
+/** The host name of the app's address (its "domain" for robot handlers); null for an address that is not a URL. */
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname
+  } catch {
+    return null
+  }
+}
+
 /** UI install: the wizard page gets the frame POST; installation is not finished until finishInstall(). */
 export async function openInstallFrame(state: PortalState, out: Outgoing, url: string, userId: number): Promise<FakeReply> {
-  beginUiInstall(state, userId)
+  beginUiInstall(state, userId, url)
   return framePost(state, out, url, userId, 'DEFAULT', null)
 }
 
@@ -149,6 +158,9 @@ export async function updateApp(state: PortalState, version: string | undefined,
   const next = version ?? (/^\d+$/.test(previous) ? String(Number(previous) + 1) : `${previous}.1`)
   const handlers = state.eventBindings.filter((b) => b.event === 'ONAPPUPDATE' && !b.offline)
   state.eventBindings = []
+  // "When the application is deleted or updated, the associated robots are removed" (bizproc-robot-delete.md);
+  // the portal's RestService::onRestAppUpdate calls onRestAppDelete.
+  state.robots.clear()
   state.app = { ...state.app, applicationToken: randomHex(16), version: next }
   for (const binding of handlers) {
     const payload = {
@@ -181,9 +193,10 @@ export async function uninstallApp(state: PortalState, clean: boolean): Promise<
   }
   state.eventBindings = []
   state.placementBindings = []
+  state.robots.clear()
   state.offline.clear()
   state.tokens.revokeAll()
-  state.app = { present: false, finished: false, applicationToken: null, version: state.app.version, installerId: 1 }
+  state.app = { present: false, finished: false, applicationToken: null, version: state.app.version, installerId: 1, host: null }
 }
 
 /** Opens a widget: "registered widgets are not displayed" before installation is finished (placement-bind.md). */

@@ -5,7 +5,7 @@ import type { FaultBook } from './faults.js'
 import type { OfflineQueue } from './offline.js'
 import type { Store } from './store.js'
 import type { TokenRegistry } from './tokens.js'
-import type { FakeCall, FakeEventBinding, FakeOAuthCall, FakePlacementBinding, FeatureCode } from './types.js'
+import type { FakeCall, FakeEventBinding, FakeOAuthCall, FakePlacementBinding, FakeRobot, FakeRobotAnswer, FakeRobotRun, FeatureCode } from './types.js'
 
 /** Resolved options plus the addresses of both listeners. */
 export interface PortalConfig {
@@ -48,6 +48,8 @@ export interface AppState {
   version: string
   /** The administrator who installed it (whose tokens ONAPPINSTALL carries after installFinish). */
   installerId: number
+  /** The app's domain (host name of its install address): robot handlers must be on it; null until known. */
+  host: string | null
 }
 
 /** Who made a change: a user (whose tokens go into events) or an automation rule (no tokens). */
@@ -65,6 +67,11 @@ export interface PortalState {
   eventBindings: FakeEventBinding[]
   eventBindingSeq: { next: number }
   placementBindings: FakePlacementBinding[]
+  /** The app's robots by code (bizproc.robot.*); removed on update and uninstall. */
+  robots: Map<string, FakeRobot>
+  /** Robot runs by event token, and every accepted bizproc.event.send in order. */
+  robotRuns: Map<string, FakeRobotRun>
+  robotAnswers: FakeRobotAnswer[]
   events: EventQueue
   /** The offline event queue, per source key. */
   offline: OfflineQueue

@@ -239,3 +239,54 @@ export interface FakeFaults {
   /** Clears every fault. */
   reset(): void
 }
+
+/** One parameter or return value of a registered robot, as bizproc.robot.add took it (bizproc-robot-add.md#property). */
+export interface FakeRobotProperty {
+  Name: string | Record<string, string>
+  Description?: string | Record<string, string>
+  Type: string
+  Options?: Record<string, string>
+  Required: 'Y' | 'N'
+  Multiple: 'Y' | 'N'
+  Default?: unknown
+}
+
+/** A robot the app registered with bizproc.robot.add. */
+export interface FakeRobot {
+  code: string
+  handler: string
+  authUserId: number
+  /** 'Y' unless registered 'N': "By default, the parameter is empty, which is equivalent to waiting" (bizproc-robot-add.md). */
+  useSubscription: 'Y' | 'N'
+  name: string | Record<string, string>
+  description: string | Record<string, string> | null
+  properties: Record<string, FakeRobotProperty>
+  returnProperties: Record<string, FakeRobotProperty>
+  documentType: [string, string, string] | null
+  filter: { INCLUDE?: Array<string | string[]>; EXCLUDE?: Array<string | string[]> } | null
+  usePlacement: 'Y' | 'N'
+  placementHandler: string | null
+}
+
+/** One accepted bizproc.event.send: the step's answer. */
+export interface FakeRobotAnswer {
+  eventToken: string
+  /** Only the keys the robot declared in RETURN_PROPERTIES ("only keys declared … are kept"). */
+  returnValues: Record<string, unknown>
+  /** Keys sent in RETURN_VALUES that the robot did not declare, dropped. */
+  dropped: string[]
+  logMessage: string
+  userId: number
+  at: number
+}
+
+/** One run of a robot on a document (portal.data.runRobot), with the answers its step got. */
+export interface FakeRobotRun {
+  code: string
+  documentId: string
+  eventToken: string
+  properties: Record<string, unknown>
+  /** The step waits for bizproc.event.send (use_subscription not 'N'); false once answered. */
+  waiting: boolean
+  answers: FakeRobotAnswer[]
+}

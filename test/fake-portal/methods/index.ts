@@ -1,5 +1,6 @@
 // The table of every REST method the fake portal implements, by lower-case name.
 import { appMethods } from './app.js'
+import { bizprocMethods } from './bizproc.js'
 import { activityMethods } from './crm-activity.js'
 import { crmEntityMethods } from './crm-entity.js'
 import { itemMethods } from './crm-item.js'
@@ -29,4 +30,5 @@ export const METHODS: MethodTable = {
   ...taskExtraMethods,
   ...imMethods,
   ...diskMethods,
+  ...bizprocMethods,
 }
