@@ -3,9 +3,9 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CALENDARS_DIR, loadProductionCalendars } from '../src/calendar-files.js'
-import { portalCalendars } from '../src/portal-calendars.js'
-import { resolveRuleSettings } from '../src/rule-settings.js'
+import { CALENDARS_DIR, loadProductionCalendars } from '../src/settings/calendar-files.js'
+import { portalCalendars } from '../src/settings/portal-calendars.js'
+import { resolveRuleSettings } from '../src/settings/rule-settings.js'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))

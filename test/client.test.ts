@@ -3,7 +3,7 @@ import { delay, http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import pino from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { AppError } from '../src/errors.js'
+import { AppError } from '../src/shared/app-error.js'
 import { B24Error, isNotFound, PortalClient, PortalClients, type ClientOptions, type PortalCredentials } from '../src/b24/index.js'
 import { systemClock } from '../src/shared/clock.js'
 

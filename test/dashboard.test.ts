@@ -1,7 +1,7 @@
 // The app's page, the supervisors' dashboard: a head sees their people's weeks, an administrator everyone's, others a polite page.
 import { afterEach, describe, expect, it } from 'vitest'
 import { RULE_IDS } from '../rules/catalogue.js'
-import { startOfWeek } from '../src/zoned-days.js'
+import { startOfWeek } from '../src/shared/zoned-days.js'
 import { settle, startOnMovedClock, testSettings, type MovedHarness } from './helpers/harness.js'
 
 const ADMIN = 1

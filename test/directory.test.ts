@@ -2,7 +2,7 @@
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { supervisorOf, userName } from '../rules/directory.js'
-import { DIRECTORY_COOLDOWN_MS, DIRECTORY_MAX_AGE_MS, DirectorySync } from '../src/directory-sync.js'
+import { DIRECTORY_COOLDOWN_MS, DIRECTORY_MAX_AGE_MS, DirectorySync } from '../src/ingest/directory-sync.js'
 import { settle, startHarness, type Harness } from './helpers/harness.js'
 
 describe('directory', () => {

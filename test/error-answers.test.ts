@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { APP_FAILED } from '../placements/failure.js'
 import { escapeHtml } from '../placements/html.js'
 import { B24Error } from '../src/b24/index.js'
-import { createLogger } from '../src/log.js'
+import { createLogger } from '../src/shared/log.js'
 import { settle, startHarness, type Harness } from './helpers/harness.js'
 
 const ADMIN = 1

@@ -3,7 +3,7 @@ import qs from 'qs'
 import { describe, expect, it } from 'vitest'
 import { parseEvent, recordOf } from '../handlers/event-payload.js'
 import { installKind, parseAppEventGrant, parseFrameGrant } from '../handlers/install-payload.js'
-import { BadRequestError } from '../src/errors.js'
+import { BadRequestError } from '../src/shared/app-error.js'
 
 const auth = {
   access_token: 's6p6eclrvim6da22ft9ch94ekreb52lv',

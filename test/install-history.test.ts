@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { resolvedCalendarSettings } from '../rules/calendar/portal-calendar.js'
 import { prepareReport } from '../src/reports/report.js'
-import { addDays, localDateOf } from '../src/zoned-days.js'
+import { addDays, localDateOf } from '../src/shared/zoned-days.js'
 import type { FakeCall } from './fake-portal/index.js'
 import { settle, startHarness, testSettings, type Harness } from './helpers/harness.js'
 

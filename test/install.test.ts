@@ -1,7 +1,7 @@
 // Installing into a portal over real HTTP with the fake portal: both install kinds, update, uninstall, bad input.
 import qs from 'qs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadManifest } from '../src/manifest.js'
+import { loadManifest } from '../src/portal/manifest.js'
 import { healthOf, postForm, startHarness, type Harness } from './helpers/harness.js'
 
 const manifest = loadManifest()

@@ -1,7 +1,7 @@
 // The per-portal lanes' retry timer: work that falls due while a drain finishes is not left waiting for another event.
 import pino from 'pino'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { PortalLanes } from '../src/sync/lanes.js'
+import { PortalLanes } from '../src/ingest/lanes.js'
 
 /** One portal, one backed-off item; the drain takes it only once it is due, and the clock moves on as it returns. */
 class OneItem extends PortalLanes {

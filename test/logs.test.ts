@@ -1,7 +1,7 @@
 // Tokens and secrets never reach a log line, at the most talkative level, through install, events and a refresh.
 import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createLogger } from '../src/log.js'
+import { createLogger } from '../src/shared/log.js'
 import { settle, startHarness, type Harness } from './helpers/harness.js'
 
 describe('logs', () => {

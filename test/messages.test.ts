@@ -1,6 +1,6 @@
 // What people read: the same notice in Russian and English, with the record's link.
 import { describe, expect, it } from 'vitest'
-import { languageOf, notice, recordList, timelineComment, toldText } from '../src/enforce/messages.js'
+import { languageOf, notice, recordList, timelineComment, toldText } from '../src/notify/messages.js'
 
 const base = {
   origin: 'https://acme.bitrix24.ru',

@@ -1,8 +1,8 @@
 // Offline events over real HTTP with the fake portal: set-up by plan, drain into the mirror, clear after commit, own writes.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { loadManifest } from '../src/manifest.js'
-import { bindOffline, OFFLINE_CONNECTOR } from '../src/offline-setup.js'
-import { recordKindOf } from '../src/sync/event-records.js'
+import { loadManifest } from '../src/portal/manifest.js'
+import { bindOffline, OFFLINE_CONNECTOR } from '../src/portal/offline-setup.js'
+import { recordKindOf } from '../src/ingest/event-records.js'
 import { healthOf, settle, startHarness, type Harness } from './helpers/harness.js'
 
 const manifest = loadManifest()

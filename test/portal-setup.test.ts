@@ -2,9 +2,9 @@
 // look, one to bind), a bind that meets its own binding (another set-up got there first) is no failure, and anything
 // else the portal refuses fails the set-up with the portal's code and message.
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadManifest } from '../src/manifest.js'
-import { bindOffline, OFFLINE_CONNECTOR } from '../src/offline-setup.js'
-import { bindPortal, isAlreadyBound, type BatchCaller } from '../src/portal-setup.js'
+import { loadManifest } from '../src/portal/manifest.js'
+import { bindOffline, OFFLINE_CONNECTOR } from '../src/portal/offline-setup.js'
+import { bindPortal, isAlreadyBound, type BatchCaller } from '../src/portal/portal-setup.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 
 const manifest = loadManifest()

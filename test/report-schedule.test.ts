@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { deliveryMessage, deliveryTag, periodText } from '../src/reports/delivery-message.js'
 import { duePeriods, latestOccurrence } from '../src/reports/schedule.js'
-import { isoDate } from '../src/zoned-days.js'
+import { isoDate } from '../src/shared/zoned-days.js'
 
 const MOSCOW = 'Europe/Moscow'
 const DEFAULTS = { weekly: '0 9 * * 1', monthly: '0 9 1 * *' }

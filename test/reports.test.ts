@@ -11,14 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROUND_THE_CLOCK } from '../rules/calendar/business-calendar.js'
 import { resolvedCalendarSettings } from '../rules/calendar/portal-calendar.js'
 import { RULE_IDS } from '../rules/catalogue.js'
-import { PageSessions } from '../src/page-sessions.js'
+import { PageSessions } from '../src/auth/page-sessions.js'
 import { planFor, reportOf, type ReportFrame } from '../src/reports/report-data.js'
 import { parseLocalDate, prepareReport, scopeOf } from '../src/reports/report.js'
-import { resolveRuleSettings } from '../src/rule-settings.js'
-import { loadProductionCalendars } from '../src/calendar-files.js'
-import { portalCalendars } from '../src/portal-calendars.js'
+import { resolveRuleSettings } from '../src/settings/rule-settings.js'
+import { loadProductionCalendars } from '../src/settings/calendar-files.js'
+import { portalCalendars } from '../src/settings/portal-calendars.js'
 import { moneyFormat, writeWorkbook } from '../src/reports/workbook.js'
-import { addDays, isoDate, localDateOf, startOfDay, type LocalDate } from '../src/zoned-days.js'
+import { addDays, isoDate, localDateOf, startOfDay, type LocalDate } from '../src/shared/zoned-days.js'
 import { reportOfRows } from './bench/report-rows.js'
 import { settle, startOnMovedClock, testSettings, type MovedHarness } from './helpers/harness.js'
 
@@ -340,7 +340,7 @@ describe('the workbook', () => {
 
 describe('npm run report', () => {
   const cli = (args: string[], env: Record<string, string>) =>
-    run(process.execPath, ['--import', 'tsx', 'src/report-cli.ts', ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, timeout: 60_000 })
+    run(process.execPath, ['--import', 'tsx', 'src/reports/cli.ts', ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, timeout: 60_000 })
       .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (error: { code?: number; stdout: string; stderr: string }) => ({ code: error.code ?? -1, stdout: error.stdout, stderr: error.stderr }))
 
   it('writes the department’s workbook from a real SQLite file, and says in one line what is wrong', async () => {

@@ -1,7 +1,7 @@
 // Events to mirror over real HTTP: re-reads in batches, duplicates and reorders, sweeps for lost events, own writes.
 import { afterEach, describe, expect, it } from 'vitest'
-import { ENTITIES, project } from '../src/sync/entities.js'
-import type { RecordChange } from '../src/sync/worker.js'
+import { ENTITIES, project } from '../src/ingest/entities.js'
+import type { RecordChange } from '../src/ingest/worker.js'
 import { healthOf, settle, startHarness, type Harness } from './helpers/harness.js'
 
 const leadKind = ENTITIES.lead!

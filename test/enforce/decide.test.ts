@@ -7,7 +7,7 @@ import { fold, type Budget } from '../../src/enforce/digest.js'
 import type { DecisionInput } from '../../src/enforce/load.js'
 import { actionKey, keyText, type Plan } from '../../src/enforce/plan.js'
 import { ruleSettingsFor } from '../../src/enforce/settings.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 import type { Clock } from '../../src/store/clocks.js'
 import type { Violation } from '../../src/store/violations.js'
 

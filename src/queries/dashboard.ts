@@ -1,12 +1,12 @@
 // What the supervisors' dashboard shows: violations by rule and by manager this week against last week, deadline
 // attainment, the worst open items and a daily trend, for the people a viewer sees. Reads the store; changes nothing.
-import { CATALOGUE, type RuleId } from '../rules/catalogue.js'
-import { userName, type Directory } from '../rules/directory.js'
-import { pathOf, titleOf } from '../rules/record.js'
-import type { Entity, Text } from '../rules/types.js'
-import type { Store } from './store/index.js'
-import type { Violation } from './store/violations.js'
-import { addDays, isoDate, localDateOf, startOfDay, startOfWeek } from './zoned-days.js'
+import { CATALOGUE, type RuleId } from '../../rules/catalogue.js'
+import { userName, type Directory } from '../../rules/directory.js'
+import { pathOf, titleOf } from '../../rules/record.js'
+import type { Entity, Text } from '../../rules/types.js'
+import type { Store } from '../store/index.js'
+import type { Violation } from '../store/violations.js'
+import { addDays, isoDate, localDateOf, startOfDay, startOfWeek } from '../shared/zoned-days.js'
 
 /** One row of a comparison table: violations opened this week and last week. */
 export interface WeekRow {

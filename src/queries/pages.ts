@@ -11,11 +11,11 @@ import type { Clock } from '../store/clocks.js'
 import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
-import { passOf } from './decide.js'
-import type { Enforcer } from './enforcer.js'
-import type { Hub } from './hub.js'
-import type { Loader } from './load.js'
-import { announcementsOf, type Plan } from './plan.js'
+import { passOf } from '../enforce/decide.js'
+import type { Enforcer } from '../enforce/enforcer.js'
+import type { Hub } from '../enforce/hub.js'
+import type { Loader } from '../enforce/load.js'
+import { announcementsOf, type Plan } from '../enforce/plan.js'
 
 /** What settings would flag now: open records in all, and per rule how many with the first few. */
 export interface FlaggedNow {

@@ -1,12 +1,12 @@
 // Keeps each portal's copy of its users, departments and lead statuses current enough to name a supervisor and a first status.
 import type { Logger } from 'pino'
-import type { Directory, DirectoryDepartment, DirectoryUser } from '../rules/directory.js'
-import type { LeadStatus } from '../rules/lead-statuses.js'
-import { B24Error, type PortalClient, type PortalClients } from './b24/index.js'
-import type { Store } from './store/index.js'
-import { OncePerPortal } from './sync/once-per-portal.js'
-import { errorMessage } from './shared/errors.js'
-import { isRecord } from './shared/records.js'
+import type { Directory, DirectoryDepartment, DirectoryUser } from '../../rules/directory.js'
+import type { LeadStatus } from '../../rules/lead-statuses.js'
+import { B24Error, type PortalClient, type PortalClients } from '../b24/index.js'
+import type { Store } from '../store/index.js'
+import { OncePerPortal } from './once-per-portal.js'
+import { errorMessage } from '../shared/errors.js'
+import { isRecord } from '../shared/records.js'
 
 /** How old a directory may get before ensureFresh reads it again: a day. */
 export const DIRECTORY_MAX_AGE_MS = 24 * 60 * 60 * 1000

@@ -1,8 +1,8 @@
 // The business calendar the app hands a portal's rules: settings + shipped production calendars + the portal's language.
-import type { BusinessCalendar } from '../rules/calendar/business-calendar.js'
-import { calendarFor, resolvedCalendarSettings, type ProductionCalendars } from '../rules/calendar/portal-calendar.js'
-import type { RuleSettings } from '../rules/catalogue.js'
-import { ConfigError } from './errors.js'
+import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
+import { calendarFor, resolvedCalendarSettings, type ProductionCalendars } from '../../rules/calendar/portal-calendar.js'
+import type { RuleSettings } from '../../rules/catalogue.js'
+import { ConfigError } from '../shared/app-error.js'
 
 /** A portal's calendar by its language, built once per language; throws ConfigError when the settings name a country with no calendar files. */
 export function portalCalendars(settings: RuleSettings, production: ProductionCalendars, source = 'RULES_FILE'): (language: string | null) => BusinessCalendar {

@@ -1,11 +1,11 @@
 // Reads the shipped production calendars, src/calendars/<country>/<YEAR>/calendar.xml, for the pure business calendar.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ProductionCalendars } from '../rules/calendar/portal-calendar.js'
-import { parseProductionCalendar, type ProductionYear } from '../rules/calendar/production-calendar.js'
-import { ConfigError } from './errors.js'
-import { projectFile } from './project-files.js'
-import { errorMessage } from './shared/errors.js'
+import type { ProductionCalendars } from '../../rules/calendar/portal-calendar.js'
+import { parseProductionCalendar, type ProductionYear } from '../../rules/calendar/production-calendar.js'
+import { ConfigError } from '../shared/app-error.js'
+import { projectFile } from '../shared/project-files.js'
+import { errorMessage } from '../shared/errors.js'
 
 /** Where the calendars ship: src/calendars in the project folder (the build compiles code only). */
 export const CALENDARS_DIR = projectFile('src', 'calendars')

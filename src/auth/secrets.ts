@@ -1,6 +1,6 @@
 // Secrets: comparison that takes the same time however early the strings differ, and the tokens the app signs.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-import { isRecord } from './shared/records.js'
+import { isRecord } from '../shared/records.js'
 
 /** True when both strings are equal; hashing first keeps the time independent of length and content. */
 export function sameSecret(given: string, expected: string): boolean {

@@ -1,10 +1,10 @@
 // Proves whom tokens belong to by asking the portal itself: the one check installs, updates and events share.
 import type { Logger } from 'pino'
-import { B24Error, PortalClient, type PortalCredentials, type RefreshedTokens } from './b24/index.js'
-import type { Config } from './config.js'
-import { ForbiddenError, UnauthorizedError } from './errors.js'
+import { B24Error, PortalClient, type PortalCredentials, type RefreshedTokens } from '../b24/index.js'
+import type { Config } from '../config.js'
+import { ForbiddenError, UnauthorizedError } from '../shared/app-error.js'
 import { sameSecret } from './secrets.js'
-import type { Store } from './store/index.js'
+import type { Store } from '../store/index.js'
 
 /** What the portal said about a pair of tokens. */
 export interface Confirmation {

@@ -1,9 +1,9 @@
 // Reads app.manifest.json: the one list of events, placements and scopes the app registers.
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { ConfigError } from './errors.js'
-import { projectFile } from './project-files.js'
-import { issueLine } from './shared/zod-issues.js'
+import { ConfigError } from '../shared/app-error.js'
+import { projectFile } from '../shared/project-files.js'
+import { issueLine } from '../shared/zod-issues.js'
 
 const title = z.object({ ru: z.string().min(1), en: z.string().min(1) })
 

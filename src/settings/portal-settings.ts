@@ -1,12 +1,12 @@
 // Each portal's settings: the defaults, RULES_FILE's JSON over them, and the portal's own (saved from its settings
 // page) over that; in effect at once, without a restart. With the settings, the portal's business calendar.
-import type { BusinessCalendar } from '../rules/calendar/business-calendar.js'
-import { resolvedCalendarSettings, type ProductionCalendars } from '../rules/calendar/portal-calendar.js'
-import type { DayKind } from '../rules/calendar/production-calendar.js'
-import type { RuleSettings } from '../rules/catalogue.js'
+import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
+import { resolvedCalendarSettings, type ProductionCalendars } from '../../rules/calendar/portal-calendar.js'
+import type { DayKind } from '../../rules/calendar/production-calendar.js'
+import type { RuleSettings } from '../../rules/catalogue.js'
 import { portalCalendars } from './portal-calendars.js'
 import { checkRuleSettings, configDiff, mergedRulesConfig, type CheckedSettings } from './rule-settings.js'
-import type { Store } from './store/index.js'
+import type { Store } from '../store/index.js'
 
 /** Where the rules stage, the clocks and the pages get a portal's settings and calendar. */
 export interface SettingsSource {

@@ -1,18 +1,18 @@
 // Installs, updates and uninstalls the app on a portal: confirm the tokens, store them, bind, journal.
 import type { Logger } from 'pino'
-import type { PortalClients } from './b24/index.js'
-import { withoutTrailingSlash } from './b24/endpoints.js'
-import { RATE_BUDGETS, type PortalCredentials, type RateBudget } from './b24/types.js'
-import { checkEndpoint, type Config } from './config.js'
-import { AppError, ForbiddenError, UnauthorizedError } from './errors.js'
+import type { PortalClients } from '../b24/index.js'
+import { withoutTrailingSlash } from '../b24/endpoints.js'
+import { RATE_BUDGETS, type PortalCredentials, type RateBudget } from '../b24/types.js'
+import { checkEndpoint, type Config } from '../config.js'
+import { AppError, ForbiddenError, UnauthorizedError } from '../shared/app-error.js'
 import type { Manifest } from './manifest.js'
 import { bindOffline, type OfflineSetup } from './offline-setup.js'
 import { bindPortal, type SetupOutcome } from './portal-setup.js'
-import type { Store } from './store/index.js'
-import type { Portal } from './store/portals.js'
-import type { PortalAuth } from './portal-auth.js'
-import { sameSecret } from './secrets.js'
-import { errorMessage } from './shared/errors.js'
+import type { Store } from '../store/index.js'
+import type { Portal } from '../store/portals.js'
+import type { PortalAuth } from '../auth/portal-auth.js'
+import { sameSecret } from '../auth/secrets.js'
+import { errorMessage } from '../shared/errors.js'
 
 /** Tokens and identity a portal hands over at install or update, however they arrived. */
 export interface InstallGrant {

@@ -1,6 +1,6 @@
 // Binds the app's events and card tabs on a portal, idempotently: what event.get and placement.get show bound is left
 // alone, only the rest is bound, and a bind that meets its own binding (another set-up got there first) counts as bound.
-import { AppError } from './errors.js'
+import { AppError } from '../shared/app-error.js'
 import type { Manifest } from './manifest.js'
 
 /** The part of the portal client set-up needs. */

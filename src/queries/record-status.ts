@@ -1,13 +1,13 @@
 // What a deal's or lead's tab shows: each rule passed or failed with its reason, the running clocks, the violations
 // with who was told when, the related tasks. Read from the store and one pass of the rules; changes nothing.
-import { timeFor } from '../rules/calendar/portal-calendar.js'
-import { CATALOGUE, type RuleId } from '../rules/catalogue.js'
-import { userName, type Directory } from '../rules/directory.js'
-import { isTaskClosed, responsibleOf, text, titleOf } from '../rules/record.js'
-import type { Entity, Text } from '../rules/types.js'
-import type { RulePages } from './enforce/pages.js'
-import type { Store } from './store/index.js'
-import type { Portal } from './store/portals.js'
+import { timeFor } from '../../rules/calendar/portal-calendar.js'
+import { CATALOGUE, type RuleId } from '../../rules/catalogue.js'
+import { userName, type Directory } from '../../rules/directory.js'
+import { isTaskClosed, responsibleOf, text, titleOf } from '../../rules/record.js'
+import type { Entity, Text } from '../../rules/types.js'
+import type { RulePages } from './pages.js'
+import type { Store } from '../store/index.js'
+import type { Portal } from '../store/portals.js'
 
 /** One rule's verdict on the record. */
 export interface RuleVerdict {

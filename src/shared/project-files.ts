@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
-/** The folder of the app's package.json: one up from src/ under tsx, two up from dist/src/ once built. */
+/** The folder of the app's package.json, the nearest one above this file: under tsx and once built (dist/src/) alike. */
 export const PROJECT_ROOT = rootAbove(import.meta.dirname)
 
 /** A path inside the project folder, e.g. `projectFile('app.manifest.json')`. */

@@ -2,7 +2,7 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from 'pino'
 import type { PortalClients } from '../b24/index.js'
-import type { SettingsSource } from '../portal-settings.js'
+import type { SettingsSource } from '../settings/portal-settings.js'
 import type { Store } from '../store/index.js'
 import type { SweepState } from '../store/sweeps.js'
 import { ENTITIES, type EntityKind } from './entities.js'

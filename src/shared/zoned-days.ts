@@ -1,5 +1,5 @@
 // Calendar days in a portal's time zone with Intl alone: where a local day and a local week start.
-import { offsetAt as zoneOffsetAt } from '../rules/calendar/time-zone.js'
+import { offsetAt as zoneOffsetAt } from '../../rules/calendar/time-zone.js'
 
 /** A calendar date (month 1–12) as the portal's clock shows it. */
 export interface LocalDate {

@@ -1,9 +1,9 @@
 // Binds offline events where the portal's plan allows them, idempotently (api-reference/events/offline-events.md).
 import type { Manifest } from './manifest.js'
 import { asList, failOnErrors, isOffline, runBinds, type BatchCaller, type Commands, type EventBinding } from './portal-setup.js'
-import type { OfflineMode } from './store/offline-queues.js'
-import { recordKindOf } from './sync/event-records.js'
-import { asRecord } from './shared/records.js'
+import type { OfflineMode } from '../store/offline-queues.js'
+import { recordKindOf } from '../ingest/event-records.js'
+import { asRecord } from '../shared/records.js'
 
 /** The source key the app binds offline events with and passes on its own writes, so they are not queued. */
 export const OFFLINE_CONNECTOR = 'rules_app'
