@@ -14,7 +14,7 @@ import { fold, recipientsOf } from './digest.js'
 import type { Hub } from './hub.js'
 import { Loader, type Arrival } from './load.js'
 import { digestWords, languageOf } from '../notify/messages.js'
-import { announcementsOf, keyText, type Announcements, type Plan, type PlanStep } from './plan.js'
+import { announcementsOf, keyText, type Announcements, type Plan, type PlanStep } from '../store/plan.js'
 
 /** What the rules stage needs. */
 export interface EnforcerDeps {

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino'
 import { isNotFound, type BatchCommands, type BatchOutcome, type PortalClients } from '../b24/index.js'
 import type { Hub } from '../enforce/hub.js'
-import type { Announcements } from '../enforce/plan.js'
+import type { Announcements } from '../store/plan.js'
 import type { Store } from '../store/index.js'
 import type { DueRecord } from '../store/inbox.js'
 import { diffSnapshots, ENTITIES, project, type FieldChange } from './entities.js'

@@ -4,7 +4,7 @@ import { CATALOGUE, type RuleId } from '../../rules/catalogue.js'
 import type { Text } from '../../rules/types.js'
 import type { Action } from '../store/actions.js'
 import { languageOf, timelineComment } from './messages.js'
-import type { FollowUp } from '../enforce/plan.js'
+import type { FollowUp } from '../store/plan.js'
 
 /** The follow-ups of a sent action, in the order they apply. */
 export function followUpsOf(action: Action, portalLanguage: string | null): FollowUp[] {

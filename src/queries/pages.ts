@@ -15,7 +15,7 @@ import { passOf } from '../enforce/decide.js'
 import type { Enforcer } from '../enforce/enforcer.js'
 import type { Hub } from '../enforce/hub.js'
 import type { Loader } from '../enforce/load.js'
-import { announcementsOf, type Plan } from '../enforce/plan.js'
+import { announcementsOf, type Plan } from '../store/plan.js'
 
 /** What settings would flag now: open records in all, and per rule how many with the first few. */
 export interface FlaggedNow {

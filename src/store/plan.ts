@@ -1,5 +1,6 @@
 // A decision as plain data: what the store is to change for one record (or one excuse), in order, and what the hub
-// is to tell once it has committed. decide() builds it, fold() folds its notices, store.apply() applies it.
+// is to tell once it has committed. decide() builds it, fold() folds its notices, store.apply() applies it. It is the
+// store port's vocabulary (with the budgets the outbox answers), so it lives here: the store imports no layer above it.
 import type { ClockStep } from '../../rules/clock.js'
 import type { Text } from '../../rules/types.js'
 
@@ -185,4 +186,13 @@ export function announcementsOf(plan: Plan): Announcements {
     clocksChanged: plan.steps.some((step) => step.op.startsWith('clock.')),
     unknownUsers: plan.unknownUsers,
   }
+}
+
+/** One recipient's recent messages: how many within the window, how many of them digests, the oldest, open digests. */
+export interface Budget {
+  n: number
+  digests: number
+  oldest: string | null
+  /** Their digest still waiting to be sent, per priority. */
+  open: Partial<Record<NoticePriority, { id: number; payload: DigestPayload }>>
 }
