@@ -1,7 +1,7 @@
 // Parses the portal's form-encoded event POSTs (nested keys, string values) into plain events.
 import { z } from 'zod'
-import { BadRequestError } from '../src/errors.js'
-import { recordKindOf, type EventRecord } from '../src/sync/event-records.js'
+import { BadRequestError } from '../src/shared/app-error.js'
+import { recordKindOf, type EventRecord } from '../src/ingest/event-records.js'
 import { parseOrThrow } from './parse.js'
 
 const text = z.string().trim().min(1)

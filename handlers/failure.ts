@@ -2,7 +2,7 @@
 // wrong with the input; a 5xx says only that the app failed, with the request id the log lines carry (`reqId`).
 import type { FastifyRequest } from 'fastify'
 import { B24Error } from '../src/b24/index.js'
-import { AppError } from '../src/errors.js'
+import { AppError } from '../src/shared/app-error.js'
 import { errorMessage } from '../src/shared/errors.js'
 import type { ShownFailure } from '../placements/failure.js'
 

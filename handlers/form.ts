@@ -2,7 +2,7 @@
 import formbody from '@fastify/formbody'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import qs from 'qs'
-import { AppError } from '../src/errors.js'
+import { AppError } from '../src/shared/app-error.js'
 
 /** Registers the form parser: nested keys up to 10 levels, every value a string. */
 export async function registerFormParser(app: FastifyInstance): Promise<void> {

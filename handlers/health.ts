@@ -1,7 +1,7 @@
 // GET /healthz: the app's state for anyone, each portal's details for the holder of HEALTHZ_TOKEN; never a secret.
 import type { FastifyInstance } from 'fastify'
-import { UnauthorizedError } from '../src/errors.js'
-import { sameSecret } from '../src/secrets.js'
+import { UnauthorizedError } from '../src/shared/app-error.js'
+import { sameSecret } from '../src/auth/secrets.js'
 import type { Store } from '../src/store/index.js'
 
 /**

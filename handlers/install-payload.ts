@@ -1,6 +1,6 @@
 // Parses both install requests — the API-only ONAPPINSTALL POST and the UI frame POST — into one grant.
 import { z } from 'zod'
-import type { InstallGrant } from '../src/installer.js'
+import type { InstallGrant } from '../src/portal/installer.js'
 import { parseOrThrow } from './parse.js'
 
 const text = z.string().trim().min(1)

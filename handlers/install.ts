@@ -1,7 +1,7 @@
 // POST /install: the API-only ONAPPINSTALL call and the UI install frame both land here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { BadRequestError } from '../src/errors.js'
-import type { Installer } from '../src/installer.js'
+import { BadRequestError } from '../src/shared/app-error.js'
+import type { Installer } from '../src/portal/installer.js'
 import { installDonePage, installFailedPage, pageLanguage } from '../placements/install-page.js'
 import { failureOf } from './failure.js'
 import { frameAncestors } from './frame.js'

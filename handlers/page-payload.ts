@@ -1,6 +1,6 @@
 // Parses a page's frame POST (a card tab, the app's page): who the portal says is looking, and at which record.
 import { z } from 'zod'
-import { BadRequestError } from '../src/errors.js'
+import { BadRequestError } from '../src/shared/app-error.js'
 import { asRecord } from '../src/shared/records.js'
 import { issueLine } from '../src/shared/zod-issues.js'
 

@@ -1,6 +1,6 @@
 // One way to turn outside input into typed data: zod, and a 400 that names the bad field.
 import { z } from 'zod'
-import { BadRequestError } from '../src/errors.js'
+import { BadRequestError } from '../src/shared/app-error.js'
 import { firstIssue } from '../src/shared/zod-issues.js'
 
 /** Parses `value` with `schema`; throws BadRequestError("<path> is missing" / "<path> <problem>") with `code`. */

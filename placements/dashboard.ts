@@ -1,13 +1,13 @@
 // The app's page for supervisors: violations by rule and by manager this week against last week, deadlines met,
 // the oldest open violations with links, and a four-week trend drawn on the server; or a polite page for others.
 import type { Text } from '../rules/types.js'
-import type { Attainment, Dashboard, WeekRow } from '../src/dashboard.js'
+import type { Attainment, Dashboard, WeekRow } from '../src/queries/dashboard.js'
 import { barChart } from './chart.js'
 import { APP_FAILED, REQUEST_ID } from './failure.js'
 import { html, page, raw, type Raw } from './html.js'
 import { recordLink } from './record-link.js'
 import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
-import { KIND } from '../src/enforce/messages.js'
+import { KIND } from '../src/notify/messages.js'
 
 type Lang = keyof Text
 

@@ -2,11 +2,11 @@
 // working time, its violations with who was told, its tasks; re-check now, and excuse for a supervisor.
 import { pathOf } from '../rules/record.js'
 import type { Text } from '../rules/types.js'
-import type { RecordStatus, RuleVerdict } from '../src/record-status.js'
+import type { RecordStatus, RuleVerdict } from '../src/queries/record-status.js'
 import { html, page, raw, type Raw } from './html.js'
 import { recordLink } from './record-link.js'
 import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
-import { KIND } from '../src/enforce/messages.js'
+import { KIND } from '../src/notify/messages.js'
 
 type Lang = keyof Text
 

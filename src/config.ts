@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { validate } from 'node-cron'
 import { z } from 'zod'
-import { ConfigError } from './errors.js'
+import { ConfigError } from './shared/app-error.js'
 import { firstIssue } from './shared/zod-issues.js'
 
 /** Bitrix24 cloud domains and OAuth servers the app talks to unless B24_ALLOWED_HOSTS says otherwise. */

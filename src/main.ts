@@ -1,8 +1,8 @@
 // npm start: read the environment, open the store, listen.
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
-import { AppError } from './errors.js'
-import { createLogger } from './log.js'
+import { AppError } from './shared/app-error.js'
+import { createLogger } from './shared/log.js'
 import { systemClock } from './shared/clock.js'
 import { openStore } from './store/index.js'
 

@@ -1,7 +1,7 @@
 // The environment is parsed once; a bad value is one line naming the variable.
 import { describe, expect, it } from 'vitest'
 import { isAllowedHost, loadConfig } from '../src/config.js'
-import { resolveRuleSettings } from '../src/rule-settings.js'
+import { resolveRuleSettings } from '../src/settings/rule-settings.js'
 
 describe('loadConfig', () => {
   it('starts with defaults on an empty environment', () => {

@@ -1,5 +1,5 @@
 // Durations as the page shows them — a number and a unit — and back to the ISO 8601 the settings file keeps.
-import { parseDuration } from '../../src/rule-settings.js'
+import { parseDuration } from '../../src/settings/rule-settings.js'
 
 /** The units a duration is shown in on the page: seconds only when nothing larger divides it. */
 export const UNITS = ['S', 'M', 'H', 'D'] as const

@@ -3,7 +3,7 @@ import type { Lang } from './words.js'
 
 type Said = { ru: string; en: string }
 
-// The schemas' messages (src/rule-settings.ts), first match wins.
+// The schemas' messages (src/settings/rule-settings.ts), first match wins.
 const MESSAGES: ReadonlyArray<readonly [RegExp, Said]> = [
   [/^must not be negative/, { ru: 'срок должен быть больше нуля', en: 'the time must be more than zero' }],
   [/^must be an ISO-8601 duration/, { ru: 'укажите число', en: 'enter a number' }],

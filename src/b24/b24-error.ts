@@ -1,5 +1,5 @@
 // The one error type a portal call throws: the portal's own code and text, the HTTP status, the method.
-import { AppError } from '../errors.js'
+import { AppError } from '../shared/app-error.js'
 import { isRecord } from '../shared/records.js'
 
 /** What a B24Error is built from; `code` is the portal's `error` verbatim, '' included. */

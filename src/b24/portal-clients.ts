@@ -1,5 +1,5 @@
 // The registry of portal clients: one per member_id, so every caller shares its bucket and its tokens.
-import { AppError } from '../errors.js'
+import { AppError } from '../shared/app-error.js'
 import { PortalClient } from './portal-client.js'
 import type { ClientOptions, PortalCredentials, RateBudget } from './types.js'
 

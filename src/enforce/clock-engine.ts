@@ -1,7 +1,7 @@
 // The clock engine: one timer to the next due step of any clock (no minute tick). When it comes, the records due
 // together are re-read from the portal in batches, the rules asked again, and the steps still owed are taken.
 import type { Store } from '../store/index.js'
-import type { Worker } from '../sync/worker.js'
+import type { Worker } from '../ingest/worker.js'
 import type { Enforcer } from './enforcer.js'
 
 // setTimeout cannot wait longer than about 24.8 days; a longer wait is re-armed.

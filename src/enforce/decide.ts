@@ -8,7 +8,7 @@ import type { Entity, Snapshot } from '../../rules/types.js'
 import type { Clock } from '../store/clocks.js'
 import type { Violation } from '../store/violations.js'
 import type { DecisionInput } from './load.js'
-import type { ClockRef, ClockUpdate, Plan, PlanStep, ViolationRef } from './plan.js'
+import type { ClockRef, ClockUpdate, Plan, PlanStep, ViolationRef } from '../store/plan.js'
 import { Teller } from './tell.js'
 
 /** What the rules find on the record of `input` (its current state against its previous one). */

@@ -1,15 +1,6 @@
 // Digest folding as a pure function: past a recipient's budget, a planned notice is folded into their digest of its
 // priority instead of going on its own. The budgets are what reached each recipient within the window, read before.
-import type { DigestPayload, NoticePriority, Plan, PlanStep } from './plan.js'
-
-/** One recipient's recent messages: how many within the window, how many of them digests, the oldest, open digests. */
-export interface Budget {
-  n: number
-  digests: number
-  oldest: string | null
-  /** Their digest still waiting to be sent, per priority. */
-  open: Partial<Record<NoticePriority, { id: number; payload: DigestPayload }>>
-}
+import type { Budget, DigestPayload, NoticePriority, Plan, PlanStep } from '../store/plan.js'
 
 /** The folding policy: the portal's limit and window, and the digest's words per priority in the portal's language. */
 export interface FoldPolicy {

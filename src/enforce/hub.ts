@@ -1,5 +1,5 @@
 // A small typed hub: after a plan commits, whoever cares hears of it (the outbox, the clock timer, the directory).
-import type { Announcements } from './plan.js'
+import type { Announcements } from '../store/plan.js'
 
 /** The hub's events and what each carries. */
 export interface HubEvents {

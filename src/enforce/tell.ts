@@ -8,8 +8,8 @@ import { responsibleOf, titleOf } from '../../rules/record.js'
 import type { RelatedRecord, Snapshot, Text } from '../../rules/types.js'
 import type { ClockState } from './decide.js'
 import type { DecisionInput } from './load.js'
-import { digestLine, languageOf, notice, timelineComment, toldText, type RecordMention } from './messages.js'
-import { actionKey, type ActionKey, type CommentPayload, type NoticePriority, type Plan, type PlannedFollowUp, type ViolationRef } from './plan.js'
+import { digestLine, languageOf, notice, timelineComment, toldText, type RecordMention } from '../notify/messages.js'
+import { actionKey, type ActionKey, type CommentPayload, type NoticePriority, type Plan, type PlannedFollowUp, type ViolationRef } from '../store/plan.js'
 
 /** Plans the notices, fixes and comments of one decision. */
 export class Teller {

@@ -1,5 +1,5 @@
 // The notification a supervisor gets with the period's reports: one message, every file's link, Russian or English.
-import { addDays, type LocalDate } from '../zoned-days.js'
+import { addDays, type LocalDate } from '../shared/zoned-days.js'
 import type { PeriodKind } from './schedule.js'
 
 const GENITIVE = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря']

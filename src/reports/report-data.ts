@@ -10,7 +10,7 @@ import type { Clock } from '../store/clocks.js'
 import type { CrmNames } from '../store/directory.js'
 import type { Store } from '../store/index.js'
 import type { Violation } from '../store/violations.js'
-import { localDateOf, startOfDay, type LocalDate } from '../zoned-days.js'
+import { localDateOf, startOfDay, type LocalDate } from '../shared/zoned-days.js'
 
 /** Whose records count: a set of user ids, or everyone. */
 export interface ReportScope {

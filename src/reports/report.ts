@@ -1,11 +1,11 @@
 // A report from a request: the period's local dates checked, the scope resolved, the data read, the file named.
 import { resolvedCalendarSettings } from '../../rules/calendar/portal-calendar.js'
 import type { Directory } from '../../rules/directory.js'
-import { languageOf } from '../enforce/messages.js'
-import type { SettingsSource } from '../portal-settings.js'
+import { languageOf } from '../notify/messages.js'
+import type { SettingsSource } from '../settings/portal-settings.js'
 import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
-import type { LocalDate } from '../zoned-days.js'
+import type { LocalDate } from '../shared/zoned-days.js'
 import { departmentPeople, reportOf, type ReportData, type ReportScope } from './report-data.js'
 import { reportFileName } from './workbook.js'
 

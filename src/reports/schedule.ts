@@ -1,6 +1,6 @@
 // Which report periods are due on a portal now: the latest moment of its weekly and monthly cron (portal time), and
 // the week or month that moment reports on. Pure: the settings, the time zone and `now` come in as arguments.
-import { addDays, localDateOf, wallClockAt, type LocalDate } from '../zoned-days.js'
+import { addDays, localDateOf, wallClockAt, type LocalDate } from '../shared/zoned-days.js'
 
 /** The two scheduled reports. */
 export type PeriodKind = 'week' | 'month'

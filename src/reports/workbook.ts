@@ -7,7 +7,7 @@ import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import type { Text } from '../../rules/types.js'
-import { addDays, isoDate, offsetAt } from '../zoned-days.js'
+import { addDays, isoDate, offsetAt } from '../shared/zoned-days.js'
 import type { ManagerRow, ReportData } from './report-data.js'
 
 type Lang = 'ru' | 'en'

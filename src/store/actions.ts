@@ -1,7 +1,6 @@
 // The outbox of side effects (notifications, digests, fixes, timeline comments): written by store.apply(plan), sent
 // afterwards; the key makes each one happen once however often it is planned. Folding policy lives in enforce/digest.ts.
-import type { Budget } from '../enforce/digest.js'
-import type { DigestPayload } from '../enforce/plan.js'
+import type { Budget, DigestPayload } from './plan.js'
 import type { Db } from './db.js'
 
 export const ACTION_KINDS = ['notify', 'fix', 'comment'] as const

@@ -1,7 +1,7 @@
 // store.apply(plan): one transaction that carries out a decision's steps in order, idempotent by keys (an action,
 // a digest, a running clock or an open violation already there is not made twice; stops and resolves hold once).
-import type { ActionKey, ClockRef, DigestRef, FollowUp, Plan, PlannedFollowUp, PlanStep, ViolationRef } from '../enforce/plan.js'
-import { keyText } from '../enforce/plan.js'
+import type { ActionKey, ClockRef, DigestRef, FollowUp, Plan, PlannedFollowUp, PlanStep, ViolationRef } from './plan.js'
+import { keyText } from './plan.js'
 import type { ActionRepo } from './actions.js'
 import type { ClockChange, ClockRepo } from './clocks.js'
 import type { ContactKeyRepo } from './contact-keys.js'

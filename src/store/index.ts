@@ -1,5 +1,5 @@
 // The store: one SQLite database behind small repositories.
-import type { Plan } from '../enforce/plan.js'
+import type { Plan } from './plan.js'
 import { applyPlan } from './apply.js'
 import { settleActions, type SendResult } from './settle.js'
 import { openDatabase } from './db.js'

@@ -1,6 +1,6 @@
 // store.settle(results): what the outbox sent, retries and gives up, in one transaction; a sent action's follow-ups
 // (decided with it and stored as `then`) are applied here — the executor itself changes no violation and writes no text.
-import type { FollowUp } from '../enforce/plan.js'
+import type { FollowUp } from './plan.js'
 import type { Action, ActionRepo } from './actions.js'
 import type { JournalRepo } from './journal.js'
 import type { ViolationRepo } from './violations.js'

@@ -1,7 +1,7 @@
 // The app as `npm start` runs it (its TypeScript through tsx, no build), in a child process on 127.0.0.1: for the crash test and the benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { SWEPT_ENTITIES } from '../../src/sync/sweeper.js'
+import { SWEPT_ENTITIES } from '../../src/ingest/sweeper.js'
 import type { FakeDelivery, FakePortal } from '../fake-portal/index.js'
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url))

@@ -1,8 +1,8 @@
 // store.apply(plan) and store.settle(results) on an in-memory store: a plan applied twice changes nothing the second
 // time; what follows a sent fix (its violation resolved, the journal, its comment) comes from the plan, not the executor.
 import { afterEach, describe, expect, it } from 'vitest'
-import { actionKey, type Plan } from '../../src/enforce/plan.js'
-import { followUpsOf } from '../../src/enforce/follow-ups.js'
+import { actionKey, type Plan } from '../../src/store/plan.js'
+import { followUpsOf } from '../../src/notify/follow-ups.js'
 import { openStore, type Store } from '../../src/store/index.js'
 
 const MEMBER = 'm1'

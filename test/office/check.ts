@@ -10,7 +10,7 @@ import { promisify } from 'node:util'
 import ExcelJS from 'exceljs'
 import { parsePeriod, prepareReport, scopeOf } from '../../src/reports/report.js'
 import { writeWorkbook } from '../../src/reports/workbook.js'
-import { addDays, isoDate, localDateOf } from '../../src/zoned-days.js'
+import { addDays, isoDate, localDateOf } from '../../src/shared/zoned-days.js'
 import { playDay } from '../demo/day.js'
 
 const run = promisify(execFile)

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import { ROUND_THE_CLOCK, type BusinessCalendar } from '../../rules/calendar/business-calendar.js'
 import { calendarFor, timeFor } from '../../rules/calendar/portal-calendar.js'
-import { loadProductionCalendars } from '../../src/calendar-files.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { loadProductionCalendars } from '../../src/settings/calendar-files.js'
+import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 
 const production = loadProductionCalendars()
 

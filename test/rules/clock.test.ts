@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { ROUND_THE_CLOCK } from '../../rules/calendar/business-calendar.js'
 import { calendarFor } from '../../rules/calendar/portal-calendar.js'
 import { dueSteps, elapsedWorkingMs, nextStepAt, planClock, resumeClock, spanText, type ClockDemand } from '../../rules/clock.js'
-import { loadProductionCalendars } from '../../src/calendar-files.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { loadProductionCalendars } from '../../src/settings/calendar-files.js'
+import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 
 const moscow = calendarFor(resolveRuleSettings({}).calendar, 'ru', loadProductionCalendars())
 const MIN = 60_000

@@ -3,7 +3,7 @@
 import { ROUND_THE_CLOCK } from '../../rules/calendar/business-calendar.js'
 import type { RuleSettings } from '../../rules/catalogue.js'
 import type { RuleContext } from '../../rules/types.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 
 type RuleSettingsOf<K extends keyof RuleSettings['rules']> = RuleSettings['rules'][K]
 

@@ -9,7 +9,7 @@ import { leadCompanyName } from '../../rules/lead-company-name.js'
 import { leadFields } from '../../rules/lead-fields.js'
 import { leadTitle } from '../../rules/lead-title.js'
 import type { Peer, RecordInput, RuleContext, Snapshot } from '../../rules/types.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 
 const settings: RuleSettings = resolveRuleSettings({})
 const directory: Directory = {

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import { calendarFor, timeFor } from '../../rules/calendar/portal-calendar.js'
 import { civilDateText, taskDeadline } from '../../rules/task-deadline.js'
-import { loadProductionCalendars } from '../../src/calendar-files.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { loadProductionCalendars } from '../../src/settings/calendar-files.js'
+import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 import { change, context, created, task } from './task-fixtures.js'
 
 const moscow = calendarFor(resolveRuleSettings({}).calendar, 'ru', loadProductionCalendars())

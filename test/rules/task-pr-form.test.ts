@@ -5,7 +5,7 @@ import type { Directory } from '../../rules/directory.js'
 import { missingParts } from '../../rules/task-pr-body.js'
 import { taskPrForm } from '../../rules/task-pr-form.js'
 import type { RecordInput, Snapshot, TaskHistoryEntry } from '../../rules/types.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 import { ruleContext } from './context.js'
 
 // Елена (7) works in purchasing, headed by Дмитрий (11); Ирина (12) is a colleague; Олег (2) heads the company.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Directory } from '../../rules/directory.js'
 import { containsWord, hasPrefix, taskPrefix } from '../../rules/task-prefix.js'
 import type { RecordInput, Snapshot } from '../../rules/types.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 import { ruleContext } from './context.js'
 
 const directory: Directory = {

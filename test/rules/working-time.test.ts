@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
 import { calendarFor } from '../../rules/calendar/portal-calendar.js'
 import { nextWorkingMoment, workingDue, type WorkingUnit } from '../../rules/calendar/working-time.js'
-import { loadProductionCalendars } from '../../src/calendar-files.js'
-import { resolveRuleSettings } from '../../src/rule-settings.js'
+import { loadProductionCalendars } from '../../src/settings/calendar-files.js'
+import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 
 const production = loadProductionCalendars()
 const calendar = (settings: Record<string, unknown> = {}): BusinessCalendar => calendarFor(resolveRuleSettings({ calendar: settings }).calendar, 'ru', production)

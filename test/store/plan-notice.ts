@@ -1,6 +1,6 @@
 // Plans one notice the way the rules stage does (decide's notice, folded against the recipient's budget, applied).
 import { fold } from '../../src/enforce/digest.js'
-import { actionKey, type NoticePriority, type Plan } from '../../src/enforce/plan.js'
+import { actionKey, type NoticePriority, type Plan } from '../../src/store/plan.js'
 import type { Store } from '../../src/store/index.js'
 
 /** Plans `notice` for its recipient under `policy`; true when something was planned (false for a key already planned). */
