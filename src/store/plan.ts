@@ -3,6 +3,8 @@
 // store port's vocabulary (with the budgets the outbox answers), so it lives here: the store imports no layer above it.
 import type { ClockStep } from '../../rules/clock.js'
 import type { Text } from '../../rules/types.js'
+import type { NewClock } from './clocks.js'
+import type { NewViolation } from './violations.js'
 
 /** A violation already stored (`id`) or one this plan opens (`ref`, resolved to its id when applied). */
 export type ViolationRef = { id: number } | { ref: string }
@@ -122,35 +124,11 @@ export type PlanStep =
   | { op: 'digest.open'; ref: string; key: string; priority: NoticePriority; payload: DigestPayload; notBefore: string }
   | { op: 'digest.update'; digest: DigestRef; payload: DigestPayload }
 
-/** A violation to open. */
-export interface NewViolationData {
-  ruleId: string
-  ruleVersion: number
-  entity: string
-  entityId: string
-  variant: string
-  responsibleId: string | null
-  message: { problem: Text; todo: Text }
-}
+/** A violation to open: the violations repository's own shape. */
+export type NewViolationData = NewViolation
 
-/** A clock to start. */
-export interface NewClockData {
-  ruleId: string
-  ruleVersion: number
-  entity: string
-  entityId: string
-  variant: string
-  responsibleId: string | null
-  warnTo: string[]
-  basis: 'working' | '24/7'
-  startedAt: string
-  dueAt: string
-  steps: ClockStep[]
-  nextAt: string | null
-  pausedAt: string | null
-  audit: boolean
-  eventAt: string
-}
+/** A clock to start: the clocks repository's own shape. */
+export type NewClockData = NewClock
 
 /** What a step, a pause or a resume changes on a running clock. */
 export interface ClockUpdate {

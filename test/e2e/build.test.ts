@@ -1,34 +1,19 @@
 // `npm run build` then `npm start` as a deployment runs them: the compiled server, with no tsx, finds its own files and answers.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/harness.js'
+import { firstAnswer, ROOT as root, startServer } from '../helpers/server-process.js'
 
-const root = new URL('../..', import.meta.url).pathname
 const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
 
 // `npm start` is `node [flags] dist/src/main.js`: the same arguments, on this Node, with only the given variables.
 function startCompiled(env: Record<string, string>) {
   const [node, ...args] = (scripts.start ?? '').split(' ')
   expect(node).toBe('node')
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, exited, stderr: () => stderr }
-}
-
-async function answer(url: string, attempts = 200): Promise<Response> {
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await fetch(url)
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
-  throw new Error(`${url} never answered`)
+  return startServer(args, env)
 }
 
 describe('the compiled build', () => {
@@ -50,7 +35,7 @@ describe('the compiled build', () => {
     const port = await freePort()
     const app = startCompiled({ PORT: String(port), DATABASE_PATH: join(dir, 'data', 'app.db'), LOG_LEVEL: 'silent' })
     try {
-      const health = await answer(`http://127.0.0.1:${port}/healthz`)
+      const health = await firstAnswer(`http://127.0.0.1:${port}/healthz`)
       expect(health.status, app.stderr()).toBe(200)
       expect(await health.json()).toMatchObject({ status: 'ok', version: '0.1.0', totals: { portals: 0 } })
       const sdk = await fetch(`http://127.0.0.1:${port}/assets/b24jssdk.js`)

@@ -1,35 +1,13 @@
 // The server as `npm start` runs it, from its TypeScript through tsx (test/e2e/build.test.ts starts the compiled build): a fresh data folder, /healthz answers; a bad variable stops it in one line.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/harness.js'
+import { firstAnswer, ROOT as root, startServer } from '../helpers/server-process.js'
 
-const root = new URL('../..', import.meta.url).pathname
 
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, exited, stderr: () => stderr }
-}
-
-async function waitForHealth(url: string, attempts = 100): Promise<Response> {
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await fetch(url)
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
-  throw new Error(`${url} never answered`)
-}
+const start = (env: Record<string, string>) => startServer(['--import', 'tsx', 'src/main.ts'], env)
 
 describe('npm start', () => {
   const dirs: string[] = []
@@ -41,7 +19,7 @@ describe('npm start', () => {
     const port = await freePort()
     const app = start({ PORT: String(port), DATABASE_PATH: join(dir, 'data', 'app.db'), LOG_LEVEL: 'silent' })
     try {
-      const response = await waitForHealth(`http://127.0.0.1:${port}/healthz`)
+      const response = await firstAnswer(`http://127.0.0.1:${port}/healthz`)
       expect(response.status).toBe(200)
       expect(await response.json()).toMatchObject({ status: 'ok', version: '0.1.0', totals: { portals: 0 } })
       expect(existsSync(join(dir, 'data', 'app.db'))).toBe(true)
