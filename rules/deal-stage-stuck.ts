@@ -1,13 +1,13 @@
 // DEAL-STAGE-STUCK — "Stuck at a stage, the manager must find a way through; if not, ask the supervisor for help"
 // (seed 004). A deal longer at one stage than that stage's limit for its pipeline: the responsible is told, then the supervisor.
-import { demandOf, spanText, type ClockSettings } from './clock.js'
+import { demandOf, durationText, spanText, type ClockSettings, type Duration } from './clock.js'
 import { isOpen, responsibleOf, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 
 /** DEAL-STAGE-STUCK's own settings. */
-export interface DealStageStuckSettings extends Omit<ClockSettings, 'withinMs'> {
-  /** Pipeline (CATEGORY_ID, '0' the general one) → stage (STAGE_ID) → the longest stay, milliseconds. */
-  limits: Readonly<Record<string, Readonly<Record<string, number>>>>
+export interface DealStageStuckSettings extends Omit<ClockSettings, 'within'> {
+  /** Pipeline (CATEGORY_ID, '0' the general one) → stage (STAGE_ID) → the longest stay. */
+  limits: Readonly<Record<string, Readonly<Record<string, Duration>>>>
 }
 
 /** The rule as the catalogue lists it. */
@@ -35,7 +35,7 @@ export const dealStageStuck: Rule<DealStageStuckSettings> = {
     }
     const since = startedAt === undefined ? context.now.getTime() : Date.parse(startedAt)
     const stayed = spanText(context.calendar.workingMinutesBetween(since, context.now))
-    const allowed = spanText(limit / 60_000)
+    const allowed = durationText(limit, context.settings.time)
     return [{
       ...base,
       problem: { ru: `Сделка на стадии «${stage}» уже ${stayed.ru} (норма — ${allowed.ru}).`, en: `The deal has been at stage "${stage}" for ${stayed.en} (limit: ${allowed.en}).` },
@@ -43,7 +43,7 @@ export const dealStageStuck: Rule<DealStageStuckSettings> = {
         ru: 'Найдите, что мешает сделке двигаться дальше, и переведите её на следующую стадию; если не выходит — попросите помощи у руководителя.',
         en: 'Find what holds the deal back and move it on; if you cannot, ask your supervisor for help.',
       },
-      clock: demandOf({ ...context.settings, withinMs: limit }, startedAt),
+      clock: demandOf({ ...context.settings, within: limit }, startedAt),
     }]
   },
 }

@@ -2,7 +2,7 @@
 // When the deadline is broken, your supervisor is notified" (seed 004). From the assignment (the lead leaves its first
 // status, or gets another responsible, which starts the time again) to the first contact: a call, e-mail, meeting or
 // open-line activity bound to the lead, a move to a further status, conversion or junk.
-import { demandOf, spanText, type ClockSettings } from './clock.js'
+import { demandOf, durationText, spanText, type ClockSettings } from './clock.js'
 import type { LeadStatus } from './lead-statuses.js'
 import { isOpen, responsibleOf, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext, Snapshot } from './types.js'
@@ -44,7 +44,7 @@ export const leadContactSla: Rule<ClockSettings> = {
     const since = startedAt === undefined ? context.now.getTime() : Date.parse(startedAt)
     if (context.activities.some((activity) => isContact(activity, since))) return []
     const waited = spanText(context.calendar.workingMinutesBetween(since, context.now))
-    const allowed = spanText(context.settings.withinMs / 60_000)
+    const allowed = durationText(context.settings.within, context.settings.time)
     return [{
       ruleId: this.id,
       variant: `to:${responsibleId}`,

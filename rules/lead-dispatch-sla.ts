@@ -2,7 +2,8 @@
 // responsible and moves the lead to «Назначен ответственный»" (seed 004). A lead in the portal's first status longer
 // than the allowed working minutes: the office manager is warned, the supervisor told at the breach. "The office manager
 // may not have more than one unprocessed lead": an office manager holding several at once is told so.
-import { demandOf, spanText, type ClockSettings } from './clock.js'
+import { demandOf, durationText, spanText, type ClockSettings } from './clock.js'
+import { plural } from './plural.js'
 import { isOpen, responsibleOf, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 
@@ -10,15 +11,6 @@ import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 export interface LeadDispatchSettings extends ClockSettings {
   /** Who dispatches new leads: these users and everyone in these departments. */
   officeManagers: { users: readonly string[]; departments: readonly string[] }
-}
-
-/** The Russian word for a count: 1 лид, 2 лида, 5 лидов, 21 лид. */
-export function russianPlural(n: number, one: string, few: string, many: string): string {
-  const tens = n % 100
-  const units = n % 10
-  if (tens >= 11 && tens <= 14) return many
-  if (units === 1) return one
-  return units >= 2 && units <= 4 ? few : many
 }
 
 /** The office managers of the settings, by the directory. */
@@ -45,7 +37,7 @@ export const leadDispatchSla: Rule<LeadDispatchSettings> = {
     const warnTo = responsibleId && managers.includes(responsibleId) ? [responsibleId] : managers
     const startedAt = text(record.current, 'MOVED_TIME') || text(record.current, 'DATE_CREATE')
     const waited = spanText(context.calendar.workingMinutesBetween(Date.parse(startedAt), context.now))
-    const allowed = spanText(context.settings.withinMs / 60_000)
+    const allowed = durationText(context.settings.within, context.settings.time)
     const findings: Finding[] = [{
       ruleId: this.id,
       variant: '',
@@ -66,7 +58,7 @@ export const leadDispatchSla: Rule<LeadDispatchSettings> = {
         variant: 'pile',
         responsibleId,
         problem: {
-          ru: `У офис-менеджера одновременно ${context.leadsHeld} ${russianPlural(context.leadsHeld, 'нераспределённый лид', 'нераспределённых лида', 'нераспределённых лидов')} (допускается один).`,
+          ru: `У офис-менеджера одновременно ${context.leadsHeld} ${plural(context.leadsHeld, ['нераспределённый лид', 'нераспределённых лида', 'нераспределённых лидов'])} (допускается один).`,
           en: `The office manager holds ${context.leadsHeld} undispatched leads at once (one is allowed).`,
         },
         todo: { ru: 'Распределите новые лиды по менеджерам.', en: 'Dispatch the new leads to the managers.' },

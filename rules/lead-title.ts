@@ -1,7 +1,7 @@
 // LEAD-TITLE — "The lead's name must show the essence of the request: company (bank), order,
 // quantity — so the lead and later the deal are recognised by name from a push notification";
 // leads created without a manager (web form, mail, call, open line) must be renamed. Never invents a name.
-import { demandOf } from './clock.js'
+import { demandOf, NO_TIME, type Duration } from './clock.js'
 import { companyCore } from './company-name.js'
 import { fold, isOpen, responsibleOf, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
@@ -9,7 +9,7 @@ import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 /** LEAD-TITLE's own settings. */
 export interface LeadTitleSettings {
   /** Tell the supervisor when the lead is still unnamed this long (working time) after the responsible was told. */
-  escalateAfterMs: number
+  escalateAfter: Duration
   /** Titles the portal gives by itself (regular expressions, any case). */
   defaultTitles: readonly string[]
 }
@@ -28,7 +28,7 @@ export const leadTitle: Rule<LeadTitleSettings> = {
       variant: '',
       responsibleId: responsibleOf('lead', record.current),
       // The responsible is told at once; the supervisor when the lead is still unnamed after escalateAfter.
-      clock: demandOf({ withinMs: 0, warnAt: [], escalateMs: [context.settings.escalateAfterMs], time: 'working' }, undefined),
+      clock: demandOf({ within: NO_TIME, warnAt: [], escalate: [context.settings.escalateAfter], time: 'working' }, undefined),
     }
     const automatic = context.settings.defaultTitles.some((pattern) => new RegExp(pattern, 'iu').test(title))
     if (title === '' || automatic) {

@@ -1,6 +1,6 @@
 // TASK-DEADLINE — "The longest time for a task is 3 working days; if you know it needs more, reply with the real dates" (seed 000).
 // A task without a deadline, or with one further than `maxDays` working days after its creation that its responsible did not set.
-import { russianPlural } from './lead-dispatch-sla.js'
+import { plural } from './plural.js'
 import { fold, isTaskClosed, responsibleOf, taskHistory, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 
@@ -34,7 +34,7 @@ export const taskDeadline: Rule<TaskDeadlineSettings> = {
     const title = text(task, 'title')
     if (context.settings.exemptReports && fold(title).includes('отчет')) return []
     const { maxDays } = context.settings
-    const days = { ru: `${maxDays} ${russianPlural(maxDays, 'рабочего дня', 'рабочих дней', 'рабочих дней')}`, en: `${maxDays} working day${maxDays === 1 ? '' : 's'}` }
+    const days = { ru: `${maxDays} ${plural(maxDays, ['рабочего дня', 'рабочих дней', 'рабочих дней'])}`, en: `${maxDays} working day${maxDays === 1 ? '' : 's'}` }
     const creator = text(task, 'createdBy')
     const responsibleId = responsibleOf('task', task)
     const recipients = creator ? { recipients: [creator] } : {}

@@ -1,7 +1,7 @@
 // TASK-FEEDBACK-SLA — "Feedback must be given within 24 hours at most" (seed 000). From getting the task (its creation,
 // or a reassignment, which starts the time again) the responsible comments, starts or finishes it in time: warned
 // before, the supervisor told at the breach.
-import { demandOf, spanText, type ClockSettings } from './clock.js'
+import { demandOf, durationText, spanText, type ClockSettings } from './clock.js'
 import { isTaskClosed, responsibleOf, taskHistory, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 
@@ -33,7 +33,7 @@ export const taskFeedbackSla: Rule<ClockSettings> = {
       && (entry.field === 'COMMENT' || (entry.field === 'STATUS' && ANSWERED.has(entry.to))))
     if (answered || Number.isNaN(since)) return []
     const waited = spanText(context.calendar.workingMinutesBetween(since, context.now))
-    const allowed = spanText(context.settings.withinMs / 60_000)
+    const allowed = durationText(context.settings.within, context.settings.time)
     return [{
       ...base,
       problem: {

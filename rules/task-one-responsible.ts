@@ -1,9 +1,9 @@
 // TASK-ONE-RESPONSIBLE — "One task — one responsible. If several employees are needed we still set one responsible and the
 // other as co-executor, and write clearly what each must do" (seed 000). The creator is told of a task set for several
 // responsibles at once, and of co-executors whose part the description does not name.
-import { demandOf } from './clock.js'
+import { demandOf, msDuration } from './clock.js'
 import { userName } from './directory.js'
-import { russianPlural } from './lead-dispatch-sla.js'
+import { plural } from './plural.js'
 import { createdAtOf, fold, idList, isTaskClosed, responsibleOf, text } from './record.js'
 import type { Directory } from './directory.js'
 import type { Finding, RecordInput, RelatedRecord, Rule, RuleContext, Snapshot, Text } from './types.js'
@@ -88,9 +88,9 @@ export const taskOneResponsible: Rule<TaskOneResponsibleSettings> = {
       findings.push({
         ...base, variant: 'split', related,
         // Told once the burst is over (the window after its first task), so the message names everyone it went to.
-        clock: demandOf({ withinMs: context.settings.windowMs, warnAt: [], escalateMs: [], time: '24/7' }, new Date(lowest.at).toISOString()),
+        clock: demandOf({ within: msDuration(context.settings.windowMs), warnAt: [], escalate: [], time: '24/7' }, new Date(lowest.at).toISOString()),
         problem: {
-          ru: `Одна задача — один ответственный: задача «${title}» поставлена ${count} ${russianPlural(count, 'исполнителю', 'исполнителям', 'исполнителям')} (${names}).`,
+          ru: `Одна задача — один ответственный: задача «${title}» поставлена ${count} ${plural(count, ['исполнителю', 'исполнителям', 'исполнителям'])} (${names}).`,
           en: `One task, one responsible: the task "${title}" was set for ${count} people (${names}).`,
         },
         todo: {

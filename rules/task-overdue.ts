@@ -1,12 +1,12 @@
 // TASK-OVERDUE — "A task must be closed on time. The more overdue tasks, the lower your efficiency." (seed 000).
 // An open task past its deadline: its responsible is told at the deadline, the supervisor later. The clock runs from
 // the creation to the deadline, so the closing on time or late is kept with it (the reports' efficiency).
-import { demandOf, spanText, type ClockSettings } from './clock.js'
+import { demandOf, NO_TIME, spanText, type ClockSettings } from './clock.js'
 import { isTaskClosed, responsibleOf, text } from './record.js'
 import type { Finding, RecordInput, Rule, RuleContext } from './types.js'
 
 /** TASK-OVERDUE's settings: the deadline is the task's own, so only the ladder and the time basis are set. */
-export type TaskOverdueSettings = Omit<ClockSettings, 'withinMs' | 'warnAt'>
+export type TaskOverdueSettings = Omit<ClockSettings, 'within' | 'warnAt'>
 
 /** The rule as the catalogue lists it. */
 export const taskOverdue: Rule<TaskOverdueSettings> = {
@@ -31,7 +31,7 @@ export const taskOverdue: Rule<TaskOverdueSettings> = {
         ru: 'Завершите задачу или согласуйте с постановщиком новый срок.',
         en: 'Finish the task or agree a new deadline with its creator.',
       },
-      clock: demandOf({ ...context.settings, withinMs: 0, warnAt: [] }, dueAt),
+      clock: demandOf({ ...context.settings, within: NO_TIME, warnAt: [] }, dueAt),
     }]
   },
 }

@@ -1,8 +1,8 @@
 // TASK-PR-FORM — ПР: "title = the topic, and the deal's number if it concerns a deal; the responsible is the direct
 // supervisor; deadline +3 days; body: kind ПР, essence, full information, proposed solution; … the decision is written
 // by the supervisor in the comments" (seed 000). The creator is told, in one message, everything the ПР lacks.
+import { workingDaysText } from './clock.js'
 import { supervisorOf, userName } from './directory.js'
-import { russianPlural } from './lead-dispatch-sla.js'
 import { createdAtOf, idList, isTaskClosed, responsibleOf, taskHistory, text } from './record.js'
 import { missingParts } from './task-pr-body.js'
 import { hasPrefix } from './task-prefix.js'
@@ -39,7 +39,8 @@ function checkResponsible(task: Snapshot, context: RuleContext<TaskPrFormSetting
 // The deadline must be set, `deadlineDays` working days after creation within the tolerance.
 function checkDeadline(task: Snapshot, context: RuleContext<TaskPrFormSettings>, outcome: Outcome): void {
   const days = context.settings.deadlineDays
-  const term = { ru: `срок — ${days} ${russianPlural(days, 'рабочий день', 'рабочих дня', 'рабочих дней')} после постановки`, en: `a deadline ${days} working day${days === 1 ? '' : 's'} after the task was set` }
+  const inDays = workingDaysText(days)
+  const term = { ru: `срок — ${inDays.ru} после постановки`, en: `a deadline ${inDays.en} after the task was set` }
   const deadline = Date.parse(text(task, 'deadline'))
   if (Number.isNaN(deadline)) {
     outcome.missing.push(term)

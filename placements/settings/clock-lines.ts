@@ -33,16 +33,16 @@ function shareBox(share: string | undefined): Raw {
 }
 
 /** The escalation ladder: «руководителю — сразу, его руководителю — через [1] [час]», steps added and removed. */
-export function ladder(l: Lang, path: string, value: unknown, lead: string): Raw {
+export function ladder(l: Lang, path: string, value: unknown, lead: string, basis: unknown): Raw {
   const steps = Array.isArray(value) ? value : []
   const words = l === 'ru' ? { after: 'через', add: '+ ещё ступень', none: 'никому не сообщать' } : { after: 'after', add: '+ one more step', none: 'tell nobody' }
-  return html`<div class="line">${lead} <span class="ladder" data-setting="${path}" data-kind="ladder" data-none="${words.none}">${steps.map((step, index) => stepHtml(l, index, step, words.after))}</span>
+  return html`<div class="line">${lead} <span class="ladder" data-setting="${path}" data-kind="ladder" data-none="${words.none}">${steps.map((step, index) => stepHtml(l, index, step, words.after, basis))}</span>
     <button type="button" class="add-step link">${words.add}</button>${errorFor(path)}
-    <template class="step-template">${stepHtml(l, 0, 'PT1H', words.after)}</template></div>`
+    <template class="step-template">${stepHtml(l, 0, 'PT1H', words.after, basis)}</template></div>`
 }
 
-function stepHtml(l: Lang, index: number, iso: unknown, after: string): Raw {
+function stepHtml(l: Lang, index: number, iso: unknown, after: string, basis: unknown): Raw {
   const who = STEP_WORDS[l][Math.min(index, 2)]
   const now = durationParts(iso).ms === 0
-  return html`<span class="step"><span class="sep">, </span><span class="who">${who}</span> — <span class="after"${now ? html` hidden` : ''}>${after}</span> ${duration(l, null, iso, { now: true })}<button type="button" class="remove-step link" title="${l === 'ru' ? 'Убрать ступень' : 'Remove the step'}">×</button></span>`
+  return html`<span class="step"><span class="sep">, </span><span class="who">${who}</span> — <span class="after"${now ? html` hidden` : ''}>${after}</span> ${duration(l, null, iso, { now: true, basis })}<button type="button" class="remove-step link" title="${l === 'ru' ? 'Убрать ступень' : 'Remove the step'}">×</button></span>`
 }

@@ -2,17 +2,20 @@
 import { html, raw, type Raw } from '../html.js'
 import { durationParts, plural, type Unit } from './duration.js'
 import { departmentName, userName, type SettingsView } from './view.js'
-import { UNIT_WORDS, type Lang } from './words.js'
+import { UNIT_WORDS, WORKING_DAY_WORDS, type Lang } from './words.js'
 
-/** A unit's word agreeing with `amount` (1 час, 2 часа, 5 часов). */
-export function unitWord(unit: Unit | 'now', amount: number | null, l: Lang): string {
-  const words = UNIT_WORDS[unit]
+/** A unit's word agreeing with `amount` (1 час, 2 часа, 5 часов); a day is a working day where the rule counts working time. */
+export function unitWord(unit: Unit | 'now', amount: number | null, l: Lang, basis?: unknown): string {
+  const words = unit === 'D' && basis === 'working' ? WORKING_DAY_WORDS : UNIT_WORDS[unit]
   if (l === 'en') return amount === 1 ? words.en[0] : words.en[1]
   return plural(amount ?? 5, words.ru)
 }
 
-/** A duration as a number and a unit; `now` offers «сразу» (zero), `optional` lets the number stay empty (none). */
-export function duration(l: Lang, path: string | null, iso: unknown, options: { now?: boolean; optional?: boolean } = {}): Raw {
+/**
+ * A duration as a number and a unit; `now` offers «сразу» (zero), `optional` lets the number stay empty (none); `basis`,
+ * for a deadline's time, is the rule's `time`: its days are working days while it is "working" (the script follows it).
+ */
+export function duration(l: Lang, path: string | null, iso: unknown, options: { now?: boolean; optional?: boolean; basis?: unknown } = {}): Raw {
   const parts = iso === undefined || iso === null ? null : durationParts(iso)
   const now = options.now === true && parts?.ms === 0
   // An empty limit offers days: a stage's limit is mostly days.
@@ -21,7 +24,7 @@ export function duration(l: Lang, path: string | null, iso: unknown, options: { 
   const selected = now ? 'now' : unit
   const amount = now ? null : parts?.amount ?? null
   const setting = path === null ? '' : raw(` data-setting="${path}" data-kind="duration"`)
-  return html`<span class="duration"${setting} data-iso="${parts?.iso ?? ''}" data-ms="${parts?.ms ?? ''}"${options.optional ? raw(' data-optional="1"') : ''}><input type="number" class="amount" step="any" value="${amount ?? ''}"${now ? raw(' hidden') : ''} aria-label="${l === 'ru' ? 'число' : 'number'}"> <select class="unit" aria-label="${l === 'ru' ? 'единица' : 'unit'}">${units.map((item) => html`<option value="${item}"${item === selected ? raw(' selected') : ''}>${unitWord(item, amount, l)}</option>`)}</select></span>`
+  return html`<span class="duration"${setting} data-iso="${parts?.iso ?? ''}" data-ms="${parts?.ms ?? ''}" data-unit="${parts?.unit ?? ''}"${options.optional ? raw(' data-optional="1"') : ''}${options.basis === undefined ? '' : raw(' data-days="basis"')}><input type="number" class="amount" step="any" value="${amount ?? ''}"${now ? raw(' hidden') : ''} aria-label="${l === 'ru' ? 'число' : 'number'}"> <select class="unit" aria-label="${l === 'ru' ? 'единица' : 'unit'}">${units.map((item) => html`<option value="${item}"${item === selected ? raw(' selected') : ''}>${unitWord(item, amount, l, options.basis)}</option>`)}</select></span>`
 }
 
 /** A select of `options` ([value, words]) for the setting at `path`. */

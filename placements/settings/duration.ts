@@ -1,5 +1,8 @@
 // Durations as the page shows them — a number and a unit — and back to the ISO 8601 the settings file keeps.
-import { parseDuration } from '../../src/settings/rule-settings.js'
+import { plural } from '../../rules/plural.js'
+import { parseIsoDuration } from '../../src/settings/rule-settings.js'
+
+export { plural }
 
 /** The units a duration is shown in on the page: seconds only when nothing larger divides it. */
 export const UNITS = ['S', 'M', 'H', 'D'] as const
@@ -16,15 +19,20 @@ export interface DurationParts {
   ms: number | null
 }
 
-/** The largest unit that divides the duration exactly (PT90M → 90 minutes, PT2H → 2 hours, P1D → 1 day); unreadable text keeps no amount. */
+/**
+ * Days as days (P3D → 3 days: working days where the rule counts working time), else the largest unit that divides the
+ * duration exactly (PT90M → 90 minutes, PT24H → 24 hours, P1DT2H → 26 hours); unreadable text keeps no amount.
+ */
 export function durationParts(iso: unknown): DurationParts {
   const text = typeof iso === 'string' ? iso : ''
   const negative = text.startsWith('-')
-  const ms = parseDuration(negative ? text.slice(1) : text)
-  if (ms === undefined) return { amount: null, unit: 'M', iso: text, ms: null }
+  const parsed = parseIsoDuration(negative ? text.slice(1) : text)
+  if (parsed === undefined) return { amount: null, unit: 'M', iso: text, ms: null }
   const sign = negative ? -1 : 1
+  const ms = parsed.days * UNIT_MS.D + parsed.ms
   if (ms === 0) return { amount: 0, unit: 'M', iso: text, ms: 0 }
-  for (const unit of ['D', 'H', 'M'] as const) {
+  if (parsed.ms === 0) return { amount: sign * parsed.days, unit: 'D', iso: text, ms: sign * ms }
+  for (const unit of ['H', 'M'] as const) {
     if (ms % UNIT_MS[unit] === 0) return { amount: sign * (ms / UNIT_MS[unit]), unit, iso: text, ms: sign * ms }
   }
   return { amount: sign * (ms / 1000), unit: 'S', iso: text, ms: sign * ms }
@@ -36,15 +44,4 @@ export function isoOf(amount: number, unit: Unit): string {
   const n = Math.abs(amount)
   if (unit === 'D') return `${sign}P${n}D`
   return `${sign}PT${n}${unit}`
-}
-
-/** Russian plural form: 1 минута, 2 минуты, 5 минут. */
-export function plural(n: number, forms: readonly [string, string, string]): string {
-  const abs = Math.abs(n)
-  if (!Number.isInteger(abs)) return forms[1]
-  const ten = abs % 10
-  const hundred = abs % 100
-  if (ten === 1 && hundred !== 11) return forms[0]
-  if (ten >= 2 && ten <= 4 && (hundred < 12 || hundred > 14)) return forms[1]
-  return forms[2]
 }

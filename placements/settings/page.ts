@@ -13,7 +13,7 @@ import { SEND_SCRIPT } from './script-send.js'
 import { UI_SCRIPT } from './script-ui.js'
 import { SETTINGS_STYLE } from './style.js'
 import type { SettingsView } from './view.js'
-import { UNIT_WORDS } from './words.js'
+import { UNIT_WORDS, WORKING_DAY_WORDS } from './words.js'
 
 const WORDS = {
   title: { ru: 'Настройки правил', en: 'Rule settings' },
@@ -49,7 +49,7 @@ export function settingsPage(view: SettingsView, origin: string): string {
   const data = {
     lang: l, locale: l === 'ru' ? 'ru-RU' : 'en-GB', session: view.session, origin, config: view.config, file: view.file,
     users: view.users, departments: view.departments, production: Object.fromEntries(view.production),
-    units: Object.fromEntries(Object.entries(UNIT_WORDS).map(([unit, words]) => [unit, words[l]])), words: CLIENT_WORDS[l],
+    units: { ...Object.fromEntries(Object.entries(UNIT_WORDS).map(([unit, words]) => [unit, words[l]])), WD: WORKING_DAY_WORDS[l] }, words: CLIENT_WORDS[l],
   }
   const body = html`
 <main class="settings">

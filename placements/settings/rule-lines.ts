@@ -47,12 +47,12 @@ export function ruleLines(view: SettingsView, id: RuleId, rule: Record<string, a
   const l = view.lang
   const p = (key: string) => `rules.${id}.${key}`
   const t = (words: { ru: string; en: string }) => words[l]
-  const deadline = () => html`<div class="line">${t(W.within[id]!)} ${duration(l, p('within'), rule.within)} ${timeChoice(l, p('time'), rule.time)}${errorFor(p('within'))}</div>
+  const deadline = () => html`<div class="line">${t(W.within[id]!)} ${duration(l, p('within'), rule.within, { basis: rule.time })} ${timeChoice(l, p('time'), rule.time)}${errorFor(p('within'))}</div>
     ${warnLine(l, p('warnAt'), rule.warnAt)}
-    ${ladder(l, p('escalate'), rule.escalate, t(W.breached))}`
+    ${ladder(l, p('escalate'), rule.escalate, t(W.breached), rule.time)}`
   switch (id) {
     case 'LEAD-TITLE':
-      return html`<div class="line">${t(W.titleAfter)} ${duration(l, p('escalateAfter'), rule.escalateAfter)}${errorFor(p('escalateAfter'))} ${timeChoice(l, p('time'), rule.time)} ${t(W.titleThen)}</div>`
+      return html`<div class="line">${t(W.titleAfter)} ${duration(l, p('escalateAfter'), rule.escalateAfter, { basis: rule.time })}${errorFor(p('escalateAfter'))} ${timeChoice(l, p('time'), rule.time)} ${t(W.titleThen)}</div>`
     case 'LEAD-FIELDS':
       return html`<div class="line">${t(W.required)} ${checks(p('required'), leadFieldOptions(rule.required ?? [], DEFAULT_RULES_CONFIG.rules['LEAD-FIELDS'].required, l), rule.required)}${errorFor(p('required'))}</div>`
     case 'LEAD-DISPATCH-SLA':
@@ -64,12 +64,12 @@ export function ruleLines(view: SettingsView, id: RuleId, rule: Record<string, a
     case 'DEAL-NEXT-STEP':
       return html`${deadline()}<div class="line">${t(W.paused)} ${checks(p('pausedStages'), stageOptions(view, rule.pausedStages ?? []), rule.pausedStages)}${errorFor(p('pausedStages'))}</div>`
     case 'DEAL-STAGE-STUCK':
-      return html`${limits(view, p('limits'), rule.limits ?? {})}
+      return html`${limits(view, p('limits'), rule.limits ?? {}, rule.time)}
         <div class="line">${t(W.timeBasis)} ${timeChoice(l, p('time'), rule.time)}</div>
         ${warnLine(l, p('warnAt'), rule.warnAt)}
-        ${ladder(l, p('escalate'), rule.escalate, t(W.stuck))}`
+        ${ladder(l, p('escalate'), rule.escalate, t(W.stuck), rule.time)}`
     case 'TASK-OVERDUE':
-      return html`${ladder(l, p('escalate'), rule.escalate, t(W.overdue))}<div class="line">${t(W.timeBasis)} ${timeChoice(l, p('time'), rule.time)}</div>`
+      return html`${ladder(l, p('escalate'), rule.escalate, t(W.overdue), rule.time)}<div class="line">${t(W.timeBasis)} ${timeChoice(l, p('time'), rule.time)}</div>`
     case 'TASK-PREFIX':
       return html`<div class="line">${t(W.exemptCreators)} ${picker(view, p('exemptCreators'), 'users', rule.exemptCreators)}${errorFor(p('exemptCreators'))}</div>
         <div class="line">${check(p('exemptCrmBound'), rule.exemptCrmBound, t(W.exemptCrm))}</div>`
@@ -100,10 +100,10 @@ function pipelineOf(stage: string): string {
 }
 
 // Pipeline → stage → the longest stay: one row a stage, grouped by pipeline.
-function limits(view: SettingsView, path: string, value: Record<string, Record<string, string>>): Raw {
+function limits(view: SettingsView, path: string, value: Record<string, Record<string, string>>, basis: unknown): Raw {
   const l = view.lang
   const stages = [...new Set([...view.stages.keys(), ...Object.values(value).flatMap((byStage) => Object.keys(byStage))])]
     .sort((a, b) => Number(pipelineOf(a)) - Number(pipelineOf(b)))
-  return html`<div class="line">${W.limits[l]}<table class="limits" data-setting="${path}" data-kind="limits">${stages.map((stage) => html`<tr data-pipeline="${pipelineOf(stage)}" data-stage="${stage}"><th>${pipelineName(view, pipelineOf(stage))}: ${stageName(view, stage)}</th><td>${duration(l, null, value[pipelineOf(stage)]?.[stage] ?? null, { optional: true })}</td></tr>`)}</table>${errorFor(path)}</div>`
+  return html`<div class="line">${W.limits[l]}<table class="limits" data-setting="${path}" data-kind="limits">${stages.map((stage) => html`<tr data-pipeline="${pipelineOf(stage)}" data-stage="${stage}"><th>${pipelineName(view, pipelineOf(stage))}: ${stageName(view, stage)}</th><td>${duration(l, null, value[pipelineOf(stage)]?.[stage] ?? null, { optional: true, basis })}</td></tr>`)}</table>${errorFor(path)}</div>`
 }
 

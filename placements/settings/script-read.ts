@@ -8,13 +8,13 @@ function isoOf(n, unit) {
   var sign = n < 0 ? '-' : '', a = Math.abs(n);
   return unit === 'D' ? sign + 'P' + a + 'D' : sign + 'PT' + a + unit;
 }
-// The file's own text when the value did not change (PT24H stays PT24H, not P1D).
+// The file's own text when the value did not change (PT1H30M stays PT1H30M, not PT90M).
 function readDuration(el) {
   var unit = el.querySelector('.unit').value, amount = el.querySelector('.amount').value.trim();
   if (unit === 'now') return el.dataset.ms === '0' ? el.dataset.iso : 'PT0S';
   if (amount === '') return el.dataset.optional ? null : '';
   var n = Number(amount);
-  if (String(n * UNIT_MS[unit]) === el.dataset.ms) return el.dataset.iso;
+  if (unit === el.dataset.unit && String(n * UNIT_MS[unit]) === el.dataset.ms) return el.dataset.iso;
   return isoOf(n, unit);
 }
 function lines(text) { return text.split('\n').map(function (s) { return s.trim(); }).filter(Boolean); }

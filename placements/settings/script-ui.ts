@@ -13,10 +13,12 @@ function plural(n, f) {
   return t === 1 && h !== 11 ? f[0] : t >= 2 && t <= 4 && (h < 12 || h > 14) ? f[1] : f[2];
 }
 function make(tag, cls, text) { var el = document.createElement(tag); if (cls) el.className = cls; if (text !== undefined) el.textContent = text; return el; }
-// Units agree with the number (1 час, 2 часа, 5 часов); «сразу» hides the number.
+// Units agree with the number (1 час, 2 часа, 5 часов); a deadline's days are working days while its rule counts working time.
 function relabel(span) {
   var n = Number(span.querySelector('.amount').value || 5), unit = span.querySelector('.unit');
-  Array.prototype.forEach.call(unit.options, function (o) { o.textContent = plural(n, DATA.units[o.value]); });
+  var basis = span.dataset.days && span.closest('.rule').querySelector('[data-setting$=".time"]');
+  var working = basis && basis.value === 'working';
+  Array.prototype.forEach.call(unit.options, function (o) { o.textContent = plural(n, DATA.units[o.value === 'D' && working ? 'WD' : o.value]); });
   span.querySelector('.amount').hidden = unit.value === 'now';
   var step = span.closest('.step');
   if (step) step.querySelector('.after').hidden = unit.value === 'now';
@@ -43,6 +45,7 @@ form.addEventListener('change', function (e) {
   cleared(e);
   var span = e.target.closest('.duration');
   if (span) relabel(span);
+  if (/\.time$/.test(e.target.dataset.setting || '')) e.target.closest('.rule').querySelectorAll('.duration[data-days]').forEach(relabel);
   if (e.target.classList.contains('day') && e.target.closest('.schedule')) e.target.closest('.schedule').querySelector('.at').hidden = e.target.value === '' || e.target.value === 'keep';
   if (e.target.classList.contains('round')) e.target.closest('.hours').querySelector('.week').hidden = e.target.checked;
   if (e.target.closest('.hours')) month.draw();

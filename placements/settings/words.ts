@@ -51,3 +51,6 @@ export const UNIT_WORDS: Readonly<Record<Unit | 'now', { ru: readonly [string, s
   H: { ru: ['час', 'часа', 'часов'], en: ['hour', 'hours'] },
   D: { ru: ['сутки', 'суток', 'суток'], en: ['day (24 h)', 'days (24 h)'] },
 }
+
+/** A day where the rule counts working time: the same moment of the next working day. */
+export const WORKING_DAY_WORDS = { ru: ['рабочий день', 'рабочих дня', 'рабочих дней'], en: ['working day', 'working days'] } as const

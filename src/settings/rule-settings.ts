@@ -7,6 +7,7 @@ import { parseSpan } from '../../rules/calendar/hours.js'
 import { isTimeZone } from '../../rules/calendar/time-zone.js'
 import { RULE_IDS, type RuleSettings } from '../../rules/catalogue.js'
 import { DEFAULT_RULES_CONFIG } from '../../rules/defaults.js'
+import type { Duration } from '../../rules/clock.js'
 import { MODES } from '../../rules/types.js'
 import { ConfigError } from '../shared/app-error.js'
 import { errorMessage } from '../shared/errors.js'
@@ -15,26 +16,38 @@ import { firstIssue } from '../shared/zod-issues.js'
 
 const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
 
-/** Milliseconds of an ISO-8601 duration such as PT15M or P1DT2H; undefined if it is not one. */
-export function parseDuration(value: string): number | undefined {
+/** An ISO-8601 duration such as PT15M, P3D or P1DT2H as whole days (weeks count 7) and milliseconds; undefined if it is not one. */
+export function parseIsoDuration(value: string): Duration | undefined {
   const match = ISO_DURATION.exec(value)
   if (!match || value === 'P' || value.endsWith('T')) return undefined
   const [, weeks, days, hours, minutes, seconds] = match.map((part) => Number(part ?? 0))
-  return ((((weeks ?? 0) * 7 + (days ?? 0)) * 24 + (hours ?? 0)) * 60 + (minutes ?? 0)) * 60_000 + (seconds ?? 0) * 1000
+  return { days: (weeks ?? 0) * 7 + (days ?? 0), ms: (((hours ?? 0) * 60 + (minutes ?? 0)) * 60 + (seconds ?? 0)) * 1000 }
 }
 
-const duration = z.string().transform((value, ctx) => {
+/** Milliseconds of an ISO-8601 duration, a day being 24 hours; undefined if it is not one. */
+export function parseDuration(value: string): number | undefined {
+  const parsed = parseIsoDuration(value)
+  return parsed && parsed.days * 86_400_000 + parsed.ms
+}
+
+// A duration in the file: not negative, ISO 8601; `read` turns the text into what the setting keeps.
+const isoDuration = <T>(read: (value: string) => T | undefined) => z.string().transform((value, ctx) => {
   if (value.startsWith('-')) {
     ctx.addIssue({ code: 'custom', message: `must not be negative (got "${value}")` })
     return z.NEVER
   }
-  const ms = parseDuration(value)
-  if (ms === undefined) {
+  const parsed = read(value)
+  if (parsed === undefined) {
     ctx.addIssue({ code: 'custom', message: `must be an ISO-8601 duration such as PT15M or P1D (got "${value}")` })
     return z.NEVER
   }
-  return ms
+  return parsed
 })
+
+// Milliseconds, a day being 24 hours: windows, tolerances, the reports' history.
+const duration = isoDuration(parseDuration)
+// A deadline's time: days kept whole, so that in working time P3D is three working days (not 72 working hours).
+const allowedTime = isoDuration(parseIsoDuration)
 
 const common = {
   mode: z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` }),
@@ -86,14 +99,13 @@ const warnPoint = z.string().transform((value, ctx) => {
 // What every rule with a deadline takes: the allowed time, warnings, the escalation ladder, working time or every minute.
 const clockFields = {
   warnAt: z.array(warnPoint),
-  escalate: z.array(duration),
+  escalate: z.array(allowedTime),
   time: z.enum(['working', '24/7'], { error: 'must be "working" or "24/7"' }),
 }
-const clocked = z.strictObject({ ...common, ...clockFields, within: duration })
-const clockInMs = <T extends { within: number; escalate: number[] }>({ within, escalate, ...rest }: T) => ({ ...rest, withinMs: within, escalateMs: escalate })
+const clocked = z.strictObject({ ...common, ...clockFields, within: allowedTime })
 
 // Pipeline → stage → limit; a stage of pipeline N is "C<N>:…", of the general pipeline 0 has no prefix.
-const stageLimits = z.record(z.string().regex(/^\d+$/, 'must be a pipeline id (CATEGORY_ID)'), z.record(z.string().min(1), duration))
+const stageLimits = z.record(z.string().regex(/^\d+$/, 'must be a pipeline id (CATEGORY_ID)'), z.record(z.string().min(1), allowedTime))
   .superRefine((limits, ctx) => {
     for (const [category, stages] of Object.entries(limits)) {
       for (const stage of Object.keys(stages)) {
@@ -174,20 +186,17 @@ const schema = z.strictObject({
   rules: z.strictObject({
     'LEAD-COMPANY-NAME': z.strictObject({ ...common }),
     'LEAD-TITLE': z
-      .strictObject({ ...common, escalateAfter: duration, time: clockFields.time, defaultTitles: z.array(regex) })
-      .transform(({ escalateAfter, ...rest }) => ({ ...rest, escalateAfterMs: escalateAfter })),
+      .strictObject({ ...common, escalateAfter: allowedTime, time: clockFields.time, defaultTitles: z.array(regex) }),
     'LEAD-FIELDS': z.strictObject({ ...common, required: z.array(z.string().regex(/^[A-Z_]+(\|[A-Z_]+)*$/, 'must be FIELD or FIELD|FIELD')) }),
     'CLIENT-DUPLICATE': z.strictObject({ ...common }),
     'LEAD-DISPATCH-SLA': clocked.extend({
       officeManagers: z.strictObject({ users: z.array(z.string().regex(/^\d+$/, 'must be a user id')), departments: z.array(z.string().regex(/^\d+$/, 'must be a department id')) }),
-    }).transform(clockInMs),
-    'LEAD-CONTACT-SLA': clocked.transform(clockInMs),
-    'DEAL-NEXT-STEP': clocked.extend({ pausedStages: z.array(z.string().min(1)) }).transform(clockInMs),
-    'DEAL-STAGE-STUCK': z
-      .strictObject({ ...common, ...clockFields, limits: stageLimits })
-      .transform(({ escalate, ...rest }) => ({ ...rest, escalateMs: escalate })),
-    'TASK-FEEDBACK-SLA': clocked.transform(clockInMs),
-    'TASK-OVERDUE': z.strictObject({ ...common, escalate: clockFields.escalate, time: clockFields.time }).transform(({ escalate, ...rest }) => ({ ...rest, escalateMs: escalate })),
+    }),
+    'LEAD-CONTACT-SLA': clocked,
+    'DEAL-NEXT-STEP': clocked.extend({ pausedStages: z.array(z.string().min(1)) }),
+    'DEAL-STAGE-STUCK': z.strictObject({ ...common, ...clockFields, limits: stageLimits }),
+    'TASK-FEEDBACK-SLA': clocked,
+    'TASK-OVERDUE': z.strictObject({ ...common, escalate: clockFields.escalate, time: clockFields.time }),
     'TASK-PREFIX': z.strictObject({
       ...common,
       forms: z.array(z.strictObject({

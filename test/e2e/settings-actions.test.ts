@@ -74,7 +74,7 @@ describe('what the page does not change stays as the file has it', () => {
     const opened = await openSettingsPage(h, ADMIN)
     browser = opened.browser
     const { app } = opened
-    expect(await seen(app.locator('[data-setting="rules.LEAD-CONTACT-SLA.within"]'))).toBe('1 сутки')
+    expect(await seen(app.locator('[data-setting="rules.LEAD-CONTACT-SLA.within"]'))).toBe('24 часа')
     expect(await seen(app.locator('#rule-LEAD-CONTACT-SLA .ladder'))).toBe('руководителю — через 90 секунд ×, его руководителю — через 26 часов ×')
     expect(await seen(app.locator('[data-setting="reports.weekly"]'))).toBe('по особому расписанию из файла настроек')
     expect(await seen(app.locator('[data-setting="reports.monthly"]'))).toBe('2 -го числа в 08:30')

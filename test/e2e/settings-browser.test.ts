@@ -2,7 +2,9 @@
 // and units, people by name, the report's day and time, a plan; saved, the clocks, the schedule and the report follow.
 import type { Browser, FrameLocator, Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
+import { calendarFor } from '../../rules/calendar/portal-calendar.js'
 import { RULE_IDS } from '../../rules/catalogue.js'
+import { loadProductionCalendars } from '../../src/settings/calendar-files.js'
 import { latestOccurrence } from '../../src/reports/schedule.js'
 import { parsePeriod, prepareReport, scopeOf } from '../../src/reports/report.js'
 import { localDateOf } from '../../src/shared/zoned-days.js'
@@ -24,8 +26,8 @@ afterEach(async () => {
 })
 
 // The administrator's settings page in the portal's frame, opened from the dashboard; only LEAD-CONTACT-SLA on.
-async function openSettings(language = 'ru'): Promise<{ harness: MovedHarness; page: Page; app: FrameLocator }> {
-  const harness = await startOnMovedClock(testSettings({ rules: { ...OFF, 'LEAD-CONTACT-SLA': { mode: 'notify' } } }), { language })
+async function openSettings(language = 'ru', calendar?: object): Promise<{ harness: MovedHarness; page: Page; app: FrameLocator }> {
+  const harness = await startOnMovedClock(testSettings({ calendar, rules: { ...OFF, 'LEAD-CONTACT-SLA': { mode: 'notify' } } }), { language })
   h = harness
   const opened = await openSettingsPage(harness, ADMIN, language)
   browser = opened.browser
@@ -33,6 +35,36 @@ async function openSettings(language = 'ru'): Promise<{ harness: MovedHarness; p
 }
 
 describe('the settings page in the portal', () => {
+  it('counts a deadline in working days while the rule counts working time: «2 рабочих дня», saved as P2D, the clock two working days on', async () => {
+    const weekdays = { mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00', thu: '09:00-18:00', fri: '09:00-18:00', sat: 'off', sun: 'off' }
+    const { harness, app } = await openSettings('ru', { hours: weekdays })
+    const contact = app.locator('#rule-LEAD-CONTACT-SLA')
+    const within = contact.locator('[data-setting="rules.LEAD-CONTACT-SLA.within"]')
+    await within.locator('.amount').fill('2')
+    await within.locator('.unit').selectOption('D')
+    expect(await within.locator('.unit option:checked').textContent()).toBe('рабочих дня')
+    // Round the clock a day is 24 hours, and the word says so; back to working time, working days again.
+    const time = contact.locator('[data-setting="rules.LEAD-CONTACT-SLA.time"]')
+    await time.selectOption('24/7')
+    expect(await within.locator('.unit option:checked').textContent()).toBe('суток')
+    await time.selectOption('working')
+    expect(await seen(within)).toBe('2 рабочих дня')
+    await app.getByRole('button', { name: 'Сохранить' }).click()
+    await expect.poll(() => app.locator('#outcome').textContent(), { timeout: WAIT_MS }).toBe('Сохранено.')
+    const memberId = harness.portal.memberId
+    expect(harness.store.portalSettings.get(memberId)?.overrides).toEqual({ rules: { 'LEAD-CONTACT-SLA': { within: 'P2D' } } })
+
+    const lead = harness.portal.data.addLead({ TITLE: 'Вектор: 20 ноутбуков', ASSIGNED_BY_ID: ANNA }, { byUserId: ADMIN })
+    await settle(harness)
+    harness.portal.data.updateLead(lead, { STATUS_ID: 'IN_PROCESS' }, { byUserId: ADMIN })
+    await settle(harness)
+    const clock = harness.store.clocks.all(memberId).find((item) => item.ruleId === 'LEAD-CONTACT-SLA')!
+    const moscow = calendarFor(harness.app.portalSettings.of(memberId).calendar, 'ru', loadProductionCalendars())
+    expect(clock.dueAt).toBe(moscow.addWorkingDays(Date.parse(clock.startedAt), 2).toISOString())
+    // Not 48 working hours, which would be more than five working days.
+    expect(clock.dueAt).not.toBe(moscow.addWorkingMinutes(Date.parse(clock.startedAt), 48 * 60).toISOString())
+  })
+
   it('sets the contact deadline to 20 minutes, its second step to 2 hours, an office manager by name, Friday 17:00, Anna’s plan; saved, all follow', async () => {
     const { harness, app } = await openSettings()
     const contact = app.locator('#rule-LEAD-CONTACT-SLA')

@@ -8,7 +8,7 @@ import { explain } from '../../placements/settings/errors.js'
 
 describe('durations on the page', () => {
   it.each([
-    ['PT15M', 15, 'M'], ['PT20M', 20, 'M'], ['PT1H', 1, 'H'], ['PT2H', 2, 'H'], ['PT90M', 90, 'M'], ['PT24H', 1, 'D'], ['P1D', 1, 'D'],
+    ['PT15M', 15, 'M'], ['PT20M', 20, 'M'], ['PT1H', 1, 'H'], ['PT2H', 2, 'H'], ['PT90M', 90, 'M'], ['PT24H', 24, 'H'], ['P1D', 1, 'D'],
     ['P90D', 90, 'D'], ['P1DT2H', 26, 'H'], ['PT1.5H', 90, 'M'], ['PT90S', 90, 'S'], ['PT0S', 0, 'M'], ['P1W', 7, 'D'], ['-PT5M', -5, 'M'],
   ] as const)('%s is %d of %s, and goes back to the same length', (iso, amount, unit) => {
     const parts = durationParts(iso)

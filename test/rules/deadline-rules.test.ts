@@ -5,7 +5,8 @@ import { dealNextStep } from '../../rules/deal-next-step.js'
 import { dealStageStuck } from '../../rules/deal-stage-stuck.js'
 import type { Directory } from '../../rules/directory.js'
 import { assignedStatus, leadContactSla } from '../../rules/lead-contact-sla.js'
-import { leadDispatchSla, russianPlural } from '../../rules/lead-dispatch-sla.js'
+import { leadDispatchSla } from '../../rules/lead-dispatch-sla.js'
+import { plural } from '../../rules/plural.js'
 import type { LeadStatus } from '../../rules/lead-statuses.js'
 import type { RecordInput, Snapshot } from '../../rules/types.js'
 import { ruleContext } from './context.js'
@@ -44,7 +45,7 @@ const call = (fields: Snapshot): Snapshot => ({ ID: '700', OWNER_TYPE_ID: '1', O
 describe('LEAD-DISPATCH-SLA', () => {
   it('a lead in the first status owes its dispatch from its creation; every office manager is warned', () => {
     const [finding] = leadDispatchSla.check(lead({}), context('LEAD-DISPATCH-SLA', { officeManagers: { users: ['3'], departments: ['9'] } }))
-    expect(finding?.clock).toMatchObject({ startedAt: '2026-12-01T09:50:00+03:00', withinMs: 10 * 60_000, warnTo: ['3'], escalateMs: [0], warnAt: [{ share: 0.8 }] })
+    expect(finding?.clock).toMatchObject({ startedAt: '2026-12-01T09:50:00+03:00', within: { days: 0, ms: 10 * 60_000 }, warnTo: ['3'], escalate: [{ days: 0, ms: 0 }], warnAt: [{ share: 0.8 }] })
     // The inactive member of the department is left out.
     expect(finding?.problem.ru).toBe('Лид ждёт распределения 10 мин рабочего времени (норма — 10 мин).')
   })
@@ -69,7 +70,7 @@ describe('LEAD-DISPATCH-SLA', () => {
   })
 
   it.each([[1, 'лид'], [2, 'лида'], [4, 'лида'], [5, 'лидов'], [11, 'лидов'], [21, 'лид'], [22, 'лида'], [112, 'лидов']])('%d %s', (n, word) => {
-    expect(russianPlural(n, 'лид', 'лида', 'лидов')).toBe(word)
+    expect(plural(n, ['лид', 'лида', 'лидов'])).toBe(word)
   })
 
   it('a lead moved back to the first status counts from the move', () => {
@@ -88,7 +89,7 @@ describe('LEAD-CONTACT-SLA', () => {
 
   it('a dispatched lead nobody has called owes a contact from the move, per responsible', () => {
     const [finding] = leadContactSla.check(lead(assigned), context('LEAD-CONTACT-SLA'))
-    expect(finding).toMatchObject({ variant: 'to:5', responsibleId: '5', clock: { startedAt: '2026-12-01T09:52:00+03:00', withinMs: 15 * 60_000, escalateMs: [0, 3_600_000] } })
+    expect(finding).toMatchObject({ variant: 'to:5', responsibleId: '5', clock: { startedAt: '2026-12-01T09:52:00+03:00', within: { days: 0, ms: 15 * 60_000 }, escalate: [{ days: 0, ms: 0 }, { days: 0, ms: 3_600_000 }] } })
     expect(finding?.problem.ru).toBe('С клиентом не связались: с назначения прошло 8 мин рабочего времени (норма — 15 мин).')
   })
 
@@ -119,7 +120,7 @@ describe('DEAL-NEXT-STEP', () => {
 
   it('a deal without any activity owes a next step from its creation', () => {
     const [finding] = dealNextStep.check(deal({}), context('DEAL-NEXT-STEP'))
-    expect(finding).toMatchObject({ variant: 'none:2026-11-30T09:00:00.000Z', clock: { startedAt: '2026-11-30T09:00:00.000Z', withinMs: 3_600_000, escalateMs: [4 * 3_600_000] } })
+    expect(finding).toMatchObject({ variant: 'none:2026-11-30T09:00:00.000Z', clock: { startedAt: '2026-11-30T09:00:00.000Z', within: { days: 0, ms: 3_600_000 }, escalate: [{ days: 0, ms: 4 * 3_600_000 }] } })
     expect(finding?.problem.ru).toBe('У сделки нет следующего шага: нет ни одного запланированного дела.')
   })
 
@@ -145,7 +146,7 @@ describe('DEAL-STAGE-STUCK', () => {
 
   it('a deal at a stage with a limit owes a move from its arrival there (MOVED_TIME)', () => {
     const [finding] = dealStageStuck.check(deal({ CATEGORY_ID: '2', STAGE_ID: 'C2:PREPARATION', MOVED_TIME: '2026-12-01T08:00:00+03:00' }), context('DEAL-STAGE-STUCK', limits))
-    expect(finding).toMatchObject({ variant: 'C2:PREPARATION', clock: { startedAt: '2026-12-01T08:00:00+03:00', withinMs: 4 * 3_600_000, basis: '24/7', escalateMs: [86_400_000] } })
+    expect(finding).toMatchObject({ variant: 'C2:PREPARATION', clock: { startedAt: '2026-12-01T08:00:00+03:00', within: { days: 0, ms: 4 * 3_600_000 }, basis: '24/7', escalate: [{ days: 1, ms: 0 }] } })
     expect(finding?.problem.ru).toBe('Сделка на стадии «C2:PREPARATION» уже 2 ч 0 мин (норма — 4 ч 0 мин).')
   })
 

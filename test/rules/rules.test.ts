@@ -86,7 +86,7 @@ describe('LEAD-TITLE', () => {
   ])('%j is a default title: %s', (title, flagged) => {
     const findings = leadTitle.check(lead({ TITLE: title }), context(ruleSettings))
     expect(findings.length).toBe(flagged ? 1 : 0)
-    if (flagged) expect(findings[0]?.clock).toMatchObject({ withinMs: 0, escalateMs: [2 * 60 * 60 * 1000], basis: 'working' })
+    if (flagged) expect(findings[0]?.clock).toMatchObject({ within: { days: 0, ms: 0 }, escalate: [{ days: 0, ms: 2 * 60 * 60 * 1000 }], basis: 'working' })
   })
 
   it.each([

@@ -22,7 +22,7 @@ const task = (fields: Snapshot = {}): RecordInput => ({
 describe('TASK-FEEDBACK-SLA', () => {
   it('a task nobody answered owes an answer a day after it was set, per responsible', () => {
     const [finding] = taskFeedbackSla.check(task(), context('TASK-FEEDBACK-SLA'))
-    expect(finding).toMatchObject({ variant: 'to:5', responsibleId: '5', clock: { startedAt: '2026-12-07T10:00:00+03:00', withinMs: 86_400_000, basis: '24/7' } })
+    expect(finding).toMatchObject({ variant: 'to:5', responsibleId: '5', clock: { startedAt: '2026-12-07T10:00:00+03:00', within: { days: 0, ms: 86_400_000 }, basis: '24/7' } })
     expect(finding?.problem.ru).toBe('Ответственный не ответил по задаче: ни комментария, ни начала работы — прошло 1 дн 2 ч (норма — 1 дн 0 ч).')
   })
 
@@ -63,7 +63,7 @@ describe('TASK-FEEDBACK-SLA', () => {
 describe('TASK-OVERDUE', () => {
   it('an open task with a deadline keeps a clock that falls due at the deadline itself, the supervisor a day later', () => {
     const [finding] = taskOverdue.check(task(), context('TASK-OVERDUE'))
-    expect(finding).toMatchObject({ variant: 'due:2026-12-09T15:00:00.000Z', clock: { startedAt: '2026-12-09T15:00:00.000Z', withinMs: 0, escalateMs: [86_400_000] } })
+    expect(finding).toMatchObject({ variant: 'due:2026-12-09T15:00:00.000Z', clock: { startedAt: '2026-12-09T15:00:00.000Z', within: { days: 0, ms: 0 }, escalate: [{ days: 1, ms: 0 }] } })
   })
 
   it('past the deadline it says by how much', () => {
