@@ -2,13 +2,13 @@
 import { z } from 'zod'
 import { BadRequestError } from '../src/shared/app-error.js'
 import { recordKindOf, type EventRecord } from '../src/ingest/event-records.js'
-import { parseOrThrow } from './parse.js'
+import { memberIdField, parseOrThrow } from './parse.js'
 
 const text = z.string().trim().min(1)
 
 /** The `auth` block every event carries; tokens are absent when a robot or workflow made the change. */
 const eventAuth = z.object({
-  member_id: text,
+  member_id: memberIdField,
   application_token: text,
   domain: z.string().optional(),
   client_endpoint: z.string().optional(),

@@ -1,7 +1,7 @@
 // Parses both install requests — the API-only ONAPPINSTALL POST and the UI frame POST — into one grant.
 import { z } from 'zod'
 import type { InstallGrant } from '../src/portal/installer.js'
-import { parseOrThrow } from './parse.js'
+import { memberIdField, parseOrThrow } from './parse.js'
 
 const text = z.string().trim().min(1)
 const seconds = z.coerce.number().int().positive().default(3600)
@@ -15,7 +15,7 @@ const grantAuth = z.object({
   domain: text,
   server_endpoint: url.optional(),
   client_endpoint: url,
-  member_id: text,
+  member_id: memberIdField,
   application_token: text,
   // Documented as space-separated here, comma-separated everywhere else: keep commas.
   scope: z.string().default('').transform((scope) => scope.split(/[\s,]+/).filter(Boolean).join(',')),
@@ -40,7 +40,7 @@ const frameInstall = z.object({
   SERVER_ENDPOINT: url.optional(),
   APPLICATION_TOKEN: text.optional(),
   APPLICATION_SCOPE: z.string().optional(),
-  member_id: text,
+  member_id: memberIdField,
   status: z.string().optional(),
   PLACEMENT: z.string().optional(),
 })

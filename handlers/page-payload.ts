@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { BadRequestError } from '../src/shared/app-error.js'
 import { asRecord } from '../src/shared/records.js'
 import { issueLine } from '../src/shared/zod-issues.js'
+import { memberIdField } from './parse.js'
 
 /** A placement frame as the portal posts it: DOMAIN, LANG in the query; the rest in the body. */
 export interface PageFrame {
@@ -17,7 +18,7 @@ export interface PageFrame {
 }
 
 const frame = z.object({
-  member_id: z.string().regex(/^[0-9a-f]{32}$/i, 'must be the portal member_id'),
+  member_id: memberIdField,
   AUTH_ID: z.string().min(1, 'is required'),
   APPLICATION_TOKEN: z.string().optional(),
   PLACEMENT: z.string().default('DEFAULT'),

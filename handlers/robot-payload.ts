@@ -1,13 +1,13 @@
 // Parses the portal's robot calls (a registered robot's step running on a document) into plain data.
 import { z } from 'zod'
-import { parseOrThrow } from './parse.js'
+import { memberIdField, parseOrThrow } from './parse.js'
 
 const text = z.string().trim().min(1)
 const digits = z.string().regex(/^\d+$/, 'must be a string of digits')
 
 /** The `auth` block of a robot call: the tokens of the step's user, member_id and application_token to verify it by. */
 const robotAuth = z.object({
-  member_id: text,
+  member_id: memberIdField,
   application_token: text,
   access_token: z.string().optional(),
   refresh_token: z.string().optional(),

@@ -1,10 +1,13 @@
 // Proves whom tokens belong to by asking the portal itself: the one check installs, updates and events share.
 import type { Logger } from 'pino'
-import { B24Error, PortalClient, type PortalCredentials, type RefreshedTokens } from '../b24/index.js'
+import { B24Error, PortalClient, type PortalCredentials, type RefreshedTokens, type RetryOptions } from '../b24/index.js'
 import type { Config } from '../config.js'
 import { ForbiddenError, UnauthorizedError } from '../shared/app-error.js'
 import { sameSecret } from './secrets.js'
 import type { Store } from '../store/index.js'
+
+// A token confirmation's retries: two tries, a second apart at most.
+const CONFIRM_RETRY: Readonly<RetryOptions> = { attempts: 2, baseDelayMs: 500, maxDelayMs: 1_000 }
 
 /** What the portal said about a pair of tokens. */
 export interface Confirmation {
@@ -73,6 +76,9 @@ export class PortalAuth {
       oauthUrl: config.oauthUrl,
       allowedHosts: config.allowedHosts,
       timeoutMs: config.timeoutMs,
+      // Someone waits for the answer (an install, a frame), and anyone can send tokens to confirm: one quick second
+      // try at most, so that forged or unreachable ones are refused at once rather than after half a minute of retries.
+      retry: CONFIRM_RETRY,
       logger,
       now: this.deps.now,
       keeper: {

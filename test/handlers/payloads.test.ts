@@ -55,7 +55,7 @@ describe('parseEvent and recordOf', () => {
   it.each([
     [{}, 'event is missing'],
     [{ event: 'ONCRMLEADADD', data: { FIELDS: { ID: '1' } }, ts: '1' }, 'auth is missing'],
-    [{ event: 'ONCRMLEADADD', data: { FIELDS: { ID: '1' } }, ts: '1', auth: { member_id: 'm' } }, 'auth.application_token is missing'],
+    [{ event: 'ONCRMLEADADD', data: { FIELDS: { ID: '1' } }, ts: '1', auth: { member_id: 'a223c6b3710f85df22e9377d6c4f7553' } }, 'auth.application_token is missing'],
   ])('refuses a malformed body %#', (body, message) => {
     expect(() => parseEvent(wire(body))).toThrow(message)
   })
@@ -93,7 +93,7 @@ describe('install payloads', () => {
     const fields = {
       DOMAIN: 'portal.bitrix24.com', PROTOCOL: '1', LANG: 'en', APP_SID: 'dd8c',
       AUTH_ID: 'ahodg4h37', AUTH_EXPIRES: '3600', REFRESH_ID: '2lg086mx', SERVER_ENDPOINT: 'https://oauth.bitrix.info/rest/',
-      APPLICATION_TOKEN: 'ec1b2074', APPLICATION_SCOPE: 'crm,entity,im,task', member_id: 'a223c6b3', status: 'F', PLACEMENT: 'DEFAULT',
+      APPLICATION_TOKEN: 'ec1b2074', APPLICATION_SCOPE: 'crm,entity,im,task', member_id: 'a223c6b3710f85df22e9377d6c4f7553', status: 'F', PLACEMENT: 'DEFAULT',
     }
     expect(installKind(fields)).toBe('ui')
     expect(parseFrameGrant(fields)).toMatchObject({
@@ -106,6 +106,7 @@ describe('install payloads', () => {
     [{ ...install, auth: { ...install.auth, refresh_token: undefined } }, 'auth.refresh_token is missing'],
     [{ ...install, auth: { ...install.auth, client_endpoint: 'javascript:alert(1)' } }, 'auth.client_endpoint'],
     [{ ...install, auth: { ...install.auth, expires_in: '-5' } }, 'auth.expires_in'],
+    [{ ...install, auth: { ...install.auth, member_id: '../../etc/passwd' } }, 'auth.member_id must be the portal member_id'],
   ])('refuses a broken ONAPPINSTALL %#', (body, message) => {
     expect(() => parseAppEventGrant(wire(body))).toThrow(message)
   })
@@ -113,5 +114,10 @@ describe('install payloads', () => {
   it('refuses a frame whose DOMAIN is not a host', () => {
     expect(() => parseFrameGrant({ DOMAIN: 'evil.com/x?', AUTH_ID: 'a', REFRESH_ID: 'r', APPLICATION_TOKEN: 't', member_id: 'm' }))
       .toThrow('DOMAIN must be a host name')
+  })
+
+  it('refuses a frame whose member_id names no portal (a portal sends 32 hexadecimal characters)', () => {
+    expect(() => parseFrameGrant({ DOMAIN: 'example.bitrix24.ru', AUTH_ID: 'a', REFRESH_ID: 'r', member_id: 'ONCRMDEALUPDATE' }))
+      .toThrow('member_id must be the portal member_id')
   })
 })

@@ -97,7 +97,7 @@ describe('parseRobotCall refuses a malformed body with a clear 400', () => {
     ['a document_id of two parts', { ...leadForm, document_id: ['crm', 'LEAD_1'] }, 'document_id must be three strings (module, object, document)'],
     ['no auth', without('auth'), 'auth is missing'],
     ['no member_id', withAuth({ application_token: 'x' }), 'auth.member_id is missing'],
-    ['no application_token', withAuth({ member_id: 'm' }), 'auth.application_token is missing'],
+    ['no application_token', withAuth({ member_id: 'a223c6b3710f85df22e9377d6c4f7553' }), 'auth.application_token is missing'],
     ['a use_subscription of "yes"', { ...leadForm, use_subscription: 'yes' }, 'use_subscription'],
     ['a timeout_duration that is not digits', { ...leadForm, timeout_duration: '-1' }, 'timeout_duration must be a string of digits'],
     ['a property that is an object', { ...leadForm, properties: { string: { a: '1' } } }, 'properties.string'],
