@@ -78,16 +78,13 @@ function secretRows(db: Db): SecretRow[] {
   return db.prepare<[], SecretRow>('SELECT member_id, access_token, refresh_token, application_token FROM portals').all()
 }
 
-// The stored check value decides; without one (a database from before sealing), a sealed value that opens does. A
-// database with nothing sealed has nothing a new key could lose: it takes the key it is opened with.
+// The stored check value answers without touching a token. Without one (a database from before it), or with one another
+// process wrote while nothing was sealed (the check then went with the first key to open the file, not the one that
+// sealed), a sealed token decides: a key it does not open under is wrong. A database with nothing sealed has nothing a
+// new key could lose: it takes the key it is opened with.
 function checkKey(db: Db, sealer: Sealer, rows: readonly SecretRow[]): void {
   const sealed = rows.flatMap((row) => SEALED_COLUMNS.filter((column) => isSealed(row[column])).map((column) => ({ row, column })))
-  if (sealed.length === 0) return
-  const stored = readKeyCheck(db)
-  if (stored !== undefined) {
-    if (stored !== sealer.keyCheck()) throw new WrongTokenKeyError()
-    return
-  }
+  if (sealed.length === 0 || readKeyCheck(db) === sealer.keyCheck()) return
   const first = sealed[0]!
   try {
     sealer.open(first.row[first.column], placeOf(first.column, first.row.member_id))

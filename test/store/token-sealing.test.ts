@@ -112,7 +112,9 @@ describe('tokens at rest', () => {
       expect((error as Error).message).toMatch(/^Wrong token key: .*TOKEN_KEY.*B24_CLIENT_SECRET.*npm run rotate-key$/)
     }
     expect(tokenRows(path)).toEqual(before)
-    expect(openStore(path, systemClock, key).portals.get('acme')?.domain).toBe('acme.bitrix24.ru')
+    const right = openStore(path, systemClock, key)
+    expect(right.portals.get('acme')?.domain).toBe('acme.bitrix24.ru')
+    right.close()
   })
 
   it('a wrong key is refused even when the check value is gone: a sealed value that does not open decides', () => {
@@ -123,6 +125,20 @@ describe('tokens at rest', () => {
     withSqliteFile(path, (db) => db.exec('DELETE FROM store_meta'))
     expect(() => openStore(path, systemClock, otherKey)).toThrow(WrongTokenKeyError)
     openStore(path, systemClock, key).close()
+  })
+
+  it('a check value left by another key while nothing was sealed does not lock out the key that sealed the tokens', () => {
+    const path = newPath()
+    openStore(path, systemClock, key).close()
+    // Another process (say npm run report with another secret) opened the empty database first.
+    openStore(path, systemClock, otherKey).close()
+    const store = openStore(path, systemClock, key)
+    store.portals.install(portalWith('acme'))
+    store.close()
+    const again = openStore(path, systemClock, key)
+    expect(again.portals.get('acme')?.domain).toBe('acme.bitrix24.ru')
+    again.close()
+    expect(() => openStore(path, systemClock, otherKey)).toThrow(WrongTokenKeyError)
   })
 
   it('a database with nothing sealed takes the key it is opened with (no token to lose)', () => {
