@@ -33,16 +33,19 @@ type SecretRow = { member_id: string } & Record<SealedColumn, string>
 export function sealAtRest(db: Db, sealer: Sealer): { sealed: number } {
   const rows = secretRows(db)
   checkKey(db, sealer, rows)
-  const clear = rows.flatMap((row) => SEALED_COLUMNS.filter((column) => row[column] !== '' && !isSealed(row[column])).map((column) => ({ row, column })))
-  if (readKeyCheck(db) === sealer.keyCheck() && clear.length === 0) return { sealed: 0 }
+  if (readKeyCheck(db) === sealer.keyCheck() && clearValues(rows).length === 0) return { sealed: 0 }
   const update = updates(db)
-  db.exec('PRAGMA secure_delete = ON')
-  db.transaction(() => {
+  // Read again under the write lock: another process may have sealed (or pinned) since.
+  const sealed = withSecureDelete(db, () => db.transaction(() => {
+    const current = secretRows(db)
+    checkKey(db, sealer, current)
+    const clear = clearValues(current)
     writeKeyCheck(db, sealer)
     for (const { row, column } of clear) update[column].run(sealer.seal(row[column], placeOf(column, row.member_id)), row.member_id)
-  })()
-  if (clear.length > 0) scrub(db)
-  return { sealed: clear.length }
+    return clear.length
+  }).immediate())
+  if (sealed > 0) scrub(db)
+  return { sealed }
 }
 
 /**
@@ -53,8 +56,7 @@ export function rotateTokenKey(db: Db, from: Sealer, to: Sealer): { resealed: nu
   sealAtRest(db, from)
   const update = updates(db)
   let resealed = 0
-  db.exec('PRAGMA secure_delete = ON')
-  db.transaction(() => {
+  withSecureDelete(db, () => db.transaction(() => {
     for (const row of secretRows(db)) {
       for (const column of SEALED_COLUMNS) {
         if (row[column] === '') continue
@@ -64,7 +66,7 @@ export function rotateTokenKey(db: Db, from: Sealer, to: Sealer): { resealed: nu
       }
     }
     writeKeyCheck(db, to)
-  })()
+  }).immediate())
   scrub(db)
   return { resealed }
 }
@@ -72,6 +74,22 @@ export function rotateTokenKey(db: Db, from: Sealer, to: Sealer): { resealed: nu
 function updates(db: Db) {
   const update = (column: SealedColumn) => db.prepare<[string, string]>(`UPDATE portals SET ${column} = ? WHERE member_id = ?`)
   return { access_token: update('access_token'), refresh_token: update('refresh_token'), application_token: update('application_token') }
+}
+
+function clearValues(rows: readonly SecretRow[]): Array<{ row: SecretRow; column: SealedColumn }> {
+  return rows.flatMap((row) => SEALED_COLUMNS.filter((column) => row[column] !== '' && !isSealed(row[column])).map((column) => ({ row, column })))
+}
+
+// secure_delete zeroes what the work frees (the clear or old values), and is set back after: the app's own writes
+// overwrite only sealed values, and need not pay for zeroing.
+function withSecureDelete<T>(db: Db, work: () => T): T {
+  const before = Number(db.prepare('PRAGMA secure_delete').pluck().get())
+  db.exec('PRAGMA secure_delete = ON')
+  try {
+    return work()
+  } finally {
+    db.exec(`PRAGMA secure_delete = ${before}`)
+  }
 }
 
 function secretRows(db: Db): SecretRow[] {
