@@ -13,7 +13,7 @@ import { SESSION_HEADER } from '../src/auth/page-sessions.js'
 import type { PortalAuth } from '../src/auth/portal-auth.js'
 import type { SettingsSource } from '../src/settings/portal-settings.js'
 import { recordStatus } from '../src/queries/record-status.js'
-import { sameSecret } from '../src/auth/secrets.js'
+import { applicationTokenMatches } from '../src/auth/secrets.js'
 import type { Store } from '../src/store/index.js'
 import type { Portal } from '../src/store/portals.js'
 import type { Worker } from '../src/ingest/worker.js'
@@ -93,7 +93,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
 export async function verifyFrame(deps: Pick<PageDeps, 'store' | 'auth'>, frame: ReturnType<typeof parsePageFrame>) {
   const portal = deps.store.portals.get(frame.memberId)
   if (!portal || portal.status === 'uninstalled') throw new UnauthorizedError('Unknown portal: install the app first', 'UNKNOWN_PORTAL')
-  if (frame.applicationToken !== undefined && portal.applicationToken !== '' && !sameSecret(frame.applicationToken, portal.applicationToken)) {
+  if (frame.applicationToken !== undefined && portal.applicationToken !== '' && !applicationTokenMatches(portal, frame.applicationToken)) {
     throw new UnauthorizedError('Wrong APPLICATION_TOKEN', 'INVALID_APPLICATION_TOKEN')
   }
   const who = await deps.auth.whoIs(portal, frame.authId)

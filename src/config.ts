@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { validate } from 'node-cron'
 import { z } from 'zod'
 import { ConfigError } from './shared/app-error.js'
+import { deriveTokenKey, parseTokenKey, TOKEN_KEY_FORMAT } from './shared/token-key.js'
 import { firstIssue } from './shared/zod-issues.js'
 
 /** Bitrix24 cloud domains and OAuth servers the app talks to unless B24_ALLOWED_HOSTS says otherwise. */
@@ -28,12 +29,20 @@ const httpsUrl = httpUrl.refine(
   'must use https (http only for a loopback host: 127.0.0.0/8, localhost, [::1])',
 )
 
+const tokenKey = z
+  .string()
+  .transform((value, context) => parseTokenKey(value) ?? (context.addIssue({ code: 'custom', message: TOKEN_KEY_FORMAT }), z.NEVER))
+
+// Variables whose value an error message never repeats.
+const SECRET_VARIABLES = new Set(['B24_CLIENT_SECRET', 'TOKEN_KEY', 'NEW_TOKEN_KEY', 'HEALTHZ_TOKEN'])
+
 const schema = z.object({
   PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: httpUrl.optional(),
   B24_CLIENT_ID: z.string().default(''),
   B24_CLIENT_SECRET: z.string().default(''),
+  TOKEN_KEY: tokenKey.optional(),
   B24_OAUTH_URL: httpsUrl.optional(),
   B24_ALLOWED_HOSTS: z
     .string()
@@ -63,6 +72,10 @@ export interface Config {
   publicUrl: string
   clientId: string
   clientSecret: string
+  /** The 32-byte key that seals the portals' tokens at rest: TOKEN_KEY, or derived from B24_CLIENT_SECRET (HKDF). */
+  tokenKey: Buffer
+  /** Where tokenKey came from, for messages. */
+  tokenKeySource: 'TOKEN_KEY' | 'B24_CLIENT_SECRET'
   oauthUrl: string | undefined
   allowedHosts: readonly string[]
   timeoutMs: number
@@ -90,7 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = firstIssue(parsed.error)
     const name = issue.path[0] ?? 'environment'
-    const given = blankless[name] === undefined ? '' : ` (got "${blankless[name]}")`
+    const given = blankless[name] === undefined || SECRET_VARIABLES.has(String(name)) ? '' : ` (got "${blankless[name]}")`
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${given}`)
   }
   const e = parsed.data
@@ -100,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`,
     clientId: e.B24_CLIENT_ID,
     clientSecret: e.B24_CLIENT_SECRET,
+    tokenKey: e.TOKEN_KEY ?? deriveTokenKey(e.B24_CLIENT_SECRET),
+    tokenKeySource: e.TOKEN_KEY === undefined ? 'B24_CLIENT_SECRET' : 'TOKEN_KEY',
     oauthUrl: e.B24_OAUTH_URL,
     allowedHosts: Object.freeze([...e.B24_ALLOWED_HOSTS]),
     timeoutMs: e.B24_TIMEOUT_MS,
@@ -113,6 +128,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     rulesFile: e.RULES_FILE,
   })
+}
+
+/** `npm run rotate-key`'s new key, NEW_TOKEN_KEY; throws ConfigError with one line when it is missing or malformed. */
+export function loadNewTokenKey(env: Record<string, string | undefined> = process.env): Buffer {
+  const given = env.NEW_TOKEN_KEY ?? ''
+  if (given === '') throw new ConfigError('Invalid configuration: NEW_TOKEN_KEY must be set to the new key (openssl rand -base64 32)')
+  const key = parseTokenKey(given)
+  if (!key) throw new ConfigError(`Invalid configuration: NEW_TOKEN_KEY ${TOKEN_KEY_FORMAT}`)
+  return key
 }
 
 /** True when `host` (a hostname, no port) matches one of the allow-list patterns. */

@@ -15,9 +15,13 @@ async function main(): Promise<void> {
   if (!config.publicUrl.startsWith('https://')) {
     logger.warn({ publicUrl: config.publicUrl }, 'PUBLIC_URL is not https: Bitrix24 portals only call https handlers')
   }
+  if (config.tokenKeySource === 'B24_CLIENT_SECRET') {
+    logger.info('tokens are sealed at rest under a key derived from B24_CLIENT_SECRET; set TOKEN_KEY to keep them apart from it')
+  }
   // One clock for the whole app: the store, the worker, the outbox and the clock engine.
   const now = systemClock
-  const store = openStore(config.databasePath, now)
+  // Before anything is read or written: a wrong TOKEN_KEY stops here with one line (WrongTokenKeyError).
+  const store = openStore(config.databasePath, now, config.tokenKey)
   const app = await buildApp(config, { store, logger, now })
   const stop = async (signal: string) => {
     logger.info({ signal }, 'stopping')

@@ -1,6 +1,7 @@
 // The environment is parsed once; a bad value is one line naming the variable.
 import { describe, expect, it } from 'vitest'
-import { isAllowedHost, loadConfig } from '../src/config.js'
+import { isAllowedHost, loadConfig, loadNewTokenKey } from '../src/config.js'
+import { deriveTokenKey } from '../src/shared/token-key.js'
 import { resolveRuleSettings } from '../src/settings/rule-settings.js'
 
 describe('loadConfig', () => {
@@ -43,6 +44,35 @@ describe('loadConfig', () => {
     for (const url of ['http://127.0.0.1:4000', 'http://localhost:4000', 'http://[::1]:4000']) {
       expect(loadConfig({ B24_OAUTH_URL: url }).oauthUrl).toBe(url)
     }
+  })
+
+  it('seals tokens under TOKEN_KEY (hex or base64), else under a key derived from B24_CLIENT_SECRET', () => {
+    const key = Buffer.alloc(32, 7)
+    expect(loadConfig({ TOKEN_KEY: key.toString('hex') })).toMatchObject({ tokenKey: key, tokenKeySource: 'TOKEN_KEY' })
+    expect(loadConfig({ TOKEN_KEY: key.toString('base64'), B24_CLIENT_SECRET: 's' })).toMatchObject({ tokenKey: key, tokenKeySource: 'TOKEN_KEY' })
+    expect(loadConfig({ B24_CLIENT_SECRET: 's' })).toMatchObject({ tokenKey: deriveTokenKey('s'), tokenKeySource: 'B24_CLIENT_SECRET' })
+  })
+
+  it.each([
+    ['TOKEN_KEY', 'a-passphrase-not-a-key'],
+    ['TOKEN_KEY', Buffer.alloc(16, 7).toString('hex')],
+  ])('refuses a malformed %s in one line that does not repeat it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(
+      'Invalid configuration: TOKEN_KEY must be 32 bytes written as 64 hex digits or 44 base64 characters (openssl rand -base64 32)',
+    )
+    try {
+      loadConfig({ [name]: value })
+    } catch (error) {
+      expect((error as Error).message).not.toContain(value)
+      expect((error as Error).message).not.toContain('\n')
+    }
+  })
+
+  it('reads the key npm run rotate-key moves to from NEW_TOKEN_KEY, in one line when it is missing or malformed', () => {
+    const key = Buffer.alloc(32, 9)
+    expect(loadNewTokenKey({ NEW_TOKEN_KEY: key.toString('base64url') })).toEqual(key)
+    expect(() => loadNewTokenKey({})).toThrow('Invalid configuration: NEW_TOKEN_KEY must be set to the new key (openssl rand -base64 32)')
+    expect(() => loadNewTokenKey({ NEW_TOKEN_KEY: 'short' })).toThrow('Invalid configuration: NEW_TOKEN_KEY must be 32 bytes')
   })
 
   it('reads IPv6 loopback in the allow-list as URL.hostname spells it', () => {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import { B24Error, PortalClient, type PortalCredentials, type RefreshedTokens, type RetryOptions } from '../b24/index.js'
 import type { Config } from '../config.js'
 import { ForbiddenError, UnauthorizedError } from '../shared/app-error.js'
-import { sameSecret } from './secrets.js'
+import { applicationTokenMatches } from './secrets.js'
 import type { Store } from '../store/index.js'
 
 // A token confirmation's retries: two tries, a second apart at most.
@@ -51,7 +51,7 @@ export class PortalAuth {
     const portal = this.deps.store.portals.get(auth.member_id)
     if (!portal || portal.status === 'uninstalled') throw new UnauthorizedError('Unknown portal', 'UNKNOWN_PORTAL')
     if (portal.applicationToken !== '') {
-      if (!sameSecret(auth.application_token, portal.applicationToken)) throw new UnauthorizedError('Wrong application_token', 'INVALID_APPLICATION_TOKEN')
+      if (!applicationTokenMatches(portal, auth.application_token)) throw new UnauthorizedError('Wrong application_token', 'INVALID_APPLICATION_TOKEN')
       return
     }
     const token = auth.access_token ?? ''

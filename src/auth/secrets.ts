@@ -1,6 +1,7 @@
 // Secrets: comparison that takes the same time however early the strings differ, and the tokens the app signs.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { isRecord } from '../shared/records.js'
+import type { Portal } from '../store/portals.js'
 
 /** True when both strings are equal; hashing first keeps the time independent of length and content. */
 export function sameSecret(given: string, expected: string): boolean {
@@ -8,6 +9,14 @@ export function sameSecret(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest()
   const b = createHash('sha256').update(expected).digest()
   return timingSafeEqual(a, b)
+}
+
+/**
+ * True when `given` is the stored portal's application_token, compared in constant time: the one check events, robots,
+ * pages and uninstall make. False while the portal has none (ONAPPINSTALL not yet received) and once it is uninstalled.
+ */
+export function applicationTokenMatches(portal: Pick<Portal, 'applicationToken' | 'status'>, given: string): boolean {
+  return portal.status !== 'uninstalled' && sameSecret(given, portal.applicationToken)
 }
 
 /** Tokens `body.signature` (JSON and its HMAC, both base64url), with a key derived from `secret` for one `purpose`. */

@@ -11,7 +11,7 @@ import { bindPortal, type SetupOutcome } from './portal-setup.js'
 import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
 import type { PortalAuth } from '../auth/portal-auth.js'
-import { sameSecret } from '../auth/secrets.js'
+import { applicationTokenMatches } from '../auth/secrets.js'
 import { errorMessage } from '../shared/errors.js'
 
 /** Tokens and identity a portal hands over at install or update, however they arrived. */
@@ -108,7 +108,7 @@ export class Installer {
   uninstall(memberId: string, applicationToken: string, clean: boolean): void {
     const { store, clients } = this.deps
     const stored = store.portals.get(memberId)
-    if (!stored || stored.status === 'uninstalled' || !sameSecret(applicationToken, stored.applicationToken)) {
+    if (!stored || !applicationTokenMatches(stored, applicationToken)) {
       throw new UnauthorizedError('Unknown portal or wrong application_token', 'INVALID_APPLICATION_TOKEN')
     }
     store.transaction(() => {

@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
 
   const config = loadConfig()
   if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) throw new CliError(`no database at DATABASE_PATH ${config.databasePath}`)
-  const store = openStore(config.databasePath, systemClock)
+  const store = openStore(config.databasePath, systemClock, config.tokenKey)
   try {
     const portal = store.portals.get(portalId)
     if (!portal) throw new CliError(`unknown portal ${JSON.stringify(portalId)}: no such member_id in ${config.databasePath}`)

@@ -8,6 +8,7 @@ export const REDACTED_PATHS = [
   '*.application_token', '*.applicationToken', '*.client_secret', '*.clientSecret',
   '*.AUTH_ID', '*.REFRESH_ID', '*.APPLICATION_TOKEN',
   'accessToken', 'refreshToken', 'applicationToken', 'clientSecret',
+  '*.tokenKey', 'tokenKey',
 ]
 
 /** Options for pino (and Fastify's logger) at `level`. */

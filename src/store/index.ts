@@ -3,6 +3,9 @@ import type { Plan } from './plan.js'
 import { applyPlan } from './apply.js'
 import { settleActions, type SendResult } from './settle.js'
 import { openDatabase } from './db.js'
+import { deriveTokenKey } from '../shared/token-key.js'
+import { Sealer } from './sealed.js'
+import { sealAtRest } from './token-sealing.js'
 import { ActionRepo } from './actions.js'
 import { ClockRepo } from './clocks.js'
 import { ContactKeyRepo } from './contact-keys.js'
@@ -45,11 +48,22 @@ export interface Store {
   close(): void
 }
 
-/** Opens the store at `path` (':memory:' in tests) on the app's clock `now`. */
-export function openStore(path: string, now: () => Date): Store {
+/**
+ * Opens the store at `path` (':memory:' in tests) on the app's clock `now`, its tokens sealed under `tokenKey`
+ * (config.tokenKey; without one, the key an app without TOKEN_KEY and B24_CLIENT_SECRET derives, as tests run). A
+ * key the database's tokens were not sealed under throws WrongTokenKeyError before anything is read or written.
+ */
+export function openStore(path: string, now: () => Date, tokenKey: Buffer = deriveTokenKey('')): Store {
   const db = openDatabase(path)
+  const sealer = new Sealer(tokenKey)
+  try {
+    sealAtRest(db, sealer)
+  } catch (error) {
+    db.close()
+    throw error
+  }
   const repos = {
-    portals: new PortalRepo(db, now),
+    portals: new PortalRepo(db, now, sealer),
     journal: new JournalRepo(db, now),
     inbox: new InboxRepo(db, now),
     mirror: new MirrorRepo(db, now),

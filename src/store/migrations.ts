@@ -691,4 +691,16 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX activity_bindings_activity ON activity_bindings (member_id, activity_id);
   `,
   },
+  {
+    version: 15,
+    name: '015-token-key-check',
+    sql: `
+  -- The tokens in portals are sealed (AES-256-GCM) under a key the database never holds; it keeps only a check value
+  -- of that key (an HMAC of a fixed label) so a wrong key stops start-up before anything is read or written.
+  CREATE TABLE store_meta (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  },
 ]

@@ -1,6 +1,8 @@
-// The portals the app is installed on, with their tokens; statements are prepared once.
+// The portals the app is installed on, with their tokens sealed at rest; statements are prepared once.
 import type { PortalCredentials, RefreshedTokens, TokenKeeper } from '../b24/types.js'
 import type { Db } from './db.js'
+import type { Sealer } from './sealed.js'
+import { placeOf, type SealedColumn } from './token-sealing.js'
 
 export const PORTAL_STATUSES = ['active', 'needs_reauth', 'uninstalled'] as const
 export type PortalStatus = (typeof PORTAL_STATUSES)[number]
@@ -41,16 +43,16 @@ interface PortalRow {
   updated_at: string
 }
 
-function rowToPortal(row: PortalRow): Portal {
+function rowToPortal(row: PortalRow, open: (column: SealedColumn, value: string) => string): Portal {
   return {
     memberId: row.member_id,
     domain: row.domain,
     clientEndpoint: row.client_endpoint,
     serverEndpoint: row.server_endpoint,
-    accessToken: row.access_token,
-    refreshToken: row.refresh_token,
+    accessToken: open('access_token', row.access_token),
+    refreshToken: open('refresh_token', row.refresh_token),
     expiresAt: row.expires_at,
-    applicationToken: row.application_token,
+    applicationToken: open('application_token', row.application_token),
     scope: row.scope,
     adminUserId: row.admin_user_id,
     appStatus: row.app_status,
@@ -63,7 +65,10 @@ function rowToPortal(row: PortalRow): Portal {
   }
 }
 
-/** Reads and writes portals; also the client's TokenKeeper. */
+/**
+ * Reads and writes portals; also the client's TokenKeeper. The access, refresh and application tokens are sealed
+ * (AES-256-GCM, store/sealed.ts) before they are written and opened when read: the file never holds them in clear.
+ */
 export class PortalRepo implements TokenKeeper {
   readonly #get
   readonly #all
@@ -73,7 +78,7 @@ export class PortalRepo implements TokenKeeper {
   readonly #revoke
   readonly #delete
 
-  constructor(db: Db, private readonly now: () => Date) {
+  constructor(db: Db, private readonly now: () => Date, private readonly sealer: Sealer) {
     this.#get = db.prepare<[string], PortalRow>('SELECT * FROM portals WHERE member_id = ?')
     this.#all = db.prepare<[], PortalRow>('SELECT * FROM portals ORDER BY domain')
     this.#upsert = db.prepare(`
@@ -106,21 +111,34 @@ export class PortalRepo implements TokenKeeper {
   /** The portal with this member_id, or undefined. */
   get(memberId: string): Portal | undefined {
     const row = this.#get.get(memberId)
-    return row ? rowToPortal(row) : undefined
+    return row ? this.#toPortal(row) : undefined
   }
 
   /** Every portal, by domain. */
   all(): Portal[] {
-    return this.#all.all().map(rowToPortal)
+    return this.#all.all().map((row) => this.#toPortal(row))
   }
 
   /** Creates or replaces a portal's install data and marks it active. */
   install(portal: PortalInstall): void {
-    this.#upsert.run({ ...portal, now: this.now().toISOString() })
+    const seal = (column: SealedColumn, value: string) => this.#seal(portal.memberId, column, value)
+    this.#upsert.run({
+      ...portal,
+      accessToken: seal('access_token', portal.accessToken),
+      refreshToken: seal('refresh_token', portal.refreshToken),
+      applicationToken: seal('application_token', portal.applicationToken),
+      now: this.now().toISOString(),
+    })
   }
 
   saveTokens(memberId: string, tokens: RefreshedTokens): void {
-    this.#saveTokens.run({ memberId, ...tokens, now: this.now().toISOString() })
+    this.#saveTokens.run({
+      memberId,
+      ...tokens,
+      accessToken: this.#seal(memberId, 'access_token', tokens.accessToken),
+      refreshToken: this.#seal(memberId, 'refresh_token', tokens.refreshToken),
+      now: this.now().toISOString(),
+    })
   }
 
   markNeedsReauth(memberId: string, reason: string): void {
@@ -135,5 +153,14 @@ export class PortalRepo implements TokenKeeper {
   /** Removes the portal's row. */
   delete(memberId: string): void {
     this.#delete.run(memberId)
+  }
+
+  // '' (no token: awaited, or forgotten) stays '', which tells nothing.
+  #seal(memberId: string, column: SealedColumn, clear: string): string {
+    return clear === '' ? '' : this.sealer.seal(clear, placeOf(column, memberId))
+  }
+
+  #toPortal(row: PortalRow): Portal {
+    return rowToPortal(row, (column, value) => (value === '' ? '' : this.sealer.open(value, placeOf(column, row.member_id))))
   }
 }

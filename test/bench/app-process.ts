@@ -28,6 +28,8 @@ export interface AppProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   /** What the process wrote to stderr so far (start-up failures, crashes). */
   stderr(): string
+  /** What the process wrote to stdout so far (its log lines, when LOG_LEVEL lets them out). */
+  stdout(): string
   /** Sends `signal` (SIGKILL unless told) unless the process is gone, and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<void>
 }
@@ -39,10 +41,12 @@ export function startAppProcess(o: { port: number; env: Record<string, string>; 
   const child = spawn(process.execPath, [...imports, 'src/main.ts'], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(o.port), PUBLIC_URL: url, LOG_LEVEL: 'silent', HEALTHZ_TOKEN, ...o.env },
-    stdio: o.ipc === true ? ['ignore', 'ignore', 'pipe', 'ipc'] : ['ignore', 'ignore', 'pipe'],
+    stdio: o.ipc === true ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
+  let stdout = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }))
   })
@@ -51,6 +55,7 @@ export function startAppProcess(o: { port: number; env: Record<string, string>; 
     url,
     exited,
     stderr: () => stderr,
+    stdout: () => stdout,
     async stop(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       await exited

@@ -5,6 +5,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { systemClock } from '../../src/shared/clock.js'
+import { deriveTokenKey } from '../../src/shared/token-key.js'
 import { openStore } from '../../src/store/index.js'
 import { sqliteRows } from '../store/sqlite-file.js'
 import { ENTITIES, project } from '../../src/ingest/entities.js'
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     print(memory ? `  app process:               RSS ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} (heap total ${mb(memory.heapTotal)})` : '  app process:               (no answer from the probe)')
     print(`  bench process (portal+load): RSS ${mb(own.rss)}, heap used ${mb(own.heapUsed)}`)
     await app.stop('SIGTERM')
-    const store = openStore(databasePath, systemClock)
+    const store = openStore(databasePath, systemClock, deriveTokenKey(portal.clientSecret))
     const equal = ids.filter((id) => JSON.stringify(store.mirror.get(portal.memberId, 'lead', id)?.snapshot) === JSON.stringify(project(ENTITIES.lead!, portal.data.lead(id) ?? {}))).length
     const inbox = store.inbox.stats(portal.memberId)
     store.close()

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { systemClock } from '../../src/shared/clock.js'
+import { deriveTokenKey } from '../../src/shared/token-key.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { sqliteRows } from '../store/sqlite-file.js'
 import { ENTITIES, project } from '../../src/ingest/entities.js'
@@ -20,9 +21,9 @@ const idOf = (delivery: FakeDelivery) => new URLSearchParams(delivery.body).get(
 // An event is known by what the inbox keeps it by: code, record and the portal's ts.
 const keyOf = (delivery: FakeDelivery) => `${delivery.event}|${idOf(delivery)}|${new URLSearchParams(delivery.body).get('ts')}`
 
-// Opens the app's SQLite file beside the running app (WAL lets a second connection read); this only reads.
-function inspect<T>(databasePath: string, look: (store: Store) => T): T {
-  const store = openStore(databasePath, systemClock)
+// Opens the app's SQLite file beside the running app (WAL lets a second connection read) under the app's token key; this only reads.
+function inspect<T>(databasePath: string, tokenKey: Buffer, look: (store: Store) => T): T {
+  const store = openStore(databasePath, systemClock, tokenKey)
   try {
     return look(store)
   } finally {
@@ -36,7 +37,7 @@ async function settled(app: AppProcess, portal: FakePortal, databasePath: string
   while (Date.now() < deadline) {
     await waitDrained(app, portal, deadline - Date.now())
     const delivered = portal.deliveries.length
-    const unsent = inspect(databasePath, (store) =>
+    const unsent = inspect(databasePath, deriveTokenKey(portal.clientSecret), (store) =>
       store.actions.inState(portal.memberId, 'pending').length + store.actions.inState(portal.memberId, 'sending').length)
     await portal.flushEvents()
     const pending = (await health(app))?.portals.find((p) => p.memberId === portal.memberId)?.inbox.pending
@@ -187,7 +188,7 @@ describe('crash', () => {
       expect(leadEventsSince(from).some((d) => d.status === 0), 'the kill landed mid-stream').toBe(true)
       await restart()
       await settled(app, portal, databasePath)
-      const checked = inspect(databasePath, (store) => {
+      const checked = inspect(databasePath, deriveTokenKey(portal.clientSecret), (store) => {
         expectInboxKeptEverything(store, databasePath, portal, 2)
         expectEffectsOnce(databasePath, portal)
         return expectMirrorFollowsAccepted(store, portal)
@@ -199,7 +200,7 @@ describe('crash', () => {
       ids.forEach((id, i) => portal.data.updateLead(id, { TITLE: `Заявка ${i}, итог`, OPPORTUNITY: 1000 * i + 5 }))
       await settled(app, portal, databasePath)
       expect(leadEventsSince(from).every((d) => d.status === 200)).toBe(true)
-      inspect(databasePath, (store) => {
+      inspect(databasePath, deriveTokenKey(portal.clientSecret), (store) => {
         expectInboxKeptEverything(store, databasePath, portal, 2)
         expect(expectMirrorFollowsAccepted(store, portal)).toBe(LEADS)
         for (const id of ids) expect(store.mirror.get(portal.memberId, 'lead', id)?.snapshot.TITLE).toMatch(/итог$/)

@@ -69,7 +69,7 @@ async function restart(pair: Pair): Promise<void> {
   await pair.app.close()
   pair.store.close()
   const appNow = () => new Date(pair.now())
-  pair.store = openStore(pair.config.databasePath, appNow)
+  pair.store = openStore(pair.config.databasePath, appNow, pair.config.tokenKey)
   pair.app = await buildApp(pair.config, { store: pair.store, schedule: false, rules: RULES, now: appNow })
   await pair.app.listen({ port: pair.config.port, host: pair.config.host })
 }

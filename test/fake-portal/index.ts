@@ -84,6 +84,8 @@ export interface FakePortal {
   expireAccessTokens(): void
   /** Every issued refresh token now answers invalid_grant. */
   revokeRefreshTokens(): void
+  /** Every access and refresh token the portal has issued (the last 20 000 of each). */
+  issuedTokens(): string[]
   /** Change records as portal users; changes fire events like REST changes. */
   readonly data: FakeData
   readonly eventBindings: ReadonlyArray<FakeEventBinding>
@@ -179,6 +181,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
     answerTokensAs: (memberId) => { s.authorize.answerMemberId = memberId },
     expireAccessTokens: () => s.tokens.expireAll(),
     revokeRefreshTokens: () => s.tokens.revokeRefresh(),
+    issuedTokens: () => s.tokens.issued(),
     data,
     get eventBindings() { return s.eventBindings },
     get placementBindings() { return s.placementBindings },

@@ -91,6 +91,11 @@ export class TokenRegistry {
     for (const entry of this.refresh.values()) entry.used = true
   }
 
+  /** Every access and refresh token still remembered, for tests that look for them where they must not be. */
+  issued(): string[] {
+    return [...this.access.keys(), ...this.refresh.keys()]
+  }
+
   /** The app was removed: every token issued so far stops working. */
   revokeAll(): void {
     this.generation += 1

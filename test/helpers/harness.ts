@@ -64,7 +64,7 @@ export async function startHarness(
   })
   // The app's clock serves its store too (a test that moves the clock moves both).
   const now = options.app?.now ?? systemClock
-  const store = openStore(config.databasePath, now)
+  const store = openStore(config.databasePath, now, config.tokenKey)
   const app = await buildApp(config, { store, schedule: false, rules: testSettings(), ...options.app, now })
   await app.listen({ port: config.port, host: config.host })
   return {

@@ -340,11 +340,11 @@ describe('the workbook', () => {
 
 describe('npm run report', () => {
   const cli = (args: string[], env: Record<string, string>) =>
-    run(process.execPath, ['--import', 'tsx', 'src/reports/cli.ts', ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, timeout: 60_000 })
+    run(process.execPath, ['--import', 'tsx', 'src/reports/cli.ts', ...args], { env: { ...process.env, B24_CLIENT_SECRET: h.config.clientSecret, ...env, LOG_LEVEL: 'silent' }, timeout: 60_000 })
       .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (error: { code?: number; stdout: string; stderr: string }) => ({ code: error.code ?? -1, stdout: error.stdout, stderr: error.stderr }))
 
   it('writes the department’s workbook from a real SQLite file, and says in one line what is wrong', async () => {
-    // The app's own file, read beside it as an operator would (WAL lets a second connection read).
+    // The app's own file, read beside it as an operator would (WAL lets a second connection read), under the app's token key.
     const database = join(dir, 'app.db')
     const out = join(dir, 'cli.xlsx')
     // Both days included, as people write a period; the report's [from, to) ends the day after.

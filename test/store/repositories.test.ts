@@ -14,6 +14,8 @@ import { planNotice } from './plan-notice.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { MIGRATIONS } from '../../src/store/migrations.js'
 import { PortalRepo, type PortalInstall } from '../../src/store/portals.js'
+import { Sealer } from '../../src/store/sealed.js'
+import { deriveTokenKey } from '../../src/shared/token-key.js'
 
 const portal: PortalInstall = {
   memberId: 'a223c6b3710f85df22e9377d6c4f7553',
@@ -236,7 +238,7 @@ describe('the outbox migrations', () => {
 describe('statements', () => {
   it('a card tab asks who was told of any number of violations without preparing a statement per ask', () => {
     const db = openDatabase(':memory:')
-    new PortalRepo(db, systemClock).install({ ...portal, memberId: 'm' })
+    new PortalRepo(db, systemClock, new Sealer(deriveTokenKey(''))).install({ ...portal, memberId: 'm' })
     const prepare = vi.spyOn(db, 'prepare')
     const actions = new ActionRepo(db, systemClock)
     const prepared = prepare.mock.calls.length
