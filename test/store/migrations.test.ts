@@ -38,6 +38,9 @@ const SEEDS: ReadonlyArray<{ since: number; table: string; sql: string }> = [
   { since: 12, table: 'report_deliveries', sql: `INSERT INTO report_deliveries (member_id, kind, period_from, period_to, department_id, supervisor_id, state, created_at, updated_at)
     VALUES ('m', 'week', '2026-11-23', '2026-11-30', '1', '5', 'pending', '${at}', '${at}')` },
   { since: 13, table: 'activity_bindings', sql: `INSERT INTO activity_bindings (member_id, owner_type_id, owner_id, activity_id) VALUES ('m', '1', '7', '100')` },
+  { since: 15, table: 'robot_calls', sql: `INSERT INTO robot_calls (member_id, event_token, code, document_id, entity, entity_id, properties, waits, received_at)
+    VALUES ('m', 'wf|A1|t', 'working_time_due', 'DEAL_7', 'deal', '7', '{}', 1, '${at}')` },
+  { since: 15, table: 'robot_setups', sql: `INSERT INTO robot_setups (member_id, mode, robots, checked_at) VALUES ('m', 'registered', '[]', '${at}')` },
 ]
 
 describe('migrations', () => {
@@ -120,8 +123,9 @@ describe('the schema guards the data', () => {
   })
 
   it('the foreign keys leave behind the rows of a portal already forgotten, and hand out no id twice', () => {
-    const path = fileAt(LATEST - 1, (db) => {
-      for (const seed of SEEDS.filter((item) => item.since < LATEST)) db.exec(seed.sql)
+    // The version before 014-portal-foreign-keys, whatever came after it.
+    const path = fileAt(13, (db) => {
+      for (const seed of SEEDS.filter((item) => item.since <= 13)) db.exec(seed.sql)
       // A CLEAN uninstall before the foreign keys, which forgot the mirror: its rows outlived the portal.
       db.exec("INSERT INTO mirror (member_id, entity, entity_id, snapshot, synced_at) VALUES ('gone', 'lead', '1', '{}', 'x')")
       db.exec("INSERT INTO violations (member_id, rule_id, rule_version, entity, entity_id, message, opened_at) VALUES ('m', 'R9', 1, 'lead', '8', '{}', 'x')")
