@@ -295,4 +295,6 @@ export interface FakeRobotRun {
   /** The step waits for bizproc.event.send (use_subscription not 'N'); false once answered. */
   waiting: boolean
   answers: FakeRobotAnswer[]
+  /** The form body POSTed to the handler (a test may deliver it again, or forge it). */
+  body: string
 }
