@@ -11,11 +11,11 @@ interface Clocked extends Harness {
 let h: Clocked
 
 /** The pair on one clock that starts at `at` and moves only when the test says (plus the little wall time that passes). */
-async function start(at: string, rules: Record<string, unknown> = {}): Promise<Clocked> {
+async function start(at: string, rules: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Clocked> {
   let base = Date.parse(at)
   const startedAt = Date.now()
   const now = () => base + (Date.now() - startedAt)
-  const harness = await startHarness({ portal: { now }, app: { now: () => new Date(now()), rules: testSettings({ calendar: { hours: DEFAULT_WEEK }, ...rules }) } })
+  const harness = await startHarness({ env, portal: { now }, app: { now: () => new Date(now()), rules: testSettings({ calendar: { hours: DEFAULT_WEEK }, ...rules }) } })
   await harness.portal.installApp({ installUrl: `${harness.url}/install` })
   await done(harness)
   return {
@@ -184,5 +184,21 @@ describe('POST /robots', () => {
     await done(h)
     expect(h.store.robotCalls.stats(h.portal.memberId)).toEqual(stored)
     expect(sends()).toEqual([])
+  })
+
+  it('an answer whose first send timed out after the portal took it: the resend meets ACCESS_DENIED and counts as answered', async () => {
+    h = await start('2026-12-01T09:00:00Z', {}, { B24_TIMEOUT_MS: '300', WORKER_RETRY_BASE_MS: '20' })
+    const deal = h.portal.data.addDeal({ TITLE: 'Поставка' })
+    await h.app.executor.stop()
+    const call = await run('working_time_due', `DEAL_${deal}`, { start: '30.12.2025 17:00', amount: '2', unit: 'hours' })
+    // The portal takes the answer, but its reply comes after the app stopped waiting.
+    h.portal.faults.slow({ method: 'batch', ms: 600 })
+    h.app.executor.start()
+    await h.app.executor.idle()
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    await done(h)
+    expect(answersTo(call.eventToken)).toHaveLength(1)
+    expect(sends().length).toBe(2)
+    expect(h.store.actions.stats(h.portal.memberId)).toMatchObject({ pending: 0, sending: 0, failed: 0 })
   })
 })
