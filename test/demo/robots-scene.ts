@@ -36,9 +36,8 @@ export async function robotScene(h: Harness, step: Step, deal: string): Promise<
   })
   const verdict = check ? printAnswer(check) : {}
   if (verdict.complies === 'N') {
-    await step('      Автоматизация идёт по ветке «Соответствует правилам = Нет»: сделка возвращается на «В работе», Анне — задача', () => {
+    await step('      Автоматизация идёт по ветке «Соответствует правилам = Нет»: сделка возвращается на стадию «В работе»', () => {
       h.portal.data.updateDeal(deal, { STAGE_ID: 'EXECUTING' }, { byUserId: ADMIN })
-      h.portal.data.addTask({ TITLE: 'РЗ Исправить нарушения по сделке «Гранит»', RESPONSIBLE_ID: ANNA, DEADLINE: new Date(Date.now() + 86_400_000).toISOString() }, { byUserId: ADMIN })
     })
   } else {
     console.log('      Автоматизация идёт по ветке «Соответствует правилам = Да»: сделка остаётся на стадии счёта')
