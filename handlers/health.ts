@@ -42,7 +42,7 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
 }
 
 // What an anonymous caller may know: counts, no portal's identity.
-function totalsOf(portals: Array<{ status: string; installation: string; inbox: { pending: number; parked: number } }>) {
+function totalsOf(portals: Array<{ status: string; installation: string; inbox: { pending: number; parked: number }; robots: { mode: string } }>) {
   const count = (keep: (portal: (typeof portals)[number]) => boolean) => portals.filter(keep).length
   return {
     portals: portals.length,
@@ -52,6 +52,7 @@ function totalsOf(portals: Array<{ status: string; installation: string; inbox: 
     waitingForApplicationToken: count((portal) => portal.installation !== 'finished'),
     inboxPending: portals.reduce((sum, portal) => sum + portal.inbox.pending, 0),
     parked: portals.reduce((sum, portal) => sum + portal.inbox.parked, 0),
+    withoutAutomation: count((portal) => portal.robots.mode === 'unavailable'),
   }
 }
 

@@ -45,5 +45,6 @@ describe('registering the robots', () => {
     const health = await healthOf(h)
     expect(health.portals[0].robots).toMatchObject({ mode: 'unavailable', registered: [], error: expect.stringContaining('ERROR_METHOD_NOT_FOUND') })
     expect(h.portal.eventBindings.length).toBeGreaterThan(0)
+    expect((await (await fetch(`${h.url}/healthz`)).json()).totals).toMatchObject({ portals: 1, active: 1, withoutAutomation: 1 })
   })
 })
