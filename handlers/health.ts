@@ -32,6 +32,7 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
       sweeps: deps.store.sweeps.all(portal.memberId),
       offline: offlineHealth(deps.store, portal.memberId),
       reports: deps.store.reportDeliveries.stats(portal.memberId),
+      robots: robotsHealth(deps.store, portal.memberId),
     }))
     const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0 && portal.installation === 'finished')
     const status = healthy ? 'ok' : 'degraded'
@@ -41,7 +42,7 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
 }
 
 // What an anonymous caller may know: counts, no portal's identity.
-function totalsOf(portals: Array<{ status: string; installation: string; inbox: { pending: number; parked: number } }>) {
+function totalsOf(portals: Array<{ status: string; installation: string; inbox: { pending: number; parked: number }; robots: { mode: string } }>) {
   const count = (keep: (portal: (typeof portals)[number]) => boolean) => portals.filter(keep).length
   return {
     portals: portals.length,
@@ -51,6 +52,7 @@ function totalsOf(portals: Array<{ status: string; installation: string; inbox: 
     waitingForApplicationToken: count((portal) => portal.installation !== 'finished'),
     inboxPending: portals.reduce((sum, portal) => sum + portal.inbox.pending, 0),
     parked: portals.reduce((sum, portal) => sum + portal.inbox.parked, 0),
+    withoutAutomation: count((portal) => portal.robots.mode === 'unavailable'),
   }
 }
 
@@ -85,4 +87,12 @@ function inboxHealth(store: Store, memberId: string, nowSeconds: number) {
   const stats = store.inbox.stats(memberId)
   const oldest = stats.oldestPendingAt ? Math.max(0, nowSeconds - Math.floor(Date.parse(stats.oldestPendingAt) / 1000)) : null
   return { pending: stats.pending, oldestPendingAgeSeconds: oldest, parked: stats.parked, parkedWork: store.inbox.parked(memberId, 10) }
+}
+
+// Whether the robots are registered, or the portal's plan has no automation ('unavailable'), and their calls.
+function robotsHealth(store: Store, memberId: string) {
+  const setup = store.robotSetups.get(memberId)
+  const calls = store.robotCalls.stats(memberId)
+  if (!setup) return { mode: 'not registered yet', ...calls }
+  return { mode: setup.mode, registered: setup.robots, error: setup.error, checkedAt: setup.checkedAt, ...calls }
 }

@@ -16,6 +16,7 @@ import type { Portal } from '../src/store/portals.js'
 import { localDateOf } from '../src/shared/zoned-days.js'
 import { explain } from '../placements/settings/errors.js'
 import { settingsPage } from '../placements/settings/page.js'
+import type { SettingsView } from '../placements/settings/view.js'
 import { frameAncestors } from './frame.js'
 import { parseBody, sessionOf } from './pages.js'
 
@@ -53,6 +54,7 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
       departments: [...directory.departments.values()].map(({ id, name }) => ({ id, name, active: true })),
       pipelines: names.pipelines, stages: names.stages, production: deps.settings.productionDays(portal.memberId, portal.language),
       today: `${today.year}-${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`, flagged, ...(note ? { note } : {}),
+      robots: robotSetupOf(deps.store, portal.memberId),
     }, new URL(portal.clientEndpoint).origin)
     if (!asked?.config) return draw(saved)
     try {
@@ -105,4 +107,10 @@ function adminOf(deps: SettingsPageDeps, request: Parameters<typeof sessionOf>[1
 
 function framedBy(reply: FastifyReply, portal: Portal): FastifyReply {
   return reply.header('content-security-policy', frameAncestors(portal.clientEndpoint))
+}
+
+// What the robots' registration found on the portal, for the settings page.
+function robotSetupOf(store: Store, memberId: string): SettingsView['robots'] {
+  const setup = store.robotSetups.get(memberId)
+  return setup ? { mode: setup.mode, error: setup.error } : { mode: 'none', error: null }
 }

@@ -5,6 +5,7 @@ import type { Text } from '../rules/types.js'
 import type { RecordStatus, RuleVerdict } from '../src/queries/record-status.js'
 import { html, page, raw, type Raw } from './html.js'
 import { recordLink } from './record-link.js'
+import { robotStepsSection } from './robot-steps.js'
 import { PORTAL_FRAME, PORTAL_STYLE } from './style.js'
 import { KIND } from '../src/notify/messages.js'
 
@@ -87,6 +88,7 @@ export function recordTabPage(status: RecordStatus, options: RecordTabOptions): 
     </li>`)}</ul>`}</section>
   <section><h2>${WORDS.tasks[l]}</h2>${status.tasks.length === 0 ? html`<p class="muted">${WORDS.noTasks[l]}</p>` : html`<ul class="tasks">${status.tasks.map((task) => html`
     <li class="task${task.overdue ? ' late' : ''}">${recordLink(options.origin, pathOf('task', task.id), task.title)} — ${task.responsible}, ${task.closed ? WORDS.done[l] : WORDS.open[l]}${task.deadline ? html`, ${WORDS.due[l]} ${when(task.deadline)}` : ''}</li>`)}</ul>`}</section>
+  ${robotStepsSection(status.robots, l, when)}
 </main>`
   return page({ lang: l, title: WORDS.title[l], body, scripts: script(options, l), style: PORTAL_STYLE })
 }

@@ -8,6 +8,7 @@ import { eventRoutes } from '../handlers/events.js'
 import { failureJson, failureOf } from '../handlers/failure.js'
 import { formOnly, registerFormParser } from '../handlers/form.js'
 import { healthRoutes } from '../handlers/health.js'
+import { robotRoutes } from '../handlers/robots.js'
 import { installRoutes } from '../handlers/install.js'
 import { appPageRoutes, mainPage } from '../handlers/app-page.js'
 import { pageRoutes } from '../handlers/pages.js'
@@ -41,6 +42,7 @@ import { OfflineDrain } from './ingest/offline.js'
 import { ReportDelivery } from './reports/delivery.js'
 import { Sweeper } from './ingest/sweeper.js'
 import { Worker, type ChangeHandler } from './ingest/worker.js'
+import { RobotRunner } from './robots/runner.js'
 import { systemClock } from './shared/clock.js'
 
 /** What buildApp needs besides the config; tests pass their own. */
@@ -81,6 +83,8 @@ declare module 'fastify' {
     clocks: ClockEngine
     /** The scheduled reports to the heads' Disk; tests that move the app's clock call `reportDelivery.runDue()`. */
     reportDelivery: ReportDelivery
+    /** Decides the stored robot calls; tests wait on `robots.idle()`. */
+    robots: RobotRunner
   }
 }
 
@@ -114,6 +118,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const rules = new RulePages({ store, loader: enforcer.loader, enforcer, hub, now })
   const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, hub, ...retry })
   const clocks = new ClockEngine({ store, enforcer, worker, now })
+  const robots = new RobotRunner({ store, clients, logger, now, enforcer, hub, directory: (memberId) => directorySync.ensureFresh(memberId), ...retry })
   hub.on('actions.planned', ({ memberId }) => executor.wake(memberId))
   hub.on('clocks.changed', () => clocks.reschedule())
   hub.on('user.unknown', ({ memberId, userId }) => void directorySync.onMiss(memberId, userId).catch(() => undefined))
@@ -143,10 +148,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   app.decorate('portalSettings', settings)
   app.decorate('clocks', clocks)
   app.decorate('reportDelivery', reportDelivery)
+  app.decorate('robots', robots)
   app.addHook('onReady', async () => {
     executor.start()
     clocks.start()
     worker.start()
+    robots.start()
     if (deps.schedule !== false) sweeper.schedule(config.sweepCron)
     if (deps.schedule !== false && config.offlineEvents === 'on') offline.schedule(config.offlineDrainCron)
     if (deps.schedule !== false) reportDelivery.start()
@@ -156,6 +163,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     await offline.stop()
     await sweeper.stop()
     await worker.stop()
+    await robots.stop()
     await clocks.stop()
     await executor.stop()
   })
@@ -164,6 +172,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     portalFacing.addHook('preHandler', formOnly)
     installRoutes(portalFacing, installer)
     eventRoutes(portalFacing, { store, installer, auth, worker, offline, now })
+    robotRoutes(portalFacing, { store, auth, runner: robots })
   })
   healthRoutes(app, { store, version: APP_VERSION, now, token: config.healthzToken })
   // Without a client secret no portal can install the app; the sessions then sign with a key of this run only.

@@ -7,6 +7,7 @@ import { calendarSection } from './calendar.js'
 import { STEP_WORDS } from './clock-lines.js'
 import { peopleSection } from './people.js'
 import { reportsSection } from './reports.js'
+import { robotsSection } from './robots.js'
 import { ruleGroups } from './rule-section.js'
 import { READ_SCRIPT } from './script-read.js'
 import { SEND_SCRIPT } from './script-send.js'
@@ -67,6 +68,7 @@ export function settingsPage(view: SettingsView, origin: string): string {
       <p><button type="button" class="ui-btn light" id="check">${WORDS.check[l]}</button> <button type="submit" class="ui-btn" id="save">${WORDS.save[l]}</button></p>
     </div>
   </form>
+  ${robotsSection(view)}
 </main>`
   const scripts = html`${PORTAL_FRAME}<script type="application/json" id="settings-data">${raw(JSON.stringify(data).replace(/</g, '\\u003c'))}</script>
 <script>(function () {${READ_SCRIPT}${UI_SCRIPT}${SEND_SCRIPT}})();</script>`

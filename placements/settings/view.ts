@@ -29,6 +29,8 @@ export interface SettingsView {
   flagged: number
   /** A note over the form: what just happened (returned as in the file, and not yet saved). */
   note?: string
+  /** Whether the robots are registered, the portal's plan has no automation, or registering failed (none: not tried yet). */
+  robots: { mode: 'registered' | 'unavailable' | 'failed' | 'none'; error: string | null }
 }
 
 const GONE = {

@@ -1,5 +1,6 @@
 // Who hears of a decision and in what words: a violation's notices (or its fix), a warning before a deadline, an
 // escalation to a supervisor, and the timeline comment that keeps what the app did. Pure: it adds steps to a plan.
+import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
 import { resolvedCalendarSettings } from '../../rules/calendar/portal-calendar.js'
 import { CATALOGUE, type RuledFinding, type RuleId } from '../../rules/catalogue.js'
 import type { ClockStep } from '../../rules/clock.js'
@@ -119,7 +120,7 @@ export class Teller {
   // (quiet time), deadlines never wait. Folding into digests comes after (fold()).
   #notice(key: ActionKey, userId: string, message: string, line: string, violation: ViolationRef | null, priority: NoticePriority): void {
     const { calendar, now } = this.input
-    const notBefore = priority === 'notice' && !calendar.isWorkingTime(now) ? calendar.nextWorkingMoment(now).toISOString() : null
+    const notBefore = quietUntil(calendar, now, priority)
     const then: PlannedFollowUp[] = [{ op: 'journal', kind: 'notified', violation, detail: { userId } }]
     this.plan.steps.push({ op: 'notice', key, payload: { kind: 'notify', userId, message, line, violation, priority, notBefore, then } })
   }
@@ -128,6 +129,11 @@ export class Teller {
   #checkKnown(userId: string): void {
     if (!this.input.directory.users.has(userId)) this.plan.unknownUsers.push(userId)
   }
+}
+
+/** When a notice may go: an ordinary notice outside working time waits for the next working moment (quiet time); ISO, or null for at once. */
+export function quietUntil(calendar: BusinessCalendar, now: Date, priority: NoticePriority): string | null {
+  return priority === 'notice' && !calendar.isWorkingTime(now) ? calendar.nextWorkingMoment(now).toISOString() : null
 }
 
 // The related records grouped by their responsible, leaving out the record's own responsible.

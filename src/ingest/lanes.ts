@@ -1,6 +1,8 @@
 // One lane per portal: at most one runner drains a portal's work, and one timer wakes the next retry.
 import type { Logger } from 'pino'
 
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 /** Per-portal runners with a retry timer (not a polling tick); the worker and the executor build on it. */
 export abstract class PortalLanes {
   readonly #lanes = new Map<string, Promise<void>>()
@@ -64,7 +66,8 @@ export abstract class PortalLanes {
     clearTimeout(this.#timer)
     const at = this.nextRetryAt(after)
     if (!at || this.#stopped) return
-    this.#timer = setTimeout(() => this.#resume(), Math.max(0, at.getTime() - this.lanes.now().getTime()))
+    // setTimeout takes at most 2^31-1 ms (24.8 days); a later moment (an answer waiting out long holidays) is looked at again then.
+    this.#timer = setTimeout(() => this.#resume(), Math.min(MAX_TIMER_MS, Math.max(0, at.getTime() - this.lanes.now().getTime())))
     this.#timer.unref()
   }
 }

@@ -83,6 +83,8 @@ export class Executor extends PortalLanes {
     store.settle(memberId, actions.map((action): SendResult => {
       const error = outcome.errors[`a${action.id}`]
       const result = outcome.results[`a${action.id}`]
+      // A resent answer whose step already has it: the portal no longer takes the token (bizproc-event-send.md). Answered.
+      if (error && action.kind === 'answer' && error.error === 'ACCESS_DENIED' && action.attempts > 1) return { action, outcome: 'done', then: followUpsOf(action, language) }
       if (error) return this.#failed(memberId, action, `${error.error || 'error'}: ${error.description}`, FINAL_ERRORS.has(error.error))
       if (action.kind === 'notify' && result === false) return this.#failed(memberId, action, 'the portal did not deliver the notification (unknown user?)', true)
       // What follows was decided with the action (a fix's violation resolved, its comment planned, the journal).
@@ -110,6 +112,9 @@ function commandFor(action: Action): { method: string; params: Record<string, un
   if (action.kind === 'notify') {
     // The TAG makes a resend replace the first one instead of showing twice (im.notify.system.add docs).
     return { method: 'im.notify.system.add', params: { USER_ID: payload.userId, MESSAGE: payload.message, TAG: `rules|${action.key}` } }
+  }
+  if (action.kind === 'answer') {
+    return { method: 'bizproc.event.send', params: { EVENT_TOKEN: payload.eventToken, RETURN_VALUES: payload.returnValues, LOG_MESSAGE: payload.logMessage } }
   }
   if (action.kind === 'fix') {
     return { method: `crm.${String(payload.entity)}.update`, params: { id: payload.entityId, fields: payload.fields } }

@@ -13,6 +13,7 @@ import type { Portal } from '../store/portals.js'
 import type { PortalAuth } from '../auth/portal-auth.js'
 import { applicationTokenMatches } from '../auth/secrets.js'
 import { errorMessage } from '../shared/errors.js'
+import { setUpRobots } from '../robots/register.js'
 
 /** Tokens and identity a portal hands over at install or update, however they arrived. */
 export interface InstallGrant {
@@ -129,6 +130,7 @@ export class Installer {
     const setup = await bindPortal(clients.get(memberId), manifest, config.publicUrl)
     store.journal.append(memberId, 'app.bound', { ...setup })
     await this.bindOffline(memberId)
+    await setUpRobots({ store, clients, logger: this.deps.logger, publicUrl: config.publicUrl }, memberId)
     return setup
   }
 

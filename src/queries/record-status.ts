@@ -6,6 +6,7 @@ import { userName, type Directory } from '../../rules/directory.js'
 import { isTaskClosed, responsibleOf, text, titleOf } from '../../rules/record.js'
 import type { Entity, Text } from '../../rules/types.js'
 import type { RulePages } from './pages.js'
+import { robotSteps, type RobotStepView } from './robot-steps.js'
 import type { Store } from '../store/index.js'
 import type { Portal } from '../store/portals.js'
 
@@ -68,6 +69,8 @@ export interface RecordStatus {
   clocks: ClockView[]
   violations: ViolationView[]
   tasks: TaskView[]
+  /** The app's robot steps that ran on the record, newest first. */
+  robots: RobotStepView[]
   /** The app's clock when the status was read, epoch ms: the page's clocks tick on from it. */
   asOf: number
 }
@@ -127,6 +130,7 @@ export function recordStatus(deps: { store: Store; rules: RulePages; now: () => 
       told: notices.filter((notice) => notice.violationId === violation.id).map((notice) => ({ name: userName(directory, notice.userId), at: notice.at, state: notice.state })),
     })),
     tasks: relatedTasks(store, memberId, entity, id, directory, now),
+    robots: robotSteps(store, memberId, entity, id),
   }
 }
 

@@ -3,7 +3,7 @@
 import type { Budget, DigestPayload } from './plan.js'
 import type { Db } from './db.js'
 
-export const ACTION_KINDS = ['notify', 'fix', 'comment'] as const
+export const ACTION_KINDS = ['notify', 'fix', 'comment', 'answer'] as const
 export type ActionKind = (typeof ACTION_KINDS)[number]
 
 /** The order the outbox sends in, lowest first: a fix or a deadline never waits behind ordinary notices. */
@@ -61,7 +61,7 @@ export class ActionRepo {
 
   constructor(private readonly db: Db, private readonly now: () => Date) {
     this.#plan = db.prepare(`
-      INSERT INTO actions (member_id, key, kind, payload, created_at, priority) VALUES (?, ?, ?, ?, ?, ?)
+      INSERT INTO actions (member_id, key, kind, payload, created_at, priority, not_before) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (member_id, key) DO NOTHING`)
     this.#due = db.prepare<[string, string, number], ActionRow>(`
       SELECT id, member_id, key, kind, payload, attempts FROM actions
@@ -162,9 +162,9 @@ export class ActionRepo {
     return { pending: row?.pending ?? 0, sending: row?.sending ?? 0, failed: row?.failed ?? 0 }
   }
 
-  /** Plans an action; a second plan with the same key is ignored. Returns true when it is new. */
-  plan(memberId: string, key: string, kind: ActionKind, payload: Record<string, unknown>, priority: Priority = defaultPriority(kind)): boolean {
-    return this.#plan.run(memberId, key, kind, JSON.stringify(payload), this.now().toISOString(), PRIORITY[priority]).changes === 1
+  /** Plans an action, not sent before `notBefore` (ISO) when given; a second plan with the same key is ignored. Returns true when it is new. */
+  plan(memberId: string, key: string, kind: ActionKind, payload: Record<string, unknown>, priority: Priority = defaultPriority(kind), notBefore: string | null = null): boolean {
+    return this.#plan.run(memberId, key, kind, JSON.stringify(payload), this.now().toISOString(), PRIORITY[priority], notBefore).changes === 1
   }
 
   /** Takes up to `limit` due actions of a portal, highest priority first (then oldest), and marks them as being sent. */

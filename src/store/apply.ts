@@ -6,6 +6,7 @@ import type { ActionRepo } from './actions.js'
 import type { ClockChange, ClockRepo } from './clocks.js'
 import type { ContactKeyRepo } from './contact-keys.js'
 import type { JournalRepo } from './journal.js'
+import type { RobotCallRepo } from './robot-calls.js'
 import type { ViolationRepo } from './violations.js'
 
 /** The repositories a plan writes to. */
@@ -15,6 +16,7 @@ export interface PlanTargets {
   violations: ViolationRepo
   journal: JournalRepo
   contactKeys: ContactKeyRepo
+  robotCalls: RobotCallRepo
 }
 
 /** Applies a plan's steps in order (the caller holds the transaction). */
@@ -77,6 +79,11 @@ class PlanApplier {
           repos.journal.append(memberId, step.kind, 'violation' in step ? { violationId: this.violation(step.violation) ?? 0, ...step.detail } : step.detail)
           break
         case 'action': {
+          if (step.payload.kind === 'answer') {
+            const { kind, notBefore, then, ...answer } = step.payload
+            repos.actions.plan(memberId, this.keyOf(step.key), kind, { ...answer, then: this.followUps(then) }, step.priority, notBefore)
+            break
+          }
           const { kind, violation, then, ...payload } = step.payload
           repos.actions.plan(memberId, this.keyOf(step.key), kind, { violationId: this.violation(violation) ?? 0, ...payload, then: this.followUps(then) }, step.priority)
           break
@@ -100,6 +107,9 @@ class PlanApplier {
         }
         case 'digest.update':
           repos.actions.updateDigest(this.digestId(step.digest), step.payload)
+          break
+        case 'robot.decided':
+          repos.robotCalls.decided(memberId, step.decision)
           break
         case 'notice':
           throw new Error('a plan is folded before it is applied (enforce/digest.ts fold)')

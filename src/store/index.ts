@@ -18,6 +18,7 @@ import { OwnWritesRepo } from './own-writes.js'
 import { PortalRepo } from './portals.js'
 import { PortalSettingsRepo } from './portal-settings.js'
 import { ReportDeliveryRepo } from './report-deliveries.js'
+import { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
 
@@ -37,6 +38,8 @@ export interface Store {
   readonly contactKeys: ContactKeyRepo
   readonly offlineQueues: OfflineQueueRepo
   readonly reportDeliveries: ReportDeliveryRepo
+  readonly robotCalls: RobotCallRepo
+  readonly robotSetups: RobotSetupRepo
   /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
   deletePortalData(memberId: string): void
   /** Applies a decision's plan in one transaction, idempotent by keys (store/apply.ts). */
@@ -77,6 +80,8 @@ export function openStore(path: string, now: () => Date, tokenKey: Buffer = deri
     contactKeys: new ContactKeyRepo(db),
     offlineQueues: new OfflineQueueRepo(db, now),
     reportDeliveries: new ReportDeliveryRepo(db, now),
+    robotCalls: new RobotCallRepo(db, now),
+    robotSetups: new RobotSetupRepo(db, now),
   }
   return {
     ...repos,

@@ -703,4 +703,43 @@ export const MIGRATIONS: readonly Migration[] = [
   ) WITHOUT ROWID;
   `,
   },
+  {
+    version: 16,
+    name: '016-robot-calls',
+    sql: `
+  CREATE TABLE robot_calls (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    member_id      TEXT NOT NULL REFERENCES portals (member_id) ON DELETE CASCADE,
+    event_token    TEXT NOT NULL,
+    code           TEXT NOT NULL,
+    document_id    TEXT NOT NULL,
+    entity         TEXT NOT NULL,
+    entity_id      TEXT,
+    entity_type_id INTEGER,
+    properties     TEXT NOT NULL,
+    user_id        TEXT,
+    waits          INTEGER NOT NULL,
+    state          TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'decided')),
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    not_before     TEXT,
+    last_error     TEXT,
+    return_values  TEXT,
+    log_message    TEXT,
+    answer_at      TEXT,
+    received_at    TEXT NOT NULL,
+    decided_at     TEXT,
+    UNIQUE (member_id, event_token)
+  );
+  CREATE INDEX robot_calls_pending ON robot_calls (member_id, state, id);
+  CREATE INDEX robot_calls_record ON robot_calls (member_id, entity, entity_id, id);
+
+  CREATE TABLE robot_setups (
+    member_id  TEXT PRIMARY KEY REFERENCES portals (member_id) ON DELETE CASCADE,
+    mode       TEXT NOT NULL CHECK (mode IN ('registered', 'unavailable', 'failed')),
+    robots     TEXT NOT NULL,
+    error      TEXT,
+    checked_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  },
 ]

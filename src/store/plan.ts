@@ -4,6 +4,7 @@
 import type { ClockStep } from '../../rules/clock.js'
 import type { Text } from '../../rules/types.js'
 import type { NewClock } from './clocks.js'
+import type { RobotDecision } from './robot-calls.js'
 import type { NewViolation } from './violations.js'
 
 /** A violation already stored (`id`) or one this plan opens (`ref`, resolved to its id when applied). */
@@ -61,7 +62,8 @@ export type FollowUp =
 /** A fix: only the changed fields of the record; once in the portal, its violation resolves and a comment follows. */
 export interface FixPayload {
   kind: 'fix'
-  violation: ViolationRef
+  /** Null for a fix a robot step asked for (no violation behind it). */
+  violation: ViolationRef | null
   ruleId: string
   entity: string
   entityId: string
@@ -77,6 +79,16 @@ export interface CommentPayload {
   entity: string
   entityId: string
   comment: string
+  then: PlannedFollowUp[]
+}
+
+/** A robot step's answer (bizproc.event.send), sent once per event_token, not before `notBefore` (a step that waits). */
+export interface AnswerPayload {
+  kind: 'answer'
+  eventToken: string
+  returnValues: Record<string, unknown>
+  logMessage: string
+  notBefore: string | null
   then: PlannedFollowUp[]
 }
 
@@ -116,7 +128,9 @@ export type PlanStep =
   | { op: 'clock.stop'; id: number; outcome: string; elapsedMs: number; journal: Record<string, unknown> }
   /** A journal entry of its own; `violation` puts the (resolved) violation id first in its detail. */
   | { op: 'journal'; kind: string; detail: Record<string, unknown>; violation?: ViolationRef | null }
-  | { op: 'action'; key: ActionKey; payload: FixPayload | CommentPayload; priority: Priority }
+  | { op: 'action'; key: ActionKey; payload: FixPayload | CommentPayload | AnswerPayload; priority: Priority }
+  /** A robot call's decision: what it answers and when (the answer itself is an `action`). */
+  | { op: 'robot.decided'; decision: RobotDecision }
   /** A notice as decided; fold() turns it into `notice.send` or `notice.fold`. */
   | { op: 'notice'; key: ActionKey; payload: NoticePayload }
   | { op: 'notice.send'; key: ActionKey; payload: NoticePayload }

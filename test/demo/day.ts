@@ -7,6 +7,7 @@ import { buildApp } from '../../src/app.js'
 import type { Clock } from '../../src/store/clocks.js'
 import { settle, startHarness, testSettings, type Harness } from '../helpers/harness.js'
 import { describe, type Shown } from './reactions.js'
+import { robotScene } from './robots-scene.js'
 
 const ANNA = 5
 const PAVEL = 6
@@ -226,6 +227,7 @@ export async function playDay(): Promise<Day> {
     flush()
     const aboutAnswered = h.portal.data.notifications.filter((n) => n.message.includes(`/tasks/task/view/${answeredTask}/`)).length
     console.log(`  ${answeredClock?.outcome === 'met' ? '✔ Павел ответил' : '✘ Павел не ответил'} по задаче #${answeredTask} вовремя — ${aboutAnswered === 0 ? 'никому ничего не отправлено' : `уведомлений: ${aboutAnswered}`}`)
+    await robotScene(h, step, deal)
     summary(h)
   } catch (error) {
     await close()

@@ -46,6 +46,12 @@ export function describe(h: Harness, entry: JournalEntry, shown: Shown): string 
       return `  ✔ Портал установил приложение (${String(d.via) === 'api' ? 'только API' : 'с интерфейсом'})`
     case 'app.bound':
       return `  ✔ Подключены события (${(d.boundEvents as string[]).length}) и вкладки карточек: ${(d.boundPlacements as string[]).join(', ')}`
+    case 'robots.registered':
+      return `  ✔ Роботы приложения зарегистрированы в автоматизации портала: ${(d.robots as string[]).length}`
+    case 'robots.unavailable':
+      return '  ⚠ На тарифе портала нет автоматизации: приложение установлено без роботов'
+    case 'robot.fixed':
+      return `  ✎ Робот исправил в портале: ${String(d.entity)} #${String(d.entityId)} ← ${JSON.stringify(d.fields)}`
     case 'directory.refreshed':
       return `  ✔ Сотрудники и отделы загружены: ${String(d.users)} сотрудников, ${String(d.departments)} отдела`
     case 'violation.opened':

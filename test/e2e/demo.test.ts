@@ -67,7 +67,7 @@ describe('npm run demo', () => {
     expect(parts[0]).toBe(4)
 
     // The task scene, after the deadline scene and before the summary: the task rules tell the creator.
-    const scene = out.slice(out.indexOf('\n14:00 Задачи'), out.indexOf('\nИтог дня'))
+    const scene = out.slice(out.indexOf('\n14:00 Задачи'), out.indexOf('\n15:00 Роботы'))
     expect(out.indexOf('13:15 Анна заводит сделку')).toBeLessThan(out.indexOf('\n14:00 Задачи'))
     // Each notice of the scene as printed: its ✉ line and the message's │ lines.
     const told = scene.split(/\n {2}(?=\S)/).filter((block) => block.startsWith('✉ Уведомление для '))
@@ -101,6 +101,17 @@ describe('npm run demo', () => {
     expect(answered).toBeDefined()
     expect(scene).not.toContain(`/tasks/task/view/${answered}/`)
     expect(scene).not.toMatch(/TASK-DEADLINE|TASK-OBSERVER|\(TASK-OVERDUE\)|TASK-OVERDUE · task #\d+:(?! до срока)/)
+
+    // The robot scene, before the summary: each step goes on with the app's answer.
+    const robots = out.slice(out.indexOf('\n15:00 Роботы'), out.indexOf('\nИтог дня'))
+    expect(out).toContain('✔ Роботы приложения зарегистрированы в автоматизации портала: 5')
+    expect(robots).toContain('· complies = N')
+    expect(robots).toContain('· rule_ids = DEAL-NEXT-STEP')
+    expect(robots).toContain('Автоматизация идёт по ветке «Соответствует правилам = Нет»')
+    expect(robots).toContain('Название компании исправлено: «ООО "Меридиан"» → «Меридиан ООО».')
+    expect(robots).toMatch(/✔ В карточке лида #\d+ теперь: «Меридиан ООО»/)
+    expect(robots).toContain('Срок: 12.01.2026, 10:00 (Europe/Moscow).')
+    expect(robots).toContain('· due = 2026-01-12T10:00:00+03:00')
   }, 150_000)
 })
 

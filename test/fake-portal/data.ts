@@ -8,7 +8,7 @@ import { runRobot, type RunRobotOptions } from './domain/robots.js'
 import { addTaskComment, createTask, deleteTask, findTask, updateTask } from './domain/tasks.js'
 import type { Outgoing } from './http.js'
 import type { Actor, PortalState } from './state.js'
-import type { CrmKind, Row } from './store.js'
+import { Table, type CrmKind, type Row } from './store.js'
 import type {
   ActOptions, FakeFile, FakeFolder, FakeNotification, FakeReply, FakeRight, FakeRobot, FakeRobotAnswer, FakeRobotRun, FakeTimelineComment, Fields,
 } from './types.js'
@@ -70,6 +70,10 @@ export interface FakeData {
   addDepartment(fields: Fields): string
   updateDepartment(id: Id, fields: Fields): void
   department(id: Id): Row | undefined
+  /** Adds a smart-process item of type `entityTypeId` (camelCase fields: title, assignedById, stageId…); returns its id. */
+  addSmartItem(entityTypeId: number, fields: Fields): string
+  /** Removes a smart-process item (it is gone for crm.item.get). */
+  deleteSmartItem(entityTypeId: number, id: Id): void
   /** The app's registered robots (bizproc.robot.add), in registration order. */
   readonly robots: ReadonlyArray<FakeRobot>
   /**
@@ -143,6 +147,15 @@ export function createFakeData(state: PortalState, out: Outgoing): FakeData {
     addDepartment: (fields) => String(addDepartment(state, fields)),
     updateDepartment: (id, fields) => updateDepartment(state, Number(id), fields),
     department: (id) => copy(state.store.departments.get(Number(id))),
+    addSmartItem: (entityTypeId, fields) => {
+      const table = state.store.smartItems.get(entityTypeId) ?? new Table()
+      state.store.smartItems.set(entityTypeId, table)
+      const id = table.nextId()
+      const at = new Date(state.now()).toISOString()
+      table.put(id, { id, entityTypeId, title: '', assignedById: 1, createdBy: 1, createdTime: at, updatedTime: at, ...fields })
+      return String(id)
+    },
+    deleteSmartItem: (entityTypeId, id) => void state.store.smartItems.get(entityTypeId)?.delete(Number(id)),
     get robots() { return [...state.robots.values()] },
     runRobot: (code, documentId, properties = {}, o) => runRobot(state, out, code, documentId, properties, o),
     get robotAnswers() { return state.robotAnswers },

@@ -137,7 +137,7 @@ export async function startFakePortal(options: FakePortalOptions = {}): Promise<
       clientSecret: options.clientSecret ?? 'fake-client-secret', licenseFamily: family, language: options.language ?? 'ru',
       offset: options.timeZoneOffset ?? '+03:00', url: portal.url, clientEndpoint: `${portal.url}/rest/`, oauthUrl: oauth.url,
       serverEndpoint: `${oauth.url}/rest/`, scope: 'crm,task,im,user,department,disk,placement', ttlSeconds: ttl,
-      features: { rest_offline_extended: true, rest_auth_connector: true, ...options.features },
+      features: { rest_offline_extended: true, rest_auth_connector: true, ...options.features }, automation: options.automation ?? true,
       offlineEventData: options.offlineEventData ?? 'identifiers', frames: options.frames ?? 'captured',
       eventHandlerId: options.eventHandlerId ?? true, taskCard: options.taskCard ?? 'new',
       sliderPaths: options.sliderPaths ?? 'current',

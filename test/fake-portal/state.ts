@@ -26,6 +26,8 @@ export interface PortalConfig {
   ttlSeconds: number
   /** What feature.get answers per code. */
   features: Record<FeatureCode, boolean>
+  /** The plan has automation: the bizproc.* methods exist. */
+  automation: boolean
   /** EVENT_DATA of offline records: the object's identifiers, or `false` as the docs' examples show. */
   offlineEventData: 'identifiers' | 'false'
   /** Frame POST bodies as captured (no APPLICATION_TOKEN, SERVER_ENDPOINT, APPLICATION_SCOPE) or as documented. */

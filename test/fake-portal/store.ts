@@ -55,6 +55,8 @@ export type CrmKind = 'lead' | 'deal' | 'company' | 'contact'
 /** Everything the portal stores. */
 export interface Store {
   crm: Record<CrmKind, Table>
+  /** Smart-process items by entityTypeId (a type of its own, ≥ 128), each a table of camelCase items as crm.item.get answers. */
+  smartItems: Map<number, Table>
   activities: Table
   /** Every record an activity is bound to, its owner first (crm.activity.binding.list), by activity id. */
   activityBindings: Map<number, ActivityBinding[]>
@@ -87,6 +89,7 @@ export interface Store {
 export function createStore(): Store {
   return {
     crm: { lead: new Table(), deal: new Table(), company: new Table(), contact: new Table() },
+    smartItems: new Map(),
     activities: new Table(),
     activityBindings: new Map(),
     tasks: new Table(),

@@ -30,6 +30,12 @@ export interface FakePortalOptions {
    */
   features?: Partial<Record<FeatureCode, boolean>>
   /**
+   * Default true: the plan has automation. False: none of the features `bizproc`, `crm_automation_lead`,
+   * `crm_automation_deal`, … that make the portal offer the bizproc.* methods (modules/bizproc/lib/restservice.php,
+   * shared/notes/robots.md): every bizproc.* method answers ERROR_METHOD_NOT_FOUND, as any method the portal lacks.
+   */
+  automation?: boolean
+  /**
    * What EVENT_DATA of an offline queue record holds. 'identifiers' (default): the online event's `data`
    * (offline-events.md: the record "contains the event name and the identifiers of the modified object");
    * 'false': `false`, as the example answers of event-offline-get.md and event-offline-list.md show.
@@ -289,4 +295,6 @@ export interface FakeRobotRun {
   /** The step waits for bizproc.event.send (use_subscription not 'N'); false once answered. */
   waiting: boolean
   answers: FakeRobotAnswer[]
+  /** The form body POSTed to the handler (a test may deliver it again, or forge it). */
+  body: string
 }

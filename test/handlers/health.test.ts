@@ -48,7 +48,7 @@ describe('/healthz', () => {
     expect(response.status).toBe(200)
     expect(JSON.parse(text)).toEqual({
       status: 'ok', version: '0.1.0',
-      totals: { portals: 1, active: 1, needsReauth: 0, uninstalled: 0, waitingForApplicationToken: 0, inboxPending: expect.any(Number), parked: 0 },
+      totals: { portals: 1, active: 1, needsReauth: 0, uninstalled: 0, waitingForApplicationToken: 0, inboxPending: expect.any(Number), parked: 0, withoutAutomation: 0 },
     })
     expect(text).not.toContain(h.portal.memberId)
     expect(text).not.toContain(h.portal.domain)

@@ -119,6 +119,7 @@ export async function settle(h: Harness): Promise<void> {
     await h.portal.flushEvents()
     await h.app.sweeper.idle()
     await h.app.worker.idle()
+    await h.app.robots.idle()
     await h.app.executor.idle()
     // What the app sent may come back as events.
     await h.portal.flushEvents()

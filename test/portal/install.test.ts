@@ -28,7 +28,7 @@ describe('install', () => {
     expect(portal?.clientEndpoint).toBe(h.portal.clientEndpoint.replace(/\/$/, ''))
     expect(h.portal.calls.some((call) => call.method === 'app.info')).toBe(true)
     expectBoundOnce()
-    expect(h.store.journal.recent(h.portal.memberId).map((entry) => entry.kind)).toEqual(['app.bound', 'app.installed'])
+    expect(h.store.journal.recent(h.portal.memberId).map((entry) => entry.kind)).toEqual(['robots.registered', 'app.bound', 'app.installed'])
   })
 
   it('a second install binds nothing twice', async () => {

@@ -189,8 +189,9 @@ export async function runRobot(
     },
   })
   // Without USE_SUBSCRIPTION=Y "the step ends as soon as the request is sent": nothing waits for the token.
-  const run: FakeRobotRun = { code, documentId, eventToken, properties: values, waiting: useSubscription !== 'N', answers: [] }
+  const form = encodeForm(body)
+  const run: FakeRobotRun = { code, documentId, eventToken, properties: values, waiting: useSubscription !== 'N', answers: [], body: form }
   state.robotRuns.set(eventToken, run)
-  const reply = await out.post(robot.handler, encodeForm(body), 'application/x-www-form-urlencoded')
+  const reply = await out.post(robot.handler, form, 'application/x-www-form-urlencoded')
   return { reply, run }
 }

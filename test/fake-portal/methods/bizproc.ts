@@ -20,8 +20,8 @@ function localizedOrNull(value: unknown): FakeRobot['description'] {
   return robotName(value)
 }
 
-/** The bizproc.* methods of the portal's automation. */
-export const bizprocMethods: MethodTable = {
+/** The bizproc.* methods of the portal's automation; a plan without it has none of them. */
+export const bizprocMethods: MethodTable = withAutomation({
   // api-reference/bizproc/bizproc-robot/bizproc-robot-add.md: an administrator; CODE, HANDLER, NAME required; a code
   // already registered answers ERROR_ACTIVITY_ALREADY_INSTALLED "Activity or Automation rule already installed!".
   'bizproc.robot.add': (ctx, p) => {
@@ -115,4 +115,13 @@ export const bizprocMethods: MethodTable = {
     pushBounded(ctx.state.robotAnswers, answer, LOG_LIMIT)
     return ok(true)
   },
+})
+
+// The portal offers bizproc.* only with one of the features bizproc, crm_automation_lead, crm_automation_deal, …
+// (modules/bizproc/lib/restservice.php, shared/notes/robots.md); otherwise the method is unknown, as any other.
+function withAutomation(methods: MethodTable): MethodTable {
+  return Object.fromEntries(Object.entries(methods).map(([name, method]) => [name, (ctx: CallContext, p: Parameters<typeof method>[1]) => {
+    if (!ctx.state.cfg.automation) throw new RestError(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!')
+    return method(ctx, p)
+  }]))
 }

@@ -67,7 +67,15 @@ const WITHOUT_PIPELINES: Record<number, string> = { 1: 'LEAD' }
 /** crm.item.get, crm.item.update and crm.category.list. */
 export const itemMethods: MethodTable = {
   // api-reference/crm/universal/crm-item-get.md: NOT_FOUND "SPA not found" / "Item not found".
-  'crm.item.get': (ctx, p) => ok({ item: toItem(itemOf(ctx, p).row, str(param(p, 'useOriginalUfNames')) === 'Y') }),
+  'crm.item.get': (ctx, p) => {
+    const smart = ctx.state.store.smartItems.get(Number(param(p, 'entityTypeId')))
+    if (smart !== undefined) {
+      const row = smart.get(toId(param(p, 'id')) ?? 0)
+      if (row === undefined) throw new RestError(400, 'NOT_FOUND', 'Item not found')
+      return ok({ item: structuredClone(row) })
+    }
+    return ok({ item: toItem(itemOf(ctx, p).row, str(param(p, 'useOriginalUfNames')) === 'Y') })
+  },
 
   // api-reference/crm/universal/crm-item-update.md: "if … no field values have changed, the save is not performed".
   'crm.item.update': (ctx, p) => {
