@@ -1,4 +1,4 @@
-// Hostile input to every portal-facing route: generated bodies (HOSTILE_BODIES a route, 300 by default; `npm run
+// Hostile input to every portal-facing route (robots too): generated bodies (HOSTILE_BODIES a route, 300 by default; `npm run
 // test:hostile` sends 10,000), most of them a genuine request with values replaced, never get a 5xx, never crash the
 // app, store nothing and call no portal — but for the one question a frame or an install naming the installed portal
 // must ask it: whether it issued those tokens (app.info, profile). A server named in the bodies is never called.
@@ -29,6 +29,13 @@ const ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; url: string; template: (n:
     'auth[application_token]': 'f'.repeat(32),
   }) },
   { method: 'POST', url: '/install', template: (n) => frame(n, 'DEFAULT', '{}') },
+  { method: 'POST', url: '/robots', template: (n) => ({
+    workflow_id: '60ddd75e0b7314.87976688', code: 'company_rules_check', 'document_id[0]': 'crm', 'document_id[1]': 'CCrmDocumentDeal',
+    'document_id[2]': `DEAL_${n.deal}`, 'document_type[0]': 'crm', 'document_type[1]': 'CCrmDocumentDeal', 'document_type[2]': 'DEAL',
+    event_token: '60ddd75e0b7314.87976688|A18255_82153_44440_67293|86TkryMNLYGczOERE0dRzqfd31b0w6Mt', 'properties[rules]': 'all',
+    use_subscription: 'Y', timeout_duration: '0', ts: '1764900000', 'auth[access_token]': 'a'.repeat(32), 'auth[domain]': n.domain,
+    'auth[client_endpoint]': n.endpoint, 'auth[member_id]': n.memberId, 'auth[user_id]': '1', 'auth[application_token]': 'f'.repeat(32),
+  }) },
   { method: 'POST', url: '/placements/deal', template: (n) => frame(n, 'CRM_DEAL_DETAIL_TAB', JSON.stringify({ ID: n.deal })) },
   { method: 'POST', url: '/placements/lead', template: (n) => frame(n, 'CRM_LEAD_DETAIL_TAB', JSON.stringify({ ID: n.lead })) },
   { method: 'POST', url: '/placements/api/recheck', template: (n) => ({ entity: 'deal', id: n.deal }) },

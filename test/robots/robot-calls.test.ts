@@ -177,7 +177,7 @@ describe('POST /robots', () => {
     const forged = real.body.replace(`auth%5Bapplication_token%5D=${token}`, 'auth%5Bapplication_token%5D=forged0000000000000000000000000').replace(/event_token=[^&]+/, 'event_token=other')
     expect(forged).not.toBe(real.body)
     expect((await postForm(`${h.url}/robots`, forged)).status).toBe(401)
-    const unknown = real.body.replace(/auth%5Bmember_id%5D=[^&]+/, 'auth%5Bmember_id%5D=unknown').replace(/event_token=[^&]+/, 'event_token=third')
+    const unknown = real.body.replace(/auth%5Bmember_id%5D=[^&]+/, 'auth%5Bmember_id%5D=00000000000000000000000000000000').replace(/event_token=[^&]+/, 'event_token=third')
     expect((await postForm(`${h.url}/robots`, unknown)).status).toBe(401)
     const malformed = await postForm(`${h.url}/robots`, real.body.replace(/&?event_token=[^&]+/, ''))
     expect(malformed).toMatchObject({ status: 400, json: { error: 'MALFORMED_ROBOT_CALL', message: 'event_token is missing' } })

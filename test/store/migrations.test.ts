@@ -38,9 +38,9 @@ const SEEDS: ReadonlyArray<{ since: number; table: string; sql: string }> = [
   { since: 12, table: 'report_deliveries', sql: `INSERT INTO report_deliveries (member_id, kind, period_from, period_to, department_id, supervisor_id, state, created_at, updated_at)
     VALUES ('m', 'week', '2026-11-23', '2026-11-30', '1', '5', 'pending', '${at}', '${at}')` },
   { since: 13, table: 'activity_bindings', sql: `INSERT INTO activity_bindings (member_id, owner_type_id, owner_id, activity_id) VALUES ('m', '1', '7', '100')` },
-  { since: 15, table: 'robot_calls', sql: `INSERT INTO robot_calls (member_id, event_token, code, document_id, entity, entity_id, properties, waits, received_at)
+  { since: 16, table: 'robot_calls', sql: `INSERT INTO robot_calls (member_id, event_token, code, document_id, entity, entity_id, properties, waits, received_at)
     VALUES ('m', 'wf|A1|t', 'working_time_due', 'DEAL_7', 'deal', '7', '{}', 1, '${at}')` },
-  { since: 15, table: 'robot_setups', sql: `INSERT INTO robot_setups (member_id, mode, robots, checked_at) VALUES ('m', 'registered', '[]', '${at}')` },
+  { since: 16, table: 'robot_setups', sql: `INSERT INTO robot_setups (member_id, mode, robots, checked_at) VALUES ('m', 'registered', '[]', '${at}')` },
 ]
 
 describe('migrations', () => {
