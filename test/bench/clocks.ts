@@ -22,6 +22,8 @@ import { sqliteRows } from '../store/sqlite-file.js'
 import { ENTITIES, project } from '../../src/ingest/entities.js'
 import { Worker } from '../../src/ingest/worker.js'
 import { startFakePortal, type FakePortal } from '../fake-portal/index.js'
+import { bareClocks } from './bare-clocks.js'
+import { figure, print, record } from './figures.js'
 import { installTokens } from './install-capture.js'
 
 const MEMBER = 'b5c1e0d2a7f94e3c8d6b1a0f2e4c6d8a'
@@ -38,7 +40,6 @@ const WITHIN_MS = 4 * 3_600_000
 const PORTAL_CREATED = START + 30_000
 const MANAGERS = 200
 
-const print = (line = '') => process.stdout.write(`${line}\n`)
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 const logger = pino({ level: 'silent' })
 // Only DEAL-NEXT-STEP speaks: the lead and client rules are off, DEAL-STAGE-STUCK has no limits by default.
@@ -148,7 +149,7 @@ function perCall(times: number, work: () => unknown): number {
 }
 
 // 1. 100,000 open deals, group by group, each group at its own minute and in one transaction.
-function fill(bench: ClockBench): void {
+function fill(bench: ClockBench): number {
   const started = performance.now()
   for (let first = 0; first < DEALS; first += GROUP) {
     bench.t = START + (first / GROUP) * GROUP_MS
@@ -163,6 +164,7 @@ function fill(bench: ClockBench): void {
   print(`                             a minute apart: ${seconds.toFixed(1)} s (${(DEALS / seconds).toFixed(0)} records/s)`)
   print(`  running clocks:            ${bench.store.clocks.runningCount().toLocaleString('en')}; SQLite file ${bench.fileSize()}`)
   print(`  memory after filling:      ${memory()}`)
+  return DEALS / seconds
 }
 
 // 2. Records changed again with every clock present, each in its own transaction as the worker commits them.
@@ -201,7 +203,7 @@ async function portalDeals(bench: ClockBench): Promise<FakePortal> {
 }
 
 // 3. The first group's 1,000 clocks fall due at one instant; the engine takes them with a re-read that reads nothing.
-async function fallDue(bench: ClockBench): Promise<void> {
+async function fallDue(bench: ClockBench): Promise<number> {
   bench.t = START + WITHIN_MS
   const due = bench.store.clocks.due(bench.now(), 100_000).length
   const started = performance.now()
@@ -214,6 +216,7 @@ async function fallDue(bench: ClockBench): Promise<void> {
   print(`  taken:                     ${steps.toLocaleString('en')} steps (${breaches.toLocaleString('en')} breaches, each a violation opened); ${actions.total.toLocaleString('en')} actions planned in the outbox:`)
   print(`                             ${actions.text}`)
   print(`  after:                     next step at ${bench.store.clocks.nextAt()?.toISOString() ?? 'none'}, still due now ${bench.store.clocks.due(bench.now()).length}; ${memory()}`)
+  return ms
 }
 
 // 4. The fake portal's 1,000 clocks fall due at one instant; the engine re-reads them from the portal first, as the app does.
@@ -240,12 +243,17 @@ export async function clockFigures(): Promise<void> {
   const bench = new ClockBench(join(dir, 'app.db'))
   let portal: FakePortal | undefined
   try {
-    fill(bench)
+    const filled = fill(bench)
     evaluate(bench)
     portal = await portalDeals(bench)
-    await fallDue(bench)
+    const dueMs = await fallDue(bench)
     await fallDueReRead(bench, portal)
+    const bare = bareClocks(dir, DEALS, GROUP, GROUP)
+    print(`  baselines, a bare table:   ${DEALS.toLocaleString('en')} rows of a clock's size inserted ${GROUP.toLocaleString('en')} a transaction, ${bare.perSecond.toFixed(0)} rows/s;`)
+    print(`                             ${GROUP.toLocaleString('en')} due rows selected and rewritten in one transaction, ${bare.dueMs.toFixed(0)} ms (test/bench/bare-clocks.ts)`)
     print()
+    record(figure('clocks: 100,000 started through the rules', 'records/s', filled, bare.perSecond, 'baseline: bare inserts', { atLeast: 12_000 }))
+    record(figure('clocks: 1,000 due at once', 'ms', dueMs, bare.dueMs, 'baseline: bare due round', { atMost: 300 }))
   } finally {
     await portal?.close()
     bench.store.close()

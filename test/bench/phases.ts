@@ -2,9 +2,9 @@
 import type { FakeCall, FakePortal } from '../fake-portal/index.js'
 import { health, waitDrained, type AppProcess } from './app-process.js'
 import { leadUpdateBodies } from './event-form.js'
-import { percentile, postAll } from './load.js'
+import { print } from './figures.js'
+import { percentile, postAll, type LoadResult } from './load.js'
 
-const print = (line = '') => process.stdout.write(`${line}\n`)
 const seconds = (fromMs: number, toMs: number) => `${((toMs - fromMs) / 1000).toFixed(2)} s`
 
 function restFigures(calls: readonly FakeCall[]) {
@@ -19,16 +19,26 @@ function restFigures(calls: readonly FakeCall[]) {
   }
 }
 
-/** Creates `leads` leads, lets the app settle, then `updates` updates spread over them; prints the REST requests the app made for them. */
-export async function restPerEvent(app: AppProcess, portal: FakePortal, o: { leads: number; updates: number }): Promise<string[]> {
-  // Leads that keep the rules, so that the figures are the sync's own (no fixes or notices to send).
-  const ids = Array.from({ length: o.leads }, (_, i) =>
+/** Creates `count` leads that keep the rules (the figures are the sync's own: no fixes or notices), and lets the app settle. */
+export async function createLeads(app: AppProcess, portal: FakePortal, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_, i) =>
     portal.data.addLead({ TITLE: `Вектор ${i} ООО: 20 ноутбуков`, COMPANY_TITLE: `Вектор ${i} ООО`, OPPORTUNITY: 1000 * i }, { byUserId: 5 }))
   await waitDrained(app, portal, 120_000)
+  return ids
+}
+
+/** What a burst cost: the REST requests the app made, and the records it re-read inside its batches. */
+export interface BurstFigures {
+  requests: number
+  reReads: number
+}
+
+/** `updates` changes spread over `ids`, made at once in the portal; prints the REST requests the app made for them. */
+export async function burst(app: AppProcess, portal: FakePortal, ids: readonly string[], updates: number, name: string): Promise<BurstFigures> {
   portal.clearCalls()
   const from = portal.deliveries.length
   const started = performance.now()
-  for (let i = 0; i < o.updates; i++) {
+  for (let i = 0; i < updates; i++) {
     portal.data.updateLead(ids[i % ids.length] ?? '', { COMMENTS: `правка ${i}`, OPPORTUNITY: i }, { byUserId: 5 })
   }
   await portal.flushEvents()
@@ -38,20 +48,23 @@ export async function restPerEvent(app: AppProcess, portal: FakePortal, o: { lea
   const deliveries = portal.deliveries.slice(from)
   const accepted = deliveries.filter((d) => d.status === 200).length
   const f = restFigures(portal.calls)
-  print(`REST calls per event (${o.updates} lead updates made at once in the portal over ${o.leads} leads, after creating them and letting the app settle;`)
+  print(`REST calls per event, ${name} (${updates} lead updates made at once in the portal over ${ids.length} leads, after creating them and letting the app settle;`)
   print('  the leads keep the rules, so the app only re-reads them)')
   print(`  events delivered:          ${deliveries.length} (${accepted} answered 200), delivery took ${seconds(started, delivered)} (the portal sends one at a time)`)
   print(`  REST requests by the app:  ${f.requests} (batch ${f.batches}${f.other.length ? `, other: ${f.other.join(', ')}` : ''}; refused QUERY_LIMIT_EXCEEDED ${f.refused})`)
-  print(`  requests per event:        ${(f.requests / o.updates).toFixed(4)}`)
+  print(`  requests per event:        ${(f.requests / updates).toFixed(4)}`)
   print(`  records re-read in batches: ${f.reReads} (${(f.reReads / Math.max(1, f.batches)).toFixed(1)} per batch)`)
   print(`  wall time to drain:        ${seconds(started, drained)} from the first update to an empty inbox`)
   if (f.logFull) print('  (the portal call log reached its 10,000 limit: counts are a lower bound)')
   print()
-  return ids
+  return { requests: f.requests, reReads: f.reReads }
 }
 
-/** POSTs `count` portal-shaped events for `ids` from `connections` keep-alive senders; prints throughput and time to the 200. */
-export async function intake(app: AppProcess, portal: FakePortal, ids: readonly string[], o: { count: number; connections: number; warmUp: number }): Promise<void> {
+/**
+ * POSTs `count` portal-shaped events for `ids` from `connections` keep-alive senders, to the app and then to the bare
+ * route at `bareUrl` (the same bodies, the same warm-up); prints throughput and time to the 200 of both.
+ */
+export async function intake(app: AppProcess, portal: FakePortal, ids: readonly string[], o: { count: number; connections: number; warmUp: number; bareUrl: string }): Promise<{ app: LoadResult; bare: LoadResult }> {
   const template = [...portal.deliveries].reverse().find((d) => d.event === 'ONCRMLEADUPDATE' && d.status === 200)
   if (!template) throw new Error('no ONCRMLEADUPDATE delivery to copy')
   // ts from a minute ahead, so no body repeats an event the portal itself sent.
@@ -73,5 +86,10 @@ export async function intake(app: AppProcess, portal: FakePortal, ids: readonly 
   print(`  time to the 200:           p50 ${percentile(load.latenciesMs, 0.5).toFixed(2)} ms, p99 ${percentile(load.latenciesMs, 0.99).toFixed(2)} ms, max ${percentile(load.latenciesMs, 1).toFixed(2)} ms`)
   print(`  events pending at the end: ${left}, drained ${seconds(ended, drained)} later`)
   print(`  the worker, load + drain:  ${f.requests} REST requests (batch ${f.batches}, refused ${f.refused}), ${f.reReads} records re-read`)
+  await postAll(o.bareUrl, bodies.slice(0, o.warmUp), { connections: o.connections, timeLimitMs: 30_000 })
+  const bare = await postAll(o.bareUrl, bodies.slice(o.warmUp), { connections: o.connections, timeLimitMs: 60_000 })
+  print(`  the bare route (baseline): ${(bare.ok / bare.seconds).toFixed(0)} events/s, p50 ${percentile(bare.latenciesMs, 0.5).toFixed(2)} ms, p99 ${percentile(bare.latenciesMs, 0.99).toFixed(2)} ms`)
+  print('                             (Fastify, the same form parser, one SQLite insert a request, WAL, synchronous=FULL: test/bench/bare-intake.ts)')
   print()
+  return { app: load, bare }
 }

@@ -7,6 +7,7 @@ import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, s
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
+import { figure, print, record } from './figures.js'
 import { listCounts } from './report-rows.js'
 import type { RunFigures } from './report-run.js'
 
@@ -14,7 +15,6 @@ const SIZES = [10_000, 100_000, 1_000_000]
 // Reading a workbook back takes about as long as writing it: only the small ones are read.
 const VERIFIED = 10_000
 
-const print = (line = '') => process.stdout.write(`${line}\n`)
 const mb = (bytes: number, digits = 0) => `${(bytes / 1024 / 1024).toFixed(digits)} MB`
 const perSecond = (rows: number, ms: number) => Math.round(rows / (ms / 1000))
 
@@ -91,6 +91,9 @@ async function main(): Promise<void> {
         mb(app.peakRss - app.dataRss).padStart(9), mb(bare.peakRss - bare.dataRss).padStart(9),
         mb(app.peakBuffers).padStart(9), mb(bare.peakBuffers).padStart(9), `${mb(app.fileBytes, 1)} / ${mb(bare.fileBytes, 1)}`.padStart(14),
       ].join('  '))
+      const size = rows >= 1_000_000 ? `${rows / 1_000_000}M` : `${rows / 1_000}k`
+      record(figure(`report ${size} rows: time to write`, 's', app.writeMs / 1000, bare.writeMs / 1000, "baseline: exceljs's bare writer", { atMostTimes: 1.5 }))
+      if (rows >= 1_000_000) record(figure(`report ${size} rows: peak RSS`, 'MB', app.peakRss / 1024 / 1024, bare.peakRss / 1024 / 1024, "baseline: exceljs's bare writer", { atMost: 300 }))
       print(`  ${rows} rows: app ${(app.writeMs / 1000).toFixed(1)} s, exceljs ${(bare.writeMs / 1000).toFixed(1)} s (data built in ${(app.buildMs / 1000).toFixed(1)} s);`
         + ` longest event-loop stall while writing: app ${(app.longestStallMs / 1000).toFixed(1)} s, exceljs ${(bare.longestStallMs / 1000).toFixed(1)} s`)
     }

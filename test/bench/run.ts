@@ -1,5 +1,7 @@
-// npm run bench: the app (as `npm start` runs it) against the fake portal with its real rate limits; prints figures, exits 0.
-import { spawnSync } from 'node:child_process'
+// npm run bench: the app (as `npm start` runs it) against the fake portal with its real rate limits; prints its figures,
+// then one table of every scenario beside its floor or baseline measured in the same run (`-- --json`: the table as JSON
+// on stdout, the prose on stderr); exits 0.
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -12,14 +14,18 @@ import { ENTITIES, project } from '../../src/ingest/entities.js'
 import { startFakePortal } from '../fake-portal/index.js'
 import { freePort } from '../helpers/harness.js'
 import { startAppProcess, waitDrained, waitHealthy, type AppProcess } from './app-process.js'
-import { intake, restPerEvent } from './phases.js'
+import { collected, figure, print, record, table } from './figures.js'
+import { burst, createLeads, intake } from './phases.js'
+import { percentile } from './load.js'
 
 const LEADS = 1_000
 const UPDATES = 5_000
+// The small burst: 300 changes over 100 leads.
+const SMALL = { leads: 100, updates: 300 }
+const PER_BATCH = 50
 const EVENTS = 20_000
 const CONNECTIONS = 32
 
-const print = (line = '') => process.stdout.write(`${line}\n`)
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
 // The app's own figures, from the probe preloaded into it.
@@ -34,9 +40,15 @@ function appMemory(app: AppProcess): Promise<NodeJS.MemoryUsage | undefined> {
   })
 }
 
+// `npm run bench -- --json`: the table as JSON on stdout; the phases (their own processes) print their prose to stderr.
+const JSON_OUTPUT = process.argv.includes('--json')
+if (JSON_OUTPUT) process.env.BENCH_JSON = '1'
+
 async function main(): Promise<void> {
   const began = performance.now()
   const dir = mkdtempSync(join(tmpdir(), 'rules-bench-'))
+  const figures = join(mkdtempSync(join(tmpdir(), 'rules-bench-figures-')), 'figures.jsonl')
+  process.env.BENCH_FIGURES = figures
   const databasePath = join(dir, 'app.db')
   const portal = await startFakePortal() // the real limits: 50 burst, 2 per second
   const app = startAppProcess({
@@ -62,8 +74,18 @@ async function main(): Promise<void> {
     await portal.installApp({ installUrl: `${app.url}/install` })
     await waitDrained(app, portal)
     // REST calls first, so that the intake's backlog does not count in them.
-    const ids = await restPerEvent(app, portal, { leads: LEADS, updates: UPDATES })
-    await intake(app, portal, ids, { count: EVENTS, connections: CONNECTIONS, warmUp: 500 })
+    const ids = await createLeads(app, portal, LEADS)
+    const big = await burst(app, portal, ids, UPDATES, 'the big burst')
+    const floor = (changed: number) => Math.ceil(changed / PER_BATCH)
+    record(figure('big burst: REST requests', 'requests', big.requests, floor(LEADS), 'floor: a batch per 50 changed', { atMostTimes: 1.5 }))
+    record(figure('big burst: records re-read', 'records', big.reReads, LEADS, 'floor: each changed record once', { atMostTimes: 1 }))
+    const small = await burst(app, portal, ids.slice(0, SMALL.leads), SMALL.updates, 'a small burst')
+    record(figure('small burst: REST requests', 'requests', small.requests, floor(SMALL.leads), 'floor: a batch per 50 changed', { atMostTimes: 1.5 }))
+    const bare = startBareIntake(join(dir, 'bare.db'), await freePort())
+    const load = await intake(app, portal, ids, { count: EVENTS, connections: CONNECTIONS, warmUp: 500, bareUrl: `${await bare}/events` })
+    const perSecond = (result: typeof load.app) => result.ok / result.seconds
+    record(figure('intake: events accepted', 'events/s', perSecond(load.app), perSecond(load.bare), 'baseline: bare route', { atLeastTimes: 0.5 }))
+    record(figure('intake: p99 time to the 200', 'ms', percentile(load.app.latenciesMs, 0.99), percentile(load.bare.latenciesMs, 0.99), 'baseline: bare route', { atMostTimes: 2 }))
 
     const memory = await appMemory(app)
     const own = process.memoryUsage()
@@ -84,16 +106,35 @@ async function main(): Promise<void> {
     await portal.close()
     rmSync(dir, { recursive: true, force: true })
   }
-  phase('clocks', 'clocks.ts')
+  phase('clocks', 'clocks.ts', figures)
   // All three sizes (about two and a half minutes); BENCH_REPORT_ROWS=10000,100000 leaves the million out.
-  phase('reports', 'reports.ts')
+  phase('reports', 'reports.ts', figures)
   print(`Total run time ${((performance.now() - began) / 1000).toFixed(1)} s`)
+  const rows = collected(figures)
+  rmSync(figures, { force: true })
+  if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
+  else print(`\nThe figures beside their floors and baselines, all measured in this run:\n${table(rows)}`)
+}
+
+// The bare intake route (test/bench/bare-intake.ts) in a child process of its own, as the app is; resolves with its URL.
+async function startBareIntake(databasePath: string, port: number): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bare-intake.ts')], {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_PATH: databasePath }, stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  process.once('exit', () => child.kill('SIGKILL'))
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 200; i++) {
+    const up = await fetch(url, { method: 'HEAD' }).then(() => true, () => false)
+    if (up) return url
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('the bare intake route did not start')
 }
 
 // The clocks and reports phases each in a process of their own, after the app's: their memory figures are their own,
 // and they cannot disturb the others.
-function phase(name: string, file: string, env: Record<string, string> = {}): void {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file)], { stdio: 'inherit', timeout: 600_000, env: { ...process.env, ...env } })
+function phase(name: string, file: string, figures: string): void {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file)], { stdio: 'inherit', timeout: 600_000, env: { ...process.env, BENCH_FIGURES: figures } })
   if (run.status !== 0) throw new Error(`the ${name} phase failed (exit ${String(run.status)}${run.signal ? `, ${run.signal}` : ''})`)
 }
 
