@@ -33,6 +33,11 @@ const SDK_RESTRICTIONS: RestrictionParams = {
   retryOnNetworkError: false,
 }
 
+// One store for every instance: each call runs in its own slot. An AsyncLocalStorage is never freed once used (Node
+// keeps every enabled one and visits each on every async operation), so one per client — a client per page frame
+// checked — slowed the whole process and grew its memory with every frame, forged ones included.
+const ENVELOPES = new AsyncLocalStorage<EnvelopeSlot>()
+
 /** What building the SDK instance needs. */
 export interface SdkInstanceOptions {
   clientId: string
@@ -69,7 +74,7 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
   // The SDK merges concurrent 401s per transport only; TokenRefresher merges them per portal.
   sdk.setCustomRefreshAuth(async () => toSdkAnswer(await refresher.refresh(), credentials, unixSeconds(now)))
 
-  const envelopes = new AsyncLocalStorage<EnvelopeSlot>()
+  const envelopes = ENVELOPES
   for (const version of [ApiVersion.v2, ApiVersion.v3]) {
     const ajax = sdk.getHttpClient(version).ajaxClient
     ajax.defaults.timeout = timeoutMs

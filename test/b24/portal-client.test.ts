@@ -5,6 +5,9 @@ import pino from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../src/shared/app-error.js'
 import { B24Error, isNotFound, PortalClient, PortalClients, type ClientOptions, type PortalCredentials } from '../../src/b24/index.js'
+import type { LeakyBucket } from '../../src/b24/leaky-bucket.js'
+import { createSdkInstance } from '../../src/b24/sdk-instance.js'
+import type { TokenRefresher } from '../../src/b24/token-refresher.js'
 import { systemClock } from '../../src/shared/clock.js'
 
 const PORTAL = 'https://portal.test/rest'
@@ -101,6 +104,25 @@ describe('requests', () => {
     portal(() => ok([{ ID: '1' }], { total: 120, next: 50 }))
     const { client } = setup()
     await expect(client.callPage('crm.lead.list', {})).resolves.toEqual({ result: [{ ID: '1' }], total: 120, next: 50 })
+  })
+
+  it('many clients at once (a client per page frame checked) each get their own answers, through one AsyncLocalStorage', async () => {
+    // The portal answers each token's page with its own total and next, late for the first ones, so the calls overlap.
+    portal(async (seen) => {
+      const n = Number(String(seen.body.auth).replace('TOKEN_', ''))
+      await delay(50 - n)
+      return ok([{ ID: String(n) }], { total: 1000 + n, next: n })
+    })
+    const clients = Array.from({ length: 40 }, (_, n) => setup({}, { accessToken: `TOKEN_${n}` }).client)
+    const pages = await Promise.all(clients.map((client) => client.callPage('crm.lead.list', {})))
+    expect(pages).toEqual(clients.map((_, n) => ({ result: [{ ID: String(n) }], total: 1000 + n, next: n })))
+    // One store for all of them: Node never frees an AsyncLocalStorage once used and visits each on every async
+    // operation, so one per client slowed the whole process and grew it with every frame (forged ones included).
+    const instance = (memberId: string) => createSdkInstance(credentials({ memberId }), {
+      clientId: 'app.1', clientSecret: 'CLIENT_SECRET_42', timeoutMs: 150, now: systemClock,
+      refresher: {} as TokenRefresher, bucket: {} as LeakyBucket, // used only when a call is made
+    })
+    expect(instance('m1').envelopes).toBe(instance('m2').envelopes)
   })
 })
 
