@@ -1,6 +1,6 @@
 // Durations as the page shows them — a number and a unit — and back to the ISO 8601 the settings file keeps.
 import { plural } from '../../rules/plural.js'
-import { parseIsoDuration } from '../../src/settings/rule-settings.js'
+import { parseIsoDuration } from '../../src/settings/durations.js'
 
 export { plural }
 

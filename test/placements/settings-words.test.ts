@@ -1,7 +1,7 @@
 // The settings page's translations, both ways: ISO-8601 durations as a number and a unit, cron lines as a day and a
 // time, the check's messages in words. Tables: one row a case.
 import { describe, expect, it } from 'vitest'
-import { parseDuration } from '../../src/settings/rule-settings.js'
+import { parseDuration } from '../../src/settings/durations.js'
 import { monthlyCron, monthlyMoment, weeklyCron, weeklyMoment } from '../../placements/settings/cron.js'
 import { durationParts, isoOf, plural } from '../../placements/settings/duration.js'
 import { explain } from '../../placements/settings/errors.js'
