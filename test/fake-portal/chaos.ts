@@ -41,7 +41,7 @@ const ERRORS = {
 } as const
 
 /** mulberry32: a small seeded generator, so a failing run replays. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

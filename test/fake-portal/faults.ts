@@ -97,9 +97,9 @@ export class FaultBook implements FakeFaults {
     return rule
   }
 
-  /** Consumes the first slow rule matching a request; 0 when none. */
-  takeSlow(method: string): number {
-    const rule = this.slows.find((r) => r.method === null || r.method === method)
+  /** Consumes the first slow rule matching a request (a batch matches by any of its commands too); 0 when none. */
+  takeSlow(method: string, commands: readonly string[] = []): number {
+    const rule = this.slows.find((r) => r.method === null || r.method === method || commands.includes(r.method))
     if (rule === undefined) return 0
     rule.times -= 1
     if (rule.times <= 0) this.slows = this.slows.filter((r) => r !== rule)

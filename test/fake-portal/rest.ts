@@ -57,9 +57,16 @@ export async function handlePortal(state: PortalState, req: IncomingMessage, res
   // Done, and answered after the client stopped waiting.
   if (chaos?.kind === 'timeout') await sleep(chaos.ms)
   // A slow fault delays the answer after the work is done, like a portal that finished but timed out on the client.
-  const delay = state.faults.takeSlow(method)
+  const delay = state.faults.takeSlow(method, method === 'batch' ? commandMethods(params) : [])
   if (delay > 0) await sleep(delay)
   send(res, answer.status, answer.body, answer.contentType)
+}
+
+// The methods a batch's commands call (`cmd[key]=crm.lead.update?id=…`), lower-case.
+function commandMethods(params: Params): string[] {
+  const cmd = params.cmd
+  const commands = Array.isArray(cmd) ? cmd : isRecord(cmd) ? Object.values(cmd) : []
+  return commands.map((command) => String(command).split('?')[0]?.trim().toLowerCase() ?? '')
 }
 
 function execute(state: PortalState, call: FakeCall, params: Params, auth: unknown): Answer {

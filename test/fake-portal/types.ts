@@ -231,7 +231,7 @@ export interface FakeFaults {
    * error 'HTML' gives nginx's 502 page.
    */
   fail(o: { method?: string; status: number; error: string; description?: string; times?: number; skip?: number }): void
-  /** The next matching requests are answered `ms` later (the work is done first, as on a real timeout). */
+  /** The next matching requests (a batch matches by any of its commands too) are answered `ms` later (the work is done first, as on a real timeout). */
   slow(o: { method?: string; ms: number; times?: number }): void
   /** Every event delivery waits `ms` first. */
   slowEvents(ms: number): void
