@@ -185,7 +185,7 @@ export class Worker extends PortalLanes {
       const previous = before && !before.deleted ? before.snapshot : undefined
       const current = found ? project(kind, found) : undefined
       const diff = diffSnapshots(previous, current)
-      const modifiedAt = current ? String(current[kind.modifiedField] ?? '') || null : before?.modifiedAt ?? null
+      const modifiedAt = current ? sureModifiedAt(String(current[kind.modifiedField] ?? ''), this.#now()) : before?.modifiedAt ?? null
       if (current || before) {
         store.mirror.put(memberId, { entity: record.entity, entityId: record.entityId, snapshot: current ?? before?.snapshot ?? {}, deleted: !current, modifiedAt })
       }
@@ -225,4 +225,16 @@ export class Worker extends PortalLanes {
     if (!kind) throw new Error(`No mirror for entity ${record.entity}`)
     return kind
   }
+}
+
+// The portal's modification times count whole seconds (DATE_MODIFY, LAST_UPDATED, CHANGED_DATE), so a change made later in
+// the second a record was read carries the time the mirror keeps, and a sweep would take it as seen even when its event was
+// lost (the app's own fix, written within that second, is one). A read that close to its record's last change keeps no
+// time (null): the next sweep reads the record once more. The margin allows a second of skew between the app and the portal.
+const SAME_SECOND_MARGIN_MS = 2_000
+
+function sureModifiedAt(modified: string, now: Date): string | null {
+  const at = Date.parse(modified)
+  if (modified === '' || Number.isNaN(at)) return null
+  return now.getTime() - at < SAME_SECOND_MARGIN_MS ? null : modified
 }

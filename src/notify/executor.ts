@@ -6,6 +6,7 @@ import type { Action } from '../store/actions.js'
 import type { Store } from '../store/index.js'
 import { PortalLanes } from '../ingest/lanes.js'
 import type { SendResult } from '../store/settle.js'
+import { alreadyDone, mayBeDone } from './already-done.js'
 import { followUpsOf } from './follow-ups.js'
 import { errorMessage } from '../shared/errors.js'
 import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
@@ -35,8 +36,9 @@ export class Executor extends PortalLanes {
 
   /** Recovers what a crash left half-sent and resumes every portal with pending actions. */
   override start(): void {
-    // A notification sent twice replaces itself (same TAG) and a fix is the same write; a comment would show twice.
-    const interrupted = this.deps.store.actions.recoverInterrupted((action) => action.kind !== 'comment')
+    // All are sent again: a notification sent twice replaces itself (same TAG); a fix or a comment is first looked for
+    // on the portal (already-done.ts), so neither is written twice.
+    const interrupted = this.deps.store.actions.recoverInterrupted(() => true)
     if (interrupted.length > 0) this.deps.logger.warn({ count: interrupted.length }, 'actions interrupted by a restart recovered')
     super.start()
   }
@@ -58,9 +60,24 @@ export class Executor extends PortalLanes {
     }
   }
 
-  async #send(memberId: string, actions: Action[]): Promise<void> {
+  async #send(memberId: string, claimed: Action[]): Promise<void> {
     const { store, clients } = this.deps
     const client = clients.get(memberId)
+    const language = store.portals.get(memberId)?.language ?? null
+    // What may have been done by an earlier try whose answer never came is looked for first, and not sent again if done.
+    let done: Set<number>
+    try {
+      done = await alreadyDone(client, claimed.filter(mayBeDone))
+    } catch (error) {
+      store.settle(memberId, claimed.map((action) => this.#failed(memberId, action, errorMessage(error), false)))
+      return
+    }
+    const confirmed = claimed.filter((action) => done.has(action.id)).map((action): SendResult => ({ action, outcome: 'done', then: followUpsOf(action, language) }))
+    const actions = claimed.filter((action) => !done.has(action.id))
+    if (actions.length === 0) {
+      store.settle(memberId, confirmed)
+      return
+    }
     const commands: BatchCommands = {}
     for (const action of actions) {
       const payload = action.payload
@@ -76,11 +93,10 @@ export class Executor extends PortalLanes {
     try {
       outcome = await client.batch(commands)
     } catch (error) {
-      store.settle(memberId, actions.map((action) => this.#failed(memberId, action, errorMessage(error), false)))
+      store.settle(memberId, [...confirmed, ...actions.map((action) => this.#failed(memberId, action, errorMessage(error), false))])
       return
     }
-    const language = store.portals.get(memberId)?.language ?? null
-    store.settle(memberId, actions.map((action): SendResult => {
+    store.settle(memberId, [...confirmed, ...actions.map((action): SendResult => {
       const error = outcome.errors[`a${action.id}`]
       const result = outcome.results[`a${action.id}`]
       // A resent answer whose step already has it: the portal no longer takes the token (bizproc-event-send.md). Answered.
@@ -89,7 +105,7 @@ export class Executor extends PortalLanes {
       if (action.kind === 'notify' && result === false) return this.#failed(memberId, action, 'the portal did not deliver the notification (unknown user?)', true)
       // What follows was decided with the action (a fix's violation resolved, its comment planned, the journal).
       return { action, outcome: 'done', then: followUpsOf(action, language) }
-    }))
+    })])
   }
 
   // Gives up (a final answer, or out of attempts) or retries later with backoff.

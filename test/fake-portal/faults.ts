@@ -1,4 +1,5 @@
 // Scripted faults: REST errors and delays, and lost, doubled, slow or reordered event deliveries.
+import { Chaos, type ChaosCounts, type ChaosOptions, type ChaosVerdict } from './chaos.js'
 import type { FakeFaults } from './types.js'
 
 /** A REST error the next matching requests answer with. */
@@ -55,6 +56,21 @@ export class FaultBook implements FakeFaults {
   duplicateEvents(n: number): void { this.duplicateCount += n }
   reorderEvents(on: boolean): void { this.reorder = on }
 
+  #chaos: Chaos | null = null
+  #counts: ChaosCounts | null = null
+
+  chaos(o: ChaosOptions): void {
+    this.#chaos = new Chaos(o)
+    this.#counts = this.#chaos.counts
+  }
+
+  calm(): void { this.#chaos = null }
+
+  get chaosCounts(): ChaosCounts | null { return this.#counts === null ? null : { ...this.#counts } }
+
+  /** What chaos does to the next REST request; null when none is on or it spares this one. */
+  takeChaos(): ChaosVerdict | null { return this.#chaos?.request() ?? null }
+
   reset(): void {
     this.fails = []
     this.slows = []
@@ -62,6 +78,7 @@ export class FaultBook implements FakeFaults {
     this.dropCount = 0
     this.duplicateCount = 0
     this.reorder = false
+    this.#chaos = null
   }
 
   /**
@@ -80,9 +97,9 @@ export class FaultBook implements FakeFaults {
     return rule
   }
 
-  /** Consumes the first slow rule matching a request; 0 when none. */
-  takeSlow(method: string): number {
-    const rule = this.slows.find((r) => r.method === null || r.method === method)
+  /** Consumes the first slow rule matching a request (a batch matches by any of its commands too); 0 when none. */
+  takeSlow(method: string, commands: readonly string[] = []): number {
+    const rule = this.slows.find((r) => r.method === null || r.method === method || commands.includes(r.method))
     if (rule === undefined) return 0
     rule.times -= 1
     if (rule.times <= 0) this.slows = this.slows.filter((r) => r !== rule)
@@ -91,14 +108,14 @@ export class FaultBook implements FakeFaults {
 
   /** True when the next delivery must be dropped (consumes one). */
   takeDrop(): boolean {
-    if (this.dropCount <= 0) return false
+    if (this.dropCount <= 0) return this.#chaos?.dropEvent() ?? false
     this.dropCount -= 1
     return true
   }
 
   /** True when the next delivery must be sent twice (consumes one). */
   takeDuplicate(): boolean {
-    if (this.duplicateCount <= 0) return false
+    if (this.duplicateCount <= 0) return this.#chaos?.duplicateEvent() ?? false
     this.duplicateCount -= 1
     return true
   }

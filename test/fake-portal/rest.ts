@@ -35,12 +35,38 @@ export async function handlePortal(state: PortalState, req: IncomingMessage, res
   }
   const call: FakeCall = { at, method, params, httpStatus: 0, viaBatch: false, userId: null }
   pushBounded(state.calls, call, LOG_LIMIT)
+  const chaos = match === null ? null : state.faults.takeChaos()
+  if (chaos !== null) call.chaos = chaos.kind
+  if (chaos !== null && 'status' in chaos) {
+    call.httpStatus = chaos.status
+    call.error = chaos.error
+    return send(res, chaos.status, phpJson({ error: chaos.error, error_description: chaos.description }))
+  }
+  if (chaos?.kind === 'disconnect' && !chaos.afterWork) {
+    call.error = 'DISCONNECTED'
+    req.socket.destroy()
+    return
+  }
   const answer = match === null ? errorAnswer(new RestError(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!')) : execute(state, call, params, auth)
   call.httpStatus = answer.status
+  // The work is done; the connection is cut before the answer (a proxy or the network dropped it).
+  if (chaos?.kind === 'disconnect') {
+    req.socket.destroy()
+    return
+  }
+  // Done, and answered after the client stopped waiting.
+  if (chaos?.kind === 'timeout') await sleep(chaos.ms)
   // A slow fault delays the answer after the work is done, like a portal that finished but timed out on the client.
-  const delay = state.faults.takeSlow(method)
+  const delay = state.faults.takeSlow(method, method === 'batch' ? commandMethods(params) : [])
   if (delay > 0) await sleep(delay)
   send(res, answer.status, answer.body, answer.contentType)
+}
+
+// The methods a batch's commands call (`cmd[key]=crm.lead.update?id=…`), lower-case.
+function commandMethods(params: Params): string[] {
+  const cmd = params.cmd
+  const commands = Array.isArray(cmd) ? cmd : isRecord(cmd) ? Object.values(cmd) : []
+  return commands.map((command) => String(command).split('?')[0]?.trim().toLowerCase() ?? '')
 }
 
 function execute(state: PortalState, call: FakeCall, params: Params, auth: unknown): Answer {

@@ -1,4 +1,7 @@
 // The fake portal's public types: options, the portal handle, call and delivery records, data helpers.
+import type { ChaosCounts, ChaosKind, ChaosOptions } from './chaos.js'
+
+export type { ChaosCounts, ChaosKind, ChaosOptions } from './chaos.js'
 
 /** How to start a fake portal; every field has a documented default. */
 export interface FakePortalOptions {
@@ -85,6 +88,8 @@ export interface FakeCall {
   error?: string
   viaBatch: boolean
   userId: number | null
+  /** The chaos fault that struck this request (see faults.chaos); a timeout and a disconnect after the work still did it. */
+  chaos?: ChaosKind
 }
 
 /** One event POST the portal made (or dropped). */
@@ -232,7 +237,7 @@ export interface FakeFaults {
    * error 'HTML' gives nginx's 502 page.
    */
   fail(o: { method?: string; status: number; error: string; description?: string; times?: number; skip?: number }): void
-  /** The next matching requests are answered `ms` later (the work is done first, as on a real timeout). */
+  /** The next matching requests (a batch matches by any of its commands too) are answered `ms` later (the work is done first, as on a real timeout). */
   slow(o: { method?: string; ms: number; times?: number }): void
   /** Every event delivery waits `ms` first. */
   slowEvents(ms: number): void
@@ -242,6 +247,16 @@ export interface FakeFaults {
   duplicateEvents(n: number): void
   /** While on, each batch of queued events is delivered newest first. */
   reorderEvents(on: boolean): void
+  /**
+   * Seeded chaos until calm() or reset(): `rate` of REST requests fail (500, 503 QUERY_LIMIT_EXCEEDED, 429
+   * OPERATION_TIME_LIMIT, an answer held past the client's timeout, a connection cut), and `events.drop` /
+   * `events.duplicate` of event deliveries are lost / sent twice (see chaos.ts).
+   */
+  chaos(o: ChaosOptions): void
+  /** Chaos off; its counts stay readable. */
+  calm(): void
+  /** How often each chaos fault struck since chaos() was last called; null before. */
+  readonly chaosCounts: ChaosCounts | null
   /** Clears every fault. */
   reset(): void
 }

@@ -1,7 +1,8 @@
-// crm.status.list and crm.status.add, crm.stagehistory.list and crm.timeline.comment.add.
+// crm.status.list and crm.status.add, crm.stagehistory.list, crm.timeline.comment.add and crm.timeline.comment.list.
 import { emit } from '../emit.js'
 import { crmError, RestError } from '../envelope.js'
 import { asList, matchesAll, paginate, parseFilter, parseOrder, sortRows, upperResolve } from '../list.js'
+import { formatIso } from '../clock.js'
 import { take, type CrmKind, type Row } from '../store.js'
 import { isRecord, param, pushBounded, str, toId } from '../util.js'
 import { LOG_LIMIT } from '../state.js'
@@ -125,5 +126,25 @@ export const crmMiscMethods: MethodTable = {
     pushBounded(state.store.timeline, { id, entityType: kind, entityId, comment, authorId: userId, at: state.now() }, LOG_LIMIT)
     emit(state, 'ONCRMTIMELINECOMMENTADD', { ID: id }, { userId }, 'crm')
     return ok(id)
+  },
+
+  // api-reference/crm/timeline/comments/crm-timeline-comment-list.md: `filter` on ENTITY_ID and ENTITY_TYPE (both
+  // mandatory), `order` by ID, CREATED or AUTHOR_ID, pages of 50, rows `ID, ENTITY_ID, ENTITY_TYPE, CREATED, COMMENT,
+  // AUTHOR_ID, FILES` (strings; the fake keeps no files). The page names no error for a missing filter field: the fake
+  // answers 400 INVALID_ARG_VALUE, and keeps only the comments added since it started (its timeline log is bounded).
+  'crm.timeline.comment.list': ({ state }, p) => {
+    const filter = isRecord(param(p, 'filter')) ? (param(p, 'filter') as Record<string, unknown>) : {}
+    const entityId = toId(filter.ENTITY_ID)
+    const kind = TIMELINE_OWNERS[str(filter.ENTITY_TYPE).toLowerCase()]
+    if (entityId === null || kind === undefined) throw new RestError(400, 'INVALID_ARG_VALUE', 'ENTITY_ID and ENTITY_TYPE are required in filter')
+    const offset = state.cfg.offset
+    const rows: Row[] = state.store.timeline.filter((c) => c.entityType === kind && c.entityId === entityId).map((c) => ({
+      ID: String(c.id), ENTITY_ID: String(c.entityId), ENTITY_TYPE: kind, CREATED: formatIso(c.at, offset), COMMENT: c.comment, AUTHOR_ID: String(c.authorId), FILES: {},
+    }))
+    const order = parseOrder(param(p, 'order')).filter(([field]) => ['ID', 'CREATED', 'AUTHOR_ID'].includes(field.toUpperCase()))
+    const page = paginate(sortRows(rows, order.length > 0 ? order : [['ID', true]], upperResolve, offset), param(p, 'start'))
+    const select = asList(param(p, 'select')).map((field) => field.toUpperCase())
+    const items = page.items.map((row) => (select.length === 0 ? row : Object.fromEntries(Object.entries(row).filter(([key]) => select.includes(key)))))
+    return fromPage(page, items)
   },
 }
