@@ -15,7 +15,7 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
       throw new UnauthorizedError('Wrong or unknown /healthz token (HEALTHZ_TOKEN)', 'INVALID_HEALTHZ_TOKEN')
     }
     const nowSeconds = Math.floor(deps.now().getTime() / 1000)
-    const portals = deps.store.portals.all().map((portal) => ({
+    const portals = deps.store.sync.portals.all().map((portal) => ({
       domain: portal.domain,
       memberId: portal.memberId,
       status: portal.status,
@@ -26,12 +26,12 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
       installedAt: portal.installedAt,
       updatedAt: portal.updatedAt,
       inbox: inboxHealth(deps.store, portal.memberId, nowSeconds),
-      mirror: { records: deps.store.mirror.count(portal.memberId) },
-      actions: deps.store.actions.stats(portal.memberId),
-      clocks: deps.store.clocks.stats(portal.memberId),
-      sweeps: deps.store.sweeps.all(portal.memberId),
+      mirror: { records: deps.store.sync.mirror.count(portal.memberId) },
+      actions: deps.store.sync.actions.stats(portal.memberId),
+      clocks: deps.store.sync.clocks.stats(portal.memberId),
+      sweeps: deps.store.sync.sweeps.all(portal.memberId),
       offline: offlineHealth(deps.store, portal.memberId),
-      reports: deps.store.reportDeliveries.stats(portal.memberId),
+      reports: deps.store.sync.reportDeliveries.stats(portal.memberId),
     }))
     const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0 && portal.installation === 'finished')
     const status = healthy ? 'ok' : 'degraded'
@@ -68,7 +68,7 @@ function tokenState(status: string, expiresAt: number, nowSeconds: number): stri
 
 // Whether the portal's offline events are on ('active'), refused by its plan ('unavailable') or not asked for ('off').
 function offlineHealth(store: Store, memberId: string) {
-  const queue = store.offlineQueues.get(memberId)
+  const queue = store.sync.offlineQueues.get(memberId)
   if (!queue) return { mode: 'off' }
   return {
     mode: queue.mode,
@@ -82,7 +82,7 @@ function offlineHealth(store: Store, memberId: string) {
 }
 
 function inboxHealth(store: Store, memberId: string, nowSeconds: number) {
-  const stats = store.inbox.stats(memberId)
+  const stats = store.sync.inbox.stats(memberId)
   const oldest = stats.oldestPendingAt ? Math.max(0, nowSeconds - Math.floor(Date.parse(stats.oldestPendingAt) / 1000)) : null
-  return { pending: stats.pending, oldestPendingAgeSeconds: oldest, parked: stats.parked, parkedWork: store.inbox.parked(memberId, 10) }
+  return { pending: stats.pending, oldestPendingAgeSeconds: oldest, parked: stats.parked, parkedWork: store.sync.inbox.parked(memberId, 10) }
 }

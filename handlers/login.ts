@@ -161,7 +161,7 @@ async function exchangeCode(deps: LoginDeps, portal: Portal, code: string, reque
 }
 
 function knownPortal(store: Store, memberId: string): Portal | undefined {
-  const portal = store.portals.get(memberId)
+  const portal = store.sync.portals.get(memberId)
   return portal && portal.status !== 'uninstalled' ? portal : undefined
 }
 
@@ -175,7 +175,7 @@ function portalByAddress(store: Store, address: string): Portal | undefined {
     return undefined
   }
   if (host === '') return undefined
-  return store.portals.all().find((portal) => portal.status !== 'uninstalled'
+  return store.sync.portals.all().find((portal) => portal.status !== 'uninstalled'
     && (portal.domain.toLowerCase() === host || new URL(portal.clientEndpoint).host === host))
 }
 

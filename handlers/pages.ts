@@ -76,8 +76,8 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
   app.post('/placements/api/excuse', async (request, reply) => {
     const { session, portal } = sessionOf(deps, request)
     const body = parseBody(excuse, request.body)
-    const violation = deps.store.violations.get(body.violationId)
-    if (!violation || !deps.store.violations.openFor(portal.memberId, body.entity, body.recordId).some((open) => open.id === violation.id)) {
+    const violation = deps.store.sync.violations.get(body.violationId)
+    if (!violation || !deps.store.sync.violations.openFor(portal.memberId, body.entity, body.recordId).some((open) => open.id === violation.id)) {
       throw new BadRequestError('No such open violation on this record', 'NO_SUCH_VIOLATION')
     }
     if (!mayExcuse(deps, portal, session, body.entity, body.recordId)) {
@@ -91,7 +91,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
 // The portal must be known, its application_token right when the frame carries one, and the frame's AUTH_ID
 // confirmed by the stored endpoint (never DOMAIN or a host from the request) for the user now looking.
 export async function verifyFrame(deps: Pick<PageDeps, 'store' | 'auth'>, frame: ReturnType<typeof parsePageFrame>) {
-  const portal = deps.store.portals.get(frame.memberId)
+  const portal = deps.store.sync.portals.get(frame.memberId)
   if (!portal || portal.status === 'uninstalled') throw new UnauthorizedError('Unknown portal: install the app first', 'UNKNOWN_PORTAL')
   if (frame.applicationToken !== undefined && portal.applicationToken !== '' && !sameSecret(frame.applicationToken, portal.applicationToken)) {
     throw new UnauthorizedError('Wrong APPLICATION_TOKEN', 'INVALID_APPLICATION_TOKEN')
@@ -105,7 +105,7 @@ export async function verifyFrame(deps: Pick<PageDeps, 'store' | 'auth'>, frame:
 export function sessionOf(deps: Pick<PageDeps, 'store' | 'sessions'>, request: FastifyRequest): { session: PageSession; portal: Portal } {
   const header = request.headers[SESSION_HEADER]
   const session = deps.sessions.verify(typeof header === 'string' ? header : undefined)
-  const portal = session ? deps.store.portals.get(session.memberId) : undefined
+  const portal = session ? deps.store.sync.portals.get(session.memberId) : undefined
   if (!session || !portal || portal.status === 'uninstalled') {
     throw new UnauthorizedError('No valid page session: open the tab again', 'NO_PAGE_SESSION')
   }
@@ -123,7 +123,7 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 // An administrator, or a supervisor of the record's responsible at any level up.
 function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, entity: Entity, id: string): boolean {
   if (session.isAdmin) return true
-  const mirrored = deps.store.mirror.get(portal.memberId, entity, id)
+  const mirrored = deps.store.sync.mirror.get(portal.memberId, entity, id)
   let person = mirrored ? responsibleOf(entity, mirrored.snapshot) ?? undefined : undefined
   const directory = deps.rules.directory(portal.memberId)
   const seen = new Set<string>()

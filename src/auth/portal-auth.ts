@@ -45,7 +45,7 @@ export class PortalAuth {
    * token confirmed by the stored endpoint. Throws UnauthorizedError; asks no host named in the request.
    */
   async verifyEvent(auth: { member_id: string; application_token: string; access_token?: string | undefined }): Promise<void> {
-    const portal = this.deps.store.portals.get(auth.member_id)
+    const portal = this.deps.store.sync.portals.get(auth.member_id)
     if (!portal || portal.status === 'uninstalled') throw new UnauthorizedError('Unknown portal', 'UNKNOWN_PORTAL')
     if (portal.applicationToken !== '') {
       if (!sameSecret(auth.application_token, portal.applicationToken)) throw new UnauthorizedError('Wrong application_token', 'INVALID_APPLICATION_TOKEN')

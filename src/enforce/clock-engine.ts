@@ -43,7 +43,7 @@ export class ClockEngine {
   reschedule(): void {
     clearTimeout(this.#timer)
     if (!this.#watching || this.#stopped) return
-    const at = this.deps.store.clocks.nextAt()
+    const at = this.deps.store.sync.clocks.nextAt()
     if (!at) return
     const now = this.deps.now().getTime()
     const wait = Math.min(MAX_TIMER_MS, Math.max(0, at.getTime() - now, this.#backoffUntil - now))
@@ -75,7 +75,7 @@ export class ClockEngine {
   async #run(): Promise<void> {
     do {
       this.#again = false
-      const due = this.deps.store.clocks.due(this.deps.now(), ROUND)
+      const due = this.deps.store.sync.clocks.due(this.deps.now(), ROUND)
       const byPortal = new Map<string, Map<string, { entity: string; entityId: string }>>()
       for (const clock of due) {
         const records = byPortal.get(clock.memberId) ?? new Map()

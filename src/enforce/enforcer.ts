@@ -1,4 +1,4 @@
-// The rules stage on the way through: for each record change or due clock, load → decide → fold → store.apply, inside
+// The rules stage on the way through: for each record change or due clock, load → decide → fold → store.sync.apply, inside
 // the transaction that stores the change; what the plans announce goes to the hub once that transaction has committed.
 import type { Logger } from 'pino'
 import { text } from '../../rules/record.js'
@@ -58,7 +58,7 @@ export class Enforcer {
    */
   readonly onChange = (change: RecordChange): Announcements[] => {
     const { store } = this.deps
-    const portal = store.portals.get(change.memberId)
+    const portal = store.sync.portals.get(change.memberId)
     if (!portal) return []
     const arrival = { audit: change.events.length > 0 && change.events.every((event) => event === AUDIT_EVENT), eventAt: this.deps.now().toISOString() }
     const entity = change.entity as Entity
@@ -66,13 +66,13 @@ export class Enforcer {
     // A call, an e-mail or a planned step changes what the leads and deals it is bound to owe (before and after).
     if (entity === 'activity') {
       for (const { entity: owner, id } of boundRecords(change.previous, change.current)) {
-        const mirrored = store.mirror.get(portal.memberId, owner, id)
+        const mirrored = store.sync.mirror.get(portal.memberId, owner, id)
         if (mirrored && !mirrored.deleted) told.push(this.evaluate(portal, owner, id, mirrored.snapshot, mirrored.snapshot, arrival))
       }
     }
     // A new task may complete a burst of the same task for several people: its earlier siblings are asked again.
     if (entity === 'task' && change.current && !change.previous) {
-      const siblings = store.mirror.tasksTitled(portal.memberId, text(change.current, 'createdBy'), text(change.current, 'title'))
+      const siblings = store.sync.mirror.tasksTitled(portal.memberId, text(change.current, 'createdBy'), text(change.current, 'title'))
       for (const task of siblings) if (task.entityId !== change.entityId) told.push(this.evaluate(portal, 'task', task.entityId, task.snapshot, task.snapshot, arrival))
     }
     return told
@@ -88,13 +88,13 @@ export class Enforcer {
     const told: Announcements[] = []
     // The round commits once; each record is a transaction of its own inside it (a savepoint), so one that fails
     // undoes only itself: the others hold up, its clock stays due and is tried again.
-    store.transaction(() => {
-      const portal = store.portals.get(memberId)
+    store.sync.transaction(() => {
+      const portal = store.sync.portals.get(memberId)
       if (!portal || portal.status !== 'active') return
       for (const { entity, entityId } of records) {
         try {
-          const announced = store.transaction(() => {
-            const mirrored = store.mirror.get(memberId, entity, entityId)
+          const announced = store.sync.transaction(() => {
+            const mirrored = store.sync.mirror.get(memberId, entity, entityId)
             const snapshot = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
             return this.evaluate(portal, entity as Entity, entityId, snapshot, snapshot, { audit: false, eventAt: this.deps.now().toISOString() })
           })
@@ -114,7 +114,7 @@ export class Enforcer {
     const now = this.deps.now()
     const input = this.loader.input(portal, entity, id, current, previous, arrival, now)
     const plan = this.fold(decide(input), portal, now)
-    this.deps.store.apply(plan)
+    this.deps.store.sync.apply(plan)
     return announcementsOf(plan)
   }
 
@@ -125,10 +125,10 @@ export class Enforcer {
     const { store } = this.deps
     const { limit, windowMs } = this.loader.settings(portal.memberId).notifications.digest
     const language = languageOf(portal.language)
-    const budgets = store.actions.budgets(portal.memberId, recipients, { limit, windowMs })
+    const budgets = store.sync.actions.budgets(portal.memberId, recipients, { limit, windowMs })
     const planned = (step: Extract<PlanStep, { op: 'notice' }>) => {
       const key = keyText(step.key, { violation: (ref) => ('id' in ref ? ref.id : undefined), clock: (ref) => ('id' in ref ? ref.id : undefined) })
-      return key !== undefined && store.actions.planned(portal.memberId, key)
+      return key !== undefined && store.sync.actions.planned(portal.memberId, key)
     }
     return fold(plan, budgets, { limit, windowMs, words: (priority) => digestWords(language, priority) }, now, planned)
   }

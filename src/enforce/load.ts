@@ -57,10 +57,10 @@ export class Loader {
 
   /** The portal's directory, re-read only when it was refreshed. */
   directory(memberId: string): Directory {
-    const syncedAt = this.deps.store.directory.syncedAt(memberId)?.getTime() ?? 0
+    const syncedAt = this.deps.store.sync.directory.syncedAt(memberId)?.getTime() ?? 0
     const cached = this.#directories.get(memberId)
     if (cached && cached.syncedAt === syncedAt) return cached.directory
-    const directory = this.deps.store.directory.load(memberId)
+    const directory = this.deps.store.sync.directory.load(memberId)
     this.#directories.set(memberId, { syncedAt, directory })
     return directory
   }
@@ -87,14 +87,14 @@ export class Loader {
   /** What the rules need to know around a record: statuses, activities, peers, leads held, tasks of the same burst. */
   context(memberId: string, entity: Entity, id: string, current: Snapshot): RecordContext {
     const { store } = this.deps
-    const statuses = store.directory.leadStatuses(memberId)
+    const statuses = store.sync.directory.leadStatuses(memberId)
     const ownerType = OWNER_TYPE_IDS[entity]
-    const activities = ownerType ? store.mirror.activitiesOf(memberId, ownerType, id).map((activity) => activity.snapshot) : []
+    const activities = ownerType ? store.sync.mirror.activitiesOf(memberId, ownerType, id).map((activity) => activity.snapshot) : []
     const first = firstLeadStatus(statuses)
     const responsible = responsibleOf(entity, current)
-    const leadsHeld = entity === 'lead' && responsible && text(current, 'STATUS_ID') === first ? store.mirror.leadsHeld(memberId, first, responsible) : 0
+    const leadsHeld = entity === 'lead' && responsible && text(current, 'STATUS_ID') === first ? store.sync.mirror.leadsHeld(memberId, first, responsible) : 0
     const creator = entity === 'task' ? text(current, 'createdBy') : ''
-    const sameTasks = creator ? store.mirror.tasksTitled(memberId, creator, text(current, 'title')).filter((task) => task.entityId !== id).map((task) => task.snapshot) : []
+    const sameTasks = creator ? store.sync.mirror.tasksTitled(memberId, creator, text(current, 'title')).filter((task) => task.entityId !== id).map((task) => task.snapshot) : []
     const peers = peersOf(store, memberId, entity, id, current)
     return { firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld, sameTasks }
   }
@@ -109,8 +109,8 @@ export class Loader {
       settings: this.dated(portal),
       calendar: this.calendar(portal),
       directory: this.directory(memberId),
-      open: store.violations.openFor(memberId, entity, id),
-      clocks: store.clocks.runningFor(memberId, entity, id),
+      open: store.sync.violations.openFor(memberId, entity, id),
+      clocks: store.sync.clocks.runningFor(memberId, entity, id),
       contactKeys: keyed ? keysOf(store, memberId, entity, current) : undefined,
       context: current ? this.context(memberId, entity, id, current) : { firstLeadStatus: '', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [] },
     }

@@ -10,7 +10,7 @@ export function keysOf(store: Store, memberId: string, entity: Entity, record: S
   if (entity === 'lead') return contactKeys(record)
   if (entity === 'deal') {
     const contactId = text(record, 'CONTACT_ID')
-    const contact = contactId ? store.mirror.get(memberId, 'contact', contactId) : undefined
+    const contact = contactId ? store.sync.mirror.get(memberId, 'contact', contactId) : undefined
     return contact && !contact.deleted ? contactKeys(contact.snapshot) : []
   }
   return []
@@ -21,10 +21,10 @@ export function peersOf(store: Store, memberId: string, entity: Entity, id: stri
   if (entity !== 'lead' && entity !== 'deal') return []
   const keys = keysOf(store, memberId, entity, record)
   const peers = new Map<string, Peer>()
-  for (const match of store.contactKeys.sharing(memberId, keys)) {
+  for (const match of store.sync.contactKeys.sharing(memberId, keys)) {
     const ref = `${match.entity}:${match.entityId}`
     if ((match.entity === entity && match.entityId === id) || peers.has(ref)) continue
-    const other = store.mirror.get(memberId, match.entity, match.entityId)
+    const other = store.sync.mirror.get(memberId, match.entity, match.entityId)
     if (!other || other.deleted || (match.entity !== 'lead' && match.entity !== 'deal')) continue
     const peerEntity = match.entity
     if (!isOpen(peerEntity, other.snapshot)) continue

@@ -45,26 +45,26 @@ export class DirectorySync {
   /** The portal's directory, refreshed first when it is older than `maxAgeMs` or was never read (not retried within the cooldown after a failure). */
   async ensureFresh(memberId: string, maxAgeMs = DIRECTORY_MAX_AGE_MS): Promise<Directory> {
     const now = this.#now().getTime()
-    const syncedAt = this.#deps.store.directory.syncedAt(memberId)
+    const syncedAt = this.#deps.store.sync.directory.syncedAt(memberId)
     const stale = syncedAt === undefined || now - syncedAt.getTime() >= maxAgeMs
     const failedAt = this.#failedAt.get(memberId)
     const coolingDown = failedAt !== undefined && now - failedAt < DIRECTORY_COOLDOWN_MS
     if (stale && !coolingDown) await this.refresh(memberId)
-    return this.#deps.store.directory.load(memberId)
+    return this.#deps.store.sync.directory.load(memberId)
   }
 
   /** The portal's directory after looking for `userId` in the portal if it was missing; at most one such refresh per portal per cooldown. */
   async onMiss(memberId: string, userId: string): Promise<Directory> {
     // A refresh under way may bring the user without another call.
     await this.#runs.current(memberId)
-    const directory = this.#deps.store.directory.load(memberId)
+    const directory = this.#deps.store.sync.directory.load(memberId)
     if (directory.users.has(userId)) return directory
     const now = this.#now().getTime()
     const last = this.#missRefreshAt.get(memberId)
     if (last !== undefined && now - last < DIRECTORY_COOLDOWN_MS) return directory
     this.#missRefreshAt.set(memberId, now)
     await this.refresh(memberId)
-    return this.#deps.store.directory.load(memberId)
+    return this.#deps.store.sync.directory.load(memberId)
   }
 
   /** Resolves when no refresh is running. */
@@ -87,11 +87,11 @@ export class DirectorySync {
         statuses: new Map(lists.flatMap((item) => nameIn(item, /^STATUS$/))), stages: new Map(lists.flatMap((item) => nameIn(item, /^DEAL_STAGE(_\d+)?$/))),
         pipelines: await pipelineNames(client, logger, memberId),
       }
-      store.transaction(() => {
-        store.directory.replace(memberId, users, departments, this.#now())
-        store.directory.replaceLeadStatuses(memberId, statuses)
-        store.directory.replaceCrmNames(memberId, names)
-        store.journal.append(memberId, 'directory.refreshed', { users: users.length, departments: departments.length, leadStatuses: statuses.length })
+      store.sync.transaction(() => {
+        store.sync.directory.replace(memberId, users, departments, this.#now())
+        store.sync.directory.replaceLeadStatuses(memberId, statuses)
+        store.sync.directory.replaceCrmNames(memberId, names)
+        store.sync.journal.append(memberId, 'directory.refreshed', { users: users.length, departments: departments.length, leadStatuses: statuses.length })
       })
       this.#failedAt.delete(memberId)
       return { ok: true, users: users.length, departments: departments.length }
@@ -99,7 +99,7 @@ export class DirectorySync {
       const error = errorMessage(caught)
       this.#failedAt.set(memberId, this.#now().getTime())
       logger.warn({ memberId, error }, 'directory refresh failed; keeping the old directory')
-      store.journal.append(memberId, 'directory.refresh_failed', { error })
+      store.sync.journal.append(memberId, 'directory.refresh_failed', { error })
       return { ok: false, error }
     }
   }

@@ -62,7 +62,7 @@ export class OfflineDrain {
 
   /** Drains every active portal in offline mode, one after another. */
   async drainAll(): Promise<void> {
-    for (const memberId of this.deps.store.offlineQueues.active()) {
+    for (const memberId of this.deps.store.sync.offlineQueues.active()) {
       if (this.#stopped) return
       await this.drain(memberId).catch(() => undefined)
     }
@@ -85,8 +85,8 @@ export class OfflineDrain {
   async #drain(memberId: string): Promise<DrainReport> {
     const { store, clients, logger } = this.deps
     const report: DrainReport = { taken: 0, accepted: 0, unmapped: 0, recovered: 0 }
-    const queue = store.offlineQueues.get(memberId)
-    const portal = store.portals.get(memberId)
+    const queue = store.sync.offlineQueues.get(memberId)
+    const portal = store.sync.portals.get(memberId)
     if (this.#stopped || queue?.mode !== 'active' || portal?.status !== 'active') return report
     const client = clients.get(memberId)
     try {
@@ -107,12 +107,12 @@ export class OfflineDrain {
       // The failed batch stays reserved on the portal; the next drain looks for it first.
       this.#recoverAt.delete(memberId)
       const message = errorMessage(error)
-      store.offlineQueues.recordDrain(memberId, { drained: report.taken, unmapped: report.unmapped, error: message })
+      store.sync.offlineQueues.recordDrain(memberId, { drained: report.taken, unmapped: report.unmapped, error: message })
       logger.warn({ memberId, error: message }, 'offline drain failed; its records stay reserved in the portal queue')
       throw error
     }
-    store.offlineQueues.recordDrain(memberId, { drained: report.taken, unmapped: report.unmapped, error: null })
-    if (report.unmapped > 0) store.journal.append(memberId, 'offline.unmapped', { count: report.unmapped })
+    store.sync.offlineQueues.recordDrain(memberId, { drained: report.taken, unmapped: report.unmapped, error: null })
+    if (report.unmapped > 0) store.sync.journal.append(memberId, 'offline.unmapped', { count: report.unmapped })
     if (report.taken > 0) logger.debug({ memberId, ...report }, 'offline queue drained')
     return report
   }
@@ -128,14 +128,14 @@ export class OfflineDrain {
     const report: DrainReport = { taken: answer.events.length, accepted: 0, unmapped: 0, recovered: 0 }
     if (answer.events.length === 0) return report
     const unmapped: QueueRecord[] = []
-    store.transaction(() => {
+    store.sync.transaction(() => {
       for (const record of answer.events) {
         const found = readEventRecord(record.EVENT_NAME, record.EVENT_DATA)
         if (!found) {
           unmapped.push(record)
           continue
         }
-        const fresh = store.inbox.accept({
+        const fresh = store.sync.inbox.accept({
           memberId,
           event: record.EVENT_NAME.toUpperCase(),
           entity: found.entity,

@@ -66,7 +66,7 @@ export class Sweeper {
 
   /** Sweeps every active portal one after another. */
   async sweepAll(): Promise<void> {
-    for (const portal of this.deps.store.portals.all()) {
+    for (const portal of this.deps.store.sync.portals.all()) {
       if (portal.status === 'active') await this.sweep(portal.memberId).catch(() => undefined)
     }
   }
@@ -92,7 +92,7 @@ export class Sweeper {
     const now = this.#now()
     const kind = ENTITIES[entity]
     if (!kind) throw new Error(`No mirror for entity ${entity}`)
-    const before = store.sweeps.get(memberId, entity)
+    const before = store.sync.sweeps.get(memberId, entity)
     const first = !before?.cursor
     const state: SweepState = { entity, cursor: before?.cursor ?? null, startedAt: now.toISOString(), finishedAt: null, listed: 0, found: 0, error: null }
     const filters = first ? this.#auditFilters(memberId, kind) : [{ [`>=${kind.list.modifiedFilter}`]: before.cursor }]
@@ -107,8 +107,8 @@ export class Sweeper {
       if (first) state.cursor = null
       logger.warn({ memberId, entity, error: state.error }, 'sweep failed')
     }
-    store.sweeps.save(memberId, state)
-    if (state.found > 0) store.journal.append(memberId, 'sweep.found', { entity, found: state.found, first })
+    store.sync.sweeps.save(memberId, state)
+    if (state.found > 0) store.sync.journal.append(memberId, 'sweep.found', { entity, found: state.found, first })
     return state
   }
 
@@ -131,7 +131,7 @@ export class Sweeper {
     const { method, select, idKey, resultKey } = run.kind.list
     const pages = clients.get(memberId).list(method, { filter, select }, resultKey ? { idKey, resultKey } : { idKey })
     for await (const page of pages) {
-      store.transaction(() => {
+      store.sync.transaction(() => {
         for (const item of page) this.#consider(run, item)
       })
       if (run.first) logger.info({ memberId, entity, filter, listed: state.listed, found: state.found }, 'first sweep: filling the mirror')
@@ -151,12 +151,12 @@ export class Sweeper {
     seen.add(id)
     state.listed += 1
     if (modified && (!state.cursor || Date.parse(modified) > Date.parse(state.cursor))) state.cursor = modified
-    const known = this.deps.store.mirror.get(memberId, entity, id)
+    const known = this.deps.store.sync.mirror.get(memberId, entity, id)
     if (known && !known.deleted && known.modifiedAt === modified) return
     const ts = String(Math.floor((Date.parse(modified) || this.#now().getTime()) / 1000))
     // The first sweep is the install's audit, history included: what it finds already past is recorded, nobody told.
     const event = first ? AUDIT_EVENT : 'SWEEP'
-    if (this.deps.store.inbox.accept({ memberId, event, entity, entityId: id, ts, data: {} })) state.found += 1
+    if (this.deps.store.sync.inbox.accept({ memberId, event, entity, entityId: id, ts, data: {} })) state.found += 1
   }
 }
 

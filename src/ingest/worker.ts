@@ -77,19 +77,19 @@ export class Worker extends PortalLanes {
   }
 
   protected portalsWithWork(): string[] {
-    return this.#store.inbox.portalsWithWork()
+    return this.#store.sync.inbox.portalsWithWork()
   }
 
   protected nextRetryAt(after: Date): Date | undefined {
-    return this.#store.inbox.nextRetryAt(after)
+    return this.#store.sync.inbox.nextRetryAt(after)
   }
 
   protected async drain(memberId: string): Promise<void> {
     while (!this.stopped) {
-      const portal = this.#store.portals.get(memberId)
+      const portal = this.#store.sync.portals.get(memberId)
       // A portal that needs re-authorisation keeps its events pending until it is installed again.
       if (!portal || portal.status !== 'active') return
-      const due = this.#store.inbox.due(memberId, RECORDS_PER_BATCH)
+      const due = this.#store.sync.inbox.due(memberId, RECORDS_PER_BATCH)
       if (due.length === 0) return
       await this.#process(memberId, due)
     }
@@ -101,7 +101,7 @@ export class Worker extends PortalLanes {
       read = await this.#read(memberId, due)
     } catch (error) {
       // A portal that lost its tokens meanwhile keeps its events pending; they are not its fault.
-      if (this.#store.portals.get(memberId)?.status !== 'active') return
+      if (this.#store.sync.portals.get(memberId)?.status !== 'active') return
       this.#fail(memberId, due, errorMessage(error))
       return
     }
@@ -166,7 +166,7 @@ export class Worker extends PortalLanes {
         const activity = row as Record<string, unknown>
         const id = String(activity.ID ?? '')
         if (!id || !ownerTypeId) continue
-        const known = this.#store.mirror.get(memberId, 'activity', id)
+        const known = this.#store.sync.mirror.get(memberId, 'activity', id)
         const found = withBinding(activity, known?.snapshot, { OWNER_TYPE_ID: ownerTypeId, OWNER_ID: record.entityId })
         this.#apply(memberId, { entity: 'activity', entityId: id, eventIds: [], events: ['CLOCK'], attempts: 0 }, found)
       }
@@ -180,16 +180,16 @@ export class Worker extends PortalLanes {
   #apply(memberId: string, record: DueRecord, found: Record<string, unknown> | undefined): void {
     const store = this.#store
     const kind = this.#kind(record)
-    const announced = store.transaction((): readonly Announcements[] => {
-      const before = store.mirror.get(memberId, record.entity, record.entityId)
+    const announced = store.sync.transaction((): readonly Announcements[] => {
+      const before = store.sync.mirror.get(memberId, record.entity, record.entityId)
       const previous = before && !before.deleted ? before.snapshot : undefined
       const current = found ? project(kind, found) : undefined
       const diff = diffSnapshots(previous, current)
       const modifiedAt = current ? String(current[kind.modifiedField] ?? '') || null : before?.modifiedAt ?? null
       if (current || before) {
-        store.mirror.put(memberId, { entity: record.entity, entityId: record.entityId, snapshot: current ?? before?.snapshot ?? {}, deleted: !current, modifiedAt })
+        store.sync.mirror.put(memberId, { entity: record.entity, entityId: record.entityId, snapshot: current ?? before?.snapshot ?? {}, deleted: !current, modifiedAt })
       }
-      store.inbox.markDone(record.eventIds)
+      store.sync.inbox.markDone(record.eventIds)
       if (!this.#isMeaningful(memberId, record, diff)) return []
       return this.#onChange({ memberId, entity: record.entity, entityId: record.entityId, events: record.events, previous, current, diff }) ?? []
     })
@@ -200,7 +200,7 @@ export class Worker extends PortalLanes {
   #isMeaningful(memberId: string, record: DueRecord, diff: Record<string, FieldChange>): boolean {
     const fields = Object.keys(diff).filter((field) => !BOOKKEEPING_FIELDS.has(field))
     if (fields.length === 0) return false
-    const written = this.#store.ownWrites.recent(memberId, record.entity, record.entityId)
+    const written = this.#store.sync.ownWrites.recent(memberId, record.entity, record.entityId)
     const echo = fields.every((field) => field in written && JSON.stringify(written[field]) === JSON.stringify(diff[field]?.to))
     return !echo
   }
@@ -209,13 +209,13 @@ export class Worker extends PortalLanes {
     for (const record of records) {
       const attempts = record.attempts + 1
       if (attempts >= this.#maxAttempts) {
-        this.#store.inbox.fail(record.eventIds, error, 'park')
-        this.#store.journal.append(memberId, 'work.parked', { entity: record.entity, entityId: record.entityId, attempts, error })
+        this.#store.sync.inbox.fail(record.eventIds, error, 'park')
+        this.#store.sync.journal.append(memberId, 'work.parked', { entity: record.entity, entityId: record.entityId, attempts, error })
         this.#logger.error({ memberId, entity: record.entity, entityId: record.entityId, attempts, error }, 'work parked')
         continue
       }
       const delay = backoffDelay(attempts, this.#retryBaseMs, MAX_RETRY_DELAY_MS)
-      this.#store.inbox.fail(record.eventIds, error, new Date(this.#now().getTime() + delay))
+      this.#store.sync.inbox.fail(record.eventIds, error, new Date(this.#now().getTime() + delay))
       this.#logger.warn({ memberId, entity: record.entity, entityId: record.entityId, attempts, delay, error }, 'work will be retried')
     }
   }

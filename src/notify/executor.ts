@@ -1,5 +1,5 @@
 // Sends planned actions to the portal — fixes (only the changed fields), notifications, timeline comments — and settles
-// them: store.settle() marks each done, retried or failed and applies what was decided to follow it.
+// them: store.sync.settle() marks each done, retried or failed and applies what was decided to follow it.
 import type { Logger } from 'pino'
 import type { BatchCommands, PortalClients } from '../b24/index.js'
 import type { Action } from '../store/actions.js'
@@ -36,23 +36,23 @@ export class Executor extends PortalLanes {
   /** Recovers what a crash left half-sent and resumes every portal with pending actions. */
   override start(): void {
     // A notification sent twice replaces itself (same TAG) and a fix is the same write; a comment would show twice.
-    const interrupted = this.deps.store.actions.recoverInterrupted((action) => action.kind !== 'comment')
+    const interrupted = this.deps.store.sync.actions.recoverInterrupted((action) => action.kind !== 'comment')
     if (interrupted.length > 0) this.deps.logger.warn({ count: interrupted.length }, 'actions interrupted by a restart recovered')
     super.start()
   }
 
   protected portalsWithWork(): string[] {
-    return this.deps.store.actions.portalsWithWork()
+    return this.deps.store.sync.actions.portalsWithWork()
   }
 
   protected nextRetryAt(after: Date): Date | undefined {
-    return this.deps.store.actions.nextRetryAt(after)
+    return this.deps.store.sync.actions.nextRetryAt(after)
   }
 
   protected async drain(memberId: string): Promise<void> {
     const { store } = this.deps
-    while (!this.stopped && store.portals.get(memberId)?.status === 'active') {
-      const actions = store.actions.claim(memberId, ACTIONS_PER_BATCH)
+    while (!this.stopped && store.sync.portals.get(memberId)?.status === 'active') {
+      const actions = store.sync.actions.claim(memberId, ACTIONS_PER_BATCH)
       if (actions.length === 0) return
       await this.#send(memberId, actions)
     }
@@ -66,7 +66,7 @@ export class Executor extends PortalLanes {
       const payload = action.payload
       if (action.kind === 'fix') {
         // Remembered before the write, so the echo event is recognised however fast it comes.
-        store.ownWrites.record(memberId, String(payload.entity), String(payload.entityId), payload.fields as Record<string, unknown>)
+        store.sync.ownWrites.record(memberId, String(payload.entity), String(payload.entityId), payload.fields as Record<string, unknown>)
       }
       const command = commandFor(action)
       // With offline events on, the app's own fixes carry its auth_connector and are not queued back to it.
@@ -76,11 +76,11 @@ export class Executor extends PortalLanes {
     try {
       outcome = await client.batch(commands)
     } catch (error) {
-      store.settle(memberId, actions.map((action) => this.#failed(memberId, action, errorMessage(error), false)))
+      store.sync.settle(memberId, actions.map((action) => this.#failed(memberId, action, errorMessage(error), false)))
       return
     }
-    const language = store.portals.get(memberId)?.language ?? null
-    store.settle(memberId, actions.map((action): SendResult => {
+    const language = store.sync.portals.get(memberId)?.language ?? null
+    store.sync.settle(memberId, actions.map((action): SendResult => {
       const error = outcome.errors[`a${action.id}`]
       const result = outcome.results[`a${action.id}`]
       if (error) return this.#failed(memberId, action, `${error.error || 'error'}: ${error.description}`, FINAL_ERRORS.has(error.error))

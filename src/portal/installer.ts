@@ -56,12 +56,12 @@ export class Installer {
    */
   async install(grant: InstallGrant, via: InstallVia): Promise<{ portal: Portal; setup: SetupOutcome }> {
     const { store } = this.deps
-    const stored = store.portals.get(grant.memberId)
+    const stored = store.sync.portals.get(grant.memberId)
     const confirmed = await this.confirmAdmin(grant, stored)
     const applicationToken = grant.applicationToken ?? this.keptToken(stored)
     const tokenReceived = stored !== undefined && stored.status !== 'uninstalled' && stored.applicationToken === '' && applicationToken !== ''
-    store.transaction(() => {
-      store.portals.install({
+    store.sync.transaction(() => {
+      store.sync.portals.install({
         ...confirmed.credentials,
         applicationToken,
         adminUserId: confirmed.userId,
@@ -69,7 +69,7 @@ export class Installer {
         licenseFamily: confirmed.licenseFamily,
         language: grant.language ?? confirmed.language,
       })
-      store.journal.append(grant.memberId, 'app.installed', {
+      store.sync.journal.append(grant.memberId, 'app.installed', {
         via, domain: grant.domain, license: confirmed.licenseFamily, awaitingApplicationToken: applicationToken === '', tokenReceived,
       })
     })
@@ -85,13 +85,13 @@ export class Installer {
 
   /** ONAPPUPDATE: everything is checked (stored endpoint, this app, an administrator) before the new application_token is written. */
   async update(grant: InstallGrant): Promise<SetupOutcome> {
-    const stored = this.deps.store.portals.get(grant.memberId)
+    const stored = this.deps.store.sync.portals.get(grant.memberId)
     if (!stored || stored.status === 'uninstalled') throw new UnauthorizedError('Unknown portal', 'UNKNOWN_PORTAL')
     const confirmed = await this.confirmAdmin(grant, stored)
     const { store } = this.deps
     const applicationToken = grant.applicationToken ?? stored.applicationToken
-    store.transaction(() => {
-      store.portals.install({
+    store.sync.transaction(() => {
+      store.sync.portals.install({
         ...confirmed.credentials,
         applicationToken,
         adminUserId: stored.adminUserId,
@@ -99,7 +99,7 @@ export class Installer {
         licenseFamily: confirmed.licenseFamily ?? stored.licenseFamily,
         language: grant.language ?? stored.language,
       })
-      store.journal.append(grant.memberId, 'app.updated', { tokenRotated: applicationToken !== stored.applicationToken })
+      store.sync.journal.append(grant.memberId, 'app.updated', { tokenRotated: applicationToken !== stored.applicationToken })
     })
     return this.bind(grant.memberId)
   }
@@ -107,17 +107,17 @@ export class Installer {
   /** ONAPPUNINSTALL: only with the stored application_token; forgets tokens, and with `clean` every row of the portal. */
   uninstall(memberId: string, applicationToken: string, clean: boolean): void {
     const { store, clients } = this.deps
-    const stored = store.portals.get(memberId)
+    const stored = store.sync.portals.get(memberId)
     if (!stored || stored.status === 'uninstalled' || !sameSecret(applicationToken, stored.applicationToken)) {
       throw new UnauthorizedError('Unknown portal or wrong application_token', 'INVALID_APPLICATION_TOKEN')
     }
-    store.transaction(() => {
+    store.sync.transaction(() => {
       if (clean) {
-        store.deletePortalData(memberId)
+        store.sync.deletePortalData(memberId)
       } else {
-        store.portals.revoke(memberId, 'uninstalled by the portal')
+        store.sync.portals.revoke(memberId, 'uninstalled by the portal')
       }
-      store.journal.append(memberId, 'app.uninstalled', { clean })
+      store.sync.journal.append(memberId, 'app.uninstalled', { clean })
     })
     clients.forget(memberId)
   }
@@ -127,7 +127,7 @@ export class Installer {
     const { store, clients, manifest, config } = this.deps
     clients.forget(memberId)
     const setup = await bindPortal(clients.get(memberId), manifest, config.publicUrl)
-    store.journal.append(memberId, 'app.bound', { ...setup })
+    store.sync.journal.append(memberId, 'app.bound', { ...setup })
     await this.bindOffline(memberId)
     return setup
   }
@@ -135,7 +135,7 @@ export class Installer {
   // Offline events are extra reliability: a portal that refuses them keeps its online events.
   private async bindOffline(memberId: string): Promise<OfflineSetup | undefined> {
     const { store, clients, manifest, config, logger } = this.deps
-    const previous = store.offlineQueues.get(memberId)
+    const previous = store.sync.offlineQueues.get(memberId)
     const wasActive = previous?.mode === 'active'
     if (config.offlineEvents === 'off' && !wasActive) return undefined
     let setup: OfflineSetup
@@ -144,17 +144,17 @@ export class Installer {
     } catch (error) {
       const message = errorMessage(error)
       logger.error({ memberId, error: message }, 'offline events could not be set up; online events go on')
-      store.journal.append(memberId, 'offline.failed', { error: message })
+      store.sync.journal.append(memberId, 'offline.failed', { error: message })
       return undefined
     }
-    store.transaction(() => {
-      store.offlineQueues.setMode(memberId, setup.mode, setup.authConnector)
+    store.sync.transaction(() => {
+      store.sync.offlineQueues.setMode(memberId, setup.mode, setup.authConnector)
       if (setup.mode === 'unavailable') {
-        store.journal.append(memberId, 'offline.unavailable', { feature: 'rest_offline_extended', unbound: setup.unbound })
+        store.sync.journal.append(memberId, 'offline.unavailable', { feature: 'rest_offline_extended', unbound: setup.unbound })
       } else if (setup.mode === 'active' && (!wasActive || setup.boundOffline.length > 0 || setup.boundPush)) {
-        store.journal.append(memberId, 'offline.active', { ...setup })
+        store.sync.journal.append(memberId, 'offline.active', { ...setup })
       } else if (setup.mode === 'off') {
-        store.journal.append(memberId, 'offline.off', { unbound: setup.unbound })
+        store.sync.journal.append(memberId, 'offline.off', { unbound: setup.unbound })
       }
     })
     if (setup.mode === 'unavailable') {
@@ -166,7 +166,7 @@ export class Installer {
   }
 
   private portal(memberId: string): Portal {
-    const portal = this.deps.store.portals.get(memberId)
+    const portal = this.deps.store.sync.portals.get(memberId)
     if (!portal) throw new AppError('PORTAL_LOST', 'The portal vanished during install', 500)
     return portal
   }

@@ -71,7 +71,7 @@ export function dashboardOf(deps: { store: Store; directory: Directory }, member
   const today = localDateOf(at, timeZone)
   const days = Array.from({ length: TREND_DAYS }, (_, i) => addDays(today, i - TREND_DAYS + 1))
   const trendFrom = Math.min(startOfDay(days[0]!, timeZone), lastWeek)
-  const opened = store.violations.openedBetween(memberId, new Date(trendFrom), new Date(Math.max(at + 1, nextWeek))).filter(counts)
+  const opened = store.sync.violations.openedBetween(memberId, new Date(trendFrom), new Date(Math.max(at + 1, nextWeek))).filter(counts)
   const week = (violation: Violation) => {
     const openedAt = Date.parse(violation.openedAt)
     if (openedAt >= thisWeek && openedAt < nextWeek) return 'thisWeek'
@@ -79,7 +79,7 @@ export function dashboardOf(deps: { store: Store; directory: Directory }, member
     return undefined
   }
   const inWeeks = opened.filter((violation) => week(violation) !== undefined)
-  const outstanding = store.violations.outstanding(memberId).filter(counts)
+  const outstanding = store.sync.violations.outstanding(memberId).filter(counts)
   const dayStarts = days.map((day) => startOfDay(day, timeZone))
   return {
     thisWeekFrom: new Date(thisWeek).toISOString(),
@@ -97,7 +97,7 @@ export function dashboardOf(deps: { store: Store; directory: Directory }, member
     outstanding: outstanding.length,
     worst: outstanding.slice(0, WORST).map((violation) => {
       const entity = violation.entity as Entity
-      const mirrored = store.mirror.get(memberId, entity, violation.entityId)
+      const mirrored = store.sync.mirror.get(memberId, entity, violation.entityId)
       return {
         violationId: violation.id, ruleId: violation.ruleId, rule: CATALOGUE[violation.ruleId as RuleId]?.title ?? same(violation.ruleId),
         entity, entityId: violation.entityId, recordTitle: mirrored ? titleOf(entity, mirrored.snapshot) : '',
@@ -129,7 +129,7 @@ function rows(violations: Violation[], week: (violation: Violation) => 'thisWeek
 }
 
 function attainment(store: Store, memberId: string, counts: (clock: { responsibleId: string | null }) => boolean, from: number, to: number): Attainment {
-  const clocks = store.clocks.decidedBetween(memberId, new Date(from), new Date(to)).filter(counts)
+  const clocks = store.sync.clocks.decidedBetween(memberId, new Date(from), new Date(to)).filter(counts)
   // A clock both breached and met in one week cannot be: met means stopped before the breach.
   const met = clocks.filter((clock) => clock.outcome === 'met').length
   const missed = clocks.length - met

@@ -1,5 +1,5 @@
 // What the pages ask of the rules: what they say of a record now, what settings would flag, and a supervisor's excuse
-// (load → decide → apply, like every other decision). Reads the store; writes only through store.apply.
+// (load → decide → apply, like every other decision). Reads the store; writes only through store.sync.apply.
 import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
 import { timeFor } from '../../rules/calendar/portal-calendar.js'
 import type { Pass, RuleId, RuleSettings } from '../../rules/catalogue.js'
@@ -71,13 +71,13 @@ export class RulePages {
    */
   excuse(memberId: string, violationId: number, userId: string, reason: string): boolean {
     const { store, loader } = this.deps
-    const plan = store.transaction(() => {
-      const violation = store.violations.get(violationId)
-      const portal = store.portals.get(memberId)
+    const plan = store.sync.transaction(() => {
+      const violation = store.sync.violations.get(violationId)
+      const portal = store.sync.portals.get(memberId)
       if (!violation || !portal) return undefined
-      const clocks = store.clocks.runningFor(memberId, violation.entity, violation.entityId)
+      const clocks = store.sync.clocks.runningFor(memberId, violation.entity, violation.entityId)
       const decided = decideExcuse({ memberId, violation, clocks, calendar: loader.calendar(portal), now: this.deps.now(), userId, reason })
-      if (decided) store.apply(decided)
+      if (decided) store.sync.apply(decided)
       return decided
     })
     if (plan) this.deps.hub?.announce(memberId, [announcementsOf(plan)])
@@ -96,7 +96,7 @@ export class RulePages {
     const result: FlaggedNow = { total: 0, rules: [] }
     const byRule = new Map<RuleId, FlaggedNow['rules'][number]>()
     for (const entity of ['lead', 'deal', 'task'] as const) {
-      for (const { entityId, snapshot } of this.deps.store.mirror.list(portal.memberId, entity)) {
+      for (const { entityId, snapshot } of this.deps.store.sync.mirror.list(portal.memberId, entity)) {
         if (!isOpen(entity, snapshot) || (entity === 'task' && isTaskClosed(snapshot))) continue
         const pass = this.inspect(portal, entity, entityId, snapshot, settings)
         const due = pass.findings.filter(({ finding }) => !finding.undecided && (!finding.clock

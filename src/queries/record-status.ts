@@ -83,12 +83,12 @@ export function recordStatus(deps: { store: Store; rules: RulePages; now: () => 
   const { store, rules: pages } = deps
   const { memberId } = portal
   const directory = pages.directory(memberId)
-  const mirrored = store.mirror.get(memberId, entity, id)
+  const mirrored = store.sync.mirror.get(memberId, entity, id)
   const current = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
   const responsibleId = current ? responsibleOf(entity, current) : null
-  const history = store.violations.history(memberId, entity, id)
+  const history = store.sync.violations.history(memberId, entity, id)
   const open = history.filter((violation) => violation.resolvedAt === null)
-  const clocks = store.clocks.runningFor(memberId, entity, id)
+  const clocks = store.sync.clocks.runningFor(memberId, entity, id)
   const pass = current ? pages.inspect(portal, entity, id, current) : undefined
   const rules: RuleVerdict[] = (pass?.applicable ?? []).map((ruleId) => {
     const title = CATALOGUE[ruleId].title
@@ -102,7 +102,7 @@ export function recordStatus(deps: { store: Store; rules: RulePages; now: () => 
   })
   const now = deps.now().getTime()
   const calendar = pages.calendarOf(portal)
-  const notices = store.actions.noticesOf(memberId, history.map((violation) => violation.id))
+  const notices = store.sync.actions.noticesOf(memberId, history.map((violation) => violation.id))
   return {
     entity, id, known: current !== undefined, asOf: now,
     title: current ? titleOf(entity, current) : '',
@@ -133,7 +133,7 @@ export function recordStatus(deps: { store: Store; rules: RulePages; now: () => 
 function relatedTasks(store: Store, memberId: string, entity: Entity, id: string, directory: Directory, now: number): TaskView[] {
   const prefix = BINDING[entity]
   if (!prefix) return []
-  return store.mirror.tasksBoundTo(memberId, `${prefix}_${id}`).map(({ entityId, snapshot }) => {
+  return store.sync.mirror.tasksBoundTo(memberId, `${prefix}_${id}`).map(({ entityId, snapshot }) => {
     const deadline = text(snapshot, 'deadline')
     const closed = isTaskClosed(snapshot)
     const responsible = responsibleOf('task', snapshot)

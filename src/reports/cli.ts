@@ -43,10 +43,10 @@ async function main(argv: string[]): Promise<void> {
   if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) throw new CliError(`no database at DATABASE_PATH ${config.databasePath}`)
   const store = openStore(config.databasePath, systemClock)
   try {
-    const portal = store.portals.get(portalId)
+    const portal = store.sync.portals.get(portalId)
     if (!portal) throw new CliError(`unknown portal ${JSON.stringify(portalId)}: no such member_id in ${config.databasePath}`)
     const settings = new PortalSettings({ store, rulesFile: loadRulesFile(config.rulesFile), production: loadProductionCalendars(), source: 'RULES_FILE' })
-    const directory = store.directory.load(portal.memberId)
+    const directory = store.sync.directory.load(portal.memberId)
     const department = values.department as string | undefined
     const scope = scopeOf(directory, department, languageOf(portal.language))
     if (!scope) throw new CliError(`unknown department ${JSON.stringify(department)} on portal ${portal.domain}`)

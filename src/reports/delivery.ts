@@ -75,7 +75,7 @@ export class ReportDelivery {
   }
 
   async #run(): Promise<void> {
-    for (const portal of this.deps.store.portals.all()) {
+    for (const portal of this.deps.store.sync.portals.all()) {
       if (this.#stopped) return
       if (portal.status !== 'active') continue
       try {
@@ -92,7 +92,7 @@ export class ReportDelivery {
     const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
     const due = duePeriods(settings.reports, timeZone, this.deps.now().getTime(), Date.parse(portal.installedAt))
     if (due.length === 0) return
-    const directory = this.deps.directory ? await this.deps.directory(portal.memberId) : this.deps.store.directory.load(portal.memberId)
+    const directory = this.deps.directory ? await this.deps.directory(portal.memberId) : this.deps.store.sync.directory.load(portal.memberId)
     for (const period of due) await this.#period(portal, directory, period)
   }
 
@@ -100,7 +100,7 @@ export class ReportDelivery {
     const { store } = this.deps
     const from = isoDate(period.from)
     const claims = headedDepartments(directory).map(({ departmentId, headId }) =>
-      store.reportDeliveries.claim({ memberId: portal.memberId, kind: period.kind, from, to: isoDate(period.to), departmentId, supervisorId: headId }))
+      store.sync.reportDeliveries.claim({ memberId: portal.memberId, kind: period.kind, from, to: isoDate(period.to), departmentId, supervisorId: headId }))
     const pending = claims.filter((delivery) => delivery.state === 'pending')
     if (pending.length > 0) await this.#uploadAll(portal, directory, period, pending)
     await this.#notify(portal, period)
@@ -120,8 +120,8 @@ export class ReportDelivery {
     for (const delivery of pending) {
       try {
         const file = await this.#upload(client, portal, directory, period, delivery, target, folders)
-        this.deps.store.reportDeliveries.markUploaded(delivery.id, file)
-        this.deps.store.journal.append(portal.memberId, 'report.uploaded', { kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, supervisorId: delivery.supervisorId, fileId: file.id, name: file.name })
+        this.deps.store.sync.reportDeliveries.markUploaded(delivery.id, file)
+        this.deps.store.sync.journal.append(portal.memberId, 'report.uploaded', { kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, supervisorId: delivery.supervisorId, fileId: file.id, name: file.name })
         this.deps.logger.info({ memberId: portal.memberId, kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, fileId: file.id }, 'scheduled report uploaded')
       } catch (error) {
         this.#failed(delivery, error)
@@ -161,15 +161,15 @@ export class ReportDelivery {
     const step = await client.call<{ field?: unknown; uploadUrl?: unknown }>('disk.folder.uploadfile', params)
     if (typeof step?.uploadUrl !== 'string' || typeof step.field !== 'string') throw new Error('disk.folder.uploadfile gave no uploadUrl')
     // The endpoint as stored now: a token refresh may have moved it.
-    const clientEndpoint = this.deps.store.portals.get(portal.memberId)?.clientEndpoint ?? portal.clientEndpoint
+    const clientEndpoint = this.deps.store.sync.portals.get(portal.memberId)?.clientEndpoint ?? portal.clientEndpoint
     return postToUploadUrl({ clientEndpoint, uploadUrl: step.uploadUrl, field: step.field, fileName, bytes, timeoutMs: this.deps.timeoutMs })
   }
 
   #failed(delivery: Delivery, error: unknown): void {
     const message = errorMessage(error)
-    this.deps.store.reportDeliveries.markFailed(delivery.id, message, MAX_UPLOAD_ATTEMPTS)
+    this.deps.store.sync.reportDeliveries.markFailed(delivery.id, message, MAX_UPLOAD_ATTEMPTS)
     const detail = { kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, attempt: delivery.attempts + 1, error: message }
-    this.deps.store.journal.append(delivery.memberId, 'report.upload_failed', detail)
+    this.deps.store.sync.journal.append(delivery.memberId, 'report.upload_failed', detail)
     this.deps.logger.warn({ memberId: delivery.memberId, ...detail }, 'scheduled report upload failed; retried next minute')
   }
 
@@ -178,7 +178,7 @@ export class ReportDelivery {
     const { store } = this.deps
     const from = isoDate(period.from)
     const byHead = new Map<string, Delivery[]>()
-    for (const delivery of store.reportDeliveries.ofPeriod(portal.memberId, period.kind, from)) {
+    for (const delivery of store.sync.reportDeliveries.ofPeriod(portal.memberId, period.kind, from)) {
       byHead.set(delivery.supervisorId, [...(byHead.get(delivery.supervisorId) ?? []), delivery])
     }
     const lang = languageOf(portal.language)
@@ -195,8 +195,8 @@ export class ReportDelivery {
         this.deps.logger.warn({ memberId: portal.memberId, kind: period.kind, from, headId, err: error }, 'report notification failed; retried next minute')
         continue
       }
-      store.reportDeliveries.markNotified(owed.map((delivery) => delivery.id))
-      store.journal.append(portal.memberId, 'report.notified', { kind: period.kind, from, supervisorId: headId, files: owed.map((delivery) => delivery.fileId) })
+      store.sync.reportDeliveries.markNotified(owed.map((delivery) => delivery.id))
+      store.sync.journal.append(portal.memberId, 'report.notified', { kind: period.kind, from, supervisorId: headId, files: owed.map((delivery) => delivery.fileId) })
     }
   }
 }

@@ -254,15 +254,15 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
   const name = (userId: string | null) => (userId ? userName(directory, userId) : '')
   const link = (entity: Entity, id: string) => origin + pathOf(entity, id)
 
-  const clocks = store.clocks.ofRulesBetween(memberId, REPORT_RULES, from, to).filter((clock) => inScope(clock.responsibleId))
-  const opened = store.violations.openedBetween(memberId, from, to).filter((violation) => inScope(violation.responsibleId))
+  const clocks = store.sync.clocks.ofRulesBetween(memberId, REPORT_RULES, from, to).filter((clock) => inScope(clock.responsibleId))
+  const opened = store.sync.violations.openedBetween(memberId, from, to).filter((violation) => inScope(violation.responsibleId))
   // DEAL-NEXT-STEP's two findings: no activity planned (variant none:…), or the planned one's deadline passed (after:…).
-  const nextStep = store.violations.outstanding(memberId).filter((violation) => violation.ruleId === 'DEAL-NEXT-STEP')
+  const nextStep = store.sync.violations.outstanding(memberId).filter((violation) => violation.ruleId === 'DEAL-NEXT-STEP')
   const dealsWith = (prefix: string) => new Set(nextStep.filter((violation) => violation.variant.startsWith(prefix)).map((violation) => violation.entityId))
   const noNextStep = dealsWith('none:')
   const overdueStep = dealsWith('after:')
 
-  const created = (entity: Entity) => store.mirror.list(memberId, entity)
+  const created = (entity: Entity) => store.sync.mirror.list(memberId, entity)
     .map((record) => ({ id: record.entityId, snapshot: record.snapshot as Snapshot }))
     .filter((record) => inPeriod(createdAtOf(entity, record.snapshot)) && inScope(responsibleOf(entity, record.snapshot)))
 
@@ -367,7 +367,7 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
 
   const violations: ViolationRow[] = opened.map((violation) => violationRow(store, memberId, directory, violation, link))
   const stalled = nextStep.filter((violation) => inScope(violation.responsibleId)).flatMap((violation): StalledDealRow[] => {
-    const snapshot = store.mirror.get(memberId, 'deal', violation.entityId)?.snapshot as Snapshot | undefined
+    const snapshot = store.sync.mirror.get(memberId, 'deal', violation.entityId)?.snapshot as Snapshot | undefined
     if (!snapshot || !isOpen('deal', snapshot)) return []
     return [{
       id: violation.entityId, title: titleOf('deal', snapshot), url: link('deal', violation.entityId), responsible: name(responsibleOf('deal', snapshot)),
@@ -378,7 +378,7 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
   return {
     memberId, origin, timeZone, scope, period, fromMs, toMs, managers, total, leads, deals,
     stages: stagesOf(deals),
-    tasks, violations, stalled, names: store.directory.crmNames(memberId),
+    tasks, violations, stalled, names: store.sync.directory.crmNames(memberId),
   }
 }
 
@@ -397,7 +397,7 @@ export function stagesOf(deals: readonly DealRow[]): StageRow[] {
 
 function violationRow(store: Store, memberId: string, directory: Directory, violation: Violation, link: (entity: Entity, id: string) => string): ViolationRow {
   const entity = violation.entity as Entity
-  const mirrored = store.mirror.get(memberId, entity, violation.entityId)
+  const mirrored = store.sync.mirror.get(memberId, entity, violation.entityId)
   const at = (iso: string | null) => (iso ? Date.parse(iso) : null)
   return {
     id: violation.id, ruleId: violation.ruleId, rule: CATALOGUE[violation.ruleId as RuleId]?.title ?? { ru: violation.ruleId, en: violation.ruleId },

@@ -43,7 +43,7 @@ export class PortalSettings implements SettingsSource {
 
   /** The portal's own overrides as saved (what its settings page edits). */
   overrides(memberId: string): Record<string, unknown> {
-    return this.deps.store.portalSettings.get(memberId)?.overrides ?? {}
+    return this.deps.store.sync.portalSettings.get(memberId)?.overrides ?? {}
   }
 
   /** The portal's settings whole, in RULES_FILE's JSON form (the settings page's fields). */
@@ -84,16 +84,16 @@ export class PortalSettings implements SettingsSource {
     const checked = this.check(overrides)
     if (!checked.ok) return checked
     const { store } = this.deps
-    store.transaction(() => {
+    store.sync.transaction(() => {
       const before = this.overrides(memberId)
-      store.portalSettings.save(memberId, overrides, userId)
-      store.journal.append(memberId, 'settings.changed', { userId, before, after: overrides })
+      store.sync.portalSettings.save(memberId, overrides, userId)
+      store.sync.journal.append(memberId, 'settings.changed', { userId, before, after: overrides })
     })
     return checked
   }
 
   #of(memberId: string): Resolved {
-    const saved = this.deps.store.portalSettings.get(memberId)
+    const saved = this.deps.store.sync.portalSettings.get(memberId)
     if (!saved) return this.#base
     const cached = this.#resolved.get(memberId)
     if (cached && cached.version === saved.updatedAt) return cached

@@ -28,7 +28,7 @@ export class GroupCommit {
     this.#waiting = []
     let fresh: boolean[]
     try {
-      fresh = this.store.transaction(() => group.map((waiting) => this.store.inbox.accept(waiting.event)))
+      fresh = this.store.sync.transaction(() => group.map((waiting) => this.store.sync.inbox.accept(waiting.event)))
     } catch (error) {
       for (const waiting of group) waiting.reject(error)
       return

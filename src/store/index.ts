@@ -1,13 +1,14 @@
-// The store: one SQLite database behind small repositories.
+// The store's SQLite adapter: one database behind small synchronous repositories, offered to the app as the
+// asynchronous store port (port.ts). Several writes that must land together are one call here, one transaction.
 import type { Plan } from './plan.js'
 import { applyPlan } from './apply.js'
 import { settleActions, type SendResult } from './settle.js'
-import { openDatabase } from './db.js'
+import { openDatabase, type Db } from './db.js'
 import { ActionRepo } from './actions.js'
 import { ClockRepo } from './clocks.js'
 import { ContactKeyRepo } from './contact-keys.js'
 import { DirectoryRepo } from './directory.js'
-import { InboxRepo } from './inbox.js'
+import { InboxRepo, type InboxEvent } from './inbox.js'
 import { JournalRepo } from './journal.js'
 import { MirrorRepo } from './mirror.js'
 import { OfflineQueueRepo } from './offline-queues.js'
@@ -17,23 +18,12 @@ import { PortalSettingsRepo } from './portal-settings.js'
 import { ReportDeliveryRepo } from './report-deliveries.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
+import type { Async, RecordChangeToStore, StorePort, StoreRepositories } from './port.js'
 
-/** Every repository over one database, plus a transaction helper; the database itself stays inside. */
-export interface Store {
-  readonly portals: PortalRepo
-  readonly journal: JournalRepo
-  readonly inbox: InboxRepo
-  readonly mirror: MirrorRepo
-  readonly ownWrites: OwnWritesRepo
-  readonly sweeps: SweepRepo
-  readonly directory: DirectoryRepo
-  readonly violations: ViolationRepo
-  readonly actions: ActionRepo
-  readonly clocks: ClockRepo
-  readonly portalSettings: PortalSettingsRepo
-  readonly contactKeys: ContactKeyRepo
-  readonly offlineQueues: OfflineQueueRepo
-  readonly reportDeliveries: ReportDeliveryRepo
+export type { StorePort } from './port.js'
+
+/** Every repository over one database, answering synchronously, plus a transaction helper (inside src/store/ only). */
+export interface SyncStore extends StoreRepositories {
   /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
   deletePortalData(memberId: string): void
   /** Applies a decision's plan in one transaction, idempotent by keys (store/apply.ts). */
@@ -45,10 +35,19 @@ export interface Store {
   close(): void
 }
 
+/**
+ * The SQLite adapter of the store port. `sync` is the synchronous access the callers not yet moved to the port still
+ * use (SQLite only; nothing new should take it).
+ */
+export type SqliteStore = StorePort & { readonly sync: SyncStore }
+
+/** What the app holds: the SQLite adapter (the port, and for now its synchronous access). */
+export type Store = SqliteStore
+
 /** Opens the store at `path` (':memory:' in tests) on the app's clock `now`. */
-export function openStore(path: string, now: () => Date): Store {
+export function openStore(path: string, now: () => Date): SqliteStore {
   const db = openDatabase(path)
-  const repos = {
+  const repos: StoreRepositories = {
     portals: new PortalRepo(db, now),
     journal: new JournalRepo(db, now),
     inbox: new InboxRepo(db, now),
@@ -64,6 +63,11 @@ export function openStore(path: string, now: () => Date): Store {
     offlineQueues: new OfflineQueueRepo(db, now),
     reportDeliveries: new ReportDeliveryRepo(db, now),
   }
+  const sync = syncStore(db, repos)
+  return { ...asyncRepositories(repos), ...operations(db, repos, sync), sync }
+}
+
+function syncStore(db: Db, repos: StoreRepositories): SyncStore {
   return {
     ...repos,
     // The schema's foreign keys take every per-portal table with the portal's row; the journal has none (it is written
@@ -72,10 +76,77 @@ export function openStore(path: string, now: () => Date): Store {
       repos.journal.deletePortal(memberId)
       repos.portals.delete(memberId)
     }),
-    // Inside a caller's transaction (the worker's, a due round's savepoint) the plan lands with it; otherwise in its own.
+    // Inside a caller's transaction the plan lands with it; otherwise in its own.
     apply: (plan) => (db.inTransaction ? applyPlan(repos, plan) : db.transaction(() => applyPlan(repos, plan))()),
     settle: (memberId, results) => db.transaction(() => settleActions(repos, memberId, results))(),
     transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   }
+}
+
+// The port's operations on SQLite: each one transaction, run at once (one writer: nothing interleaves with it).
+function operations(db: Db, repos: StoreRepositories, sync: SyncStore) {
+  const storeChange = (change: RecordChangeToStore) => {
+    if (change.mirror) repos.mirror.put(change.mirror.memberId, change.mirror.record)
+    repos.inbox.markDone([...change.eventIds])
+    for (const plan of change.plans) applyPlan(repos, plan)
+  }
+  return {
+    apply: settled((plan: Plan) => sync.apply(plan)),
+    // Each change a savepoint inside one commit: a change that fails undoes only itself, and throws after the others land.
+    applyChanges: settled((changes: readonly RecordChangeToStore[]) => {
+      const failures = eachInOneCommit(db, changes, storeChange)
+      const failed = failures.find((failure) => failure !== undefined)
+      if (failed !== undefined) throw failed
+    }),
+    applyEach: settled((plans: readonly Plan[]) => eachInOneCommit(db, plans, (plan) => applyPlan(repos, plan))),
+    settle: settled((memberId: string, results: readonly SendResult[]) => sync.settle(memberId, results)),
+    acceptEvents: settled((events: readonly InboxEvent[]) => db.transaction(() => events.map((event) => repos.inbox.accept(event)))()),
+    claimActions: settled((memberId: string, limit: number) => repos.actions.claim(memberId, limit)),
+    deletePortalData: settled((memberId: string) => sync.deletePortalData(memberId)),
+    close: settled(() => { db.close() }),
+  }
+}
+
+// Runs `work` on each item in its own savepoint of one transaction; answers each item's error (undefined: it landed).
+function eachInOneCommit<T>(db: Db, items: readonly T[], work: (item: T) => void): unknown[] {
+  const errors: unknown[] = []
+  const one = db.transaction((item: T) => work(item))
+  db.transaction(() => {
+    for (const item of items) {
+      try {
+        one(item)
+        errors.push(undefined)
+      } catch (error) {
+        errors.push(error)
+      }
+    }
+  })()
+  return errors
+}
+
+/** A synchronous function as one that answers a promise (a throw becomes a rejection). */
+function settled<A extends unknown[], T>(work: (...args: A) => T): (...args: A) => Promise<T> {
+  return (...args) => {
+    try {
+      return Promise.resolve(work(...args))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+}
+
+// Each repository's public methods, answering promises.
+function asyncRepositories(repos: StoreRepositories): { [K in keyof StoreRepositories]: Async<StoreRepositories[K]> } {
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, repo] of Object.entries(repos) as Array<[string, object]>) {
+    const methods: Record<string, unknown> = {}
+    for (const method of Object.getOwnPropertyNames(Object.getPrototypeOf(repo))) {
+      const fn = (repo as Record<string, unknown>)[method]
+      if (method === 'constructor' || typeof fn !== 'function') continue
+      methods[method] = settled((...args: unknown[]) => (fn as (...args: unknown[]) => unknown).apply(repo, args))
+    }
+    wrapped[name] = Object.freeze(methods)
+  }
+  return wrapped as { [K in keyof StoreRepositories]: Async<StoreRepositories[K]> }
 }

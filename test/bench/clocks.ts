@@ -87,9 +87,9 @@ class ClockBench {
 
   /** A portal's install row and its directory: a head of sales over MANAGERS managers. */
   install(portal: { memberId: string; domain: string; clientEndpoint: string; serverEndpoint: string; accessToken: string; refreshToken: string; expiresAt: number; applicationToken: string; scope: string }): void {
-    this.store.portals.install({ ...portal, adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
+    this.store.sync.portals.install({ ...portal, adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
     const managers = Array.from({ length: MANAGERS }, (_, i) => ({ id: String(10 + i), name: `Менеджер ${i}`, active: true, departments: ['2'] }))
-    this.store.directory.replace(portal.memberId, [{ id: '2', name: 'Елена Директорова', active: true, departments: ['1'] }, { id: '4', name: 'Дмитрий Соколов', active: true, departments: ['2'] }, ...managers],
+    this.store.sync.directory.replace(portal.memberId, [{ id: '2', name: 'Елена Директорова', active: true, departments: ['1'] }, { id: '4', name: 'Дмитрий Соколов', active: true, departments: ['2'] }, ...managers],
       [{ id: '1', name: 'Компания', parentId: null, headId: '2' }, { id: '2', name: 'Отдел продаж', parentId: '1', headId: '4' }])
   }
 
@@ -97,10 +97,10 @@ class ClockBench {
   reReadFrom(memberId: string): void {
     const clients = new PortalClients(
       (id) => {
-        const portal = this.store.portals.get(id)
+        const portal = this.store.sync.portals.get(id)
         return portal ? { ...portal, budget: budgetFor(portal.licenseFamily) } : undefined
       },
-      { clientId: 'local.fake0000000000.00000000', clientSecret: 'fake-client-secret', allowedHosts: ['127.0.0.1'], timeoutMs: 10_000, logger, keeper: this.store.portals, now: this.now },
+      { clientId: 'local.fake0000000000.00000000', clientSecret: 'fake-client-secret', allowedHosts: ['127.0.0.1'], timeoutMs: 10_000, logger, keeper: this.store.sync.portals, now: this.now },
     )
     const worker = new Worker({ store: this.store, clients, logger, now: this.now, onChange: this.enforcer.onChange })
     this.#reReaders.set(memberId, (id, records) => worker.refresh(id, records))
@@ -109,8 +109,8 @@ class ClockBench {
   /** A deal changes and its event comes in, as the worker hands it on: mirror and rules in one transaction. */
   change(snapshot: Snapshot, memberId = MEMBER): void {
     const id = String(snapshot.ID)
-    const previous = this.store.mirror.get(memberId, 'deal', id)?.snapshot
-    this.store.mirror.put(memberId, { entity: 'deal', entityId: id, snapshot, deleted: false, modifiedAt: null })
+    const previous = this.store.sync.mirror.get(memberId, 'deal', id)?.snapshot
+    this.store.sync.mirror.put(memberId, { entity: 'deal', entityId: id, snapshot, deleted: false, modifiedAt: null })
     this.enforcer.onChange({ memberId, entity: 'deal', entityId: id, events: ['ONCRMDEALUPDATE'], previous, current: snapshot, diff: {} })
   }
 
@@ -152,7 +152,7 @@ function fill(bench: ClockBench): void {
   const started = performance.now()
   for (let first = 0; first < DEALS; first += GROUP) {
     bench.t = START + (first / GROUP) * GROUP_MS
-    bench.store.transaction(() => {
+    bench.store.sync.transaction(() => {
       for (let id = first + 1; id <= first + GROUP; id++) bench.change(deal(id, bench.t))
     })
   }
@@ -161,7 +161,7 @@ function fill(bench: ClockBench): void {
   print('  in this process on a SQLite file (WAL, synchronous=FULL), on an injected clock the bench moves)')
   print(`  filled:                    ${DEALS.toLocaleString('en')} open deals without activities through the rules (enforcer.onChange), ${GROUP.toLocaleString('en')} per transaction,`)
   print(`                             a minute apart: ${seconds.toFixed(1)} s (${(DEALS / seconds).toFixed(0)} records/s)`)
-  print(`  running clocks:            ${bench.store.clocks.runningCount().toLocaleString('en')}; SQLite file ${bench.fileSize()}`)
+  print(`  running clocks:            ${bench.store.sync.clocks.runningCount().toLocaleString('en')}; SQLite file ${bench.fileSize()}`)
   print(`  memory after filling:      ${memory()}`)
 }
 
@@ -172,15 +172,15 @@ function evaluate(bench: ClockBench): void {
   const started = performance.now()
   for (const id of ids) {
     const createdMs = START + Math.floor((id - 1) / GROUP) * GROUP_MS
-    bench.store.transaction(() => bench.change(deal(id, createdMs, { OPPORTUNITY: String(id + 1), COMMENTS: 'правка' })))
+    bench.store.sync.transaction(() => bench.change(deal(id, createdMs, { OPPORTUNITY: String(id + 1), COMMENTS: 'правка' })))
   }
   const seconds = (performance.now() - started) / 1000
-  const nextAtMs = perCall(QUERY_REPEATS, () => bench.store.clocks.nextAt())
-  const noneDueMs = perCall(QUERY_REPEATS, () => bench.store.clocks.due(bench.now(), 1000))
+  const nextAtMs = perCall(QUERY_REPEATS, () => bench.store.sync.clocks.nextAt())
+  const noneDueMs = perCall(QUERY_REPEATS, () => bench.store.sync.clocks.due(bench.now(), 1000))
   const dueAt = new Date(START + WITHIN_MS)
-  const thousandDueMs = perCall(20, () => bench.store.clocks.due(dueAt, 1000))
+  const thousandDueMs = perCall(20, () => bench.store.sync.clocks.due(dueAt, 1000))
   print(`  evaluations:               ${EVALUATIONS.toLocaleString('en')} deals changed (amount, comment), one transaction each: ${seconds.toFixed(2)} s,`)
-  print(`                             ${(EVALUATIONS / seconds).toFixed(0)} evaluations/s (${((seconds * 1000) / EVALUATIONS).toFixed(3)} ms each); clocks kept, running ${bench.store.clocks.runningCount().toLocaleString('en')}`)
+  print(`                             ${(EVALUATIONS / seconds).toFixed(0)} evaluations/s (${((seconds * 1000) / EVALUATIONS).toFixed(3)} ms each); clocks kept, running ${bench.store.sync.clocks.runningCount().toLocaleString('en')}`)
   print(`  the timer's queries:       nextAt() ${nextAtMs.toFixed(3)} ms; due(now) with none due ${noneDueMs.toFixed(3)} ms; due() returning 1,000 clocks ${thousandDueMs.toFixed(2)} ms`)
   print(`  memory:                    ${memory()}`)
 }
@@ -191,7 +191,7 @@ async function portalDeals(bench: ClockBench): Promise<FakePortal> {
   const tokens = await installTokens(portal, PORTAL_CREATED)
   bench.install({ memberId: portal.memberId, domain: portal.domain, clientEndpoint: portal.clientEndpoint, serverEndpoint: portal.serverEndpoint, ...tokens })
   bench.reReadFrom(portal.memberId)
-  bench.store.transaction(() => {
+  bench.store.sync.transaction(() => {
     for (let i = 0; i < GROUP; i++) {
       const id = portal.data.addDeal({ TITLE: `Поставка ноутбуков №${i}`, ASSIGNED_BY_ID: 10 + (i % MANAGERS), OPPORTUNITY: 1000 * i }, { byUserId: 1 })
       bench.change(project(ENTITIES.deal!, portal.data.deal(id) ?? {}), portal.memberId)
@@ -203,7 +203,7 @@ async function portalDeals(bench: ClockBench): Promise<FakePortal> {
 // 3. The first group's 1,000 clocks fall due at one instant; the engine takes them with a re-read that reads nothing.
 async function fallDue(bench: ClockBench): Promise<void> {
   bench.t = START + WITHIN_MS
-  const due = bench.store.clocks.due(bench.now(), 100_000).length
+  const due = bench.store.sync.clocks.due(bench.now(), 100_000).length
   const started = performance.now()
   await bench.engine.runDue()
   const ms = performance.now() - started
@@ -213,13 +213,13 @@ async function fallDue(bench: ClockBench): Promise<void> {
   print(`                             (the app's own time: the rules asked again, steps taken, notices planned): ${ms.toFixed(0)} ms`)
   print(`  taken:                     ${steps.toLocaleString('en')} steps (${breaches.toLocaleString('en')} breaches, each a violation opened); ${actions.total.toLocaleString('en')} actions planned in the outbox:`)
   print(`                             ${actions.text}`)
-  print(`  after:                     next step at ${bench.store.clocks.nextAt()?.toISOString() ?? 'none'}, still due now ${bench.store.clocks.due(bench.now()).length}; ${memory()}`)
+  print(`  after:                     next step at ${bench.store.sync.clocks.nextAt()?.toISOString() ?? 'none'}, still due now ${bench.store.sync.clocks.due(bench.now()).length}; ${memory()}`)
 }
 
 // 4. The fake portal's 1,000 clocks fall due at one instant; the engine re-reads them from the portal first, as the app does.
 async function fallDueReRead(bench: ClockBench, portal: FakePortal): Promise<void> {
   bench.t = PORTAL_CREATED + WITHIN_MS
-  const due = bench.store.clocks.due(bench.now(), 100_000).length
+  const due = bench.store.sync.clocks.due(bench.now(), 100_000).length
   portal.clearCalls()
   const started = performance.now()
   await bench.engine.runDue()
