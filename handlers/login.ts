@@ -46,7 +46,7 @@ export interface LoginDeps {
   exchange: CodeExchange | undefined
   directorySync: Pick<DirectorySync, 'ensureFresh'>
   /** The main page (the dashboard) for a verified user, under the given bar. */
-  mainPage: (portal: Portal, who: TokenUser, lang: Lang, banner: Raw) => { status: number; html: string }
+  mainPage: (portal: Portal, who: TokenUser, lang: Lang, banner: Raw) => Promise<{ status: number; html: string }>
 }
 
 // docs: settings/oauth/index.md; no token_type, so simple-oauth2's token is read as is.
@@ -74,7 +74,7 @@ export function loginRoutes(app: FastifyInstance, deps: LoginDeps): void {
       reply.header('cache-control', 'no-store').type('text/html; charset=utf-8')
       const lang = languageOf(portal.language)
       const who = { userId: session.userId, isAdmin: session.isAdmin }
-      const main = deps.mainPage(portal, who, lang, signedInBar(portal, { ...who, name }, lang))
+      const main = await deps.mainPage(portal, who, lang, signedInBar(portal, { ...who, name }, lang))
       return reply.code(main.status).send(main.html)
     }
     const asked = (request.query as Record<string, unknown>).portal

@@ -55,7 +55,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
         const { portal, who } = await verifyFrame(deps, frame)
         if (!frame.recordId) throw new BadRequestError('The tab was opened without a record (PLACEMENT_OPTIONS.ID)', 'NO_RECORD')
         const session = deps.sessions.issue(portal.memberId, who.userId, who.isAdmin)
-        return sendTab(deps, reply, portal, { memberId: portal.memberId, userId: who.userId, isAdmin: who.isAdmin, expiresAt: 0 }, entity, frame.recordId, session, lang)
+        return await sendTab(deps, reply, portal, { memberId: portal.memberId, userId: who.userId, isAdmin: who.isAdmin, expiresAt: 0 }, entity, frame.recordId, session, lang)
       } catch (error) {
         const failure = failureOf(error, request)
         return reply.code(failure.status).type('text/html; charset=utf-8').send(errorPage(lang, failure))
@@ -68,7 +68,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
     const { session, portal } = sessionOf(deps, request)
     const body = parseBody(recheck, request.body)
     await deps.worker.refresh(portal.memberId, [{ entity: body.entity, entityId: body.id }])
-    deps.rules.recheck(portal.memberId, body.entity, body.id)
+    await deps.rules.recheck(portal.memberId, body.entity, body.id)
     return sendTab(deps, reply, portal, session, body.entity, body.id, request.headers[SESSION_HEADER] as string, languageOf(portal.language))
   })
 
@@ -76,14 +76,14 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
   app.post('/placements/api/excuse', async (request, reply) => {
     const { session, portal } = sessionOf(deps, request)
     const body = parseBody(excuse, request.body)
-    const violation = deps.store.sync.violations.get(body.violationId)
-    if (!violation || !deps.store.sync.violations.openFor(portal.memberId, body.entity, body.recordId).some((open) => open.id === violation.id)) {
+    const violation = await deps.store.violations.get(body.violationId)
+    if (!violation || !(await deps.store.violations.openFor(portal.memberId, body.entity, body.recordId)).some((open) => open.id === violation.id)) {
       throw new BadRequestError('No such open violation on this record', 'NO_SUCH_VIOLATION')
     }
-    if (!mayExcuse(deps, portal, session, body.entity, body.recordId)) {
+    if (!(await mayExcuse(deps, portal, session, body.entity, body.recordId))) {
       throw new ForbiddenError("Only the responsible's supervisor or an administrator may excuse a violation", 'NOT_A_SUPERVISOR')
     }
-    deps.rules.excuse(portal.memberId, violation.id, String(session.userId), body.reason)
+    await deps.rules.excuse(portal.memberId, violation.id, String(session.userId), body.reason)
     return sendTab(deps, reply, portal, session, body.entity, body.recordId, request.headers[SESSION_HEADER] as string, languageOf(portal.language))
   })
 }
@@ -121,11 +121,11 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 // An administrator, or a supervisor of the record's responsible at any level up.
-function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, entity: Entity, id: string): boolean {
+async function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, entity: Entity, id: string): Promise<boolean> {
   if (session.isAdmin) return true
-  const mirrored = deps.store.sync.mirror.get(portal.memberId, entity, id)
+  const mirrored = await deps.store.mirror.get(portal.memberId, entity, id)
   let person = mirrored ? responsibleOf(entity, mirrored.snapshot) ?? undefined : undefined
-  const directory = deps.rules.directory(portal.memberId)
+  const directory = await deps.rules.directory(portal.memberId)
   const seen = new Set<string>()
   while (person && !seen.has(person)) {
     seen.add(person)
@@ -135,12 +135,12 @@ function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, entity:
   return false
 }
 
-function sendTab(deps: PageDeps, reply: FastifyReply, portal: Portal, session: PageSession, entity: Entity, id: string, token: string, lang: 'ru' | 'en') {
-  const status = recordStatus(deps, portal, entity, id)
+async function sendTab(deps: PageDeps, reply: FastifyReply, portal: Portal, session: PageSession, entity: Entity, id: string, token: string, lang: 'ru' | 'en') {
+  const status = await recordStatus(deps, portal, entity, id)
   const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
   // Framed by this portal only; no X-Frame-Options (it cannot name the portal).
   reply.header('content-security-policy', frameAncestors(portal.clientEndpoint)).type('text/html; charset=utf-8')
-  return recordTabPage(status, { lang, origin: new URL(portal.clientEndpoint).origin, timeZone, session: token, canExcuse: mayExcuse(deps, portal, session, entity, id) })
+  return recordTabPage(status, { lang, origin: new URL(portal.clientEndpoint).origin, timeZone, session: token, canExcuse: await mayExcuse(deps, portal, session, entity, id) })
 }
 
 /** The page for a failed frame: what was wrong with the request (4xx), or only that the app failed and the request id (5xx). */

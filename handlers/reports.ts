@@ -30,7 +30,7 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
     const body = parseBody(download, request.body)
     const period = parsePeriod(body.from, body.to)
     if ('error' in period) throw new BadRequestError(period.error.replace(/--/g, ''), 'BAD_PERIOD')
-    const directory = deps.rules.directory(portal.memberId)
+    const directory = await deps.rules.directory(portal.memberId)
     const lang = languageOf(portal.language)
     const userId = String(session.userId)
     let scope: ReportScope | undefined

@@ -45,7 +45,7 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
     const names = deps.store.sync.directory.crmNames(portal.memberId)
     const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
     const today = localDateOf(deps.now().getTime(), timeZone)
-    const flagged = deps.rules.countFlagged(portal, deps.settings.of(portal.memberId))
+    const flagged = await deps.rules.countFlagged(portal, deps.settings.of(portal.memberId))
     framedBy(reply, portal).type('text/html; charset=utf-8')
     const draw = (config: Record<string, unknown>, note?: 'reverted') => settingsPage({
       lang: languageOf(portal.language), session: request.headers[SESSION_HEADER] as string, config, file: deps.settings.fileConfig(),
@@ -68,16 +68,16 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
     const { portal } = adminOf(deps, request)
     const checked = deps.settings.check(deps.settings.overridesFrom(parseBody(submitted, request.body).config))
     if (!checked.ok) return reply.code(422).send(said(checked, portal))
-    return { ok: true, ...flaggedNow(deps.rules.flagged(portal, checked.settings), checked.settings, portal) }
+    return { ok: true, ...flaggedNow(await deps.rules.flagged(portal, checked.settings), checked.settings, portal) }
   })
 
   // Saves what differs from RULES_FILE as the portal's own settings, in effect at once; nothing when a value is wrong.
   app.post('/app/settings/save', async (request, reply) => {
     const { portal, session } = adminOf(deps, request)
     const overrides = deps.settings.overridesFrom(parseBody(submitted, request.body).config)
-    const saved = deps.settings.save(portal.memberId, overrides, String(session.userId))
+    const saved = await deps.settings.save(portal.memberId, overrides, String(session.userId))
     if (!saved.ok) return reply.code(422).send(said(saved, portal))
-    return { ok: true, ...flaggedNow(deps.rules.flagged(portal, saved.settings), saved.settings, portal) }
+    return { ok: true, ...flaggedNow(await deps.rules.flagged(portal, saved.settings), saved.settings, portal) }
   })
 }
 

@@ -1,5 +1,5 @@
 // Sends planned actions to the portal — fixes (only the changed fields), notifications, timeline comments — and settles
-// them: store.sync.settle() marks each done, retried or failed and applies what was decided to follow it.
+// them: store.settle() marks each done, retried or failed and applies what was decided to follow it.
 import type { Logger } from 'pino'
 import type { BatchCommands, PortalClients } from '../b24/index.js'
 import type { Action } from '../store/actions.js'
@@ -41,18 +41,18 @@ export class Executor extends PortalLanes {
     super.start()
   }
 
-  protected portalsWithWork(): string[] {
-    return this.deps.store.sync.actions.portalsWithWork()
+  protected portalsWithWork(): Promise<string[]> {
+    return this.deps.store.actions.portalsWithWork()
   }
 
-  protected nextRetryAt(after: Date): Date | undefined {
-    return this.deps.store.sync.actions.nextRetryAt(after)
+  protected nextRetryAt(after: Date): Promise<Date | undefined> {
+    return this.deps.store.actions.nextRetryAt(after)
   }
 
   protected async drain(memberId: string): Promise<void> {
     const { store } = this.deps
-    while (!this.stopped && store.sync.portals.get(memberId)?.status === 'active') {
-      const actions = store.sync.actions.claim(memberId, ACTIONS_PER_BATCH)
+    while (!this.stopped && (await store.portals.get(memberId))?.status === 'active') {
+      const actions = await store.claimActions(memberId, ACTIONS_PER_BATCH)
       if (actions.length === 0) return
       await this.#send(memberId, actions)
     }
@@ -66,7 +66,7 @@ export class Executor extends PortalLanes {
       const payload = action.payload
       if (action.kind === 'fix') {
         // Remembered before the write, so the echo event is recognised however fast it comes.
-        store.sync.ownWrites.record(memberId, String(payload.entity), String(payload.entityId), payload.fields as Record<string, unknown>)
+        await store.ownWrites.record(memberId, String(payload.entity), String(payload.entityId), payload.fields as Record<string, unknown>)
       }
       const command = commandFor(action)
       // With offline events on, the app's own fixes carry its auth_connector and are not queued back to it.
@@ -76,11 +76,11 @@ export class Executor extends PortalLanes {
     try {
       outcome = await client.batch(commands)
     } catch (error) {
-      store.sync.settle(memberId, actions.map((action) => this.#failed(memberId, action, errorMessage(error), false)))
+      await store.settle(memberId, actions.map((action) => this.#failed(memberId, action, errorMessage(error), false)))
       return
     }
-    const language = store.sync.portals.get(memberId)?.language ?? null
-    store.sync.settle(memberId, actions.map((action): SendResult => {
+    const language = (await store.portals.get(memberId))?.language ?? null
+    await store.settle(memberId, actions.map((action): SendResult => {
       const error = outcome.errors[`a${action.id}`]
       const result = outcome.results[`a${action.id}`]
       if (error) return this.#failed(memberId, action, `${error.error || 'error'}: ${error.description}`, FINAL_ERRORS.has(error.error))

@@ -80,15 +80,10 @@ export class PortalSettings implements SettingsSource {
   }
 
   /** Saves a portal's overrides when they check out, and journals who changed what; nothing is saved otherwise. */
-  save(memberId: string, overrides: Record<string, unknown>, userId: string): CheckedSettings {
+  async save(memberId: string, overrides: Record<string, unknown>, userId: string): Promise<CheckedSettings> {
     const checked = this.check(overrides)
     if (!checked.ok) return checked
-    const { store } = this.deps
-    store.sync.transaction(() => {
-      const before = this.overrides(memberId)
-      store.sync.portalSettings.save(memberId, overrides, userId)
-      store.sync.journal.append(memberId, 'settings.changed', { userId, before, after: overrides })
-    })
+    await this.deps.store.saveSettings(memberId, overrides, userId)
     return checked
   }
 

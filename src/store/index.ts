@@ -19,6 +19,8 @@ import { ReportDeliveryRepo } from './report-deliveries.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
 import type { Async, RecordChangeToStore, StorePort, StoreRepositories } from './port.js'
+import { namedOperations } from './operations.js'
+import { settled } from './settled.js'
 
 export type { StorePort } from './port.js'
 
@@ -104,6 +106,7 @@ function operations(db: Db, repos: StoreRepositories, sync: SyncStore) {
     acceptEvents: settled((events: readonly InboxEvent[]) => db.transaction(() => events.map((event) => repos.inbox.accept(event)))()),
     claimActions: settled((memberId: string, limit: number) => repos.actions.claim(memberId, limit)),
     deletePortalData: settled((memberId: string) => sync.deletePortalData(memberId)),
+    ...namedOperations(db, repos, sync),
     close: settled(() => { db.close() }),
   }
 }
@@ -125,26 +128,16 @@ function eachInOneCommit<T>(db: Db, items: readonly T[], work: (item: T) => void
   return errors
 }
 
-/** A synchronous function as one that answers a promise (a throw becomes a rejection). */
-function settled<A extends unknown[], T>(work: (...args: A) => T): (...args: A) => Promise<T> {
-  return (...args) => {
-    try {
-      return Promise.resolve(work(...args))
-    } catch (error) {
-      return Promise.reject(error)
-    }
-  }
-}
-
 // Each repository's public methods, answering promises.
 function asyncRepositories(repos: StoreRepositories): { [K in keyof StoreRepositories]: Async<StoreRepositories[K]> } {
   const wrapped: Record<string, unknown> = {}
   for (const [name, repo] of Object.entries(repos) as Array<[string, object]>) {
     const methods: Record<string, unknown> = {}
+    const own = repo as Record<string, (...args: unknown[]) => unknown>
     for (const method of Object.getOwnPropertyNames(Object.getPrototypeOf(repo))) {
-      const fn = (repo as Record<string, unknown>)[method]
-      if (method === 'constructor' || typeof fn !== 'function') continue
-      methods[method] = settled((...args: unknown[]) => (fn as (...args: unknown[]) => unknown).apply(repo, args))
+      if (method === 'constructor' || typeof own[method] !== 'function') continue
+      // Looked up at each call, so the synchronous repository stays the one implementation (a test may stand in for it).
+      methods[method] = settled((...args: unknown[]) => own[method]!(...args))
     }
     wrapped[name] = Object.freeze(methods)
   }

@@ -6,13 +6,15 @@ import type { SendResult } from './settle.js'
 import type { Action, ActionRepo } from './actions.js'
 import type { ClockRepo } from './clocks.js'
 import type { ContactKeyRepo } from './contact-keys.js'
-import type { DirectoryRepo } from './directory.js'
+import type { DirectoryDepartment, DirectoryUser } from '../../rules/directory.js'
+import type { LeadStatus } from '../../rules/lead-statuses.js'
+import type { CrmNames, DirectoryRepo } from './directory.js'
 import type { InboxEvent, InboxRepo } from './inbox.js'
 import type { JournalRepo } from './journal.js'
 import type { MirrorRecord, MirrorRepo } from './mirror.js'
-import type { OfflineQueueRepo } from './offline-queues.js'
+import type { OfflineMode, OfflineQueueRepo } from './offline-queues.js'
 import type { OwnWritesRepo } from './own-writes.js'
-import type { PortalRepo } from './portals.js'
+import type { PortalInstall, PortalRepo } from './portals.js'
 import type { PortalSettingsRepo } from './portal-settings.js'
 import type { ReportDeliveryRepo } from './report-deliveries.js'
 import type { SweepRepo } from './sweeps.js'
@@ -55,6 +57,21 @@ export interface RecordChangeToStore {
   plans: readonly Plan[]
 }
 
+/** A line of the journal, written with the change it tells of. */
+export interface JournalLine {
+  kind: string
+  detail: Record<string, unknown>
+}
+
+/** A portal's directory as read from the portal: users, departments, lead statuses, the CRM's names, when. */
+export interface DirectoryRead {
+  users: readonly DirectoryUser[]
+  departments: readonly DirectoryDepartment[]
+  leadStatuses: readonly LeadStatus[]
+  crmNames: CrmNames
+  at: Date
+}
+
 /** The store as the app sees it: asynchronous repositories and the operations that land several writes together. */
 export type StorePort = { readonly [K in keyof StoreRepositories]: Async<StoreRepositories[K]> } & StoreOperations
 
@@ -74,5 +91,15 @@ export interface StoreOperations {
   claimActions(memberId: string, limit: number): Promise<Action[]>
   /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
   deletePortalData(memberId: string): Promise<void>
+  /** Installs (or installs again, or updates) a portal's row and journals it, together. */
+  installPortal(install: PortalInstall, line: JournalLine): Promise<void>
+  /** Uninstalls a portal: its tokens forgotten (its data kept), or with `clean` every row of it; journaled together. */
+  uninstallPortal(memberId: string, clean: boolean): Promise<void>
+  /** Keeps how a portal's offline events are set up, with the journal's line about it when there is one. */
+  setOfflineMode(memberId: string, mode: OfflineMode, authConnector: string | null, line: JournalLine | undefined): Promise<void>
+  /** Saves a portal's settings overrides and journals who changed what (before and after), together. */
+  saveSettings(memberId: string, overrides: Record<string, unknown>, userId: string): Promise<void>
+  /** Replaces a portal's directory (users, departments, lead statuses, CRM names) and journals it, together. */
+  replaceDirectory(memberId: string, read: DirectoryRead): Promise<void>
   close(): Promise<void>
 }

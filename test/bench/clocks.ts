@@ -21,6 +21,7 @@ import { openStore, type Store } from '../../src/store/index.js'
 import { sqliteRows } from '../store/sqlite-file.js'
 import { ENTITIES, project } from '../../src/ingest/entities.js'
 import { Worker } from '../../src/ingest/worker.js'
+import type { RecordChangeToStore } from '../../src/store/port.js'
 import { startFakePortal, type FakePortal } from '../fake-portal/index.js'
 import { installTokens } from './install-capture.js'
 
@@ -106,12 +107,12 @@ class ClockBench {
     this.#reReaders.set(memberId, (id, records) => worker.refresh(id, records))
   }
 
-  /** A deal changes and its event comes in, as the worker hands it on: mirror and rules in one transaction. */
-  change(snapshot: Snapshot, memberId = MEMBER): void {
+  /** A deal changes and its event comes in, as the worker hands it on: decided, to be stored with its plans in one store call. */
+  async change(snapshot: Snapshot, memberId = MEMBER): Promise<RecordChangeToStore> {
     const id = String(snapshot.ID)
-    const previous = this.store.sync.mirror.get(memberId, 'deal', id)?.snapshot
-    this.store.sync.mirror.put(memberId, { entity: 'deal', entityId: id, snapshot, deleted: false, modifiedAt: null })
-    this.enforcer.onChange({ memberId, entity: 'deal', entityId: id, events: ['ONCRMDEALUPDATE'], previous, current: snapshot, diff: {} })
+    const previous = (await this.store.mirror.get(memberId, 'deal', id))?.snapshot
+    const plans = await this.enforcer.onChange({ memberId, entity: 'deal', entityId: id, events: ['ONCRMDEALUPDATE'], previous, current: snapshot, diff: {} })
+    return { mirror: { memberId, record: { entity: 'deal', entityId: id, snapshot, deleted: false, modifiedAt: null } }, eventIds: [], plans }
   }
 
   /** Actions in the outbox by kind and state, e.g. "notify pending 1000". */
@@ -148,13 +149,13 @@ function perCall(times: number, work: () => unknown): number {
 }
 
 // 1. 100,000 open deals, group by group, each group at its own minute and in one transaction.
-function fill(bench: ClockBench): void {
+async function fill(bench: ClockBench): Promise<void> {
   const started = performance.now()
   for (let first = 0; first < DEALS; first += GROUP) {
     bench.t = START + (first / GROUP) * GROUP_MS
-    bench.store.sync.transaction(() => {
-      for (let id = first + 1; id <= first + GROUP; id++) bench.change(deal(id, bench.t))
-    })
+    const changes: RecordChangeToStore[] = []
+    for (let id = first + 1; id <= first + GROUP; id++) changes.push(await bench.change(deal(id, bench.t)))
+    await bench.store.applyChanges(changes)
   }
   const seconds = (performance.now() - started) / 1000
   print(`Clocks (DEAL-NEXT-STEP, "within": "PT4H", "time": "24/7"; one portal, ${MANAGERS} responsibles; the store, the rules and the clock engine`)
@@ -166,13 +167,13 @@ function fill(bench: ClockBench): void {
 }
 
 // 2. Records changed again with every clock present, each in its own transaction as the worker commits them.
-function evaluate(bench: ClockBench): void {
+async function evaluate(bench: ClockBench): Promise<void> {
   bench.t = START + (DEALS / GROUP) * GROUP_MS
   const ids = Array.from({ length: EVALUATIONS }, (_, i) => 1 + ((i * 7919) % DEALS))
   const started = performance.now()
   for (const id of ids) {
     const createdMs = START + Math.floor((id - 1) / GROUP) * GROUP_MS
-    bench.store.sync.transaction(() => bench.change(deal(id, createdMs, { OPPORTUNITY: String(id + 1), COMMENTS: 'правка' })))
+    await bench.store.applyChanges([await bench.change(deal(id, createdMs, { OPPORTUNITY: String(id + 1), COMMENTS: 'правка' }))])
   }
   const seconds = (performance.now() - started) / 1000
   const nextAtMs = perCall(QUERY_REPEATS, () => bench.store.sync.clocks.nextAt())
@@ -191,12 +192,12 @@ async function portalDeals(bench: ClockBench): Promise<FakePortal> {
   const tokens = await installTokens(portal, PORTAL_CREATED)
   bench.install({ memberId: portal.memberId, domain: portal.domain, clientEndpoint: portal.clientEndpoint, serverEndpoint: portal.serverEndpoint, ...tokens })
   bench.reReadFrom(portal.memberId)
-  bench.store.sync.transaction(() => {
-    for (let i = 0; i < GROUP; i++) {
-      const id = portal.data.addDeal({ TITLE: `Поставка ноутбуков №${i}`, ASSIGNED_BY_ID: 10 + (i % MANAGERS), OPPORTUNITY: 1000 * i }, { byUserId: 1 })
-      bench.change(project(ENTITIES.deal!, portal.data.deal(id) ?? {}), portal.memberId)
-    }
-  })
+  const changes: RecordChangeToStore[] = []
+  for (let i = 0; i < GROUP; i++) {
+    const id = portal.data.addDeal({ TITLE: `Поставка ноутбуков №${i}`, ASSIGNED_BY_ID: 10 + (i % MANAGERS), OPPORTUNITY: 1000 * i }, { byUserId: 1 })
+    changes.push(await bench.change(project(ENTITIES.deal!, portal.data.deal(id) ?? {}), portal.memberId))
+  }
+  await bench.store.applyChanges(changes)
   return portal
 }
 
@@ -240,8 +241,8 @@ export async function clockFigures(): Promise<void> {
   const bench = new ClockBench(join(dir, 'app.db'))
   let portal: FakePortal | undefined
   try {
-    fill(bench)
-    evaluate(bench)
+    await fill(bench)
+    await evaluate(bench)
     portal = await portalDeals(bench)
     await fallDue(bench)
     await fallDueReRead(bench, portal)

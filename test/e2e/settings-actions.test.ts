@@ -42,7 +42,7 @@ describe('the settings page’s buttons', () => {
 
   it('«Вернуть как в файле» brings one section back to the settings file’s values; saved, only the other section stays the portal’s own', async () => {
     h = await startOnMovedClock(testSettings({ rules: { ...OFF, 'LEAD-CONTACT-SLA': { mode: 'notify' } } }))
-    const saved = h.app.portalSettings.save(h.portal.memberId, { rules: { 'LEAD-CONTACT-SLA': { within: 'PT20M' } }, reports: { weekly: '0 17 * * 5' } }, String(ADMIN))
+    const saved = await h.app.portalSettings.save(h.portal.memberId, { rules: { 'LEAD-CONTACT-SLA': { within: 'PT20M' } }, reports: { weekly: '0 17 * * 5' } }, String(ADMIN))
     expect(saved.ok).toBe(true)
     const opened = await openSettingsPage(h, ADMIN)
     browser = opened.browser

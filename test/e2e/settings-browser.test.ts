@@ -119,7 +119,7 @@ describe('what the settings page says, and what it keeps', () => {
     const memberId = harness.portal.memberId
     const directory = harness.store.sync.directory.load(memberId)
     const sales = [...directory.departments.values()].find((item) => item.name === 'Отдел продаж')!
-    const saved = harness.app.portalSettings.save(memberId, {
+    const saved = await harness.app.portalSettings.save(memberId, {
       reports: { plans: { 12: { created: 5, converted: 1 }, [ANNA]: { created: 40, converted: 12 } } },
       rules: { 'LEAD-DISPATCH-SLA': { officeManagers: { users: ['8', '12'], departments: [sales.id] } }, 'DEAL-STAGE-STUCK': { limits: { 0: { NEW: 'P2D' } } } },
       supervisors: { [ANNA]: '3' },

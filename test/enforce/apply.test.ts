@@ -1,4 +1,4 @@
-// store.sync.apply(plan) and store.sync.settle(results) on an in-memory store: a plan applied twice changes nothing the second
+// store.apply(plan) and store.settle(results) on an in-memory store: a plan applied twice changes nothing the second
 // time; what follows a sent fix (its violation resolved, the journal, its comment) comes from the plan, not the executor.
 import { afterEach, describe, expect, it } from 'vitest'
 import { actionKey, type Plan } from '../../src/store/plan.js'

@@ -326,7 +326,7 @@ describe('the workbook', () => {
   })
 
   it('is in English on a Russian portal whose settings ask for it (reports.language)', async () => {
-    expect(h.app.portalSettings.save(h.portal.memberId, { reports: { language: 'en' } }, String(ADMIN)).ok).toBe(true)
+    expect((await h.app.portalSettings.save(h.portal.memberId, { reports: { language: 'en' } }, String(ADMIN))).ok).toBe(true)
     try {
       const { workbook, fileName } = await written()
       expect(fileName).toMatch(/^Report_Отдел-продаж_/)
