@@ -44,7 +44,7 @@ export async function mainPage(deps: AppPageDeps, portal: Portal, who: TokenUser
   const people: People = who.isAdmin ? 'all' : peopleUnder(directory, String(who.userId), settings.supervisors)
   if (people !== 'all' && people.size === 0) return { status: 403, html: notSupervisorPage(lang, banner) }
   const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
-  const data = dashboardOf({ store: deps.store, directory }, portal.memberId, people, deps.now(), timeZone)
+  const data = await dashboardOf({ store: deps.store, directory }, portal.memberId, people, deps.now(), timeZone)
   return {
     status: 200,
     html: dashboardPage(data, {

@@ -2,20 +2,20 @@
 import type { FastifyInstance } from 'fastify'
 import { UnauthorizedError } from '../src/shared/app-error.js'
 import { sameSecret } from '../src/auth/secrets.js'
-import type { Store } from '../src/store/index.js'
+import type { StorePort } from '../src/store/port.js'
 
 /**
  * Registers GET /healthz: anyone gets the app's state and totals; the per-portal details (domains, member_ids,
  * errors) only with `Authorization: Bearer <HEALTHZ_TOKEN>`, and never when no such token is configured.
  */
-export function healthRoutes(app: FastifyInstance, deps: { store: Store; version: string; now: () => Date; token: string | undefined }): void {
+export function healthRoutes(app: FastifyInstance, deps: { store: StorePort; version: string; now: () => Date; token: string | undefined }): void {
   app.get('/healthz', async (request) => {
     const given = bearerOf(request.headers.authorization)
     if (given !== undefined && (deps.token === undefined || !sameSecret(given, deps.token))) {
       throw new UnauthorizedError('Wrong or unknown /healthz token (HEALTHZ_TOKEN)', 'INVALID_HEALTHZ_TOKEN')
     }
     const nowSeconds = Math.floor(deps.now().getTime() / 1000)
-    const portals = deps.store.sync.portals.all().map((portal) => ({
+    const portals = await Promise.all((await deps.store.portals.all()).map(async (portal) => ({
       domain: portal.domain,
       memberId: portal.memberId,
       status: portal.status,
@@ -25,14 +25,14 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
       license: portal.licenseFamily,
       installedAt: portal.installedAt,
       updatedAt: portal.updatedAt,
-      inbox: inboxHealth(deps.store, portal.memberId, nowSeconds),
-      mirror: { records: deps.store.sync.mirror.count(portal.memberId) },
-      actions: deps.store.sync.actions.stats(portal.memberId),
-      clocks: deps.store.sync.clocks.stats(portal.memberId),
-      sweeps: deps.store.sync.sweeps.all(portal.memberId),
-      offline: offlineHealth(deps.store, portal.memberId),
-      reports: deps.store.sync.reportDeliveries.stats(portal.memberId),
-    }))
+      inbox: await inboxHealth(deps.store, portal.memberId, nowSeconds),
+      mirror: { records: await deps.store.mirror.count(portal.memberId) },
+      actions: await deps.store.actions.stats(portal.memberId),
+      clocks: await deps.store.clocks.stats(portal.memberId),
+      sweeps: await deps.store.sweeps.all(portal.memberId),
+      offline: await offlineHealth(deps.store, portal.memberId),
+      reports: await deps.store.reportDeliveries.stats(portal.memberId),
+    })))
     const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0 && portal.installation === 'finished')
     const status = healthy ? 'ok' : 'degraded'
     if (given !== undefined) return { status, version: deps.version, portals }
@@ -67,8 +67,8 @@ function tokenState(status: string, expiresAt: number, nowSeconds: number): stri
 }
 
 // Whether the portal's offline events are on ('active'), refused by its plan ('unavailable') or not asked for ('off').
-function offlineHealth(store: Store, memberId: string) {
-  const queue = store.sync.offlineQueues.get(memberId)
+async function offlineHealth(store: StorePort, memberId: string) {
+  const queue = await store.offlineQueues.get(memberId)
   if (!queue) return { mode: 'off' }
   return {
     mode: queue.mode,
@@ -81,8 +81,8 @@ function offlineHealth(store: Store, memberId: string) {
   }
 }
 
-function inboxHealth(store: Store, memberId: string, nowSeconds: number) {
-  const stats = store.sync.inbox.stats(memberId)
+async function inboxHealth(store: StorePort, memberId: string, nowSeconds: number) {
+  const stats = await store.inbox.stats(memberId)
   const oldest = stats.oldestPendingAt ? Math.max(0, nowSeconds - Math.floor(Date.parse(stats.oldestPendingAt) / 1000)) : null
-  return { pending: stats.pending, oldestPendingAgeSeconds: oldest, parked: stats.parked, parkedWork: store.sync.inbox.parked(memberId, 10) }
+  return { pending: stats.pending, oldestPendingAgeSeconds: oldest, parked: stats.parked, parkedWork: await store.inbox.parked(memberId, 10) }
 }

@@ -14,7 +14,7 @@ import type { PortalAuth } from '../src/auth/portal-auth.js'
 import type { SettingsSource } from '../src/settings/portal-settings.js'
 import { recordStatus } from '../src/queries/record-status.js'
 import { sameSecret } from '../src/auth/secrets.js'
-import type { Store } from '../src/store/index.js'
+import type { StorePort } from '../src/store/port.js'
 import type { Portal } from '../src/store/portals.js'
 import type { Worker } from '../src/ingest/worker.js'
 import { languageOf } from '../src/notify/messages.js'
@@ -30,7 +30,7 @@ import { issueLine } from '../src/shared/zod-issues.js'
 
 /** What the pages need. */
 export interface PageDeps {
-  store: Store
+  store: StorePort
   auth: PortalAuth
   sessions: PageSessions
   rules: RulePages
@@ -65,7 +65,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
 
   // Re-check now: the record is read from the portal again and the rules asked; the tab comes back fresh.
   app.post('/placements/api/recheck', async (request, reply) => {
-    const { session, portal } = sessionOf(deps, request)
+    const { session, portal } = await sessionOf(deps, request)
     const body = parseBody(recheck, request.body)
     await deps.worker.refresh(portal.memberId, [{ entity: body.entity, entityId: body.id }])
     await deps.rules.recheck(portal.memberId, body.entity, body.id)
@@ -74,7 +74,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
 
   // Excuse a violation with a reason: a supervisor of the responsible or an administrator.
   app.post('/placements/api/excuse', async (request, reply) => {
-    const { session, portal } = sessionOf(deps, request)
+    const { session, portal } = await sessionOf(deps, request)
     const body = parseBody(excuse, request.body)
     const violation = await deps.store.violations.get(body.violationId)
     if (!violation || !(await deps.store.violations.openFor(portal.memberId, body.entity, body.recordId)).some((open) => open.id === violation.id)) {
@@ -91,7 +91,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
 // The portal must be known, its application_token right when the frame carries one, and the frame's AUTH_ID
 // confirmed by the stored endpoint (never DOMAIN or a host from the request) for the user now looking.
 export async function verifyFrame(deps: Pick<PageDeps, 'store' | 'auth'>, frame: ReturnType<typeof parsePageFrame>) {
-  const portal = deps.store.sync.portals.get(frame.memberId)
+  const portal = await deps.store.portals.get(frame.memberId)
   if (!portal || portal.status === 'uninstalled') throw new UnauthorizedError('Unknown portal: install the app first', 'UNKNOWN_PORTAL')
   if (frame.applicationToken !== undefined && portal.applicationToken !== '' && !sameSecret(frame.applicationToken, portal.applicationToken)) {
     throw new UnauthorizedError('Wrong APPLICATION_TOKEN', 'INVALID_APPLICATION_TOKEN')
@@ -102,10 +102,10 @@ export async function verifyFrame(deps: Pick<PageDeps, 'store' | 'auth'>, frame:
 }
 
 // The session a page request carries, and its portal; 401 without a valid one.
-export function sessionOf(deps: Pick<PageDeps, 'store' | 'sessions'>, request: FastifyRequest): { session: PageSession; portal: Portal } {
+export async function sessionOf(deps: Pick<PageDeps, 'store' | 'sessions'>, request: FastifyRequest): Promise<{ session: PageSession; portal: Portal }> {
   const header = request.headers[SESSION_HEADER]
   const session = deps.sessions.verify(typeof header === 'string' ? header : undefined)
-  const portal = session ? deps.store.sync.portals.get(session.memberId) : undefined
+  const portal = session ? await deps.store.portals.get(session.memberId) : undefined
   if (!session || !portal || portal.status === 'uninstalled') {
     throw new UnauthorizedError('No valid page session: open the tab again', 'NO_PAGE_SESSION')
   }

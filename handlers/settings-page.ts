@@ -37,12 +37,12 @@ const KIND_WORDS = { lead: { ru: 'Лид', en: 'Lead' }, deal: { ru: 'Сделк
 /** Registers the settings page and its check and save requests (administrators only). */
 export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps): void {
   app.post('/app/settings/page', async (request, reply) => {
-    const { portal } = adminOf(deps, request)
+    const { portal } = await adminOf(deps, request)
     const body = draft.safeParse(request.body ?? undefined)
     const asked = body.success ? body.data : undefined
     const saved = deps.settings.formConfig(portal.memberId)
-    const directory = deps.store.sync.directory.load(portal.memberId)
-    const names = deps.store.sync.directory.crmNames(portal.memberId)
+    const directory = await deps.store.directory.load(portal.memberId)
+    const names = await deps.store.directory.crmNames(portal.memberId)
     const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
     const today = localDateOf(deps.now().getTime(), timeZone)
     const flagged = await deps.rules.countFlagged(portal, deps.settings.of(portal.memberId))
@@ -65,7 +65,7 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
 
   // Checks the form without saving: the error on its field, or which open records the settings would flag now, per rule.
   app.post('/app/settings/check', async (request, reply) => {
-    const { portal } = adminOf(deps, request)
+    const { portal } = await adminOf(deps, request)
     const checked = deps.settings.check(deps.settings.overridesFrom(parseBody(submitted, request.body).config))
     if (!checked.ok) return reply.code(422).send(said(checked, portal))
     return { ok: true, ...flaggedNow(await deps.rules.flagged(portal, checked.settings), checked.settings, portal) }
@@ -73,7 +73,7 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
 
   // Saves what differs from RULES_FILE as the portal's own settings, in effect at once; nothing when a value is wrong.
   app.post('/app/settings/save', async (request, reply) => {
-    const { portal, session } = adminOf(deps, request)
+    const { portal, session } = await adminOf(deps, request)
     const overrides = deps.settings.overridesFrom(parseBody(submitted, request.body).config)
     const saved = await deps.settings.save(portal.memberId, overrides, String(session.userId))
     if (!saved.ok) return reply.code(422).send(said(saved, portal))
@@ -97,8 +97,8 @@ function flaggedNow(flagged: FlaggedNow, settings: RuleSettings, portal: Portal)
   return { flagged: flagged.total, rules }
 }
 
-function adminOf(deps: SettingsPageDeps, request: Parameters<typeof sessionOf>[1]) {
-  const verified = sessionOf(deps, request)
+async function adminOf(deps: SettingsPageDeps, request: Parameters<typeof sessionOf>[1]) {
+  const verified = await sessionOf(deps, request)
   if (!verified.session.isAdmin) throw new ForbiddenError("Only the portal's administrators change the rules' settings", 'NOT_ADMIN')
   return verified
 }

@@ -101,7 +101,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
       if (!portal || portal.status === 'uninstalled') return undefined
       return { ...portal, budget: budgetFor(portal.licenseFamily), authConnector: store.sync.offlineQueues.writeConnector(memberId) }
     },
-    { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.sync.portals, now },
+    { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals, now },
   )
   const source = config.rulesFile ? `RULES_FILE ${config.rulesFile}` : 'RULES_FILE'
   const settings = new PortalSettings({ store, rulesFile: deps.rules ?? loadRulesFile(config.rulesFile), production: deps.productionCalendars ?? loadProductionCalendars(), source })

@@ -57,7 +57,7 @@ async function reportPicture(day: Awaited<ReturnType<typeof playDay>>, page: Pag
   const today = localDateOf(Date.now(), 'Europe/Moscow')
   const period = parsePeriod(isoDate(addDays(today, -6)), isoDate(today))
   if ('error' in period) throw new Error(period.error)
-  const { data, lang, fileName } = prepareReport({ store: h.store, settings: h.app.portalSettings, directory }, portal, scopeOf(directory, undefined, 'ru')!, period)
+  const { data, lang, fileName } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory }, portal, scopeOf(directory, undefined, 'ru')!, period)
   const dir = mkdtempSync(join(tmpdir(), 'rules-report-'))
   try {
     const file = join(dir, fileName)

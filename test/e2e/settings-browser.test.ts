@@ -95,7 +95,7 @@ describe('the settings page in the portal', () => {
     const month = `${today.year}-${String(today.month).padStart(2, '0')}`
     const period = parsePeriod(`${month}-01`, `${month}-${new Date(Date.UTC(today.year, today.month, 0)).getUTCDate()}`)
     if ('error' in period) throw new Error(period.error)
-    const { data } = prepareReport({ store: harness.store, settings: harness.app.portalSettings, directory }, portal, scopeOf(directory, undefined, 'ru')!, period)
+    const { data } = await prepareReport({ store: harness.store, settings: harness.app.portalSettings, directory }, portal, scopeOf(directory, undefined, 'ru')!, period)
     expect(data.managers.find((row) => row.userId === String(ANNA))?.leads).toMatchObject({ created: 1, planCreated: 40, planConverted: null })
   })
 })

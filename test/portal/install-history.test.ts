@@ -114,7 +114,7 @@ describe('the first sweep after install mirrors the recent history', () => {
     const next = addDays(from, 31)
     const period = { from, to: { year: next.year, month: next.month, day: 1 } }
     const scope = { departmentId: null, name: 'все', people: 'all' as const }
-    const { data } = prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.sync.directory.load(memberId) }, portal, scope, period)
+    const { data } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.sync.directory.load(memberId) }, portal, scope, period)
     expect(data.total.leads).toMatchObject({ created: JUNK + 1, converted: 1, junk: JUNK })
     expect(data.total.deals).toMatchObject({ created: 1, won: 1 })
     expect(data.leads.find((row) => row.id === ids.lead)).toMatchObject({ outcome: 'converted' })

@@ -91,7 +91,7 @@ const portal = () => h.store.sync.portals.get(h.portal.memberId)!
 const origin = () => new URL(portal().clientEndpoint).origin
 
 async function written(scope = scopeOf(h.store.sync.directory.load(h.portal.memberId), salesId, 'ru')!) {
-  const { data, lang, fileName } = prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.sync.directory.load(h.portal.memberId) }, portal(), scope, period)
+  const { data, lang, fileName } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.sync.directory.load(h.portal.memberId) }, portal(), scope, period)
   const path = join(dir, fileName)
   await writeWorkbook(data, createWriteStream(path), lang, new Date())
   const workbook = new ExcelJS.Workbook()
@@ -104,9 +104,9 @@ const headers = (sheet: ExcelJS.Worksheet) => (sheet.getRow(1).values as unknown
 const formula = (cell: ExcelJS.Cell) => cell.value as ExcelJS.CellFormulaValue
 
 describe('the report’s content', () => {
-  it('counts the sales department’s leads, deals, tasks and violations of the period', () => {
+  it('counts the sales department’s leads, deals, tasks and violations of the period', async () => {
     const directory = h.store.sync.directory.load(h.portal.memberId)
-    const data = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame())
+    const data = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame())
     expect(data.total.leads).toMatchObject({ created: 3, converted: 1, junk: 1, breaches: 1 })
     expect(data.total.leads.conversion).toBeCloseTo(1 / 3)
     expect(data.total.leads.contactMedianMs).not.toBeNull()
@@ -124,7 +124,7 @@ describe('the report’s content', () => {
     const excused = data.violations.find((violation) => violation.excuse !== null)!
     expect(excused).toMatchObject({ excuse: 'Клиент в отпуске', excusedBy: 'Дмитрий Соколов', url: `${origin()}/crm/deal/details/${ids.servers}/` })
     // Nothing of the period's records counts in the week before it.
-    const before = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!,
+    const before = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!,
       { from: addDays(period.from, -7), to: period.from }, frame())
     expect([before.total.leads.created, before.deals.length, before.violations.length]).toEqual([0, 0, 0])
   })
@@ -143,7 +143,7 @@ describe('overdue deals', () => {
       const member = other.portal.memberId
       const directory = other.store.sync.directory.load(member)
       const today = localDateOf(other.now(), timeZone)
-      const data = reportOf({ store: other.store, directory }, member, scopeOf(directory, undefined, 'ru')!, { from: today, to: addDays(today, 1) },
+      const data = await reportOf({ store: other.store, directory }, member, scopeOf(directory, undefined, 'ru')!, { from: today, to: addDays(today, 1) },
         { timeZone, calendar: ROUND_THE_CLOCK, origin: new URL(other.store.sync.portals.get(member)!.clientEndpoint).origin, plans: {} })
       expect(data.total.deals).toMatchObject({ created: 2, withoutNextStep: 1, overdue: 1 })
       expect(data.deals.map((deal) => [deal.id, deal.withoutNextStep, deal.overdue]).sort()).toEqual([[late, false, true], [none, true, false]].sort())
@@ -186,7 +186,7 @@ describe('the plan (LEAD-PLAN)', () => {
   it('shows each manager’s plan and its fulfilment, and the total over the managers who have one', async () => {
     const directory = h.store.sync.directory.load(h.portal.memberId)
     const plans = { [String(PAVEL)]: { created: 4, converted: 2 } }
-    const data = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame(plans))
+    const data = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame(plans))
     const planned = planFor(4, data.fromMs, data.toMs, { timeZone, calendar: ROUND_THE_CLOCK })!
     const pavel = data.managers.find((row) => row.name === 'Павел Лебедев')!
     expect(pavel.leads).toMatchObject({ created: 2, planCreated: planned, planConverted: planFor(2, data.fromMs, data.toMs, { timeZone, calendar: ROUND_THE_CLOCK }) })
