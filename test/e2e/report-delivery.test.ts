@@ -228,24 +228,22 @@ describe('the upload-URL way and a failed upload', () => {
 
 // Leads the sales managers made in the reported week, put straight into the app's mirror as if synced: enough for a
 // workbook over 2 MiB. Random titles keep the zip from shrinking them.
-function bigWeek(pair: Pair, count: number): void {
+async function bigWeek(pair: Pair, count: number): Promise<void> {
   const createdAt = new Date(pair.monday - 3 * DAY).toISOString()
-  pair.store.sync.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      const snapshot = {
-        ID: String(100_000 + i), TITLE: `Заявка ${randomBytes(90).toString('base64')}`, ASSIGNED_BY_ID: String(i % 2 === 0 ? ANNA : PAVEL),
-        DATE_CREATE: createdAt, STATUS_ID: 'NEW', STATUS_SEMANTIC_ID: 'P',
-      }
-      pair.store.sync.mirror.put(pair.portal.memberId, { entity: 'lead', entityId: snapshot.ID, snapshot, deleted: false, modifiedAt: null })
+  await pair.store.applyChanges(Array.from({ length: count }, (_, i) => {
+    const snapshot = {
+      ID: String(100_000 + i), TITLE: `Заявка ${randomBytes(90).toString('base64')}`, ASSIGNED_BY_ID: String(i % 2 === 0 ? ANNA : PAVEL),
+      DATE_CREATE: createdAt, STATUS_ID: 'NEW', STATUS_SEMANTIC_ID: 'P',
     }
-  })
+    return { mirror: { memberId: pair.portal.memberId, record: { entity: 'lead', entityId: snapshot.ID, snapshot, deleted: false, modifiedAt: null } }, eventIds: [], plans: [] }
+  }))
 }
 
 describe('a report over 1 MiB: the upload URL, and the head\'s access from the head\'s folder (issue 16.4)', () => {
   let pair: Pair
-  pairFor('delivery-big-', (started) => {
+  pairFor('delivery-big-', async (started) => {
     pair = started
-    bigWeek(pair, 17_000)
+    await bigWeek(pair, 17_000)
   })
 
   it('the sales head\'s 2 MiB workbook lands readable by that head alone, though the upload URL takes no rights', async () => {
