@@ -90,12 +90,12 @@ function syncStore(db: Db, repos: StoreRepositories): SyncStore {
 function operations(db: Db, repos: StoreRepositories, sync: SyncStore) {
   const storeChange = (change: RecordChangeToStore) => {
     if (change.mirror) repos.mirror.put(change.mirror.memberId, change.mirror.record)
-    repos.inbox.markDone([...change.eventIds])
+    if (change.eventIds.length > 0) repos.inbox.markDone([...change.eventIds])
     for (const plan of change.plans) applyPlan(repos, plan)
   }
   return {
     apply: settled((plan: Plan) => sync.apply(plan)),
-    // Each change a savepoint inside one commit: a change that fails undoes only itself, and throws after the others land.
+    // All in one commit; a change that fails undoes only itself, and throws after the others land.
     applyChanges: settled((changes: readonly RecordChangeToStore[]) => {
       const failures = eachInOneCommit(db, changes, storeChange)
       const failed = failures.find((failure) => failure !== undefined)
@@ -111,8 +111,18 @@ function operations(db: Db, repos: StoreRepositories, sync: SyncStore) {
   }
 }
 
-// Runs `work` on each item in its own savepoint of one transaction; answers each item's error (undefined: it landed).
+// Runs `work` on each item in one transaction; answers each item's error (undefined: it landed). Usually all land, in
+// one commit and no savepoint; when one fails, the transaction is undone and the items are done again, each in a
+// savepoint of their own, so that a failing item undoes only itself.
 function eachInOneCommit<T>(db: Db, items: readonly T[], work: (item: T) => void): unknown[] {
+  try {
+    db.transaction(() => {
+      for (const item of items) work(item)
+    })()
+    return items.map(() => undefined)
+  } catch {
+    // Done again below, item by item: the first try left nothing behind.
+  }
   const errors: unknown[] = []
   const one = db.transaction((item: T) => work(item))
   db.transaction(() => {
