@@ -21,6 +21,7 @@ import { ViolationRepo } from './violations.js'
 import type { Async, RecordChangeToStore, StorePort, StoreRepositories } from './port.js'
 import { namedOperations } from './operations.js'
 import { settled } from './settled.js'
+import { shareReads } from './read-scope.js'
 
 export type { StorePort } from './port.js'
 
@@ -49,6 +50,7 @@ export type Store = SqliteStore
 /** Opens the store at `path` (':memory:' in tests) on the app's clock `now`. */
 export function openStore(path: string, now: () => Date): SqliteStore {
   const db = openDatabase(path)
+  shareReads(db)
   const repos: StoreRepositories = {
     portals: new PortalRepo(db, now),
     journal: new JournalRepo(db, now),
