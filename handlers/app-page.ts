@@ -28,7 +28,7 @@ export function appPageRoutes(app: FastifyInstance, deps: AppPageDeps): void {
       lang = languageOf(frame.lang ?? portal.language)
       // Framed by this portal only; no X-Frame-Options (it cannot name the portal).
       reply.header('content-security-policy', frameAncestors(portal.clientEndpoint)).type('text/html; charset=utf-8')
-      const main = mainPage(deps, portal, who, lang)
+      const main = await mainPage(deps, portal, who, lang)
       return reply.code(main.status).send(main.html)
     } catch (error) {
       const failure = failureOf(error, request)
@@ -38,13 +38,13 @@ export function appPageRoutes(app: FastifyInstance, deps: AppPageDeps): void {
 }
 
 /** The main page for a verified user: the dashboard of their people, or (403) the page for one who supervises nobody. */
-export function mainPage(deps: AppPageDeps, portal: Portal, who: TokenUser, lang: 'ru' | 'en', banner?: Raw): { status: number; html: string } {
-  const directory = deps.rules.directory(portal.memberId)
+export async function mainPage(deps: AppPageDeps, portal: Portal, who: TokenUser, lang: 'ru' | 'en', banner?: Raw): Promise<{ status: number; html: string }> {
+  const directory = await deps.rules.directory(portal.memberId)
   const settings = deps.settings.of(portal.memberId)
   const people: People = who.isAdmin ? 'all' : peopleUnder(directory, String(who.userId), settings.supervisors)
   if (people !== 'all' && people.size === 0) return { status: 403, html: notSupervisorPage(lang, banner) }
   const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
-  const data = dashboardOf({ store: deps.store, directory }, portal.memberId, people, deps.now(), timeZone)
+  const data = await dashboardOf({ store: deps.store, directory }, portal.memberId, people, deps.now(), timeZone)
   return {
     status: 200,
     html: dashboardPage(data, {

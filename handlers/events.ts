@@ -31,7 +31,7 @@ export function eventRoutes(
     const { member_id: memberId, application_token: token } = event.auth
     if (event.event === 'ONAPPUNINSTALL') {
       const { CLEAN } = parseOrThrow(uninstallData, event.data, 'MALFORMED_EVENT', 'data')
-      installer.uninstall(memberId, token, CLEAN === 1)
+      await installer.uninstall(memberId, token, CLEAN === 1)
       request.log.info({ memberId, clean: CLEAN === 1 }, 'uninstalled')
       return { status: 'ok', message: 'uninstalled' }
     }

@@ -2,20 +2,20 @@
 import type { FastifyInstance } from 'fastify'
 import { UnauthorizedError } from '../src/shared/app-error.js'
 import { sameSecret } from '../src/auth/secrets.js'
-import type { Store } from '../src/store/index.js'
+import type { StorePort } from '../src/store/port.js'
 
 /**
  * Registers GET /healthz: anyone gets the app's state and totals; the per-portal details (domains, member_ids,
  * errors) only with `Authorization: Bearer <HEALTHZ_TOKEN>`, and never when no such token is configured.
  */
-export function healthRoutes(app: FastifyInstance, deps: { store: Store; version: string; now: () => Date; token: string | undefined }): void {
+export function healthRoutes(app: FastifyInstance, deps: { store: StorePort; version: string; now: () => Date; token: string | undefined }): void {
   app.get('/healthz', async (request) => {
     const given = bearerOf(request.headers.authorization)
     if (given !== undefined && (deps.token === undefined || !sameSecret(given, deps.token))) {
       throw new UnauthorizedError('Wrong or unknown /healthz token (HEALTHZ_TOKEN)', 'INVALID_HEALTHZ_TOKEN')
     }
     const nowSeconds = Math.floor(deps.now().getTime() / 1000)
-    const portals = deps.store.portals.all().map((portal) => ({
+    const portals = await Promise.all((await deps.store.portals.all()).map(async (portal) => ({
       domain: portal.domain,
       memberId: portal.memberId,
       status: portal.status,
@@ -25,15 +25,15 @@ export function healthRoutes(app: FastifyInstance, deps: { store: Store; version
       license: portal.licenseFamily,
       installedAt: portal.installedAt,
       updatedAt: portal.updatedAt,
-      inbox: inboxHealth(deps.store, portal.memberId, nowSeconds),
-      mirror: { records: deps.store.mirror.count(portal.memberId) },
-      actions: deps.store.actions.stats(portal.memberId),
-      clocks: deps.store.clocks.stats(portal.memberId),
-      sweeps: deps.store.sweeps.all(portal.memberId),
-      offline: offlineHealth(deps.store, portal.memberId),
-      reports: deps.store.reportDeliveries.stats(portal.memberId),
-      robots: robotsHealth(deps.store, portal.memberId),
-    }))
+      inbox: await inboxHealth(deps.store, portal.memberId, nowSeconds),
+      mirror: { records: await deps.store.mirror.count(portal.memberId) },
+      actions: await deps.store.actions.stats(portal.memberId),
+      clocks: await deps.store.clocks.stats(portal.memberId),
+      sweeps: await deps.store.sweeps.all(portal.memberId),
+      offline: await offlineHealth(deps.store, portal.memberId),
+      reports: await deps.store.reportDeliveries.stats(portal.memberId),
+      robots: await robotsHealth(deps.store, portal.memberId),
+    })))
     const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0 && portal.installation === 'finished')
     const status = healthy ? 'ok' : 'degraded'
     if (given !== undefined) return { status, version: deps.version, portals }
@@ -69,8 +69,8 @@ function tokenState(status: string, expiresAt: number, nowSeconds: number): stri
 }
 
 // Whether the portal's offline events are on ('active'), refused by its plan ('unavailable') or not asked for ('off').
-function offlineHealth(store: Store, memberId: string) {
-  const queue = store.offlineQueues.get(memberId)
+async function offlineHealth(store: StorePort, memberId: string) {
+  const queue = await store.offlineQueues.get(memberId)
   if (!queue) return { mode: 'off' }
   return {
     mode: queue.mode,
@@ -83,16 +83,16 @@ function offlineHealth(store: Store, memberId: string) {
   }
 }
 
-function inboxHealth(store: Store, memberId: string, nowSeconds: number) {
-  const stats = store.inbox.stats(memberId)
+async function inboxHealth(store: StorePort, memberId: string, nowSeconds: number) {
+  const stats = await store.inbox.stats(memberId)
   const oldest = stats.oldestPendingAt ? Math.max(0, nowSeconds - Math.floor(Date.parse(stats.oldestPendingAt) / 1000)) : null
-  return { pending: stats.pending, oldestPendingAgeSeconds: oldest, parked: stats.parked, parkedWork: store.inbox.parked(memberId, 10) }
+  return { pending: stats.pending, oldestPendingAgeSeconds: oldest, parked: stats.parked, parkedWork: await store.inbox.parked(memberId, 10) }
 }
 
 // Whether the robots are registered, or the portal's plan has no automation ('unavailable'), and their calls.
-function robotsHealth(store: Store, memberId: string) {
-  const setup = store.robotSetups.get(memberId)
-  const calls = store.robotCalls.stats(memberId)
+async function robotsHealth(store: StorePort, memberId: string) {
+  const setup = await store.robotSetups.get(memberId)
+  const calls = await store.robotCalls.stats(memberId)
   if (!setup) return { mode: 'not registered yet', ...calls }
   return { mode: setup.mode, registered: setup.robots, error: setup.error, checkedAt: setup.checkedAt, ...calls }
 }

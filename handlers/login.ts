@@ -12,7 +12,7 @@ import type { LoginStates } from '../src/auth/login-states.js'
 import type { PageSessions } from '../src/auth/page-sessions.js'
 import { SESSION_TTL_MS } from '../src/auth/page-sessions.js'
 import type { PortalAuth, TokenUser } from '../src/auth/portal-auth.js'
-import type { Store } from '../src/store/index.js'
+import type { StorePort } from '../src/store/port.js'
 import type { Portal } from '../src/store/portals.js'
 import { userName } from '../rules/directory.js'
 import { failureBody } from '../placements/failure.js'
@@ -39,14 +39,14 @@ export interface CodeExchange {
 /** What the login needs. */
 export interface LoginDeps {
   config: Readonly<Config>
-  store: Store
+  store: StorePort
   auth: PortalAuth
   sessions: PageSessions
   states: LoginStates | undefined
   exchange: CodeExchange | undefined
   directorySync: Pick<DirectorySync, 'ensureFresh'>
   /** The main page (the dashboard) for a verified user, under the given bar. */
-  mainPage: (portal: Portal, who: TokenUser, lang: Lang, banner: Raw) => { status: number; html: string }
+  mainPage: (portal: Portal, who: TokenUser, lang: Lang, banner: Raw) => Promise<{ status: number; html: string }>
 }
 
 // docs: settings/oauth/index.md; no token_type, so simple-oauth2's token is read as is.
@@ -68,20 +68,20 @@ export function loginRoutes(app: FastifyInstance, deps: LoginDeps): void {
 
   app.get('/app', async (request, reply) => {
     const session = deps.sessions.verify(request.cookies[SESSION_COOKIE])
-    const portal = session ? knownPortal(deps.store, session.memberId) : undefined
+    const portal = session ? await knownPortal(deps.store, session.memberId) : undefined
     if (session && portal) {
       const name = await nameOf(deps, portal.memberId, session.userId)
       reply.header('cache-control', 'no-store').type('text/html; charset=utf-8')
       const lang = languageOf(portal.language)
       const who = { userId: session.userId, isAdmin: session.isAdmin }
-      const main = deps.mainPage(portal, who, lang, signedInBar(portal, { ...who, name }, lang))
+      const main = await deps.mainPage(portal, who, lang, signedInBar(portal, { ...who, name }, lang))
       return reply.code(main.status).send(main.html)
     }
     const asked = (request.query as Record<string, unknown>).portal
     const lang = browserLanguage(request)
     if (typeof asked !== 'string' || asked.trim() === '') return sendPage(reply, 200, portalForm(lang, ''))
     try {
-      const chosen = portalByAddress(deps.store, asked)
+      const chosen = await portalByAddress(deps.store, asked)
       if (!chosen) throw new LoginError('UNKNOWN_PORTAL', 404, `Портал «${asked}» не знает этого приложения: установите приложение на портале или проверьте адрес.`, `The portal "${asked}" does not have this app: install the app on the portal or check the address.`)
       if (!deps.states || !deps.exchange) throw notConfigured()
       const { state, nonce } = deps.states.issue(chosen.memberId)
@@ -106,7 +106,7 @@ export function loginRoutes(app: FastifyInstance, deps: LoginDeps): void {
       if (!deps.states || !deps.exchange) throw notConfigured()
       const state = deps.states.spend(typeof query.state === 'string' ? query.state : undefined, request.cookies[LOGIN_COOKIE])
       if (!state) throw new LoginError('BAD_STATE', 400, 'Ссылка входа недействительна или устарела: начните вход заново.', 'The login link is not valid or has expired: start the login again.')
-      const portal = knownPortal(deps.store, state.memberId)
+      const portal = await knownPortal(deps.store, state.memberId)
       if (!portal) throw unknownPortal()
       lang = languageOf(portal.language)
       // The query's member_id and domain are only matched, never used.
@@ -114,7 +114,7 @@ export function loginRoutes(app: FastifyInstance, deps: LoginDeps): void {
       if (typeof query.code !== 'string' || query.code === '') throw codeRefused()
       const answer = await exchangeCode(deps, portal, query.code, request)
       // The answer names the portal it logged in to: it must be the one the state was issued for, and known.
-      if (answer.member_id !== portal.memberId || !knownPortal(deps.store, answer.member_id)) throw unknownPortal()
+      if (answer.member_id !== portal.memberId || !(await knownPortal(deps.store, answer.member_id))) throw unknownPortal()
       // Never client_endpoint or domain from the answer: the stored portal's endpoint says whose token this is.
       const who = await deps.auth.whoIs(portal, answer.access_token)
       if (!who) throw new LoginError('TOKENS_NOT_CONFIRMED', 403, 'Портал не подтвердил вход: попробуйте войти ещё раз.', 'The portal did not confirm the login: try to log in again.')
@@ -160,13 +160,13 @@ async function exchangeCode(deps: LoginDeps, portal: Portal, code: string, reque
   return parsed.data
 }
 
-function knownPortal(store: Store, memberId: string): Portal | undefined {
-  const portal = store.portals.get(memberId)
+async function knownPortal(store: StorePort, memberId: string): Promise<Portal | undefined> {
+  const portal = await store.portals.get(memberId)
   return portal && portal.status !== 'uninstalled' ? portal : undefined
 }
 
 // "vector.bitrix24.ru", "https://vector.bitrix24.ru/crm/": the host is matched with the stored domain or endpoint.
-function portalByAddress(store: Store, address: string): Portal | undefined {
+async function portalByAddress(store: StorePort, address: string): Promise<Portal | undefined> {
   const text = address.trim().toLowerCase()
   let host: string
   try {
@@ -175,7 +175,7 @@ function portalByAddress(store: Store, address: string): Portal | undefined {
     return undefined
   }
   if (host === '') return undefined
-  return store.portals.all().find((portal) => portal.status !== 'uninstalled'
+  return (await store.portals.all()).find((portal) => portal.status !== 'uninstalled'
     && (portal.domain.toLowerCase() === host || new URL(portal.clientEndpoint).host === host))
 }
 

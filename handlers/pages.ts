@@ -14,7 +14,7 @@ import type { PortalAuth } from '../src/auth/portal-auth.js'
 import type { SettingsSource } from '../src/settings/portal-settings.js'
 import { recordStatus } from '../src/queries/record-status.js'
 import { applicationTokenMatches } from '../src/auth/secrets.js'
-import type { Store } from '../src/store/index.js'
+import type { StorePort } from '../src/store/port.js'
 import type { Portal } from '../src/store/portals.js'
 import type { Worker } from '../src/ingest/worker.js'
 import { languageOf } from '../src/notify/messages.js'
@@ -30,7 +30,7 @@ import { issueLine } from '../src/shared/zod-issues.js'
 
 /** What the pages need. */
 export interface PageDeps {
-  store: Store
+  store: StorePort
   auth: PortalAuth
   sessions: PageSessions
   rules: RulePages
@@ -55,7 +55,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
         const { portal, who } = await verifyFrame(deps, frame)
         if (!frame.recordId) throw new BadRequestError('The tab was opened without a record (PLACEMENT_OPTIONS.ID)', 'NO_RECORD')
         const session = deps.sessions.issue(portal.memberId, who.userId, who.isAdmin)
-        return sendTab(deps, reply, portal, { memberId: portal.memberId, userId: who.userId, isAdmin: who.isAdmin, expiresAt: 0 }, entity, frame.recordId, session, lang)
+        return await sendTab(deps, reply, portal, { memberId: portal.memberId, userId: who.userId, isAdmin: who.isAdmin, expiresAt: 0 }, entity, frame.recordId, session, lang)
       } catch (error) {
         const failure = failureOf(error, request)
         return reply.code(failure.status).type('text/html; charset=utf-8').send(errorPage(lang, failure))
@@ -65,25 +65,25 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
 
   // Re-check now: the record is read from the portal again and the rules asked; the tab comes back fresh.
   app.post('/placements/api/recheck', async (request, reply) => {
-    const { session, portal } = sessionOf(deps, request)
+    const { session, portal } = await sessionOf(deps, request)
     const body = parseBody(recheck, request.body)
     await deps.worker.refresh(portal.memberId, [{ entity: body.entity, entityId: body.id }])
-    deps.rules.recheck(portal.memberId, body.entity, body.id)
+    await deps.rules.recheck(portal.memberId, body.entity, body.id)
     return sendTab(deps, reply, portal, session, body.entity, body.id, request.headers[SESSION_HEADER] as string, languageOf(portal.language))
   })
 
   // Excuse a violation with a reason: a supervisor of the responsible or an administrator.
   app.post('/placements/api/excuse', async (request, reply) => {
-    const { session, portal } = sessionOf(deps, request)
+    const { session, portal } = await sessionOf(deps, request)
     const body = parseBody(excuse, request.body)
-    const violation = deps.store.violations.get(body.violationId)
-    if (!violation || !deps.store.violations.openFor(portal.memberId, body.entity, body.recordId).some((open) => open.id === violation.id)) {
+    const violation = await deps.store.violations.get(body.violationId)
+    if (!violation || !(await deps.store.violations.openFor(portal.memberId, body.entity, body.recordId)).some((open) => open.id === violation.id)) {
       throw new BadRequestError('No such open violation on this record', 'NO_SUCH_VIOLATION')
     }
-    if (!mayExcuse(deps, portal, session, body.entity, body.recordId)) {
+    if (!(await mayExcuse(deps, portal, session, body.entity, body.recordId))) {
       throw new ForbiddenError("Only the responsible's supervisor or an administrator may excuse a violation", 'NOT_A_SUPERVISOR')
     }
-    deps.rules.excuse(portal.memberId, violation.id, String(session.userId), body.reason)
+    await deps.rules.excuse(portal.memberId, violation.id, String(session.userId), body.reason)
     return sendTab(deps, reply, portal, session, body.entity, body.recordId, request.headers[SESSION_HEADER] as string, languageOf(portal.language))
   })
 }
@@ -91,7 +91,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
 // The portal must be known, its application_token right when the frame carries one, and the frame's AUTH_ID
 // confirmed by the stored endpoint (never DOMAIN or a host from the request) for the user now looking.
 export async function verifyFrame(deps: Pick<PageDeps, 'store' | 'auth'>, frame: ReturnType<typeof parsePageFrame>) {
-  const portal = deps.store.portals.get(frame.memberId)
+  const portal = await deps.store.portals.get(frame.memberId)
   if (!portal || portal.status === 'uninstalled') throw new UnauthorizedError('Unknown portal: install the app first', 'UNKNOWN_PORTAL')
   if (frame.applicationToken !== undefined && portal.applicationToken !== '' && !applicationTokenMatches(portal, frame.applicationToken)) {
     throw new UnauthorizedError('Wrong APPLICATION_TOKEN', 'INVALID_APPLICATION_TOKEN')
@@ -102,10 +102,10 @@ export async function verifyFrame(deps: Pick<PageDeps, 'store' | 'auth'>, frame:
 }
 
 // The session a page request carries, and its portal; 401 without a valid one.
-export function sessionOf(deps: Pick<PageDeps, 'store' | 'sessions'>, request: FastifyRequest): { session: PageSession; portal: Portal } {
+export async function sessionOf(deps: Pick<PageDeps, 'store' | 'sessions'>, request: FastifyRequest): Promise<{ session: PageSession; portal: Portal }> {
   const header = request.headers[SESSION_HEADER]
   const session = deps.sessions.verify(typeof header === 'string' ? header : undefined)
-  const portal = session ? deps.store.portals.get(session.memberId) : undefined
+  const portal = session ? await deps.store.portals.get(session.memberId) : undefined
   if (!session || !portal || portal.status === 'uninstalled') {
     throw new UnauthorizedError('No valid page session: open the tab again', 'NO_PAGE_SESSION')
   }
@@ -121,11 +121,11 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 // An administrator, or a supervisor of the record's responsible at any level up.
-function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, entity: Entity, id: string): boolean {
+async function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, entity: Entity, id: string): Promise<boolean> {
   if (session.isAdmin) return true
-  const mirrored = deps.store.mirror.get(portal.memberId, entity, id)
+  const mirrored = await deps.store.mirror.get(portal.memberId, entity, id)
   let person = mirrored ? responsibleOf(entity, mirrored.snapshot) ?? undefined : undefined
-  const directory = deps.rules.directory(portal.memberId)
+  const directory = await deps.rules.directory(portal.memberId)
   const seen = new Set<string>()
   while (person && !seen.has(person)) {
     seen.add(person)
@@ -135,12 +135,12 @@ function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, entity:
   return false
 }
 
-function sendTab(deps: PageDeps, reply: FastifyReply, portal: Portal, session: PageSession, entity: Entity, id: string, token: string, lang: 'ru' | 'en') {
-  const status = recordStatus(deps, portal, entity, id)
+async function sendTab(deps: PageDeps, reply: FastifyReply, portal: Portal, session: PageSession, entity: Entity, id: string, token: string, lang: 'ru' | 'en') {
+  const status = await recordStatus(deps, portal, entity, id)
   const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
   // Framed by this portal only; no X-Frame-Options (it cannot name the portal).
   reply.header('content-security-policy', frameAncestors(portal.clientEndpoint)).type('text/html; charset=utf-8')
-  return recordTabPage(status, { lang, origin: new URL(portal.clientEndpoint).origin, timeZone, session: token, canExcuse: mayExcuse(deps, portal, session, entity, id) })
+  return recordTabPage(status, { lang, origin: new URL(portal.clientEndpoint).origin, timeZone, session: token, canExcuse: await mayExcuse(deps, portal, session, entity, id) })
 }
 
 /** The page for a failed frame: what was wrong with the request (4xx), or only that the app failed and the request id (5xx). */

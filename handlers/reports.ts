@@ -26,11 +26,11 @@ const download = z.object({
 /** Registers the report download. */
 export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
   app.post('/app/reports/download', async (request, reply) => {
-    const { session, portal } = sessionOf(deps, request)
+    const { session, portal } = await sessionOf(deps, request)
     const body = parseBody(download, request.body)
     const period = parsePeriod(body.from, body.to)
     if ('error' in period) throw new BadRequestError(period.error.replace(/--/g, ''), 'BAD_PERIOD')
-    const directory = deps.rules.directory(portal.memberId)
+    const directory = await deps.rules.directory(portal.memberId)
     const lang = languageOf(portal.language)
     const userId = String(session.userId)
     let scope: ReportScope | undefined
@@ -47,7 +47,7 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
       if (peopleUnder(directory, userId, overrides).size === 0) throw new ForbiddenError('Reports are for supervisors and administrators', 'NOT_A_SUPERVISOR')
       scope = supervisorScope(directory, userId, overrides, lang)
     }
-    const { data, fileName } = prepareReport({ store: deps.store, settings: deps.settings, directory }, portal, scope, period)
+    const { data, fileName } = await prepareReport({ store: deps.store, settings: deps.settings, directory }, portal, scope, period)
     const body$ = new PassThrough()
     writeWorkbook(data, body$, lang, deps.now()).catch((error: unknown) => {
       request.log.error({ err: error }, 'the report could not be written')

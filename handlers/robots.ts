@@ -22,7 +22,7 @@ export function robotRoutes(app: FastifyInstance, deps: { store: Store; auth: Po
     await auth.verifyEvent(call.auth)
     const { document } = call
     const memberId = call.auth.member_id
-    const fresh = store.robotCalls.accept({
+    const fresh = await store.robotCalls.accept({
       memberId,
       eventToken: call.event_token,
       code: call.code,

@@ -38,15 +38,16 @@ const KIND_WORDS = { lead: { ru: 'Лид', en: 'Lead' }, deal: { ru: 'Сделк
 /** Registers the settings page and its check and save requests (administrators only). */
 export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps): void {
   app.post('/app/settings/page', async (request, reply) => {
-    const { portal } = adminOf(deps, request)
+    const { portal } = await adminOf(deps, request)
     const body = draft.safeParse(request.body ?? undefined)
     const asked = body.success ? body.data : undefined
     const saved = deps.settings.formConfig(portal.memberId)
-    const directory = deps.store.directory.load(portal.memberId)
-    const names = deps.store.directory.crmNames(portal.memberId)
+    const directory = await deps.store.directory.load(portal.memberId)
+    const names = await deps.store.directory.crmNames(portal.memberId)
     const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
     const today = localDateOf(deps.now().getTime(), timeZone)
-    const flagged = deps.rules.countFlagged(portal, deps.settings.of(portal.memberId))
+    const flagged = await deps.rules.countFlagged(portal, deps.settings.of(portal.memberId))
+    const robots = await robotSetupOf(deps.store, portal.memberId)
     framedBy(reply, portal).type('text/html; charset=utf-8')
     const draw = (config: Record<string, unknown>, note?: 'reverted') => settingsPage({
       lang: languageOf(portal.language), session: request.headers[SESSION_HEADER] as string, config, file: deps.settings.fileConfig(),
@@ -54,7 +55,7 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
       departments: [...directory.departments.values()].map(({ id, name }) => ({ id, name, active: true })),
       pipelines: names.pipelines, stages: names.stages, production: deps.settings.productionDays(portal.memberId, portal.language),
       today: `${today.year}-${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`, flagged, ...(note ? { note } : {}),
-      robots: robotSetupOf(deps.store, portal.memberId),
+      robots,
     }, new URL(portal.clientEndpoint).origin)
     if (!asked?.config) return draw(saved)
     try {
@@ -67,19 +68,19 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
 
   // Checks the form without saving: the error on its field, or which open records the settings would flag now, per rule.
   app.post('/app/settings/check', async (request, reply) => {
-    const { portal } = adminOf(deps, request)
+    const { portal } = await adminOf(deps, request)
     const checked = deps.settings.check(deps.settings.overridesFrom(parseBody(submitted, request.body).config))
     if (!checked.ok) return reply.code(422).send(said(checked, portal))
-    return { ok: true, ...flaggedNow(deps.rules.flagged(portal, checked.settings), checked.settings, portal) }
+    return { ok: true, ...flaggedNow(await deps.rules.flagged(portal, checked.settings), checked.settings, portal) }
   })
 
   // Saves what differs from RULES_FILE as the portal's own settings, in effect at once; nothing when a value is wrong.
   app.post('/app/settings/save', async (request, reply) => {
-    const { portal, session } = adminOf(deps, request)
+    const { portal, session } = await adminOf(deps, request)
     const overrides = deps.settings.overridesFrom(parseBody(submitted, request.body).config)
-    const saved = deps.settings.save(portal.memberId, overrides, String(session.userId))
+    const saved = await deps.settings.save(portal.memberId, overrides, String(session.userId))
     if (!saved.ok) return reply.code(422).send(said(saved, portal))
-    return { ok: true, ...flaggedNow(deps.rules.flagged(portal, saved.settings), saved.settings, portal) }
+    return { ok: true, ...flaggedNow(await deps.rules.flagged(portal, saved.settings), saved.settings, portal) }
   })
 }
 
@@ -99,8 +100,8 @@ function flaggedNow(flagged: FlaggedNow, settings: RuleSettings, portal: Portal)
   return { flagged: flagged.total, rules }
 }
 
-function adminOf(deps: SettingsPageDeps, request: Parameters<typeof sessionOf>[1]) {
-  const verified = sessionOf(deps, request)
+async function adminOf(deps: SettingsPageDeps, request: Parameters<typeof sessionOf>[1]) {
+  const verified = await sessionOf(deps, request)
   if (!verified.session.isAdmin) throw new ForbiddenError("Only the portal's administrators change the rules' settings", 'NOT_ADMIN')
   return verified
 }
@@ -110,7 +111,7 @@ function framedBy(reply: FastifyReply, portal: Portal): FastifyReply {
 }
 
 // What the robots' registration found on the portal, for the settings page.
-function robotSetupOf(store: Store, memberId: string): SettingsView['robots'] {
-  const setup = store.robotSetups.get(memberId)
+async function robotSetupOf(store: Store, memberId: string): Promise<SettingsView['robots']> {
+  const setup = await store.robotSetups.get(memberId)
   return setup ? { mode: setup.mode, error: setup.error } : { mode: 'none', error: null }
 }

@@ -101,9 +101,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const { store } = deps
   const clients = new PortalClients(
     (memberId) => {
-      const portal = store.portals.get(memberId)
+      const portal = store.sync.portals.get(memberId)
       if (!portal || portal.status === 'uninstalled') return undefined
-      return { ...portal, budget: budgetFor(portal.licenseFamily), authConnector: store.offlineQueues.writeConnector(memberId) }
+      return { ...portal, budget: budgetFor(portal.licenseFamily), authConnector: store.sync.offlineQueues.writeConnector(memberId) }
     },
     { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals, now },
   )

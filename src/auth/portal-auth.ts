@@ -4,7 +4,7 @@ import { B24Error, PortalClient, type PortalCredentials, type RefreshedTokens, t
 import type { Config } from '../config.js'
 import { ForbiddenError, UnauthorizedError } from '../shared/app-error.js'
 import { applicationTokenMatches } from './secrets.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 
 // A token confirmation's retries: two tries, a second apart at most.
 const CONFIRM_RETRY: Readonly<RetryOptions> = { attempts: 2, baseDelayMs: 500, maxDelayMs: 1_000 }
@@ -40,7 +40,7 @@ export class PortalAuth {
   readonly #confirmed = new Map<string, { until: number; who: TokenUser }>()
   readonly #asking = new Map<string, Promise<TokenUser | undefined>>()
 
-  constructor(private readonly deps: { config: Readonly<Config>; store: Store; logger: Logger; now: () => Date }) {}
+  constructor(private readonly deps: { config: Readonly<Config>; store: StorePort; logger: Logger; now: () => Date }) {}
 
   /**
    * Verifies an event's `auth` against the stored portal: its application_token, compared in constant time; or,
@@ -48,7 +48,7 @@ export class PortalAuth {
    * token confirmed by the stored endpoint. Throws UnauthorizedError; asks no host named in the request.
    */
   async verifyEvent(auth: { member_id: string; application_token: string; access_token?: string | undefined }): Promise<void> {
-    const portal = this.deps.store.portals.get(auth.member_id)
+    const portal = await this.deps.store.portals.get(auth.member_id)
     if (!portal || portal.status === 'uninstalled') throw new UnauthorizedError('Unknown portal', 'UNKNOWN_PORTAL')
     if (portal.applicationToken !== '') {
       if (!applicationTokenMatches(portal, auth.application_token)) throw new UnauthorizedError('Wrong application_token', 'INVALID_APPLICATION_TOKEN')

@@ -146,10 +146,11 @@ export class TokenRefresher {
       httpStatus: status,
     })
     logger.warn({ memberId, code }, 'token server refused the refresh token; portal marked as needing re-authorisation')
+    const failed = (keeperError: unknown) => logger.error({ memberId, err: this.#safeError(keeperError) }, 'could not mark the portal as needing re-authorisation')
     try {
-      keeper.markNeedsReauth(memberId, this.#refused.description)
+      Promise.resolve(keeper.markNeedsReauth(memberId, this.#refused.description)).catch(failed)
     } catch (keeperError) {
-      logger.error({ memberId, err: this.#safeError(keeperError) }, 'could not mark the portal as needing re-authorisation')
+      failed(keeperError)
     }
     throw this.#refused
   }
@@ -180,10 +181,11 @@ export class TokenRefresher {
   // The new pair already works in memory; a store that cannot save it must not fail the call.
   #persist(): void {
     const { memberId, logger, keeper } = this.#opts
+    const failed = (error: unknown) => logger.error({ memberId, err: this.#safeError(error) }, 'could not persist refreshed tokens; keeping them in memory')
     try {
-      keeper.saveTokens(memberId, { ...this.#tokens })
+      Promise.resolve(keeper.saveTokens(memberId, { ...this.#tokens })).catch(failed)
     } catch (error) {
-      logger.error({ memberId, err: this.#safeError(error) }, 'could not persist refreshed tokens; keeping them in memory')
+      failed(error)
     }
   }
 

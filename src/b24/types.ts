@@ -23,10 +23,10 @@ export type RefreshedTokens = Pick<
 
 /** Where the client writes what it learns about a portal's tokens; implemented by the store. */
 export interface TokenKeeper {
-  /** Persists a refreshed pair; may throw, the client logs that and goes on. */
-  saveTokens(memberId: string, tokens: RefreshedTokens): void
-  /** Marks a portal whose refresh token the OAuth server refused (invalid_grant). */
-  markNeedsReauth(memberId: string, reason: string): void
+  /** Persists a refreshed pair; may throw or reject, the client logs that and goes on. */
+  saveTokens(memberId: string, tokens: RefreshedTokens): Promise<void> | void
+  /** Marks a portal whose refresh token the OAuth server refused (invalid_grant); may throw or reject, logged. */
+  markNeedsReauth(memberId: string, reason: string): Promise<void> | void
 }
 
 /** The portal's leaky bucket: `burst` requests at once, draining `perSecond`. */

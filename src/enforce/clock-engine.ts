@@ -1,6 +1,6 @@
 // The clock engine: one timer to the next due step of any clock (no minute tick). When it comes, the records due
 // together are re-read from the portal in batches, the rules asked again, and the steps still owed are taken.
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import type { Worker } from '../ingest/worker.js'
 import type { Enforcer } from './enforcer.js'
 
@@ -13,7 +13,7 @@ const BACKOFF_MS = 5_000
 
 /** What the engine needs. */
 export interface ClockEngineDeps {
-  store: Store
+  store: StorePort
   enforcer: Pick<Enforcer, 'stepDue'>
   /** Re-reads records from the portal into the mirror (the worker's batch re-read). */
   worker: Pick<Worker, 'refresh'>
@@ -43,8 +43,14 @@ export class ClockEngine {
   reschedule(): void {
     clearTimeout(this.#timer)
     if (!this.#watching || this.#stopped) return
-    const at = this.deps.store.clocks.nextAt()
-    if (!at) return
+    void this.#arm()
+  }
+
+  async #arm(): Promise<void> {
+    const at = await this.deps.store.clocks.nextAt()
+    // Another reschedule() may have armed the timer meanwhile, or stop() come: this look is the newest.
+    clearTimeout(this.#timer)
+    if (!at || !this.#watching || this.#stopped) return
     const now = this.deps.now().getTime()
     const wait = Math.min(MAX_TIMER_MS, Math.max(0, at.getTime() - now, this.#backoffUntil - now))
     this.#timer = setTimeout(() => void this.runDue(), wait)
@@ -75,7 +81,7 @@ export class ClockEngine {
   async #run(): Promise<void> {
     do {
       this.#again = false
-      const due = this.deps.store.clocks.due(this.deps.now(), ROUND)
+      const due = await this.deps.store.clocks.due(this.deps.now(), ROUND)
       const byPortal = new Map<string, Map<string, { entity: string; entityId: string }>>()
       for (const clock of due) {
         const records = byPortal.get(clock.memberId) ?? new Map()
@@ -88,7 +94,7 @@ export class ClockEngine {
         await this.deps.worker.refresh(memberId, list)
         // The round's plans tell the hub (the outbox) once they commit. What failed stays due: it is tried again
         // after a pause, not in a hot loop.
-        if (this.deps.enforcer.stepDue(memberId, list) > 0) this.#backoffUntil = this.deps.now().getTime() + BACKOFF_MS
+        if ((await this.deps.enforcer.stepDue(memberId, list)) > 0) this.#backoffUntil = this.deps.now().getTime() + BACKOFF_MS
       }
       if (due.length === ROUND) this.#again = true
     } while (this.#again && !this.#stopped && this.deps.now().getTime() >= this.#backoffUntil)

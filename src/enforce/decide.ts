@@ -25,10 +25,13 @@ export interface ClockState {
   clock: Omit<Clock, 'id'>
 }
 
-/** One record's plan: what the store is to change so that violations and clocks follow what the rules find. */
-export function decide(input: DecisionInput): Plan {
+/**
+ * One record's plan: what the store is to change so that violations and clocks follow what the rules find. Its local
+ * refs start with `scope`, so that the plans of several records can be joined into one (enforcer.ts).
+ */
+export function decide(input: DecisionInput, scope = ''): Plan {
   const plan: Plan = { memberId: input.portal.memberId, steps: [], unknownUsers: [] }
-  new Decision(input, plan).run()
+  new Decision(input, plan, scope).run()
   return plan
 }
 
@@ -38,7 +41,7 @@ class Decision {
   readonly #open: Array<{ ref: ViolationRef; ruleId: string; variant: string }>
   #refs = 0
 
-  constructor(private readonly input: DecisionInput, private readonly plan: Plan) {
+  constructor(private readonly input: DecisionInput, private readonly plan: Plan, private readonly scope: string) {
     this.#tell = new Teller(input, plan)
     this.#open = input.open.map((violation) => ({ ref: { id: violation.id }, ruleId: violation.ruleId, variant: violation.variant }))
   }
@@ -204,7 +207,7 @@ class Decision {
 
   #ref(prefix: string): string {
     this.#refs += 1
-    return `${prefix}${this.#refs}`
+    return `${this.scope}${prefix}${this.#refs}`
   }
 }
 

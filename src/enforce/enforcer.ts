@@ -1,10 +1,11 @@
-// The rules stage on the way through: for each record change or due clock, load → decide → fold → store.apply, inside
-// the transaction that stores the change; what the plans announce goes to the hub once that transaction has committed.
+// The rules stage on the way through: for each record change or due clock, load (awaited reads) → decide → fold (pure)
+// → plans; the worker stores a change with its plans in one store call, a due round applies its plans itself; what the
+// plans announce goes to the hub once they have committed.
 import type { Logger } from 'pino'
 import { text } from '../../rules/record.js'
 import type { Entity, Snapshot } from '../../rules/types.js'
 import type { SettingsSource } from '../settings/portal-settings.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import type { Portal } from '../store/portals.js'
 import { bindingsOf, OWNER_TYPE_IDS } from '../ingest/record-lists.js'
 import { AUDIT_EVENT } from '../ingest/sweeper.js'
@@ -13,12 +14,13 @@ import { decide } from './decide.js'
 import { fold, recipientsOf } from './digest.js'
 import type { Hub } from './hub.js'
 import { Loader, type Arrival } from './load.js'
+import { mirrorWith, type MirrorReads } from './mirror-view.js'
 import { digestWords, languageOf } from '../notify/messages.js'
 import { announcementsOf, keyText, type Announcements, type Plan, type PlanStep } from '../store/plan.js'
 
 /** What the rules stage needs. */
 export interface EnforcerDeps {
-  store: Store
+  store: StorePort
   /** Each portal's settings and business calendar. */
   settings: SettingsSource
   logger: Logger
@@ -53,83 +55,115 @@ export class Enforcer {
   }
 
   /**
-   * The worker's ChangeHandler: synchronous, inside the transaction that stores the change. Returns what the plans
-   * announce, for the hub once that transaction has committed.
+   * The worker's ChangeHandler: the plan for a record change (with an activity's bound leads and deals and a task's
+   * burst siblings asked again), decided on the mirror as the change leaves it; the caller stores the change and the plan
+   * in one store call (store.applyChanges) and tells the hub once it has committed.
    */
-  readonly onChange = (change: RecordChange): Announcements[] => {
+  readonly onChange = async (change: RecordChange): Promise<Plan[]> => {
     const { store } = this.deps
-    const portal = store.portals.get(change.memberId)
+    const portal = await store.portals.get(change.memberId)
     if (!portal) return []
+    const mirror = mirrorWith(store.mirror, {
+      memberId: change.memberId, entity: change.entity, entityId: change.entityId, snapshot: change.current ?? change.previous ?? {}, deleted: !change.current,
+    })
     const arrival = { audit: change.events.length > 0 && change.events.every((event) => event === AUDIT_EVENT), eventAt: this.deps.now().toISOString() }
     const entity = change.entity as Entity
-    const told = [this.evaluate(portal, entity, change.entityId, change.current, change.previous, arrival)]
+    const now = this.deps.now()
+    const decided = [await this.decide(portal, entity, change.entityId, change.current, change.previous, arrival, now, mirror, 'r0.')]
     // A call, an e-mail or a planned step changes what the leads and deals it is bound to owe (before and after).
     if (entity === 'activity') {
       for (const { entity: owner, id } of boundRecords(change.previous, change.current)) {
-        const mirrored = store.mirror.get(portal.memberId, owner, id)
-        if (mirrored && !mirrored.deleted) told.push(this.evaluate(portal, owner, id, mirrored.snapshot, mirrored.snapshot, arrival))
+        const mirrored = await mirror.get(portal.memberId, owner, id)
+        if (mirrored && !mirrored.deleted) decided.push(await this.decide(portal, owner, id, mirrored.snapshot, mirrored.snapshot, arrival, now, mirror, `r${decided.length}.`))
       }
     }
     // A new task may complete a burst of the same task for several people: its earlier siblings are asked again.
     if (entity === 'task' && change.current && !change.previous) {
-      const siblings = store.mirror.tasksTitled(portal.memberId, text(change.current, 'createdBy'), text(change.current, 'title'))
-      for (const task of siblings) if (task.entityId !== change.entityId) told.push(this.evaluate(portal, 'task', task.entityId, task.snapshot, task.snapshot, arrival))
+      const siblings = await mirror.tasksTitled(portal.memberId, text(change.current, 'createdBy'), text(change.current, 'title'))
+      for (const task of siblings) {
+        if (task.entityId !== change.entityId) decided.push(await this.decide(portal, 'task', task.entityId, task.snapshot, task.snapshot, arrival, now, mirror, `r${decided.length}.`))
+      }
     }
-    return told
+    // One plan for the change (each record's refs apart), folded once: a recipient's budget counts every notice in it.
+    return [await this.fold(joined(portal.memberId, decided), portal, now)]
   }
 
   /**
    * Asks the rules again about records whose clocks fell due (the engine re-read them just before) and takes the due
-   * steps of the clocks still owed; the others stop. One commit per round; returns how many records failed.
+   * steps of the clocks still owed; the others stop. Each record's plan lands whole or not at all (one that fails leaves
+   * its clock due, to be tried again), the round in as few commits as the budgets allow; returns how many records failed.
    */
-  stepDue(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>): number {
-    const { store } = this.deps
+  async stepDue(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>): Promise<number> {
+    const { store, logger } = this.deps
+    const portal = await store.portals.get(memberId)
+    if (!portal || portal.status !== 'active') return 0
     let failed = 0
     const told: Announcements[] = []
-    // The round commits once; each record is a transaction of its own inside it (a savepoint), so one that fails
-    // undoes only itself: the others hold up, its clock stays due and is tried again.
-    store.transaction(() => {
-      const portal = store.portals.get(memberId)
-      if (!portal || portal.status !== 'active') return
-      for (const { entity, entityId } of records) {
-        try {
-          const announced = store.transaction(() => {
-            const mirrored = store.mirror.get(memberId, entity, entityId)
-            const snapshot = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
-            return this.evaluate(portal, entity as Entity, entityId, snapshot, snapshot, { audit: false, eventAt: this.deps.now().toISOString() })
-          })
-          told.push(announced)
-        } catch (error) {
-          failed += 1
-          this.deps.logger.error({ err: error, memberId, entity, entityId }, 'clock steps failed for a record')
+    let waiting: Array<{ plan: Plan; entity: string; entityId: string }> = []
+    let recipients = new Set<string>()
+    // A plan whose notices go to someone a waiting plan also tells is folded on budgets that count those: they land first.
+    const land = async () => {
+      if (waiting.length === 0) return
+      const errors = await store.applyEach(waiting.map((item) => item.plan))
+      waiting.forEach((item, i) => {
+        const error = errors[i]
+        if (error === undefined) {
+          told.push(announcementsOf(item.plan))
+          return
         }
+        failed += 1
+        logger.error({ err: error, memberId, entity: item.entity, entityId: item.entityId }, 'clock steps failed for a record')
+      })
+      waiting = []
+      recipients = new Set()
+    }
+    for (const { entity, entityId } of records) {
+      try {
+        const now = this.deps.now()
+        const mirrored = await store.mirror.get(memberId, entity, entityId)
+        const snapshot = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
+        const decided = await this.decide(portal, entity as Entity, entityId, snapshot, snapshot, { audit: false, eventAt: now.toISOString() }, now)
+        const whom = [...recipientsOf(decided).keys()]
+        if (whom.some((userId) => recipients.has(userId))) await land()
+        waiting.push({ plan: await this.fold(decided, portal, now), entity, entityId })
+        for (const userId of whom) recipients.add(userId)
+      } catch (error) {
+        failed += 1
+        logger.error({ err: error, memberId, entity, entityId }, 'clock steps failed for a record')
       }
-    })
+    }
+    await land()
     this.deps.hub?.announce(memberId, told)
     return failed
   }
 
-  /** One record: load → decide → fold → apply (the caller holds the transaction). Returns what the plan announces. */
-  evaluate(portal: Portal, entity: Entity, id: string, current: Snapshot | undefined, previous: Snapshot | undefined, arrival: Arrival): Announcements {
-    const now = this.deps.now()
-    const input = this.loader.input(portal, entity, id, current, previous, arrival, now)
-    const plan = this.fold(decide(input), portal, now)
-    this.deps.store.apply(plan)
-    return announcementsOf(plan)
+  /** One record's plan, not folded: load (through `mirror`) → decide. */
+  async decide(portal: Portal, entity: Entity, id: string, current: Snapshot | undefined, previous: Snapshot | undefined, arrival: Arrival, now: Date,
+    mirror: MirrorReads = this.deps.store.mirror, scope = ''): Promise<Plan> {
+    const input = await this.loader.input(portal, entity, id, current, previous, arrival, now, mirror)
+    return decide(input, scope)
   }
 
-  /** Folds a plan's notices under the portal's digest policy and its recipients' recent messages. */
-  fold(plan: Plan, portal: Pick<Portal, 'memberId' | 'language'>, now: Date): Plan {
+  /** Folds a plan's notices under the portal's digest policy and its recipients' recent messages (read just before). */
+  async fold(plan: Plan, portal: Pick<Portal, 'memberId' | 'language'>, now: Date): Promise<Plan> {
     const recipients = recipientsOf(plan)
     if (recipients.size === 0) return plan
     const { store } = this.deps
     const { limit, windowMs } = this.loader.settings(portal.memberId).notifications.digest
     const language = languageOf(portal.language)
-    const budgets = store.actions.budgets(portal.memberId, recipients, { limit, windowMs })
-    const planned = (step: Extract<PlanStep, { op: 'notice' }>) => {
-      const key = keyText(step.key, { violation: (ref) => ('id' in ref ? ref.id : undefined), clock: (ref) => ('id' in ref ? ref.id : undefined) })
-      return key !== undefined && store.actions.planned(portal.memberId, key)
+    const budgets = await store.actions.budgets(portal.memberId, recipients, { limit, windowMs })
+    const keyOf = (step: Extract<PlanStep, { op: 'notice' }>) => keyText(step.key, { violation: (ref) => ('id' in ref ? ref.id : undefined), clock: (ref) => ('id' in ref ? ref.id : undefined) })
+    const planned = new Set<string>()
+    for (const step of plan.steps) {
+      const key = step.op === 'notice' ? keyOf(step) : undefined
+      if (key !== undefined && (await store.actions.planned(portal.memberId, key))) planned.add(key)
     }
-    return fold(plan, budgets, { limit, windowMs, words: (priority) => digestWords(language, priority) }, now, planned)
+    return fold(plan, budgets, { limit, windowMs, words: (priority) => digestWords(language, priority) }, now, (step) => planned.has(keyOf(step) ?? ''))
   }
+}
+
+// The plans of one change as one: their steps in order (each decided with refs of its own), their unknown users.
+function joined(memberId: string, plans: readonly Plan[]): Plan {
+  if (plans.length === 1) return plans[0]!
+  return { memberId, steps: plans.flatMap((plan) => plan.steps), unknownUsers: plans.flatMap((plan) => plan.unknownUsers) }
 }

@@ -1,5 +1,6 @@
 // Reads what one decision needs from the store: the record's context for the rules, its open violations and running
-// clocks, the portal's settings, calendar and directory. Reads only; decide() then works on the result alone.
+// clocks, the portal's settings, calendar and directory. Reads only (awaited, from the store port); decide() then works
+// on the result alone.
 import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
 import type { PassContext, RuleSettings } from '../../rules/catalogue.js'
 import type { Directory } from '../../rules/directory.js'
@@ -8,11 +9,12 @@ import { responsibleOf, text } from '../../rules/record.js'
 import type { Entity, Snapshot } from '../../rules/types.js'
 import type { SettingsSource } from '../settings/portal-settings.js'
 import type { Clock } from '../store/clocks.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
 import { OWNER_TYPE_IDS } from '../ingest/record-lists.js'
 import { keysOf, peersOf } from './peers.js'
+import type { MirrorReads } from './mirror-view.js'
 import { ruleSettingsFor } from './settings.js'
 
 /** How the record came in: the install's audit (what is already past is recorded, nobody told) and when. */
@@ -53,14 +55,14 @@ export class Loader {
   // The dated settings of each portal, kept while its settings and install stay the same.
   readonly #dated = new Map<string, { settings: RuleSettings; installedAt: string; dated: RuleSettings }>()
 
-  constructor(private readonly deps: { store: Store; settings: SettingsSource }) {}
+  constructor(private readonly deps: { store: StorePort; settings: SettingsSource }) {}
 
   /** The portal's directory, re-read only when it was refreshed. */
-  directory(memberId: string): Directory {
-    const syncedAt = this.deps.store.directory.syncedAt(memberId)?.getTime() ?? 0
+  async directory(memberId: string): Promise<Directory> {
+    const syncedAt = (await this.deps.store.directory.syncedAt(memberId))?.getTime() ?? 0
     const cached = this.#directories.get(memberId)
     if (cached && cached.syncedAt === syncedAt) return cached.directory
-    const directory = this.deps.store.directory.load(memberId)
+    const directory = await this.deps.store.directory.load(memberId)
     this.#directories.set(memberId, { syncedAt, directory })
     return directory
   }
@@ -84,23 +86,27 @@ export class Loader {
     return this.deps.settings.calendarOf(portal.memberId, portal.language)
   }
 
-  /** What the rules need to know around a record: statuses, activities, peers, leads held, tasks of the same burst. */
-  context(memberId: string, entity: Entity, id: string, current: Snapshot): RecordContext {
+  /**
+   * What the rules need to know around a record: statuses, activities, peers, leads held, tasks of the same burst. The
+   * mirror is read through `mirror` (the store's, or as a change being stored leaves it: mirror-view.ts).
+   */
+  async context(memberId: string, entity: Entity, id: string, current: Snapshot, mirror: MirrorReads = this.deps.store.mirror): Promise<RecordContext> {
     const { store } = this.deps
-    const statuses = store.directory.leadStatuses(memberId)
+    const statuses = await store.directory.leadStatuses(memberId)
     const ownerType = OWNER_TYPE_IDS[entity]
-    const activities = ownerType ? store.mirror.activitiesOf(memberId, ownerType, id).map((activity) => activity.snapshot) : []
+    const activities = ownerType ? (await mirror.activitiesOf(memberId, ownerType, id)).map((activity) => activity.snapshot) : []
     const first = firstLeadStatus(statuses)
     const responsible = responsibleOf(entity, current)
-    const leadsHeld = entity === 'lead' && responsible && text(current, 'STATUS_ID') === first ? store.mirror.leadsHeld(memberId, first, responsible) : 0
+    const leadsHeld = entity === 'lead' && responsible && text(current, 'STATUS_ID') === first ? await mirror.leadsHeld(memberId, first, responsible) : 0
     const creator = entity === 'task' ? text(current, 'createdBy') : ''
-    const sameTasks = creator ? store.mirror.tasksTitled(memberId, creator, text(current, 'title')).filter((task) => task.entityId !== id).map((task) => task.snapshot) : []
-    const peers = peersOf(store, memberId, entity, id, current)
+    const sameTasks = creator ? (await mirror.tasksTitled(memberId, creator, text(current, 'title'))).filter((task) => task.entityId !== id).map((task) => task.snapshot) : []
+    const peers = await peersOf({ mirror, contactKeys: store.contactKeys }, memberId, entity, id, current)
     return { firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld, sameTasks }
   }
 
-  /** The input of a decision about one record as it stands (`current` undefined: deleted). */
-  input(portal: PortalFacts, entity: Entity, id: string, current: Snapshot | undefined, previous: Snapshot | undefined, arrival: Arrival, now: Date): DecisionInput {
+  /** The input of a decision about one record as it stands (`current` undefined: deleted), the mirror read through `mirror`. */
+  async input(portal: PortalFacts, entity: Entity, id: string, current: Snapshot | undefined, previous: Snapshot | undefined, arrival: Arrival, now: Date,
+    mirror: MirrorReads = this.deps.store.mirror): Promise<DecisionInput> {
     const { store } = this.deps
     const { memberId } = portal
     const keyed = entity === 'lead' || entity === 'deal'
@@ -108,11 +114,11 @@ export class Loader {
       now, portal, entity, id, current, previous, arrival,
       settings: this.dated(portal),
       calendar: this.calendar(portal),
-      directory: this.directory(memberId),
-      open: store.violations.openFor(memberId, entity, id),
-      clocks: store.clocks.runningFor(memberId, entity, id),
-      contactKeys: keyed ? keysOf(store, memberId, entity, current) : undefined,
-      context: current ? this.context(memberId, entity, id, current) : { firstLeadStatus: '', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [] },
+      directory: await this.directory(memberId),
+      open: await store.violations.openFor(memberId, entity, id),
+      clocks: await store.clocks.runningFor(memberId, entity, id),
+      contactKeys: keyed ? await keysOf({ mirror }, memberId, entity, current) : undefined,
+      context: current ? await this.context(memberId, entity, id, current, mirror) : { firstLeadStatus: '', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [] },
     }
   }
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import type { Directory, DirectoryDepartment, DirectoryUser } from '../../rules/directory.js'
 import type { LeadStatus } from '../../rules/lead-statuses.js'
 import { B24Error, type PortalClient, type PortalClients } from '../b24/index.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import { OncePerPortal } from './once-per-portal.js'
 import { errorMessage } from '../shared/errors.js'
 import { isRecord } from '../shared/records.js'
@@ -18,7 +18,7 @@ export type RefreshResult = { ok: true; users: number; departments: number } | {
 
 /** What DirectorySync needs. */
 export interface DirectorySyncDeps {
-  store: Store
+  store: StorePort
   clients: PortalClients
   logger: Logger
   now: () => Date
@@ -45,7 +45,7 @@ export class DirectorySync {
   /** The portal's directory, refreshed first when it is older than `maxAgeMs` or was never read (not retried within the cooldown after a failure). */
   async ensureFresh(memberId: string, maxAgeMs = DIRECTORY_MAX_AGE_MS): Promise<Directory> {
     const now = this.#now().getTime()
-    const syncedAt = this.#deps.store.directory.syncedAt(memberId)
+    const syncedAt = await this.#deps.store.directory.syncedAt(memberId)
     const stale = syncedAt === undefined || now - syncedAt.getTime() >= maxAgeMs
     const failedAt = this.#failedAt.get(memberId)
     const coolingDown = failedAt !== undefined && now - failedAt < DIRECTORY_COOLDOWN_MS
@@ -57,7 +57,7 @@ export class DirectorySync {
   async onMiss(memberId: string, userId: string): Promise<Directory> {
     // A refresh under way may bring the user without another call.
     await this.#runs.current(memberId)
-    const directory = this.#deps.store.directory.load(memberId)
+    const directory = await this.#deps.store.directory.load(memberId)
     if (directory.users.has(userId)) return directory
     const now = this.#now().getTime()
     const last = this.#missRefreshAt.get(memberId)
@@ -87,19 +87,14 @@ export class DirectorySync {
         statuses: new Map(lists.flatMap((item) => nameIn(item, /^STATUS$/))), stages: new Map(lists.flatMap((item) => nameIn(item, /^DEAL_STAGE(_\d+)?$/))),
         pipelines: await pipelineNames(client, logger, memberId),
       }
-      store.transaction(() => {
-        store.directory.replace(memberId, users, departments, this.#now())
-        store.directory.replaceLeadStatuses(memberId, statuses)
-        store.directory.replaceCrmNames(memberId, names)
-        store.journal.append(memberId, 'directory.refreshed', { users: users.length, departments: departments.length, leadStatuses: statuses.length })
-      })
+      await store.replaceDirectory(memberId, { users, departments, leadStatuses: statuses, crmNames: names, at: this.#now() })
       this.#failedAt.delete(memberId)
       return { ok: true, users: users.length, departments: departments.length }
     } catch (caught) {
       const error = errorMessage(caught)
       this.#failedAt.set(memberId, this.#now().getTime())
       logger.warn({ memberId, error }, 'directory refresh failed; keeping the old directory')
-      store.journal.append(memberId, 'directory.refresh_failed', { error })
+      await store.journal.append(memberId, 'directory.refresh_failed', { error })
       return { ok: false, error }
     }
   }

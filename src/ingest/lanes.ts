@@ -6,6 +6,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 /** Per-portal runners with a retry timer (not a polling tick); the worker and the executor build on it. */
 export abstract class PortalLanes {
   readonly #lanes = new Map<string, Promise<void>>()
+  // Looks at the store under way (which portals have work, when the next retry is): idle() waits for them too.
+  readonly #looks = new Set<Promise<void>>()
   #timer: NodeJS.Timeout | undefined
   #stopped = false
 
@@ -16,9 +18,9 @@ export abstract class PortalLanes {
   /** Works through one portal's due work; returns when none is left or `stopped` turns true. */
   protected abstract drain(memberId: string): Promise<void>
   /** Portals with work waiting (to resume after a start or a retry moment). */
-  protected abstract portalsWithWork(): string[]
+  protected abstract portalsWithWork(): Promise<string[]> | string[]
   /** The earliest moment after `after` at which backed-off work falls due, if any. */
-  protected abstract nextRetryAt(after: Date): Date | undefined
+  protected abstract nextRetryAt(after: Date): Promise<Date | undefined> | Date | undefined
 
   /** True once stop() was called; drains check it between steps. */
   get stopped(): boolean {
@@ -41,14 +43,14 @@ export abstract class PortalLanes {
       .catch((error: unknown) => this.lanes.logger.error({ err: error, memberId }, `${this.lanes.name} lane failed`))
       .finally(() => {
         this.#lanes.delete(memberId)
-        this.#schedule(drainedFrom)
+        this.#look(() => this.#schedule(drainedFrom))
       })
     this.#lanes.set(memberId, lane)
   }
 
   /** Resolves when no runner is working. */
   async idle(): Promise<void> {
-    while (this.#lanes.size > 0) await Promise.all([...this.#lanes.values()])
+    while (this.#lanes.size > 0 || this.#looks.size > 0) await Promise.all([...this.#lanes.values(), ...this.#looks])
   }
 
   /** Stops taking work and waits for the runners' current step. */
@@ -59,12 +61,21 @@ export abstract class PortalLanes {
   }
 
   #resume(): void {
-    for (const memberId of this.portalsWithWork()) this.wake(memberId)
+    this.#look(async () => {
+      for (const memberId of await this.portalsWithWork()) this.wake(memberId)
+    })
   }
 
-  #schedule(after: Date): void {
+  #look(work: () => Promise<void>): void {
+    const look = work()
+      .catch((error: unknown) => this.lanes.logger.error({ err: error }, `${this.lanes.name} could not look for work`))
+      .finally(() => this.#looks.delete(look))
+    this.#looks.add(look)
+  }
+
+  async #schedule(after: Date): Promise<void> {
+    const at = await this.nextRetryAt(after)
     clearTimeout(this.#timer)
-    const at = this.nextRetryAt(after)
     if (!at || this.#stopped) return
     // setTimeout takes at most 2^31-1 ms (24.8 days); a later moment (an answer waiting out long holidays) is looked at again then.
     this.#timer = setTimeout(() => this.#resume(), Math.min(MAX_TIMER_MS, Math.max(0, at.getTime() - this.lanes.now().getTime())))

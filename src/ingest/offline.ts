@@ -2,7 +2,8 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from 'pino'
 import type { PortalClient, PortalClients } from '../b24/index.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
+import type { InboxEvent } from '../store/inbox.js'
 import { readEventRecord } from './event-records.js'
 import { OncePerPortal } from './once-per-portal.js'
 import type { Worker } from './worker.js'
@@ -40,7 +41,7 @@ export class OfflineDrain {
   #task: ScheduledTask | undefined
   #stopped = false
 
-  constructor(private readonly deps: { store: Store; clients: PortalClients; worker: Worker; logger: Logger; now: () => Date }) {}
+  constructor(private readonly deps: { store: StorePort; clients: PortalClients; worker: Worker; logger: Logger; now: () => Date }) {}
 
   /** Drains every portal in offline mode on `expression` (cron). */
   schedule(expression: string): void {
@@ -62,7 +63,7 @@ export class OfflineDrain {
 
   /** Drains every active portal in offline mode, one after another. */
   async drainAll(): Promise<void> {
-    for (const memberId of this.deps.store.offlineQueues.active()) {
+    for (const memberId of await this.deps.store.offlineQueues.active()) {
       if (this.#stopped) return
       await this.drain(memberId).catch(() => undefined)
     }
@@ -85,8 +86,8 @@ export class OfflineDrain {
   async #drain(memberId: string): Promise<DrainReport> {
     const { store, clients, logger } = this.deps
     const report: DrainReport = { taken: 0, accepted: 0, unmapped: 0, recovered: 0 }
-    const queue = store.offlineQueues.get(memberId)
-    const portal = store.portals.get(memberId)
+    const queue = await store.offlineQueues.get(memberId)
+    const portal = await store.portals.get(memberId)
     if (this.#stopped || queue?.mode !== 'active' || portal?.status !== 'active') return report
     const client = clients.get(memberId)
     try {
@@ -107,12 +108,12 @@ export class OfflineDrain {
       // The failed batch stays reserved on the portal; the next drain looks for it first.
       this.#recoverAt.delete(memberId)
       const message = errorMessage(error)
-      store.offlineQueues.recordDrain(memberId, { drained: report.taken, unmapped: report.unmapped, error: message })
+      await store.offlineQueues.recordDrain(memberId, { drained: report.taken, unmapped: report.unmapped, error: message })
       logger.warn({ memberId, error: message }, 'offline drain failed; its records stay reserved in the portal queue')
       throw error
     }
-    store.offlineQueues.recordDrain(memberId, { drained: report.taken, unmapped: report.unmapped, error: null })
-    if (report.unmapped > 0) store.journal.append(memberId, 'offline.unmapped', { count: report.unmapped })
+    await store.offlineQueues.recordDrain(memberId, { drained: report.taken, unmapped: report.unmapped, error: null })
+    if (report.unmapped > 0) await store.journal.append(memberId, 'offline.unmapped', { count: report.unmapped })
     if (report.taken > 0) logger.debug({ memberId, ...report }, 'offline queue drained')
     return report
   }
@@ -128,25 +129,24 @@ export class OfflineDrain {
     const report: DrainReport = { taken: answer.events.length, accepted: 0, unmapped: 0, recovered: 0 }
     if (answer.events.length === 0) return report
     const unmapped: QueueRecord[] = []
-    store.transaction(() => {
-      for (const record of answer.events) {
-        const found = readEventRecord(record.EVENT_NAME, record.EVENT_DATA)
-        if (!found) {
-          unmapped.push(record)
-          continue
-        }
-        const fresh = store.inbox.accept({
-          memberId,
-          event: record.EVENT_NAME.toUpperCase(),
-          entity: found.entity,
-          entityId: found.entityId,
-          // The queue record's id and change time: the same record taken twice is one inbox row; a later change or a new record is another.
-          ts: `${record.TIMESTAMP_X}#${record.ID}`,
-          data: { ...found.extra, offlineId: record.ID },
-        })
-        if (fresh) report.accepted += 1
+    const events: InboxEvent[] = []
+    for (const record of answer.events) {
+      const found = readEventRecord(record.EVENT_NAME, record.EVENT_DATA)
+      if (!found) {
+        unmapped.push(record)
+        continue
       }
-    })
+      events.push({
+        memberId,
+        event: record.EVENT_NAME.toUpperCase(),
+        entity: found.entity,
+        entityId: found.entityId,
+        // The queue record's id and change time: the same record taken twice is one inbox row; a later change or a new record is another.
+        ts: `${record.TIMESTAMP_X}#${record.ID}`,
+        data: { ...found.extra, offlineId: record.ID },
+      })
+    }
+    report.accepted = (await store.acceptEvents(events)).filter(Boolean).length
     report.unmapped = unmapped.length
     // EVENT_DATA may be `false` (the example answer of event-offline-get.md): such a record cannot be
     // mapped to a record, so it is cleared with its batch and the sweeper finds the change.

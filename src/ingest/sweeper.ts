@@ -3,7 +3,8 @@ import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from 'pino'
 import type { PortalClients } from '../b24/index.js'
 import type { SettingsSource } from '../settings/portal-settings.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
+import type { InboxEvent } from '../store/inbox.js'
 import type { SweepState } from '../store/sweeps.js'
 import { ENTITIES, type EntityKind } from './entities.js'
 import { OncePerPortal } from './once-per-portal.js'
@@ -36,7 +37,7 @@ export class Sweeper {
 
   constructor(
     private readonly deps: {
-      store: Store
+      store: StorePort
       clients: PortalClients
       worker: Worker
       logger: Logger
@@ -66,7 +67,7 @@ export class Sweeper {
 
   /** Sweeps every active portal one after another. */
   async sweepAll(): Promise<void> {
-    for (const portal of this.deps.store.portals.all()) {
+    for (const portal of await this.deps.store.portals.all()) {
       if (portal.status === 'active') await this.sweep(portal.memberId).catch(() => undefined)
     }
   }
@@ -92,7 +93,7 @@ export class Sweeper {
     const now = this.#now()
     const kind = ENTITIES[entity]
     if (!kind) throw new Error(`No mirror for entity ${entity}`)
-    const before = store.sweeps.get(memberId, entity)
+    const before = await store.sweeps.get(memberId, entity)
     const first = !before?.cursor
     const state: SweepState = { entity, cursor: before?.cursor ?? null, startedAt: now.toISOString(), finishedAt: null, listed: 0, found: 0, error: null }
     const filters = first ? this.#auditFilters(memberId, kind) : [{ [`>=${kind.list.modifiedFilter}`]: before.cursor }]
@@ -107,8 +108,8 @@ export class Sweeper {
       if (first) state.cursor = null
       logger.warn({ memberId, entity, error: state.error }, 'sweep failed')
     }
-    store.sweeps.save(memberId, state)
-    if (state.found > 0) store.journal.append(memberId, 'sweep.found', { entity, found: state.found, first })
+    await store.sweeps.save(memberId, state)
+    if (state.found > 0) await store.journal.append(memberId, 'sweep.found', { entity, found: state.found, first })
     return state
   }
 
@@ -124,16 +125,19 @@ export class Sweeper {
     return [open, { [`>=${kind.list.modifiedFilter}`]: portalTime(this.#now().getTime() - historyMs) }]
   }
 
-  // One listing, page by page (keyset, 50 a page); each page's records are considered in one transaction.
+  // One listing, page by page (keyset, 50 a page); what each page brings to the inbox is accepted in one commit.
   async #list(run: KindSweep, filter: Record<string, unknown>): Promise<void> {
     const { store, clients, logger } = this.deps
     const { memberId, entity, state } = run
     const { method, select, idKey, resultKey } = run.kind.list
     const pages = clients.get(memberId).list(method, { filter, select }, resultKey ? { idKey, resultKey } : { idKey })
     for await (const page of pages) {
-      store.transaction(() => {
-        for (const item of page) this.#consider(run, item)
-      })
+      const events: InboxEvent[] = []
+      for (const item of page) {
+        const event = await this.#consider(run, item)
+        if (event) events.push(event)
+      }
+      if (events.length > 0) run.state.found += (await store.acceptEvents(events)).filter(Boolean).length
       if (run.first) logger.info({ memberId, entity, filter, listed: state.listed, found: state.found }, 'first sweep: filling the mirror')
     }
   }
@@ -143,20 +147,20 @@ export class Sweeper {
   }
 
   // A listed record the mirror has not seen at this modification time goes to the worker as if its event had come.
-  #consider(run: KindSweep, item: Record<string, unknown>): void {
+  async #consider(run: KindSweep, item: Record<string, unknown>): Promise<InboxEvent | undefined> {
     const { memberId, entity, kind, first, state, seen } = run
     const id = String(item[kind.list.idKey] ?? '')
     const modified = String(item[kind.modifiedField] ?? '')
-    if (!id || seen.has(id)) return
+    if (!id || seen.has(id)) return undefined
     seen.add(id)
     state.listed += 1
     if (modified && (!state.cursor || Date.parse(modified) > Date.parse(state.cursor))) state.cursor = modified
-    const known = this.deps.store.mirror.get(memberId, entity, id)
-    if (known && !known.deleted && known.modifiedAt === modified) return
+    const known = await this.deps.store.mirror.get(memberId, entity, id)
+    if (known && !known.deleted && known.modifiedAt === modified) return undefined
     const ts = String(Math.floor((Date.parse(modified) || this.#now().getTime()) / 1000))
     // The first sweep is the install's audit, history included: what it finds already past is recorded, nobody told.
     const event = first ? AUDIT_EVENT : 'SWEEP'
-    if (this.deps.store.inbox.accept({ memberId, event, entity, entityId: id, ts, data: {} })) state.found += 1
+    return { memberId, event, entity, entityId: id, ts, data: {} }
   }
 }
 

@@ -2,8 +2,8 @@
 import type { Logger } from 'pino'
 import { isNotFound, type BatchCommands, type BatchOutcome, type PortalClients } from '../b24/index.js'
 import type { Hub } from '../enforce/hub.js'
-import type { Announcements } from '../store/plan.js'
-import type { Store } from '../store/index.js'
+import { announcementsOf, type Plan } from '../store/plan.js'
+import type { StorePort } from '../store/port.js'
 import type { DueRecord } from '../store/inbox.js'
 import { diffSnapshots, ENTITIES, project, type FieldChange } from './entities.js'
 import { activitiesOfRecord, OWNER_TYPE_IDS, withBinding } from './record-lists.js'
@@ -27,14 +27,14 @@ export interface RecordChange {
 }
 
 /**
- * Receives each change inside the transaction that stores it; it must be synchronous and must not call the portal.
- * What it returns (its plans' announcements) goes to the hub once that transaction has committed.
+ * Receives each change before it is stored and answers the plans decided on it (reads only; it must not call the
+ * portal): the worker stores the change and the plans in one store call, then tells the hub what they announce.
  */
-export type ChangeHandler = (change: RecordChange) => readonly Announcements[] | void
+export type ChangeHandler = (change: RecordChange) => Promise<readonly Plan[] | void> | readonly Plan[] | void
 
 /** Tuning of the worker; defaults suit production. */
 export interface WorkerOptions {
-  store: Store
+  store: StorePort
   clients: PortalClients
   logger: Logger
   now: () => Date
@@ -54,7 +54,7 @@ const RECORDS_PER_BATCH = 50
 
 /** Processes the inbox: one lane per portal, records collapsed, at most one batch per 50 records. */
 export class Worker extends PortalLanes {
-  readonly #store: Store
+  readonly #store: StorePort
   readonly #clients: PortalClients
   readonly #logger: Logger
   readonly #now: () => Date
@@ -76,20 +76,20 @@ export class Worker extends PortalLanes {
     this.#retryBaseMs = options.retryBaseMs ?? 5_000
   }
 
-  protected portalsWithWork(): string[] {
+  protected portalsWithWork(): Promise<string[]> {
     return this.#store.inbox.portalsWithWork()
   }
 
-  protected nextRetryAt(after: Date): Date | undefined {
+  protected nextRetryAt(after: Date): Promise<Date | undefined> {
     return this.#store.inbox.nextRetryAt(after)
   }
 
   protected async drain(memberId: string): Promise<void> {
     while (!this.stopped) {
-      const portal = this.#store.portals.get(memberId)
+      const portal = await this.#store.portals.get(memberId)
       // A portal that needs re-authorisation keeps its events pending until it is installed again.
       if (!portal || portal.status !== 'active') return
-      const due = this.#store.inbox.due(memberId, RECORDS_PER_BATCH)
+      const due = await this.#store.inbox.due(memberId, RECORDS_PER_BATCH)
       if (due.length === 0) return
       await this.#process(memberId, due)
     }
@@ -101,18 +101,18 @@ export class Worker extends PortalLanes {
       read = await this.#read(memberId, due)
     } catch (error) {
       // A portal that lost its tokens meanwhile keeps its events pending; they are not its fault.
-      if (this.#store.portals.get(memberId)?.status !== 'active') return
-      this.#fail(memberId, due, errorMessage(error))
+      if ((await this.#store.portals.get(memberId))?.status !== 'active') return
+      await this.#fail(memberId, due, errorMessage(error))
       return
     }
-    due.forEach((record, i) => {
+    for (const [i, record] of due.entries()) {
       const failure = read.outcome.errors[`r${i}`]
       if (failure && !isNotFound(failure)) {
-        this.#fail(memberId, [record], `${failure.error || 'error'}: ${failure.description}`)
-        return
+        await this.#fail(memberId, [record], `${failure.error || 'error'}: ${failure.description}`)
+        continue
       }
-      this.#apply(memberId, record, failure ? undefined : this.#found(record, i, read))
-    })
+      await this.#apply(memberId, record, failure ? undefined : this.#found(record, i, read))
+    }
   }
 
   /**
@@ -160,62 +160,62 @@ export class Worker extends PortalLanes {
       this.#logger.warn({ memberId, records: records.length, err: error }, 'clock re-read failed; deciding on the mirror')
       return
     }
-    records.forEach((record, i) => {
+    for (const [i, record] of records.entries()) {
       const ownerTypeId = OWNER_TYPE_IDS[record.entity]
       for (const row of read.rows.get(`a${i}`) ?? []) {
         const activity = row as Record<string, unknown>
         const id = String(activity.ID ?? '')
         if (!id || !ownerTypeId) continue
-        const known = this.#store.mirror.get(memberId, 'activity', id)
+        const known = await this.#store.mirror.get(memberId, 'activity', id)
         const found = withBinding(activity, known?.snapshot, { OWNER_TYPE_ID: ownerTypeId, OWNER_ID: record.entityId })
-        this.#apply(memberId, { entity: 'activity', entityId: id, eventIds: [], events: ['CLOCK'], attempts: 0 }, found)
+        await this.#apply(memberId, { entity: 'activity', entityId: id, eventIds: [], events: ['CLOCK'], attempts: 0 }, found)
       }
       const failure = read.outcome.errors[`r${i}`]
-      if (failure && !isNotFound(failure)) return
-      this.#apply(memberId, { ...record, eventIds: [], events: ['CLOCK'], attempts: 0 }, failure ? undefined : this.#found(record, i, read))
-    })
+      if (failure && !isNotFound(failure)) continue
+      await this.#apply(memberId, { ...record, eventIds: [], events: ['CLOCK'], attempts: 0 }, failure ? undefined : this.#found(record, i, read))
+    }
   }
 
-  // Mirror, event bookkeeping and the rules' reaction land in one transaction, or none of them.
-  #apply(memberId: string, record: DueRecord, found: Record<string, unknown> | undefined): void {
+  // Read the mirror, decide on the change (reads only), then store the mirror, the event bookkeeping and the rules'
+  // plans in one store call: all of them land, or none.
+  async #apply(memberId: string, record: DueRecord, found: Record<string, unknown> | undefined): Promise<void> {
     const store = this.#store
     const kind = this.#kind(record)
-    const announced = store.transaction((): readonly Announcements[] => {
-      const before = store.mirror.get(memberId, record.entity, record.entityId)
-      const previous = before && !before.deleted ? before.snapshot : undefined
-      const current = found ? project(kind, found) : undefined
-      const diff = diffSnapshots(previous, current)
-      const modifiedAt = current ? sureModifiedAt(String(current[kind.modifiedField] ?? ''), this.#now()) : before?.modifiedAt ?? null
-      if (current || before) {
-        store.mirror.put(memberId, { entity: record.entity, entityId: record.entityId, snapshot: current ?? before?.snapshot ?? {}, deleted: !current, modifiedAt })
-      }
-      store.inbox.markDone(record.eventIds)
-      if (!this.#isMeaningful(memberId, record, diff)) return []
-      return this.#onChange({ memberId, entity: record.entity, entityId: record.entityId, events: record.events, previous, current, diff }) ?? []
-    })
-    if (announced.length > 0) this.#hub?.announce(memberId, announced)
+    const before = await store.mirror.get(memberId, record.entity, record.entityId)
+    const previous = before && !before.deleted ? before.snapshot : undefined
+    const current = found ? project(kind, found) : undefined
+    const diff = diffSnapshots(previous, current)
+    const modifiedAt = current ? sureModifiedAt(String(current[kind.modifiedField] ?? ''), this.#now()) : before?.modifiedAt ?? null
+    const mirror = current || before
+      ? { memberId, record: { entity: record.entity, entityId: record.entityId, snapshot: current ?? before?.snapshot ?? {}, deleted: !current, modifiedAt } }
+      : undefined
+    const plans = (await this.#isMeaningful(memberId, record, diff))
+      ? (await this.#onChange({ memberId, entity: record.entity, entityId: record.entityId, events: record.events, previous, current, diff })) ?? []
+      : []
+    await store.applyChanges([{ mirror, eventIds: record.eventIds, plans }])
+    if (plans.length > 0) this.#hub?.announce(memberId, plans.map(announcementsOf))
   }
 
   // Nothing but bookkeeping changed, or exactly what the app itself wrote came back: not a change for rules.
-  #isMeaningful(memberId: string, record: DueRecord, diff: Record<string, FieldChange>): boolean {
+  async #isMeaningful(memberId: string, record: DueRecord, diff: Record<string, FieldChange>): Promise<boolean> {
     const fields = Object.keys(diff).filter((field) => !BOOKKEEPING_FIELDS.has(field))
     if (fields.length === 0) return false
-    const written = this.#store.ownWrites.recent(memberId, record.entity, record.entityId)
+    const written = await this.#store.ownWrites.recent(memberId, record.entity, record.entityId)
     const echo = fields.every((field) => field in written && JSON.stringify(written[field]) === JSON.stringify(diff[field]?.to))
     return !echo
   }
 
-  #fail(memberId: string, records: DueRecord[], error: string): void {
+  async #fail(memberId: string, records: DueRecord[], error: string): Promise<void> {
     for (const record of records) {
       const attempts = record.attempts + 1
       if (attempts >= this.#maxAttempts) {
-        this.#store.inbox.fail(record.eventIds, error, 'park')
-        this.#store.journal.append(memberId, 'work.parked', { entity: record.entity, entityId: record.entityId, attempts, error })
+        await this.#store.inbox.fail(record.eventIds, error, 'park')
+        await this.#store.journal.append(memberId, 'work.parked', { entity: record.entity, entityId: record.entityId, attempts, error })
         this.#logger.error({ memberId, entity: record.entity, entityId: record.entityId, attempts, error }, 'work parked')
         continue
       }
       const delay = backoffDelay(attempts, this.#retryBaseMs, MAX_RETRY_DELAY_MS)
-      this.#store.inbox.fail(record.eventIds, error, new Date(this.#now().getTime() + delay))
+      await this.#store.inbox.fail(record.eventIds, error, new Date(this.#now().getTime() + delay))
       this.#logger.warn({ memberId, entity: record.entity, entityId: record.entityId, attempts, delay, error }, 'work will be retried')
     }
   }

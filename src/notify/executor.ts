@@ -38,23 +38,23 @@ export class Executor extends PortalLanes {
   override start(): void {
     // All are sent again: a notification sent twice replaces itself (same TAG); a fix or a comment is first looked for
     // on the portal (already-done.ts), so neither is written twice.
-    const interrupted = this.deps.store.actions.recoverInterrupted(() => true)
+    const interrupted = this.deps.store.sync.actions.recoverInterrupted(() => true)
     if (interrupted.length > 0) this.deps.logger.warn({ count: interrupted.length }, 'actions interrupted by a restart recovered')
     super.start()
   }
 
-  protected portalsWithWork(): string[] {
+  protected portalsWithWork(): Promise<string[]> {
     return this.deps.store.actions.portalsWithWork()
   }
 
-  protected nextRetryAt(after: Date): Date | undefined {
+  protected nextRetryAt(after: Date): Promise<Date | undefined> {
     return this.deps.store.actions.nextRetryAt(after)
   }
 
   protected async drain(memberId: string): Promise<void> {
     const { store } = this.deps
-    while (!this.stopped && store.portals.get(memberId)?.status === 'active') {
-      const actions = store.actions.claim(memberId, ACTIONS_PER_BATCH)
+    while (!this.stopped && (await store.portals.get(memberId))?.status === 'active') {
+      const actions = await store.claimActions(memberId, ACTIONS_PER_BATCH)
       if (actions.length === 0) return
       await this.#send(memberId, actions)
     }
@@ -63,19 +63,19 @@ export class Executor extends PortalLanes {
   async #send(memberId: string, claimed: Action[]): Promise<void> {
     const { store, clients } = this.deps
     const client = clients.get(memberId)
-    const language = store.portals.get(memberId)?.language ?? null
+    const language = (await store.portals.get(memberId))?.language ?? null
     // What may have been done by an earlier try whose answer never came is looked for first, and not sent again if done.
     let done: Set<number>
     try {
       done = await alreadyDone(client, claimed.filter(mayBeDone))
     } catch (error) {
-      store.settle(memberId, claimed.map((action) => this.#failed(memberId, action, errorMessage(error), false)))
+      await store.settle(memberId, claimed.map((action) => this.#failed(memberId, action, errorMessage(error), false)))
       return
     }
     const confirmed = claimed.filter((action) => done.has(action.id)).map((action): SendResult => ({ action, outcome: 'done', then: followUpsOf(action, language) }))
     const actions = claimed.filter((action) => !done.has(action.id))
     if (actions.length === 0) {
-      store.settle(memberId, confirmed)
+      await store.settle(memberId, confirmed)
       return
     }
     const commands: BatchCommands = {}
@@ -83,7 +83,7 @@ export class Executor extends PortalLanes {
       const payload = action.payload
       if (action.kind === 'fix') {
         // Remembered before the write, so the echo event is recognised however fast it comes.
-        store.ownWrites.record(memberId, String(payload.entity), String(payload.entityId), payload.fields as Record<string, unknown>)
+        await store.ownWrites.record(memberId, String(payload.entity), String(payload.entityId), payload.fields as Record<string, unknown>)
       }
       const command = commandFor(action)
       // With offline events on, the app's own fixes carry its auth_connector and are not queued back to it.
@@ -93,10 +93,10 @@ export class Executor extends PortalLanes {
     try {
       outcome = await client.batch(commands)
     } catch (error) {
-      store.settle(memberId, [...confirmed, ...actions.map((action) => this.#failed(memberId, action, errorMessage(error), false))])
+      await store.settle(memberId, [...confirmed, ...actions.map((action) => this.#failed(memberId, action, errorMessage(error), false))])
       return
     }
-    store.settle(memberId, [...confirmed, ...actions.map((action): SendResult => {
+    await store.settle(memberId, [...confirmed, ...actions.map((action): SendResult => {
       const error = outcome.errors[`a${action.id}`]
       const result = outcome.results[`a${action.id}`]
       // A resent answer whose step already has it: the portal no longer takes the token (bizproc-event-send.md). Answered.

@@ -8,7 +8,7 @@ import { AppError, ForbiddenError, UnauthorizedError } from '../shared/app-error
 import type { Manifest } from './manifest.js'
 import { bindOffline, type OfflineSetup } from './offline-setup.js'
 import { bindPortal, type SetupOutcome } from './portal-setup.js'
-import type { Store } from '../store/index.js'
+import type { JournalLine, StorePort } from '../store/port.js'
 import type { Portal } from '../store/portals.js'
 import type { PortalAuth } from '../auth/portal-auth.js'
 import { applicationTokenMatches } from '../auth/secrets.js'
@@ -37,7 +37,7 @@ export type InstallVia = 'api' | 'ui' | 'event'
 /** What the app needs to install portals. */
 export interface InstallerDeps {
   config: Readonly<Config>
-  store: Store
+  store: StorePort
   clients: PortalClients
   auth: PortalAuth
   manifest: Manifest
@@ -57,69 +57,57 @@ export class Installer {
    */
   async install(grant: InstallGrant, via: InstallVia): Promise<{ portal: Portal; setup: SetupOutcome }> {
     const { store } = this.deps
-    const stored = store.portals.get(grant.memberId)
+    const stored = await store.portals.get(grant.memberId)
     const confirmed = await this.confirmAdmin(grant, stored)
     const applicationToken = grant.applicationToken ?? this.keptToken(stored)
     const tokenReceived = stored !== undefined && stored.status !== 'uninstalled' && stored.applicationToken === '' && applicationToken !== ''
-    store.transaction(() => {
-      store.portals.install({
-        ...confirmed.credentials,
-        applicationToken,
-        adminUserId: confirmed.userId,
-        appStatus: grant.appStatus,
-        licenseFamily: confirmed.licenseFamily,
-        language: grant.language ?? confirmed.language,
-      })
-      store.journal.append(grant.memberId, 'app.installed', {
-        via, domain: grant.domain, license: confirmed.licenseFamily, awaitingApplicationToken: applicationToken === '', tokenReceived,
-      })
+    await store.installPortal({
+      ...confirmed.credentials,
+      applicationToken,
+      adminUserId: confirmed.userId,
+      appStatus: grant.appStatus,
+      licenseFamily: confirmed.licenseFamily,
+      language: grant.language ?? confirmed.language,
+    }, {
+      kind: 'app.installed',
+      detail: { via, domain: grant.domain, license: confirmed.licenseFamily, awaitingApplicationToken: applicationToken === '', tokenReceived },
     })
     // The install frame bound everything and started the first sweep moments ago: ONAPPINSTALL only brings the token.
     if (tokenReceived) {
       this.deps.clients.forget(grant.memberId)
-      return { portal: this.portal(grant.memberId), setup: { boundEvents: [], boundPlacements: [], unboundStale: 0 } }
+      return { portal: await this.portal(grant.memberId), setup: { boundEvents: [], boundPlacements: [], unboundStale: 0 } }
     }
     const setup = await this.bind(grant.memberId)
     this.deps.onInstalled?.(grant.memberId)
-    return { portal: this.portal(grant.memberId), setup }
+    return { portal: await this.portal(grant.memberId), setup }
   }
 
   /** ONAPPUPDATE: everything is checked (stored endpoint, this app, an administrator) before the new application_token is written. */
   async update(grant: InstallGrant): Promise<SetupOutcome> {
-    const stored = this.deps.store.portals.get(grant.memberId)
+    const stored = await this.deps.store.portals.get(grant.memberId)
     if (!stored || stored.status === 'uninstalled') throw new UnauthorizedError('Unknown portal', 'UNKNOWN_PORTAL')
     const confirmed = await this.confirmAdmin(grant, stored)
     const { store } = this.deps
     const applicationToken = grant.applicationToken ?? stored.applicationToken
-    store.transaction(() => {
-      store.portals.install({
-        ...confirmed.credentials,
-        applicationToken,
-        adminUserId: stored.adminUserId,
-        appStatus: grant.appStatus ?? stored.appStatus,
-        licenseFamily: confirmed.licenseFamily ?? stored.licenseFamily,
-        language: grant.language ?? stored.language,
-      })
-      store.journal.append(grant.memberId, 'app.updated', { tokenRotated: applicationToken !== stored.applicationToken })
-    })
+    await store.installPortal({
+      ...confirmed.credentials,
+      applicationToken,
+      adminUserId: stored.adminUserId,
+      appStatus: grant.appStatus ?? stored.appStatus,
+      licenseFamily: confirmed.licenseFamily ?? stored.licenseFamily,
+      language: grant.language ?? stored.language,
+    }, { kind: 'app.updated', detail: { tokenRotated: applicationToken !== stored.applicationToken } })
     return this.bind(grant.memberId)
   }
 
   /** ONAPPUNINSTALL: only with the stored application_token; forgets tokens, and with `clean` every row of the portal. */
-  uninstall(memberId: string, applicationToken: string, clean: boolean): void {
+  async uninstall(memberId: string, applicationToken: string, clean: boolean): Promise<void> {
     const { store, clients } = this.deps
-    const stored = store.portals.get(memberId)
+    const stored = await store.portals.get(memberId)
     if (!stored || !applicationTokenMatches(stored, applicationToken)) {
       throw new UnauthorizedError('Unknown portal or wrong application_token', 'INVALID_APPLICATION_TOKEN')
     }
-    store.transaction(() => {
-      if (clean) {
-        store.deletePortalData(memberId)
-      } else {
-        store.portals.revoke(memberId, 'uninstalled by the portal')
-      }
-      store.journal.append(memberId, 'app.uninstalled', { clean })
-    })
+    await store.uninstallPortal(memberId, clean)
     clients.forget(memberId)
   }
 
@@ -128,7 +116,7 @@ export class Installer {
     const { store, clients, manifest, config } = this.deps
     clients.forget(memberId)
     const setup = await bindPortal(clients.get(memberId), manifest, config.publicUrl)
-    store.journal.append(memberId, 'app.bound', { ...setup })
+    await store.journal.append(memberId, 'app.bound', { ...setup })
     await this.bindOffline(memberId)
     await setUpRobots({ store, clients, logger: this.deps.logger, publicUrl: config.publicUrl }, memberId)
     return setup
@@ -137,7 +125,7 @@ export class Installer {
   // Offline events are extra reliability: a portal that refuses them keeps its online events.
   private async bindOffline(memberId: string): Promise<OfflineSetup | undefined> {
     const { store, clients, manifest, config, logger } = this.deps
-    const previous = store.offlineQueues.get(memberId)
+    const previous = await store.offlineQueues.get(memberId)
     const wasActive = previous?.mode === 'active'
     if (config.offlineEvents === 'off' && !wasActive) return undefined
     let setup: OfflineSetup
@@ -146,19 +134,10 @@ export class Installer {
     } catch (error) {
       const message = errorMessage(error)
       logger.error({ memberId, error: message }, 'offline events could not be set up; online events go on')
-      store.journal.append(memberId, 'offline.failed', { error: message })
+      await store.journal.append(memberId, 'offline.failed', { error: message })
       return undefined
     }
-    store.transaction(() => {
-      store.offlineQueues.setMode(memberId, setup.mode, setup.authConnector)
-      if (setup.mode === 'unavailable') {
-        store.journal.append(memberId, 'offline.unavailable', { feature: 'rest_offline_extended', unbound: setup.unbound })
-      } else if (setup.mode === 'active' && (!wasActive || setup.boundOffline.length > 0 || setup.boundPush)) {
-        store.journal.append(memberId, 'offline.active', { ...setup })
-      } else if (setup.mode === 'off') {
-        store.journal.append(memberId, 'offline.off', { unbound: setup.unbound })
-      }
-    })
+    await store.setOfflineMode(memberId, setup.mode, setup.authConnector, offlineLine(setup, wasActive))
     if (setup.mode === 'unavailable') {
       logger.warn({ memberId }, "offline events are not available on the portal's plan (feature rest_offline_extended); online events only")
     }
@@ -167,8 +146,8 @@ export class Installer {
     return setup
   }
 
-  private portal(memberId: string): Portal {
-    const portal = this.deps.store.portals.get(memberId)
+  private async portal(memberId: string): Promise<Portal> {
+    const portal = await this.deps.store.portals.get(memberId)
     if (!portal) throw new AppError('PORTAL_LOST', 'The portal vanished during install', 500)
     return portal
   }
@@ -240,4 +219,12 @@ function originOf(url: string): string {
 /** The documented rate budget for a portal's plan (Enterprise: LICENSE_FAMILY "ent"). */
 export function budgetFor(licenseFamily: string | null): RateBudget {
   return licenseFamily === 'ent' ? RATE_BUDGETS.enterprise : RATE_BUDGETS.standard
+}
+
+// What the journal says of an offline set-up: unavailable, newly (or more) active, off; nothing when it stayed as it was.
+function offlineLine(setup: OfflineSetup, wasActive: boolean): JournalLine | undefined {
+  if (setup.mode === 'unavailable') return { kind: 'offline.unavailable', detail: { feature: 'rest_offline_extended', unbound: setup.unbound } }
+  if (setup.mode === 'active' && (!wasActive || setup.boundOffline.length > 0 || setup.boundPush)) return { kind: 'offline.active', detail: { ...setup } }
+  if (setup.mode === 'off') return { kind: 'offline.off', detail: { unbound: setup.unbound } }
+  return undefined
 }

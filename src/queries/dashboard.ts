@@ -4,7 +4,7 @@ import { CATALOGUE, type RuleId } from '../../rules/catalogue.js'
 import { userName, type Directory } from '../../rules/directory.js'
 import { pathOf, titleOf } from '../../rules/record.js'
 import type { Entity, Text } from '../../rules/types.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import type { Violation } from '../store/violations.js'
 import { addDays, isoDate, localDateOf, startOfDay, startOfWeek } from '../shared/zoned-days.js'
 
@@ -60,7 +60,7 @@ const TREND_DAYS = 28
 const NOBODY: Text = { ru: 'без ответственного', en: 'no responsible' }
 
 /** The dashboard of `people` on a portal at `now`, weeks starting Monday 00:00 in `timeZone`. */
-export function dashboardOf(deps: { store: Store; directory: Directory }, memberId: string, people: People, now: Date, timeZone: string): Dashboard {
+export async function dashboardOf(deps: { store: StorePort; directory: Directory }, memberId: string, people: People, now: Date, timeZone: string): Promise<Dashboard> {
   const { store, directory } = deps
   const counts = (violation: { responsibleId: string | null }) =>
     people === 'all' || (violation.responsibleId !== null && people.has(violation.responsibleId))
@@ -71,7 +71,7 @@ export function dashboardOf(deps: { store: Store; directory: Directory }, member
   const today = localDateOf(at, timeZone)
   const days = Array.from({ length: TREND_DAYS }, (_, i) => addDays(today, i - TREND_DAYS + 1))
   const trendFrom = Math.min(startOfDay(days[0]!, timeZone), lastWeek)
-  const opened = store.violations.openedBetween(memberId, new Date(trendFrom), new Date(Math.max(at + 1, nextWeek))).filter(counts)
+  const opened = (await store.violations.openedBetween(memberId, new Date(trendFrom), new Date(Math.max(at + 1, nextWeek)))).filter(counts)
   const week = (violation: Violation) => {
     const openedAt = Date.parse(violation.openedAt)
     if (openedAt >= thisWeek && openedAt < nextWeek) return 'thisWeek'
@@ -79,7 +79,11 @@ export function dashboardOf(deps: { store: Store; directory: Directory }, member
     return undefined
   }
   const inWeeks = opened.filter((violation) => week(violation) !== undefined)
-  const outstanding = store.violations.outstanding(memberId).filter(counts)
+  const outstanding = (await store.violations.outstanding(memberId)).filter(counts)
+  const worst = outstanding.slice(0, WORST)
+  const records = await Promise.all(worst.map((violation) => store.mirror.get(memberId, violation.entity, violation.entityId)))
+  const thisWeekAttainment = await attainment(store, memberId, counts, thisWeek, nextWeek)
+  const lastWeekAttainment = await attainment(store, memberId, counts, lastWeek, thisWeek)
   const dayStarts = days.map((day) => startOfDay(day, timeZone))
   return {
     thisWeekFrom: new Date(thisWeek).toISOString(),
@@ -91,13 +95,13 @@ export function dashboardOf(deps: { store: Store; directory: Directory }, member
     byRule: rows(inWeeks, week, (violation) => violation.ruleId, (ruleId) => CATALOGUE[ruleId as RuleId]?.title ?? { ru: ruleId, en: ruleId }),
     byManager: rows(inWeeks, week, (violation) => violation.responsibleId ?? '', (userId) => (userId === '' ? NOBODY : same(userName(directory, userId)))),
     attainment: {
-      thisWeek: attainment(store, memberId, counts, thisWeek, nextWeek),
-      lastWeek: attainment(store, memberId, counts, lastWeek, thisWeek),
+      thisWeek: thisWeekAttainment,
+      lastWeek: lastWeekAttainment,
     },
     outstanding: outstanding.length,
-    worst: outstanding.slice(0, WORST).map((violation) => {
+    worst: worst.map((violation, i) => {
       const entity = violation.entity as Entity
-      const mirrored = store.mirror.get(memberId, entity, violation.entityId)
+      const mirrored = records[i]
       return {
         violationId: violation.id, ruleId: violation.ruleId, rule: CATALOGUE[violation.ruleId as RuleId]?.title ?? same(violation.ruleId),
         entity, entityId: violation.entityId, recordTitle: mirrored ? titleOf(entity, mirrored.snapshot) : '',
@@ -128,8 +132,8 @@ function rows(violations: Violation[], week: (violation: Violation) => 'thisWeek
   return [...byKey.values()].sort((a, b) => b.thisWeek - a.thisWeek || b.lastWeek - a.lastWeek || a.label.ru.localeCompare(b.label.ru, 'ru'))
 }
 
-function attainment(store: Store, memberId: string, counts: (clock: { responsibleId: string | null }) => boolean, from: number, to: number): Attainment {
-  const clocks = store.clocks.decidedBetween(memberId, new Date(from), new Date(to)).filter(counts)
+async function attainment(store: StorePort, memberId: string, counts: (clock: { responsibleId: string | null }) => boolean, from: number, to: number): Promise<Attainment> {
+  const clocks = (await store.clocks.decidedBetween(memberId, new Date(from), new Date(to))).filter(counts)
   // A clock both breached and met in one week cannot be: met means stopped before the breach.
   const met = clocks.filter((clock) => clock.outcome === 'met').length
   const missed = clocks.length - met

@@ -8,7 +8,7 @@ import type { Directory } from '../../rules/directory.js'
 import { isOpen, isTaskClosed, titleOf } from '../../rules/record.js'
 import type { Entity, Snapshot } from '../../rules/types.js'
 import type { Clock } from '../store/clocks.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
 import { passOf } from '../enforce/decide.js'
@@ -39,10 +39,10 @@ export function decideExcuse(input: { memberId: string; violation: Violation; cl
 
 /** The rules as the pages use them. */
 export class RulePages {
-  constructor(private readonly deps: { store: Store; loader: Loader; enforcer: Pick<Enforcer, 'stepDue'>; hub?: Hub; now: () => Date }) {}
+  constructor(private readonly deps: { store: StorePort; loader: Loader; enforcer: Pick<Enforcer, 'stepDue'>; hub?: Hub; now: () => Date }) {}
 
   /** The portal's directory (cached until it is refreshed). */
-  directory(memberId: string): Directory {
+  directory(memberId: string): Promise<Directory> {
     return this.deps.loader.directory(memberId)
   }
 
@@ -52,53 +52,53 @@ export class RulePages {
   }
 
   /** What the rules say of a record as mirrored now, without changing anything. */
-  inspect(portal: Portal, entity: Entity, id: string, current: Snapshot, settings?: RuleSettings): Pass {
+  async inspect(portal: Portal, entity: Entity, id: string, current: Snapshot, settings?: RuleSettings): Promise<Pass> {
     const { loader } = this.deps
-    return passOf({
-      now: this.deps.now(), portal, settings: loader.dated(portal, settings), calendar: loader.calendar(portal),
-      directory: loader.directory(portal.memberId), entity, id, previous: current, context: loader.context(portal.memberId, entity, id, current),
-    }, current)
+    const now = this.deps.now()
+    const dated = loader.dated(portal, settings)
+    const calendar = loader.calendar(portal)
+    const directory = await loader.directory(portal.memberId)
+    const context = await loader.context(portal.memberId, entity, id, current)
+    return passOf({ now, portal, settings: dated, calendar, directory, entity, id, previous: current, context }, current)
   }
 
   /** Asks the rules again about one record now (the page's re-check), as the clock engine does. */
-  recheck(memberId: string, entity: Entity, id: string): void {
-    this.deps.enforcer.stepDue(memberId, [{ entity, entityId: id }])
+  async recheck(memberId: string, entity: Entity, id: string): Promise<void> {
+    await this.deps.enforcer.stepDue(memberId, [{ entity, entityId: id }])
   }
 
   /**
    * Excuses an open violation (a supervisor or an administrator, with a reason): it stays open while the record breaks
    * the rule, but its clock stops and nobody is told of it again. Returns false when it is not open or already excused.
    */
-  excuse(memberId: string, violationId: number, userId: string, reason: string): boolean {
+  async excuse(memberId: string, violationId: number, userId: string, reason: string): Promise<boolean> {
     const { store, loader } = this.deps
-    const plan = store.transaction(() => {
-      const violation = store.violations.get(violationId)
-      const portal = store.portals.get(memberId)
-      if (!violation || !portal) return undefined
-      const clocks = store.clocks.runningFor(memberId, violation.entity, violation.entityId)
-      const decided = decideExcuse({ memberId, violation, clocks, calendar: loader.calendar(portal), now: this.deps.now(), userId, reason })
-      if (decided) store.apply(decided)
-      return decided
-    })
+    const violation = await store.violations.get(violationId)
+    const portal = await store.portals.get(memberId)
+    if (!violation || !portal) return false
+    const clocks = await store.clocks.runningFor(memberId, violation.entity, violation.entityId)
+    const plan = decideExcuse({ memberId, violation, clocks, calendar: loader.calendar(portal), now: this.deps.now(), userId, reason })
+    // An excuse and a stop hold once (store/apply.ts): a second excuse of the same violation changes nothing.
+    if (plan) await store.apply(plan)
     if (plan) this.deps.hub?.announce(memberId, [announcementsOf(plan)])
     return plan !== undefined
   }
 
   /** How many open records `settings` would flag now: a finding without a deadline, or one whose deadline has passed. */
-  countFlagged(portal: Portal, settings: RuleSettings): number {
-    return this.flagged(portal, settings).total
+  async countFlagged(portal: Portal, settings: RuleSettings): Promise<number> {
+    return (await this.flagged(portal, settings)).total
   }
 
   /** As countFlagged, and per rule: how many records it would flag now and the first `examples` of them. */
-  flagged(portal: Portal, settings: RuleSettings, examples = 3): FlaggedNow {
+  async flagged(portal: Portal, settings: RuleSettings, examples = 3): Promise<FlaggedNow> {
     const now = this.deps.now()
     const calendar = this.calendarOf(portal)
     const result: FlaggedNow = { total: 0, rules: [] }
     const byRule = new Map<RuleId, FlaggedNow['rules'][number]>()
     for (const entity of ['lead', 'deal', 'task'] as const) {
-      for (const { entityId, snapshot } of this.deps.store.mirror.list(portal.memberId, entity)) {
+      for (const { entityId, snapshot } of await this.deps.store.mirror.list(portal.memberId, entity)) {
         if (!isOpen(entity, snapshot) || (entity === 'task' && isTaskClosed(snapshot))) continue
-        const pass = this.inspect(portal, entity, entityId, snapshot, settings)
+        const pass = await this.inspect(portal, entity, entityId, snapshot, settings)
         const due = pass.findings.filter(({ finding }) => !finding.undecided && (!finding.clock
           || Date.parse(planClock(finding.clock, startOf(finding.clock, now), timeFor(calendar, finding.clock.basis)).dueAt) <= now.getTime()))
         if (due.length > 0) result.total += 1

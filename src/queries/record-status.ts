@@ -7,7 +7,7 @@ import { isTaskClosed, responsibleOf, text, titleOf } from '../../rules/record.j
 import type { Entity, Text } from '../../rules/types.js'
 import type { RulePages } from './pages.js'
 import { robotSteps, type RobotStepView } from './robot-steps.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import type { Portal } from '../store/portals.js'
 
 /** One rule's verdict on the record. */
@@ -81,18 +81,18 @@ const BINDING: Partial<Record<Entity, string>> = { deal: 'D', lead: 'L' }
 const MAX_PERIODS = 40
 
 /** Builds a record's status for its tab. */
-export function recordStatus(deps: { store: Store; rules: RulePages; now: () => Date },
-  portal: Portal, entity: Entity, id: string): RecordStatus {
+export async function recordStatus(deps: { store: StorePort; rules: RulePages; now: () => Date },
+  portal: Portal, entity: Entity, id: string): Promise<RecordStatus> {
   const { store, rules: pages } = deps
   const { memberId } = portal
-  const directory = pages.directory(memberId)
-  const mirrored = store.mirror.get(memberId, entity, id)
+  const directory = await pages.directory(memberId)
+  const mirrored = await store.mirror.get(memberId, entity, id)
   const current = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
   const responsibleId = current ? responsibleOf(entity, current) : null
-  const history = store.violations.history(memberId, entity, id)
+  const history = await store.violations.history(memberId, entity, id)
   const open = history.filter((violation) => violation.resolvedAt === null)
-  const clocks = store.clocks.runningFor(memberId, entity, id)
-  const pass = current ? pages.inspect(portal, entity, id, current) : undefined
+  const clocks = await store.clocks.runningFor(memberId, entity, id)
+  const pass = current ? await pages.inspect(portal, entity, id, current) : undefined
   const rules: RuleVerdict[] = (pass?.applicable ?? []).map((ruleId) => {
     const title = CATALOGUE[ruleId].title
     const violation = open.find((item) => item.ruleId === ruleId)
@@ -105,7 +105,7 @@ export function recordStatus(deps: { store: Store; rules: RulePages; now: () => 
   })
   const now = deps.now().getTime()
   const calendar = pages.calendarOf(portal)
-  const notices = store.actions.noticesOf(memberId, history.map((violation) => violation.id))
+  const notices = await store.actions.noticesOf(memberId, history.map((violation) => violation.id))
   return {
     entity, id, known: current !== undefined, asOf: now,
     title: current ? titleOf(entity, current) : '',
@@ -129,15 +129,15 @@ export function recordStatus(deps: { store: Store; rules: RulePages; now: () => 
       excused: violation.excusedAt ? { at: violation.excusedAt, by: userName(directory, violation.excusedBy ?? ''), reason: violation.excuse ?? '' } : null,
       told: notices.filter((notice) => notice.violationId === violation.id).map((notice) => ({ name: userName(directory, notice.userId), at: notice.at, state: notice.state })),
     })),
-    tasks: relatedTasks(store, memberId, entity, id, directory, now),
-    robots: robotSteps(store, memberId, entity, id),
+    tasks: await relatedTasks(store, memberId, entity, id, directory, now),
+    robots: await robotSteps(store, memberId, entity, id),
   }
 }
 
-function relatedTasks(store: Store, memberId: string, entity: Entity, id: string, directory: Directory, now: number): TaskView[] {
+async function relatedTasks(store: StorePort, memberId: string, entity: Entity, id: string, directory: Directory, now: number): Promise<TaskView[]> {
   const prefix = BINDING[entity]
   if (!prefix) return []
-  return store.mirror.tasksBoundTo(memberId, `${prefix}_${id}`).map(({ entityId, snapshot }) => {
+  return (await store.mirror.tasksBoundTo(memberId, `${prefix}_${id}`)).map(({ entityId, snapshot }) => {
     const deadline = text(snapshot, 'deadline')
     const closed = isTaskClosed(snapshot)
     const responsible = responsibleOf('task', snapshot)

@@ -1,7 +1,7 @@
 // The robot steps that ran on a record, for its tab: when, which robot, what it answered and whether the answer went.
 import type { Text } from '../../rules/types.js'
 import { ROBOTS } from '../robots/catalogue.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 
 /** One robot step on the record. */
 export interface RobotStepView {
@@ -16,8 +16,8 @@ export interface RobotStepView {
 }
 
 /** The newest robot steps on a lead or deal, newest first. */
-export function robotSteps(store: Store, memberId: string, entity: string, id: string): RobotStepView[] {
-  return store.robotCalls.ofRecord(memberId, entity, id).map((line) => ({
+export async function robotSteps(store: StorePort, memberId: string, entity: string, id: string): Promise<RobotStepView[]> {
+  return (await store.robotCalls.ofRecord(memberId, entity, id)).map((line) => ({
     code: line.code,
     name: ROBOTS.find((robot) => robot.code === line.code)?.name ?? { ru: line.code, en: line.code },
     at: line.receivedAt,

@@ -43,14 +43,14 @@ async function main(argv: string[]): Promise<void> {
   if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) throw new CliError(`no database at DATABASE_PATH ${config.databasePath}`)
   const store = openStore(config.databasePath, systemClock, config.tokenKey)
   try {
-    const portal = store.portals.get(portalId)
+    const portal = await store.portals.get(portalId)
     if (!portal) throw new CliError(`unknown portal ${JSON.stringify(portalId)}: no such member_id in ${config.databasePath}`)
     const settings = new PortalSettings({ store, rulesFile: loadRulesFile(config.rulesFile), production: loadProductionCalendars(), source: 'RULES_FILE' })
-    const directory = store.directory.load(portal.memberId)
+    const directory = await store.directory.load(portal.memberId)
     const department = values.department as string | undefined
     const scope = scopeOf(directory, department, languageOf(portal.language))
     if (!scope) throw new CliError(`unknown department ${JSON.stringify(department)} on portal ${portal.domain}`)
-    const { data, lang, fileName } = prepareReport({ store, settings, directory }, portal, scope, period)
+    const { data, lang, fileName } = await prepareReport({ store, settings, directory }, portal, scope, period)
     const out = (values.out as string | undefined) ?? fileName
     const file = createWriteStream(out)
     const opened = new Promise<void>((resolve, reject) => file.once('open', () => resolve()).once('error', reject))
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<void> {
     if (process.stderr.isTTY) process.stderr.write('\n')
     process.stderr.write(`wrote ${out}: ${data.leads.length} leads, ${data.deals.length} deals, ${data.tasks.length} tasks, ${data.violations.length} violations\n`)
   } finally {
-    store.close()
+    await store.close()
   }
 }
 

@@ -11,7 +11,7 @@ import type { PortalClient, PortalClients } from '../b24/index.js'
 import { postToUploadUrl } from '../b24/upload-url.js'
 import { languageOf } from '../notify/messages.js'
 import type { SettingsSource } from '../settings/portal-settings.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import type { Portal } from '../store/portals.js'
 import type { Delivery, DeliveredFile } from '../store/report-deliveries.js'
 import { isoDate } from '../shared/zoned-days.js'
@@ -31,7 +31,7 @@ const READ_ACCESS = 'disk_access_read'
 
 /** What the deliverer needs. */
 export interface ReportDeliveryDeps {
-  store: Store
+  store: StorePort
   clients: PortalClients
   settings: SettingsSource
   logger: Logger
@@ -75,7 +75,7 @@ export class ReportDelivery {
   }
 
   async #run(): Promise<void> {
-    for (const portal of this.deps.store.portals.all()) {
+    for (const portal of await this.deps.store.portals.all()) {
       if (this.#stopped) return
       if (portal.status !== 'active') continue
       try {
@@ -92,15 +92,17 @@ export class ReportDelivery {
     const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
     const due = duePeriods(settings.reports, timeZone, this.deps.now().getTime(), Date.parse(portal.installedAt))
     if (due.length === 0) return
-    const directory = this.deps.directory ? await this.deps.directory(portal.memberId) : this.deps.store.directory.load(portal.memberId)
+    const directory = this.deps.directory ? await this.deps.directory(portal.memberId) : await this.deps.store.directory.load(portal.memberId)
     for (const period of due) await this.#period(portal, directory, period)
   }
 
   async #period(portal: Portal, directory: Directory, period: DuePeriod): Promise<void> {
     const { store } = this.deps
     const from = isoDate(period.from)
-    const claims = headedDepartments(directory).map(({ departmentId, headId }) =>
-      store.reportDeliveries.claim({ memberId: portal.memberId, kind: period.kind, from, to: isoDate(period.to), departmentId, supervisorId: headId }))
+    const claims: Delivery[] = []
+    for (const { departmentId, headId } of headedDepartments(directory)) {
+      claims.push(await store.reportDeliveries.claim({ memberId: portal.memberId, kind: period.kind, from, to: isoDate(period.to), departmentId, supervisorId: headId }))
+    }
     const pending = claims.filter((delivery) => delivery.state === 'pending')
     if (pending.length > 0) await this.#uploadAll(portal, directory, period, pending)
     await this.#notify(portal, period)
@@ -112,7 +114,7 @@ export class ReportDelivery {
     try {
       target = await diskTarget(client)
     } catch (error) {
-      for (const delivery of pending) this.#failed(delivery, error)
+      for (const delivery of pending) await this.#failed(delivery, error)
       return
     }
     // The heads' folders met in this run, so that a head of several departments costs one look-up.
@@ -120,11 +122,11 @@ export class ReportDelivery {
     for (const delivery of pending) {
       try {
         const file = await this.#upload(client, portal, directory, period, delivery, target, folders)
-        this.deps.store.reportDeliveries.markUploaded(delivery.id, file)
-        this.deps.store.journal.append(portal.memberId, 'report.uploaded', { kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, supervisorId: delivery.supervisorId, fileId: file.id, name: file.name })
+        await this.deps.store.reportDeliveries.markUploaded(delivery.id, file)
+        await this.deps.store.journal.append(portal.memberId, 'report.uploaded', { kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, supervisorId: delivery.supervisorId, fileId: file.id, name: file.name })
         this.deps.logger.info({ memberId: portal.memberId, kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, fileId: file.id }, 'scheduled report uploaded')
       } catch (error) {
-        this.#failed(delivery, error)
+        await this.#failed(delivery, error)
       }
     }
   }
@@ -135,7 +137,7 @@ export class ReportDelivery {
     const lang = languageOf(portal.language)
     const scope = scopeOf(directory, delivery.departmentId, lang)
     if (!scope) throw new Error(`department ${delivery.departmentId} is no longer in the portal's structure`)
-    const report = prepareReport({ store: this.deps.store, settings: this.deps.settings, directory }, portal, scope, period)
+    const report = await prepareReport({ store: this.deps.store, settings: this.deps.settings, directory }, portal, scope, period)
     const bytes = await workbookBytes(report.data, report.lang, this.deps.now())
     // Read access for the head alone comes with the head's folder, before anything is uploaded: the upload-URL way takes
     // no `rights` (its documented token carries only `id` and `generateUniqueName`: disk-folder-upload-file.md#uploadurl),
@@ -161,15 +163,15 @@ export class ReportDelivery {
     const step = await client.call<{ field?: unknown; uploadUrl?: unknown }>('disk.folder.uploadfile', params)
     if (typeof step?.uploadUrl !== 'string' || typeof step.field !== 'string') throw new Error('disk.folder.uploadfile gave no uploadUrl')
     // The endpoint as stored now: a token refresh may have moved it.
-    const clientEndpoint = this.deps.store.portals.get(portal.memberId)?.clientEndpoint ?? portal.clientEndpoint
+    const clientEndpoint = (await this.deps.store.portals.get(portal.memberId))?.clientEndpoint ?? portal.clientEndpoint
     return postToUploadUrl({ clientEndpoint, uploadUrl: step.uploadUrl, field: step.field, fileName, bytes, timeoutMs: this.deps.timeoutMs })
   }
 
-  #failed(delivery: Delivery, error: unknown): void {
+  async #failed(delivery: Delivery, error: unknown): Promise<void> {
     const message = errorMessage(error)
-    this.deps.store.reportDeliveries.markFailed(delivery.id, message, MAX_UPLOAD_ATTEMPTS)
+    await this.deps.store.reportDeliveries.markFailed(delivery.id, message, MAX_UPLOAD_ATTEMPTS)
     const detail = { kind: delivery.kind, from: delivery.from, departmentId: delivery.departmentId, attempt: delivery.attempts + 1, error: message }
-    this.deps.store.journal.append(delivery.memberId, 'report.upload_failed', detail)
+    await this.deps.store.journal.append(delivery.memberId, 'report.upload_failed', detail)
     this.deps.logger.warn({ memberId: delivery.memberId, ...detail }, 'scheduled report upload failed; retried next minute')
   }
 
@@ -178,7 +180,7 @@ export class ReportDelivery {
     const { store } = this.deps
     const from = isoDate(period.from)
     const byHead = new Map<string, Delivery[]>()
-    for (const delivery of store.reportDeliveries.ofPeriod(portal.memberId, period.kind, from)) {
+    for (const delivery of await store.reportDeliveries.ofPeriod(portal.memberId, period.kind, from)) {
       byHead.set(delivery.supervisorId, [...(byHead.get(delivery.supervisorId) ?? []), delivery])
     }
     const lang = languageOf(portal.language)
@@ -195,8 +197,8 @@ export class ReportDelivery {
         this.deps.logger.warn({ memberId: portal.memberId, kind: period.kind, from, headId, err: error }, 'report notification failed; retried next minute')
         continue
       }
-      store.reportDeliveries.markNotified(owed.map((delivery) => delivery.id))
-      store.journal.append(portal.memberId, 'report.notified', { kind: period.kind, from, supervisorId: headId, files: owed.map((delivery) => delivery.fileId) })
+      await store.reportDeliveries.markNotified(owed.map((delivery) => delivery.id))
+      await store.journal.append(portal.memberId, 'report.notified', { kind: period.kind, from, supervisorId: headId, files: owed.map((delivery) => delivery.fileId) })
     }
   }
 }

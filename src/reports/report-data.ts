@@ -8,7 +8,8 @@ import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js
 import type { ReportSettings } from '../../rules/catalogue.js'
 import type { Clock } from '../store/clocks.js'
 import type { CrmNames } from '../store/directory.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
+import type { MirrorRecord } from '../store/mirror.js'
 import type { Violation } from '../store/violations.js'
 import { localDateOf, startOfDay, type LocalDate } from '../shared/zoned-days.js'
 
@@ -237,8 +238,8 @@ function nextMonth(date: LocalDate): LocalDate {
 }
 
 /** The report of `scope` over `period` (local dates in the frame's zone). */
-export function reportOf(deps: { store: Store; directory: Directory }, memberId: string, scope: ReportScope, period: ReportPeriod,
-  frame: ReportFrame): ReportData {
+export async function reportOf(deps: { store: StorePort; directory: Directory }, memberId: string, scope: ReportScope, period: ReportPeriod,
+  frame: ReportFrame): Promise<ReportData> {
   const { store, directory } = deps
   const { timeZone, origin } = frame
   const fromMs = startOfDay(period.from, timeZone)
@@ -254,15 +255,17 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
   const name = (userId: string | null) => (userId ? userName(directory, userId) : '')
   const link = (entity: Entity, id: string) => origin + pathOf(entity, id)
 
-  const clocks = store.clocks.ofRulesBetween(memberId, REPORT_RULES, from, to).filter((clock) => inScope(clock.responsibleId))
-  const opened = store.violations.openedBetween(memberId, from, to).filter((violation) => inScope(violation.responsibleId))
+  const clocks = (await store.clocks.ofRulesBetween(memberId, REPORT_RULES, from, to)).filter((clock) => inScope(clock.responsibleId))
+  const opened = (await store.violations.openedBetween(memberId, from, to)).filter((violation) => inScope(violation.responsibleId))
   // DEAL-NEXT-STEP's two findings: no activity planned (variant none:…), or the planned one's deadline passed (after:…).
-  const nextStep = store.violations.outstanding(memberId).filter((violation) => violation.ruleId === 'DEAL-NEXT-STEP')
+  const nextStep = (await store.violations.outstanding(memberId)).filter((violation) => violation.ruleId === 'DEAL-NEXT-STEP')
   const dealsWith = (prefix: string) => new Set(nextStep.filter((violation) => violation.variant.startsWith(prefix)).map((violation) => violation.entityId))
   const noNextStep = dealsWith('none:')
   const overdueStep = dealsWith('after:')
 
-  const created = (entity: Entity) => store.mirror.list(memberId, entity)
+  const listed = new Map<Entity, MirrorRecord[]>()
+  for (const entity of ['lead', 'deal', 'task'] as const) listed.set(entity, await store.mirror.list(memberId, entity))
+  const created = (entity: Entity) => (listed.get(entity) ?? [])
     .map((record) => ({ id: record.entityId, snapshot: record.snapshot as Snapshot }))
     .filter((record) => inPeriod(createdAtOf(entity, record.snapshot)) && inScope(responsibleOf(entity, record.snapshot)))
 
@@ -365,9 +368,17 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
     .sort((a, b) => a.name.localeCompare(b.name, 'ru'))
   const total = row(null, () => true)
 
-  const violations: ViolationRow[] = opened.map((violation) => violationRow(store, memberId, directory, violation, link))
+  // The records the violations name, read once each.
+  const records = new Map<string, MirrorRecord | undefined>()
+  for (const violation of [...opened, ...nextStep]) {
+    const key = `${violation.entity}:${violation.entityId}`
+    if (!records.has(key)) records.set(key, await store.mirror.get(memberId, violation.entity, violation.entityId))
+  }
+  const recordOf = (entity: string, id: string) => records.get(`${entity}:${id}`)
+  const violations: ViolationRow[] = opened.map((violation) => violationRow(recordOf(violation.entity, violation.entityId), directory, violation, link))
+  const crmNames = await store.directory.crmNames(memberId)
   const stalled = nextStep.filter((violation) => inScope(violation.responsibleId)).flatMap((violation): StalledDealRow[] => {
-    const snapshot = store.mirror.get(memberId, 'deal', violation.entityId)?.snapshot as Snapshot | undefined
+    const snapshot = recordOf('deal', violation.entityId)?.snapshot as Snapshot | undefined
     if (!snapshot || !isOpen('deal', snapshot)) return []
     return [{
       id: violation.entityId, title: titleOf('deal', snapshot), url: link('deal', violation.entityId), responsible: name(responsibleOf('deal', snapshot)),
@@ -378,7 +389,7 @@ export function reportOf(deps: { store: Store; directory: Directory }, memberId:
   return {
     memberId, origin, timeZone, scope, period, fromMs, toMs, managers, total, leads, deals,
     stages: stagesOf(deals),
-    tasks, violations, stalled, names: store.directory.crmNames(memberId),
+    tasks, violations, stalled, names: crmNames,
   }
 }
 
@@ -395,9 +406,8 @@ export function stagesOf(deals: readonly DealRow[]): StageRow[] {
   return [...stages.values()].sort((a, b) => a.categoryId.localeCompare(b.categoryId) || a.stageId.localeCompare(b.stageId) || a.currency.localeCompare(b.currency))
 }
 
-function violationRow(store: Store, memberId: string, directory: Directory, violation: Violation, link: (entity: Entity, id: string) => string): ViolationRow {
+function violationRow(mirrored: MirrorRecord | undefined, directory: Directory, violation: Violation, link: (entity: Entity, id: string) => string): ViolationRow {
   const entity = violation.entity as Entity
-  const mirrored = store.mirror.get(memberId, entity, violation.entityId)
   const at = (iso: string | null) => (iso ? Date.parse(iso) : null)
   return {
     id: violation.id, ruleId: violation.ruleId, rule: CATALOGUE[violation.ruleId as RuleId]?.title ?? { ru: violation.ruleId, en: violation.ruleId },

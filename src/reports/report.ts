@@ -3,7 +3,7 @@ import { resolvedCalendarSettings } from '../../rules/calendar/portal-calendar.j
 import type { Directory } from '../../rules/directory.js'
 import { languageOf } from '../notify/messages.js'
 import type { SettingsSource } from '../settings/portal-settings.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import type { Portal } from '../store/portals.js'
 import type { LocalDate } from '../shared/zoned-days.js'
 import { departmentPeople, reportOf, type ReportData, type ReportScope } from './report-data.js'
@@ -42,12 +42,12 @@ export function scopeOf(directory: Directory, departmentId: string | undefined, 
 }
 
 /** The report's data, language and file name for a portal. */
-export function prepareReport(deps: { store: Store; settings: SettingsSource; directory: Directory }, portal: Portal, scope: ReportScope,
-  period: { from: LocalDate; to: LocalDate }): { data: ReportData; lang: 'ru' | 'en'; fileName: string } {
+export async function prepareReport(deps: { store: StorePort; settings: SettingsSource; directory: Directory }, portal: Portal, scope: ReportScope,
+  period: { from: LocalDate; to: LocalDate }): Promise<{ data: ReportData; lang: 'ru' | 'en'; fileName: string }> {
   const settings = deps.settings.of(portal.memberId)
   const lang = settings.reports.language ?? languageOf(portal.language)
   const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
   const frame = { timeZone, calendar: deps.settings.calendarOf(portal.memberId, portal.language), origin: new URL(portal.clientEndpoint).origin, plans: settings.reports.plans }
-  const data = reportOf({ store: deps.store, directory: deps.directory }, portal.memberId, scope, period, frame)
+  const data = await reportOf({ store: deps.store, directory: deps.directory }, portal.memberId, scope, period, frame)
   return { data, lang, fileName: reportFileName(data, lang) }
 }

@@ -7,7 +7,7 @@ import type { Entity } from '../../rules/types.js'
 import { passOf } from '../enforce/decide.js'
 import type { Loader, PortalFacts } from '../enforce/load.js'
 import { languageOf, recordLink, type Language } from '../notify/messages.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import { actionKey, type Plan } from '../store/plan.js'
 import { answerKey, type RobotCall } from '../store/robot-calls.js'
 import { errorAnswer, propertyList, type RobotAnswer } from './answer.js'
@@ -19,14 +19,14 @@ import { ROBOT_WORDS, say } from './words.js'
 
 /** What deciding a call reads besides the call and its document. */
 export interface CallContext {
-  store: Store
+  store: StorePort
   loader: Loader
   portal: PortalFacts
   now: Date
 }
 
 /** The robot's answer to `call` on the document as read. */
-export function answerCall(ctx: CallContext, call: RobotCall, read: DocumentRead): RobotAnswer {
+export async function answerCall(ctx: CallContext, call: RobotCall, read: DocumentRead): Promise<RobotAnswer> {
   const { loader, portal, now } = ctx
   const document = call.documentId
   if (!ROBOTS.some((robot) => robot.code === call.code)) return errorAnswer(say(ROBOT_WORDS.unknownRobot, { code: call.code }))
@@ -43,7 +43,7 @@ export function answerCall(ctx: CallContext, call: RobotCall, read: DocumentRead
   if (call.code === 'supervisor_notify') {
     const responsibleId = entity === 'item' ? String(read.record.assignedById ?? '') || null : responsibleOf(entity, read.record)
     const link = linkTo(portal, call, read.record, language)
-    return notifyAnswer(call.properties, { responsibleId, directory: loader.directory(portal.memberId), supervisors: settings.supervisors, link, calendar, now }, key)
+    return notifyAnswer(call.properties, { responsibleId, directory: await loader.directory(portal.memberId), supervisors: settings.supervisors, link, calendar, now }, key)
   }
   if (entity === 'item') return errorAnswer(say(ROBOT_WORDS.unsupported, { document }))
   if (call.code === 'company_name_fix') {
@@ -51,7 +51,7 @@ export function answerCall(ctx: CallContext, call: RobotCall, read: DocumentRead
     const company = read.company
     return nameFixAnswer(company && { entity: 'company', id: company.id, field: 'TITLE', name: text(company.record, 'TITLE') }, settings.legalForms, key)
   }
-  return checkAnswer(brokenRules(ctx, entity, id, read.record, propertyList(call.properties, 'rules')), language)
+  return checkAnswer(await brokenRules(ctx, entity, id, read.record, propertyList(call.properties, 'rules')), language)
 }
 
 /** The plan of a decided call: its steps, the call's decision, and (when the step waits) its answer, not before it resumes. */
@@ -75,13 +75,13 @@ export function planOf(call: RobotCall, answer: RobotAnswer, portal: PortalFacts
 }
 
 // The rules the record breaks now (of `chosen`, or all): what the rules find on it as read, and deadlines already breached.
-function brokenRules(ctx: CallContext, entity: Entity, id: string, record: Record<string, unknown>, chosen: string[]): BrokenRule[] {
+async function brokenRules(ctx: CallContext, entity: Entity, id: string, record: Record<string, unknown>, chosen: string[]): Promise<BrokenRule[]> {
   const { store, loader, portal, now } = ctx
-  const mirrored = store.mirror.get(portal.memberId, entity, id)
+  const mirrored = await store.mirror.get(portal.memberId, entity, id)
   const previous = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
   // What the read does not carry (a deal's last stage move) is kept from the mirror.
   const current = { ...previous, ...record }
-  const input = loader.input(portal, entity, id, current, previous, { audit: false, eventAt: now.toISOString() }, now)
+  const input = await loader.input(portal, entity, id, current, previous, { audit: false, eventAt: now.toISOString() }, now)
   const breached = (ruleId: string, variant: string) => input.open.some((open) => open.ruleId === ruleId && open.variant === variant)
   return passOf(input, current).findings
     .filter(({ ruleId, finding }) => !finding.undecided && (!finding.clock || breached(ruleId, finding.variant)))

@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { PortalClients } from '../b24/index.js'
 import type { BatchCaller, CommandFailure, Commands } from '../portal/portal-setup.js'
 import { errorMessage } from '../shared/errors.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import { ROBOTS, robotAddParams } from './catalogue.js'
 
 /** The path the portal POSTs robot calls to. */
@@ -50,7 +50,7 @@ export async function registerRobots(client: BatchCaller, publicUrl: string, aut
 
 /** What setUpRobots needs. */
 export interface RobotSetUpDeps {
-  store: Store
+  store: StorePort
   clients: PortalClients
   logger: Logger
   publicUrl: string
@@ -64,16 +64,16 @@ export async function setUpRobots(deps: RobotSetUpDeps, memberId: string): Promi
   const { store, clients, logger, publicUrl } = deps
   let registration: RobotRegistration
   try {
-    registration = await registerRobots(clients.get(memberId), publicUrl, store.portals.get(memberId)?.adminUserId ?? 1)
+    registration = await registerRobots(clients.get(memberId), publicUrl, (await store.portals.get(memberId))?.adminUserId ?? 1)
   } catch (error) {
     registration = { mode: 'failed', robots: [], error: errorMessage(error) }
   }
   const { mode, robots } = registration
   const error = 'error' in registration ? registration.error : null
-  store.transaction(() => {
-    store.robotSetups.set(memberId, { mode, robots, error })
-    store.journal.append(memberId, `robots.${mode}`, { ...registration })
-  })
+  await store.apply({ memberId, unknownUsers: [], steps: [
+    { op: 'robots.setUp', setup: { mode, robots, error } },
+    { op: 'journal', kind: `robots.${mode}`, detail: { ...registration } },
+  ] })
   if (mode === 'unavailable') logger.warn({ memberId, error }, "the portal's plan has no automation: installed without robots")
   if (mode === 'failed') logger.error({ memberId, error }, 'the robots could not be registered')
   return registration

@@ -6,7 +6,7 @@ import type { Hub } from '../enforce/hub.js'
 import { PortalLanes } from '../ingest/lanes.js'
 import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
 import { errorMessage } from '../shared/errors.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import { announcementsOf } from '../store/plan.js'
 import type { Portal } from '../store/portals.js'
 import type { RobotCall } from '../store/robot-calls.js'
@@ -17,7 +17,7 @@ import { ROBOT_WORDS, say } from './words.js'
 
 /** What the robots' runner needs. */
 export interface RobotRunnerDeps {
-  store: Store
+  store: StorePort
   clients: PortalClients
   logger: Logger
   now: () => Date
@@ -39,21 +39,21 @@ export class RobotRunner extends PortalLanes {
     super({ name: 'robots', logger: deps.logger, now: deps.now })
   }
 
-  protected portalsWithWork(): string[] {
+  protected portalsWithWork(): Promise<string[]> {
     return this.deps.store.robotCalls.portalsWithWork()
   }
 
-  protected nextRetryAt(after: Date): Date | undefined {
+  protected nextRetryAt(after: Date): Promise<Date | undefined> {
     return this.deps.store.robotCalls.nextRetryAt(after)
   }
 
   protected async drain(memberId: string): Promise<void> {
     const { store } = this.deps
     while (!this.stopped) {
-      const portal = store.portals.get(memberId)
+      const portal = await store.portals.get(memberId)
       // A portal that needs re-authorisation keeps its calls until it is installed again.
       if (!portal || portal.status !== 'active') return
-      const calls = store.robotCalls.due(memberId, CALLS_PER_ROUND)
+      const calls = await store.robotCalls.due(memberId, CALLS_PER_ROUND)
       if (calls.length === 0) return
       for (const call of calls) await this.#run(portal, call)
     }
@@ -68,23 +68,23 @@ export class RobotRunner extends PortalLanes {
       if (call.code === 'supervisor_notify') await this.deps.directory?.(portal.memberId)
     } catch (error) {
       unreadable = errorMessage(error)
-      if (!this.#giveUp(call, unreadable)) return
+      if (!(await this.#giveUp(call, unreadable))) return
     }
     const now = this.deps.now()
     const ctx = { store, loader: enforcer.loader, portal, now }
-    const answer = read ? answerCall(ctx, call, read) : errorAnswer(say(ROBOT_WORDS.unreadable, { document: call.documentId, error: unreadable ?? '' }))
-    const plan = enforcer.fold(planOf(call, answer, portal, now), portal, now)
-    store.transaction(() => store.apply(plan))
+    const answer = read ? await answerCall(ctx, call, read) : errorAnswer(say(ROBOT_WORDS.unreadable, { document: call.documentId, error: unreadable ?? '' }))
+    const plan = await enforcer.fold(planOf(call, answer, portal, now), portal, now)
+    await store.apply(plan)
     logger.info({ memberId: portal.memberId, code: call.code, documentId: call.documentId, waits: call.waits }, 'robot call decided')
     hub?.announce(portal.memberId, [announcementsOf(plan)])
   }
 
   // A read that failed: tried again with backoff, until the attempts run out and the step is answered with the error.
-  #giveUp(call: RobotCall, error: string): boolean {
+  async #giveUp(call: RobotCall, error: string): Promise<boolean> {
     const attempts = call.attempts + 1
     if (attempts >= (this.deps.maxAttempts ?? 6)) return true
     const delay = backoffDelay(attempts, this.deps.retryBaseMs ?? 5_000, MAX_RETRY_DELAY_MS)
-    this.deps.store.robotCalls.retry(call.id, error, new Date(this.deps.now().getTime() + delay))
+    await this.deps.store.robotCalls.retry(call.id, error, new Date(this.deps.now().getTime() + delay))
     this.deps.logger.warn({ memberId: call.memberId, code: call.code, attempts, delay, error }, 'robot call will be retried')
     return false
   }

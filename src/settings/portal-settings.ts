@@ -43,7 +43,7 @@ export class PortalSettings implements SettingsSource {
 
   /** The portal's own overrides as saved (what its settings page edits). */
   overrides(memberId: string): Record<string, unknown> {
-    return this.deps.store.portalSettings.get(memberId)?.overrides ?? {}
+    return this.deps.store.sync.portalSettings.get(memberId)?.overrides ?? {}
   }
 
   /** The portal's settings whole, in RULES_FILE's JSON form (the settings page's fields). */
@@ -80,20 +80,15 @@ export class PortalSettings implements SettingsSource {
   }
 
   /** Saves a portal's overrides when they check out, and journals who changed what; nothing is saved otherwise. */
-  save(memberId: string, overrides: Record<string, unknown>, userId: string): CheckedSettings {
+  async save(memberId: string, overrides: Record<string, unknown>, userId: string): Promise<CheckedSettings> {
     const checked = this.check(overrides)
     if (!checked.ok) return checked
-    const { store } = this.deps
-    store.transaction(() => {
-      const before = this.overrides(memberId)
-      store.portalSettings.save(memberId, overrides, userId)
-      store.journal.append(memberId, 'settings.changed', { userId, before, after: overrides })
-    })
+    await this.deps.store.saveSettings(memberId, overrides, userId)
     return checked
   }
 
   #of(memberId: string): Resolved {
-    const saved = this.deps.store.portalSettings.get(memberId)
+    const saved = this.deps.store.sync.portalSettings.get(memberId)
     if (!saved) return this.#base
     const cached = this.#resolved.get(memberId)
     if (cached && cached.version === saved.updatedAt) return cached

@@ -6,7 +6,7 @@ import type { ActionRepo } from './actions.js'
 import type { ClockChange, ClockRepo } from './clocks.js'
 import type { ContactKeyRepo } from './contact-keys.js'
 import type { JournalRepo } from './journal.js'
-import type { RobotCallRepo } from './robot-calls.js'
+import type { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
 import type { ViolationRepo } from './violations.js'
 
 /** The repositories a plan writes to. */
@@ -17,6 +17,7 @@ export interface PlanTargets {
   journal: JournalRepo
   contactKeys: ContactKeyRepo
   robotCalls: RobotCallRepo
+  robotSetups: RobotSetupRepo
 }
 
 /** Applies a plan's steps in order (the caller holds the transaction). */
@@ -110,6 +111,9 @@ class PlanApplier {
           break
         case 'robot.decided':
           repos.robotCalls.decided(memberId, step.decision)
+          break
+        case 'robots.setUp':
+          repos.robotSetups.set(memberId, step.setup)
           break
         case 'notice':
           throw new Error('a plan is folded before it is applied (enforce/digest.ts fold)')

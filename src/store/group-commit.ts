@@ -1,7 +1,7 @@
 // Events that arrive together are committed together: one transaction (one fsync) per turn of the
 // event loop instead of one per event, and each caller still hears back only after its commit.
 import type { InboxEvent } from './inbox.js'
-import type { Store } from './index.js'
+import type { StorePort } from './port.js'
 
 interface Waiting {
   event: InboxEvent
@@ -13,7 +13,7 @@ interface Waiting {
 export class GroupCommit {
   #waiting: Waiting[] = []
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<StorePort, 'acceptEvents'>) {}
 
   /** Resolves with false for a duplicate of a pending event, true otherwise — after the commit. */
   accept(event: InboxEvent): Promise<boolean> {
@@ -26,13 +26,9 @@ export class GroupCommit {
   #commit(): void {
     const group = this.#waiting
     this.#waiting = []
-    let fresh: boolean[]
-    try {
-      fresh = this.store.transaction(() => group.map((waiting) => this.store.inbox.accept(waiting.event)))
-    } catch (error) {
-      for (const waiting of group) waiting.reject(error)
-      return
-    }
-    group.forEach((waiting, i) => waiting.resolve(fresh[i] ?? false))
+    this.store.acceptEvents(group.map((waiting) => waiting.event)).then(
+      (fresh) => group.forEach((waiting, i) => waiting.resolve(fresh[i] ?? false)),
+      (error: unknown) => group.forEach((waiting) => waiting.reject(error)),
+    )
   }
 }

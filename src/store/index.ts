@@ -1,8 +1,9 @@
-// The store: one SQLite database behind small repositories.
+// The store's SQLite adapter: one database behind small synchronous repositories, offered to the app as the
+// asynchronous store port (port.ts). Several writes that must land together are one call here, one transaction.
 import type { Plan } from './plan.js'
 import { applyPlan } from './apply.js'
 import { settleActions, type SendResult } from './settle.js'
-import { openDatabase } from './db.js'
+import { openDatabase, type Db } from './db.js'
 import { deriveTokenKey } from '../shared/token-key.js'
 import { Sealer } from './sealed.js'
 import { sealAtRest } from './token-sealing.js'
@@ -10,7 +11,7 @@ import { ActionRepo } from './actions.js'
 import { ClockRepo } from './clocks.js'
 import { ContactKeyRepo } from './contact-keys.js'
 import { DirectoryRepo } from './directory.js'
-import { InboxRepo } from './inbox.js'
+import { InboxRepo, type InboxEvent } from './inbox.js'
 import { JournalRepo } from './journal.js'
 import { MirrorRepo } from './mirror.js'
 import { OfflineQueueRepo } from './offline-queues.js'
@@ -21,25 +22,15 @@ import { ReportDeliveryRepo } from './report-deliveries.js'
 import { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
+import type { Async, RecordChangeToStore, StorePort, StoreRepositories } from './port.js'
+import { namedOperations } from './operations.js'
+import { settled } from './settled.js'
+import { shareReads } from './read-scope.js'
 
-/** Every repository over one database, plus a transaction helper; the database itself stays inside. */
-export interface Store {
-  readonly portals: PortalRepo
-  readonly journal: JournalRepo
-  readonly inbox: InboxRepo
-  readonly mirror: MirrorRepo
-  readonly ownWrites: OwnWritesRepo
-  readonly sweeps: SweepRepo
-  readonly directory: DirectoryRepo
-  readonly violations: ViolationRepo
-  readonly actions: ActionRepo
-  readonly clocks: ClockRepo
-  readonly portalSettings: PortalSettingsRepo
-  readonly contactKeys: ContactKeyRepo
-  readonly offlineQueues: OfflineQueueRepo
-  readonly reportDeliveries: ReportDeliveryRepo
-  readonly robotCalls: RobotCallRepo
-  readonly robotSetups: RobotSetupRepo
+export type { StorePort } from './port.js'
+
+/** Every repository over one database, answering synchronously, plus a transaction helper (inside src/store/ only). */
+export interface SyncStore extends StoreRepositories {
   /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
   deletePortalData(memberId: string): void
   /** Applies a decision's plan in one transaction, idempotent by keys (store/apply.ts). */
@@ -52,11 +43,21 @@ export interface Store {
 }
 
 /**
+/**
+ * The SQLite adapter of the store port. `sync` is the synchronous access the callers not yet moved to the port still
+ * use (SQLite only; nothing new should take it).
+ */
+export type SqliteStore = StorePort & { readonly sync: SyncStore }
+
+/** What the app holds: the SQLite adapter (the port, and for now its synchronous access). */
+export type Store = SqliteStore
+
+/**
  * Opens the store at `path` (':memory:' in tests) on the app's clock `now`, its tokens sealed under `tokenKey`
  * (config.tokenKey; without one, the key an app without TOKEN_KEY and B24_CLIENT_SECRET derives, as tests run). A
  * key the database's tokens were not sealed under throws WrongTokenKeyError before anything is read or written.
  */
-export function openStore(path: string, now: () => Date, tokenKey: Buffer = deriveTokenKey('')): Store {
+export function openStore(path: string, now: () => Date, tokenKey: Buffer = deriveTokenKey('')): SqliteStore {
   const db = openDatabase(path)
   const sealer = new Sealer(tokenKey)
   try {
@@ -65,7 +66,8 @@ export function openStore(path: string, now: () => Date, tokenKey: Buffer = deri
     db.close()
     throw error
   }
-  const repos = {
+  shareReads(db)
+  const repos: StoreRepositories = {
     portals: new PortalRepo(db, now, sealer),
     journal: new JournalRepo(db, now),
     inbox: new InboxRepo(db, now),
@@ -83,6 +85,11 @@ export function openStore(path: string, now: () => Date, tokenKey: Buffer = deri
     robotCalls: new RobotCallRepo(db, now),
     robotSetups: new RobotSetupRepo(db, now),
   }
+  const sync = syncStore(db, repos)
+  return { ...asyncRepositories(repos), ...operations(db, repos, sync), sync }
+}
+
+function syncStore(db: Db, repos: StoreRepositories): SyncStore {
   return {
     ...repos,
     // The schema's foreign keys take every per-portal table with the portal's row; the journal has none (it is written
@@ -91,10 +98,78 @@ export function openStore(path: string, now: () => Date, tokenKey: Buffer = deri
       repos.journal.deletePortal(memberId)
       repos.portals.delete(memberId)
     }),
-    // Inside a caller's transaction (the worker's, a due round's savepoint) the plan lands with it; otherwise in its own.
+    // Inside a caller's transaction the plan lands with it; otherwise in its own.
     apply: (plan) => (db.inTransaction ? applyPlan(repos, plan) : db.transaction(() => applyPlan(repos, plan))()),
     settle: (memberId, results) => db.transaction(() => settleActions(repos, memberId, results))(),
     transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   }
+}
+
+// The port's operations on SQLite: each one transaction, run at once (one writer: nothing interleaves with it).
+function operations(db: Db, repos: StoreRepositories, sync: SyncStore) {
+  const storeChange = (change: RecordChangeToStore) => {
+    if (change.mirror) repos.mirror.put(change.mirror.memberId, change.mirror.record)
+    if (change.eventIds.length > 0) repos.inbox.markDone([...change.eventIds])
+    for (const plan of change.plans) applyPlan(repos, plan)
+  }
+  return {
+    apply: settled((plan: Plan) => sync.apply(plan)),
+    // All in one commit; a change that fails undoes only itself, and throws after the others land.
+    applyChanges: settled((changes: readonly RecordChangeToStore[]) => {
+      const failures = eachInOneCommit(db, changes, storeChange)
+      const failed = failures.find((failure) => failure !== undefined)
+      if (failed !== undefined) throw failed
+    }),
+    applyEach: settled((plans: readonly Plan[]) => eachInOneCommit(db, plans, (plan) => applyPlan(repos, plan))),
+    settle: settled((memberId: string, results: readonly SendResult[]) => sync.settle(memberId, results)),
+    acceptEvents: settled((events: readonly InboxEvent[]) => db.transaction(() => events.map((event) => repos.inbox.accept(event)))()),
+    claimActions: settled((memberId: string, limit: number) => repos.actions.claim(memberId, limit)),
+    deletePortalData: settled((memberId: string) => sync.deletePortalData(memberId)),
+    ...namedOperations(db, repos, sync),
+    close: settled(() => { db.close() }),
+  }
+}
+
+// Runs `work` on each item in one transaction; answers each item's error (undefined: it landed). Usually all land, in
+// one commit and no savepoint; when one fails, the transaction is undone and the items are done again, each in a
+// savepoint of their own, so that a failing item undoes only itself.
+function eachInOneCommit<T>(db: Db, items: readonly T[], work: (item: T) => void): unknown[] {
+  try {
+    db.transaction(() => {
+      for (const item of items) work(item)
+    })()
+    return items.map(() => undefined)
+  } catch {
+    // Done again below, item by item: the first try left nothing behind.
+  }
+  const errors: unknown[] = []
+  const one = db.transaction((item: T) => work(item))
+  db.transaction(() => {
+    for (const item of items) {
+      try {
+        one(item)
+        errors.push(undefined)
+      } catch (error) {
+        errors.push(error)
+      }
+    }
+  })()
+  return errors
+}
+
+// Each repository's public methods, answering promises.
+function asyncRepositories(repos: StoreRepositories): { [K in keyof StoreRepositories]: Async<StoreRepositories[K]> } {
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, repo] of Object.entries(repos) as Array<[string, object]>) {
+    const methods: Record<string, unknown> = {}
+    const own = repo as Record<string, (...args: unknown[]) => unknown>
+    for (const method of Object.getOwnPropertyNames(Object.getPrototypeOf(repo))) {
+      if (method === 'constructor' || typeof own[method] !== 'function') continue
+      // Looked up at each call, so the synchronous repository stays the one implementation (a test may stand in for it).
+      methods[method] = settled((...args: unknown[]) => own[method]!(...args))
+    }
+    wrapped[name] = Object.freeze(methods)
+  }
+  return wrapped as { [K in keyof StoreRepositories]: Async<StoreRepositories[K]> }
 }

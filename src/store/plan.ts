@@ -4,7 +4,7 @@
 import type { ClockStep } from '../../rules/clock.js'
 import type { Text } from '../../rules/types.js'
 import type { NewClock } from './clocks.js'
-import type { RobotDecision } from './robot-calls.js'
+import type { RobotDecision, RobotSetup } from './robot-calls.js'
 import type { NewViolation } from './violations.js'
 
 /** A violation already stored (`id`) or one this plan opens (`ref`, resolved to its id when applied). */
@@ -131,6 +131,8 @@ export type PlanStep =
   | { op: 'action'; key: ActionKey; payload: FixPayload | CommentPayload | AnswerPayload; priority: Priority }
   /** A robot call's decision: what it answers and when (the answer itself is an `action`). */
   | { op: 'robot.decided'; decision: RobotDecision }
+  /** What registering the robots found on the portal (journalled with a `journal` step beside it). */
+  | { op: 'robots.setUp'; setup: Omit<RobotSetup, 'checkedAt'> }
   /** A notice as decided; fold() turns it into `notice.send` or `notice.fold`. */
   | { op: 'notice'; key: ActionKey; payload: NoticePayload }
   | { op: 'notice.send'; key: ActionKey; payload: NoticePayload }

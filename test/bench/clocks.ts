@@ -21,6 +21,7 @@ import { openStore, type Store } from '../../src/store/index.js'
 import { sqliteRows } from '../store/sqlite-file.js'
 import { ENTITIES, project } from '../../src/ingest/entities.js'
 import { Worker } from '../../src/ingest/worker.js'
+import type { RecordChangeToStore } from '../../src/store/port.js'
 import { startFakePortal, type FakePortal } from '../fake-portal/index.js'
 import { bareClocks } from './bare-clocks.js'
 import { figure, print, record } from './figures.js'
@@ -88,9 +89,9 @@ class ClockBench {
 
   /** A portal's install row and its directory: a head of sales over MANAGERS managers. */
   install(portal: { memberId: string; domain: string; clientEndpoint: string; serverEndpoint: string; accessToken: string; refreshToken: string; expiresAt: number; applicationToken: string; scope: string }): void {
-    this.store.portals.install({ ...portal, adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
+    this.store.sync.portals.install({ ...portal, adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
     const managers = Array.from({ length: MANAGERS }, (_, i) => ({ id: String(10 + i), name: `Менеджер ${i}`, active: true, departments: ['2'] }))
-    this.store.directory.replace(portal.memberId, [{ id: '2', name: 'Елена Директорова', active: true, departments: ['1'] }, { id: '4', name: 'Дмитрий Соколов', active: true, departments: ['2'] }, ...managers],
+    this.store.sync.directory.replace(portal.memberId, [{ id: '2', name: 'Елена Директорова', active: true, departments: ['1'] }, { id: '4', name: 'Дмитрий Соколов', active: true, departments: ['2'] }, ...managers],
       [{ id: '1', name: 'Компания', parentId: null, headId: '2' }, { id: '2', name: 'Отдел продаж', parentId: '1', headId: '4' }])
   }
 
@@ -98,21 +99,21 @@ class ClockBench {
   reReadFrom(memberId: string): void {
     const clients = new PortalClients(
       (id) => {
-        const portal = this.store.portals.get(id)
+        const portal = this.store.sync.portals.get(id)
         return portal ? { ...portal, budget: budgetFor(portal.licenseFamily) } : undefined
       },
-      { clientId: 'local.fake0000000000.00000000', clientSecret: 'fake-client-secret', allowedHosts: ['127.0.0.1'], timeoutMs: 10_000, logger, keeper: this.store.portals, now: this.now },
+      { clientId: 'local.fake0000000000.00000000', clientSecret: 'fake-client-secret', allowedHosts: ['127.0.0.1'], timeoutMs: 10_000, logger, keeper: this.store.sync.portals, now: this.now },
     )
     const worker = new Worker({ store: this.store, clients, logger, now: this.now, onChange: this.enforcer.onChange })
     this.#reReaders.set(memberId, (id, records) => worker.refresh(id, records))
   }
 
-  /** A deal changes and its event comes in, as the worker hands it on: mirror and rules in one transaction. */
-  change(snapshot: Snapshot, memberId = MEMBER): void {
+  /** A deal changes and its event comes in, as the worker hands it on: decided, to be stored with its plans in one store call. */
+  async change(snapshot: Snapshot, memberId = MEMBER): Promise<RecordChangeToStore> {
     const id = String(snapshot.ID)
-    const previous = this.store.mirror.get(memberId, 'deal', id)?.snapshot
-    this.store.mirror.put(memberId, { entity: 'deal', entityId: id, snapshot, deleted: false, modifiedAt: null })
-    this.enforcer.onChange({ memberId, entity: 'deal', entityId: id, events: ['ONCRMDEALUPDATE'], previous, current: snapshot, diff: {} })
+    const previous = (await this.store.mirror.get(memberId, 'deal', id))?.snapshot
+    const plans = await this.enforcer.onChange({ memberId, entity: 'deal', entityId: id, events: ['ONCRMDEALUPDATE'], previous, current: snapshot, diff: {} })
+    return { mirror: { memberId, record: { entity: 'deal', entityId: id, snapshot, deleted: false, modifiedAt: null } }, eventIds: [], plans }
   }
 
   /** Actions in the outbox by kind and state, e.g. "notify pending 1000". */
@@ -149,40 +150,40 @@ function perCall(times: number, work: () => unknown): number {
 }
 
 // 1. 100,000 open deals, group by group, each group at its own minute and in one transaction.
-function fill(bench: ClockBench): number {
+async function fill(bench: ClockBench): Promise<number> {
   const started = performance.now()
   for (let first = 0; first < DEALS; first += GROUP) {
     bench.t = START + (first / GROUP) * GROUP_MS
-    bench.store.transaction(() => {
-      for (let id = first + 1; id <= first + GROUP; id++) bench.change(deal(id, bench.t))
-    })
+    const changes: RecordChangeToStore[] = []
+    for (let id = first + 1; id <= first + GROUP; id++) changes.push(await bench.change(deal(id, bench.t)))
+    await bench.store.applyChanges(changes)
   }
   const seconds = (performance.now() - started) / 1000
   print(`Clocks (DEAL-NEXT-STEP, "within": "PT4H", "time": "24/7"; one portal, ${MANAGERS} responsibles; the store, the rules and the clock engine`)
   print('  in this process on a SQLite file (WAL, synchronous=FULL), on an injected clock the bench moves)')
   print(`  filled:                    ${DEALS.toLocaleString('en')} open deals without activities through the rules (enforcer.onChange), ${GROUP.toLocaleString('en')} per transaction,`)
   print(`                             a minute apart: ${seconds.toFixed(1)} s (${(DEALS / seconds).toFixed(0)} records/s)`)
-  print(`  running clocks:            ${bench.store.clocks.runningCount().toLocaleString('en')}; SQLite file ${bench.fileSize()}`)
+  print(`  running clocks:            ${bench.store.sync.clocks.runningCount().toLocaleString('en')}; SQLite file ${bench.fileSize()}`)
   print(`  memory after filling:      ${memory()}`)
   return DEALS / seconds
 }
 
 // 2. Records changed again with every clock present, each in its own transaction as the worker commits them.
-function evaluate(bench: ClockBench): void {
+async function evaluate(bench: ClockBench): Promise<void> {
   bench.t = START + (DEALS / GROUP) * GROUP_MS
   const ids = Array.from({ length: EVALUATIONS }, (_, i) => 1 + ((i * 7919) % DEALS))
   const started = performance.now()
   for (const id of ids) {
     const createdMs = START + Math.floor((id - 1) / GROUP) * GROUP_MS
-    bench.store.transaction(() => bench.change(deal(id, createdMs, { OPPORTUNITY: String(id + 1), COMMENTS: 'правка' })))
+    await bench.store.applyChanges([await bench.change(deal(id, createdMs, { OPPORTUNITY: String(id + 1), COMMENTS: 'правка' }))])
   }
   const seconds = (performance.now() - started) / 1000
-  const nextAtMs = perCall(QUERY_REPEATS, () => bench.store.clocks.nextAt())
-  const noneDueMs = perCall(QUERY_REPEATS, () => bench.store.clocks.due(bench.now(), 1000))
+  const nextAtMs = perCall(QUERY_REPEATS, () => bench.store.sync.clocks.nextAt())
+  const noneDueMs = perCall(QUERY_REPEATS, () => bench.store.sync.clocks.due(bench.now(), 1000))
   const dueAt = new Date(START + WITHIN_MS)
-  const thousandDueMs = perCall(20, () => bench.store.clocks.due(dueAt, 1000))
+  const thousandDueMs = perCall(20, () => bench.store.sync.clocks.due(dueAt, 1000))
   print(`  evaluations:               ${EVALUATIONS.toLocaleString('en')} deals changed (amount, comment), one transaction each: ${seconds.toFixed(2)} s,`)
-  print(`                             ${(EVALUATIONS / seconds).toFixed(0)} evaluations/s (${((seconds * 1000) / EVALUATIONS).toFixed(3)} ms each); clocks kept, running ${bench.store.clocks.runningCount().toLocaleString('en')}`)
+  print(`                             ${(EVALUATIONS / seconds).toFixed(0)} evaluations/s (${((seconds * 1000) / EVALUATIONS).toFixed(3)} ms each); clocks kept, running ${bench.store.sync.clocks.runningCount().toLocaleString('en')}`)
   print(`  the timer's queries:       nextAt() ${nextAtMs.toFixed(3)} ms; due(now) with none due ${noneDueMs.toFixed(3)} ms; due() returning 1,000 clocks ${thousandDueMs.toFixed(2)} ms`)
   print(`  memory:                    ${memory()}`)
 }
@@ -193,19 +194,19 @@ async function portalDeals(bench: ClockBench): Promise<FakePortal> {
   const tokens = await installTokens(portal, PORTAL_CREATED)
   bench.install({ memberId: portal.memberId, domain: portal.domain, clientEndpoint: portal.clientEndpoint, serverEndpoint: portal.serverEndpoint, ...tokens })
   bench.reReadFrom(portal.memberId)
-  bench.store.transaction(() => {
-    for (let i = 0; i < GROUP; i++) {
-      const id = portal.data.addDeal({ TITLE: `Поставка ноутбуков №${i}`, ASSIGNED_BY_ID: 10 + (i % MANAGERS), OPPORTUNITY: 1000 * i }, { byUserId: 1 })
-      bench.change(project(ENTITIES.deal!, portal.data.deal(id) ?? {}), portal.memberId)
-    }
-  })
+  const changes: RecordChangeToStore[] = []
+  for (let i = 0; i < GROUP; i++) {
+    const id = portal.data.addDeal({ TITLE: `Поставка ноутбуков №${i}`, ASSIGNED_BY_ID: 10 + (i % MANAGERS), OPPORTUNITY: 1000 * i }, { byUserId: 1 })
+    changes.push(await bench.change(project(ENTITIES.deal!, portal.data.deal(id) ?? {}), portal.memberId))
+  }
+  await bench.store.applyChanges(changes)
   return portal
 }
 
 // 3. The first group's 1,000 clocks fall due at one instant; the engine takes them with a re-read that reads nothing.
 async function fallDue(bench: ClockBench): Promise<number> {
   bench.t = START + WITHIN_MS
-  const due = bench.store.clocks.due(bench.now(), 100_000).length
+  const due = bench.store.sync.clocks.due(bench.now(), 100_000).length
   const started = performance.now()
   await bench.engine.runDue()
   const ms = performance.now() - started
@@ -215,14 +216,14 @@ async function fallDue(bench: ClockBench): Promise<number> {
   print(`                             (the app's own time: the rules asked again, steps taken, notices planned): ${ms.toFixed(0)} ms`)
   print(`  taken:                     ${steps.toLocaleString('en')} steps (${breaches.toLocaleString('en')} breaches, each a violation opened); ${actions.total.toLocaleString('en')} actions planned in the outbox:`)
   print(`                             ${actions.text}`)
-  print(`  after:                     next step at ${bench.store.clocks.nextAt()?.toISOString() ?? 'none'}, still due now ${bench.store.clocks.due(bench.now()).length}; ${memory()}`)
+  print(`  after:                     next step at ${bench.store.sync.clocks.nextAt()?.toISOString() ?? 'none'}, still due now ${bench.store.sync.clocks.due(bench.now()).length}; ${memory()}`)
   return ms
 }
 
 // 4. The fake portal's 1,000 clocks fall due at one instant; the engine re-reads them from the portal first, as the app does.
 async function fallDueReRead(bench: ClockBench, portal: FakePortal): Promise<void> {
   bench.t = PORTAL_CREATED + WITHIN_MS
-  const due = bench.store.clocks.due(bench.now(), 100_000).length
+  const due = bench.store.sync.clocks.due(bench.now(), 100_000).length
   portal.clearCalls()
   const started = performance.now()
   await bench.engine.runDue()
@@ -243,8 +244,8 @@ export async function clockFigures(): Promise<void> {
   const bench = new ClockBench(join(dir, 'app.db'))
   let portal: FakePortal | undefined
   try {
-    const filled = fill(bench)
-    evaluate(bench)
+    const filled = await fill(bench)
+    await evaluate(bench)
     portal = await portalDeals(bench)
     const dueMs = await fallDue(bench)
     await fallDueReRead(bench, portal)

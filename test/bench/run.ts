@@ -94,8 +94,8 @@ async function main(): Promise<void> {
     print(`  bench process (portal+load): RSS ${mb(own.rss)}, heap used ${mb(own.heapUsed)}`)
     await app.stop('SIGTERM')
     const store = openStore(databasePath, systemClock, deriveTokenKey(portal.clientSecret))
-    const equal = ids.filter((id) => JSON.stringify(store.mirror.get(portal.memberId, 'lead', id)?.snapshot) === JSON.stringify(project(ENTITIES.lead!, portal.data.lead(id) ?? {}))).length
-    const inbox = store.inbox.stats(portal.memberId)
+    const equal = ids.filter((id) => JSON.stringify(store.sync.mirror.get(portal.memberId, 'lead', id)?.snapshot) === JSON.stringify(project(ENTITIES.lead!, portal.data.lead(id) ?? {}))).length
+    const inbox = store.sync.inbox.stats(portal.memberId)
     store.close()
     const actions = sqliteRows<{ n: number }>(databasePath, 'SELECT count(*) AS n FROM actions WHERE member_id = ?', portal.memberId)[0]?.n ?? 0
     print()

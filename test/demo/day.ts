@@ -56,7 +56,7 @@ export async function playDay(): Promise<Day> {
   let printed = 0
   const shown: Shown = { notices: new Set<number>(), comments: new Set<number>() }
   const flush = () => {
-    const rows = h.store.journal.recent(h.portal.memberId, 10_000).reverse().filter((entry) => entry.id > printed)
+    const rows = h.store.sync.journal.recent(h.portal.memberId, 10_000).reverse().filter((entry) => entry.id > printed)
     for (const entry of rows) {
       printed = entry.id
       const line = describe(h, entry, shown)
@@ -155,7 +155,7 @@ export async function playDay(): Promise<Day> {
       }, { byUserId: ANNA })
     })
     const calledTold = h.portal.data.notifications.length - noticesBefore
-    const calledClocks = h.store.clocks.all(h.portal.memberId).filter((clock) => clock.entity === 'lead' && clock.entityId === calledLead)
+    const calledClocks = h.store.sync.clocks.all(h.portal.memberId).filter((clock) => clock.entity === 'lead' && clock.entityId === calledLead)
     const allMet = calledClocks.length === 2 && calledClocks.every((clock) => clock.outcome === 'met')
     console.log(`  ${allMet ? '✔ Оба срока' : '✘ Не все сроки'} по лиду #${calledLead} соблюдены — ${calledTold === 0 ? 'никому ничего не отправлено' : `уведомлений: ${calledTold}`}`)
 
@@ -220,7 +220,7 @@ export async function playDay(): Promise<Day> {
     })
     console.log('      …ждём: на половине срока (3 с) — предупреждение Екатерине, в срок (6 с) — её руководителю')
     await waitFor('the feedback escalation', () => noticesTo(DMITRY, 'TASK-FEEDBACK-SLA').some((n) => n.message.includes(`/tasks/task/view/${silentTask}/`)))
-    const answeredClock = h.store.clocks.all(h.portal.memberId).find((clock) => clock.ruleId === 'TASK-FEEDBACK-SLA' && clock.entityId === answeredTask)
+    const answeredClock = h.store.sync.clocks.all(h.portal.memberId).find((clock) => clock.ruleId === 'TASK-FEEDBACK-SLA' && clock.entityId === answeredTask)
     // Past its own deadline too: nothing comes for the answered task.
     await sleep(Math.max(0, Date.parse(answeredClock?.dueAt ?? '') + 1_000 - Date.now()) || 1_000)
     await settle(h)
@@ -250,7 +250,7 @@ export function addresses(day: Day): { deal: string; lead: string; dashboard: st
 }
 
 function summary(h: Harness): void {
-  const violations = h.store.violations.all(h.portal.memberId)
+  const violations = h.store.sync.violations.all(h.portal.memberId)
   const notices = h.portal.data.notifications
   const byPerson = new Map<string, number>()
   for (const notice of notices) {
@@ -262,7 +262,7 @@ function summary(h: Harness): void {
   console.log(`  нарушений найдено: ${violations.length}, из них открыто: ${violations.filter((v) => !v.resolvedAt).length}`)
   console.log(`  исправлено приложением: ${violations.filter((v) => v.resolution === 'fixed by the app').length}`)
   console.log(`  уведомлений: ${notices.length} (${[...byPerson].map(([name, count]) => `${name} — ${count}`).join(', ')})`)
-  const clocks = tallyClocks(h.store.clocks.all(h.portal.memberId))
+  const clocks = tallyClocks(h.store.sync.clocks.all(h.portal.memberId))
   console.log(`  сроков отсчитано: ${clocks.total} — соблюдено ${clocks.met}, отменено ${clocks.cancelled}, нарушено и закрыто ${clocks.breachedStopped}, ещё идут: в срок ${clocks.running}, просрочено ${clocks.breachedRunning}`)
   console.log(`  комментариев в истории: ${h.portal.data.timelineComments.length}`)
   console.log(`  REST-запросов приложения к порталу: ${h.portal.calls.filter((call) => !call.viaBatch).length}`)

@@ -81,7 +81,7 @@ export function describe(h: Harness, entry: JournalEntry, shown: Shown): string 
     }
     case 'clock.stopped': {
       if (!shown.clocks) return undefined
-      const clock = h.store.clocks.get(Number(d.clockId))
+      const clock = h.store.sync.clocks.get(Number(d.clockId))
       return `  ⏱ Срок ${String(d.ruleId)} · ${clock?.entity ?? ''} #${clock?.entityId ?? ''} остановлен: ${OUTCOMES[String(d.outcome)] ?? String(d.outcome)}, прошло ${seconds(Number(d.elapsedMs))}`
     }
     case 'violation.resolved':

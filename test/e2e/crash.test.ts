@@ -31,7 +31,7 @@ function expectInboxKeptEverything(store: Store, databasePath: string, portal: F
   const byKey = new Map(rows.map((row) => [`${row.event}|${row.entity_id}|${row.ts}`, row]))
   expect([...accepted].filter((key) => !byKey.has(key)), 'answered 200 but not in the inbox').toEqual([])
   expect([...accepted].filter((key) => byKey.get(key)?.state !== 'done'), 'answered 200 but not done').toEqual([])
-  expect(store.inbox.stats(portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
+  expect(store.sync.inbox.stats(portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
   const twice = sqliteRows(databasePath, 'SELECT event, entity, entity_id, ts, count(*) AS n FROM inbox GROUP BY member_id, event, entity, entity_id, ts HAVING n > 1')
   expect(twice, 'event rows stored twice').toEqual([])
   // A delivery cut by the kill may have been stored without its 200 reaching the portal: at most one per kill.
@@ -47,7 +47,7 @@ function expectMirrorFollowsAccepted(store: Store, portal: FakePortal): number {
   let checked = 0
   for (const [id, delivery] of latest) {
     if (delivery.status !== 200) continue
-    expect(store.mirror.get(portal.memberId, 'lead', id)?.snapshot, `lead ${id}`).toEqual(project(leadKind, portal.data.lead(id) ?? {}))
+    expect(store.sync.mirror.get(portal.memberId, 'lead', id)?.snapshot, `lead ${id}`).toEqual(project(leadKind, portal.data.lead(id) ?? {}))
     checked += 1
   }
   return checked
@@ -175,7 +175,7 @@ describe('crash', () => {
       inspect(databasePath, deriveTokenKey(portal.clientSecret), (store) => {
         expectInboxKeptEverything(store, databasePath, portal, 2)
         expect(expectMirrorFollowsAccepted(store, portal)).toBe(LEADS)
-        for (const id of ids) expect(store.mirror.get(portal.memberId, 'lead', id)?.snapshot.TITLE).toMatch(/итог$/)
+        for (const id of ids) expect(store.sync.mirror.get(portal.memberId, 'lead', id)?.snapshot.TITLE).toMatch(/итог$/)
         const acted = expectEffectsOnce(databasePath, portal)
         // Each kind of effect happened at all, so the checks above are not empty.
         for (const kind of ['fix', 'notify', 'comment']) expect(acted[kind], kind).toBeGreaterThan(0)

@@ -42,26 +42,26 @@ const fixPlan = (): Plan => {
   }
 }
 
-describe('store.apply and store.settle', () => {
+describe('store.sync.apply and store.sync.settle', () => {
   it('a plan applied twice opens one violation, plans one fix, journals once', () => {
     store = installedStore()
-    store.apply(fixPlan())
-    store.apply(fixPlan())
-    const [opened] = store.violations.all(MEMBER)
-    expect(store.violations.all(MEMBER)).toHaveLength(1)
-    expect(store.actions.inState(MEMBER, 'pending').map((action) => action.key)).toEqual([`v${opened!.id}:fix`])
-    expect(store.journal.recent(MEMBER).filter((entry) => entry.kind === 'violation.opened')).toHaveLength(1)
+    store.sync.apply(fixPlan())
+    store.sync.apply(fixPlan())
+    const [opened] = store.sync.violations.all(MEMBER)
+    expect(store.sync.violations.all(MEMBER)).toHaveLength(1)
+    expect(store.sync.actions.inState(MEMBER, 'pending').map((action) => action.key)).toEqual([`v${opened!.id}:fix`])
+    expect(store.sync.journal.recent(MEMBER).filter((entry) => entry.kind === 'violation.opened')).toHaveLength(1)
   })
 
   it('a sent fix settles with what the plan said follows it: resolved, journaled, its comment planned', () => {
     store = installedStore()
-    store.apply(fixPlan())
-    const [fix] = store.actions.claim(MEMBER, 10)
-    store.settle(MEMBER, [{ action: fix!, outcome: 'done', then: followUpsOf(fix!, 'ru') }])
-    const [violation] = store.violations.all(MEMBER)
+    store.sync.apply(fixPlan())
+    const [fix] = store.sync.actions.claim(MEMBER, 10)
+    store.sync.settle(MEMBER, [{ action: fix!, outcome: 'done', then: followUpsOf(fix!, 'ru') }])
+    const [violation] = store.sync.violations.all(MEMBER)
     expect(violation).toMatchObject({ resolution: 'fixed by the app' })
-    expect(store.actions.inState(MEMBER, 'pending').map((action) => [action.key, action.payload.comment])).toEqual([[`v${violation!.id}:comment`, 'исправлено']])
-    const journal = store.journal.recent(MEMBER).filter((entry) => entry.kind === 'fix.applied')
+    expect(store.sync.actions.inState(MEMBER, 'pending').map((action) => [action.key, action.payload.comment])).toEqual([[`v${violation!.id}:comment`, 'исправлено']])
+    const journal = store.sync.journal.recent(MEMBER).filter((entry) => entry.kind === 'fix.applied')
     expect(journal.map((entry) => entry.detail)).toEqual([{ violationId: violation!.id, entity: 'lead', entityId: '45' }])
   })
 })

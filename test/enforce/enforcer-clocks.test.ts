@@ -33,12 +33,12 @@ class World {
   constructor(start: string, rules: Record<string, unknown> = {}) {
     this.t = Date.parse(start)
     this.store = openStore(':memory:', this.now)
-    this.store.portals.install({
+    this.store.sync.portals.install({
       memberId: MEMBER, domain: 'acme.bitrix24.ru', clientEndpoint: 'https://acme.bitrix24.ru/rest/', serverEndpoint: 'https://oauth.bitrix.info/rest/',
       accessToken: 'a', refreshToken: 'r', expiresAt: 1_900_000_000, applicationToken: 't', scope: 'crm', adminUserId: 1, appStatus: 'L',
       licenseFamily: 'project', language: 'ru',
     })
-    this.store.directory.replace(MEMBER, [
+    this.store.sync.directory.replace(MEMBER, [
       { id: '2', name: 'Елена Директорова', active: true, departments: ['1'] },
       { id: '3', name: 'Ольга Секретарёва', active: true, departments: ['2'] },
       { id: '4', name: 'Дмитрий Соколов', active: true, departments: ['2'] },
@@ -57,22 +57,20 @@ class World {
         this.refreshed.push(records.map((record) => `${record.entity}:${record.entityId}`))
         for (const record of records) {
           const current = this.portal.get(`${record.entity}:${record.entityId}`)
-          const before = this.store.mirror.get(memberId, record.entity, record.entityId)?.snapshot
-          if (current && JSON.stringify(current) !== JSON.stringify(before)) this.change(record.entity, record.entityId, current, ['CLOCK'])
+          const before = this.store.sync.mirror.get(memberId, record.entity, record.entityId)?.snapshot
+          if (current && JSON.stringify(current) !== JSON.stringify(before)) await this.change(record.entity, record.entityId, current, ['CLOCK'])
         }
       },
     }
     this.engine = new ClockEngine({ store: this.store, enforcer: this.enforcer, worker, now: this.now })
   }
 
-  /** A record changes on the portal and its event comes in (as the worker hands it on). */
-  change(entity: string, id: string, current: Snapshot, events = ['ONCRM']): void {
+  /** A record changes on the portal and its event comes in (as the worker hands it on: decided, then stored with its plans). */
+  async change(entity: string, id: string, current: Snapshot, events = ['ONCRM']): Promise<void> {
     this.portal.set(`${entity}:${id}`, current)
-    this.store.transaction(() => {
-      const previous = this.store.mirror.get(MEMBER, entity, id)?.snapshot
-      this.store.mirror.put(MEMBER, { entity, entityId: id, snapshot: current, deleted: false, modifiedAt: null })
-      this.enforcer.onChange({ memberId: MEMBER, entity, entityId: id, events, previous, current, diff: {} })
-    })
+    const previous = (await this.store.mirror.get(MEMBER, entity, id))?.snapshot
+    const plans = await this.enforcer.onChange({ memberId: MEMBER, entity, entityId: id, events, previous, current, diff: {} })
+    await this.store.applyChanges([{ mirror: { memberId: MEMBER, record: { entity, entityId: id, snapshot: current, deleted: false, modifiedAt: null } }, eventIds: [], plans }])
   }
 
   /** Moves the clock to `at` and lets the engine take what fell due. */
@@ -83,7 +81,7 @@ class World {
 
   /** Every notice planned so far, as "userId: first line". */
   notices(): string[] {
-    const actions = [...this.store.actions.inState(MEMBER, 'pending'), ...this.store.actions.inState(MEMBER, 'folded')]
+    const actions = [...this.store.sync.actions.inState(MEMBER, 'pending'), ...this.store.sync.actions.inState(MEMBER, 'folded')]
     return actions.filter((action) => action.kind === 'notify').map((action) => `${action.payload.userId}: ${String(action.payload.message).split('\n')[0]}`)
   }
 }
@@ -99,8 +97,8 @@ afterEach(() => world?.store.close())
 describe('the clock engine', () => {
   it('warns at the warning point and tells the supervisor at the breach, each at its instant, after re-reading the record', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
-    world.change('lead', '45', lead())
-    expect(world.store.clocks.nextAt()?.toISOString()).toBe('2026-12-07T06:08:00.000Z')
+    await world.change('lead', '45', lead())
+    expect(world.store.sync.clocks.nextAt()?.toISOString()).toBe('2026-12-07T06:08:00.000Z')
     await world.at('2026-12-07T09:07:59+03:00')
     expect(world.notices()).toEqual([])
     await world.at('2026-12-07T09:08:00+03:00')
@@ -111,25 +109,25 @@ describe('the clock engine', () => {
     expect(world.notices().slice(2)).toEqual(['2: [B]Эскалация: Новый лид распределён вовремя[/B] (LEAD-DISPATCH-SLA)'])
     // Each due point re-read the record once.
     expect(world.refreshed).toEqual([['lead:45'], ['lead:45'], ['lead:45']])
-    const escalation = world.store.actions.inState(MEMBER, 'pending').find((action) => action.payload.userId === '4')
+    const escalation = world.store.sync.actions.inState(MEMBER, 'pending').find((action) => action.payload.userId === '4')
     expect(String(escalation?.payload.message)).toContain('Лид ждёт распределения 10 мин рабочего времени (норма — 10 мин).')
     // Working time: at 09:40 the first step is long past, nothing more waits.
-    expect(world.store.clocks.nextAt()).toBeUndefined()
+    expect(world.store.sync.clocks.nextAt()).toBeUndefined()
   })
 
   it('asks the rule again first: a lead dispatched while its event was lost warns nobody, and its clock ends met', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
-    world.change('lead', '45', lead())
+    await world.change('lead', '45', lead())
     world.portal.set('lead:45', lead({ STATUS_ID: 'IN_PROCESS', ASSIGNED_BY_ID: '5' }))
     await world.at('2026-12-07T09:08:00+03:00')
     expect(world.notices()).toEqual([])
-    const [clock] = world.store.clocks.all(MEMBER)
+    const [clock] = world.store.sync.clocks.all(MEMBER)
     expect(clock).toMatchObject({ outcome: 'met', elapsedMs: 8 * 60_000, breachedAt: null, told: [] })
   })
 
   it('clocks due together are re-read together, one re-read per portal and due point', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
-    for (const id of ['45', '46', '47']) world.change('lead', id, lead({ ID: id, ASSIGNED_BY_ID: '5' }))
+    for (const id of ['45', '46', '47']) await world.change('lead', id, lead({ ID: id, ASSIGNED_BY_ID: '5' }))
     await world.at('2026-12-07T09:08:00+03:00')
     expect(world.refreshed).toEqual([['lead:45', 'lead:46', 'lead:47']])
     expect(world.notices()).toHaveLength(3)
@@ -137,36 +135,36 @@ describe('the clock engine', () => {
 
   it('a record that cannot be decided holds up nobody else, and stays due to be tried again', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
-    for (const id of ['45', '46']) world.change('lead', id, lead({ ID: id, ASSIGNED_BY_ID: '5' }))
-    const runningFor = world.store.clocks.runningFor.bind(world.store.clocks)
-    world.store.clocks.runningFor = (memberId, entity, entityId) => {
+    for (const id of ['45', '46']) await world.change('lead', id, lead({ ID: id, ASSIGNED_BY_ID: '5' }))
+    const runningFor = world.store.sync.clocks.runningFor.bind(world.store.sync.clocks)
+    world.store.sync.clocks.runningFor = (memberId, entity, entityId) => {
       if (entityId === '45') throw new Error('disk I/O error')
       return runningFor(memberId, entity, entityId)
     }
     await world.at('2026-12-07T09:08:00+03:00')
     expect(world.notices()).toEqual(['3: [B]Подходит срок: Новый лид распределён вовремя[/B] (LEAD-DISPATCH-SLA)'])
-    expect(world.store.clocks.all(MEMBER).map((clock) => [clock.entityId, clock.nextAt])).toEqual([['45', '2026-12-07T06:08:00.000Z'], ['46', '2026-12-07T06:10:00.000Z']])
-    world.store.clocks.runningFor = runningFor
+    expect(world.store.sync.clocks.all(MEMBER).map((clock) => [clock.entityId, clock.nextAt])).toEqual([['45', '2026-12-07T06:08:00.000Z'], ['46', '2026-12-07T06:10:00.000Z']])
+    world.store.sync.clocks.runningFor = runningFor
     await world.at('2026-12-07T09:08:30+03:00')
     expect(world.notices()).toHaveLength(2)
   })
 
   it('counts working time only: a lead at 17:55 on Friday warns on Monday at 09:03', async () => {
     world = new World('2026-12-04T17:55:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
-    world.change('lead', '45', lead({ DATE_CREATE: '2026-12-04T17:55:00+03:00' }))
-    expect(world.store.clocks.nextAt()?.toISOString()).toBe('2026-12-07T06:03:00.000Z')
+    await world.change('lead', '45', lead({ DATE_CREATE: '2026-12-04T17:55:00+03:00' }))
+    expect(world.store.sync.clocks.nextAt()?.toISOString()).toBe('2026-12-07T06:03:00.000Z')
   })
 
   it('pauses and resumes: a deal held in a waiting stage keeps its clock, which moves on by the pause', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'DEAL-NEXT-STEP': { pausedStages: ['ON_HOLD'] } })
     const deal = (fields: Snapshot = {}): Snapshot => ({ ID: '12', TITLE: 'Серверы', STAGE_ID: 'NEW', STAGE_SEMANTIC_ID: 'P', CLOSED: 'N', ASSIGNED_BY_ID: '5', DATE_CREATE: '2026-12-07T09:00:00+03:00', ...fields })
-    world.change('deal', '12', deal())
+    await world.change('deal', '12', deal())
     await world.at('2026-12-07T09:30:00+03:00')
-    world.change('deal', '12', deal({ STAGE_ID: 'ON_HOLD' }))
+    await world.change('deal', '12', deal({ STAGE_ID: 'ON_HOLD' }))
     await world.at('2026-12-07T12:00:00+03:00')
     expect(world.notices()).toEqual([])
-    world.change('deal', '12', deal({ STAGE_ID: 'NEW' }))
-    const [clock] = world.store.clocks.all(MEMBER)
+    await world.change('deal', '12', deal({ STAGE_ID: 'NEW' }))
+    const [clock] = world.store.sync.clocks.all(MEMBER)
     // Half an hour of the hour was left: due at 12:30.
     expect(clock).toMatchObject({ dueAt: '2026-12-07T09:30:00.000Z', pausedMs: 2.5 * 3_600_000, pauses: [{ from: '2026-12-07T06:30:00.000Z', to: '2026-12-07T09:00:00.000Z' }] })
     await world.at('2026-12-07T12:29:59+03:00')
@@ -177,7 +175,7 @@ describe('the clock engine', () => {
 
   it('after a restart that missed three due points, takes each step once: the late warning is only recorded', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
-    world.change('lead', '45', lead())
+    await world.change('lead', '45', lead())
     // Down from 09:05 to 10:00: the warning (09:08), the breach and the supervisor (09:10), the next level (09:40) were missed.
     world.restart({ 'LEAD-DISPATCH-SLA': DISPATCH })
     await world.at('2026-12-07T10:00:00+03:00')
@@ -185,41 +183,41 @@ describe('the clock engine', () => {
       '4: [B]Эскалация: Новый лид распределён вовремя[/B] (LEAD-DISPATCH-SLA)',
       '2: [B]Эскалация: Новый лид распределён вовремя[/B] (LEAD-DISPATCH-SLA)',
     ])
-    const [clock] = world.store.clocks.all(MEMBER)
+    const [clock] = world.store.sync.clocks.all(MEMBER)
     expect(clock?.steps.map((step) => [step.kind, step.silent ?? false])).toEqual([['warning', true], ['breach', false], ['escalation', false], ['escalation', false]])
     expect(clock?.told.map((told) => told.userId)).toEqual(['4', '2'])
     // Another restart, another run: nothing twice.
     world.restart({ 'LEAD-DISPATCH-SLA': DISPATCH })
     await world.at('2026-12-07T10:05:00+03:00')
-    world.change('lead', '45', lead({ TITLE: 'Вектор: 25 ноутбуков' }))
+    await world.change('lead', '45', lead({ TITLE: 'Вектор: 25 ноутбуков' }))
     expect(world.notices()).toHaveLength(2)
-    expect(world.store.violations.all(MEMBER)).toHaveLength(1)
+    expect(world.store.sync.violations.all(MEMBER)).toHaveLength(1)
   })
 
   it('a rule changed in the settings applies to new clocks only', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': { ...DISPATCH, warnAt: [] } })
-    world.change('lead', '45', lead())
+    await world.change('lead', '45', lead())
     world.restart({ 'LEAD-DISPATCH-SLA': { ...DISPATCH, warnAt: [], within: 'PT20M' } })
-    world.change('lead', '46', lead({ ID: '46', ASSIGNED_BY_ID: '5' }))
-    const due = () => world.store.clocks.all(MEMBER).map((clock) => [clock.entityId, clock.dueAt])
+    await world.change('lead', '46', lead({ ID: '46', ASSIGNED_BY_ID: '5' }))
+    const due = () => world.store.sync.clocks.all(MEMBER).map((clock) => [clock.entityId, clock.dueAt])
     expect(due()).toEqual([['45', '2026-12-07T06:10:00.000Z'], ['46', '2026-12-07T06:20:00.000Z']])
     await world.at('2026-12-07T09:10:00+03:00')
-    expect(world.store.violations.all(MEMBER).map((violation) => violation.entityId)).toEqual(['45'])
+    expect(world.store.sync.violations.all(MEMBER).map((violation) => violation.entityId)).toEqual(['45'])
   })
 
   it('keeps the outcome: met or late, the elapsed working time, who was told when, from the event on', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
-    world.change('lead', '45', lead())
-    world.change('lead', '46', lead({ ID: '46' }))
+    await world.change('lead', '45', lead())
+    await world.change('lead', '46', lead({ ID: '46' }))
     await world.at('2026-12-07T09:08:00+03:00')
-    world.change('lead', '45', lead({ STATUS_ID: 'IN_PROCESS' }))
+    await world.change('lead', '45', lead({ STATUS_ID: 'IN_PROCESS' }))
     await world.at('2026-12-07T09:12:00+03:00')
-    world.change('lead', '46', lead({ ID: '46', STATUS_ID: 'IN_PROCESS' }))
-    const [met, late] = world.store.clocks.all(MEMBER)
+    await world.change('lead', '46', lead({ ID: '46', STATUS_ID: 'IN_PROCESS' }))
+    const [met, late] = world.store.sync.clocks.all(MEMBER)
     expect(met).toMatchObject({ outcome: 'met', elapsedMs: 8 * 60_000, eventAt: '2026-12-07T06:00:00.000Z', told: [{ step: 0, userId: '3', at: '2026-12-07T06:08:00.000Z' }] })
     expect(late).toMatchObject({ outcome: 'late', elapsedMs: 12 * 60_000, breachedAt: '2026-12-07T06:10:00.000Z' })
     expect(late?.told.map((told) => `${told.userId}@${told.at}`)).toEqual(['3@2026-12-07T06:08:00.000Z', '4@2026-12-07T06:12:00.000Z'])
-    expect(world.store.violations.get(late!.violationId!)).toMatchObject({ resolution: 'complies' })
+    expect(world.store.sync.violations.get(late!.violationId!)).toMatchObject({ resolution: 'complies' })
   })
 })
 
@@ -227,13 +225,13 @@ describe('an upgrade from the escalator', () => {
   it('a LEAD-TITLE violation opened before clocks existed is kept by its clock, not opened or told again', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-TITLE': { mode: 'notify', escalateAfter: 'PT1H' }, 'LEAD-DISPATCH-SLA': { mode: 'off' } })
     const text = { ru: 'x', en: 'x' }
-    const old = world.store.violations.open(MEMBER, { ruleId: 'LEAD-TITLE', ruleVersion: 1, entity: 'lead', entityId: '45', variant: '', responsibleId: '5', message: { problem: text, todo: text } })
-    world.change('lead', '45', lead({ TITLE: 'Новый лид', ASSIGNED_BY_ID: '5' }))
+    const old = world.store.sync.violations.open(MEMBER, { ruleId: 'LEAD-TITLE', ruleVersion: 1, entity: 'lead', entityId: '45', variant: '', responsibleId: '5', message: { problem: text, todo: text } })
+    await world.change('lead', '45', lead({ TITLE: 'Новый лид', ASSIGNED_BY_ID: '5' }))
     expect(world.notices()).toEqual([])
-    expect(world.store.clocks.all(MEMBER)).toMatchObject([{ violationId: old, nextAt: '2026-12-07T07:00:00.000Z' }])
+    expect(world.store.sync.clocks.all(MEMBER)).toMatchObject([{ violationId: old, nextAt: '2026-12-07T07:00:00.000Z' }])
     await world.at('2026-12-07T10:00:00+03:00')
     expect(world.notices()).toEqual(['4: [B]Эскалация: Название лида раскрывает суть обращения[/B] (LEAD-TITLE)'])
-    expect(world.store.violations.all(MEMBER)).toHaveLength(1)
+    expect(world.store.sync.violations.all(MEMBER)).toHaveLength(1)
   })
 })
 
@@ -241,25 +239,25 @@ describe('a new responsible', () => {
   it('starts the contact time again: the first clock ends restarted, the new one runs from the reassignment', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-CONTACT-SLA': {} })
     const assigned = lead({ STATUS_ID: 'IN_PROCESS', ASSIGNED_BY_ID: '5', MOVED_TIME: '2026-12-07T09:00:00+03:00' })
-    world.change('lead', '45', assigned)
+    await world.change('lead', '45', assigned)
     await world.at('2026-12-07T09:12:00+03:00')
     expect(world.notices()).toEqual(['5: [B]Подходит срок: С клиентом по лиду связались вовремя[/B] (LEAD-CONTACT-SLA)'])
-    world.change('lead', '45', { ...assigned, ASSIGNED_BY_ID: '3' })
-    const [first, second] = world.store.clocks.all(MEMBER)
+    await world.change('lead', '45', { ...assigned, ASSIGNED_BY_ID: '3' })
+    const [first, second] = world.store.sync.clocks.all(MEMBER)
     expect(first).toMatchObject({ variant: 'to:5', outcome: 'restarted', elapsedMs: 12 * 60_000 })
     expect(second).toMatchObject({ variant: 'to:3', startedAt: '2026-12-07T06:12:00.000Z', dueAt: '2026-12-07T06:27:00.000Z', outcome: null })
   })
 })
 
 describe('an office manager holding several undispatched leads', () => {
-  it('is told on the second lead, once, and the count comes from the mirror', () => {
+  it('is told on the second lead, once, and the count comes from the mirror', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
-    world.change('lead', '45', lead())
+    await world.change('lead', '45', lead())
     expect(world.notices()).toEqual([])
-    world.change('lead', '46', lead({ ID: '46' }))
-    world.change('lead', '46', lead({ ID: '46', TITLE: 'Вектор: 25 ноутбуков' }))
+    await world.change('lead', '46', lead({ ID: '46' }))
+    await world.change('lead', '46', lead({ ID: '46', TITLE: 'Вектор: 25 ноутбуков' }))
     expect(world.notices()).toEqual(['3: [B]Правило компании: Новый лид распределён вовремя[/B] (LEAD-DISPATCH-SLA)'])
-    const message = world.store.actions.inState(MEMBER, 'pending').find((action) => action.kind === 'notify')?.payload.message
+    const message = world.store.sync.actions.inState(MEMBER, 'pending').find((action) => action.kind === 'notify')?.payload.message
     expect(String(message)).toContain('У офис-менеджера одновременно 2 нераспределённых лида (допускается один).')
   })
 })
@@ -267,10 +265,10 @@ describe('an office manager holding several undispatched leads', () => {
 describe('quiet time', () => {
   it('an ordinary notice after hours waits for the next working morning; a deadline does not', async () => {
     world = new World('2026-12-07T20:00:00+03:00', { 'LEAD-TITLE': { mode: 'notify' } })
-    world.change('lead', '45', lead({ TITLE: 'Новый лид', ASSIGNED_BY_ID: '5', DATE_CREATE: '2026-12-07T20:00:00+03:00' }))
+    await world.change('lead', '45', lead({ TITLE: 'Новый лид', ASSIGNED_BY_ID: '5', DATE_CREATE: '2026-12-07T20:00:00+03:00' }))
     expect(world.notices()).toEqual(['5: [B]Правило компании: Название лида раскрывает суть обращения[/B] (LEAD-TITLE)'])
     // The timeline comment disturbs nobody and goes at once; the message waits.
-    const sent = () => world.store.actions.claim(MEMBER, 10).map((action) => `${action.kind} ${action.payload.userId ?? ''}`.trim())
+    const sent = () => world.store.sync.actions.claim(MEMBER, 10).map((action) => `${action.kind} ${action.payload.userId ?? ''}`.trim())
     expect(sent()).toEqual(['comment'])
     world.t = Date.parse('2026-12-08T08:59:59+03:00')
     expect(sent()).toEqual([])
@@ -281,9 +279,9 @@ describe('quiet time', () => {
   it('a warning or an escalation goes out at once, at any hour', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': { ...DISPATCH, time: '24/7' } })
     world.t = Date.parse('2026-12-07T22:00:00+03:00')
-    world.change('lead', '45', lead({ DATE_CREATE: '2026-12-07T22:00:00+03:00' }))
+    await world.change('lead', '45', lead({ DATE_CREATE: '2026-12-07T22:00:00+03:00' }))
     await world.at('2026-12-07T22:08:00+03:00')
-    expect(world.store.actions.claim(MEMBER, 10).map((action) => action.payload.userId)).toEqual(['3'])
+    expect(world.store.sync.actions.claim(MEMBER, 10).map((action) => action.payload.userId)).toEqual(['3'])
   })
 })
 
@@ -292,18 +290,18 @@ describe('the first-install audit', () => {
 
   it('starts clocks of open records at their true start; what is already breached is recorded, nobody told', async () => {
     world = new World('2026-12-07T09:00:00+03:00')
-    world.change('deal', '12', oldDeal, ['AUDIT'])
-    const [clock] = world.store.clocks.all(MEMBER)
+    await world.change('deal', '12', oldDeal, ['AUDIT'])
+    const [clock] = world.store.sync.clocks.all(MEMBER)
     expect(clock).toMatchObject({ audit: true, startedAt: '2026-11-20T07:00:00.000Z', breachedAt: '2026-11-20T08:00:00.000Z', nextAt: null })
     expect(clock?.steps.every((step) => step.silent)).toBe(true)
-    expect(world.store.violations.all(MEMBER)).toMatchObject([{ ruleId: 'DEAL-NEXT-STEP', resolvedAt: null }])
+    expect(world.store.sync.violations.all(MEMBER)).toMatchObject([{ ruleId: 'DEAL-NEXT-STEP', resolvedAt: null }])
     expect(world.notices()).toEqual([])
-    expect(world.store.actions.inState(MEMBER, 'pending')).toEqual([])
+    expect(world.store.sync.actions.inState(MEMBER, 'pending')).toEqual([])
   })
 
   it('the same deal found by a later sweep (its event lost) is told', async () => {
     world = new World('2026-12-07T09:00:00+03:00')
-    world.change('deal', '12', oldDeal, ['SWEEP'])
+    await world.change('deal', '12', oldDeal, ['SWEEP'])
     expect(world.notices()).toEqual([
       '5: [B]Правило компании: У сделки есть следующий шаг[/B] (DEAL-NEXT-STEP)',
       '4: [B]Эскалация: У сделки есть следующий шаг[/B] (DEAL-NEXT-STEP)',

@@ -45,7 +45,7 @@ export function checkMirror(day: Day, figures: Figures): void {
       const kind = ENTITIES[entity]!
       for (const id of ids) {
         // What the app reads besides the record (a deal's newest stage-history row) is not in the record's own answer.
-        const { [kind.extra?.field ?? '']: _extra, ...mirrored } = store.mirror.get(portal.memberId, entity, id)?.snapshot ?? {}
+        const { [kind.extra?.field ?? '']: _extra, ...mirrored } = store.sync.mirror.get(portal.memberId, entity, id)?.snapshot ?? {}
         expect.soft(project(kind, mirrored), `${entity} ${id}`).toEqual(project(kind, read(id) ?? {}))
         equal += 1
       }
@@ -141,7 +141,7 @@ export function checkClocks(day: Day, figures: Figures): void {
 /** Each head's report of each period on the Disk and told once. */
 export function checkReports(day: Day, figures: Figures): void {
   const { portal } = day
-  const heads = inspect(day.databasePath, deriveTokenKey(portal.clientSecret), (store) => headedDepartments(store.directory.load(portal.memberId)))
+  const heads = inspect(day.databasePath, deriveTokenKey(portal.clientSecret), (store) => headedDepartments(store.sync.directory.load(portal.memberId)))
   const rows = sqliteRows<{ kind: string; period_from: string; supervisor_id: string; state: string; file_id: string | null; file_name: string | null; notified_at: string | null }>(
     day.databasePath, 'SELECT kind, period_from, supervisor_id, state, file_id, file_name, notified_at FROM report_deliveries WHERE member_id = ?', portal.memberId)
   expect.soft(rows).toHaveLength(heads.length * 2)

@@ -102,7 +102,7 @@ describe('a failure of the app (5xx) says nothing internal', () => {
   it('in English on a page opened in English', async () => {
     await installed()
     h.app.portalSettings.of = () => { throw portalFailure() }
-    const token = h.store.portals.get(h.portal.memberId)!.accessToken
+    const token = h.store.sync.portals.get(h.portal.memberId)!.accessToken
     const reply = await h.app.inject({
       method: 'POST', url: '/app?LANG=en', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ member_id: h.portal.memberId, AUTH_ID: token }).toString(),
@@ -115,7 +115,7 @@ describe('a failure of the app (5xx) says nothing internal', () => {
 
   it('on the login page outside the portal', async () => {
     await installed()
-    h.store.portals.all = () => { throw portalFailure() }
+    h.store.sync.portals.all = () => { throw portalFailure() }
     const reply = await h.app.inject({ method: 'GET', url: `/app?portal=${h.portal.domain}`, headers: { 'accept-language': 'ru' } })
     expect(reply.statusCode).toBe(502)
     expect(reply.body).toContain('Войти не удалось')

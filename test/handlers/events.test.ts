@@ -13,7 +13,7 @@ describe('POST /events', () => {
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     await settle(h)
   }
-  const inboxRows = () => h.store.inbox.count(h.portal.memberId)
+  const inboxRows = () => h.store.sync.inbox.count(h.portal.memberId)
   const event = (auth: Record<string, string> = {}, extra: Record<string, unknown> = {}) =>
     qs.stringify({
       event: 'ONCRMLEADUPDATE',
@@ -44,7 +44,7 @@ describe('POST /events', () => {
     await settle(h)
     const delivered = h.portal.deliveries.filter((d) => d.event === 'ONCRMLEADADD')
     expect(delivered.at(-1)?.body).not.toContain('access_token')
-    expect(h.store.mirror.get(h.portal.memberId, 'lead', id)?.snapshot.TITLE).toBe('Создан роботом')
+    expect(h.store.sync.mirror.get(h.portal.memberId, 'lead', id)?.snapshot.TITLE).toBe('Создан роботом')
   })
 
   it.each([
@@ -82,7 +82,7 @@ describe('POST /events', () => {
         expect(reply.status).toBe(401)
       }
       expect(inboxRows()).toBe(before)
-      expect(h.store.portals.get(h.portal.memberId)?.status).toBe('active')
+      expect(h.store.sync.portals.get(h.portal.memberId)?.status).toBe('active')
       expect(elsewhere.requests).toEqual([])
     } finally {
       await elsewhere.close()

@@ -24,7 +24,7 @@ export async function settled(app: AppProcess, portal: FakePortal, databasePath:
     await waitDrained(app, portal, deadline - Date.now())
     const delivered = portal.deliveries.length
     const unsent = inspect(databasePath, deriveTokenKey(portal.clientSecret), (store) =>
-      store.actions.inState(portal.memberId, 'pending').length + store.actions.inState(portal.memberId, 'sending').length)
+      store.sync.actions.inState(portal.memberId, 'pending').length + store.sync.actions.inState(portal.memberId, 'sending').length)
     await portal.flushEvents()
     const pending = (await health(app))?.portals.find((p) => p.memberId === portal.memberId)?.inbox.pending
     if (unsent === 0 && pending === 0 && portal.deliveries.length === delivered) return

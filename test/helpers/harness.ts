@@ -124,8 +124,8 @@ export async function settle(h: Harness): Promise<void> {
     // What the app sent may come back as events.
     await h.portal.flushEvents()
     // A digest waits for its window to close; a test that wants it waits for it (see waitForDigests).
-    const actions = h.store.actions.inState(h.portal.memberId, 'pending').filter((action) => action.payload.digest !== true)
-    const pending = h.store.inbox.stats(h.portal.memberId).pending + actions.length
+    const actions = h.store.sync.actions.inState(h.portal.memberId, 'pending').filter((action) => action.payload.digest !== true)
+    const pending = h.store.sync.inbox.stats(h.portal.memberId).pending + actions.length
     if (pending === 0) return
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
@@ -135,7 +135,7 @@ export async function settle(h: Harness): Promise<void> {
 /** Waits (up to `timeoutMs`) until every pending digest was sent, then settles. */
 export async function waitForDigests(h: Harness, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs
-  while (h.store.actions.inState(h.portal.memberId, 'pending').some((action) => action.payload.digest === true)) {
+  while (h.store.sync.actions.inState(h.portal.memberId, 'pending').some((action) => action.payload.digest === true)) {
     if (Date.now() > until) throw new Error('a digest was never sent')
     await new Promise((resolve) => setTimeout(resolve, 50))
   }

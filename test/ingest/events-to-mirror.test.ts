@@ -17,7 +17,7 @@ describe('sync', () => {
     await settle(h)
     h.portal.clearCalls()
   }
-  const mirrored = (id: string) => h.store.mirror.get(h.portal.memberId, 'lead', id)
+  const mirrored = (id: string) => h.store.sync.mirror.get(h.portal.memberId, 'lead', id)
   const portalLead = (id: string) => project(leadKind, h.portal.data.lead(id) ?? {})
   const batches = () => h.portal.calls.filter((call) => call.method === 'batch' && !call.viaBatch)
 
@@ -49,7 +49,7 @@ describe('sync', () => {
     await settle(h)
     expect(batches()).toHaveLength(6)
     for (const id of ids) expect(mirrored(id)?.snapshot).toEqual(portalLead(id))
-    expect(h.store.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
+    expect(h.store.sync.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
   })
 
   it('a duplicated and reordered stream leaves the mirror equal to the portal', async () => {
@@ -108,8 +108,8 @@ describe('sync', () => {
     expect(mirrored(open)?.snapshot.TITLE).toBe('Открытый лид')
     // Closed, but changed within reports.history (P90D): mirrored for the reports (test/portal/install-history.test.ts).
     expect(mirrored(junk)?.snapshot.STATUS_SEMANTIC_ID).toBe('F')
-    expect(h.store.mirror.get(h.portal.memberId, 'deal', deal)?.snapshot.TITLE).toBe('Сделка')
-    expect(h.store.mirror.get(h.portal.memberId, 'task', task)?.snapshot.title).toBe('РЗ Позвонить')
+    expect(h.store.sync.mirror.get(h.portal.memberId, 'deal', deal)?.snapshot.TITLE).toBe('Сделка')
+    expect(h.store.sync.mirror.get(h.portal.memberId, 'task', task)?.snapshot.title).toBe('РЗ Позвонить')
   })
 
   it("the app's own write comes back as an echo and is not handled again", async () => {
@@ -122,7 +122,7 @@ describe('sync', () => {
           if (change.entity === 'lead' && title === 'ООО "Вектор"') {
             // Written after the transaction, as actions are.
             setImmediate(() => {
-              h.store.ownWrites.record(change.memberId, 'lead', change.entityId, { COMPANY_TITLE: 'Вектор ООО' })
+              h.store.sync.ownWrites.record(change.memberId, 'lead', change.entityId, { COMPANY_TITLE: 'Вектор ООО' })
               void h.app.clients.get(change.memberId).call('crm.lead.update', { id: change.entityId, fields: { COMPANY_TITLE: 'Вектор ООО' } })
             })
           }
@@ -150,10 +150,10 @@ describe('sync', () => {
     await new Promise((resolve) => setTimeout(resolve, 200))
     await h.app.worker.idle()
     // Retries run on their own timer; wait for the second attempt to park the work.
-    for (let i = 0; i < 100 && h.store.inbox.stats(h.portal.memberId).parked === 0; i++) {
+    for (let i = 0; i < 100 && h.store.sync.inbox.stats(h.portal.memberId).parked === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    expect(h.store.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 1 })
+    expect(h.store.sync.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 1 })
     const health = await healthOf(h)
     expect(health.status).toBe('degraded')
     expect(health.portals[0].inbox.parkedWork[0]).toMatchObject({ entity: 'lead', entityId: id, attempts: 2 })

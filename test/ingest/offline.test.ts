@@ -34,7 +34,7 @@ describe('offline events', () => {
     await settle(h)
   }
   const member = () => h.portal.memberId
-  const mirrored = (id: string) => h.store.mirror.get(member(), 'lead', id)
+  const mirrored = (id: string) => h.store.sync.mirror.get(member(), 'lead', id)
   const health = async () => (await healthOf(h)).portals[0]
   const called = (method: string) => h.portal.calls.filter((call) => call.method === method)
 
@@ -47,8 +47,8 @@ describe('offline events', () => {
     const pushes = h.portal.eventBindings.filter((binding) => binding.event === 'ONOFFLINEEVENT')
     // Batch parameters travel form-encoded: the portal keeps minTimeout as the string it got.
     expect(pushes).toMatchObject([{ offline: false, handler: `${h.url}/events`, options: { minTimeout: '1' } }])
-    expect(h.store.offlineQueues.get(member())).toMatchObject({ mode: 'active', authConnector: OFFLINE_CONNECTOR })
-    expect(h.store.journal.recent(member()).map((entry) => entry.kind)).toContain('offline.active')
+    expect(h.store.sync.offlineQueues.get(member())).toMatchObject({ mode: 'active', authConnector: OFFLINE_CONNECTOR })
+    expect(h.store.sync.journal.recent(member()).map((entry) => entry.kind)).toContain('offline.active')
     const before = h.portal.eventBindings.length
 
     await h.portal.installApp({ installUrl: `${h.url}/install` })
@@ -102,12 +102,12 @@ describe('offline events', () => {
     h.portal.clearCalls()
 
     // The inbox fails: nothing is written and nothing is cleared; the batch stays reserved on the portal.
-    vi.spyOn(h.store.inbox, 'accept').mockImplementationOnce(() => {
+    vi.spyOn(h.store.sync.inbox, 'accept').mockImplementationOnce(() => {
       throw new Error('disk I/O error')
     })
     await expect(h.app.offline.drain(member())).rejects.toThrow('disk I/O error')
     expect(called('event.offline.clear')).toEqual([])
-    expect(h.store.inbox.count(member())).toBe(0)
+    expect(h.store.sync.inbox.count(member())).toBe(0)
     expect(h.portal.offlineEvents).toHaveLength(3)
     expect(new Set(h.portal.offlineEvents.map((record) => record.PROCESS_ID)).size).toBe(1)
     expect(h.portal.offlineEvents[0]?.PROCESS_ID).not.toBe('')
@@ -125,10 +125,10 @@ describe('offline events', () => {
     h.portal.data.updateLead(ids[0]!, { TITLE: 'Первый, уточнён' })
     h.portal.faults.fail({ method: 'event.offline.clear', status: 400, error: 'ERROR_ARGUMENT', description: 'scripted' })
     await expect(h.app.offline.drain(member())).rejects.toThrow()
-    const rows = h.store.inbox.count(member())
+    const rows = h.store.sync.inbox.count(member())
     const retried = await h.app.offline.drain(member())
     expect(retried).toMatchObject({ recovered: 1 })
-    expect(h.store.inbox.count(member())).toBe(rows)
+    expect(h.store.sync.inbox.count(member())).toBe(rows)
     await settle(h)
     expect(mirrored(ids[0]!)?.snapshot.TITLE).toBe('Первый, уточнён')
     expect(h.portal.offlineEvents).toEqual([])
@@ -166,8 +166,8 @@ describe('offline events', () => {
   it('a plan without offline events keeps online events only and says so on /healthz', async () => {
     await installed({ portal: { features: { rest_offline_extended: false } } })
     expect(h.portal.eventBindings.filter((binding) => binding.offline || binding.event === 'ONOFFLINEEVENT')).toEqual([])
-    expect(h.store.offlineQueues.get(member())?.mode).toBe('unavailable')
-    expect(h.store.journal.recent(member()).map((entry) => entry.kind)).toContain('offline.unavailable')
+    expect(h.store.sync.offlineQueues.get(member())?.mode).toBe('unavailable')
+    expect(h.store.sync.journal.recent(member()).map((entry) => entry.kind)).toContain('offline.unavailable')
     expect(h.app.clients.get(member()).authConnector).toBeNull()
     expect((await health()).offline).toMatchObject({ mode: 'unavailable', authConnector: null })
     const id = h.portal.data.addLead({ TITLE: 'Онлайн' })
@@ -179,7 +179,7 @@ describe('offline events', () => {
   it('a plan without the source key binds offline events without one, and the own writes carry none', async () => {
     await installed({ portal: { features: { rest_auth_connector: false } } })
     expect(h.portal.eventBindings.filter((binding) => binding.offline).every((binding) => binding.authConnector === '')).toBe(true)
-    expect(h.store.offlineQueues.get(member())).toMatchObject({ mode: 'active', authConnector: null })
+    expect(h.store.sync.offlineQueues.get(member())).toMatchObject({ mode: 'active', authConnector: null })
     const client = h.app.clients.get(member())
     expect(client.authConnector).toBeNull()
     h.portal.faults.dropEvents(1_000)
@@ -199,7 +199,7 @@ describe('offline events', () => {
     const report = await h.app.offline.drain(member())
     expect(report).toMatchObject({ taken: 1, accepted: 0, unmapped: 1 })
     expect(h.portal.offlineEvents).toEqual([])
-    expect(h.store.journal.recent(member()).map((entry) => entry.kind)).toContain('offline.unmapped')
+    expect(h.store.sync.journal.recent(member()).map((entry) => entry.kind)).toContain('offline.unmapped')
     expect((await health()).offline).toMatchObject({ unmapped: 1 })
     await h.app.sweeper.sweep(member())
     await settle(h)
@@ -212,7 +212,7 @@ describe('offline events', () => {
     await settle(h)
     expect(h.portal.eventBindings.filter((binding) => binding.offline || binding.event === 'ONOFFLINEEVENT')).toEqual([])
     expect(called('feature.get')).toEqual([])
-    expect(h.store.offlineQueues.get(member())).toBeUndefined()
+    expect(h.store.sync.offlineQueues.get(member())).toBeUndefined()
     expect((await health()).offline).toEqual({ mode: 'off' })
     await h.close()
 

@@ -76,13 +76,13 @@ async function main(): Promise<void> {
   const failures: string[] = []
   try {
     const { h } = day
-    const portal = h.store.portals.get(h.portal.memberId)!
-    const directory = h.store.directory.load(portal.memberId)
+    const portal = h.store.sync.portals.get(h.portal.memberId)!
+    const directory = h.store.sync.directory.load(portal.memberId)
     const timeZone = 'Europe/Moscow'
     const today = localDateOf(Date.now(), timeZone)
     const period = parsePeriod(isoDate(addDays(today, -6)), isoDate(addDays(today, 1)))
     if ('error' in period) throw new Error(period.error)
-    const { data, lang, fileName } = prepareReport({ store: h.store, settings: h.app.portalSettings, directory }, portal, scopeOf(directory, undefined, 'ru')!, period)
+    const { data, lang, fileName } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory }, portal, scopeOf(directory, undefined, 'ru')!, period)
     const file = join(dir, fileName)
     await writeWorkbook(data, createWriteStream(file), lang, new Date())
     const written = new ExcelJS.Workbook()

@@ -65,7 +65,7 @@ function reachesBack(value: unknown, at: number): boolean {
   return ms >= at - 1000 && ms <= at + 30_000
 }
 
-const mirrored = (entity: string, id: string) => h.store.mirror.get(h.portal.memberId, entity, id)
+const mirrored = (entity: string, id: string) => h.store.sync.mirror.get(h.portal.memberId, entity, id)
 const listCalls = (method: string) => h.portal.calls.filter((call) => call.method === method)
 const filterOf = (call: FakeCall) => (call.params as { filter?: Record<string, unknown> }).filter ?? {}
 
@@ -97,24 +97,24 @@ describe('the first sweep after install mirrors the recent history', () => {
 
     // The history is the install's audit: recorded, nobody told, no clock left running on a closed record.
     expect(h.portal.calls.filter((call) => SENDS.test(call.method))).toEqual([])
-    expect(h.store.actions.inState(memberId, 'pending')).toEqual([])
-    const fields = h.store.violations.openFor(memberId, 'lead', ids.lead)
+    expect(h.store.sync.actions.inState(memberId, 'pending')).toEqual([])
+    const fields = h.store.sync.violations.openFor(memberId, 'lead', ids.lead)
     expect(fields.map((violation) => violation.ruleId)).toEqual(['LEAD-FIELDS'])
     for (const [entity, id] of [['lead', ids.lead], ['deal', ids.deal], ['task', ids.task]] as const) {
-      expect(h.store.clocks.runningFor(memberId, entity, id)).toEqual([])
+      expect(h.store.sync.clocks.runningFor(memberId, entity, id)).toEqual([])
     }
     // The open lead, changed within the window too, is listed by both and taken once.
-    expect(h.store.sweeps.get(memberId, 'lead')).toMatchObject({ listed: JUNK + 2, found: JUNK + 2, error: null })
+    expect(h.store.sync.sweeps.get(memberId, 'lead')).toMatchObject({ listed: JUNK + 2, found: JUNK + 2, error: null })
 
     // A report on the month the history happened in counts the converted lead and the won deal.
-    const portal = h.store.portals.get(memberId)!
+    const portal = h.store.sync.portals.get(memberId)!
     const { timeZone } = resolvedCalendarSettings(h.app.portalSettings.of(memberId).calendar, portal.language)
     const month = localDateOf(installedAt - 40 * DAY, timeZone)
     const from = { year: month.year, month: month.month, day: 1 }
     const next = addDays(from, 31)
     const period = { from, to: { year: next.year, month: next.month, day: 1 } }
     const scope = { departmentId: null, name: 'все', people: 'all' as const }
-    const { data } = prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.directory.load(memberId) }, portal, scope, period)
+    const { data } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.sync.directory.load(memberId) }, portal, scope, period)
     expect(data.total.leads).toMatchObject({ created: JUNK + 1, converted: 1, junk: JUNK })
     expect(data.total.deals).toMatchObject({ created: 1, won: 1 })
     expect(data.leads.find((row) => row.id === ids.lead)).toMatchObject({ outcome: 'converted' })
@@ -145,11 +145,11 @@ describe('the first sweep after install mirrors the recent history', () => {
     h.portal.faults.fail({ method: 'crm.lead.list', status: 400, error: 'INVALID_ARG_VALUE', skip: 2 })
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     await settle(h)
-    expect(h.store.sweeps.get(h.portal.memberId, 'lead')).toMatchObject({ cursor: null, error: expect.stringContaining('INVALID_ARG_VALUE') })
+    expect(h.store.sync.sweeps.get(h.portal.memberId, 'lead')).toMatchObject({ cursor: null, error: expect.stringContaining('INVALID_ARG_VALUE') })
     await h.app.sweeper.sweep(h.portal.memberId)
     await settle(h)
     for (const id of closed) expect(mirrored('lead', id)?.snapshot.STATUS_SEMANTIC_ID).toBe('F')
-    expect(h.store.sweeps.get(h.portal.memberId, 'lead')).toMatchObject({ error: null })
+    expect(h.store.sync.sweeps.get(h.portal.memberId, 'lead')).toMatchObject({ error: null })
   })
 
   it.each([

@@ -49,11 +49,11 @@ beforeAll(async () => {
     'LEAD-CONTACT-SLA': { mode: 'notify', within: 'PT15M', warnAt: [], escalate: ['PT0S'] },
     'TASK-OVERDUE': { mode: 'notify', escalate: ['PT1M'] } } }), {}, { DATABASE_PATH: join(dir, 'app.db') })
   started = h.now()
-  const portal = h.store.portals.get(h.portal.memberId)!
+  const portal = h.store.sync.portals.get(h.portal.memberId)!
   timeZone = resolvedCalendarSettings(h.app.portalSettings.of(portal.memberId).calendar, portal.language).timeZone
   const today = localDateOf(started, timeZone)
   period = { from: addDays(today, -1), to: addDays(today, 2) }
-  const departments = [...h.store.directory.load(portal.memberId).departments.values()]
+  const departments = [...h.store.sync.directory.load(portal.memberId).departments.values()]
   salesId = departments.find((department) => department.name === 'Отдел продаж')!.id
   commercialId = departments.find((department) => department.name === 'Коммерческая служба')!.id
 
@@ -78,8 +78,8 @@ beforeAll(async () => {
   await settle(h)
   await h.later(20 * 60_000)
   // The head excuses one deal's missing next step.
-  const servers = h.store.violations.openFor(portal.memberId, 'deal', ids.servers!)[0]!
-  h.store.violations.excuse(servers.id, String(SOKOLOV), 'Клиент в отпуске')
+  const servers = h.store.sync.violations.openFor(portal.memberId, 'deal', ids.servers!)[0]!
+  h.store.sync.violations.excuse(servers.id, String(SOKOLOV), 'Клиент в отпуске')
 }, 60_000)
 
 afterAll(async () => {
@@ -87,11 +87,11 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-const portal = () => h.store.portals.get(h.portal.memberId)!
+const portal = () => h.store.sync.portals.get(h.portal.memberId)!
 const origin = () => new URL(portal().clientEndpoint).origin
 
-async function written(scope = scopeOf(h.store.directory.load(h.portal.memberId), salesId, 'ru')!) {
-  const { data, lang, fileName } = prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.directory.load(h.portal.memberId) }, portal(), scope, period)
+async function written(scope = scopeOf(h.store.sync.directory.load(h.portal.memberId), salesId, 'ru')!) {
+  const { data, lang, fileName } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.sync.directory.load(h.portal.memberId) }, portal(), scope, period)
   const path = join(dir, fileName)
   await writeWorkbook(data, createWriteStream(path), lang, new Date())
   const workbook = new ExcelJS.Workbook()
@@ -104,9 +104,9 @@ const headers = (sheet: ExcelJS.Worksheet) => (sheet.getRow(1).values as unknown
 const formula = (cell: ExcelJS.Cell) => cell.value as ExcelJS.CellFormulaValue
 
 describe('the report’s content', () => {
-  it('counts the sales department’s leads, deals, tasks and violations of the period', () => {
-    const directory = h.store.directory.load(h.portal.memberId)
-    const data = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame())
+  it('counts the sales department’s leads, deals, tasks and violations of the period', async () => {
+    const directory = h.store.sync.directory.load(h.portal.memberId)
+    const data = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame())
     expect(data.total.leads).toMatchObject({ created: 3, converted: 1, junk: 1, breaches: 1 })
     expect(data.total.leads.conversion).toBeCloseTo(1 / 3)
     expect(data.total.leads.contactMedianMs).not.toBeNull()
@@ -124,7 +124,7 @@ describe('the report’s content', () => {
     const excused = data.violations.find((violation) => violation.excuse !== null)!
     expect(excused).toMatchObject({ excuse: 'Клиент в отпуске', excusedBy: 'Дмитрий Соколов', url: `${origin()}/crm/deal/details/${ids.servers}/` })
     // Nothing of the period's records counts in the week before it.
-    const before = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!,
+    const before = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!,
       { from: addDays(period.from, -7), to: period.from }, frame())
     expect([before.total.leads.created, before.deals.length, before.violations.length]).toEqual([0, 0, 0])
   })
@@ -141,10 +141,10 @@ describe('overdue deals', () => {
       await settle(other)
       await other.later(5 * 60_000)
       const member = other.portal.memberId
-      const directory = other.store.directory.load(member)
+      const directory = other.store.sync.directory.load(member)
       const today = localDateOf(other.now(), timeZone)
-      const data = reportOf({ store: other.store, directory }, member, scopeOf(directory, undefined, 'ru')!, { from: today, to: addDays(today, 1) },
-        { timeZone, calendar: ROUND_THE_CLOCK, origin: new URL(other.store.portals.get(member)!.clientEndpoint).origin, plans: {} })
+      const data = await reportOf({ store: other.store, directory }, member, scopeOf(directory, undefined, 'ru')!, { from: today, to: addDays(today, 1) },
+        { timeZone, calendar: ROUND_THE_CLOCK, origin: new URL(other.store.sync.portals.get(member)!.clientEndpoint).origin, plans: {} })
       expect(data.total.deals).toMatchObject({ created: 2, withoutNextStep: 1, overdue: 1 })
       expect(data.deals.map((deal) => [deal.id, deal.withoutNextStep, deal.overdue]).sort()).toEqual([[late, false, true], [none, true, false]].sort())
       const path = join(dir, 'overdue.xlsx')
@@ -184,9 +184,9 @@ describe('the plan (LEAD-PLAN)', () => {
   })
 
   it('shows each manager’s plan and its fulfilment, and the total over the managers who have one', async () => {
-    const directory = h.store.directory.load(h.portal.memberId)
+    const directory = h.store.sync.directory.load(h.portal.memberId)
     const plans = { [String(PAVEL)]: { created: 4, converted: 2 } }
-    const data = reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame(plans))
+    const data = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame(plans))
     const planned = planFor(4, data.fromMs, data.toMs, { timeZone, calendar: ROUND_THE_CLOCK })!
     const pavel = data.managers.find((row) => row.name === 'Павел Лебедев')!
     expect(pavel.leads).toMatchObject({ created: 2, planCreated: planned, planConverted: planFor(2, data.fromMs, data.toMs, { timeZone, calendar: ROUND_THE_CLOCK }) })
@@ -270,7 +270,7 @@ describe('the workbook', () => {
     expect(created).toBeInstanceOf(Date)
     expect(first.getCell(3).numFmt).toBe('dd.mm.yyyy hh:mm')
     // The portal's wall clock (Moscow, UTC+3) written as the cell's time: Excel shows what the portal shows.
-    const lead = h.store.mirror.get(h.portal.memberId, 'lead', ids.called!)!.snapshot
+    const lead = h.store.sync.mirror.get(h.portal.memberId, 'lead', ids.called!)!.snapshot
     const createdAt = Date.parse(String(lead.DATE_CREATE))
     expect(Math.abs((created as Date).getTime() - (createdAt + 3 * HOUR))).toBeLessThan(1000)
     expect(first.getCell(5).value).toBe('Конвертирован')
@@ -314,19 +314,19 @@ describe('the workbook', () => {
   })
 
   it('is in English when the portal’s language is not Russian-speaking', async () => {
-    h.store.portals.install({ ...portal(), language: 'en' })
+    h.store.sync.portals.install({ ...portal(), language: 'en' })
     try {
-      const { workbook, fileName } = await written(scopeOf(h.store.directory.load(h.portal.memberId), undefined, 'en')!)
+      const { workbook, fileName } = await written(scopeOf(h.store.sync.directory.load(h.portal.memberId), undefined, 'en')!)
       expect(fileName).toMatch(/^Report_All-departments_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/)
       expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Summary', 'Leads', 'Deals', 'Tasks', 'Violations', 'Deals without a step'])
       expect(headers(workbook.getWorksheet('Leads')!)[0]).toBe('Lead')
     } finally {
-      h.store.portals.install({ ...portal(), language: 'ru' })
+      h.store.sync.portals.install({ ...portal(), language: 'ru' })
     }
   })
 
   it('is in English on a Russian portal whose settings ask for it (reports.language)', async () => {
-    expect(h.app.portalSettings.save(h.portal.memberId, { reports: { language: 'en' } }, String(ADMIN)).ok).toBe(true)
+    expect((await h.app.portalSettings.save(h.portal.memberId, { reports: { language: 'en' } }, String(ADMIN))).ok).toBe(true)
     try {
       const { workbook, fileName } = await written()
       expect(fileName).toMatch(/^Report_Отдел-продаж_/)

@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/index.js'
 import type { PortalInstall } from '../../src/store/portals.js'
 import type { NewClock } from '../../src/store/clocks.js'
 import type { NewViolation } from '../../src/store/violations.js'
+import type { Plan } from '../../src/store/plan.js'
 import { planNotice } from './plan-notice.js'
 
 const A = 'a223c6b3710f85df22e9377d6c4f7553'
@@ -342,6 +343,69 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
           leadStatuses: 1, crmNames: 1, violations: 1, actions: 1, clocks: 1, settings: true, contactKeys: 1, offlineQueue: true,
           deliveries: 1, journal: 1,
         })
+      })
+    })
+
+    describe('operations that land together', () => {
+      const openPlan = (memberId: string, entityId: string, ruleId = 'LEAD-COMPANY-NAME'): Plan => ({
+        memberId, unknownUsers: [], steps: [{ op: 'violation.open', ref: 'v', violation: violation(entityId, ruleId), journal: { ruleId } }],
+      })
+
+      it('stores a re-read record with its events done and its plans; one that fails undoes only itself, and the call says so', async () => {
+        await store.inbox.accept(event(A, '7', '1'))
+        await store.inbox.accept(event(A, '8', '1'))
+        const [seven, eight] = await store.inbox.due(A, 10)
+        const record = (entityId: string) => ({ memberId: A, record: { entity: 'lead', entityId, snapshot: { ID: entityId }, deleted: false, modifiedAt: null } })
+        const broken: Plan = { memberId: A, unknownUsers: [], steps: [{ op: 'clock.update', clock: { ref: 'none' }, change: { nextAt: null } }] }
+        await expect(store.applyChanges([
+          { mirror: record('7'), eventIds: seven!.eventIds, plans: [openPlan(A, '7')] },
+          { mirror: record('8'), eventIds: eight!.eventIds, plans: [broken] },
+        ])).rejects.toThrow()
+        expect(await store.mirror.get(A, 'lead', '7')).toMatchObject({ snapshot: { ID: '7' } })
+        expect(await store.violations.openFor(A, 'lead', '7')).toHaveLength(1)
+        expect(await store.mirror.get(A, 'lead', '8')).toBeUndefined()
+        expect((await store.inbox.due(A, 10)).map((due) => due.entityId)).toEqual(['8'])
+        // The same change again (a retry after a crash) makes nothing twice.
+        await store.applyChanges([{ mirror: record('7'), eventIds: [], plans: [openPlan(A, '7')] }])
+        expect(await store.violations.openFor(A, 'lead', '7')).toHaveLength(1)
+      })
+
+      it('applies plans each whole or not at all, answering each one’s error', async () => {
+        const broken: Plan = { memberId: A, unknownUsers: [], steps: [...openPlan(A, '9').steps, { op: 'clock.update', clock: { ref: 'none' }, change: { nextAt: null } }] }
+        const errors = await store.applyEach([openPlan(A, '7'), broken, openPlan(A, '8')])
+        expect(errors.map((error) => error === undefined)).toEqual([true, false, true])
+        expect((await store.violations.all(A)).map((open) => open.entityId).sort()).toEqual(['7', '8'])
+      })
+
+      it('accepts events in one commit, each duplicate once, and claims actions as the outbox does', async () => {
+        expect(await store.acceptEvents([event(A, '7', '1'), event(A, '7', '1'), event(B, '7', '1')])).toEqual([true, false, true])
+        expect(await store.inbox.count(A)).toBe(1)
+        await store.actions.plan(A, 'v1:notify:5', 'notify', { userId: '5', message: 'notice' })
+        expect((await store.claimActions(A, 10)).map((action) => action.key)).toEqual(['v1:notify:5'])
+        expect(await store.claimActions(A, 10)).toEqual([])
+      })
+
+      it('installs and uninstalls with their journal lines, keeps offline set-ups, settings and directories with theirs', async () => {
+        await store.installPortal({ ...install(A, 'acme.bitrix24.ru'), accessToken: 'access-4' }, { kind: 'app.updated', detail: { tokenRotated: false } })
+        expect(await store.portals.get(A)).toMatchObject({ accessToken: 'access-4' })
+        await store.setOfflineMode(A, 'active', 'connector-1', { kind: 'offline.active', detail: {} })
+        expect(await store.offlineQueues.get(A)).toMatchObject({ mode: 'active', authConnector: 'connector-1' })
+        await store.saveSettings(A, { notifications: {} }, '1')
+        await store.saveSettings(A, { reports: {} }, '1')
+        expect(await store.portalSettings.get(A)).toMatchObject({ overrides: { reports: {} } })
+        await store.replaceDirectory(A, {
+          users: [{ id: '5', name: 'Анна Морозова', active: true, departments: ['1'] }], departments: [{ id: '1', name: 'Отдел продаж', parentId: null, headId: '5' }],
+          leadStatuses: [{ statusId: 'NEW', sort: 10, semantics: null }], crmNames: { statuses: new Map([['NEW', 'Новый']]), stages: new Map(), pipelines: new Map() }, at: now(),
+        })
+        expect((await store.directory.load(A)).users.get('5')).toMatchObject({ name: 'Анна Морозова' })
+        expect((await store.directory.leadStatuses(A)).map((status) => status.statusId)).toEqual(['NEW'])
+        expect((await store.journal.recent(A)).map((line) => line.kind).reverse()).toEqual(['app.updated', 'offline.active', 'settings.changed', 'settings.changed', 'directory.refreshed'])
+        expect((await store.journal.recent(A))[1]).toMatchObject({ kind: 'settings.changed', detail: { userId: '1', before: { notifications: {} }, after: { reports: {} } } })
+        await store.uninstallPortal(A, false)
+        expect(await store.portals.get(A)).toMatchObject({ status: 'uninstalled', accessToken: '' })
+        await store.uninstallPortal(B, true)
+        expect(await store.portals.get(B)).toBeUndefined()
+        expect(await store.journal.recent(B)).toMatchObject([{ kind: 'app.uninstalled', detail: { clean: true } }])
       })
     })
   })

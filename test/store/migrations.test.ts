@@ -67,7 +67,7 @@ describe('migrations', () => {
         for (const seed of seeds) db.exec(seed.sql)
       })
       const store = openStore(path, now)
-      if (version >= 1) expect(store.portals.get('m')?.domain).toBe('acme.bitrix24.ru')
+      if (version >= 1) expect(store.sync.portals.get('m')?.domain).toBe('acme.bitrix24.ru')
       store.close()
       expect(sqlitePragma(path, 'user_version')).toBe(LATEST)
       for (const seed of seeds) {
@@ -145,7 +145,7 @@ describe('the schema guards the data', () => {
       }
     })
     const store = openStore(path, now)
-    store.deletePortalData('m')
+    store.sync.deletePortalData('m')
     store.close()
     for (const seed of SEEDS) {
       expect(sqliteRows<{ n: number }>(path, `SELECT count(*) AS n FROM ${seed.table} WHERE member_id = 'm'`)[0]?.n, seed.table).toBe(0)

@@ -27,7 +27,7 @@ describe('npm run rotate-key', () => {
     const path = join(dir, 'app.db')
     const derived = deriveTokenKey('client-secret')
     const store = openStore(path, systemClock, derived)
-    store.portals.install({
+    store.sync.portals.install({
       memberId: 'm', domain: 'acme.bitrix24.ru', clientEndpoint: 'https://acme.bitrix24.ru/rest', serverEndpoint: 'https://oauth.bitrix.info/rest/',
       accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: 1_800_000_000, applicationToken: 'app-1',
       scope: 'crm', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru',
@@ -41,7 +41,7 @@ describe('npm run rotate-key', () => {
     expect(first.stdout.trim()).toBe(`rotate-key: 3 tokens in ${path} re-sealed under NEW_TOKEN_KEY; start the app with TOKEN_KEY set to it`)
     expect(() => openStore(path, systemClock, derived)).toThrow(WrongTokenKeyError)
     const rotated = openStore(path, systemClock, next)
-    expect(rotated.portals.get('m')).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1', applicationToken: 'app-1' })
+    expect(rotated.sync.portals.get('m')).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1', applicationToken: 'app-1' })
     rotated.close()
 
     // Rotating with the old key again is refused, and changes nothing.
@@ -54,7 +54,7 @@ describe('npm run rotate-key', () => {
     const second = await rotate({ DATABASE_PATH: path, TOKEN_KEY: next.toString('hex'), NEW_TOKEN_KEY: last.toString('hex') })
     expect(second.code).toBe(0)
     const again = openStore(path, systemClock, last)
-    expect(again.portals.get('m')?.refreshToken).toBe('refresh-1')
+    expect(again.sync.portals.get('m')?.refreshToken).toBe('refresh-1')
     again.close()
   }, 60_000)
 

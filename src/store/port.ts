@@ -1,0 +1,108 @@
+// The store port: what the app asks of a store, every method answering a promise. No database handle and no
+// transaction(fn) cross it: what must land together is one call (a plan, a change, an install, a sweep). SQLite is the
+// embedded adapter (index.ts); the PostgreSQL adapter is to pass the same contract suite (test/store/contract.ts).
+import type { Plan } from './plan.js'
+import type { SendResult } from './settle.js'
+import type { Action, ActionRepo } from './actions.js'
+import type { ClockRepo } from './clocks.js'
+import type { ContactKeyRepo } from './contact-keys.js'
+import type { DirectoryDepartment, DirectoryUser } from '../../rules/directory.js'
+import type { LeadStatus } from '../../rules/lead-statuses.js'
+import type { CrmNames, DirectoryRepo } from './directory.js'
+import type { InboxEvent, InboxRepo } from './inbox.js'
+import type { JournalRepo } from './journal.js'
+import type { MirrorRecord, MirrorRepo } from './mirror.js'
+import type { OfflineMode, OfflineQueueRepo } from './offline-queues.js'
+import type { OwnWritesRepo } from './own-writes.js'
+import type { PortalInstall, PortalRepo } from './portals.js'
+import type { PortalSettingsRepo } from './portal-settings.js'
+import type { ReportDeliveryRepo } from './report-deliveries.js'
+import type { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
+import type { SweepRepo } from './sweeps.js'
+import type { ViolationRepo } from './violations.js'
+
+/** The repositories' shapes, each named after what it keeps (their SQLite classes answer synchronously). */
+export interface StoreRepositories {
+  readonly portals: PortalRepo
+  readonly journal: JournalRepo
+  readonly inbox: InboxRepo
+  readonly mirror: MirrorRepo
+  readonly ownWrites: OwnWritesRepo
+  readonly sweeps: SweepRepo
+  readonly directory: DirectoryRepo
+  readonly violations: ViolationRepo
+  readonly actions: ActionRepo
+  readonly clocks: ClockRepo
+  readonly portalSettings: PortalSettingsRepo
+  readonly contactKeys: ContactKeyRepo
+  readonly offlineQueues: OfflineQueueRepo
+  readonly reportDeliveries: ReportDeliveryRepo
+  readonly robotCalls: RobotCallRepo
+  readonly robotSetups: RobotSetupRepo
+}
+
+/** A repository's methods, each answering a promise of what the synchronous one returns. */
+export type Async<R> = {
+  readonly [K in keyof R as R[K] extends (...args: never[]) => unknown ? K : never]: R[K] extends (...args: infer A) => infer T ? (...args: A) => Promise<Awaited<T>> : never
+}
+
+/** A record's change as the worker stores it: its mirror row (none when the app never saw it and it is gone). */
+export interface MirrorWrite {
+  memberId: string
+  record: Omit<MirrorRecord, 'syncedAt'>
+}
+
+/** What one re-read record changes, landing in one transaction: its mirror row, its events done, the rules' plans. */
+export interface RecordChangeToStore {
+  mirror: MirrorWrite | undefined
+  /** The inbox events the change answers (none for a clock's or a sweep's re-read). */
+  eventIds: readonly number[]
+  plans: readonly Plan[]
+}
+
+/** A line of the journal, written with the change it tells of. */
+export interface JournalLine {
+  kind: string
+  detail: Record<string, unknown>
+}
+
+/** A portal's directory as read from the portal: users, departments, lead statuses, the CRM's names, when. */
+export interface DirectoryRead {
+  users: readonly DirectoryUser[]
+  departments: readonly DirectoryDepartment[]
+  leadStatuses: readonly LeadStatus[]
+  crmNames: CrmNames
+  at: Date
+}
+
+/** The store as the app sees it: asynchronous repositories and the operations that land several writes together. */
+export type StorePort = { readonly [K in keyof StoreRepositories]: Async<StoreRepositories[K]> } & StoreOperations
+
+/** The store's own operations: each is one transaction. */
+export interface StoreOperations {
+  /** Applies a decision's plan in one transaction, idempotent by keys (store/apply.ts). */
+  apply(plan: Plan): Promise<void>
+  /** Stores re-read records' changes, each in its own all-or-nothing unit, the group in as few commits as the store can. */
+  applyChanges(changes: readonly RecordChangeToStore[]): Promise<void>
+  /** Applies plans each all-or-nothing (one failing undoes only itself); answers, per plan, the error or undefined. */
+  applyEach(plans: readonly Plan[]): Promise<Array<unknown>>
+  /** Settles what the outbox sent (done with its follow-ups, retried, failed) in one transaction (store/settle.ts). */
+  settle(memberId: string, results: readonly SendResult[]): Promise<void>
+  /** Accepts inbox events in one commit; per event, false for a duplicate of a pending one. */
+  acceptEvents(events: readonly InboxEvent[]): Promise<boolean[]>
+  /** Claims up to `limit` of a portal's due actions, most urgent first, marking them as being sent. */
+  claimActions(memberId: string, limit: number): Promise<Action[]>
+  /** Removes every row the app keeps about a portal, journal included (uninstall with CLEAN=1). */
+  deletePortalData(memberId: string): Promise<void>
+  /** Installs (or installs again, or updates) a portal's row and journals it, together. */
+  installPortal(install: PortalInstall, line: JournalLine): Promise<void>
+  /** Uninstalls a portal: its tokens forgotten (its data kept), or with `clean` every row of it; journaled together. */
+  uninstallPortal(memberId: string, clean: boolean): Promise<void>
+  /** Keeps how a portal's offline events are set up, with the journal's line about it when there is one. */
+  setOfflineMode(memberId: string, mode: OfflineMode, authConnector: string | null, line: JournalLine | undefined): Promise<void>
+  /** Saves a portal's settings overrides and journals who changed what (before and after), together. */
+  saveSettings(memberId: string, overrides: Record<string, unknown>, userId: string): Promise<void>
+  /** Replaces a portal's directory (users, departments, lead statuses, CRM names) and journals it, together. */
+  replaceDirectory(memberId: string, read: DirectoryRead): Promise<void>
+  close(): Promise<void>
+}
