@@ -1,33 +1,21 @@
 // The fake portal's seeded chaos answers as the docs say portals fail, does the work behind a lost answer, and drops and doubles events.
-import { createServer, type Server } from 'node:http'
-import qs from 'qs'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startCapture, type Capture } from '../helpers/capture.js'
 import { startFakePortal, type ChaosKind, type FakePortal } from './index.js'
 
 let portal: FakePortal | undefined
-let server: Server | undefined
+let app: Capture | undefined
 afterEach(async () => {
   await portal?.close()
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  await app?.close()
 })
 
 // A stand-in for the app that answers every POST 200 and keeps the install's access token.
 async function installed(): Promise<{ portal: FakePortal; token: string }> {
-  const bodies: string[] = []
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      bodies.push(Buffer.concat(chunks).toString('utf8'))
-      res.end('ok')
-    })
-  })
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
-  const address = server.address() as { port: number }
+  app = await startCapture()
   portal = await startFakePortal({ rateLimit: 'off' })
-  await portal.installApp({ installUrl: `http://127.0.0.1:${address.port}/install` })
-  const auth = (qs.parse(bodies[0] ?? '') as { auth: { access_token: string } }).auth
-  return { portal, token: auth.access_token }
+  await portal.installApp({ installUrl: `${app.url}/install` })
+  return { portal, token: String((await app.next()).auth?.access_token ?? '') }
 }
 
 const call = (p: FakePortal, token: string, method: string, params: Record<string, unknown>) =>
@@ -74,7 +62,7 @@ describe('faults.chaos', () => {
 
   it('drops and doubles the given shares of event deliveries', async () => {
     const { portal: p, token } = await installed()
-    expect((await call(p, token, 'event.bind', { event: 'ONCRMLEADADD', handler: `http://127.0.0.1:${(server!.address() as { port: number }).port}/events` })).status).toBe(200)
+    expect((await call(p, token, 'event.bind', { event: 'ONCRMLEADADD', handler: `${app!.url}/events` })).status).toBe(200)
     await p.flushEvents()
     const from = p.deliveries.length
     p.faults.chaos({ seed: 3, rate: 0, events: { drop: 0.2, duplicate: 0.2 } })

@@ -1,6 +1,7 @@
 // Hostile requests, generated from a seed: random bytes, forms and JSON built from the names the portal's requests use
 // and the values an attacker tries (other hosts, prototype keys, huge and odd strings, the installed portal's member_id
 // with tokens it never issued). The same seed gives the same requests, so a failure can be replayed.
+import { seeded } from '../fake-portal/chaos.js'
 
 /** One generated request body with its content type (a GET route takes `query` instead), and the headers it carries. */
 export interface HostileRequest {
@@ -15,18 +16,6 @@ export interface RouteShape {
   template: Readonly<Record<string, string>>
   sessionHeader: string
   sessions: readonly string[]
-}
-
-/** A small seeded generator (mulberry32): the same seed, the same sequence. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
 
 // The names the portal's own requests carry (events, install, placements, robots, the OAuth callback, the pages' own).

@@ -1,35 +1,23 @@
 // The robot catalogue: five robots named in Russian and English, whose bizproc.robot.add parameters the fake portal accepts.
-import { createServer, type Server } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROBOTS, robotAddParams } from '../../src/robots/catalogue.js'
 import { startFakePortal, type FakePortal } from '../fake-portal/index.js'
+import { startCapture, type Capture } from '../helpers/capture.js'
 
 let portal: FakePortal
-let server: Server
-let appUrl: string
+let app: Capture
 let token: string
 
 beforeEach(async () => {
-  const bodies: string[] = []
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      bodies.push(Buffer.concat(chunks).toString('utf8'))
-      res.end('ok')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  appUrl = `http://127.0.0.1:${address.port}`
+  // A stand-in for the app that answers every POST 200 and keeps the install's access token.
+  app = await startCapture()
   portal = await startFakePortal()
-  await portal.installApp({ installUrl: `${appUrl}/install` })
-  token = new URLSearchParams(bodies[0]).get('auth[access_token]') ?? ''
+  await portal.installApp({ installUrl: `${app.url}/install` })
+  token = String((await app.next()).auth?.access_token ?? '')
 })
 afterEach(async () => {
   await portal.close()
-  await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
+  await app.close()
 })
 
 async function add(params: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -82,11 +70,11 @@ describe('the robot catalogue', () => {
 
   it('builds bizproc.robot.add parameters the fake portal accepts, each robot once, runnable where it is offered', async () => {
     for (const robot of ROBOTS) {
-      expect(await add(robotAddParams(robot, { handler: `${appUrl}/robots`, authUserId: 1 }))).toMatchObject({ status: 200, json: { result: true } })
+      expect(await add(robotAddParams(robot, { handler: `${app.url}/robots`, authUserId: 1 }))).toMatchObject({ status: 200, json: { result: true } })
     }
     expect(portal.data.robots.map((robot) => robot.code)).toEqual(ROBOTS.map((robot) => robot.code))
-    expect(portal.data.robots.every((robot) => robot.useSubscription === 'Y' && robot.handler === `${appUrl}/robots`)).toBe(true)
-    const again = await add(robotAddParams(ROBOTS[0]!, { handler: `${appUrl}/robots`, authUserId: 1 }))
+    expect(portal.data.robots.every((robot) => robot.useSubscription === 'Y' && robot.handler === `${app.url}/robots`)).toBe(true)
+    const again = await add(robotAddParams(ROBOTS[0]!, { handler: `${app.url}/robots`, authUserId: 1 }))
     expect(again.json.error).toBe('ERROR_ACTIVITY_ALREADY_INSTALLED')
 
     await expect(portal.data.runRobot('company_name_fix', 'DYNAMIC_1032_4')).rejects.toThrow(/not offered/)
