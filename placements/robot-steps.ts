@@ -1,4 +1,5 @@
-// The record tab's section of robot steps: when each ran, which robot, what it answered.
+// The record tab's section of robot steps: when each ran, which robot, what it answered in words (the log line the
+// portal shows; the raw return values are the automation's, with their ids and ISO dates, and stay off the page).
 import type { Text } from '../rules/types.js'
 import type { RobotStepView } from '../src/queries/robot-steps.js'
 import { html, type Raw } from './html.js'
@@ -21,7 +22,6 @@ export function robotStepsSection(steps: readonly RobotStepView[], l: Lang, when
   return html`<section><h2>${WORDS.title[l]}</h2><ul class="robot-steps">${steps.map((step) => html`
     <li class="robot-step ${step.state.replace(' ', '-')}"><b>«${step.name[l]}»</b> <span class="muted">${when(step.at)}</span>
       <div>${step.logMessage ?? ''}</div>
-      ${Object.keys(step.returnValues).length > 0 ? html`<div class="muted values">${Object.entries(step.returnValues).map(([key, value], i) => html`${i > 0 ? '; ' : ''}${key} = ${Array.isArray(value) ? value.join(', ') : String(value)}`)}</div>` : ''}
       <div class="muted">${WORDS[step.state][l]}${step.answerAt && step.state !== 'not waited' && step.state !== 'deciding' ? html` ${when(step.answerAt)}` : ''}</div>
     </li>`)}</ul></section>`
 }

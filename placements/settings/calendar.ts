@@ -1,4 +1,5 @@
 // The working time as a calendar: hours per weekday as times, the time zone by city, extra days off and working days.
+import { ZONES, zoneName } from '../../rules/calendar/zone-names.js'
 import { DEFAULT_WEEK } from '../../rules/calendar/hours.js'
 import { html, raw, type Raw } from '../html.js'
 import { choice, errorFor } from './controls.js'
@@ -11,18 +12,6 @@ const DAY_WORDS = {
   ru: ['Понедельник', 'Вторник', 'Среда', 'Четверг', 'Пятница', 'Суббота', 'Воскресенье'],
   en: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
 } as const
-
-/** Russian and neighbouring cities by time zone, west to east. */
-export const ZONES: ReadonlyArray<readonly [string, string, string]> = [
-  ['Europe/Kaliningrad', 'Калининград (МСК−1)', 'Kaliningrad (UTC+2)'], ['Europe/Moscow', 'Москва, Санкт-Петербург (МСК)', 'Moscow, Saint Petersburg (UTC+3)'],
-  ['Europe/Volgograd', 'Волгоград (МСК)', 'Volgograd (UTC+3)'], ['Europe/Samara', 'Самара, Ижевск (МСК+1)', 'Samara, Izhevsk (UTC+4)'],
-  ['Asia/Yekaterinburg', 'Екатеринбург, Пермь, Тюмень (МСК+2)', 'Yekaterinburg, Perm (UTC+5)'], ['Asia/Omsk', 'Омск (МСК+3)', 'Omsk (UTC+6)'],
-  ['Asia/Novosibirsk', 'Новосибирск (МСК+4)', 'Novosibirsk (UTC+7)'], ['Asia/Krasnoyarsk', 'Красноярск, Кемерово (МСК+4)', 'Krasnoyarsk (UTC+7)'],
-  ['Asia/Irkutsk', 'Иркутск, Улан-Удэ (МСК+5)', 'Irkutsk (UTC+8)'], ['Asia/Yakutsk', 'Якутск, Чита (МСК+6)', 'Yakutsk, Chita (UTC+9)'],
-  ['Asia/Vladivostok', 'Владивосток, Хабаровск (МСК+7)', 'Vladivostok, Khabarovsk (UTC+10)'], ['Asia/Magadan', 'Магадан, Сахалин (МСК+8)', 'Magadan (UTC+11)'],
-  ['Asia/Kamchatka', 'Петропавловск-Камчатский (МСК+9)', 'Petropavlovsk-Kamchatsky (UTC+12)'], ['Europe/Minsk', 'Минск (МСК)', 'Minsk (UTC+3)'],
-  ['Asia/Almaty', 'Алматы (МСК+2)', 'Almaty (UTC+5)'], ['Asia/Tashkent', 'Ташкент (МСК+2)', 'Tashkent (UTC+5)'], ['Europe/Kyiv', 'Киев (МСК−1)', 'Kyiv (UTC+2)'],
-]
 
 const W = {
   title: { ru: 'Рабочее время', en: 'Working time' },
@@ -44,7 +33,7 @@ export function calendarSection(view: SettingsView): Raw {
   const calendar = view.config.calendar ?? {}
   const zone = calendar.timeZone ?? ''
   const zones: Array<readonly [string, string]> = [['', W.byLanguage[l]], ...ZONES.map(([id, ru, en]) => [id, l === 'ru' ? ru : en] as const)]
-  if (zone !== '' && !ZONES.some(([id]) => id === zone)) zones.push([zone, zone.replace(/^.*\//, '').replace(/_/g, ' ')])
+  if (zone !== '' && !ZONES.some(([id]) => id === zone)) zones.push([zone, zoneName(zone, l)])
   return html`<section class="calendar" data-section="calendar"><h2>${W.title[l]}</h2>
   ${hours(l, calendar.hours)}
   <div class="line">${W.zone[l]}: ${choice('calendar.timeZone', 'nullable', zones, zone)}${errorFor('calendar.timeZone')}</div>

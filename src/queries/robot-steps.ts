@@ -11,7 +11,6 @@ export interface RobotStepView {
   /** deciding (just called), waiting (its answer goes at `answerAt`), answered, failed (the portal refused it), not waited (the step did not wait). */
   state: 'deciding' | 'waiting' | 'answered' | 'failed' | 'not waited'
   answerAt: string | null
-  returnValues: Record<string, unknown>
   logMessage: string | null
 }
 
@@ -23,7 +22,6 @@ export async function robotSteps(store: StorePort, memberId: string, entity: str
     at: line.receivedAt,
     state: stateOf(line.decided, line.answer, line.answerAt),
     answerAt: line.answeredAt ?? line.answerAt,
-    returnValues: line.returnValues ?? {},
     logMessage: line.logMessage,
   }))
 }

@@ -1,4 +1,5 @@
 // «Срок в рабочем времени» and «Дождаться рабочего времени»: the due date-time and the moment the step goes on.
+import { zoneName } from '../../rules/calendar/zone-names.js'
 import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
 import { nextWorkingMoment, workingDue, WORKING_UNITS, type WorkingUnit } from '../../rules/calendar/working-time.js'
 import { localTime } from '../notify/messages.js'
@@ -28,7 +29,7 @@ export function dueAnswer(properties: Readonly<Record<string, string | string[]>
   const unit: WorkingUnit = (WORKING_UNITS as readonly string[]).includes(unitText) ? (unitText as WorkingUnit) : 'days'
   const due = workingDue(calendar, start ?? now, { amount, unit })
   const shown = both(due, timeZone)
-  return answer({ due: isoInZone(due, timeZone) }, { ru: say(ROBOT_WORDS.due, { due: shown.ru, zone: timeZone }).ru, en: say(ROBOT_WORDS.due, { due: shown.en, zone: timeZone }).en })
+  return answer({ due: isoInZone(due, timeZone) }, { ru: say(ROBOT_WORDS.due, { due: shown.ru, zone: zoneName(timeZone, 'ru') }).ru, en: say(ROBOT_WORDS.due, { due: shown.en, zone: zoneName(timeZone, 'en') }).en })
 }
 
 /** The next working moment (now, during working time): the answer waits for it and returns `resumed_at`. */
@@ -36,6 +37,6 @@ export function waitAnswer(input: WorkingTimeInput): RobotAnswer {
   const { now, calendar, timeZone } = input
   const at = nextWorkingMoment(calendar, now)
   const shown = both(at, timeZone)
-  const log = { ru: say(ROBOT_WORDS.resumed, { at: shown.ru, zone: timeZone }).ru, en: say(ROBOT_WORDS.resumed, { at: shown.en, zone: timeZone }).en }
+  const log = { ru: say(ROBOT_WORDS.resumed, { at: shown.ru, zone: zoneName(timeZone, 'ru') }).ru, en: say(ROBOT_WORDS.resumed, { at: shown.en, zone: zoneName(timeZone, 'en') }).en }
   return answer({ resumed_at: isoInZone(at, timeZone) }, log, at.getTime() > now.getTime() ? { resumeAt: at } : {})
 }

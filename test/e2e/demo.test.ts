@@ -110,7 +110,7 @@ describe('npm run demo', () => {
     expect(robots).toContain('Автоматизация идёт по ветке «Соответствует правилам = Нет»')
     expect(robots).toContain('Название компании исправлено: «ООО "Меридиан"» → «Меридиан ООО».')
     expect(robots).toMatch(/✔ В карточке лида #\d+ теперь: «Меридиан ООО»/)
-    expect(robots).toContain('Срок: 12.01.2026, 10:00 (Europe/Moscow).')
+    expect(robots).toContain('Срок: 12.01.2026, 10:00 (Москва, Санкт-Петербург (МСК)).')
     expect(robots).toContain('· due = 2026-01-12T10:00:00+03:00')
   }, 150_000)
 })

@@ -55,8 +55,9 @@ describe('the deal tab', () => {
     await settle(h)
     const body = (await openTab(deal)).body
     expect(body).toMatch(/<b>«Срок в рабочем времени»<\/b> <span class="muted">\d\d\.\d\d\.\d{4}, \d\d:\d\d<\/span>/)
-    // Round the clock (the test's calendar): three days later, to the minute.
-    expect(body).toContain('due = 2026-01-02T17:00:00+03:00')
+    // Round the clock (the test's calendar): three days later, to the minute, in words; no ISO date or raw value.
+    expect(body).toContain('Срок: 02.01.2026, 17:00 (Москва, Санкт-Петербург (МСК)).')
+    expect(body).not.toMatch(/\d{4}-\d\d-\d\dT|due = /)
     expect(body).toContain('<b>«Проверить правила компании»</b>')
     expect(body).toContain('Правила компании соблюдены.')
     expect(body).toMatch(/ответ отправлен \d\d\.\d\d\.\d{4}, \d\d:\d\d/)

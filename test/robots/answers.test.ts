@@ -47,7 +47,7 @@ describe('«Срок в рабочем времени» and «Дождаться
     const answer = waitAnswer({ now, calendar, timeZone: MSK })
     expect(answer.returnValues).toEqual({ resumed_at: '2026-12-07T09:00:00+03:00' })
     expect(answer.resumeAt?.toISOString()).toBe('2026-12-07T06:00:00.000Z')
-    expect(answer.log.ru).toBe('Рабочее время: продолжено 07.12.2026, 09:00 (Europe/Moscow).')
+    expect(answer.log.ru).toBe('Рабочее время: продолжено 07.12.2026, 09:00 (Москва, Санкт-Петербург (МСК)).')
   })
 
   it('during working time it goes on at once', () => {

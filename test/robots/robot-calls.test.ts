@@ -60,7 +60,7 @@ describe('«Срок в рабочем времени»', () => {
     for (const documentId of [`LEAD_${lead}`, `DEAL_${deal}`, `DYNAMIC_1032_${item}`]) {
       const call = await run('working_time_due', documentId, { start: '30.12.2025 17:00', amount: '2', unit: 'hours' })
       expect(answersTo(call.eventToken), documentId).toEqual([
-        expect.objectContaining({ returnValues: { due: '2026-01-12T10:00:00+03:00' }, logMessage: 'Срок: 12.01.2026, 10:00 (Europe/Moscow).' }),
+        expect.objectContaining({ returnValues: { due: '2026-01-12T10:00:00+03:00' }, logMessage: 'Срок: 12.01.2026, 10:00 (Москва, Санкт-Петербург (МСК)).' }),
       ])
     }
     expect(sends()).toHaveLength(3)
