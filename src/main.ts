@@ -1,7 +1,7 @@
 // npm start: read the environment, open the store, listen.
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
-import { AppError } from './shared/app-error.js'
+import { AppError, ConfigError } from './shared/app-error.js'
 import { createLogger } from './shared/log.js'
 import { systemClock } from './shared/clock.js'
 import { openStore } from './store/index.js'
@@ -20,6 +20,11 @@ async function main(): Promise<void> {
   }
   // One clock for the whole app: the store, the worker, the outbox and the clock engine.
   const now = systemClock
+  // FOLLOW-UP (issue 20): buildApp still takes the SQLite store (store.sync); once it takes the StorePort, open the
+  // store with `await openStoreFor(config, now)` (store/open.ts), which selects PostgreSQL by DATABASE_URL, and drop this.
+  if (config.databaseUrl !== undefined) {
+    throw new ConfigError('DATABASE_URL is set, but the app cannot run on PostgreSQL yet (issue 20: it still needs the SQLite store); unset it to run on DATABASE_PATH')
+  }
   // Before anything is read or written: a wrong TOKEN_KEY stops here with one line (WrongTokenKeyError).
   const store = openStore(config.databasePath, now, config.tokenKey)
   const app = await buildApp(config, { store, logger, now })
