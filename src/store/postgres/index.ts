@@ -52,7 +52,10 @@ export async function openPostgresStore(target: PostgresTarget, now: () => Date,
       return errors
     }),
   }
-  return { ...perCall(pool, reposOn), ...storeOperations(transactions), close: () => pool.end() }
+  let closed: Promise<void> | undefined
+  // Closing twice is closing once, as on SQLite.
+  const close = () => (closed ??= pool.end())
+  return { ...perCall(pool, reposOn), ...storeOperations(transactions), close }
 }
 
 // Each repository's class; every one is built on a transaction's client, the clock and the sealer.

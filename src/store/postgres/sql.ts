@@ -30,7 +30,11 @@ export interface PostgresTarget {
 /** A pool on `target`, its sessions on the schema named (created by the migrations when absent). */
 export function openPool(target: PostgresTarget): pg.Pool {
   const options = target.schema === undefined ? undefined : `-c search_path=${quoteName(target.schema)}`
-  return new pg.Pool({ connectionString: target.connectionString, max: target.max ?? 10, types, ...(options ? { options } : {}) })
+  const pool = new pg.Pool({ connectionString: target.connectionString, max: target.max ?? 10, types, ...(options ? { options } : {}) })
+  // An idle client that loses its server (a restart, a failover) is dropped by the pool and the next query connects
+  // anew; unheard, the pool's 'error' event would end the process.
+  pool.on('error', () => {})
+  return pool
 }
 
 /** An identifier quoted for SQL. */
