@@ -37,7 +37,7 @@ import { loadRulesFile } from './settings/rule-settings.js'
 import { PortalSettings } from './settings/portal-settings.js'
 import { loadProductionCalendars } from './settings/calendar-files.js'
 import type { ProductionCalendars } from '../rules/calendar/portal-calendar.js'
-import type { Store } from './store/index.js'
+import type { StorePort } from './store/port.js'
 import { OfflineDrain } from './ingest/offline.js'
 import { ReportDelivery } from './reports/delivery.js'
 import { Sweeper } from './ingest/sweeper.js'
@@ -47,7 +47,7 @@ import { systemClock } from './shared/clock.js'
 
 /** What buildApp needs besides the config; tests pass their own. */
 export interface AppDeps {
-  store: Store
+  store: StorePort
   logger?: Logger
   /** The app's one clock, handed to everything below; the store must have been opened on the same one. Default: the wall clock. */
   now?: () => Date
@@ -100,10 +100,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const manifest = deps.manifest ?? loadManifest()
   const { store } = deps
   const clients = new PortalClients(
-    (memberId) => {
-      const portal = store.sync.portals.get(memberId)
+    async (memberId) => {
+      const portal = await store.portals.get(memberId)
       if (!portal || portal.status === 'uninstalled') return undefined
-      return { ...portal, budget: budgetFor(portal.licenseFamily), authConnector: store.sync.offlineQueues.writeConnector(memberId) }
+      return { ...portal, budget: budgetFor(portal.licenseFamily), authConnector: await store.offlineQueues.writeConnector(memberId) }
     },
     { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals, now },
   )
@@ -150,7 +150,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   app.decorate('reportDelivery', reportDelivery)
   app.decorate('robots', robots)
   app.addHook('onReady', async () => {
-    executor.start()
+    await executor.start()
     clocks.start()
     worker.start()
     robots.start()

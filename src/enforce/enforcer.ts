@@ -149,7 +149,7 @@ export class Enforcer {
     const recipients = recipientsOf(plan)
     if (recipients.size === 0) return plan
     const { store } = this.deps
-    const { limit, windowMs } = this.loader.settings(portal.memberId).notifications.digest
+    const { limit, windowMs } = (await this.loader.settings(portal.memberId)).notifications.digest
     const language = languageOf(portal.language)
     const budgets = await store.actions.budgets(portal.memberId, recipients, { limit, windowMs })
     const keyOf = (step: Extract<PlanStep, { op: 'notice' }>) => keyText(step.key, { violation: (ref) => ('id' in ref ? ref.id : undefined), clock: (ref) => ('id' in ref ? ref.id : undefined) })

@@ -96,7 +96,7 @@ export class Sweeper {
     const before = await store.sweeps.get(memberId, entity)
     const first = !before?.cursor
     const state: SweepState = { entity, cursor: before?.cursor ?? null, startedAt: now.toISOString(), finishedAt: null, listed: 0, found: 0, error: null }
-    const filters = first ? this.#auditFilters(memberId, kind) : [{ [`>=${kind.list.modifiedFilter}`]: before.cursor }]
+    const filters = first ? await this.#auditFilters(memberId, kind) : [{ [`>=${kind.list.modifiedFilter}`]: before.cursor }]
     // A record both open and changed in the window is listed twice and taken once.
     const run: KindSweep = { memberId, entity, kind, first, state, seen: new Set() }
     try {
@@ -118,8 +118,8 @@ export class Sweeper {
    * `reports.history` is zero) every record changed since now − history, closed ones too, so reports on the weeks
    * before the install count them.
    */
-  #auditFilters(memberId: string, kind: EntityKind): Array<Record<string, unknown>> {
-    const { historyMs } = this.deps.settings.of(memberId).reports
+  async #auditFilters(memberId: string, kind: EntityKind): Promise<Array<Record<string, unknown>>> {
+    const { historyMs } = (await this.deps.settings.of(memberId)).reports
     const open = kind.list.openFilter
     if (historyMs <= 0 || Object.keys(open).length === 0) return [open]
     return [open, { [`>=${kind.list.modifiedFilter}`]: portalTime(this.#now().getTime() - historyMs) }]
@@ -130,7 +130,7 @@ export class Sweeper {
     const { store, clients, logger } = this.deps
     const { memberId, entity, state } = run
     const { method, select, idKey, resultKey } = run.kind.list
-    const pages = clients.get(memberId).list(method, { filter, select }, resultKey ? { idKey, resultKey } : { idKey })
+    const pages = (await clients.get(memberId)).list(method, { filter, select }, resultKey ? { idKey, resultKey } : { idKey })
     for await (const page of pages) {
       const events: InboxEvent[] = []
       for (const item of page) {

@@ -121,7 +121,7 @@ export class Worker extends PortalLanes {
    * pages of the lists that need them. A failed request throws.
    */
   async #read(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>, activities = false) {
-    const client = this.#clients.get(memberId)
+    const client = await this.#clients.get(memberId)
     const commands: BatchCommands = {}
     const lists = new Map<string, PagedList>()
     records.forEach((record, i) => {

@@ -98,8 +98,8 @@ class ClockBench {
   /** The worker's batch re-read (PortalClients over the install row) for `memberId`'s clocks. */
   reReadFrom(memberId: string): void {
     const clients = new PortalClients(
-      (id) => {
-        const portal = this.store.sync.portals.get(id)
+      async (id) => {
+        const portal = await this.store.portals.get(id)
         return portal ? { ...portal, budget: budgetFor(portal.licenseFamily) } : undefined
       },
       { clientId: 'local.fake0000000000.00000000', clientSecret: 'fake-client-secret', allowedHosts: ['127.0.0.1'], timeoutMs: 10_000, logger, keeper: this.store.sync.portals, now: this.now },

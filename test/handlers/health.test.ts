@@ -73,7 +73,7 @@ describe('/healthz', () => {
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     const before = h.store.sync.portals.get(h.portal.memberId)
     h.portal.expireAccessTokens()
-    const client = h.app.clients.get(h.portal.memberId)
+    const client = await h.app.clients.get(h.portal.memberId)
     await Promise.all(Array.from({ length: 10 }, () => client.call('profile')))
     expect(h.portal.oauthCalls.length).toBe(1)
     const after = h.store.sync.portals.get(h.portal.memberId)
@@ -86,7 +86,7 @@ describe('/healthz', () => {
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     h.portal.expireAccessTokens()
     h.portal.revokeRefreshTokens()
-    await expect(h.app.clients.get(h.portal.memberId).call('profile')).rejects.toMatchObject({ code: 'invalid_grant' })
+    await expect((await h.app.clients.get(h.portal.memberId)).call('profile')).rejects.toMatchObject({ code: 'invalid_grant' })
     const health = await healthOf(h)
     expect(health).toMatchObject({
       status: 'degraded',
