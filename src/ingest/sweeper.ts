@@ -1,6 +1,7 @@
 // The sweeper: lists what changed on a portal since the last sweep and feeds what the mirror missed to the worker.
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from 'pino'
+import type { Entity } from '../../rules/types.js'
 import type { PortalClients } from '../b24/index.js'
 import type { SettingsSource } from '../settings/portal-settings.js'
 import type { StorePort } from '../store/port.js'
@@ -23,7 +24,7 @@ export type SweepReport = SweepState[]
 // One kind's sweep under way: its state so far, and the ids already taken (a first sweep lists some twice).
 interface KindSweep {
   memberId: string
-  entity: string
+  entity: Entity
   kind: EntityKind
   first: boolean
   state: SweepState
@@ -88,7 +89,7 @@ export class Sweeper {
     return report
   }
 
-  async #sweepKind(memberId: string, entity: string): Promise<SweepState> {
+  async #sweepKind(memberId: string, entity: Entity): Promise<SweepState> {
     const { store, logger } = this.deps
     const now = this.#now()
     const kind = ENTITIES[entity]

@@ -1,11 +1,12 @@
 // The durable inbox: every accepted portal event is written here before the portal gets its 200.
+import type { Entity } from '../../rules/types.js'
 import type { Db } from './db.js'
 
 /** An event as accepted from the portal: which record of which portal changed, and when. */
 export interface InboxEvent {
   memberId: string
   event: string
-  entity: string
+  entity: Entity
   entityId: string
   ts: string
   data: Record<string, unknown>
@@ -13,7 +14,7 @@ export interface InboxEvent {
 
 /** One record with pending events: the unit of work, however many events it collected. */
 export interface DueRecord {
-  entity: string
+  entity: Entity
   entityId: string
   eventIds: number[]
   events: string[]
@@ -27,7 +28,7 @@ export interface InboxStats {
   oldestPendingAt: string | null
 }
 
-interface DueRow { entity: string; entity_id: string; ids: string; events: string; attempts: number }
+interface DueRow { entity: Entity; entity_id: string; ids: string; events: string; attempts: number }
 
 /** Appends events; duplicates (same portal, event, record and ts) are kept once. `ts` has one-second
  * precision, so a "duplicate" of an event already processed is a later change in the same second:

@@ -43,13 +43,12 @@ export interface SyncStore extends StoreRepositories {
 }
 
 /**
-/**
- * The SQLite adapter of the store port. `sync` is the synchronous access the callers not yet moved to the port still
- * use (SQLite only; nothing new should take it).
+ * The SQLite adapter of the store port. `sync` is the synchronous access for tests, benchmarks and the store's own
+ * scripts, to set up or read beside the port; the app takes the port only.
  */
 export type SqliteStore = StorePort & { readonly sync: SyncStore }
 
-/** What the app holds: the SQLite adapter (the port, and for now its synchronous access). */
+/** The SQLite adapter, as tests and scripts hold it. */
 export type Store = SqliteStore
 
 /**

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import pino from 'pino'
 import type { RuleSettings } from '../../rules/catalogue.js'
-import type { Snapshot } from '../../rules/types.js'
+import type { Entity, Snapshot } from '../../rules/types.js'
 import { loadProductionCalendars } from '../../src/settings/calendar-files.js'
 import { ClockEngine } from '../../src/enforce/clock-engine.js'
 import { Enforcer } from '../../src/enforce/enforcer.js'
@@ -62,7 +62,7 @@ function deal(id: number, createdMs: number, fields: Snapshot = {}): Snapshot {
   }
 }
 
-type Records = ReadonlyArray<{ entity: string; entityId: string }>
+type Records = ReadonlyArray<{ entity: Entity; entityId: string }>
 
 /**
  * The store, the rules and the clock engine on one clock the bench moves. The bench's own portal is re-read by a stub

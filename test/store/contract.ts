@@ -22,7 +22,7 @@ const install = (memberId: string, domain: string): PortalInstall => ({
 })
 
 const event = (memberId: string, entityId: string, ts: string, name = 'ONCRMLEADUPDATE') =>
-  ({ memberId, event: name, entity: 'lead', entityId, ts, data: { FIELDS: { ID: entityId } } })
+  ({ memberId, event: name, entity: 'lead' as const, entityId, ts, data: { FIELDS: { ID: entityId } } })
 
 const violation = (entityId: string, ruleId = 'LEAD-COMPANY-NAME'): NewViolation => ({
   ruleId, ruleVersion: 1, entity: 'lead', entityId, variant: '', responsibleId: '5',
