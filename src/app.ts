@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import { eventRoutes } from '../handlers/events.js'
 import { failureJson, failureOf } from '../handlers/failure.js'
 import { formOnly, registerFormParser } from '../handlers/form.js'
-import { healthRoutes } from '../handlers/health.js'
+import { healthRoutes, type Instance } from '../handlers/health.js'
 import { robotRoutes } from '../handlers/robots.js'
 import { installRoutes } from '../handlers/install.js'
 import { appPageRoutes, mainPage } from '../handlers/app-page.js'
@@ -20,6 +20,7 @@ import fastifyOauth2 from '@fastify/oauth2'
 import { LoginStates } from './auth/login-states.js'
 import { PageSessions } from './auth/page-sessions.js'
 import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { Config } from './config.js'
 import { createLogger } from './shared/log.js'
 import { loadManifest, type Manifest } from './portal/manifest.js'
@@ -42,7 +43,10 @@ const DECORATED = ['clients', 'worker', 'sweeper', 'offline', 'executor', 'direc
 type Decorated = Pick<Services, (typeof DECORATED)[number]>
 
 declare module 'fastify' {
-  interface FastifyInstance extends Decorated {}
+  interface FastifyInstance extends Decorated {
+    /** This process: its id, and whether it takes requests (main.ts turns it to 'stopping' first on a signal). */
+    instance: Instance
+  }
 }
 
 const require = createRequire(import.meta.url)
@@ -65,7 +69,16 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     reply.code(404).send({ error: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` })
   })
   for (const name of DECORATED) app.decorate(name, services[name] as never)
-  app.addHook('onReady', () => startServices(services, config, deps.schedule !== false))
+  const instance: Instance = {
+    id: `${hostname()}:${process.pid}`, startedAt: now().toISOString(), readiness: { state: 'starting' },
+    working: () => ({ worker: services.worker.working, outbox: services.executor.working }),
+  }
+  app.decorate('instance', instance)
+  app.addHook('onReady', async () => {
+    await startServices(services, config, deps.schedule !== false)
+    if (instance.readiness.state === 'starting') instance.readiness.state = 'ready'
+  })
+  app.addHook('preClose', async () => { instance.readiness.state = 'stopping' })
   app.addHook('onClose', () => stopServices(services))
 
   // The routes. What the portal posts (installs, events, robot calls) takes form bodies only.
@@ -76,7 +89,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     eventRoutes(portalFacing, { store, installer: services.installer, auth, worker, offline: services.offline, now })
     robotRoutes(portalFacing, { store, auth, runner: services.robots })
   })
-  healthRoutes(app, { store, version: APP_VERSION, now, token: config.healthzToken })
+  healthRoutes(app, { store, version: APP_VERSION, now, token: config.healthzToken, instance })
   // Pages in the portal's frame: the card tabs, the settings, the reports. Without a client secret no portal can
   // install the app; the sessions then sign with a key of this run only.
   const sessions = new PageSessions(config.clientSecret || randomBytes(32).toString('hex'), now)

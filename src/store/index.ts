@@ -107,6 +107,7 @@ function syncStore(db: Db, repos: StoreRepositories): SyncStore {
 
 // The port's operations on SQLite: each one transaction, run at once (one writer: nothing interleaves with it).
 function operations(db: Db, repos: StoreRepositories, sync: SyncStore) {
+  const ping = db.prepare('SELECT 1')
   const storeChange = (change: RecordChangeToStore) => {
     if (change.mirror) repos.mirror.put(change.mirror.memberId, change.mirror.record)
     if (change.eventIds.length > 0) repos.inbox.markDone([...change.eventIds])
@@ -126,6 +127,7 @@ function operations(db: Db, repos: StoreRepositories, sync: SyncStore) {
     claimActions: settled((memberId: string, limit: number) => repos.actions.claim(memberId, limit)),
     deletePortalData: settled((memberId: string) => sync.deletePortalData(memberId)),
     ...namedOperations(db, repos, sync),
+    ping: settled(() => { ping.get() }),
     close: settled(() => { db.close() }),
   }
 }

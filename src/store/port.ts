@@ -104,5 +104,7 @@ export interface StoreOperations {
   saveSettings(memberId: string, overrides: Record<string, unknown>, userId: string): Promise<void>
   /** Replaces a portal's directory (users, departments, lead statuses, CRM names) and journals it, together. */
   replaceDirectory(memberId: string, read: DirectoryRead): Promise<void>
+  /** Answers once the store answers a query (the load balancer's readiness check); rejects when it cannot. */
+  ping(): Promise<void>
   close(): Promise<void>
 }
