@@ -99,7 +99,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   // The app's own page, in the portal or outside it after a login through the portal's OAuth.
   await app.register(fastifyCookie)
   const exchange = config.clientId !== '' && config.clientSecret !== '' ? await bitrix24OAuth(app, config) : undefined
-  const states = config.clientSecret !== '' ? new LoginStates(config.clientSecret, now) : undefined
+  const states = config.clientSecret !== '' ? new LoginStates(config.clientSecret, store, now) : undefined
   const appPage = { store, auth, sessions, rules, settings, now }
   loginRoutes(app, { config, store, auth, sessions, states, exchange, directorySync, mainPage: (portal, who, lang, banner) => mainPage(appPage, portal, who, lang, banner) })
   appPageRoutes(app, appPage)

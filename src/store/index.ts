@@ -13,6 +13,7 @@ import { ContactKeyRepo } from './contact-keys.js'
 import { DirectoryRepo } from './directory.js'
 import { InboxRepo, type InboxEvent } from './inbox.js'
 import { JournalRepo } from './journal.js'
+import { LoginStateRepo } from './login-states.js'
 import { MirrorRepo } from './mirror.js'
 import { OfflineQueueRepo } from './offline-queues.js'
 import { OwnWritesRepo } from './own-writes.js'
@@ -83,6 +84,7 @@ export function openStore(path: string, now: () => Date, tokenKey: Buffer = deri
     reportDeliveries: new ReportDeliveryRepo(db, now),
     robotCalls: new RobotCallRepo(db, now),
     robotSetups: new RobotSetupRepo(db, now),
+    loginStates: new LoginStateRepo(db, now),
   }
   const sync = syncStore(db, repos)
   return { ...asyncRepositories(repos), ...operations(db, repos, sync), sync }

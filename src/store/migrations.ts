@@ -742,4 +742,15 @@ export const MIGRATIONS: readonly Migration[] = [
   ) WITHOUT ROWID;
   `,
   },
+  {
+    version: 17,
+    name: '017-spent-login-states',
+    sql: `
+  CREATE TABLE spent_login_states (
+    nonce      TEXT PRIMARY KEY,
+    expires_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX spent_login_states_expiry ON spent_login_states (expires_at);
+  `,
+  },
 ]

@@ -257,6 +257,18 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
       })
     })
 
+    describe('login states', () => {
+      it('spends a login state once, and forgets it once it would have expired anyway', async () => {
+        const until = new Date(START + 10 * MINUTE)
+        expect(await store.loginStates.spend('nonce-1', until)).toBe(true)
+        expect(await store.loginStates.spend('nonce-1', until)).toBe(false)
+        expect(await store.loginStates.spend('nonce-2', until)).toBe(true)
+        later(10 * MINUTE)
+        // Expired, it is refused by its own expiry before the store is asked; the store need not keep it.
+        expect(await store.loginStates.spend('nonce-1', new Date(START + 20 * MINUTE))).toBe(true)
+      })
+    })
+
     describe('report deliveries', () => {
       const claim = { memberId: A, kind: 'week' as const, from: '2026-11-23', to: '2026-11-30', departmentId: '1', supervisorId: '3' }
 
