@@ -40,7 +40,7 @@ export function appPageRoutes(app: FastifyInstance, deps: AppPageDeps): void {
 /** The main page for a verified user: the dashboard of their people, or (403) the page for one who supervises nobody. */
 export async function mainPage(deps: AppPageDeps, portal: Portal, who: TokenUser, lang: 'ru' | 'en', banner?: Raw): Promise<{ status: number; html: string }> {
   const directory = await deps.rules.directory(portal.memberId)
-  const settings = deps.settings.of(portal.memberId)
+  const settings = await deps.settings.of(portal.memberId)
   const people: People = who.isAdmin ? 'all' : peopleUnder(directory, String(who.userId), settings.supervisors)
   if (people !== 'all' && people.size === 0) return { status: 403, html: notSupervisorPage(lang, banner) }
   const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)

@@ -5,7 +5,7 @@ import type { Installer } from '../src/portal/installer.js'
 import { OFFLINE_PUSH_EVENT } from '../src/portal/offline-setup.js'
 import type { PortalAuth } from '../src/auth/portal-auth.js'
 import { GroupCommit } from '../src/store/group-commit.js'
-import type { Store } from '../src/store/index.js'
+import type { StorePort } from '../src/store/port.js'
 import type { OfflineDrain } from '../src/ingest/offline.js'
 import type { Worker } from '../src/ingest/worker.js'
 import { recordKindOf } from '../src/ingest/event-records.js'
@@ -22,7 +22,7 @@ const EVENT_BODY_LIMIT = 64 * 1024
 /** Registers POST /events. */
 export function eventRoutes(
   app: FastifyInstance,
-  deps: { store: Store; installer: Installer; auth: PortalAuth; worker: Worker; offline: OfflineDrain; now: () => Date },
+  deps: { store: StorePort; installer: Installer; auth: PortalAuth; worker: Worker; offline: OfflineDrain; now: () => Date },
 ): void {
   const { store, installer, auth, worker, offline, now } = deps
   const intake = new GroupCommit(store)

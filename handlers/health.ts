@@ -1,4 +1,5 @@
 // GET /healthz: the app's state for anyone, each portal's details for the holder of HEALTHZ_TOKEN; never a secret.
+// GET /readyz: whether this instance takes requests now, for a load balancer.
 import type { FastifyInstance } from 'fastify'
 import { UnauthorizedError } from '../src/shared/app-error.js'
 import { sameSecret } from '../src/auth/secrets.js'
@@ -8,7 +9,18 @@ import type { StorePort } from '../src/store/port.js'
  * Registers GET /healthz: anyone gets the app's state and totals; the per-portal details (domains, member_ids,
  * errors) only with `Authorization: Bearer <HEALTHZ_TOKEN>`, and never when no such token is configured.
  */
-export function healthRoutes(app: FastifyInstance, deps: { store: StorePort; version: string; now: () => Date; token: string | undefined }): void {
+export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
+  app.get('/readyz', async (_request, reply) => {
+    const state = deps.instance.readiness.state
+    if (state !== 'ready') return reply.code(503).send({ status: state })
+    try {
+      await deps.store.ping()
+    } catch {
+      return reply.code(503).send({ status: 'store unavailable' })
+    }
+    return { status: 'ready' }
+  })
+
   app.get('/healthz', async (request) => {
     const given = bearerOf(request.headers.authorization)
     if (given !== undefined && (deps.token === undefined || !sameSecret(given, deps.token))) {
@@ -36,9 +48,32 @@ export function healthRoutes(app: FastifyInstance, deps: { store: StorePort; ver
     })))
     const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0 && portal.installation === 'finished')
     const status = healthy ? 'ok' : 'degraded'
-    if (given !== undefined) return { status, version: deps.version, portals }
+    if (given !== undefined) return { status, version: deps.version, instance: instanceOf(deps.instance), portals }
     return { status, version: deps.version, totals: totalsOf(portals) }
   })
+}
+
+/** This process as /healthz and /readyz tell of it. */
+export interface Instance {
+  /** Host name and process id: which of several instances answered. */
+  id: string
+  startedAt: string
+  /** 'starting' until the background work runs, 'ready', then 'stopping' from the first signal to stop. */
+  readiness: { state: 'starting' | 'ready' | 'stopping' }
+  /** The portals whose work runs on this instance now, by kind of work (the inbox's worker, the outbox). */
+  working: () => Record<string, string[]>
+}
+
+interface HealthDeps {
+  store: StorePort
+  version: string
+  now: () => Date
+  token: string | undefined
+  instance: Instance
+}
+
+function instanceOf(instance: Instance) {
+  return { id: instance.id, startedAt: instance.startedAt, readiness: instance.readiness.state, working: instance.working() }
 }
 
 // What an anonymous caller may know: counts, no portal's identity.

@@ -104,7 +104,7 @@ export function loginRoutes(app: FastifyInstance, deps: LoginDeps): void {
     reply.clearCookie(LOGIN_COOKIE, { ...cookieBase, path: CALLBACK_PATH })
     try {
       if (!deps.states || !deps.exchange) throw notConfigured()
-      const state = deps.states.spend(typeof query.state === 'string' ? query.state : undefined, request.cookies[LOGIN_COOKIE])
+      const state = await deps.states.spend(typeof query.state === 'string' ? query.state : undefined, request.cookies[LOGIN_COOKIE])
       if (!state) throw new LoginError('BAD_STATE', 400, 'Ссылка входа недействительна или устарела: начните вход заново.', 'The login link is not valid or has expired: start the login again.')
       const portal = await knownPortal(deps.store, state.memberId)
       if (!portal) throw unknownPortal()

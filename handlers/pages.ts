@@ -129,7 +129,7 @@ async function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, e
   const seen = new Set<string>()
   while (person && !seen.has(person)) {
     seen.add(person)
-    person = supervisorOf(directory, person, deps.settings.of(portal.memberId).supervisors)
+    person = supervisorOf(directory, person, (await deps.settings.of(portal.memberId)).supervisors)
     if (person === String(session.userId)) return true
   }
   return false
@@ -137,7 +137,7 @@ async function mayExcuse(deps: PageDeps, portal: Portal, session: PageSession, e
 
 async function sendTab(deps: PageDeps, reply: FastifyReply, portal: Portal, session: PageSession, entity: Entity, id: string, token: string, lang: 'ru' | 'en') {
   const status = await recordStatus(deps, portal, entity, id)
-  const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
+  const { timeZone } = resolvedCalendarSettings((await deps.settings.of(portal.memberId)).calendar, portal.language)
   // Framed by this portal only; no X-Frame-Options (it cannot name the portal).
   reply.header('content-security-policy', frameAncestors(portal.clientEndpoint)).type('text/html; charset=utf-8')
   return recordTabPage(status, { lang, origin: new URL(portal.clientEndpoint).origin, timeZone, session: token, canExcuse: await mayExcuse(deps, portal, session, entity, id) })

@@ -43,7 +43,7 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
     } else if (session.isAdmin) {
       scope = scopeOf(directory, undefined, lang)!
     } else {
-      const overrides = deps.settings.of(portal.memberId).supervisors
+      const overrides = (await deps.settings.of(portal.memberId)).supervisors
       if (peopleUnder(directory, userId, overrides).size === 0) throw new ForbiddenError('Reports are for supervisors and administrators', 'NOT_A_SUPERVISOR')
       scope = supervisorScope(directory, userId, overrides, lang)
     }

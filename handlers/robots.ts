@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { PortalAuth } from '../src/auth/portal-auth.js'
 import { ROBOTS_PATH } from '../src/robots/register.js'
 import type { RobotRunner } from '../src/robots/runner.js'
-import type { Store } from '../src/store/index.js'
+import type { StorePort } from '../src/store/port.js'
 import { asFields } from './install.js'
 import { parseRobotCall } from './robot-payload.js'
 
@@ -15,7 +15,7 @@ const ROBOT_BODY_LIMIT = 64 * 1024
  * one is a 401 and nothing is kept; a valid one is committed before the 200 (the portal never sends it again, and its
  * HTTP answer is ignored: the result goes back through bizproc.event.send). The same event_token twice is kept once.
  */
-export function robotRoutes(app: FastifyInstance, deps: { store: Store; auth: PortalAuth; runner: RobotRunner }): void {
+export function robotRoutes(app: FastifyInstance, deps: { store: StorePort; auth: PortalAuth; runner: RobotRunner }): void {
   const { store, auth, runner } = deps
   app.post(ROBOTS_PATH, { bodyLimit: ROBOT_BODY_LIMIT }, async (request) => {
     const call = parseRobotCall(asFields(request.body))

@@ -11,7 +11,7 @@ import type { PageSessions } from '../src/auth/page-sessions.js'
 import { SESSION_HEADER } from '../src/auth/page-sessions.js'
 import type { PortalSettings } from '../src/settings/portal-settings.js'
 import type { CheckedSettings } from '../src/settings/rule-settings.js'
-import type { Store } from '../src/store/index.js'
+import type { StorePort } from '../src/store/port.js'
 import type { Portal } from '../src/store/portals.js'
 import { localDateOf } from '../src/shared/zoned-days.js'
 import { explain } from '../placements/settings/errors.js'
@@ -22,7 +22,7 @@ import { parseBody, sessionOf } from './pages.js'
 
 /** What the settings page needs. */
 export interface SettingsPageDeps {
-  store: Store
+  store: StorePort
   sessions: PageSessions
   settings: PortalSettings
   rules: RulePages
@@ -41,19 +41,21 @@ export function settingsPageRoutes(app: FastifyInstance, deps: SettingsPageDeps)
     const { portal } = await adminOf(deps, request)
     const body = draft.safeParse(request.body ?? undefined)
     const asked = body.success ? body.data : undefined
-    const saved = deps.settings.formConfig(portal.memberId)
+    const saved = await deps.settings.formConfig(portal.memberId)
     const directory = await deps.store.directory.load(portal.memberId)
     const names = await deps.store.directory.crmNames(portal.memberId)
-    const { timeZone } = resolvedCalendarSettings(deps.settings.of(portal.memberId).calendar, portal.language)
+    const settings = await deps.settings.of(portal.memberId)
+    const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
     const today = localDateOf(deps.now().getTime(), timeZone)
-    const flagged = await deps.rules.countFlagged(portal, deps.settings.of(portal.memberId))
+    const flagged = await deps.rules.countFlagged(portal, settings)
+    const production = await deps.settings.productionDays(portal.memberId, portal.language)
     const robots = await robotSetupOf(deps.store, portal.memberId)
     framedBy(reply, portal).type('text/html; charset=utf-8')
     const draw = (config: Record<string, unknown>, note?: 'reverted') => settingsPage({
       lang: languageOf(portal.language), session: request.headers[SESSION_HEADER] as string, config, file: deps.settings.fileConfig(),
       users: [...directory.users.values()].map(({ id, name, active }) => ({ id, name, active })),
       departments: [...directory.departments.values()].map(({ id, name }) => ({ id, name, active: true })),
-      pipelines: names.pipelines, stages: names.stages, production: deps.settings.productionDays(portal.memberId, portal.language),
+      pipelines: names.pipelines, stages: names.stages, production,
       today: `${today.year}-${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`, flagged, ...(note ? { note } : {}),
       robots,
     }, new URL(portal.clientEndpoint).origin)
@@ -111,7 +113,7 @@ function framedBy(reply: FastifyReply, portal: Portal): FastifyReply {
 }
 
 // What the robots' registration found on the portal, for the settings page.
-async function robotSetupOf(store: Store, memberId: string): Promise<SettingsView['robots']> {
+async function robotSetupOf(store: StorePort, memberId: string): Promise<SettingsView['robots']> {
   const setup = await store.robotSetups.get(memberId)
   return setup ? { mode: setup.mode, error: setup.error } : { mode: 'none', error: null }
 }

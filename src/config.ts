@@ -72,6 +72,7 @@ const schema = z.object({
   B24_OFFLINE_EVENTS: z.enum(['off', 'on'], { error: 'must be "off" or "on"' }).default('off'),
   OFFLINE_DRAIN_CRON: z.string().default('* * * * *').refine(validate, 'must be a cron expression such as "* * * * *"'),
   HEALTHZ_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(0),
   DATABASE_PATH: z.string().min(1).default('./data/app.db'),
   DATABASE_URL: databaseUrl.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -108,6 +109,8 @@ export interface Config {
   offlineDrainCron: string
   /** Bearer token that unlocks the per-portal details of /healthz; without it only totals are served. */
   healthzToken: string | undefined
+  /** How long /readyz answers 503 after a signal to stop before the server stops taking requests (behind a load balancer). */
+  shutdownGraceMs: number
   databasePath: string
   /** PostgreSQL's connection URL: when set, the store is there instead of the SQLite file at databasePath. */
   databaseUrl: string | undefined
@@ -143,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     offlineEvents: e.B24_OFFLINE_EVENTS,
     offlineDrainCron: e.OFFLINE_DRAIN_CRON,
     healthzToken: e.HEALTHZ_TOKEN,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     databasePath: e.DATABASE_PATH,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,

@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   const store = openStore(config.databasePath, now, config.tokenKey)
   const app = await buildApp(config, { store, logger, now })
   const stop = async (signal: string) => {
-    logger.info({ signal }, 'stopping')
+    // /readyz answers 503 from here: a load balancer stops sending before the server stops taking requests.
+    app.instance.readiness.state = 'stopping'
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping')
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs))
     await app.close()
     store.close()
     process.exit(0)

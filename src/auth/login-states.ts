@@ -1,5 +1,6 @@
 // The `state` of the OAuth login outside the portal: signed by the app, bound to one portal and one browser, short-lived, single use.
 import { randomBytes } from 'node:crypto'
+import type { StorePort } from '../store/port.js'
 import { sameSecret, SignedTokens } from './secrets.js'
 
 /** A login state lives this long: the person has this long to log in on the portal. */
@@ -13,13 +14,12 @@ export interface LoginState {
   expiresAt: number
 }
 
-/** Issues and spends login states; a spent or expired one is refused. */
+/** Issues and spends login states; a spent or expired one is refused, on whichever instance it comes back to. */
 export class LoginStates {
   readonly #tokens: SignedTokens
-  /** nonce → expiresAt of the states already spent, forgotten once they would have expired anyway. */
-  readonly #spent = new Map<string, number>()
 
-  constructor(secret: string, private readonly now: () => Date) {
+  /** `store` keeps the spent states (every instance over it refuses a state spent on another). */
+  constructor(secret: string, private readonly store: Pick<StorePort, 'loginStates'>, private readonly now: () => Date) {
     if (secret === '') throw new Error('login states need a secret (B24_CLIENT_SECRET)')
     this.#tokens = new SignedTokens(secret, 'rules-app login states v1')
   }
@@ -34,13 +34,11 @@ export class LoginStates {
    * Checks and spends a state: undefined when it is forged, altered, expired, already spent, or when `browserNonce`
    * (the login cookie) is not the one it was issued with. A state is spent by its first check, good or not.
    */
-  spend(state: string | undefined, browserNonce: string | undefined): LoginState | undefined {
+  async spend(state: string | undefined, browserNonce: string | undefined): Promise<LoginState | undefined> {
     const parsed = this.#tokens.open(state)
     if (!parsed || typeof parsed.memberId !== 'string' || typeof parsed.nonce !== 'string' || typeof parsed.expiresAt !== 'number') return undefined
-    const nowMs = this.now().getTime()
-    for (const [nonce, until] of this.#spent) if (until <= nowMs) this.#spent.delete(nonce)
-    if (parsed.expiresAt <= nowMs || this.#spent.has(parsed.nonce)) return undefined
-    this.#spent.set(parsed.nonce, parsed.expiresAt)
+    if (parsed.expiresAt <= this.now().getTime()) return undefined
+    if (!(await this.store.loginStates.spend(parsed.nonce, new Date(parsed.expiresAt)))) return undefined
     if (browserNonce === undefined || !sameSecret(browserNonce, parsed.nonce)) return undefined
     return { memberId: parsed.memberId, nonce: parsed.nonce, expiresAt: parsed.expiresAt }
   }

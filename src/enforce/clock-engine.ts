@@ -1,4 +1,5 @@
 // The clock engine: one timer to the next due step of any clock (no minute tick). When it comes, the records due
+import type { Entity } from '../../rules/types.js'
 // together are re-read from the portal in batches, the rules asked again, and the steps still owed are taken.
 import type { StorePort } from '../store/port.js'
 import type { Worker } from '../ingest/worker.js'
@@ -82,7 +83,7 @@ export class ClockEngine {
     do {
       this.#again = false
       const due = await this.deps.store.clocks.due(this.deps.now(), ROUND)
-      const byPortal = new Map<string, Map<string, { entity: string; entityId: string }>>()
+      const byPortal = new Map<string, Map<string, { entity: Entity; entityId: string }>>()
       for (const clock of due) {
         const records = byPortal.get(clock.memberId) ?? new Map()
         records.set(`${clock.entity}:${clock.entityId}`, { entity: clock.entity, entityId: clock.entityId })

@@ -67,7 +67,7 @@ export class Enforcer {
       memberId: change.memberId, entity: change.entity, entityId: change.entityId, snapshot: change.current ?? change.previous ?? {}, deleted: !change.current,
     })
     const arrival = { audit: change.events.length > 0 && change.events.every((event) => event === AUDIT_EVENT), eventAt: this.deps.now().toISOString() }
-    const entity = change.entity as Entity
+    const { entity } = change
     const now = this.deps.now()
     const decided = [await this.decide(portal, entity, change.entityId, change.current, change.previous, arrival, now, mirror, 'r0.')]
     // A call, an e-mail or a planned step changes what the leads and deals it is bound to owe (before and after).
@@ -93,7 +93,7 @@ export class Enforcer {
    * steps of the clocks still owed; the others stop. Each record's plan lands whole or not at all (one that fails leaves
    * its clock due, to be tried again), the round in as few commits as the budgets allow; returns how many records failed.
    */
-  async stepDue(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>): Promise<number> {
+  async stepDue(memberId: string, records: ReadonlyArray<{ entity: Entity; entityId: string }>): Promise<number> {
     const { store, logger } = this.deps
     const portal = await store.portals.get(memberId)
     if (!portal || portal.status !== 'active') return 0
@@ -122,7 +122,7 @@ export class Enforcer {
         const now = this.deps.now()
         const mirrored = await store.mirror.get(memberId, entity, entityId)
         const snapshot = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
-        const decided = await this.decide(portal, entity as Entity, entityId, snapshot, snapshot, { audit: false, eventAt: now.toISOString() }, now)
+        const decided = await this.decide(portal, entity, entityId, snapshot, snapshot, { audit: false, eventAt: now.toISOString() }, now)
         const whom = [...recipientsOf(decided).keys()]
         if (whom.some((userId) => recipients.has(userId))) await land()
         waiting.push({ plan: await this.fold(decided, portal, now), entity, entityId })
@@ -149,7 +149,7 @@ export class Enforcer {
     const recipients = recipientsOf(plan)
     if (recipients.size === 0) return plan
     const { store } = this.deps
-    const { limit, windowMs } = this.loader.settings(portal.memberId).notifications.digest
+    const { limit, windowMs } = (await this.loader.settings(portal.memberId)).notifications.digest
     const language = languageOf(portal.language)
     const budgets = await store.actions.budgets(portal.memberId, recipients, { limit, windowMs })
     const keyOf = (step: Extract<PlanStep, { op: 'notice' }>) => keyText(step.key, { violation: (ref) => ('id' in ref ? ref.id : undefined), clock: (ref) => ('id' in ref ? ref.id : undefined) })

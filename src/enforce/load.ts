@@ -68,12 +68,13 @@ export class Loader {
   }
 
   /** The portal's settings as configured. */
-  settings(memberId: string): RuleSettings {
+  settings(memberId: string): Promise<RuleSettings> {
     return this.deps.settings.of(memberId)
   }
 
   /** The settings a portal runs under (`settings`, or its own), each rule dated: see ruleSettingsFor. */
-  dated(portal: PortalFacts, settings: RuleSettings = this.settings(portal.memberId)): RuleSettings {
+  async dated(portal: PortalFacts, given?: RuleSettings): Promise<RuleSettings> {
+    const settings = given ?? (await this.settings(portal.memberId))
     const cached = this.#dated.get(portal.memberId)
     if (cached && cached.settings === settings && cached.installedAt === portal.installedAt) return cached.dated
     const dated = ruleSettingsFor(portal, settings)
@@ -82,7 +83,7 @@ export class Loader {
   }
 
   /** The portal's business calendar (its settings, its language). */
-  calendar(portal: PortalFacts): BusinessCalendar {
+  calendar(portal: PortalFacts): Promise<BusinessCalendar> {
     return this.deps.settings.calendarOf(portal.memberId, portal.language)
   }
 
@@ -112,8 +113,8 @@ export class Loader {
     const keyed = entity === 'lead' || entity === 'deal'
     return {
       now, portal, entity, id, current, previous, arrival,
-      settings: this.dated(portal),
-      calendar: this.calendar(portal),
+      settings: await this.dated(portal),
+      calendar: await this.calendar(portal),
       directory: await this.directory(memberId),
       open: await store.violations.openFor(memberId, entity, id),
       clocks: await store.clocks.runningFor(memberId, entity, id),

@@ -75,7 +75,7 @@ export class DirectorySync {
   async #refresh(memberId: string): Promise<RefreshResult> {
     const { store, clients, logger } = this.#deps
     try {
-      const client = clients.get(memberId)
+      const client = await clients.get(memberId)
       // ADMIN_MODE lets an administrator's token see every user; without an ACTIVE filter dismissed users come too (user-get.md).
       const users = uniqueById((await readAll(client, 'user.get', { ADMIN_MODE: true, sort: 'ID', order: 'ASC' })).flatMap(toUser))
       const departments = uniqueById((await readAll(client, 'department.get', {})).flatMap(toDepartment))

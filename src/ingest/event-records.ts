@@ -1,5 +1,6 @@
 // Which record an event is about, by event code: one table for online events and offline queue records.
 import { z } from 'zod'
+import type { Entity } from '../../rules/types.js'
 
 // Online events arrive form-encoded, every value a string; offline queue records arrive as JSON, where an id may be a number.
 const id = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().regex(/^\d+$/, 'must be a numeric id'))
@@ -21,26 +22,26 @@ export type RecordData = z.ZodType<{ id: string; extra: Record<string, unknown> 
 
 /** The record an event is about. */
 export interface EventRecord {
-  entity: string
+  entity: Entity
   entityId: string
   extra: Record<string, unknown>
 }
 
-const RECORD_OF: Record<string, { entity: string; data: RecordData }> = {
+const RECORD_OF: Record<string, { entity: Entity; data: RecordData }> = {
   ONCRMDEALMOVETOCATEGORY: { entity: 'deal', data: crmData },
   ONTASKADD: { entity: 'task', data: taskData },
   ONTASKUPDATE: { entity: 'task', data: taskData },
   ONTASKDELETE: { entity: 'task', data: taskDeleteData },
   ONTASKCOMMENTADD: { entity: 'task', data: taskCommentData },
 }
-for (const entity of ['LEAD', 'DEAL', 'COMPANY', 'CONTACT', 'ACTIVITY']) {
+for (const entity of ['lead', 'deal', 'company', 'contact', 'activity'] as const) {
   for (const action of ['ADD', 'UPDATE', 'DELETE']) {
-    RECORD_OF[`ONCRM${entity}${action}`] = { entity: entity.toLowerCase(), data: crmData }
+    RECORD_OF[`ONCRM${entity.toUpperCase()}${action}`] = { entity, data: crmData }
   }
 }
 
 /** The entity an event code is about and the parser of its `data`; undefined for a code the app does not handle. */
-export function recordKindOf(code: string): { entity: string; data: RecordData } | undefined {
+export function recordKindOf(code: string): { entity: Entity; data: RecordData } | undefined {
   return RECORD_OF[code.toUpperCase()]
 }
 

@@ -48,6 +48,11 @@ export abstract class PortalLanes {
     this.#lanes.set(memberId, lane)
   }
 
+  /** The portals a runner of this process is working on now. */
+  get working(): string[] {
+    return [...this.#lanes.keys()]
+  }
+
   /** Resolves when no runner is working. */
   async idle(): Promise<void> {
     while (this.#lanes.size > 0 || this.#looks.size > 0) await Promise.all([...this.#lanes.values(), ...this.#looks])

@@ -89,7 +89,7 @@ export class OfflineDrain {
     const queue = await store.offlineQueues.get(memberId)
     const portal = await store.portals.get(memberId)
     if (this.#stopped || queue?.mode !== 'active' || portal?.status !== 'active') return report
-    const client = clients.get(memberId)
+    const client = await clients.get(memberId)
     try {
       if ((this.#recoverAt.get(memberId) ?? 0) <= this.#now()) {
         for (const processId of await this.#orphans(client, queue.authConnector)) {

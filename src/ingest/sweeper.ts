@@ -1,6 +1,7 @@
 // The sweeper: lists what changed on a portal since the last sweep and feeds what the mirror missed to the worker.
 import cron, { type ScheduledTask } from 'node-cron'
 import type { Logger } from 'pino'
+import type { Entity } from '../../rules/types.js'
 import type { PortalClients } from '../b24/index.js'
 import type { SettingsSource } from '../settings/portal-settings.js'
 import type { StorePort } from '../store/port.js'
@@ -23,7 +24,7 @@ export type SweepReport = SweepState[]
 // One kind's sweep under way: its state so far, and the ids already taken (a first sweep lists some twice).
 interface KindSweep {
   memberId: string
-  entity: string
+  entity: Entity
   kind: EntityKind
   first: boolean
   state: SweepState
@@ -88,7 +89,7 @@ export class Sweeper {
     return report
   }
 
-  async #sweepKind(memberId: string, entity: string): Promise<SweepState> {
+  async #sweepKind(memberId: string, entity: Entity): Promise<SweepState> {
     const { store, logger } = this.deps
     const now = this.#now()
     const kind = ENTITIES[entity]
@@ -96,7 +97,7 @@ export class Sweeper {
     const before = await store.sweeps.get(memberId, entity)
     const first = !before?.cursor
     const state: SweepState = { entity, cursor: before?.cursor ?? null, startedAt: now.toISOString(), finishedAt: null, listed: 0, found: 0, error: null }
-    const filters = first ? this.#auditFilters(memberId, kind) : [{ [`>=${kind.list.modifiedFilter}`]: before.cursor }]
+    const filters = first ? await this.#auditFilters(memberId, kind) : [{ [`>=${kind.list.modifiedFilter}`]: before.cursor }]
     // A record both open and changed in the window is listed twice and taken once.
     const run: KindSweep = { memberId, entity, kind, first, state, seen: new Set() }
     try {
@@ -118,8 +119,8 @@ export class Sweeper {
    * `reports.history` is zero) every record changed since now − history, closed ones too, so reports on the weeks
    * before the install count them.
    */
-  #auditFilters(memberId: string, kind: EntityKind): Array<Record<string, unknown>> {
-    const { historyMs } = this.deps.settings.of(memberId).reports
+  async #auditFilters(memberId: string, kind: EntityKind): Promise<Array<Record<string, unknown>>> {
+    const { historyMs } = (await this.deps.settings.of(memberId)).reports
     const open = kind.list.openFilter
     if (historyMs <= 0 || Object.keys(open).length === 0) return [open]
     return [open, { [`>=${kind.list.modifiedFilter}`]: portalTime(this.#now().getTime() - historyMs) }]
@@ -130,7 +131,7 @@ export class Sweeper {
     const { store, clients, logger } = this.deps
     const { memberId, entity, state } = run
     const { method, select, idKey, resultKey } = run.kind.list
-    const pages = clients.get(memberId).list(method, { filter, select }, resultKey ? { idKey, resultKey } : { idKey })
+    const pages = (await clients.get(memberId)).list(method, { filter, select }, resultKey ? { idKey, resultKey } : { idKey })
     for await (const page of pages) {
       const events: InboxEvent[] = []
       for (const item of page) {

@@ -1,4 +1,5 @@
 // The worker: takes pending events per portal, re-reads their records in batches, updates the mirror, hands on changes.
+import type { Entity } from '../../rules/types.js'
 import type { Logger } from 'pino'
 import { isNotFound, type BatchCommands, type BatchOutcome, type PortalClients } from '../b24/index.js'
 import type { Hub } from '../enforce/hub.js'
@@ -15,7 +16,7 @@ import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
 /** What changed on one record since the mirror last saw it. */
 export interface RecordChange {
   memberId: string
-  entity: string
+  entity: Entity
   entityId: string
   /** The event codes that brought it in (SWEEP when the sweeper found it). */
   events: string[]
@@ -121,7 +122,7 @@ export class Worker extends PortalLanes {
    * pages of the lists that need them. A failed request throws.
    */
   async #read(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>, activities = false) {
-    const client = this.#clients.get(memberId)
+    const client = await this.#clients.get(memberId)
     const commands: BatchCommands = {}
     const lists = new Map<string, PagedList>()
     records.forEach((record, i) => {
@@ -152,7 +153,7 @@ export class Worker extends PortalLanes {
    * finished ones, those bound to it from other records too), in as few batch requests as the portal allows, and hands
    * on what changed (the clock engine's records falling due). A failed read leaves the mirror as it was.
    */
-  async refresh(memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>): Promise<void> {
+  async refresh(memberId: string, records: ReadonlyArray<{ entity: Entity; entityId: string }>): Promise<void> {
     let read
     try {
       read = await this.#read(memberId, records, true)

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino'
 import type { BatchCommands, PortalClients } from '../b24/index.js'
 import type { Action } from '../store/actions.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 import { PortalLanes } from '../ingest/lanes.js'
 import type { SendResult } from '../store/settle.js'
 import { alreadyDone, mayBeDone } from './already-done.js'
@@ -13,7 +13,7 @@ import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
 
 /** What the executor needs. */
 export interface ExecutorDeps {
-  store: Store
+  store: StorePort
   clients: PortalClients
   logger: Logger
   now: () => Date
@@ -35,10 +35,10 @@ export class Executor extends PortalLanes {
   }
 
   /** Recovers what a crash left half-sent and resumes every portal with pending actions. */
-  override start(): void {
+  override async start(): Promise<void> {
     // All are sent again: a notification sent twice replaces itself (same TAG); a fix or a comment is first looked for
     // on the portal (already-done.ts), so neither is written twice.
-    const interrupted = this.deps.store.sync.actions.recoverInterrupted(() => true)
+    const interrupted = await this.deps.store.actions.recoverInterrupted(() => true)
     if (interrupted.length > 0) this.deps.logger.warn({ count: interrupted.length }, 'actions interrupted by a restart recovered')
     super.start()
   }
@@ -62,7 +62,7 @@ export class Executor extends PortalLanes {
 
   async #send(memberId: string, claimed: Action[]): Promise<void> {
     const { store, clients } = this.deps
-    const client = clients.get(memberId)
+    const client = await clients.get(memberId)
     const language = (await store.portals.get(memberId))?.language ?? null
     // What may have been done by an earlier try whose answer never came is looked for first, and not sent again if done.
     let done: Set<number>

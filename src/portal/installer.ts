@@ -115,7 +115,7 @@ export class Installer {
   async bind(memberId: string): Promise<SetupOutcome> {
     const { store, clients, manifest, config } = this.deps
     clients.forget(memberId)
-    const setup = await bindPortal(clients.get(memberId), manifest, config.publicUrl)
+    const setup = await bindPortal(await clients.get(memberId), manifest, config.publicUrl)
     await store.journal.append(memberId, 'app.bound', { ...setup })
     await this.bindOffline(memberId)
     await setUpRobots({ store, clients, logger: this.deps.logger, publicUrl: config.publicUrl }, memberId)
@@ -130,7 +130,7 @@ export class Installer {
     if (config.offlineEvents === 'off' && !wasActive) return undefined
     let setup: OfflineSetup
     try {
-      setup = await bindOffline(clients.get(memberId), manifest, config.publicUrl, config.offlineEvents, wasActive ? previous.authConnector : undefined)
+      setup = await bindOffline(await clients.get(memberId), manifest, config.publicUrl, config.offlineEvents, wasActive ? previous.authConnector : undefined)
     } catch (error) {
       const message = errorMessage(error)
       logger.error({ memberId, error: message }, 'offline events could not be set up; online events go on')

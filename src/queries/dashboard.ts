@@ -100,7 +100,7 @@ export async function dashboardOf(deps: { store: StorePort; directory: Directory
     },
     outstanding: outstanding.length,
     worst: worst.map((violation, i) => {
-      const entity = violation.entity as Entity
+      const { entity } = violation
       const mirrored = records[i]
       return {
         violationId: violation.id, ruleId: violation.ruleId, rule: CATALOGUE[violation.ruleId as RuleId]?.title ?? same(violation.ruleId),

@@ -47,7 +47,7 @@ export class RulePages {
   }
 
   /** The portal's business calendar (its settings, its language). */
-  calendarOf(portal: Portal): BusinessCalendar {
+  calendarOf(portal: Portal): Promise<BusinessCalendar> {
     return this.deps.loader.calendar(portal)
   }
 
@@ -55,8 +55,8 @@ export class RulePages {
   async inspect(portal: Portal, entity: Entity, id: string, current: Snapshot, settings?: RuleSettings): Promise<Pass> {
     const { loader } = this.deps
     const now = this.deps.now()
-    const dated = loader.dated(portal, settings)
-    const calendar = loader.calendar(portal)
+    const dated = await loader.dated(portal, settings)
+    const calendar = await loader.calendar(portal)
     const directory = await loader.directory(portal.memberId)
     const context = await loader.context(portal.memberId, entity, id, current)
     return passOf({ now, portal, settings: dated, calendar, directory, entity, id, previous: current, context }, current)
@@ -77,7 +77,7 @@ export class RulePages {
     const portal = await store.portals.get(memberId)
     if (!violation || !portal) return false
     const clocks = await store.clocks.runningFor(memberId, violation.entity, violation.entityId)
-    const plan = decideExcuse({ memberId, violation, clocks, calendar: loader.calendar(portal), now: this.deps.now(), userId, reason })
+    const plan = decideExcuse({ memberId, violation, clocks, calendar: await loader.calendar(portal), now: this.deps.now(), userId, reason })
     // An excuse and a stop hold once (store/apply.ts): a second excuse of the same violation changes nothing.
     if (plan) await store.apply(plan)
     if (plan) this.deps.hub?.announce(memberId, [announcementsOf(plan)])
@@ -92,7 +92,7 @@ export class RulePages {
   /** As countFlagged, and per rule: how many records it would flag now and the first `examples` of them. */
   async flagged(portal: Portal, settings: RuleSettings, examples = 3): Promise<FlaggedNow> {
     const now = this.deps.now()
-    const calendar = this.calendarOf(portal)
+    const calendar = await this.calendarOf(portal)
     const result: FlaggedNow = { total: 0, rules: [] }
     const byRule = new Map<RuleId, FlaggedNow['rules'][number]>()
     for (const entity of ['lead', 'deal', 'task'] as const) {

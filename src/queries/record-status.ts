@@ -104,7 +104,7 @@ export async function recordStatus(deps: { store: StorePort; rules: RulePages; n
     return found ? { ruleId, title, state: 'failed', reason: found.finding.problem } : { ruleId, title, state: 'passed', reason: null }
   })
   const now = deps.now().getTime()
-  const calendar = pages.calendarOf(portal)
+  const calendar = await pages.calendarOf(portal)
   const notices = await store.actions.noticesOf(memberId, history.map((violation) => violation.id))
   return {
     entity, id, known: current !== undefined, asOf: now,

@@ -88,7 +88,7 @@ export class ReportDelivery {
   }
 
   async #portal(portal: Portal): Promise<void> {
-    const settings = this.deps.settings.of(portal.memberId)
+    const settings = await this.deps.settings.of(portal.memberId)
     const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
     const due = duePeriods(settings.reports, timeZone, this.deps.now().getTime(), Date.parse(portal.installedAt))
     if (due.length === 0) return
@@ -109,7 +109,7 @@ export class ReportDelivery {
   }
 
   async #uploadAll(portal: Portal, directory: Directory, period: DuePeriod, pending: Delivery[]): Promise<void> {
-    const client = this.deps.clients.get(portal.memberId)
+    const client = await this.deps.clients.get(portal.memberId)
     let target: DiskTarget
     try {
       target = await diskTarget(client)
@@ -190,7 +190,7 @@ export class ReportDelivery {
       if (owed.length === 0) continue
       const links = owed.map((delivery) => ({ name: delivery.fileName ?? '', url: delivery.fileUrl ?? '' }))
       try {
-        await this.deps.clients.get(portal.memberId).call('im.notify.system.add', {
+        await (await this.deps.clients.get(portal.memberId)).call('im.notify.system.add', {
           USER_ID: headId, MESSAGE: deliveryMessage(period.kind, period, links, lang), TAG: deliveryTag(portal.memberId, period.kind, from, headId),
         })
       } catch (error) {

@@ -44,10 +44,10 @@ export function scopeOf(directory: Directory, departmentId: string | undefined, 
 /** The report's data, language and file name for a portal. */
 export async function prepareReport(deps: { store: StorePort; settings: SettingsSource; directory: Directory }, portal: Portal, scope: ReportScope,
   period: { from: LocalDate; to: LocalDate }): Promise<{ data: ReportData; lang: 'ru' | 'en'; fileName: string }> {
-  const settings = deps.settings.of(portal.memberId)
+  const settings = await deps.settings.of(portal.memberId)
   const lang = settings.reports.language ?? languageOf(portal.language)
   const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
-  const frame = { timeZone, calendar: deps.settings.calendarOf(portal.memberId, portal.language), origin: new URL(portal.clientEndpoint).origin, plans: settings.reports.plans }
+  const frame = { timeZone, calendar: await deps.settings.calendarOf(portal.memberId, portal.language), origin: new URL(portal.clientEndpoint).origin, plans: settings.reports.plans }
   const data = await reportOf({ store: deps.store, directory: deps.directory }, portal.memberId, scope, period, frame)
   return { data, lang, fileName: reportFileName(data, lang) }
 }

@@ -31,8 +31,8 @@ export async function answerCall(ctx: CallContext, call: RobotCall, read: Docume
   const document = call.documentId
   if (!ROBOTS.some((robot) => robot.code === call.code)) return errorAnswer(say(ROBOT_WORDS.unknownRobot, { code: call.code }))
   if (!read.found) return errorAnswer(say(read.reason === 'gone' ? ROBOT_WORDS.gone : ROBOT_WORDS.unsupported, { document }))
-  const settings = loader.dated(portal)
-  const calendar = loader.calendar(portal)
+  const settings = await loader.dated(portal)
+  const calendar = await loader.calendar(portal)
   const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
   const language = languageOf(portal.language)
   const key = actionKey({ text: answerKey(call.eventToken) })

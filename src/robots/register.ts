@@ -64,7 +64,7 @@ export async function setUpRobots(deps: RobotSetUpDeps, memberId: string): Promi
   const { store, clients, logger, publicUrl } = deps
   let registration: RobotRegistration
   try {
-    registration = await registerRobots(clients.get(memberId), publicUrl, (await store.portals.get(memberId))?.adminUserId ?? 1)
+    registration = await registerRobots(await clients.get(memberId), publicUrl, (await store.portals.get(memberId))?.adminUserId ?? 1)
   } catch (error) {
     registration = { mode: 'failed', robots: [], error: errorMessage(error) }
   }

@@ -64,7 +64,7 @@ export class RobotRunner extends PortalLanes {
     let read: DocumentRead | undefined
     let unreadable: string | undefined
     try {
-      read = await readDocument(clients.get(portal.memberId), call, call.code === 'company_name_fix')
+      read = await readDocument(await clients.get(portal.memberId), call, call.code === 'company_name_fix')
       if (call.code === 'supervisor_notify') await this.deps.directory?.(portal.memberId)
     } catch (error) {
       unreadable = errorMessage(error)

@@ -6,12 +6,12 @@ import type { DayKind } from '../../rules/calendar/production-calendar.js'
 import type { RuleSettings } from '../../rules/catalogue.js'
 import { portalCalendars } from './portal-calendars.js'
 import { checkRuleSettings, configDiff, mergedRulesConfig, type CheckedSettings } from './rule-settings.js'
-import type { Store } from '../store/index.js'
+import type { StorePort } from '../store/port.js'
 
 /** Where the rules stage, the clocks and the pages get a portal's settings and calendar. */
 export interface SettingsSource {
-  of(memberId: string): RuleSettings
-  calendarOf(memberId: string, language: string | null): BusinessCalendar
+  of(memberId: string): Promise<RuleSettings>
+  calendarOf(memberId: string, language: string | null): Promise<BusinessCalendar>
 }
 
 interface Resolved {
@@ -25,30 +25,30 @@ export class PortalSettings implements SettingsSource {
   readonly #resolved = new Map<string, Resolved>()
   readonly #base: Resolved
 
-  constructor(private readonly deps: { store: Store; rulesFile: Record<string, unknown>; production: ProductionCalendars; source: string }) {
+  constructor(private readonly deps: { store: StorePort; rulesFile: Record<string, unknown>; production: ProductionCalendars; source: string }) {
     const checked = checkRuleSettings(deps.rulesFile)
     if (!checked.ok) throw new Error(`${deps.source}: ${checked.path} ${checked.message}`)
     this.#base = { version: '', settings: checked.settings, calendarFor: portalCalendars(checked.settings, deps.production, deps.source) }
   }
 
   /** The settings a portal runs under now. */
-  of(memberId: string): RuleSettings {
-    return this.#of(memberId).settings
+  async of(memberId: string): Promise<RuleSettings> {
+    return (await this.#of(memberId)).settings
   }
 
   /** The portal's business calendar for its language. */
-  calendarOf(memberId: string, language: string | null): BusinessCalendar {
-    return this.#of(memberId).calendarFor(language)
+  async calendarOf(memberId: string, language: string | null): Promise<BusinessCalendar> {
+    return (await this.#of(memberId)).calendarFor(language)
   }
 
   /** The portal's own overrides as saved (what its settings page edits). */
-  overrides(memberId: string): Record<string, unknown> {
-    return this.deps.store.sync.portalSettings.get(memberId)?.overrides ?? {}
+  async overrides(memberId: string): Promise<Record<string, unknown>> {
+    return (await this.deps.store.portalSettings.get(memberId))?.overrides ?? {}
   }
 
   /** The portal's settings whole, in RULES_FILE's JSON form (the settings page's fields). */
-  formConfig(memberId: string): Record<string, unknown> {
-    return mergedRulesConfig(this.deps.rulesFile, this.overrides(memberId))
+  async formConfig(memberId: string): Promise<Record<string, unknown>> {
+    return mergedRulesConfig(this.deps.rulesFile, await this.overrides(memberId))
   }
 
   /** The settings as the defaults and RULES_FILE make them, in RULES_FILE's JSON form (what a portal's own revert to). */
@@ -57,8 +57,8 @@ export class PortalSettings implements SettingsSource {
   }
 
   /** The days the production calendar of the portal's country marks (holidays, shortened days, transfers); none without one. */
-  productionDays(memberId: string, language: string | null): Map<string, DayKind> {
-    const { country } = resolvedCalendarSettings(this.of(memberId).calendar, language)
+  async productionDays(memberId: string, language: string | null): Promise<Map<string, DayKind>> {
+    const { country } = resolvedCalendarSettings((await this.of(memberId)).calendar, language)
     const years = country === null || country === 'none' ? [] : this.deps.production.get(country) ?? []
     return new Map(years.flatMap((year) => [...year.days]))
   }
@@ -87,8 +87,8 @@ export class PortalSettings implements SettingsSource {
     return checked
   }
 
-  #of(memberId: string): Resolved {
-    const saved = this.deps.store.sync.portalSettings.get(memberId)
+  async #of(memberId: string): Promise<Resolved> {
+    const saved = await this.deps.store.portalSettings.get(memberId)
     if (!saved) return this.#base
     const cached = this.#resolved.get(memberId)
     if (cached && cached.version === saved.updatedAt) return cached
@@ -103,5 +103,5 @@ export class PortalSettings implements SettingsSource {
 
 /** One set of settings for every portal (tests, benchmarks). */
 export function fixedSettings(settings: RuleSettings, calendarFor: (language: string | null) => BusinessCalendar): SettingsSource {
-  return { of: () => settings, calendarOf: (_memberId, language) => calendarFor(language) }
+  return { of: async () => settings, calendarOf: async (_memberId, language) => calendarFor(language) }
 }

@@ -1,4 +1,5 @@
 // Deadline clocks: started while a record owes something, stepped by the engine, stopped with their outcome.
+import type { Entity } from '../../rules/types.js'
 import type { ClockStep } from '../../rules/clock.js'
 import type { Db } from './db.js'
 
@@ -15,7 +16,7 @@ export interface Clock {
   memberId: string
   ruleId: string
   ruleVersion: number
-  entity: string
+  entity: Entity
   entityId: string
   variant: string
   responsibleId: string | null
@@ -51,7 +52,7 @@ export type ClockChange = Partial<Pick<Clock, 'dueAt' | 'steps' | 'nextAt' | 'pa
 
 /** A clocks row as both stores keep it. */
 export interface ClockRow {
-  id: number; member_id: string; rule_id: string; rule_version: number; entity: string; entity_id: string; variant: string
+  id: number; member_id: string; rule_id: string; rule_version: number; entity: Entity; entity_id: string; variant: string
   responsible_id: string | null; warn_to: string; basis: string; started_at: string; due_at: string; steps: string
   next_at: string | null; paused_at: string | null; paused_ms: number; pauses: string; audit: number; event_at: string | null
   created_at: string; breached_at: string | null; violation_id: number | null; stopped_at: string | null; outcome: string | null

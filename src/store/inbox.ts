@@ -1,11 +1,12 @@
 // The durable inbox: every accepted portal event is written here before the portal gets its 200.
+import type { Entity } from '../../rules/types.js'
 import type { Db } from './db.js'
 
 /** An event as accepted from the portal: which record of which portal changed, and when. */
 export interface InboxEvent {
   memberId: string
   event: string
-  entity: string
+  entity: Entity
   entityId: string
   ts: string
   data: Record<string, unknown>
@@ -13,7 +14,7 @@ export interface InboxEvent {
 
 /** One record with pending events: the unit of work, however many events it collected. */
 export interface DueRecord {
-  entity: string
+  entity: Entity
   entityId: string
   eventIds: number[]
   events: string[]
@@ -28,7 +29,7 @@ export interface InboxStats {
 }
 
 /** A record with pending events as both stores group them: the ids and events comma-separated. */
-export interface DueRow { entity: string; entity_id: string; ids: string; events: string; attempts: number }
+export interface DueRow { entity: Entity; entity_id: string; ids: string; events: string; attempts: number }
 
 /** A grouped record as the worker takes it. */
 export function rowToDue(row: DueRow): DueRecord {
@@ -42,7 +43,7 @@ export function rowToDue(row: DueRow): DueRecord {
 }
 
 /** A parked events row as both stores keep it. */
-export interface ParkedRow { entity: string; entity_id: string; event: string; last_error: string; attempts: number }
+export interface ParkedRow { entity: Entity; entity_id: string; event: string; last_error: string; attempts: number }
 
 /** A parked event as /healthz shows it. */
 export function rowToParked(row: ParkedRow) {

@@ -14,6 +14,7 @@ import { ContactKeyRepo } from './contact-keys.js'
 import { DirectoryRepo } from './directory.js'
 import { InboxRepo } from './inbox.js'
 import { JournalRepo } from './journal.js'
+import { LoginStateRepo } from './login-states.js'
 import { MirrorRepo } from './mirror.js'
 import { OfflineQueueRepo } from './offline-queues.js'
 import { OwnWritesRepo } from './own-writes.js'
@@ -44,12 +45,12 @@ export interface SyncStore extends StoreRepositories {
 }
 
 /**
- * The SQLite adapter of the store port. `sync` is the synchronous access the callers not yet moved to the port still
- * use (SQLite only; nothing new should take it).
+ * The SQLite adapter of the store port. `sync` is the synchronous access for tests, benchmarks and the store's own
+ * scripts, to set up or read beside the port; the app takes the port only.
  */
 export type SqliteStore = StorePort & { readonly sync: SyncStore }
 
-/** What the app holds: the SQLite adapter (the port, and for now its synchronous access). */
+/** The SQLite adapter, as tests and scripts hold it. */
 export type Store = SqliteStore
 
 /**
@@ -84,6 +85,7 @@ export function openStore(path: string, now: () => Date, tokenKey: Buffer = deri
     reportDeliveries: new ReportDeliveryRepo(db, now),
     robotCalls: new RobotCallRepo(db, now),
     robotSetups: new RobotSetupRepo(db, now),
+    loginStates: new LoginStateRepo(db, now),
   }
   const sync = syncStore(db, repos)
   return { ...asyncRepositories(repos), ...operations(db, repos), sync }
@@ -103,11 +105,12 @@ function syncStore(db: Db, repos: StoreRepositories): SyncStore {
 
 // The port's operations on SQLite: each one transaction, run at once (one writer: nothing interleaves with it).
 function operations(db: Db, repos: StoreRepositories): StoreOperations {
+  const ping = db.prepare('SELECT 1')
   const transactions: Transactions = {
     one: (work) => settled(() => db.transaction(() => runNow(work(repos)))())(),
     each: (items, work) => settled(() => eachInOneCommit(db, items, (item) => runNow(work(repos, item))))(),
   }
-  return { ...storeOperations(transactions), close: settled(() => { db.close() }) }
+  return { ...storeOperations(transactions), ping: settled(() => { ping.get() }), close: settled(() => { db.close() }) }
 }
 
 // Runs `work` on each item in one transaction; answers each item's error (undefined: it landed). Usually all land, in

@@ -747,4 +747,22 @@ export const MIGRATIONS: readonly Migration[] = [
   ) WITHOUT ROWID;
   `,
   },
+  {
+    version: 17,
+    name: '017-spent-login-states',
+    sql: `
+  CREATE TABLE spent_login_states (
+    nonce      TEXT PRIMARY KEY,
+    expires_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX spent_login_states_expiry ON spent_login_states (expires_at);
+  `,
+    postgres: `
+  CREATE TABLE spent_login_states (
+    nonce      text COLLATE "C" PRIMARY KEY,
+    expires_at text COLLATE "C" NOT NULL
+  );
+  CREATE INDEX spent_login_states_expiry ON spent_login_states (expires_at);
+  `,
+  },
 ]

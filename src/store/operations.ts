@@ -34,8 +34,8 @@ function* changeSteps(repos: EitherRepositories, change: RecordChangeToStore): S
   for (const plan of change.plans) yield* planSteps(repos, plan)
 }
 
-/** The port's operations over an adapter's transactions (close is the adapter's own). */
-export function storeOperations(tx: Transactions): Omit<StoreOperations, 'close'> {
+/** The port's operations over an adapter's transactions (ping and close are the adapter's own). */
+export function storeOperations(tx: Transactions): Omit<StoreOperations, 'ping' | 'close'> {
   return {
     apply: (plan: Plan) => tx.one((repos) => planSteps(repos, plan)),
     // A change that fails undoes only itself, and throws after the others land.

@@ -11,6 +11,7 @@ import type { LeadStatus } from '../../rules/lead-statuses.js'
 import type { CrmNames, DirectoryRepo } from './directory.js'
 import type { InboxEvent, InboxRepo } from './inbox.js'
 import type { JournalRepo } from './journal.js'
+import type { LoginStateRepo } from './login-states.js'
 import type { MirrorRecord, MirrorRepo } from './mirror.js'
 import type { OfflineMode, OfflineQueueRepo } from './offline-queues.js'
 import type { OwnWritesRepo } from './own-writes.js'
@@ -39,6 +40,7 @@ export interface StoreRepositories {
   readonly reportDeliveries: ReportDeliveryRepo
   readonly robotCalls: RobotCallRepo
   readonly robotSetups: RobotSetupRepo
+  readonly loginStates: LoginStateRepo
 }
 
 /** A repository's methods, each answering a promise of what the synchronous one returns. */
@@ -104,5 +106,7 @@ export interface StoreOperations {
   saveSettings(memberId: string, overrides: Record<string, unknown>, userId: string): Promise<void>
   /** Replaces a portal's directory (users, departments, lead statuses, CRM names) and journals it, together. */
   replaceDirectory(memberId: string, read: DirectoryRead): Promise<void>
+  /** Answers once the store answers a query (the load balancer's readiness check); rejects when it cannot. */
+  ping(): Promise<void>
   close(): Promise<void>
 }

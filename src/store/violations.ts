@@ -1,4 +1,5 @@
 // Violations: opened when a rule finds one, resolved when the record complies; never deleted but with the portal.
+import type { Entity } from '../../rules/types.js'
 import type { Db } from './db.js'
 
 /** One violation of one rule on one record. */
@@ -6,7 +7,7 @@ export interface Violation {
   id: number
   ruleId: string
   ruleVersion: number
-  entity: string
+  entity: Entity
   entityId: string
   variant: string
   responsibleId: string | null
@@ -27,7 +28,7 @@ export type NewViolation = Pick<Violation, 'ruleId' | 'ruleVersion' | 'entity' |
 
 /** A violations row as both stores keep it. */
 export interface ViolationRow {
-  id: number; member_id: string; rule_id: string; rule_version: number; entity: string; entity_id: string; variant: string
+  id: number; member_id: string; rule_id: string; rule_version: number; entity: Entity; entity_id: string; variant: string
   responsible_id: string | null; message: string; opened_at: string; escalate_at: string | null; escalated_at: string | null
   resolved_at: string | null; resolution: string | null; excused_at: string | null; excused_by: string | null; excuse: string | null
 }

@@ -14,7 +14,7 @@ describe('rate budget against the fake portal with the real limits', () => {
   afterAll(async () => h?.close())
 
   it('200 concurrent calls all succeed without one QUERY_LIMIT_EXCEEDED', async () => {
-    const client = h.app.clients.get(h.portal.memberId)
+    const client = await h.app.clients.get(h.portal.memberId)
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => client.call('crm.lead.list', { filter: { '>ID': i }, start: -1 })))
     expect(results).toHaveLength(200)
     expect(h.portal.calls.filter((call) => call.method === 'crm.lead.list')).toHaveLength(200)

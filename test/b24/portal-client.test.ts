@@ -221,9 +221,9 @@ describe('token refresh', () => {
     const seen = portal((s) => (s.body.auth === 'NEW_ACCESS' ? ok(s.method) : fail(401, 'expired_token')))
     const forms = tokenServer()
     const { options } = setup()
-    const clients = new PortalClients(() => credentials(), options)
-    await clients.get('m1').call('crm.lead.get', { id: 1 })
-    await clients.get('m1').call('crm.deal.get', { id: 1 })
+    const clients = new PortalClients(async () => credentials(), options)
+    await (await clients.get('m1')).call('crm.lead.get', { id: 1 })
+    await (await clients.get('m1')).call('crm.deal.get', { id: 1 })
     expect(forms).toHaveLength(1)
     expect(seen.map((s) => `${s.method} ${String(s.body.auth)}`)).toEqual(['crm.lead.get OLD_ACCESS', 'crm.lead.get NEW_ACCESS', 'crm.deal.get NEW_ACCESS'])
   })
@@ -316,16 +316,17 @@ describe('errors', () => {
 })
 
 describe('PortalClients', () => {
-  it('keeps one client per member_id, 404 for an unknown portal, a fresh one after forget', () => {
+  it('keeps one client per member_id, 404 for an unknown portal, a fresh one after forget', async () => {
     const { options } = setup()
-    const load = vi.fn((memberId: string) => (memberId === 'm1' ? credentials() : undefined))
+    const load = vi.fn(async (memberId: string) => (memberId === 'm1' ? credentials() : undefined))
     const clients = new PortalClients(load, options)
-    const first = clients.get('m1')
-    expect(clients.get('m1')).toBe(first)
+    // Two callers at once share one read of the store and one client.
+    const [first, same] = await Promise.all([clients.get('m1'), clients.get('m1')])
+    expect(same).toBe(first)
     expect(first.memberId).toBe('m1')
     expect(load).toHaveBeenCalledTimes(1)
-    expect(() => clients.get('nobody')).toThrow(expect.objectContaining({ statusCode: 404, code: 'PORTAL_UNKNOWN' }))
+    await expect(clients.get('nobody')).rejects.toMatchObject({ statusCode: 404, code: 'PORTAL_UNKNOWN' })
     clients.forget('m1')
-    expect(clients.get('m1')).not.toBe(first)
+    expect(await clients.get('m1')).not.toBe(first)
   })
 })

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import pino from 'pino'
 import type { RuleSettings } from '../../rules/catalogue.js'
-import type { Snapshot } from '../../rules/types.js'
+import type { Entity, Snapshot } from '../../rules/types.js'
 import { loadProductionCalendars } from '../../src/settings/calendar-files.js'
 import { ClockEngine } from '../../src/enforce/clock-engine.js'
 import { Enforcer } from '../../src/enforce/enforcer.js'
@@ -62,7 +62,7 @@ function deal(id: number, createdMs: number, fields: Snapshot = {}): Snapshot {
   }
 }
 
-type Records = ReadonlyArray<{ entity: string; entityId: string }>
+type Records = ReadonlyArray<{ entity: Entity; entityId: string }>
 
 /**
  * The store, the rules and the clock engine on one clock the bench moves. The bench's own portal is re-read by a stub
@@ -98,8 +98,8 @@ class ClockBench {
   /** The worker's batch re-read (PortalClients over the install row) for `memberId`'s clocks. */
   reReadFrom(memberId: string): void {
     const clients = new PortalClients(
-      (id) => {
-        const portal = this.store.sync.portals.get(id)
+      async (id) => {
+        const portal = await this.store.portals.get(id)
         return portal ? { ...portal, budget: budgetFor(portal.licenseFamily) } : undefined
       },
       { clientId: 'local.fake0000000000.00000000', clientSecret: 'fake-client-secret', allowedHosts: ['127.0.0.1'], timeoutMs: 10_000, logger, keeper: this.store.sync.portals, now: this.now },

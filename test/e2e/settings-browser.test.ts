@@ -59,7 +59,7 @@ describe('the settings page in the portal', () => {
     harness.portal.data.updateLead(lead, { STATUS_ID: 'IN_PROCESS' }, { byUserId: ADMIN })
     await settle(harness)
     const clock = harness.store.sync.clocks.all(memberId).find((item) => item.ruleId === 'LEAD-CONTACT-SLA')!
-    const moscow = calendarFor(harness.app.portalSettings.of(memberId).calendar, 'ru', loadProductionCalendars())
+    const moscow = calendarFor((await harness.app.portalSettings.of(memberId)).calendar, 'ru', loadProductionCalendars())
     expect(clock.dueAt).toBe(moscow.addWorkingDays(Date.parse(clock.startedAt), 2).toISOString())
     // Not 48 working hours, which would be more than five working days.
     expect(clock.dueAt).not.toBe(moscow.addWorkingMinutes(Date.parse(clock.startedAt), 48 * 60).toISOString())
@@ -113,7 +113,7 @@ describe('the settings page in the portal', () => {
     expect(clock.steps.filter((step) => step.kind === 'escalation').map((step) => Date.parse(step.at) - Date.parse(clock.dueAt))).toEqual([0, 2 * 3_600_000])
 
     // The next delivery moment: Friday 17:00 in the portal's time (Moscow), not Monday 09:00.
-    const reports = harness.app.portalSettings.of(memberId).reports
+    const reports = (await harness.app.portalSettings.of(memberId)).reports
     expect(reports.weekly).toBe('0 17 * * 5')
     const friday1659 = Date.parse('2026-12-11T16:59:00+03:00')
     expect(latestOccurrence(reports.weekly!, 'Europe/Moscow', friday1659, 8)).toBe(Date.parse('2026-12-04T17:00:00+03:00'))

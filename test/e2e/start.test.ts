@@ -29,6 +29,22 @@ describe('npm start', () => {
     }
   })
 
+  it('on SIGTERM answers /readyz 503 for SHUTDOWN_GRACE_MS while still serving, then exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-start-'))
+    dirs.push(dir)
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}`
+    const app = start({ PORT: String(port), DATABASE_PATH: join(dir, 'app.db'), LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '1500' })
+    const ready = (await firstAnswer(`${url}/readyz`)).status
+    app.child.kill('SIGTERM')
+    // The load balancer sees the instance leave while it still answers what was sent to it.
+    let stopping = 200
+    while (stopping === 200) stopping = (await fetch(`${url}/readyz`)).status
+    const body = await (await fetch(`${url}/readyz`)).json()
+    const healthz = (await fetch(`${url}/healthz`)).status
+    expect({ ready, stopping, body, healthz, exit: await app.exited }).toEqual({ ready: 200, stopping: 503, body: { status: 'stopping' }, healthz: 200, exit: 0 })
+  })
+
   it('stops with one line naming a bad variable', async () => {
     const app = start({ PORT: 'abc' })
     expect(await app.exited).toBe(1)

@@ -20,7 +20,7 @@ function installedStore(): Store {
   return opened
 }
 
-const violation = { ruleId: 'LEAD-COMPANY-NAME', ruleVersion: 1, entity: 'lead', entityId: '45', variant: '', responsibleId: '5', message: { problem: { ru: 'п', en: 'p' }, todo: { ru: 'т', en: 't' } } }
+const violation = { ruleId: 'LEAD-COMPANY-NAME', ruleVersion: 1, entity: 'lead' as const, entityId: '45', variant: '', responsibleId: '5', message: { problem: { ru: 'п', en: 'p' }, todo: { ru: 'т', en: 't' } } }
 const fixPlan = (): Plan => {
   const ref = { ref: 'v1' }
   return {

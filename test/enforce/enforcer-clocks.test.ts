@@ -3,7 +3,7 @@
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RuleSettings } from '../../rules/catalogue.js'
-import type { Snapshot } from '../../rules/types.js'
+import type { Entity, Snapshot } from '../../rules/types.js'
 import { loadProductionCalendars } from '../../src/settings/calendar-files.js'
 import { ClockEngine } from '../../src/enforce/clock-engine.js'
 import { Enforcer } from '../../src/enforce/enforcer.js'
@@ -53,7 +53,7 @@ class World {
     const calendarFor = portalCalendars(settings, production, 'RULES_FILE')
     this.enforcer = new Enforcer({ store: this.store, settings: fixedSettings(settings, calendarFor), logger, now: this.now })
     const worker = {
-      refresh: async (memberId: string, records: ReadonlyArray<{ entity: string; entityId: string }>) => {
+      refresh: async (memberId: string, records: ReadonlyArray<{ entity: Entity; entityId: string }>) => {
         this.refreshed.push(records.map((record) => `${record.entity}:${record.entityId}`))
         for (const record of records) {
           const current = this.portal.get(`${record.entity}:${record.entityId}`)
@@ -66,7 +66,7 @@ class World {
   }
 
   /** A record changes on the portal and its event comes in (as the worker hands it on: decided, then stored with its plans). */
-  async change(entity: string, id: string, current: Snapshot, events = ['ONCRM']): Promise<void> {
+  async change(entity: Entity, id: string, current: Snapshot, events = ['ONCRM']): Promise<void> {
     this.portal.set(`${entity}:${id}`, current)
     const previous = (await this.store.mirror.get(MEMBER, entity, id))?.snapshot
     const plans = await this.enforcer.onChange({ memberId: MEMBER, entity, entityId: id, events, previous, current, diff: {} })

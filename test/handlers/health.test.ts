@@ -1,4 +1,5 @@
 // /healthz: each portal's token state and the version, never a secret; a refused refresh shows there.
+import { hostname } from 'node:os'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HEALTHZ_TOKEN, healthOf, settle, startHarness, testSettings, type Harness } from '../helpers/harness.js'
 
@@ -27,6 +28,27 @@ describe('/healthz', () => {
     for (const secret of [portal?.accessToken, portal?.refreshToken, portal?.applicationToken, h.config.clientSecret]) {
       expect(secret).toBeTruthy()
       expect(text).not.toContain(secret)
+    }
+  })
+
+  it('names the instance that answered and whether it takes requests; /readyz says the same to a load balancer', async () => {
+    h = await startHarness()
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    const answer = await (await fetch(`${h.url}/healthz`, { headers: { authorization: `Bearer ${HEALTHZ_TOKEN}` } })).json()
+    expect(answer.instance).toEqual({ id: `${hostname()}:${process.pid}`, startedAt: expect.any(String), readiness: 'ready', working: { worker: expect.any(Array), outbox: expect.any(Array) } })
+    const ready = await fetch(`${h.url}/readyz`)
+    expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { status: 'ready' } })
+  })
+
+  it('/readyz answers 503 when the store does not answer', async () => {
+    h = await startHarness()
+    const ping = h.store.ping
+    h.store.ping = async () => { throw new Error('SQLITE_IOERR: disk I/O error') }
+    try {
+      const ready = await fetch(`${h.url}/readyz`)
+      expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 503, body: { status: 'store unavailable' } })
+    } finally {
+      h.store.ping = ping
     }
   })
 
@@ -73,7 +95,7 @@ describe('/healthz', () => {
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     const before = h.store.sync.portals.get(h.portal.memberId)
     h.portal.expireAccessTokens()
-    const client = h.app.clients.get(h.portal.memberId)
+    const client = await h.app.clients.get(h.portal.memberId)
     await Promise.all(Array.from({ length: 10 }, () => client.call('profile')))
     expect(h.portal.oauthCalls.length).toBe(1)
     const after = h.store.sync.portals.get(h.portal.memberId)
@@ -86,7 +108,7 @@ describe('/healthz', () => {
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     h.portal.expireAccessTokens()
     h.portal.revokeRefreshTokens()
-    await expect(h.app.clients.get(h.portal.memberId).call('profile')).rejects.toMatchObject({ code: 'invalid_grant' })
+    await expect((await h.app.clients.get(h.portal.memberId)).call('profile')).rejects.toMatchObject({ code: 'invalid_grant' })
     const health = await healthOf(h)
     expect(health).toMatchObject({
       status: 'degraded',

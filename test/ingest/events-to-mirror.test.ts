@@ -123,7 +123,7 @@ describe('sync', () => {
             // Written after the transaction, as actions are.
             setImmediate(() => {
               h.store.sync.ownWrites.record(change.memberId, 'lead', change.entityId, { COMPANY_TITLE: 'Вектор ООО' })
-              void h.app.clients.get(change.memberId).call('crm.lead.update', { id: change.entityId, fields: { COMPANY_TITLE: 'Вектор ООО' } })
+              void h.app.clients.get(change.memberId).then((client) => client.call('crm.lead.update', { id: change.entityId, fields: { COMPANY_TITLE: 'Вектор ООО' } }))
             })
           }
         },

@@ -11,7 +11,7 @@ describe('lead statuses from the portal', () => {
     h = harness
     await harness.portal.installApp({ installUrl: `${harness.url}/install` })
     await settle(harness)
-    const client = harness.app.clients.get(harness.portal.memberId)
+    const client = await harness.app.clients.get(harness.portal.memberId)
     await client.call('crm.status.add', { fields: { ENTITY_ID: 'STATUS', STATUS_ID: 'UC_INBOX', NAME: 'Входящие', SORT: 5 } })
     await harness.app.directorySync.refresh(harness.portal.memberId)
     expect(harness.store.sync.directory.leadStatuses(harness.portal.memberId).map((s) => s.statusId)).toContain('UC_INBOX')

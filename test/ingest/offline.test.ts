@@ -139,7 +139,7 @@ describe('offline events', () => {
     await installed()
     const id = h.portal.data.addLead({ TITLE: 'Заявка' })
     await drained()
-    const client = h.app.clients.get(member())
+    const client = await h.app.clients.get(member())
     expect(client.authConnector).toBe(OFFLINE_CONNECTOR)
 
     const delivered = h.portal.deliveries.length
@@ -168,7 +168,7 @@ describe('offline events', () => {
     expect(h.portal.eventBindings.filter((binding) => binding.offline || binding.event === 'ONOFFLINEEVENT')).toEqual([])
     expect(h.store.sync.offlineQueues.get(member())?.mode).toBe('unavailable')
     expect(h.store.sync.journal.recent(member()).map((entry) => entry.kind)).toContain('offline.unavailable')
-    expect(h.app.clients.get(member()).authConnector).toBeNull()
+    expect((await h.app.clients.get(member())).authConnector).toBeNull()
     expect((await health()).offline).toMatchObject({ mode: 'unavailable', authConnector: null })
     const id = h.portal.data.addLead({ TITLE: 'Онлайн' })
     await drained()
@@ -180,7 +180,7 @@ describe('offline events', () => {
     await installed({ portal: { features: { rest_auth_connector: false } } })
     expect(h.portal.eventBindings.filter((binding) => binding.offline).every((binding) => binding.authConnector === '')).toBe(true)
     expect(h.store.sync.offlineQueues.get(member())).toMatchObject({ mode: 'active', authConnector: null })
-    const client = h.app.clients.get(member())
+    const client = await h.app.clients.get(member())
     expect(client.authConnector).toBeNull()
     h.portal.faults.dropEvents(1_000)
     const id = h.portal.data.addLead({ TITLE: 'Без ключа' })
@@ -218,7 +218,7 @@ describe('offline events', () => {
 
     await installed()
     expect(h.portal.eventBindings.some((binding) => binding.offline)).toBe(true)
-    const setup = await bindOffline(h.app.clients.get(member()), manifest, h.url, 'off', OFFLINE_CONNECTOR)
+    const setup = await bindOffline(await h.app.clients.get(member()), manifest, h.url, 'off', OFFLINE_CONNECTOR)
     expect(setup).toMatchObject({ mode: 'off', unbound: RECORD_EVENTS.length + 1 })
     expect(h.portal.eventBindings.filter((binding) => binding.offline || binding.event === 'ONOFFLINEEVENT')).toEqual([])
     expect(h.portal.eventBindings.map((binding) => binding.event).sort()).toEqual([...manifest.events.codes].sort())

@@ -108,7 +108,7 @@ describe('the first sweep after install mirrors the recent history', () => {
 
     // A report on the month the history happened in counts the converted lead and the won deal.
     const portal = h.store.sync.portals.get(memberId)!
-    const { timeZone } = resolvedCalendarSettings(h.app.portalSettings.of(memberId).calendar, portal.language)
+    const { timeZone } = resolvedCalendarSettings((await h.app.portalSettings.of(memberId)).calendar, portal.language)
     const month = localDateOf(installedAt - 40 * DAY, timeZone)
     const from = { year: month.year, month: month.month, day: 1 }
     const next = addDays(from, 31)

@@ -24,9 +24,9 @@ describe('binding events and card tabs', () => {
   const counted = () => {
     const batches: string[][] = []
     const caller: BatchCaller = {
-      batch: ((commands) => {
+      batch: (async (commands) => {
         batches.push(Object.values(commands).map((command) => command.method).sort())
-        return client().batch(commands)
+        return (await client()).batch(commands)
       }) as Batch,
     }
     return { caller, batches }
@@ -39,13 +39,13 @@ describe('binding events and card tabs', () => {
   const racing = (): BatchCaller => ({
     batch: (async (commands) => {
       const binds = Object.fromEntries(Object.entries(commands).filter(([, command]) => command.method.endsWith('.bind')))
-      if (Object.keys(binds).length > 0) await client().batch(binds)
-      return client().batch(commands)
+      if (Object.keys(binds).length > 0) await (await client()).batch(binds)
+      return (await client()).batch(commands)
     }) as Batch,
   })
   // Removes an event binding and a card tab, as an administrator might.
   const unbindSome = async () => {
-    await client().batch({
+    await (await client()).batch({
       lead: { method: 'event.unbind', params: { event: 'ONCRMLEADADD', handler: `${h.url}/events` } },
       tab: { method: 'placement.unbind', params: { PLACEMENT: 'CRM_LEAD_DETAIL_TAB', HANDLER: `${h.url}/placements/lead` } },
     })
@@ -100,12 +100,12 @@ describe('binding events and card tabs', () => {
     await installed()
     await unbindSome()
     h.portal.faults.fail({ method: 'event.bind', status: 400, error: 'ERROR_WRONG_HANDLER_URL', description: 'Wrong handler URL' })
-    await expect(bindPortal(client(), manifest, h.url)).rejects.toMatchObject({
+    await expect(bindPortal(await client(), manifest, h.url)).rejects.toMatchObject({
       code: 'PORTAL_SETUP_FAILED', message: expect.stringContaining('event_ONCRMLEADADD: ERROR_WRONG_HANDLER_URL Wrong handler URL'),
     })
     await unbindSome()
     h.portal.faults.fail({ method: 'placement.bind', status: 400, error: 'ERROR_CORE', description: 'Unable to set placement handler: Process of binding the handler has already started' })
-    await expect(bindPortal(client(), manifest, h.url)).rejects.toThrow('placement_CRM_LEAD_DETAIL_TAB: ERROR_CORE Unable to set placement handler: Process of binding the handler has already started')
+    await expect(bindPortal(await client(), manifest, h.url)).rejects.toThrow('placement_CRM_LEAD_DETAIL_TAB: ERROR_CORE Unable to set placement handler: Process of binding the handler has already started')
   })
 
   it('a bind answering false ("the handler was not registered") fails the set-up', async () => {
@@ -113,7 +113,7 @@ describe('binding events and card tabs', () => {
     await unbindSome()
     const falseForTabs: BatchCaller = {
       batch: (async (commands) => {
-        const outcome = await client().batch(commands)
+        const outcome = await (await client()).batch(commands)
         for (const [key, command] of Object.entries(commands)) if (command.method === 'placement.bind') outcome.results[key] = false
         return outcome
       }) as Batch,

@@ -50,7 +50,7 @@ beforeAll(async () => {
     'TASK-OVERDUE': { mode: 'notify', escalate: ['PT1M'] } } }), {}, { DATABASE_PATH: join(dir, 'app.db') })
   started = h.now()
   const portal = h.store.sync.portals.get(h.portal.memberId)!
-  timeZone = resolvedCalendarSettings(h.app.portalSettings.of(portal.memberId).calendar, portal.language).timeZone
+  timeZone = resolvedCalendarSettings((await h.app.portalSettings.of(portal.memberId)).calendar, portal.language).timeZone
   const today = localDateOf(started, timeZone)
   period = { from: addDays(today, -1), to: addDays(today, 2) }
   const departments = [...h.store.sync.directory.load(portal.memberId).departments.values()]

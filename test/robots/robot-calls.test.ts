@@ -193,7 +193,7 @@ describe('POST /robots', () => {
     const call = await run('working_time_due', `DEAL_${deal}`, { start: '30.12.2025 17:00', amount: '2', unit: 'hours' })
     // The portal takes the answer, but its reply comes after the app stopped waiting.
     h.portal.faults.slow({ method: 'batch', ms: 600 })
-    h.app.executor.start()
+    await h.app.executor.start()
     await h.app.executor.idle()
     await new Promise((resolve) => setTimeout(resolve, 800))
     await done(h)

@@ -22,7 +22,7 @@ const install = (memberId: string, domain: string): PortalInstall => ({
 })
 
 const event = (memberId: string, entityId: string, ts: string, name = 'ONCRMLEADUPDATE') =>
-  ({ memberId, event: name, entity: 'lead', entityId, ts, data: { FIELDS: { ID: entityId } } })
+  ({ memberId, event: name, entity: 'lead' as const, entityId, ts, data: { FIELDS: { ID: entityId } } })
 
 const violation = (entityId: string, ruleId = 'LEAD-COMPANY-NAME'): NewViolation => ({
   ruleId, ruleVersion: 1, entity: 'lead', entityId, variant: '', responsibleId: '5',
@@ -254,6 +254,18 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
         expect(await store.journal.recent(A, 1)).toHaveLength(1)
         expect(await store.journal.recent(null)).toMatchObject([{ kind: 'app.started', memberId: null }])
         expect(await store.journal.recent(B)).toEqual([])
+      })
+    })
+
+    describe('login states', () => {
+      it('spends a login state once, and forgets it once it would have expired anyway', async () => {
+        const until = new Date(START + 10 * MINUTE)
+        expect(await store.loginStates.spend('nonce-1', until)).toBe(true)
+        expect(await store.loginStates.spend('nonce-1', until)).toBe(false)
+        expect(await store.loginStates.spend('nonce-2', until)).toBe(true)
+        later(10 * MINUTE)
+        // Expired, it is refused by its own expiry before the store is asked; the store need not keep it.
+        expect(await store.loginStates.spend('nonce-1', new Date(START + 20 * MINUTE))).toBe(true)
       })
     })
 

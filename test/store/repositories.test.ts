@@ -92,7 +92,7 @@ describe('store', () => {
 
   it('stores a duplicate event once', () => {
     const store = storeWith(systemClock, portal.memberId)
-    const event = { memberId: portal.memberId, event: 'ONCRMLEADADD', entity: 'lead', entityId: '7', ts: '1766047124', data: {} }
+    const event = { memberId: portal.memberId, event: 'ONCRMLEADADD', entity: 'lead' as const, entityId: '7', ts: '1766047124', data: {} }
     expect(store.sync.inbox.accept(event)).toBe(true)
     expect(store.sync.inbox.accept(event)).toBe(false)
     expect(store.sync.inbox.accept({ ...event, ts: '1766047125' })).toBe(true)
@@ -102,7 +102,7 @@ describe('store', () => {
 })
 
 describe('group commit', () => {
-  const event = (id: string, ts = '1766047124') => ({ memberId: 'm1', event: 'ONCRMLEADUPDATE', entity: 'lead', entityId: id, ts, data: {} })
+  const event = (id: string, ts = '1766047124') => ({ memberId: 'm1', event: 'ONCRMLEADUPDATE', entity: 'lead' as const, entityId: id, ts, data: {} })
 
   it('stores events that arrive together in one transaction and answers each once it is stored', async () => {
     const store = storeWith(systemClock, 'm1')

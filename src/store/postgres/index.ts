@@ -12,7 +12,7 @@ import { PgDirectoryRepo } from './directory.js'
 import { PgInboxRepo } from './inbox.js'
 import { migratePostgres } from './migrate.js'
 import { PgContactKeyRepo, PgMirrorRepo, PgOwnWritesRepo } from './mirror.js'
-import { PgJournalRepo, PgOfflineQueueRepo, PgPortalSettingsRepo, PgRobotSetupRepo, PgSweepRepo } from './portal-state.js'
+import { PgJournalRepo, PgLoginStateRepo, PgOfflineQueueRepo, PgPortalSettingsRepo, PgRobotSetupRepo, PgSweepRepo } from './portal-state.js'
 import { PgPortalRepo } from './portals.js'
 import { PgReportDeliveryRepo } from './report-deliveries.js'
 import { PgRobotCallRepo } from './robot-calls.js'
@@ -55,7 +55,8 @@ export async function openPostgresStore(target: PostgresTarget, now: () => Date,
   let closed: Promise<void> | undefined
   // Closing twice is closing once, as on SQLite.
   const close = () => (closed ??= pool.end())
-  return { ...perCall(pool, reposOn), ...storeOperations(transactions), close }
+  const ping = async () => { await pool.query('SELECT 1') }
+  return { ...perCall(pool, reposOn), ...storeOperations(transactions), ping, close }
 }
 
 // Each repository's class; every one is built on a transaction's client, the clock and the sealer.
@@ -63,7 +64,7 @@ const REPOSITORIES = {
   portals: PgPortalRepo, journal: PgJournalRepo, inbox: PgInboxRepo, mirror: PgMirrorRepo, ownWrites: PgOwnWritesRepo, sweeps: PgSweepRepo,
   directory: PgDirectoryRepo, violations: PgViolationRepo, actions: PgActionRepo, clocks: PgClockRepo, portalSettings: PgPortalSettingsRepo,
   contactKeys: PgContactKeyRepo, offlineQueues: PgOfflineQueueRepo, reportDeliveries: PgReportDeliveryRepo, robotCalls: PgRobotCallRepo,
-  robotSetups: PgRobotSetupRepo,
+  robotSetups: PgRobotSetupRepo, loginStates: PgLoginStateRepo,
 } satisfies { [K in keyof StoreRepositories]: new (sql: Sql, now: () => Date, sealer: Sealer) => Async<StoreRepositories[K]> }
 
 function repositories(sql: Sql, now: () => Date, sealer: Sealer): AsyncRepositories {

@@ -1,7 +1,9 @@
-// What the app keeps about each portal on PostgreSQL: its journal, sweep states, settings, offline queue and robot set-up.
+// What the app keeps about each portal on PostgreSQL: its journal, sweep states, settings, offline queue and robot
+// set-up; and the login states already spent, whichever instance spent them.
 import type { Async } from '../port.js'
 import { rowToEntry, type JournalEntry, type JournalRepo, type JournalRow } from '../journal.js'
 import { rowToOfflineQueue, type OfflineMode, type OfflineQueueRepo, type OfflineQueueRow, type OfflineQueueState } from '../offline-queues.js'
+import type { LoginStateRepo } from '../login-states.js'
 import type { PortalSettingsRepo, SavedSettings } from '../portal-settings.js'
 import type { RobotSetup, RobotSetupRepo } from '../robot-calls.js'
 import { rowToSweep, type SweepRepo, type SweepRow, type SweepState } from '../sweeps.js'
@@ -115,5 +117,16 @@ export class PgRobotSetupRepo implements Async<RobotSetupRepo> {
       'SELECT mode, robots, error, checked_at FROM robot_setups WHERE member_id = $1', [memberId])
     if (!row) return undefined
     return { mode: row.mode, robots: JSON.parse(row.robots), error: row.error, checkedAt: row.checked_at }
+  }
+}
+
+/** Spends login states by their nonce: a state is good once, on any instance. */
+export class PgLoginStateRepo implements Async<LoginStateRepo> {
+  constructor(private readonly sql: Sql, private readonly now: () => Date) {}
+
+  async spend(nonce: string, expiresAt: Date): Promise<boolean> {
+    await this.sql.run('DELETE FROM spent_login_states WHERE expires_at <= $1', [this.now().toISOString()])
+    return (await this.sql.run('INSERT INTO spent_login_states (nonce, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [nonce, expiresAt.toISOString()])) === 1
   }
 }
