@@ -59,18 +59,21 @@ export function rotateTokenKey(db: Db, from: Sealer, to: Sealer): { resealed: nu
   const update = updates(db)
   let resealed = 0
   withSecureDelete(db, () => db.transaction(() => {
-    for (const row of secretRows(db)) {
-      for (const column of SEALED_COLUMNS) {
-        if (row[column] === '') continue
-        const place = placeOf(column, row.member_id)
-        update[column].run(to.seal(from.open(row[column], place), place), row.member_id)
-        resealed += 1
-      }
-    }
+    const values = resealedValues(secretRows(db), from, to)
+    for (const { memberId, column, value } of values) update[column].run(value, memberId)
+    resealed = values.length
     writeKeyCheck(db, to)
   }).immediate())
   scrub(db)
   return { resealed }
+}
+
+/** Every secret of `rows` opened under `from`'s key and sealed again under `to`'s ('' stays ''). */
+export function resealedValues(rows: readonly SecretRow[], from: Sealer, to: Sealer): Array<{ memberId: string; column: SealedColumn; value: string }> {
+  return rows.flatMap((row) => SEALED_COLUMNS.filter((column) => row[column] !== '').map((column) => {
+    const place = placeOf(column, row.member_id)
+    return { memberId: row.member_id, column, value: to.seal(from.open(row[column], place), place) }
+  }))
 }
 
 function updates(db: Db) {

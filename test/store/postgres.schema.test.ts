@@ -4,6 +4,8 @@ import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/store/db.js'
 import { openPostgresStore, type PostgresTarget } from '../../src/store/postgres/index.js'
+import { openPool } from '../../src/store/postgres/sql.js'
+import { rotateTokenKeyPg } from '../../src/store/postgres/token-sealing.js'
 import type { PortalInstall } from '../../src/store/portals.js'
 import { isSealed, Sealer } from '../../src/store/sealed.js'
 import { placeOf, WrongTokenKeyError } from '../../src/store/token-sealing.js'
@@ -69,6 +71,26 @@ if (TEST_DATABASE_URL === undefined) {
       await again.close()
       const [resealed] = await query<{ refresh_token: string }>(target, 'SELECT refresh_token FROM portals')
       expect(isSealed(resealed!.refresh_token)).toBe(true)
+    })
+
+    it('re-seals every token under a new key, all or none, and refuses a rotation from a key that is not theirs', async () => {
+      const target = schemas.next()
+      const store = await openPostgresStore(target, now, key)
+      await store.portals.install(portal)
+      await store.portals.install({ ...portal, memberId: 'b5c1e0d2a7f94e3c8d6b1a0f2e4c6d8a', domain: 'beta.bitrix24.ru' })
+      await store.close()
+      const newKey = randomBytes(32)
+      const pool = openPool(target)
+      try {
+        await expect(rotateTokenKeyPg(pool, new Sealer(randomBytes(32)), new Sealer(newKey))).rejects.toBeInstanceOf(WrongTokenKeyError)
+        expect(await rotateTokenKeyPg(pool, new Sealer(key), new Sealer(newKey))).toEqual({ resealed: 6 })
+      } finally {
+        await pool.end()
+      }
+      await expect(openPostgresStore(target, now, key)).rejects.toBeInstanceOf(WrongTokenKeyError)
+      const rotated = await openPostgresStore(target, now, newKey)
+      expect(await rotated.portals.get(portal.memberId)).toMatchObject({ accessToken: portal.accessToken, refreshToken: portal.refreshToken })
+      await rotated.close()
     })
   })
 }
