@@ -56,7 +56,7 @@ export async function openPostgresStore(target: PostgresTarget, now: () => Date,
   // Closing twice is closing once, as on SQLite.
   const close = () => (closed ??= pool.end())
   const ping = async () => { await pool.query('SELECT 1') }
-  return { ...perCall(pool, reposOn), ...storeOperations(transactions), ping, close }
+  return { ...perCall(pool, now, sealer), ...storeOperations(transactions), ping, close }
 }
 
 // Each repository's class; every one is built on a transaction's client, the clock and the sealer.
@@ -74,14 +74,14 @@ function repositories(sql: Sql, now: () => Date, sealer: Sealer): AsyncRepositor
 
 // The port's repositories: each method call is one transaction of its own (a method of several statements, such as
 // a claim or a directory's replacement, lands whole).
-function perCall(pool: pg.Pool, reposOn: (sql: Sql) => AsyncRepositories): AsyncRepositories {
+function perCall(pool: pg.Pool, now: () => Date, sealer: Sealer): AsyncRepositories {
   const wrapped: Record<string, unknown> = {}
   for (const [name, Repo] of Object.entries(REPOSITORIES)) {
     const methods: Record<string, unknown> = {}
     for (const method of Object.getOwnPropertyNames(Repo.prototype)) {
       if (method === 'constructor') continue
       methods[method] = (...args: unknown[]) => inTransaction(pool, (sql) => {
-        const repo = reposOn(sql)[name as keyof StoreRepositories] as unknown as Record<string, (...given: unknown[]) => Promise<unknown>>
+        const repo = new Repo(sql, now, sealer) as unknown as Record<string, (...given: unknown[]) => Promise<unknown>>
         return repo[method]!(...args)
       })
     }
