@@ -77,6 +77,8 @@ export class PortalRepo implements TokenKeeper {
   readonly #setStatus
   readonly #revoke
   readonly #delete
+  readonly #takeLease
+  readonly #endLease
 
   constructor(db: Db, private readonly now: () => Date, private readonly sealer: Sealer) {
     this.#get = db.prepare<[string], PortalRow>('SELECT * FROM portals WHERE member_id = ?')
@@ -97,7 +99,8 @@ export class PortalRepo implements TokenKeeper {
         status = 'active', status_reason = NULL, updated_at = excluded.updated_at`)
     this.#saveTokens = db.prepare(`
       UPDATE portals SET access_token = @accessToken, refresh_token = @refreshToken, expires_at = @expiresAt,
-        client_endpoint = @clientEndpoint, server_endpoint = @serverEndpoint, scope = @scope, updated_at = @now
+        client_endpoint = @clientEndpoint, server_endpoint = @serverEndpoint, scope = @scope, updated_at = @now,
+        refresh_lease_until = NULL
       WHERE member_id = @memberId AND status != 'uninstalled'`)
     this.#setStatus = db.prepare(
       'UPDATE portals SET status = @status, status_reason = @reason, updated_at = @now WHERE member_id = @memberId',
@@ -106,6 +109,10 @@ export class PortalRepo implements TokenKeeper {
       UPDATE portals SET access_token = '', refresh_token = '', expires_at = 0, status = 'uninstalled',
         status_reason = @reason, updated_at = @now WHERE member_id = @memberId`)
     this.#delete = db.prepare('DELETE FROM portals WHERE member_id = ?')
+    this.#takeLease = db.prepare(`
+      UPDATE portals SET refresh_lease_until = @until
+      WHERE member_id = @memberId AND (refresh_lease_until IS NULL OR refresh_lease_until <= @now)`)
+    this.#endLease = db.prepare('UPDATE portals SET refresh_lease_until = NULL WHERE member_id = ?')
   }
 
   /** The portal with this member_id, or undefined. */
@@ -139,6 +146,21 @@ export class PortalRepo implements TokenKeeper {
       refreshToken: this.#seal(memberId, 'refresh_token', tokens.refreshToken),
       now: this.now().toISOString(),
     })
+  }
+
+  takeRefreshLease(memberId: string, until: Date): boolean {
+    return this.#takeLease.run({ memberId, until: until.toISOString(), now: this.now().toISOString() }).changes === 1
+  }
+
+  endRefreshLease(memberId: string): void {
+    this.#endLease.run(memberId)
+  }
+
+  storedTokens(memberId: string): RefreshedTokens | undefined {
+    const portal = this.get(memberId)
+    if (!portal || portal.status === 'uninstalled') return undefined
+    const { accessToken, refreshToken, expiresAt, clientEndpoint, serverEndpoint, scope } = portal
+    return { accessToken, refreshToken, expiresAt, clientEndpoint, serverEndpoint, scope }
   }
 
   markNeedsReauth(memberId: string, reason: string): void {
