@@ -2,7 +2,7 @@
 import type { Logger } from 'pino'
 import { B24Error, PortalClient, type PortalCredentials, type RefreshedTokens, type RetryOptions } from '../b24/index.js'
 import type { Config } from '../config.js'
-import { ForbiddenError, UnauthorizedError } from '../shared/app-error.js'
+import { AppError, ForbiddenError, UnauthorizedError } from '../shared/app-error.js'
 import { applicationTokenMatches } from './secrets.js'
 import type { StorePort } from '../store/port.js'
 
@@ -32,13 +32,26 @@ export interface TokenUser {
 type PortalAddress = Omit<PortalCredentials, 'accessToken' | 'refreshToken' | 'expiresAt'>
 
 // Confirmed access tokens are trusted this long at most (they live an hour); a burst of events costs one check.
+// A token the portal refused is refused this long without asking again.
 const CONFIRMED_FOR_MS = 10 * 60_000
 const CONFIRMED_LIMIT = 1_000
+// The portal's answers that say the token itself is no good (docs: _includes/system-errors.md).
+const TOKEN_REFUSALS = new Set(['NO_AUTH_FOUND', 'expired_token', 'INVALID_CREDENTIALS', 'user_access_error'])
+
+function refusedByPortal(error: ForbiddenError): boolean {
+  return error.code === 'FOREIGN_APPLICATION' || (error.cause instanceof B24Error && TOKEN_REFUSALS.has(error.cause.code))
+}
+
+// Anyone can send a frame naming an installed portal with a made-up token, and each new token is a question to that
+// portal, drawn on its REST budget: a portal is asked about at most QUESTIONS.burst new tokens at once, then
+// QUESTIONS.perMinute a minute (an office opening its cards at nine stays well inside it).
+const QUESTIONS = { burst: 20, perMinute: 30 }
 
 /** Asks portals about tokens; never calls a host the caller did not choose. */
 export class PortalAuth {
-  readonly #confirmed = new Map<string, { until: number; who: TokenUser }>()
+  readonly #confirmed = new Map<string, { until: number; who: TokenUser | undefined }>()
   readonly #asking = new Map<string, Promise<TokenUser | undefined>>()
+  readonly #questions = new Map<string, { level: number; at: number }>()
 
   constructor(private readonly deps: { config: Readonly<Config>; store: StorePort; logger: Logger; now: () => Date }) {}
 
@@ -96,7 +109,7 @@ export class PortalAuth {
       me = (answer.results.me ?? {}) as Profile
     } catch (error) {
       if (error instanceof B24Error) {
-        throw new ForbiddenError(`The portal did not confirm the tokens: ${error.code || error.message}`, 'TOKENS_NOT_CONFIRMED')
+        throw new ForbiddenError(`The portal did not confirm the tokens: ${error.code || error.message}`, 'TOKENS_NOT_CONFIRMED', { cause: error })
       }
       throw error
     }
@@ -131,9 +144,25 @@ export class PortalAuth {
     const nowMs = this.deps.now().getTime()
     const known = this.#confirmed.get(key)
     if (known && known.until > nowMs) return Promise.resolve(known.who)
-    const asked = this.#asking.get(key) ?? this.#ask(portal, accessToken, key).finally(() => this.#asking.delete(key))
+    const asking = this.#asking.get(key)
+    if (asking) return asking
+    if (!this.#mayAsk(portal.memberId, nowMs)) {
+      this.deps.logger.warn({ memberId: portal.memberId }, 'too many new tokens to confirm with the portal; refused without asking')
+      return Promise.reject(new AppError('TOO_MANY_NEW_TOKENS',
+        'Слишком много новых входов в приложение за минуту: попробуйте через минуту. (Too many new sign-ins to this portal at once: try again in a minute.)', 429))
+    }
+    const asked = this.#ask(portal, accessToken, key).finally(() => this.#asking.delete(key))
     this.#asking.set(key, asked)
     return asked
+  }
+
+  // The portal's own small leaky bucket of questions about new tokens.
+  #mayAsk(memberId: string, nowMs: number): boolean {
+    const bucket = this.#questions.get(memberId) ?? { level: 0, at: nowMs }
+    const level = Math.max(0, bucket.level - ((nowMs - bucket.at) / 60_000) * QUESTIONS.perMinute)
+    if (level + 1 > QUESTIONS.burst) return false
+    this.#questions.set(memberId, { level: level + 1, at: nowMs })
+    return true
   }
 
   async #ask(portal: PortalAddress, accessToken: string, key: string): Promise<TokenUser | undefined> {
@@ -143,11 +172,17 @@ export class PortalAuth {
       const { memberId, domain, clientEndpoint, serverEndpoint, scope } = portal
       confirmation = await this.confirm({ memberId, domain, clientEndpoint, serverEndpoint, scope, accessToken, refreshToken: '', expiresAt: Math.floor(nowMs / 1000) + 3600 })
     } catch (error) {
-      if (error instanceof ForbiddenError) return undefined
-      throw error
+      if (!(error instanceof ForbiddenError)) throw error
+      // A token the portal itself refused stays refused; one it could not answer for (a 5xx, its limit, a timeout) is
+      // asked about again next time.
+      return refusedByPortal(error) ? this.#remember(key, nowMs, undefined) : undefined
     }
-    if (confirmation.userId === null) return undefined
-    const who = { userId: confirmation.userId, isAdmin: confirmation.isAdmin }
+    const who = confirmation.userId === null ? undefined : { userId: confirmation.userId, isAdmin: confirmation.isAdmin }
+    return this.#remember(key, nowMs, who)
+  }
+
+  // What the portal said of a token, confirmed or refused, kept a few minutes.
+  #remember(key: string, nowMs: number, who: TokenUser | undefined): TokenUser | undefined {
     if (this.#confirmed.size >= CONFIRMED_LIMIT) this.#confirmed.clear()
     this.#confirmed.set(key, { until: nowMs + CONFIRMED_FOR_MS, who })
     return who

@@ -11,6 +11,10 @@ import { unixSeconds } from '../shared/clock.js'
 import { errorMessage, isTimeout } from '../shared/errors.js'
 import { isRecord } from '../shared/records.js'
 
+// The refresh lease outlives the token request's deadline by this much; a waiting instance looks this often.
+const LEASE_SLACK_MS = 5_000
+const LEASE_LOOK_MS = 100
+
 /** The method name refresh failures carry until the client attributes them to the call that needed them. */
 export const TOKEN_METHOD = 'oauth/token'
 
@@ -79,7 +83,41 @@ export class TokenRefresher {
     return exchange
   }
 
+  // With a keeper shared by several instances: tokens another instance refreshed are taken, not refreshed again; while
+  // another instance holds the lease its new tokens are waited for; otherwise this one refreshes under the lease.
   async #exchange(): Promise<RefreshedTokens> {
+    const { keeper, memberId, timeoutMs, now } = this.#opts
+    if (!keeper.takeRefreshLease) return this.#exchangeOnce()
+    const until = new Date(now().getTime() + timeoutMs + LEASE_SLACK_MS)
+    if (await this.#adoptStored()) return this.#tokens
+    if (!(await keeper.takeRefreshLease(memberId, until))) return this.#waitForOther()
+    try {
+      return await this.#exchangeOnce()
+    } finally {
+      await Promise.resolve(keeper.endRefreshLease?.(memberId)).catch(() => undefined)
+    }
+  }
+
+  // Another instance is refreshing: its tokens are in the store once it is done (or its lease runs out).
+  async #waitForOther(): Promise<RefreshedTokens> {
+    for (let look = 0; look * LEASE_LOOK_MS < this.#opts.timeoutMs + LEASE_SLACK_MS; look++) {
+      await new Promise((resolve) => setTimeout(resolve, LEASE_LOOK_MS))
+      if (await this.#adoptStored()) return this.#tokens
+    }
+    throw new B24Error({ method: TOKEN_METHOD, code: CLIENT_CODES.timeout, description: 'token refresh: another instance is refreshing the tokens and has not finished', httpStatus: 0 })
+  }
+
+  // Takes the stored tokens when another instance has refreshed them (their refresh token is not the one held here).
+  async #adoptStored(): Promise<boolean> {
+    const stored = await this.#opts.keeper.storedTokens?.(this.#opts.memberId)
+    if (!stored || stored.refreshToken === '' || stored.refreshToken === this.#tokens.refreshToken) return false
+    this.#tokens = { ...stored, clientEndpoint: withoutTrailingSlash(stored.clientEndpoint) }
+    this.#refreshedAt = performance.now()
+    this.#opts.logger.info({ memberId: this.#opts.memberId }, 'access token refreshed by another instance')
+    return true
+  }
+
+  async #exchangeOnce(): Promise<RefreshedTokens> {
     const { clientId, clientSecret, timeoutMs, memberId, logger } = this.#opts
     const body = new URLSearchParams({
       grant_type: 'refresh_token',
@@ -121,7 +159,7 @@ export class TokenRefresher {
     this.#tokens = this.#tokensFrom(parsed.data)
     this.#refreshedAt = performance.now()
     logger.info({ memberId }, 'access token refreshed')
-    this.#persist()
+    await this.#persist()
     return this.#tokens
   }
 
@@ -179,13 +217,13 @@ export class TokenRefresher {
   }
 
   // The new pair already works in memory; a store that cannot save it must not fail the call.
-  #persist(): void {
+  // Awaited: another instance waiting for the new tokens reads them from the store.
+  async #persist(): Promise<void> {
     const { memberId, logger, keeper } = this.#opts
-    const failed = (error: unknown) => logger.error({ memberId, err: this.#safeError(error) }, 'could not persist refreshed tokens; keeping them in memory')
     try {
-      Promise.resolve(keeper.saveTokens(memberId, { ...this.#tokens })).catch(failed)
+      await keeper.saveTokens(memberId, { ...this.#tokens })
     } catch (error) {
-      failed(error)
+      logger.error({ memberId, err: this.#safeError(error) }, 'could not persist refreshed tokens; keeping them in memory')
     }
   }
 

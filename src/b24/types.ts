@@ -27,6 +27,15 @@ export interface TokenKeeper {
   saveTokens(memberId: string, tokens: RefreshedTokens): Promise<void> | void
   /** Marks a portal whose refresh token the OAuth server refused (invalid_grant); may throw or reject, logged. */
   markNeedsReauth(memberId: string, reason: string): Promise<void> | void
+  /**
+   * One refresh at a time across instances: takes the portal's refresh lease until `until`; false while another holds
+   * it. saveTokens ends the lease; endRefreshLease ends it after a failed refresh. A keeper of one process may leave
+   * these out (the refresher's own single flight is enough there).
+   */
+  takeRefreshLease?(memberId: string, until: Date): Promise<boolean> | boolean
+  endRefreshLease?(memberId: string): Promise<void> | void
+  /** The tokens stored now (another instance may have refreshed them); undefined for a portal no longer installed. */
+  storedTokens?(memberId: string): Promise<RefreshedTokens | undefined> | RefreshedTokens | undefined
 }
 
 /** The portal's leaky bucket: `burst` requests at once, draining `perSecond`. */

@@ -29,8 +29,8 @@ export class UnauthorizedError extends AppError {
 
 /** The caller is known but not allowed (a portal off the allow-list, tokens the portal denies): a 403. */
 export class ForbiddenError extends AppError {
-  constructor(message: string, code = 'FORBIDDEN') {
-    super(code, message, 403)
+  constructor(message: string, code = 'FORBIDDEN', options?: { cause?: unknown }) {
+    super(code, message, 403, options)
   }
 }
 

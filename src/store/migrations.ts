@@ -765,4 +765,14 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX spent_login_states_expiry ON spent_login_states (expires_at);
   `,
   },
+  {
+    version: 18,
+    name: '018-token-refresh-lease',
+    sql: `
+  ALTER TABLE portals ADD COLUMN refresh_lease_until TEXT;
+  `,
+    postgres: `
+  ALTER TABLE portals ADD COLUMN refresh_lease_until text COLLATE "C";
+  `,
+  },
 ]

@@ -78,6 +78,8 @@ export class PortalRepo implements TokenKeeper {
   readonly #setStatus
   readonly #revoke
   readonly #delete
+  readonly #takeLease
+  readonly #endLease
 
   constructor(db: Db, private readonly now: () => Date, private readonly sealer: Sealer) {
     this.#get = db.prepare<[string], PortalRow>('SELECT * FROM portals WHERE member_id = ?')
@@ -98,7 +100,8 @@ export class PortalRepo implements TokenKeeper {
         status = 'active', status_reason = NULL, updated_at = excluded.updated_at`)
     this.#saveTokens = db.prepare(`
       UPDATE portals SET access_token = @accessToken, refresh_token = @refreshToken, expires_at = @expiresAt,
-        client_endpoint = @clientEndpoint, server_endpoint = @serverEndpoint, scope = @scope, updated_at = @now
+        client_endpoint = @clientEndpoint, server_endpoint = @serverEndpoint, scope = @scope, updated_at = @now,
+        refresh_lease_until = NULL
       WHERE member_id = @memberId AND status != 'uninstalled'`)
     this.#setStatus = db.prepare(
       'UPDATE portals SET status = @status, status_reason = @reason, updated_at = @now WHERE member_id = @memberId',
@@ -107,6 +110,10 @@ export class PortalRepo implements TokenKeeper {
       UPDATE portals SET access_token = '', refresh_token = '', expires_at = 0, status = 'uninstalled',
         status_reason = @reason, updated_at = @now WHERE member_id = @memberId`)
     this.#delete = db.prepare('DELETE FROM portals WHERE member_id = ?')
+    this.#takeLease = db.prepare(`
+      UPDATE portals SET refresh_lease_until = @until
+      WHERE member_id = @memberId AND (refresh_lease_until IS NULL OR refresh_lease_until <= @now)`)
+    this.#endLease = db.prepare('UPDATE portals SET refresh_lease_until = NULL WHERE member_id = ?')
   }
 
   /** The portal with this member_id, or undefined. */
@@ -142,6 +149,18 @@ export class PortalRepo implements TokenKeeper {
     })
   }
 
+  takeRefreshLease(memberId: string, until: Date): boolean {
+    return this.#takeLease.run({ memberId, until: until.toISOString(), now: this.now().toISOString() }).changes === 1
+  }
+
+  endRefreshLease(memberId: string): void {
+    this.#endLease.run(memberId)
+  }
+
+  storedTokens(memberId: string): RefreshedTokens | undefined {
+    return storedTokensOf(this.get(memberId))
+  }
+
   markNeedsReauth(memberId: string, reason: string): void {
     this.#setStatus.run({ memberId, status: 'needs_reauth', reason, now: this.now().toISOString() })
   }
@@ -163,6 +182,13 @@ export class PortalRepo implements TokenKeeper {
   #toPortal(row: PortalRow): Portal {
     return openPortalRow(this.sealer, row)
   }
+}
+
+/** The tokens a portal holds now; undefined for a portal no longer installed. */
+export function storedTokensOf(portal: Portal | undefined): RefreshedTokens | undefined {
+  if (!portal || portal.status === 'uninstalled') return undefined
+  const { accessToken, refreshToken, expiresAt, clientEndpoint, serverEndpoint, scope } = portal
+  return { accessToken, refreshToken, expiresAt, clientEndpoint, serverEndpoint, scope }
 }
 
 /** A token as stored: sealed for its place; '' (no token: awaited, or forgotten) stays '', which tells nothing. */

@@ -9,6 +9,10 @@ import type { LeakyBucket } from '../../src/b24/leaky-bucket.js'
 import { createSdkInstance } from '../../src/b24/sdk-instance.js'
 import type { TokenRefresher } from '../../src/b24/token-refresher.js'
 import { systemClock } from '../../src/shared/clock.js'
+import { openStore } from '../../src/store/index.js'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 const PORTAL = 'https://portal.test/rest'
 const TOKEN_URL = 'https://oauth.test/oauth/token/'
@@ -226,6 +230,40 @@ describe('token refresh', () => {
     await (await clients.get('m1')).call('crm.deal.get', { id: 1 })
     expect(forms).toHaveLength(1)
     expect(seen.map((s) => `${s.method} ${String(s.body.auth)}`)).toEqual(['crm.lead.get OLD_ACCESS', 'crm.lead.get NEW_ACCESS', 'crm.deal.get NEW_ACCESS'])
+  })
+})
+
+describe('token refresh across instances', () => {
+  const dirs: string[] = []
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+  it('two instances over one store meeting expired_token at once refresh once; the other takes the new pair from the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-refresh-'))
+    dirs.push(dir)
+    const stores = [openStore(join(dir, 'app.db'), systemClock), openStore(join(dir, 'app.db'), systemClock)]
+    const creds = credentials()
+    stores[0]!.sync.portals.install({ ...creds, applicationToken: 'APP', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
+    const seen = portal((s) => (s.body.auth === 'NEW_ACCESS' ? ok(s.method) : fail(401, 'expired_token')))
+    // As Bitrix24's token server does: a refresh token works once; used again it is invalid_grant.
+    const spent = new Set<string>()
+    const forms: URLSearchParams[] = []
+    server.use(http.post(TOKEN_URL, async ({ request }) => {
+      const form = new URLSearchParams(await request.text())
+      forms.push(form)
+      const token = form.get('refresh_token') ?? ''
+      if (spent.has(token)) return fail(400, 'invalid_grant', 'Invalid refresh token')
+      spent.add(token)
+      await delay(100)
+      return HttpResponse.json(newTokens())
+    }))
+    const { options } = setup()
+    const clients = stores.map((store) => new PortalClient(creds, { ...options, timeoutMs: 2_000, keeper: store.portals }))
+    const answers = await Promise.all(clients.map((client, i) => client.call(i === 0 ? 'crm.lead.get' : 'crm.deal.get', { id: 1 })))
+    expect(answers).toEqual(['crm.lead.get', 'crm.deal.get'])
+    expect(forms).toHaveLength(1)
+    expect(stores[1]!.sync.portals.get('m1')).toMatchObject({ status: 'active', accessToken: 'NEW_ACCESS', refreshToken: 'NEW_REFRESH' })
+    expect(seen.filter((s) => s.body.auth === 'NEW_ACCESS').map((s) => s.method).sort()).toEqual(['crm.deal.get', 'crm.lead.get'])
+    stores.forEach((store) => store.sync.close())
   })
 })
 

@@ -57,6 +57,27 @@ describe('the deal tab', () => {
   })
 })
 
+describe('forged frames', () => {
+  it('a made-up token is put to the portal once, and a flood of them at most 20 times at once, never draining its REST budget', async () => {
+    const id = await start()
+    const frame = { PLACEMENT: 'CRM_DEAL_DETAIL_TAB', PLACEMENT_OPTIONS: JSON.stringify({ ID: id }), member_id: h.portal.memberId }
+    const post = (token: string) => h.app.inject({ method: 'POST', url: '/placements/deal?DOMAIN=evil.example&LANG=ru', payload: new URLSearchParams({ ...frame, AUTH_ID: token }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    h.portal.clearCalls()
+    expect((await post('forged-token')).statusCode).toBe(401)
+    expect((await post('forged-token')).statusCode).toBe(401)
+    expect(h.portal.calls).toHaveLength(1)
+    const flood = await Promise.all(Array.from({ length: 40 }, (_, i) => post(`forged-${i}`)))
+    const answered = flood.map((reply) => reply.statusCode)
+    expect({ refused: answered.filter((status) => status === 401).length, tooMany: answered.filter((status) => status === 429).length }).toEqual({ refused: 19, tooMany: 21 })
+    expect(h.portal.calls).toHaveLength(20)
+    expect(flood.find((reply) => reply.statusCode === 429)?.body).toContain('Слишком много новых входов в приложение за минуту')
+    // A minute on, the portal is asked again (30 a minute): a real user's frame gets through.
+    await h.later(60_000)
+    const genuine = await openTab(id)
+    expect(genuine.status).toBe(200)
+  })
+})
+
 describe('the lead tab', () => {
   it('shows a running deadline with its due time and the rules it passes', async () => {
     h = await startOnMovedClock(testSettings({ rules: { ...OFF, 'LEAD-DISPATCH-SLA': { mode: 'notify', within: 'PT10M', warnAt: ['80%'], escalate: ['PT0S'], officeManagers: { users: ['8'], departments: [] } }, 'LEAD-TITLE': { mode: 'notify' } } }))

@@ -1,5 +1,5 @@
 // What the PostgreSQL store guarantees to several instances on one database: one schema however many start at once,
-// an action claimed by one of them only, an event accepted twice kept once.
+// an action claimed by one of them only, an event accepted twice kept once, a portal's token refresh leased to one.
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import type { StorePort } from '../../src/store/port.js'
@@ -53,6 +53,17 @@ if (TEST_DATABASE_URL === undefined) {
       expect(new Set(keys).size).toBe(keys.length)
       expect(keys.length).toBe(30)
       expect(await third!.actions.stats(A)).toEqual({ pending: 0, sending: 30, failed: 0 })
+    })
+
+    it('leases a portal’s token refresh to one instance at a time, however many ask at once', async () => {
+      const stores = await open(schemas.next(), 3)
+      await stores[0]!.installPortal(install, { kind: 'app.installed', detail: {} })
+      const until = new Date(now().getTime() + 30_000)
+      const taken = await Promise.all([...stores, ...stores].map((store) => store.portals.takeRefreshLease(A, until)))
+      expect(taken.filter(Boolean)).toHaveLength(1)
+      await stores[1]!.portals.saveTokens(A, { accessToken: 'access-2', refreshToken: 'refresh-2', expiresAt: 1_800_003_600, clientEndpoint: install.clientEndpoint, serverEndpoint: install.serverEndpoint, scope: 'crm' })
+      expect(await stores[2]!.portals.storedTokens(A)).toMatchObject({ accessToken: 'access-2', refreshToken: 'refresh-2' })
+      expect(await stores[2]!.portals.takeRefreshLease(A, until)).toBe(true)
     })
 
     it('keeps an event the portal sent to two instances at once as one row', async () => {

@@ -2,7 +2,7 @@
 import type { RefreshedTokens } from '../../b24/types.js'
 import type { Async } from '../port.js'
 import type { Sealer } from '../sealed.js'
-import { openPortalRow, sealToken, type Portal, type PortalInstall, type PortalRepo, type PortalRow } from '../portals.js'
+import { openPortalRow, sealToken, storedTokensOf, type Portal, type PortalInstall, type PortalRepo, type PortalRow } from '../portals.js'
 import type { Sql } from './sql.js'
 
 /** Reads and writes portals. */
@@ -39,10 +39,25 @@ export class PgPortalRepo implements Async<PortalRepo> {
   async saveTokens(memberId: string, tokens: RefreshedTokens): Promise<void> {
     await this.sql.run(`
       UPDATE portals SET access_token = $2, refresh_token = $3, expires_at = $4, client_endpoint = $5, server_endpoint = $6,
-        scope = $7, updated_at = $8 WHERE member_id = $1 AND status != 'uninstalled'`, [
+        scope = $7, updated_at = $8, refresh_lease_until = NULL WHERE member_id = $1 AND status != 'uninstalled'`, [
       memberId, sealToken(this.sealer, memberId, 'access_token', tokens.accessToken), sealToken(this.sealer, memberId, 'refresh_token', tokens.refreshToken),
       tokens.expiresAt, tokens.clientEndpoint, tokens.serverEndpoint, tokens.scope, this.now().toISOString(),
     ])
+  }
+
+  // Two instances asking at once: the second UPDATE waits for the first's commit, then finds the lease taken.
+  async takeRefreshLease(memberId: string, until: Date): Promise<boolean> {
+    return (await this.sql.run(`
+      UPDATE portals SET refresh_lease_until = $2 WHERE member_id = $1 AND (refresh_lease_until IS NULL OR refresh_lease_until <= $3)`,
+    [memberId, until.toISOString(), this.now().toISOString()])) === 1
+  }
+
+  async endRefreshLease(memberId: string): Promise<void> {
+    await this.sql.run('UPDATE portals SET refresh_lease_until = NULL WHERE member_id = $1', [memberId])
+  }
+
+  async storedTokens(memberId: string): Promise<RefreshedTokens | undefined> {
+    return storedTokensOf(await this.get(memberId))
   }
 
   async markNeedsReauth(memberId: string, reason: string): Promise<void> {
