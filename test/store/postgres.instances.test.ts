@@ -74,5 +74,12 @@ if (TEST_DATABASE_URL === undefined) {
       expect(answers.flat().filter(Boolean)).toHaveLength(1)
       expect(await second!.inbox.count(A)).toBe(1)
     })
+
+    it('takes a login state once, whichever instances it is brought to at once', async () => {
+      const stores = await open(schemas.next(), 3)
+      const until = new Date(now().getTime() + 600_000)
+      const spent = await Promise.all([...stores, ...stores].map((store) => store.loginStates.spend('nonce-1', until)))
+      expect(spent.filter(Boolean)).toHaveLength(1)
+    })
   })
 }
