@@ -67,6 +67,6 @@ if (TEST_DATABASE_URL === undefined) {
       await settle()
       for (const id of ids) expect((await h.store.mirror.get(h.portal.memberId, 'lead', id))?.snapshot).toEqual(project(ENTITIES.lead!, h.portal.data.lead(id) ?? {}))
       expect(await h.store.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
-    })
+    }, 120_000) // about 8,000 transactions: 15 s alone, more beside the whole suite
   })
 }
