@@ -1,4 +1,4 @@
-// The store port's contract: what the app relies on from any store, run against each adapter (SQLite now, PostgreSQL next).
+// The store port's contract: what the app relies on from any store, run against each adapter (SQLite and PostgreSQL).
 // Every call is awaited, so the suite runs unchanged when the port's methods return promises.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Clock } from '../../src/shared/clock.js'
