@@ -33,8 +33,24 @@ const tokenKey = z
   .string()
   .transform((value, context) => parseTokenKey(value) ?? (context.addIssue({ code: 'custom', message: TOKEN_KEY_FORMAT }), z.NEVER))
 
+// A PostgreSQL connection URL; what is wrong is said without repeating it (it may hold a password).
+const databaseUrl = z.string().superRefine((value, context) => {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    context.addIssue({ code: 'custom', message: 'is not a URL: it must look like postgres://user:password@host:5432/database' })
+    return
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    context.addIssue({ code: 'custom', message: `must start with postgres:// or postgresql:// (it starts with ${url.protocol}//)` })
+  } else if (url.hostname === '' && !url.searchParams.has('host')) {
+    context.addIssue({ code: 'custom', message: 'names no host: it must look like postgres://user:password@host:5432/database' })
+  }
+})
+
 // Variables whose value an error message never repeats.
-const SECRET_VARIABLES = new Set(['B24_CLIENT_SECRET', 'TOKEN_KEY', 'NEW_TOKEN_KEY', 'HEALTHZ_TOKEN'])
+const SECRET_VARIABLES = new Set(['B24_CLIENT_SECRET', 'TOKEN_KEY', 'NEW_TOKEN_KEY', 'HEALTHZ_TOKEN', 'DATABASE_URL'])
 
 const schema = z.object({
   PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
@@ -58,6 +74,7 @@ const schema = z.object({
   HEALTHZ_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(0),
   DATABASE_PATH: z.string().min(1).default('./data/app.db'),
+  DATABASE_URL: databaseUrl.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RULES_FILE: z
     .string()
@@ -95,6 +112,8 @@ export interface Config {
   /** How long /readyz answers 503 after a signal to stop before the server stops taking requests (behind a load balancer). */
   shutdownGraceMs: number
   databasePath: string
+  /** PostgreSQL's connection URL: when set, the store is there instead of the SQLite file at databasePath. */
+  databaseUrl: string | undefined
   logLevel: z.infer<typeof schema>['LOG_LEVEL']
   rulesFile: string | undefined
 }
@@ -129,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthzToken: e.HEALTHZ_TOKEN,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     rulesFile: e.RULES_FILE,
   })

@@ -4,7 +4,7 @@ import { loadConfig } from './config.js'
 import { AppError } from './shared/app-error.js'
 import { createLogger } from './shared/log.js'
 import { systemClock } from './shared/clock.js'
-import { openStore } from './store/index.js'
+import { openStoreFor } from './store/open.js'
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -20,8 +20,9 @@ async function main(): Promise<void> {
   }
   // One clock for the whole app: the store, the worker, the outbox and the clock engine.
   const now = systemClock
-  // Before anything is read or written: a wrong TOKEN_KEY stops here with one line (WrongTokenKeyError).
-  const store = openStore(config.databasePath, now, config.tokenKey)
+  // PostgreSQL when DATABASE_URL is set, else the SQLite file at DATABASE_PATH. Before anything is read or written: a
+  // wrong TOKEN_KEY stops here with one line (WrongTokenKeyError).
+  const store = await openStoreFor(config, now)
   const app = await buildApp(config, { store, logger, now })
   const stop = async (signal: string) => {
     // /readyz answers 503 from here: a load balancer stops sending before the server stops taking requests.
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     logger.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping')
     await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs))
     await app.close()
-    store.close()
+    await store.close()
     process.exit(0)
   }
   process.once('SIGINT', stop)

@@ -33,6 +33,28 @@ describe('loadConfig', () => {
     }
   })
 
+  it('keeps the store in the SQLite file at DATABASE_PATH unless DATABASE_URL names a PostgreSQL', () => {
+    expect(loadConfig({})).toMatchObject({ databasePath: './data/app.db', databaseUrl: undefined })
+    for (const url of ['postgres://rules:secret@db.example.com:5432/rules', 'postgresql://rules@127.0.0.1/rules', 'postgres:///rules?host=/run/postgresql']) {
+      expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url)
+    }
+  })
+
+  it.each([
+    ['mysql://rules:secret@db.example.com/rules', 'Invalid configuration: DATABASE_URL must start with postgres:// or postgresql:// (it starts with mysql://)'],
+    ['//rules:secret@db.example.com/rules', 'Invalid configuration: DATABASE_URL is not a URL: it must look like postgres://user:password@host:5432/database'],
+    ['postgres://rules:secret@db.example.com:99999/rules', 'Invalid configuration: DATABASE_URL is not a URL'],
+    ['postgres:///rules', 'Invalid configuration: DATABASE_URL names no host'],
+  ])('refuses DATABASE_URL %s in one line that does not repeat it', (url, message) => {
+    expect(() => loadConfig({ DATABASE_URL: url })).toThrow(message)
+    try {
+      loadConfig({ DATABASE_URL: url })
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n')
+      expect((error as Error).message).not.toContain('secret')
+    }
+  })
+
   it('strips the trailing slash of PUBLIC_URL and reads the allow-list', () => {
     const config = loadConfig({ PUBLIC_URL: 'https://rules.example.com/', B24_ALLOWED_HOSTS: ' crm.example.ru , *.bitrix24.ru' })
     expect(config.publicUrl).toBe('https://rules.example.com')

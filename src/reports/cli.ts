@@ -1,5 +1,6 @@
 // npm run report -- --portal <member_id> --from 2026-11-01 --to 2026-12-01 [--department <id>] [--out file.xlsx]
-// Writes one portal's report for the local dates [from, to) from the store at DATABASE_PATH, as the server reads it.
+// Writes one portal's report for the local dates [from, to) from the store (PostgreSQL at DATABASE_URL, else the SQLite file at
+// DATABASE_PATH), as the server reads it.
 import { createWriteStream, existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { loadProductionCalendars } from '../settings/calendar-files.js'
@@ -7,7 +8,7 @@ import { loadConfig } from '../config.js'
 import { PortalSettings } from '../settings/portal-settings.js'
 import { loadRulesFile } from '../settings/rule-settings.js'
 import { systemClock } from '../shared/clock.js'
-import { openStore } from '../store/index.js'
+import { openStoreFor } from '../store/open.js'
 import { languageOf } from '../notify/messages.js'
 import { AppError } from '../shared/app-error.js'
 import { parsePeriod, prepareReport, scopeOf } from './report.js'
@@ -40,11 +41,13 @@ async function main(argv: string[]): Promise<void> {
   if ('error' in period) throw new CliError(period.error)
 
   const config = loadConfig()
-  if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) throw new CliError(`no database at DATABASE_PATH ${config.databasePath}`)
-  const store = openStore(config.databasePath, systemClock, config.tokenKey)
+  const onSqlite = config.databaseUrl === undefined
+  if (onSqlite && config.databasePath !== ':memory:' && !existsSync(config.databasePath)) throw new CliError(`no database at DATABASE_PATH ${config.databasePath}`)
+  const store = await openStoreFor(config, systemClock)
   try {
     const portal = await store.portals.get(portalId)
-    if (!portal) throw new CliError(`unknown portal ${JSON.stringify(portalId)}: no such member_id in ${config.databasePath}`)
+    const where = onSqlite ? config.databasePath : 'the PostgreSQL store at DATABASE_URL'
+    if (!portal) throw new CliError(`unknown portal ${JSON.stringify(portalId)}: no such member_id in ${where}`)
     const settings = new PortalSettings({ store, rulesFile: loadRulesFile(config.rulesFile), production: loadProductionCalendars(), source: 'RULES_FILE' })
     const directory = await store.directory.load(portal.memberId)
     const department = values.department as string | undefined

@@ -2,6 +2,7 @@
 // afterwards; the key makes each one happen once however often it is planned. Folding policy lives in enforce/digest.ts.
 import type { Budget, DigestPayload } from './plan.js'
 import type { Db } from './db.js'
+import { ask, runNow, type Steps } from './steps.js'
 
 export const ACTION_KINDS = ['notify', 'fix', 'comment', 'answer'] as const
 export type ActionKind = (typeof ACTION_KINDS)[number]
@@ -11,15 +12,43 @@ export const PRIORITY = { fix: 0, deadline: 1, warning: 2, notice: 3 } as const
 export type Priority = keyof typeof PRIORITY
 const NOTICE_PRIORITIES = ['notice', 'warning', 'deadline'] as const
 
-// Without a word from the planner: a fix goes first, anything else as a notice.
-function defaultPriority(kind: ActionKind): Priority {
+/** Without a word from the planner: a fix goes first, anything else as a notice. */
+export function defaultPriority(kind: ActionKind): Priority {
   return kind === 'fix' ? 'fix' : 'notice'
 }
 
 // The longest a planned message waits for its send (quiet time over a long weekend).
 const WAIT_HORIZON_MS = 7 * 86_400_000
-// Digests' keys start so (enforce/digest.ts names them).
-const DIGEST_PREFIX = 'digest:'
+/** Digests' keys start so (enforce/digest.ts names them). */
+export const DIGEST_PREFIX = 'digest:'
+
+/** What a store reads for one recipient's budget: their messages within the window, and their digests still waiting. */
+export interface BudgetReads {
+  /** Messages created after `createdAfter` that went out (or were planned) after `since` (ISO both). */
+  inWindow(userId: string, createdAfter: string, since: string): { n: number; digests: number; oldest: string | null } | undefined | Promise<{ n: number; digests: number; oldest: string | null } | undefined>
+  /** Their digests still waiting, newest first. */
+  openDigests(userId: string): Array<{ id: number; payload: string; priority: number }> | Promise<Array<{ id: number; payload: string; priority: number }>>
+}
+
+/** Each recipient's budget (ActionRepo.budgets), from what a store reads. */
+export function* budgetSteps(reads: BudgetReads, notices: ReadonlyMap<string, number>, policy: { limit: number; windowMs: number }, now: Date): Steps<Map<string, Budget>> {
+  const since = now.getTime() - policy.windowMs
+  const budgets = new Map<string, Budget>()
+  for (const [userId, count] of notices) {
+    // The created_at bound keeps to the index: nothing waits for its send longer than a week.
+    const recent = yield* ask(reads.inWindow(userId, new Date(since - WAIT_HORIZON_MS).toISOString(), new Date(since).toISOString()))
+    const open: Budget['open'] = {}
+    // Their `count` new notices all go on their own unless they pass the limit or a digest reached them: then the
+    // digests they could join are read.
+    const folds = (recent?.n ?? 0) + count > policy.limit || (recent?.digests ?? 0) > 0
+    for (const digest of folds ? yield* ask(reads.openDigests(userId)) : []) {
+      const priority = NOTICE_PRIORITIES.find((name) => PRIORITY[name] === digest.priority)
+      if (priority && !open[priority]) open[priority] = { id: digest.id, payload: JSON.parse(digest.payload) as DigestPayload }
+    }
+    budgets.set(userId, { n: recent?.n ?? 0, digests: recent?.digests ?? 0, oldest: recent?.oldest ?? null, open })
+  }
+  return budgets
+}
 
 /** One side effect waiting to be sent or sent. */
 export interface Action {
@@ -31,9 +60,11 @@ export interface Action {
   attempts: number
 }
 
-interface ActionRow { id: number; member_id: string; key: string; kind: ActionKind; payload: string; attempts: number }
+/** An actions row as both stores keep it. */
+export interface ActionRow { id: number; member_id: string; key: string; kind: ActionKind; payload: string; attempts: number }
 
-function rowToAction(row: ActionRow): Action {
+/** An actions row as the app sees it. */
+export function rowToAction(row: ActionRow): Action {
   return { id: row.id, memberId: row.member_id, key: row.key, kind: row.kind, payload: JSON.parse(row.payload), attempts: row.attempts }
 }
 
@@ -115,21 +146,10 @@ export class ActionRepo {
    * happen — their digests still waiting per priority (digest folding decides from this).
    */
   budgets(memberId: string, notices: ReadonlyMap<string, number>, policy: { limit: number; windowMs: number }): Map<string, Budget> {
-    const since = this.now().getTime() - policy.windowMs
-    const budgets = new Map<string, Budget>()
-    for (const [userId, count] of notices) {
-      const recent = this.#inWindow.get(memberId, userId, new Date(since - WAIT_HORIZON_MS).toISOString(), new Date(since).toISOString())
-      const open: Budget['open'] = {}
-      // Their `count` new notices all go on their own unless they pass the limit or a digest reached them: then the
-      // digests they could join are read.
-      const folds = (recent?.n ?? 0) + count > policy.limit || (recent?.digests ?? 0) > 0
-      for (const digest of folds ? this.#openDigests.all(memberId, userId) : []) {
-        const priority = NOTICE_PRIORITIES.find((name) => PRIORITY[name] === digest.priority)
-        if (priority && !open[priority]) open[priority] = { id: digest.id, payload: JSON.parse(digest.payload) as DigestPayload }
-      }
-      budgets.set(userId, { n: recent?.n ?? 0, digests: recent?.digests ?? 0, oldest: recent?.oldest ?? null, open })
-    }
-    return budgets
+    return runNow(budgetSteps({
+      inWindow: (userId, createdAfter, since) => this.#inWindow.get(memberId, userId, createdAfter, since),
+      openDigests: (userId) => this.#openDigests.all(memberId, userId),
+    }, notices, policy, this.now()))
   }
 
   /** Whether an action with this key is planned already. */

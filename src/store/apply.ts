@@ -2,6 +2,7 @@
 // a digest, a running clock or an open violation already there is not made twice; stops and resolves hold once).
 import type { ActionKey, ClockRef, DigestRef, FollowUp, Plan, PlannedFollowUp, PlanStep, ViolationRef } from './plan.js'
 import { keyText } from './plan.js'
+import { ask, runNow, type Either, type Steps } from './steps.js'
 import type { ActionRepo } from './actions.js'
 import type { ClockChange, ClockRepo } from './clocks.js'
 import type { ContactKeyRepo } from './contact-keys.js'
@@ -9,20 +10,25 @@ import type { JournalRepo } from './journal.js'
 import type { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
 import type { ViolationRepo } from './violations.js'
 
-/** The repositories a plan writes to. */
+/** The repositories a plan writes to, answering at once (SQLite) or with promises (PostgreSQL). */
 export interface PlanTargets {
-  actions: ActionRepo
-  clocks: ClockRepo
-  violations: ViolationRepo
-  journal: JournalRepo
-  contactKeys: ContactKeyRepo
-  robotCalls: RobotCallRepo
-  robotSetups: RobotSetupRepo
+  actions: Either<ActionRepo>
+  clocks: Either<ClockRepo>
+  violations: Either<ViolationRepo>
+  journal: Either<JournalRepo>
+  contactKeys: Either<ContactKeyRepo>
+  robotCalls: Either<RobotCallRepo>
+  robotSetups: Either<RobotSetupRepo>
 }
 
-/** Applies a plan's steps in order (the caller holds the transaction). */
+/** A plan's steps in order as store work, for either adapter (the caller holds the transaction). */
+export function planSteps(repos: PlanTargets, plan: Plan): Steps<void> {
+  return new PlanApplier(repos, plan.memberId).apply(plan.steps)
+}
+
+/** Applies a plan's steps in order on synchronous repositories (the caller holds the transaction). */
 export function applyPlan(repos: PlanTargets, plan: Plan): void {
-  new PlanApplier(repos, plan.memberId).apply(plan.steps)
+  runNow(planSteps(repos, plan))
 }
 
 // One plan's application: the ids its refs got, as it goes.
@@ -33,35 +39,35 @@ class PlanApplier {
 
   constructor(private readonly repos: PlanTargets, private readonly memberId: string) {}
 
-  apply(steps: readonly PlanStep[]): void {
+  *apply(steps: readonly PlanStep[]): Steps<void> {
     const { repos, memberId } = this
     for (const step of steps) {
       switch (step.op) {
         case 'keys.replace':
-          repos.contactKeys.replace(memberId, step.entity, step.entityId, step.keys)
+          yield* ask(repos.contactKeys.replace(memberId, step.entity, step.entityId, step.keys))
           break
         case 'violation.open': {
-          const { id, opened } = repos.violations.openOnce(memberId, step.violation)
+          const { id, opened } = yield* ask(repos.violations.openOnce(memberId, step.violation))
           this.#violations.set(step.ref, id)
-          if (opened) repos.journal.append(memberId, 'violation.opened', { violationId: id, ...step.journal })
+          if (opened) yield* ask(repos.journal.append(memberId, 'violation.opened', { violationId: id, ...step.journal }))
           break
         }
         case 'violation.resolve':
-          if (repos.violations.resolve(step.id, step.resolution)) repos.journal.append(memberId, 'violation.resolved', step.journal)
+          if (yield* ask(repos.violations.resolve(step.id, step.resolution))) yield* ask(repos.journal.append(memberId, 'violation.resolved', step.journal))
           break
         case 'violation.escalated': {
           const id = this.violation(step.violation) ?? 0
-          repos.violations.markEscalated(id)
-          repos.journal.append(memberId, 'violation.escalated', { violationId: id, ...step.journal })
+          yield* ask(repos.violations.markEscalated(id))
+          yield* ask(repos.journal.append(memberId, 'violation.escalated', { violationId: id, ...step.journal }))
           break
         }
         case 'violation.excuse':
-          if (repos.violations.excuse(step.id, step.userId, step.reason)) repos.journal.append(memberId, 'violation.excused', step.journal)
+          if (yield* ask(repos.violations.excuse(step.id, step.userId, step.reason))) yield* ask(repos.journal.append(memberId, 'violation.excused', step.journal))
           break
         case 'clock.start': {
-          const { id, started } = repos.clocks.start(memberId, step.clock)
+          const { id, started } = yield* ask(repos.clocks.start(memberId, step.clock))
           this.#clocks.set(step.ref, id)
-          if (started) repos.journal.append(memberId, 'clock.started', { clockId: id, ...step.journal })
+          if (started) yield* ask(repos.journal.append(memberId, 'clock.started', { clockId: id, ...step.journal }))
           break
         }
         case 'clock.update': {
@@ -70,23 +76,23 @@ class PlanApplier {
           const { violation, ...rest } = step.change
           const change: ClockChange = { ...rest }
           if (violation !== undefined) change.violationId = this.violation(violation) ?? null
-          repos.clocks.update(id, change)
+          yield* ask(repos.clocks.update(id, change))
           break
         }
         case 'clock.stop':
-          if (repos.clocks.stop(step.id, step.outcome, step.elapsedMs)) repos.journal.append(memberId, 'clock.stopped', step.journal)
+          if (yield* ask(repos.clocks.stop(step.id, step.outcome, step.elapsedMs))) yield* ask(repos.journal.append(memberId, 'clock.stopped', step.journal))
           break
         case 'journal':
-          repos.journal.append(memberId, step.kind, 'violation' in step ? { violationId: this.violation(step.violation) ?? 0, ...step.detail } : step.detail)
+          yield* ask(repos.journal.append(memberId, step.kind, 'violation' in step ? { violationId: this.violation(step.violation) ?? 0, ...step.detail } : step.detail))
           break
         case 'action': {
           if (step.payload.kind === 'answer') {
             const { kind, notBefore, then, ...answer } = step.payload
-            repos.actions.plan(memberId, this.keyOf(step.key), kind, { ...answer, then: this.followUps(then) }, step.priority, notBefore)
+            yield* ask(repos.actions.plan(memberId, this.keyOf(step.key), kind, { ...answer, then: this.followUps(then) }, step.priority, notBefore))
             break
           }
           const { kind, violation, then, ...payload } = step.payload
-          repos.actions.plan(memberId, this.keyOf(step.key), kind, { violationId: this.violation(violation) ?? 0, ...payload, then: this.followUps(then) }, step.priority)
+          yield* ask(repos.actions.plan(memberId, this.keyOf(step.key), kind, { violationId: this.violation(violation) ?? 0, ...payload, then: this.followUps(then) }, step.priority))
           break
         }
         case 'notice.send':
@@ -95,25 +101,25 @@ class PlanApplier {
           const folded = step.op === 'notice.fold'
           // A folded notice is told inside its digest: what follows is the digest's.
           const payload = { userId, message, violationId: this.violation(violation) ?? 0, ...(folded ? { line } : { then: this.followUps(then) }) }
-          repos.actions.addMessage(memberId, {
+          yield* ask(repos.actions.addMessage(memberId, {
             key: this.keyOf(step.key), payload, priority, recipient: userId, state: folded ? 'folded' : 'pending', notBefore,
             digestId: step.op === 'notice.fold' ? this.digestId(step.digest) : null,
-          })
+          }))
           break
         }
         case 'digest.open': {
-          const id = repos.actions.addMessage(memberId, { key: step.key, payload: step.payload, priority: step.priority, recipient: step.payload.userId, state: 'pending', notBefore: step.notBefore, digestId: null })
-          this.#digests.set(step.ref, id ?? repos.actions.idOf(memberId, step.key)!)
+          const id = yield* ask(repos.actions.addMessage(memberId, { key: step.key, payload: step.payload, priority: step.priority, recipient: step.payload.userId, state: 'pending', notBefore: step.notBefore, digestId: null }))
+          this.#digests.set(step.ref, id ?? (yield* ask(repos.actions.idOf(memberId, step.key)))!)
           break
         }
         case 'digest.update':
-          repos.actions.updateDigest(this.digestId(step.digest), step.payload)
+          yield* ask(repos.actions.updateDigest(this.digestId(step.digest), step.payload))
           break
         case 'robot.decided':
-          repos.robotCalls.decided(memberId, step.decision)
+          yield* ask(repos.robotCalls.decided(memberId, step.decision))
           break
         case 'robots.setUp':
-          repos.robotSetups.set(memberId, step.setup)
+          yield* ask(repos.robotSetups.set(memberId, step.setup))
           break
         case 'notice':
           throw new Error('a plan is folded before it is applied (enforce/digest.ts fold)')

@@ -50,7 +50,8 @@ export type NewClock = Pick<Clock, 'ruleId' | 'ruleVersion' | 'entity' | 'entity
 /** What a step or a pause changes on a running clock. */
 export type ClockChange = Partial<Pick<Clock, 'dueAt' | 'steps' | 'nextAt' | 'pausedAt' | 'pausedMs' | 'pauses' | 'breachedAt' | 'violationId' | 'told'>>
 
-interface ClockRow {
+/** A clocks row as both stores keep it. */
+export interface ClockRow {
   id: number; member_id: string; rule_id: string; rule_version: number; entity: Entity; entity_id: string; variant: string
   responsible_id: string | null; warn_to: string; basis: string; started_at: string; due_at: string; steps: string
   next_at: string | null; paused_at: string | null; paused_ms: number; pauses: string; audit: number; event_at: string | null
@@ -58,7 +59,8 @@ interface ClockRow {
   elapsed_ms: number | null; told: string
 }
 
-function rowToClock(row: ClockRow): Clock {
+/** A clocks row as the app sees it. */
+export function rowToClock(row: ClockRow): Clock {
   return {
     id: row.id, memberId: row.member_id, ruleId: row.rule_id, ruleVersion: row.rule_version, entity: row.entity,
     entityId: row.entity_id, variant: row.variant, responsibleId: row.responsible_id, warnTo: JSON.parse(row.warn_to),
@@ -74,6 +76,12 @@ const COLUMNS: Record<keyof ClockChange, string> = {
   breachedAt: 'breached_at', violationId: 'violation_id', told: 'told',
 }
 const JSON_COLUMNS = new Set<keyof ClockChange>(['steps', 'pauses', 'told'])
+
+/** What a change writes, column by column in a fixed order (undefined fields left alone), each value as stored. */
+export function clockChangeColumns(change: ClockChange): Array<{ key: keyof ClockChange; column: string; value: unknown }> {
+  const keys = (Object.keys(change) as Array<keyof ClockChange>).filter((key) => change[key] !== undefined).sort()
+  return keys.map((key) => ({ key, column: COLUMNS[key], value: JSON_COLUMNS.has(key) ? JSON.stringify(change[key]) : change[key] }))
+}
 
 /** Starts, steps, stops and lists clocks. */
 export class ClockRepo {
@@ -156,16 +164,16 @@ export class ClockRepo {
 
   /** Writes what a step or a pause changed. */
   update(id: number, change: ClockChange): void {
-    const keys = (Object.keys(change) as Array<keyof ClockChange>).filter((key) => change[key] !== undefined).sort()
-    if (keys.length === 0) return
-    const sql = `UPDATE clocks SET ${keys.map((key) => `${COLUMNS[key]} = @${key}`).join(', ')} WHERE id = @id`
+    const columns = clockChangeColumns(change)
+    if (columns.length === 0) return
+    const sql = `UPDATE clocks SET ${columns.map(({ key, column }) => `${column} = @${key}`).join(', ')} WHERE id = @id`
     let statement = this.#updates.get(sql)
     if (!statement) {
       statement = this.db.prepare(sql)
       this.#updates.set(sql, statement)
     }
     const values: Record<string, unknown> = { id }
-    for (const key of keys) values[key] = JSON_COLUMNS.has(key) ? JSON.stringify(change[key]) : change[key]
+    for (const { key, value } of columns) values[key] = value
     statement.run(values)
   }
 

@@ -3,8 +3,10 @@ import type { Directory, DirectoryDepartment, DirectoryUser } from '../../rules/
 import type { LeadStatus } from '../../rules/lead-statuses.js'
 import type { Db } from './db.js'
 
-interface UserRow { id: string; name: string; active: number; departments: string }
-interface DepartmentRow { id: string; name: string; parent_id: string | null; head_id: string | null }
+/** A users row as both stores keep it. */
+export interface UserRow { id: string; name: string; active: number; departments: string }
+/** A departments row as both stores keep it. */
+export interface DepartmentRow { id: string; name: string; parent_id: string | null; head_id: string | null }
 /** What the portal calls its lead statuses (STATUS_ID → name), deal stages (STAGE_ID → name) and pipelines (CATEGORY_ID → name). */
 export interface CrmNames {
   statuses: Map<string, string>
@@ -12,14 +14,47 @@ export interface CrmNames {
   pipelines: Map<string, string>
 }
 
-interface LeadStatusRow { status_id: string; sort: number; semantics: 'S' | 'F' | null }
+/** A lead_statuses row as both stores keep it. */
+export interface LeadStatusRow { status_id: string; sort: number; semantics: 'S' | 'F' | null }
 
-function rowToUser(row: UserRow): DirectoryUser {
+/** A users row as the app sees it. */
+export function rowToUser(row: UserRow): DirectoryUser {
   return { id: row.id, name: row.name, active: row.active === 1, departments: JSON.parse(row.departments) as string[] }
 }
 
-function rowToDepartment(row: DepartmentRow): DirectoryDepartment {
+/** A departments row as the app sees it. */
+export function rowToDepartment(row: DepartmentRow): DirectoryDepartment {
   return { id: row.id, name: row.name, parentId: row.parent_id, headId: row.head_id }
+}
+
+/** A portal's directory from its users and departments rows. */
+export function directoryOf(users: readonly UserRow[], departments: readonly DepartmentRow[]): Directory {
+  return {
+    users: new Map(users.map((row) => [row.id, rowToUser(row)] as const)),
+    departments: new Map(departments.map((row) => [row.id, rowToDepartment(row)] as const)),
+  }
+}
+
+/** A lead_statuses row as the app sees it. */
+export function rowToLeadStatus(row: LeadStatusRow): LeadStatus {
+  return { statusId: row.status_id, sort: row.sort, semantics: row.semantics }
+}
+
+/** A crm_names row as both stores keep it. */
+export interface CrmNameRow { kind: 'status' | 'stage' | 'pipeline'; id: string; name: string }
+
+/** The CRM's names from their rows. */
+export function crmNamesOf(rows: readonly CrmNameRow[]): CrmNames {
+  const names: CrmNames = { statuses: new Map(), stages: new Map(), pipelines: new Map() }
+  const lists = { status: names.statuses, stage: names.stages, pipeline: names.pipelines }
+  for (const row of rows) lists[row.kind].set(row.id, row.name)
+  return names
+}
+
+/** The rows of the CRM's names, kind by kind. */
+export function crmNameRows(names: CrmNames): CrmNameRow[] {
+  const rows = (kind: CrmNameRow['kind'], list: Map<string, string>) => [...list].map(([id, name]) => ({ kind, id, name }))
+  return [...rows('status', names.statuses), ...rows('stage', names.stages), ...rows('pipeline', names.pipelines)]
 }
 
 /** Reads and replaces a portal's directory. */
@@ -66,11 +101,9 @@ export class DirectoryRepo {
     const insertName = db.prepare('INSERT OR REPLACE INTO crm_names (member_id, kind, id, name) VALUES (?, ?, ?, ?)')
     this.#replaceNames = db.transaction((memberId: string, names: CrmNames) => {
       deleteNames.run(memberId)
-      for (const [id, name] of names.statuses) insertName.run(memberId, 'status', id, name)
-      for (const [id, name] of names.stages) insertName.run(memberId, 'stage', id, name)
-      for (const [id, name] of names.pipelines) insertName.run(memberId, 'pipeline', id, name)
+      for (const row of crmNameRows(names)) insertName.run(memberId, row.kind, row.id, row.name)
     })
-    this.#names = db.prepare<[string], { kind: 'status' | 'stage' | 'pipeline'; id: string; name: string }>('SELECT kind, id, name FROM crm_names WHERE member_id = ?')
+    this.#names = db.prepare<[string], CrmNameRow>('SELECT kind, id, name FROM crm_names WHERE member_id = ?')
     this.#deletePortal = db.transaction((memberId: string) => {
       deleteUsers.run(memberId)
       deleteDepartments.run(memberId)
@@ -87,9 +120,7 @@ export class DirectoryRepo {
 
   /** The portal's directory as last replaced; empty maps before the first refresh. */
   load(memberId: string): Directory {
-    const users = new Map(this.#users.all(memberId).map((row) => [row.id, rowToUser(row)] as const))
-    const departments = new Map(this.#departments.all(memberId).map((row) => [row.id, rowToDepartment(row)] as const))
-    return { users, departments }
+    return directoryOf(this.#users.all(memberId), this.#departments.all(memberId))
   }
 
   /** Replaces the portal's lead statuses; status ids must be unique. */
@@ -99,7 +130,7 @@ export class DirectoryRepo {
 
   /** The portal's lead statuses as last read; empty before the first refresh. */
   leadStatuses(memberId: string): LeadStatus[] {
-    return this.#statuses.all(memberId).map((row) => ({ statusId: row.status_id, sort: row.sort, semantics: row.semantics }))
+    return this.#statuses.all(memberId).map(rowToLeadStatus)
   }
 
   /** Replaces the portal's lead status, deal stage and pipeline names. */
@@ -109,10 +140,7 @@ export class DirectoryRepo {
 
   /** The portal's lead status, deal stage and pipeline names as last read; empty before the first refresh. */
   crmNames(memberId: string): CrmNames {
-    const names: CrmNames = { statuses: new Map(), stages: new Map(), pipelines: new Map() }
-    const lists = { status: names.statuses, stage: names.stages, pipeline: names.pipelines }
-    for (const row of this.#names.all(memberId)) lists[row.kind].set(row.id, row.name)
-    return names
+    return crmNamesOf(this.#names.all(memberId))
   }
 
   /** When the directory was last replaced, or undefined if never. */

@@ -28,7 +28,27 @@ export interface InboxStats {
   oldestPendingAt: string | null
 }
 
-interface DueRow { entity: Entity; entity_id: string; ids: string; events: string; attempts: number }
+/** A record with pending events as both stores group them: the ids and events comma-separated. */
+export interface DueRow { entity: Entity; entity_id: string; ids: string; events: string; attempts: number }
+
+/** A grouped record as the worker takes it. */
+export function rowToDue(row: DueRow): DueRecord {
+  return {
+    entity: row.entity,
+    entityId: row.entity_id,
+    eventIds: row.ids.split(',').map(Number),
+    events: [...new Set(row.events.split(','))],
+    attempts: row.attempts,
+  }
+}
+
+/** A parked events row as both stores keep it. */
+export interface ParkedRow { entity: Entity; entity_id: string; event: string; last_error: string; attempts: number }
+
+/** A parked event as /healthz shows it. */
+export function rowToParked(row: ParkedRow) {
+  return { entity: row.entity, entityId: row.entity_id, event: row.event, error: row.last_error, attempts: row.attempts }
+}
 
 /** Appends events; duplicates (same portal, event, record and ts) are kept once. `ts` has one-second
  * precision, so a "duplicate" of an event already processed is a later change in the same second:
@@ -71,7 +91,7 @@ export class InboxRepo {
       "SELECT min(not_before) AS at FROM inbox WHERE state = 'pending' AND not_before > ?",
     )
     this.#portalsWithWork = db.prepare<[], { member_id: string }>("SELECT DISTINCT member_id FROM inbox WHERE state = 'pending'")
-    this.#parked = db.prepare<[string, number], { entity: string; entity_id: string; event: string; last_error: string; attempts: number }>(
+    this.#parked = db.prepare<[string, number], ParkedRow>(
       "SELECT entity, entity_id, event, last_error, attempts FROM inbox WHERE member_id = ? AND state = 'parked' ORDER BY id DESC LIMIT ?",
     )
   }
@@ -89,13 +109,7 @@ export class InboxRepo {
 
   /** Up to `limit` records of a portal whose pending events are due now, oldest first. */
   due(memberId: string, limit: number): DueRecord[] {
-    return this.#due.all(memberId, this.now().toISOString(), limit).map((row) => ({
-      entity: row.entity,
-      entityId: row.entity_id,
-      eventIds: row.ids.split(',').map(Number),
-      events: [...new Set(row.events.split(','))],
-      attempts: row.attempts,
-    }))
+    return this.#due.all(memberId, this.now().toISOString(), limit).map(rowToDue)
   }
 
   /** Marks events processed. */
@@ -122,9 +136,7 @@ export class InboxRepo {
 
   /** The newest parked events of a portal, with their errors. */
   parked(memberId: string, limit = 20) {
-    return this.#parked.all(memberId, limit).map((row) => ({
-      entity: row.entity, entityId: row.entity_id, event: row.event, error: row.last_error, attempts: row.attempts,
-    }))
+    return this.#parked.all(memberId, limit).map(rowToParked)
   }
 
   /** The earliest moment after `after` (default now) at which a backed-off event becomes due, if any. */

@@ -2,7 +2,8 @@
 // asynchronous store port (port.ts). Several writes that must land together are one call here, one transaction.
 import type { Plan } from './plan.js'
 import { applyPlan } from './apply.js'
-import { settleActions, type SendResult } from './settle.js'
+import { settleSteps, type SendResult } from './settle.js'
+import { runNow } from './steps.js'
 import { openDatabase, type Db } from './db.js'
 import { deriveTokenKey } from '../shared/token-key.js'
 import { Sealer } from './sealed.js'
@@ -11,7 +12,7 @@ import { ActionRepo } from './actions.js'
 import { ClockRepo } from './clocks.js'
 import { ContactKeyRepo } from './contact-keys.js'
 import { DirectoryRepo } from './directory.js'
-import { InboxRepo, type InboxEvent } from './inbox.js'
+import { InboxRepo } from './inbox.js'
 import { JournalRepo } from './journal.js'
 import { LoginStateRepo } from './login-states.js'
 import { MirrorRepo } from './mirror.js'
@@ -23,8 +24,8 @@ import { ReportDeliveryRepo } from './report-deliveries.js'
 import { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
-import type { Async, RecordChangeToStore, StorePort, StoreRepositories } from './port.js'
-import { namedOperations } from './operations.js'
+import type { Async, StoreOperations, StorePort, StoreRepositories } from './port.js'
+import { deletePortalSteps, storeOperations, type Transactions } from './operations.js'
 import { settled } from './settled.js'
 import { shareReads } from './read-scope.js'
 
@@ -87,57 +88,35 @@ export function openStore(path: string, now: () => Date, tokenKey: Buffer = deri
     loginStates: new LoginStateRepo(db, now),
   }
   const sync = syncStore(db, repos)
-  return { ...asyncRepositories(repos), ...operations(db, repos, sync), sync }
+  return { ...asyncRepositories(repos), ...operations(db, repos), sync }
 }
 
 function syncStore(db: Db, repos: StoreRepositories): SyncStore {
   return {
     ...repos,
-    // The schema's foreign keys take every per-portal table with the portal's row; the journal has none (it is written
-    // about portals never installed, and outlives them), so its rows go here.
-    deletePortalData: db.transaction((memberId: string) => {
-      repos.journal.deletePortal(memberId)
-      repos.portals.delete(memberId)
-    }),
+    deletePortalData: db.transaction((memberId: string) => runNow(deletePortalSteps(repos, memberId))),
     // Inside a caller's transaction the plan lands with it; otherwise in its own.
     apply: (plan) => (db.inTransaction ? applyPlan(repos, plan) : db.transaction(() => applyPlan(repos, plan))()),
-    settle: (memberId, results) => db.transaction(() => settleActions(repos, memberId, results))(),
+    settle: (memberId, results) => db.transaction(() => runNow(settleSteps(repos, memberId, results)))(),
     transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
   }
 }
 
 // The port's operations on SQLite: each one transaction, run at once (one writer: nothing interleaves with it).
-function operations(db: Db, repos: StoreRepositories, sync: SyncStore) {
+function operations(db: Db, repos: StoreRepositories): StoreOperations {
   const ping = db.prepare('SELECT 1')
-  const storeChange = (change: RecordChangeToStore) => {
-    if (change.mirror) repos.mirror.put(change.mirror.memberId, change.mirror.record)
-    if (change.eventIds.length > 0) repos.inbox.markDone([...change.eventIds])
-    for (const plan of change.plans) applyPlan(repos, plan)
+  const transactions: Transactions = {
+    one: (work) => settled(() => db.transaction(() => runNow(work(repos)))())(),
+    each: (items, work) => settled(() => eachInOneCommit(db, items, (item) => runNow(work(repos, item))))(),
   }
-  return {
-    apply: settled((plan: Plan) => sync.apply(plan)),
-    // All in one commit; a change that fails undoes only itself, and throws after the others land.
-    applyChanges: settled((changes: readonly RecordChangeToStore[]) => {
-      const failures = eachInOneCommit(db, changes, storeChange)
-      const failed = failures.find((failure) => failure !== undefined)
-      if (failed !== undefined) throw failed
-    }),
-    applyEach: settled((plans: readonly Plan[]) => eachInOneCommit(db, plans, (plan) => applyPlan(repos, plan))),
-    settle: settled((memberId: string, results: readonly SendResult[]) => sync.settle(memberId, results)),
-    acceptEvents: settled((events: readonly InboxEvent[]) => db.transaction(() => events.map((event) => repos.inbox.accept(event)))()),
-    claimActions: settled((memberId: string, limit: number) => repos.actions.claim(memberId, limit)),
-    deletePortalData: settled((memberId: string) => sync.deletePortalData(memberId)),
-    ...namedOperations(db, repos, sync),
-    ping: settled(() => { ping.get() }),
-    close: settled(() => { db.close() }),
-  }
+  return { ...storeOperations(transactions), ping: settled(() => { ping.get() }), close: settled(() => { db.close() }) }
 }
 
 // Runs `work` on each item in one transaction; answers each item's error (undefined: it landed). Usually all land, in
 // one commit and no savepoint; when one fails, the transaction is undone and the items are done again, each in a
 // savepoint of their own, so that a failing item undoes only itself.
-function eachInOneCommit<T>(db: Db, items: readonly T[], work: (item: T) => void): unknown[] {
+function eachInOneCommit<T>(db: Db, items: readonly T[], work: (item: T) => unknown): unknown[] {
   try {
     db.transaction(() => {
       for (const item of items) work(item)

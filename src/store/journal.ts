@@ -10,7 +10,8 @@ export interface JournalEntry {
   detail: Record<string, unknown>
 }
 
-interface JournalRow {
+/** A journal row as both stores keep it. */
+export interface JournalRow {
   id: number
   at: string
   member_id: string | null
@@ -18,7 +19,8 @@ interface JournalRow {
   detail: string
 }
 
-function rowToEntry(row: JournalRow): JournalEntry {
+/** A journal row as the app sees it. */
+export function rowToEntry(row: JournalRow): JournalEntry {
   return { id: row.id, at: row.at, memberId: row.member_id, kind: row.kind, detail: JSON.parse(row.detail) }
 }
 

@@ -1,11 +1,16 @@
-// The schema, one named SQL script per version; never edit a shipped entry, append a new one.
+// The schema of both stores, one named entry per version; never edit a shipped entry, append a new one.
+// PostgreSQL's side starts from a baseline that creates the schema of version 16 at once (store/postgres/baseline.ts):
+// every entry after it carries its PostgreSQL text beside its SQLite one (test/store/migrations.test.ts checks).
 
-/** One step of the schema: applied to a database at `version - 1` (its `PRAGMA user_version`), leaving it at `version`. */
+/** One step of the schema: applied to a database at `version - 1`, leaving it at `version`. */
 export interface Migration {
   readonly version: number
   /** `NNN-what-it-does`, NNN the version. */
   readonly name: string
+  /** The change in SQLite (its `PRAGMA user_version` says which entries a file has). */
   readonly sql: string
+  /** The same change in PostgreSQL; required above the PostgreSQL baseline's version, absent up to it. */
+  readonly postgres?: string
 }
 
 /** Every migration, in order: versions 1, 2, 3 … without gaps. */
@@ -752,12 +757,22 @@ export const MIGRATIONS: readonly Migration[] = [
   ) WITHOUT ROWID;
   CREATE INDEX spent_login_states_expiry ON spent_login_states (expires_at);
   `,
+    postgres: `
+  CREATE TABLE spent_login_states (
+    nonce      text COLLATE "C" PRIMARY KEY,
+    expires_at text COLLATE "C" NOT NULL
+  );
+  CREATE INDEX spent_login_states_expiry ON spent_login_states (expires_at);
+  `,
   },
   {
     version: 18,
     name: '018-token-refresh-lease',
     sql: `
   ALTER TABLE portals ADD COLUMN refresh_lease_until TEXT;
+  `,
+    postgres: `
+  ALTER TABLE portals ADD COLUMN refresh_lease_until text COLLATE "C";
   `,
   },
 ]

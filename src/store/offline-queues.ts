@@ -18,9 +18,11 @@ export interface OfflineQueueState {
   error: string | null
 }
 
-interface Row { mode: OfflineMode; auth_connector: string | null; checked_at: string; drained_at: string | null; drained: number; unmapped: number; error: string | null }
+/** An offline_queues row as both stores keep it. */
+export interface OfflineQueueRow { mode: OfflineMode; auth_connector: string | null; checked_at: string; drained_at: string | null; drained: number; unmapped: number; error: string | null }
 
-function rowToState(row: Row): OfflineQueueState {
+/** An offline_queues row as the app sees it. */
+export function rowToOfflineQueue(row: OfflineQueueRow): OfflineQueueState {
   return {
     mode: row.mode, authConnector: row.auth_connector, checkedAt: row.checked_at, drainedAt: row.drained_at,
     drained: row.drained, unmapped: row.unmapped, error: row.error,
@@ -35,7 +37,7 @@ export class OfflineQueueRepo {
   readonly #drained
 
   constructor(db: Db, private readonly now: () => Date) {
-    this.#get = db.prepare<[string], Row>('SELECT * FROM offline_queues WHERE member_id = ?')
+    this.#get = db.prepare<[string], OfflineQueueRow>('SELECT * FROM offline_queues WHERE member_id = ?')
     this.#active = db.prepare<[], { member_id: string }>("SELECT member_id FROM offline_queues WHERE mode = 'active' ORDER BY member_id")
     this.#setMode = db.prepare(`
       INSERT INTO offline_queues (member_id, mode, auth_connector, checked_at) VALUES (@memberId, @mode, @authConnector, @now)
@@ -48,7 +50,7 @@ export class OfflineQueueRepo {
   /** The portal's state, or undefined when set-up never looked at offline events. */
   get(memberId: string): OfflineQueueState | undefined {
     const row = this.#get.get(memberId)
-    return row ? rowToState(row) : undefined
+    return row ? rowToOfflineQueue(row) : undefined
   }
 
   /** The source key the app's own writes must carry on this portal, or null. */

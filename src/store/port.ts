@@ -1,6 +1,6 @@
 // The store port: what the app asks of a store, every method answering a promise. No database handle and no
 // transaction(fn) cross it: what must land together is one call (a plan, a change, an install, a sweep). SQLite is the
-// embedded adapter (index.ts); the PostgreSQL adapter is to pass the same contract suite (test/store/contract.ts).
+// embedded adapter (index.ts), PostgreSQL the shared one (postgres/index.ts); both pass the contract suite (test/store/contract.ts).
 import type { Plan } from './plan.js'
 import type { SendResult } from './settle.js'
 import type { Action, ActionRepo } from './actions.js'

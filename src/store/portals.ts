@@ -23,7 +23,8 @@ export interface Portal extends PortalCredentials {
 /** What an install or update writes. */
 export type PortalInstall = Omit<Portal, 'status' | 'statusReason' | 'installedAt' | 'updatedAt'>
 
-interface PortalRow {
+/** A portals row as both stores keep it (tokens sealed). */
+export interface PortalRow {
   member_id: string
   domain: string
   client_endpoint: string
@@ -157,10 +158,7 @@ export class PortalRepo implements TokenKeeper {
   }
 
   storedTokens(memberId: string): RefreshedTokens | undefined {
-    const portal = this.get(memberId)
-    if (!portal || portal.status === 'uninstalled') return undefined
-    const { accessToken, refreshToken, expiresAt, clientEndpoint, serverEndpoint, scope } = portal
-    return { accessToken, refreshToken, expiresAt, clientEndpoint, serverEndpoint, scope }
+    return storedTokensOf(this.get(memberId))
   }
 
   markNeedsReauth(memberId: string, reason: string): void {
@@ -177,12 +175,28 @@ export class PortalRepo implements TokenKeeper {
     this.#delete.run(memberId)
   }
 
-  // '' (no token: awaited, or forgotten) stays '', which tells nothing.
   #seal(memberId: string, column: SealedColumn, clear: string): string {
-    return clear === '' ? '' : this.sealer.seal(clear, placeOf(column, memberId))
+    return sealToken(this.sealer, memberId, column, clear)
   }
 
   #toPortal(row: PortalRow): Portal {
-    return rowToPortal(row, (column, value) => (value === '' ? '' : this.sealer.open(value, placeOf(column, row.member_id))))
+    return openPortalRow(this.sealer, row)
   }
+}
+
+/** The tokens a portal holds now; undefined for a portal no longer installed. */
+export function storedTokensOf(portal: Portal | undefined): RefreshedTokens | undefined {
+  if (!portal || portal.status === 'uninstalled') return undefined
+  const { accessToken, refreshToken, expiresAt, clientEndpoint, serverEndpoint, scope } = portal
+  return { accessToken, refreshToken, expiresAt, clientEndpoint, serverEndpoint, scope }
+}
+
+/** A token as stored: sealed for its place; '' (no token: awaited, or forgotten) stays '', which tells nothing. */
+export function sealToken(sealer: Sealer, memberId: string, column: SealedColumn, clear: string): string {
+  return clear === '' ? '' : sealer.seal(clear, placeOf(column, memberId))
+}
+
+/** A portals row as the app sees it, its tokens opened. */
+export function openPortalRow(sealer: Sealer, row: PortalRow): Portal {
+  return rowToPortal(row, (column, value) => (value === '' ? '' : sealer.open(value, placeOf(column, row.member_id))))
 }

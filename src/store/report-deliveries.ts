@@ -34,18 +34,35 @@ export interface DeliveredFile {
   url: string
 }
 
-interface Row {
+/** A report_deliveries row as both stores keep it. */
+export interface DeliveryRow {
   id: number; member_id: string; kind: 'week' | 'month'; period_from: string; period_to: string; department_id: string; supervisor_id: string
   state: DeliveryState; attempts: number; error: string | null; file_id: string | null; file_name: string | null; file_url: string | null
   uploaded_at: string | null; notified_at: string | null
 }
 
-function rowToDelivery(row: Row): Delivery {
+/** A report_deliveries row as the app sees it. */
+export function rowToDelivery(row: DeliveryRow): Delivery {
   return {
     id: row.id, memberId: row.member_id, kind: row.kind, from: row.period_from, to: row.period_to, departmentId: row.department_id,
     supervisorId: row.supervisor_id, state: row.state, attempts: row.attempts, error: row.error, fileId: row.file_id, fileName: row.file_name,
     fileUrl: row.file_url, uploadedAt: row.uploaded_at, notifiedAt: row.notified_at,
   }
+}
+
+/** How many deliveries of a portal stand in each state, as both stores count them. */
+export interface DeliveryCountRow { state: DeliveryState; notified: number | boolean; count: number }
+
+/** The counts for /healthz: pending, uploaded but not yet notified, delivered, given up. */
+export function deliveryStats(rows: readonly DeliveryCountRow[]): { pending: number; unnotified: number; delivered: number; failed: number } {
+  const stats = { pending: 0, unnotified: 0, delivered: 0, failed: 0 }
+  for (const row of rows) {
+    if (row.state === 'pending') stats.pending += row.count
+    else if (row.state === 'failed') stats.failed += row.count
+    else if (row.notified) stats.delivered += row.count
+    else stats.unnotified += row.count
+  }
+  return stats
 }
 
 /** Claims, advances and reads deliveries; a claim is one INSERT that the unique key makes happen once. */
@@ -64,9 +81,9 @@ export class ReportDeliveryRepo {
       INSERT INTO report_deliveries (member_id, kind, period_from, period_to, department_id, supervisor_id, state, created_at, updated_at)
       VALUES (@memberId, @kind, @from, @to, @departmentId, @supervisorId, 'pending', @at, @at)
       ON CONFLICT (member_id, kind, period_from, department_id) DO NOTHING`)
-    this.#get = db.prepare<[string, string, string, string], Row>(
+    this.#get = db.prepare<[string, string, string, string], DeliveryRow>(
       'SELECT * FROM report_deliveries WHERE member_id = ? AND kind = ? AND period_from = ? AND department_id = ?')
-    this.#ofPeriod = db.prepare<[string, string, string], Row>(
+    this.#ofPeriod = db.prepare<[string, string, string], DeliveryRow>(
       'SELECT * FROM report_deliveries WHERE member_id = ? AND kind = ? AND period_from = ? ORDER BY id')
     this.#uploaded = db.prepare(`
       UPDATE report_deliveries SET state = 'uploaded', attempts = attempts + 1, error = NULL, file_id = @fileId, file_name = @fileName,
@@ -76,8 +93,8 @@ export class ReportDeliveryRepo {
         state = CASE WHEN attempts + 1 >= @maxAttempts THEN 'failed' ELSE 'pending' END
       WHERE id = @id AND state = 'pending'`)
     this.#notified = db.prepare(`UPDATE report_deliveries SET notified_at = ?, updated_at = ? WHERE id = ? AND state = 'uploaded' AND notified_at IS NULL`)
-    this.#all = db.prepare<[string], Row>('SELECT * FROM report_deliveries WHERE member_id = ? ORDER BY id')
-    this.#stats = db.prepare<[string], { state: DeliveryState; notified: number; count: number }>(`
+    this.#all = db.prepare<[string], DeliveryRow>('SELECT * FROM report_deliveries WHERE member_id = ? ORDER BY id')
+    this.#stats = db.prepare<[string], DeliveryCountRow>(`
       SELECT state, notified_at IS NOT NULL AS notified, COUNT(*) AS count FROM report_deliveries WHERE member_id = ? GROUP BY 1, 2`)
   }
 
@@ -117,13 +134,6 @@ export class ReportDeliveryRepo {
 
   /** Counts for /healthz: pending, uploaded but not yet notified, delivered, given up. */
   stats(memberId: string): { pending: number; unnotified: number; delivered: number; failed: number } {
-    const stats = { pending: 0, unnotified: 0, delivered: 0, failed: 0 }
-    for (const row of this.#stats.all(memberId)) {
-      if (row.state === 'pending') stats.pending += row.count
-      else if (row.state === 'failed') stats.failed += row.count
-      else if (row.notified) stats.delivered += row.count
-      else stats.unnotified += row.count
-    }
-    return stats
+    return deliveryStats(this.#stats.all(memberId))
   }
 }

@@ -54,18 +54,36 @@ export interface RobotSetup {
   checkedAt: string
 }
 
-interface CallRow {
+/** A robot_calls row as both stores keep it. */
+export interface CallRow {
   id: number; member_id: string; event_token: string; code: string; document_id: string; entity: string; entity_id: string | null
   entity_type_id: number | null; properties: string; user_id: string | null; waits: number; attempts: number; received_at: string
 }
 
-const CALL_COLUMNS = 'id, member_id, event_token, code, document_id, entity, entity_id, entity_type_id, properties, user_id, waits, attempts, received_at'
+/** The columns of a call waiting for its decision. */
+export const CALL_COLUMNS = 'id, member_id, event_token, code, document_id, entity, entity_id, entity_type_id, properties, user_id, waits, attempts, received_at'
 
-function rowToCall(row: CallRow): RobotCall {
+/** A robot_calls row as the app sees it. */
+export function rowToCall(row: CallRow): RobotCall {
   return {
     id: row.id, memberId: row.member_id, eventToken: row.event_token, code: row.code, documentId: row.document_id, entity: row.entity,
     entityId: row.entity_id, entityTypeId: row.entity_type_id, properties: JSON.parse(row.properties), userId: row.user_id,
     waits: row.waits === 1, attempts: row.attempts, receivedAt: row.received_at,
+  }
+}
+
+/** A robot call with its answer's outbox row, as both stores join them. */
+export interface CallLineRow {
+  code: string; received_at: string; state: string; return_values: string | null; log_message: string | null; answer_at: string | null
+  answer: string | null; answered_at: string | null
+}
+
+/** A call as the record's tab shows it. */
+export function rowToCallLine(row: CallLineRow): RobotCallLine {
+  return {
+    code: row.code, receivedAt: row.received_at, decided: row.state === 'decided',
+    returnValues: row.return_values === null ? null : JSON.parse(row.return_values), logMessage: row.log_message,
+    answerAt: row.answer_at, answer: row.answer, answeredAt: row.answered_at,
   }
 }
 
@@ -100,10 +118,7 @@ export class RobotCallRepo {
     this.#portalsWithWork = db.prepare<[], { member_id: string }>("SELECT DISTINCT member_id FROM robot_calls WHERE state = 'pending'")
     this.#nextRetry = db.prepare<[string], { at: string | null }>("SELECT min(not_before) AS at FROM robot_calls WHERE state = 'pending' AND not_before > ?")
     // The answer's outbox row shares the call's key (answerKey): its state says whether the portal has the answer.
-    this.#ofRecord = db.prepare<[string, string, string, number], {
-      code: string; received_at: string; state: string; return_values: string | null; log_message: string | null; answer_at: string | null
-      answer: string | null; answered_at: string | null
-    }>(`
+    this.#ofRecord = db.prepare<[string, string, string, number], CallLineRow>(`
       SELECT r.code, r.received_at, r.state, r.return_values, r.log_message, r.answer_at, a.state AS answer, a.done_at AS answered_at
       FROM robot_calls r LEFT JOIN actions a ON a.member_id = r.member_id AND a.key = 'robot:' || r.event_token
       WHERE r.member_id = ? AND r.entity = ? AND r.entity_id = ? ORDER BY r.id DESC LIMIT ?`)
@@ -147,11 +162,7 @@ export class RobotCallRepo {
 
   /** The newest robot steps that ran on a record (`entity` lead, deal or item), newest first. */
   ofRecord(memberId: string, entity: string, entityId: string, limit = 20): RobotCallLine[] {
-    return this.#ofRecord.all(memberId, entity, entityId, limit).map((row) => ({
-      code: row.code, receivedAt: row.received_at, decided: row.state === 'decided',
-      returnValues: row.return_values === null ? null : JSON.parse(row.return_values), logMessage: row.log_message,
-      answerAt: row.answer_at, answer: row.answer, answeredAt: row.answered_at,
-    }))
+    return this.#ofRecord.all(memberId, entity, entityId, limit).map(rowToCallLine)
   }
 
   /** How many of a portal's calls wait for a decision and how many were decided. */

@@ -4,6 +4,7 @@ import type { FollowUp } from './plan.js'
 import type { Action, ActionRepo } from './actions.js'
 import type { JournalRepo } from './journal.js'
 import type { ViolationRepo } from './violations.js'
+import { ask, type Either, type Steps } from './steps.js'
 
 /** What became of one action the executor tried to send. */
 export type SendResult =
@@ -11,24 +12,31 @@ export type SendResult =
   | { action: Action; outcome: 'retry'; error: string; at: Date }
   | { action: Action; outcome: 'failed'; error: string }
 
-/** Settles sent actions (the caller holds the transaction). */
-export function settleActions(repos: { actions: ActionRepo; journal: JournalRepo; violations: ViolationRepo }, memberId: string, results: readonly SendResult[]): void {
+/** The repositories settling writes to, answering at once (SQLite) or with promises (PostgreSQL). */
+export interface SettleTargets {
+  actions: Either<ActionRepo>
+  journal: Either<JournalRepo>
+  violations: Either<ViolationRepo>
+}
+
+/** Settling sent actions as store work, for either adapter (the caller holds the transaction). */
+export function* settleSteps(repos: SettleTargets, memberId: string, results: readonly SendResult[]): Steps<void> {
   for (const result of results) {
     const { action } = result
     if (result.outcome === 'retry') {
-      repos.actions.retry(action.id, result.error, result.at)
+      yield* ask(repos.actions.retry(action.id, result.error, result.at))
       continue
     }
     if (result.outcome === 'failed') {
-      repos.actions.fail(action.id, result.error)
-      repos.journal.append(memberId, 'action.failed', { key: action.key, kind: action.kind, error: result.error })
+      yield* ask(repos.actions.fail(action.id, result.error))
+      yield* ask(repos.journal.append(memberId, 'action.failed', { key: action.key, kind: action.kind, error: result.error }))
       continue
     }
-    repos.actions.done(action.id)
+    yield* ask(repos.actions.done(action.id))
     for (const next of result.then) {
-      if (next.op === 'journal') repos.journal.append(memberId, next.kind, next.detail)
-      else if (next.op === 'violation.resolve') repos.violations.resolve(next.id, next.resolution)
-      else repos.actions.plan(memberId, next.key, next.kind, next.payload, next.priority)
+      if (next.op === 'journal') yield* ask(repos.journal.append(memberId, next.kind, next.detail))
+      else if (next.op === 'violation.resolve') yield* ask(repos.violations.resolve(next.id, next.resolution))
+      else yield* ask(repos.actions.plan(memberId, next.key, next.kind, next.payload, next.priority))
     }
   }
 }

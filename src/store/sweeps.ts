@@ -12,9 +12,11 @@ export interface SweepState {
   error: string | null
 }
 
-interface SweepRow { entity: string; cursor: string | null; started_at: string | null; finished_at: string | null; listed: number; found: number; error: string | null }
+/** A sweeps row as both stores keep it. */
+export interface SweepRow { entity: string; cursor: string | null; started_at: string | null; finished_at: string | null; listed: number; found: number; error: string | null }
 
-function rowToState(row: SweepRow): SweepState {
+/** A sweeps row as the app sees it. */
+export function rowToSweep(row: SweepRow): SweepState {
   return { entity: row.entity, cursor: row.cursor, startedAt: row.started_at, finishedAt: row.finished_at, listed: row.listed, found: row.found, error: row.error }
 }
 
@@ -37,12 +39,12 @@ export class SweepRepo {
   /** The state of one kind, or undefined before its first sweep. */
   get(memberId: string, entity: string): SweepState | undefined {
     const row = this.#get.get(memberId, entity)
-    return row ? rowToState(row) : undefined
+    return row ? rowToSweep(row) : undefined
   }
 
   /** Every kind's state on a portal. */
   all(memberId: string): SweepState[] {
-    return this.#all.all(memberId).map(rowToState)
+    return this.#all.all(memberId).map(rowToSweep)
   }
 
   /** Replaces one kind's state. */

@@ -12,7 +12,8 @@ export function placeOf(column: SealedColumn, memberId: string): string {
   return `portals.${column}:${memberId}`
 }
 
-const KEY_CHECK = 'token_key_check'
+/** The store_meta row that pins the key the tokens are sealed under. */
+export const KEY_CHECK = 'token_key_check'
 
 /** Start-up with a key the database's tokens were not sealed under: stops with this one line. */
 export class WrongTokenKeyError extends ConfigError {
@@ -23,7 +24,8 @@ export class WrongTokenKeyError extends ConfigError {
   }
 }
 
-type SecretRow = { member_id: string } & Record<SealedColumn, string>
+/** A portal's secrets as both stores keep them. */
+export type SecretRow = { member_id: string } & Record<SealedColumn, string>
 
 /**
  * Checks `sealer`'s key against the database before anything else is read or written (WrongTokenKeyError), pins it
@@ -32,13 +34,13 @@ type SecretRow = { member_id: string } & Record<SealedColumn, string>
  */
 export function sealAtRest(db: Db, sealer: Sealer): { sealed: number } {
   const rows = secretRows(db)
-  checkKey(db, sealer, rows)
+  checkKey(rows, readKeyCheck(db), sealer)
   if (readKeyCheck(db) === sealer.keyCheck() && clearValues(rows).length === 0) return { sealed: 0 }
   const update = updates(db)
   // Read again under the write lock: another process may have sealed (or pinned) since.
   const sealed = withSecureDelete(db, () => db.transaction(() => {
     const current = secretRows(db)
-    checkKey(db, sealer, current)
+    checkKey(current, readKeyCheck(db), sealer)
     const clear = clearValues(current)
     writeKeyCheck(db, sealer)
     for (const { row, column } of clear) update[column].run(sealer.seal(row[column], placeOf(column, row.member_id)), row.member_id)
@@ -57,18 +59,21 @@ export function rotateTokenKey(db: Db, from: Sealer, to: Sealer): { resealed: nu
   const update = updates(db)
   let resealed = 0
   withSecureDelete(db, () => db.transaction(() => {
-    for (const row of secretRows(db)) {
-      for (const column of SEALED_COLUMNS) {
-        if (row[column] === '') continue
-        const place = placeOf(column, row.member_id)
-        update[column].run(to.seal(from.open(row[column], place), place), row.member_id)
-        resealed += 1
-      }
-    }
+    const values = resealedValues(secretRows(db), from, to)
+    for (const { memberId, column, value } of values) update[column].run(value, memberId)
+    resealed = values.length
     writeKeyCheck(db, to)
   }).immediate())
   scrub(db)
   return { resealed }
+}
+
+/** Every secret of `rows` opened under `from`'s key and sealed again under `to`'s ('' stays ''). */
+export function resealedValues(rows: readonly SecretRow[], from: Sealer, to: Sealer): Array<{ memberId: string; column: SealedColumn; value: string }> {
+  return rows.flatMap((row) => SEALED_COLUMNS.filter((column) => row[column] !== '').map((column) => {
+    const place = placeOf(column, row.member_id)
+    return { memberId: row.member_id, column, value: to.seal(from.open(row[column], place), place) }
+  }))
 }
 
 function updates(db: Db) {
@@ -76,7 +81,8 @@ function updates(db: Db) {
   return { access_token: update('access_token'), refresh_token: update('refresh_token'), application_token: update('application_token') }
 }
 
-function clearValues(rows: readonly SecretRow[]): Array<{ row: SecretRow; column: SealedColumn }> {
+/** The secrets still in clear (a database from before sealing, or a restored copy), to be sealed. */
+export function clearValues(rows: readonly SecretRow[]): Array<{ row: SecretRow; column: SealedColumn }> {
   return rows.flatMap((row) => SEALED_COLUMNS.filter((column) => row[column] !== '' && !isSealed(row[column])).map((column) => ({ row, column })))
 }
 
@@ -100,9 +106,10 @@ function secretRows(db: Db): SecretRow[] {
 // process wrote while nothing was sealed (the check then went with the first key to open the file, not the one that
 // sealed), a sealed token decides: a key it does not open under is wrong. A database with nothing sealed has nothing a
 // new key could lose: it takes the key it is opened with.
-function checkKey(db: Db, sealer: Sealer, rows: readonly SecretRow[]): void {
+/** Throws WrongTokenKeyError when `sealer`'s key is not the one the secrets (or the stored check value) tell of. */
+export function checkKey(rows: readonly SecretRow[], storedCheck: string | undefined, sealer: Sealer): void {
   const sealed = rows.flatMap((row) => SEALED_COLUMNS.filter((column) => isSealed(row[column])).map((column) => ({ row, column })))
-  if (sealed.length === 0 || readKeyCheck(db) === sealer.keyCheck()) return
+  if (sealed.length === 0 || storedCheck === sealer.keyCheck()) return
   const first = sealed[0]!
   try {
     sealer.open(first.row[first.column], placeOf(first.column, first.row.member_id))

@@ -51,6 +51,12 @@ describe('npm start', () => {
     expect(app.stderr().trim()).toBe('Invalid configuration: PORT must be a number (got "abc")')
   })
 
+  it('stops with one line naming what is wrong with DATABASE_URL, without repeating it', async () => {
+    const app = start({ DATABASE_URL: 'mysql://rules:secret@db.example.com/rules' })
+    expect(await app.exited).toBe(1)
+    expect(app.stderr().trim()).toBe('Invalid configuration: DATABASE_URL must start with postgres:// or postgresql:// (it starts with mysql://)')
+  })
+
   it.each([
     [{ rules: { 'LEAD-NAMES': { mode: 'off' } } }, 'rules.LEAD-NAMES is not a known rule'],
     [{ rules: { 'LEAD-TITLE': { escalateAfter: '-PT15M' } } }, 'rules.LEAD-TITLE.escalateAfter must not be negative (got "-PT15M")'],

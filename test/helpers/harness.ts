@@ -44,13 +44,9 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** Starts a fake portal and the app wired to it; `env` overrides the app's environment. */
-export async function startHarness(
-  options: { portal?: FakePortalOptions; env?: Record<string, string>; app?: Partial<AppDeps> } = {},
-): Promise<Harness> {
-  const portal = await startFakePortal(options.portal)
-  const port = await freePort()
-  const config = loadConfig({
+/** The app's configuration beside `portal`, listening on `port` of 127.0.0.1; `env` overrides it. */
+export function harnessConfig(portal: FakePortal, port: number, env: Record<string, string> = {}): Readonly<Config> {
+  return loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
     B24_CLIENT_ID: portal.clientId,
@@ -60,8 +56,16 @@ export async function startHarness(
     DATABASE_PATH: ':memory:',
     LOG_LEVEL: 'silent',
     HEALTHZ_TOKEN,
-    ...options.env,
+    ...env,
   })
+}
+
+/** Starts a fake portal and the app wired to it; `env` overrides the app's environment. */
+export async function startHarness(
+  options: { portal?: FakePortalOptions; env?: Record<string, string>; app?: Partial<AppDeps> } = {},
+): Promise<Harness> {
+  const portal = await startFakePortal(options.portal)
+  const config = harnessConfig(portal, await freePort(), options.env)
   // The app's clock serves its store too (a test that moves the clock moves both).
   const now = options.app?.now ?? systemClock
   const store = openStore(config.databasePath, now, config.tokenKey)
@@ -115,6 +119,15 @@ export async function startOnMovedClock(rules: Record<string, unknown>, portal: 
 
 /** Waits until the portal delivered every event and the app processed them and sent what they caused. */
 export async function settle(h: Harness): Promise<void> {
+  await settleUntil(h, () => {
+    // A digest waits for its window to close; a test that wants it waits for it (see waitForDigests).
+    const actions = h.store.sync.actions.inState(h.portal.memberId, 'pending').filter((action) => action.payload.digest !== true)
+    return h.store.sync.inbox.stats(h.portal.memberId).pending + actions.length
+  })
+}
+
+/** As settle(), on any store: `pending` counts what is still to do (events, actions not waiting for a digest). */
+export async function settleUntil(h: Pick<Harness, 'portal' | 'app'>, pending: () => number | Promise<number>): Promise<void> {
   for (let round = 0; round < 40; round++) {
     await h.portal.flushEvents()
     await h.app.sweeper.idle()
@@ -123,10 +136,7 @@ export async function settle(h: Harness): Promise<void> {
     await h.app.executor.idle()
     // What the app sent may come back as events.
     await h.portal.flushEvents()
-    // A digest waits for its window to close; a test that wants it waits for it (see waitForDigests).
-    const actions = h.store.sync.actions.inState(h.portal.memberId, 'pending').filter((action) => action.payload.digest !== true)
-    const pending = h.store.sync.inbox.stats(h.portal.memberId).pending + actions.length
-    if (pending === 0) return
+    if ((await pending()) === 0) return
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
   throw new Error('the app never settled')

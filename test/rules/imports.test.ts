@@ -57,6 +57,8 @@ function upward(file: string, targets: readonly string[]): string[] {
 
 const layered = ['src', 'handlers', 'placements'].flatMap((dir) => files(join(root, dir))).map((file) => relative(root, file))
 
+const DRIVERS = new Set(['better-sqlite3', 'pg'])
+
 describe('import boundaries', () => {
   it('every file in rules/ imports only other files in rules/', () => {
     const offenders = files(join(root, 'rules')).flatMap((file) =>
@@ -67,11 +69,11 @@ describe('import boundaries', () => {
     expect(offenders).toEqual([])
   })
 
-  it('only src/store/ imports better-sqlite3, only src/b24/ imports the SDK', () => {
+  it('only src/store/ imports a database driver (better-sqlite3, pg), only src/b24/ imports the SDK', () => {
     const offenders = ['src', 'handlers', 'placements', 'rules'].flatMap((dir) =>
       files(join(root, dir)).flatMap((file) =>
         imports(file)
-          .filter((target) => (target === 'better-sqlite3' && !file.includes('/src/store/')) || (target.startsWith('@bitrix24/') && !file.includes('/src/b24/')))
+          .filter((target) => (DRIVERS.has(target) && !file.includes('/src/store/')) || (target.startsWith('@bitrix24/') && !file.includes('/src/b24/')))
           .map((target) => `${relative(root, file)} → ${target}`),
       ),
     )

@@ -1,8 +1,8 @@
-// The store port's contract: what the app relies on from any store, run against each adapter (SQLite now, PostgreSQL next).
+// The store port's contract: what the app relies on from any store, run against each adapter (SQLite and PostgreSQL).
 // Every call is awaited, so the suite runs unchanged when the port's methods return promises.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Clock } from '../../src/shared/clock.js'
-import type { Store } from '../../src/store/index.js'
+import type { StorePort } from '../../src/store/port.js'
 import type { PortalInstall } from '../../src/store/portals.js'
 import type { NewClock } from '../../src/store/clocks.js'
 import type { NewViolation } from '../../src/store/violations.js'
@@ -39,9 +39,9 @@ const clock = (entityId: string, nextAt: string | null, ruleId = 'LEAD-CONTACT-S
  * Runs the contract on the store `open` gives (a fresh, empty one for each test, on the clock it is handed). The same
  * suite is to pass on every adapter of the port.
  */
-export function describeStoreContract(name: string, open: (now: Clock) => Promise<Store> | Store): void {
+export function describeStoreContract(name: string, open: (now: Clock) => Promise<StorePort> | StorePort): void {
   describe(`store contract: ${name}`, () => {
-    let store: Store
+    let store: StorePort
     let time = START
     const now: Clock = () => new Date(time)
     const later = (ms: number) => { time += ms }

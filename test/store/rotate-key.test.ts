@@ -11,6 +11,8 @@ import { WrongTokenKeyError } from '../../src/store/token-sealing.js'
 import { systemClock } from '../../src/shared/clock.js'
 import { deriveTokenKey } from '../../src/shared/token-key.js'
 import { ROOT } from '../helpers/server-process.js'
+import { openPostgresStore } from '../../src/store/postgres/index.js'
+import { freshSchemas, sayPostgresSkipped, TEST_DATABASE_URL } from './postgres-target.js'
 
 const run = promisify(execFile)
 
@@ -73,4 +75,33 @@ describe('npm run rotate-key', () => {
     expect(refused.stderr.trim()).toBe(`rotate-key: no database at DATABASE_PATH ${join(dir, 'missing', 'app.db')}`)
     expect(refused.code).toBe(1)
   }, 60_000)
+
+  if (TEST_DATABASE_URL === undefined) {
+    sayPostgresSkipped('rotate-key on PostgreSQL')
+  } else {
+    const testUrl = TEST_DATABASE_URL
+    const schemas = freshSchemas(testUrl)
+    afterAll(() => schemas.dropAll())
+
+    it('re-seals the PostgreSQL store at DATABASE_URL', async () => {
+      const target = schemas.next()
+      const url = new URL(testUrl)
+      url.searchParams.set('options', `-c search_path=${target.schema}`)
+      const key = randomBytes(32)
+      const store = await openPostgresStore(target, systemClock, key)
+      await store.portals.install({
+        memberId: 'm', domain: 'acme.bitrix24.ru', clientEndpoint: 'https://acme.bitrix24.ru/rest', serverEndpoint: 'https://oauth.bitrix.info/rest/',
+        accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: 1_800_000_000, applicationToken: 'app-1',
+        scope: 'crm', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru',
+      })
+      await store.close()
+      const next = randomBytes(32)
+      const rotated = await rotate({ DATABASE_URL: url.toString(), TOKEN_KEY: key.toString('hex'), NEW_TOKEN_KEY: next.toString('hex') })
+      expect(rotated.stdout.trim()).toBe('rotate-key: 3 tokens in the PostgreSQL store at DATABASE_URL re-sealed under NEW_TOKEN_KEY; start the app with TOKEN_KEY set to it')
+      await expect(openPostgresStore(target, systemClock, key)).rejects.toBeInstanceOf(WrongTokenKeyError)
+      const reopened = await openPostgresStore(target, systemClock, next)
+      expect(await reopened.portals.get('m')).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1', applicationToken: 'app-1' })
+      await reopened.close()
+    }, 60_000)
+  }
 })
