@@ -13,7 +13,7 @@ import type { RecordChange } from '../ingest/worker.js'
 import { decide } from './decide.js'
 import { fold, recipientsOf } from './digest.js'
 import type { Hub } from './hub.js'
-import { Loader, type Arrival } from './load.js'
+import { Loader, type Arrival, type PortalFacts } from './load.js'
 import { mirrorWith, type MirrorReads } from './mirror-view.js'
 import { digestWords, languageOf } from '../notify/messages.js'
 import { announcementsOf, keyText, type Announcements, type Plan, type PlanStep } from '../store/plan.js'
@@ -61,7 +61,7 @@ export class Enforcer {
    */
   readonly onChange = async (change: RecordChange): Promise<Plan[]> => {
     const { store } = this.deps
-    const portal = await store.portals.get(change.memberId)
+    const portal = await store.portals.about(change.memberId)
     if (!portal) return []
     const mirror = mirrorWith(store.mirror, {
       memberId: change.memberId, entity: change.entity, entityId: change.entityId, snapshot: change.current ?? change.previous ?? {}, deleted: !change.current,
@@ -95,7 +95,7 @@ export class Enforcer {
    */
   async stepDue(memberId: string, records: ReadonlyArray<{ entity: Entity; entityId: string }>): Promise<number> {
     const { store, logger } = this.deps
-    const portal = await store.portals.get(memberId)
+    const portal = await store.portals.about(memberId)
     if (!portal || portal.status !== 'active') return 0
     let failed = 0
     const told: Announcements[] = []
@@ -138,7 +138,7 @@ export class Enforcer {
   }
 
   /** One record's plan, not folded: load (through `mirror`) → decide. */
-  async decide(portal: Portal, entity: Entity, id: string, current: Snapshot | undefined, previous: Snapshot | undefined, arrival: Arrival, now: Date,
+  async decide(portal: PortalFacts, entity: Entity, id: string, current: Snapshot | undefined, previous: Snapshot | undefined, arrival: Arrival, now: Date,
     mirror: MirrorReads = this.deps.store.mirror, scope = ''): Promise<Plan> {
     const input = await this.loader.input(portal, entity, id, current, previous, arrival, now, mirror)
     return decide(input, scope)

@@ -87,7 +87,7 @@ export class Worker extends PortalLanes {
 
   protected async drain(memberId: string): Promise<void> {
     while (!this.stopped) {
-      const portal = await this.#store.portals.get(memberId)
+      const portal = await this.#store.portals.about(memberId)
       // A portal that needs re-authorisation keeps its events pending until it is installed again.
       if (!portal || portal.status !== 'active') return
       const due = await this.#store.inbox.due(memberId, RECORDS_PER_BATCH)
@@ -102,7 +102,7 @@ export class Worker extends PortalLanes {
       read = await this.#read(memberId, due)
     } catch (error) {
       // A portal that lost its tokens meanwhile keeps its events pending; they are not its fault.
-      if ((await this.#store.portals.get(memberId))?.status !== 'active') return
+      if ((await this.#store.portals.about(memberId))?.status !== 'active') return
       await this.#fail(memberId, due, errorMessage(error))
       return
     }

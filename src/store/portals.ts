@@ -20,6 +20,9 @@ export interface Portal extends PortalCredentials {
   updatedAt: string
 }
 
+/** A portal without its tokens: what deciding about its records needs, read without opening a sealed token. */
+export type PortalAbout = Omit<Portal, 'accessToken' | 'refreshToken' | 'applicationToken'>
+
 /** What an install or update writes. */
 export type PortalInstall = Omit<Portal, 'status' | 'statusReason' | 'installedAt' | 'updatedAt'>
 
@@ -72,6 +75,7 @@ function rowToPortal(row: PortalRow, open: (column: SealedColumn, value: string)
  */
 export class PortalRepo implements TokenKeeper {
   readonly #get
+  readonly #about
   readonly #all
   readonly #upsert
   readonly #saveTokens
@@ -83,6 +87,7 @@ export class PortalRepo implements TokenKeeper {
 
   constructor(db: Db, private readonly now: () => Date, private readonly sealer: Sealer) {
     this.#get = db.prepare<[string], PortalRow>('SELECT * FROM portals WHERE member_id = ?')
+    this.#about = db.prepare<[string], PortalRow>(`SELECT ${ABOUT_COLUMNS} FROM portals WHERE member_id = ?`)
     this.#all = db.prepare<[], PortalRow>('SELECT * FROM portals ORDER BY domain')
     this.#upsert = db.prepare(`
       INSERT INTO portals (member_id, domain, client_endpoint, server_endpoint, access_token, refresh_token,
@@ -120,6 +125,12 @@ export class PortalRepo implements TokenKeeper {
   get(memberId: string): Portal | undefined {
     const row = this.#get.get(memberId)
     return row ? this.#toPortal(row) : undefined
+  }
+
+  /** The portal with this member_id without its tokens (none is opened), or undefined. */
+  about(memberId: string): PortalAbout | undefined {
+    const row = this.#about.get(memberId)
+    return row ? aboutPortalRow(row) : undefined
   }
 
   /** Every portal, by domain. */
@@ -197,6 +208,16 @@ export function sealToken(sealer: Sealer, memberId: string, column: SealedColumn
 }
 
 /** A portals row as the app sees it, its tokens opened. */
+/** The portals columns but the tokens' (read as ''): what `about` reads, in either store. */
+export const ABOUT_COLUMNS = `member_id, domain, client_endpoint, server_endpoint, '' AS access_token, '' AS refresh_token, expires_at,
+  '' AS application_token, scope, admin_user_id, app_status, license_family, language, status, status_reason, installed_at, updated_at`
+
+/** A portals row without its tokens (none is opened). */
+export function aboutPortalRow(row: PortalRow): PortalAbout {
+  const { accessToken: _access, refreshToken: _refresh, applicationToken: _application, ...about } = rowToPortal(row, () => '')
+  return about
+}
+
 export function openPortalRow(sealer: Sealer, row: PortalRow): Portal {
   return rowToPortal(row, (column, value) => (value === '' ? '' : sealer.open(value, placeOf(column, row.member_id))))
 }

@@ -65,6 +65,10 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
         expect(await store.portals.get(A)).toMatchObject({ accessToken: 'access-2', refreshToken: 'refresh-2', expiresAt: 1_800_003_600 })
         await store.portals.markNeedsReauth(A, 'invalid_grant')
         expect(await store.portals.get(A)).toMatchObject({ status: 'needs_reauth', statusReason: 'invalid_grant' })
+        // What deciding needs of a portal comes without a token.
+        const { accessToken: _access, refreshToken: _refresh, applicationToken: _application, ...about } = (await store.portals.get(A))!
+        expect(await store.portals.about(A)).toEqual(about)
+        expect(await store.portals.about('never-installed')).toBeUndefined()
         await store.portals.install({ ...install(A, 'acme.bitrix24.ru'), accessToken: 'access-3' })
         expect(await store.portals.get(A)).toMatchObject({ status: 'active', statusReason: null, accessToken: 'access-3' })
         await store.mirror.put(A, { entity: 'lead', entityId: '7', snapshot: { ID: '7' }, deleted: false, modifiedAt: null })

@@ -2,7 +2,7 @@
 import type { RefreshedTokens } from '../../b24/types.js'
 import type { Async } from '../port.js'
 import type { Sealer } from '../sealed.js'
-import { openPortalRow, sealToken, storedTokensOf, type Portal, type PortalInstall, type PortalRepo, type PortalRow } from '../portals.js'
+import { ABOUT_COLUMNS, aboutPortalRow, openPortalRow, sealToken, storedTokensOf, type Portal, type PortalAbout, type PortalInstall, type PortalRepo, type PortalRow } from '../portals.js'
 import type { Sql } from './sql.js'
 
 /** Reads and writes portals. */
@@ -12,6 +12,11 @@ export class PgPortalRepo implements Async<PortalRepo> {
   async get(memberId: string): Promise<Portal | undefined> {
     const row = await this.sql.row<PortalRow>('SELECT * FROM portals WHERE member_id = $1', [memberId])
     return row ? openPortalRow(this.sealer, row) : undefined
+  }
+
+  async about(memberId: string): Promise<PortalAbout | undefined> {
+    const row = await this.sql.row<PortalRow>(`SELECT ${ABOUT_COLUMNS} FROM portals WHERE member_id = $1`, [memberId])
+    return row ? aboutPortalRow(row) : undefined
   }
 
   async all(): Promise<Portal[]> {
