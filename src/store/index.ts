@@ -19,6 +19,7 @@ import { OwnWritesRepo } from './own-writes.js'
 import { PortalRepo } from './portals.js'
 import { PortalSettingsRepo } from './portal-settings.js'
 import { ReportDeliveryRepo } from './report-deliveries.js'
+import { ReportRowsReader } from './report-rows.js'
 import { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
@@ -86,7 +87,7 @@ export function openStore(path: string, now: () => Date, tokenKey: Buffer = deri
     robotSetups: new RobotSetupRepo(db, now),
   }
   const sync = syncStore(db, repos)
-  return { ...asyncRepositories(repos), ...operations(db, repos, sync), sync }
+  return { ...asyncRepositories(repos), ...operations(db, repos, sync), reportRows: new ReportRowsReader(db), sync }
 }
 
 function syncStore(db: Db, repos: StoreRepositories): SyncStore {

@@ -11,9 +11,10 @@ export interface MirrorRecord {
   syncedAt: string
 }
 
-interface MirrorRow { entity: string; entity_id: string; snapshot: string; deleted: number; modified_at: string | null; synced_at: string }
+export interface MirrorRow { entity: string; entity_id: string; snapshot: string; deleted: number; modified_at: string | null; synced_at: string }
 
-function rowToRecord(row: MirrorRow): MirrorRecord {
+/** A mirror row as the app sees it. */
+export function rowToRecord(row: MirrorRow): MirrorRecord {
   return {
     entity: row.entity,
     entityId: row.entity_id,

@@ -25,13 +25,14 @@ export interface Violation {
 /** A violation about to be opened. */
 export type NewViolation = Pick<Violation, 'ruleId' | 'ruleVersion' | 'entity' | 'entityId' | 'variant' | 'responsibleId' | 'message'>
 
-interface ViolationRow {
+export interface ViolationRow {
   id: number; member_id: string; rule_id: string; rule_version: number; entity: string; entity_id: string; variant: string
   responsible_id: string | null; message: string; opened_at: string; escalate_at: string | null; escalated_at: string | null
   resolved_at: string | null; resolution: string | null; excused_at: string | null; excused_by: string | null; excuse: string | null
 }
 
-function rowToViolation(row: ViolationRow): Violation {
+/** A violations row as the app sees it. */
+export function rowToViolation(row: ViolationRow): Violation {
   return {
     id: row.id, ruleId: row.rule_id, ruleVersion: row.rule_version, entity: row.entity, entityId: row.entity_id,
     variant: row.variant, responsibleId: row.responsible_id, message: JSON.parse(row.message), openedAt: row.opened_at,

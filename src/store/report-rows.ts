@@ -1,0 +1,83 @@
+// The report's rows read a page at a time (the port's ReportRows, port.ts): plain SELECTs, each page a bounded read.
+import type { Clock, ClockRow } from './clocks.js'
+import { rowToClock } from './clocks.js'
+import type { Db } from './db.js'
+import { rowToRecord, type MirrorRecord, type MirrorRow } from './mirror.js'
+import type { ReportRows } from './port.js'
+import { rowToViolation, type Violation, type ViolationRow } from './violations.js'
+
+/**
+ * Rows a page holds. A page is read whole in one synchronous call and handed out row by row afterwards: an iterator of
+ * better-sqlite3 left open across an `await` would hold the connection busy (every other statement throws) and its read
+ * transaction open for as long as the slowest consumer takes.
+ */
+export const REPORT_PAGE_ROWS = 500
+
+// The first page starts below any id's number (SQLite's CAST of text to INTEGER gives at least this).
+const BEFORE_ANY_NUMBER = -9_223_372_036_854_775_808n
+
+/** The SQLite reader of the report's rows; each page shares the read transaction of its turn (read-scope.ts). */
+export class ReportRowsReader implements ReportRows {
+  readonly #records
+  readonly #clocks
+  readonly #clocksOf
+  readonly #violations
+
+  constructor(db: Db, private readonly pageRows = REPORT_PAGE_ROWS) {
+    // Index mirror_by_number: the page starts at its cursor, with no sort (a row value over the CAST would scan from the
+    // entity's first row each page, so the cursor is spelled out as a range and a tie-break).
+    this.#records = db.prepare<{ memberId: string; entity: string; number: bigint; id: string; limit: number }, MirrorRow & { number: string }>(`
+      SELECT *, CAST(CAST(entity_id AS INTEGER) AS TEXT) AS number FROM mirror WHERE member_id = @memberId AND entity = @entity AND deleted = 0
+        AND CAST(entity_id AS INTEGER) >= @number AND (CAST(entity_id AS INTEGER) > @number OR entity_id > @id)
+      ORDER BY CAST(entity_id AS INTEGER), entity_id LIMIT @limit`)
+    this.#clocks = db.prepare<{ memberId: string; rules: string; from: string; to: string; after: number; limit: number }, ClockRow>(`
+      SELECT * FROM clocks WHERE member_id = @memberId AND id > @after AND rule_id IN (SELECT value FROM json_each(@rules)) AND (
+        (stopped_at >= @from AND stopped_at < @to) OR (breached_at >= @from AND breached_at < @to)
+      ) ORDER BY id LIMIT @limit`)
+    this.#clocksOf = db.prepare<{ memberId: string; entity: string; ids: string; rules: string }, ClockRow>(`
+      SELECT * FROM clocks WHERE member_id = @memberId AND entity = @entity AND entity_id IN (SELECT value FROM json_each(@ids))
+        AND rule_id IN (SELECT value FROM json_each(@rules)) ORDER BY id`)
+    this.#violations = db.prepare<{ memberId: string; from: string; to: string; openedAt: string; id: number; limit: number }, ViolationRow>(`
+      SELECT * FROM violations WHERE member_id = @memberId AND opened_at >= @from AND opened_at < @to AND (opened_at, id) > (@openedAt, @id)
+      ORDER BY opened_at, id LIMIT @limit`)
+  }
+
+  async *records(memberId: string, entity: string): AsyncGenerator<MirrorRecord> {
+    let cursor = { number: BEFORE_ANY_NUMBER, id: '' }
+    for (;;) {
+      const page = this.#records.all({ memberId, entity, ...cursor, limit: this.pageRows })
+      for (const row of page) yield rowToRecord(row)
+      const last = page.at(-1)
+      if (!last || page.length < this.pageRows) return
+      cursor = { number: BigInt(last.number), id: last.entity_id }
+    }
+  }
+
+  async *clocksBetween(memberId: string, ruleIds: readonly string[], from: Date, to: Date): AsyncGenerator<Clock> {
+    const rules = JSON.stringify(ruleIds)
+    let after = 0
+    for (;;) {
+      const page = this.#clocks.all({ memberId, rules, from: from.toISOString(), to: to.toISOString(), after, limit: this.pageRows })
+      for (const row of page) yield rowToClock(row)
+      const last = page.at(-1)
+      if (!last || page.length < this.pageRows) return
+      after = last.id
+    }
+  }
+
+  async clocksOf(memberId: string, entity: string, entityIds: readonly string[], ruleIds: readonly string[]): Promise<Clock[]> {
+    if (entityIds.length === 0) return []
+    return this.#clocksOf.all({ memberId, entity, ids: JSON.stringify(entityIds), rules: JSON.stringify(ruleIds) }).map(rowToClock)
+  }
+
+  async *violationsOpened(memberId: string, from: Date, to: Date): AsyncGenerator<Violation> {
+    let cursor = { openedAt: '', id: 0 }
+    for (;;) {
+      const page = this.#violations.all({ memberId, from: from.toISOString(), to: to.toISOString(), ...cursor, limit: this.pageRows })
+      for (const row of page) yield rowToViolation(row)
+      const last = page.at(-1)
+      if (!last || page.length < this.pageRows) return
+      cursor = { openedAt: last.opened_at, id: last.id }
+    }
+  }
+}
