@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream'
 import type ExcelJS from 'exceljs'
 import type { Text } from '../../rules/types.js'
 import { offsetAt } from '../shared/zoned-days.js'
-import { COUNT, TOTAL, countOf, quoted, t, type Cell, type Column, type Lang } from './excel-cells.js'
+import { COUNT, TOTAL, columnLetter, countOf, quoted, t, type Cell, type Column, type Lang } from './excel-cells.js'
 import type { ReportSource } from './report-types.js'
 import { caughtUp, forgetFormulae } from './workbook-pacing.js'
 
@@ -12,10 +12,20 @@ import { caughtUp, forgetFormulae } from './workbook-pacing.js'
 export type Progress = (done: number, total: number) => void
 
 const DAY_MS = 86_400_000
+const HOUR_MS = 3_600_000
 // How many rows go into the zip between two looks at whether it has caught up.
 const PACE_ROWS = 200
 // Frozen header row: views must be given when the sheet is added (setting them later has no effect).
 const FROZEN: Partial<ExcelJS.AddWorksheetOptions> = { views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }] }
+
+// A cell's style by its number format (none: no format), one frozen object each.
+const STYLES = new Map<string, Partial<ExcelJS.Style>>()
+function styleOf(format: string | undefined): Partial<ExcelJS.Style> {
+  const key = format ?? ''
+  let style = STYLES.get(key)
+  if (!style) STYLES.set(key, (style = Object.freeze(format ? { numFmt: format } : {})))
+  return style
+}
 
 /** Writes sheets and rows of one report into a streaming workbook. */
 export class SheetWriter {
@@ -45,10 +55,16 @@ export class SheetWriter {
   /** Adds a row of values with per-cell number formats and commits it; an empty text is an empty cell. */
   put(worksheet: ExcelJS.Worksheet, values: Cell[], formats: ReadonlyArray<string | undefined> = [], bold = false): void {
     const row = worksheet.addRow(values.map((value) => (value === '' ? null : value)))
-    formats.forEach((format, i) => {
-      if (format) row.getCell(i + 1).numFmt = format
-    })
-    if (bold) row.font = { bold: true }
+    if (bold) {
+      formats.forEach((format, i) => {
+        if (format) row.getCell(i + 1).numFmt = format
+      })
+      row.font = { bold: true }
+    } else {
+      // One style object a format, shared by every cell that has it: exceljs finds a style it has seen by the object
+      // (a WeakMap) instead of rendering each cell's style to XML to look it up. The same styles, the same ids.
+      for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = styleOf(formats[i])
+    }
     row.commit()
   }
 
@@ -63,9 +79,9 @@ export class SheetWriter {
     }
   }
 
-  /** The auto-filter over the header and rows 2..lastRow of `columns` columns. */
+  /** The auto-filter over the header and rows 2..lastRow of `columns` columns (as a range text: exceljs-compatible libraries all take it). */
   filter(worksheet: ExcelJS.Worksheet, columns: number, lastRow: number): void {
-    worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, lastRow), column: columns } }
+    worksheet.autoFilter = `A1:${columnLetter(columns)}${Math.max(1, lastRow)}`
   }
 
   /** A list sheet's end: the totals row counting its `rows` in `column`, the filter over them, the commit. */
@@ -83,7 +99,21 @@ export class SheetWriter {
   }
 
   /** exceljs writes a Date's UTC fields: the portal's wall-clock time as if it were UTC. */
-  wall = (at: number | null): Cell => (at === null || Number.isNaN(at) ? null : new Date(at + offsetAt(at, this.data.timeZone)))
+  wall = (at: number | null): Cell => (at === null || Number.isNaN(at) ? null : new Date(at + this.#offsetAt(at)))
+
+  // The zone's offset, looked up once an hour of time: an hour with the same offset at both ends has it throughout.
+  readonly #offsets = new Map<number, number>()
+  #offsetAt(at: number): number {
+    const hour = Math.floor(at / HOUR_MS)
+    let offset = this.#offsets.get(hour)
+    if (offset === undefined) {
+      const start = offsetAt(hour * HOUR_MS, this.data.timeZone)
+      offset = start === offsetAt(hour * HOUR_MS + HOUR_MS - 1, this.data.timeZone) ? start : Number.NaN
+      if (this.#offsets.size > 100_000) this.#offsets.clear()
+      this.#offsets.set(hour, offset)
+    }
+    return Number.isNaN(offset) ? offsetAt(at, this.data.timeZone) : offset
+  }
   /** A duration in ms as a fraction of a day, Excel's unit. */
   duration = (ms: number | null): Cell => (ms === null ? null : ms / DAY_MS)
   /** A link to a record: a HYPERLINK formula with its cached result (a cell hyperlink would be held in memory). */

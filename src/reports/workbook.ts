@@ -16,6 +16,9 @@ import { writeSummary } from './summary-sheet.js'
 export { columnLetter, moneyFormat } from './excel-cells.js'
 export type { Progress } from './sheet-writer.js'
 
+/** A streaming workbook writer of exceljs's shape: exceljs's own, or a compatible library's (the bench measures one). */
+export type WorkbookWriterClass = new (options: { stream: Writable; useStyles: boolean; useSharedStrings: boolean }) => ExcelJS.stream.xlsx.WorkbookWriter
+
 /** The report's file name: `Отчет_Отдел-продаж_2026-11-16_2026-11-22.xlsx` (the period's first and last day). */
 export function reportFileName(data: Pick<ReportSource, 'scope' | 'period'>, lang: Lang): string {
   const scope = data.scope.name.trim().replace(/\s+/g, '-').replace(/[^\p{L}\p{N}_-]/gu, '').replace(/-+/g, '-').replace(/^-|-$/g, '') || 'report'
@@ -23,8 +26,9 @@ export function reportFileName(data: Pick<ReportSource, 'scope' | 'period'>, lan
 }
 
 /** Writes the report's workbook to `stream` (a file, an HTTP reply), stamped `created`, and resolves when it is complete. */
-export async function writeWorkbook(data: ReportSource, stream: Writable, lang: Lang, created: Date, onProgress: Progress = () => {}): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false })
+export async function writeWorkbook(data: ReportSource, stream: Writable, lang: Lang, created: Date, onProgress: Progress = () => {},
+  Writer: WorkbookWriterClass = ExcelJS.stream.xlsx.WorkbookWriter): Promise<void> {
+  const workbook = new Writer({ stream, useStyles: true, useSharedStrings: false })
   workbook.creator = 'b24-rules-app'
   workbook.created = created
   // The deals' stage rows count too; their number is known only once the deals are written.
