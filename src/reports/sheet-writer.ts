@@ -63,7 +63,13 @@ export class SheetWriter {
     } else {
       // One style object a format, shared by every cell that has it: exceljs finds a style it has seen by the object
       // (a WeakMap) instead of rendering each cell's style to XML to look it up. The same styles, the same ids.
-      for (let i = 0; i < values.length; i++) row.getCell(i + 1).style = styleOf(formats[i])
+      // The row's cells as addRow made them (`_cells`, by column): getCell would encode each address again.
+      const cells = (row as unknown as { _cells: Array<{ style: Partial<ExcelJS.Style> } | undefined> })._cells
+      ;(row as unknown as { style: Partial<ExcelJS.Style> }).style = styleOf(undefined)
+      for (let i = 0; i < values.length; i++) {
+        const cell = cells[i]
+        if (cell) cell.style = styleOf(formats[i])
+      }
     }
     row.commit()
   }

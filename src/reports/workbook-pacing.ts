@@ -14,7 +14,7 @@ export async function caughtUp(worksheet: ExcelJS.Worksheet, output: Writable): 
   for (;;) {
     // A download whose client went away: nothing will drain any more.
     if (output.destroyed) throw new Error('the report’s output closed before the report was written')
-    const behind = [...(entry?.pipes ?? []), output].find(needsDrain)
+    const behind = [...(entry?.pipes ?? []).filter((pipe) => behindBy(pipe, ZIP_AHEAD_BYTES)), output].find((stream) => behindBy(stream, OUTPUT_AHEAD_BYTES))
     if (behind) await drainedOrClosed(behind, output)
     // Not yet reached by the zip (the previous sheet's entry still being written): let it get there.
     else if ((entry?.pipes?.length ?? 0) === 0 && (entry?.buffers?.length ?? 0) > 1) await new Promise((resolve) => setImmediate(resolve))
@@ -40,6 +40,15 @@ async function drainedOrClosed(behind: Writable, output: Writable): Promise<void
   }
 }
 
-function needsDrain(stream: Writable): boolean {
-  return (stream as Writable & { _writableState?: { needDrain?: boolean } })._writableState?.needDrain ?? stream.writableNeedDrain
+// How far the zip and the output may run behind before the writer waits: enough that compressing and writing overlap
+// with making the next rows (waiting at every 16 KiB the streams' own marks would leave the writer idle half the time),
+// little enough that a report holds a few MiB at most whatever its size.
+const ZIP_AHEAD_BYTES = 1024 * 1024
+const OUTPUT_AHEAD_BYTES = 128 * 1024
+
+// True when `stream` asked to be drained and holds more than `bytes` not yet taken.
+function behindBy(stream: Writable, bytes: number): boolean {
+  const state = (stream as Writable & { _writableState?: { needDrain?: boolean; length?: number } })._writableState
+  const needDrain = state?.needDrain ?? stream.writableNeedDrain
+  return needDrain && (state?.length ?? stream.writableLength) > bytes
 }

@@ -29,6 +29,8 @@ export interface RunFigures {
   /** Making the rows once without writing them (the writers' runs make them again as they write); db: the figures' pass. */
   buildMs: number
   writeMs: number
+  /** CPU time of the whole process while writing (its threads too: zlib compresses in the pool), ms. */
+  cpuMs: number
   /** After start-up, before the rows exist (after a full collection). */
   baseRss: number
   baseHeap: number
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
   const file = createWriteStream(out)
   let written = 0
   const start = performance.now()
+  const cpu = process.cpuUsage()
   const library = writer.endsWith('excelts') ? EXCELTS : undefined
   if (writer === 'app' || writer === 'app-excelts' || writer === 'db') {
     await writeWorkbook(data, file, 'ru', new Date(), (done) => {
@@ -112,11 +115,13 @@ async function main(): Promise<void> {
   store?.close()
   await finished(file)
   const writeMs = performance.now() - start
+  const used = process.cpuUsage(cpu)
+  const cpuMs = (used.user + used.system) / 1000
   clearInterval(ticker)
   longestStallMs = Math.max(longestStallMs, performance.now() - lastTick)
   sample()
   const figures: RunFigures = {
-    writer, rows, written, buildMs, writeMs, baseRss: base.rss, baseHeap: base.heapUsed, dataRss: built.rss, dataHeap: built.heapUsed,
+    writer, rows, written, buildMs, writeMs, cpuMs, baseRss: base.rss, baseHeap: base.heapUsed, dataRss: built.rss, dataHeap: built.heapUsed,
     peakHeap, peakBuffers, longestStallMs, peakRss: process.resourceUsage().maxRSS * 1024, fileBytes: statSync(out).size,
   }
   process.stdout.write(`${JSON.stringify(figures)}\n`)
