@@ -40,7 +40,7 @@ export function countOf(column: string, last: number, result: number): Cell {
 
 /** An Excel string literal: quotes doubled. */
 export function quoted(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`
+  return text.includes('"') ? `"${text.replace(/"/g, '""')}"` : `"${text}"`
 }
 
 /** Rounded to kopecks. */

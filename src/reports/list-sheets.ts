@@ -26,7 +26,8 @@ export async function writeLeads(w: SheetWriter, leads: Rows<LeadRow>): Promise<
     w.put(worksheet, [w.link(lead.url, lead.title || `#${lead.id}`), lead.responsible, w.wall(lead.createdAt), w.statusName(lead.statusId), L(LEAD_OUTCOME[lead.outcome]),
       w.duration(lead.contactMs), lead.breached ? L(YES) : ''], LEAD_FORMATS)
     rows += 1
-    await w.step(worksheet)
+    const paced = w.step(worksheet)
+    if (paced) await paced
   }
   w.closeList(worksheet, rows, 7)
 }
@@ -55,7 +56,8 @@ export async function writeDeals(w: SheetWriter, deals: Rows<DealRow>): Promise<
     sum.count += 1
     sum.amount += deal.amount
     currencies.set(deal.currency, sum)
-    await w.step(worksheet)
+    const paced = w.step(worksheet)
+    if (paced) await paced
   }
   const last = rows + 1
   w.filter(worksheet, 10, last)
@@ -71,7 +73,8 @@ export async function writeDeals(w: SheetWriter, deals: Rows<DealRow>): Promise<
   for (const stage of stages.rows()) {
     w.put(worksheet, [w.pipeline(stage.categoryId), w.stageName(stage.stageId), stage.count, stage.currency, null, round2(stage.amount)],
       [undefined, undefined, COUNT, undefined, undefined, moneyFormat(stage.currency)])
-    await w.step(worksheet)
+    const paced = w.step(worksheet)
+    if (paced) await paced
   }
   worksheet.commit()
 }
@@ -88,7 +91,8 @@ export async function writeTasks(w: SheetWriter, tasks: Rows<TaskRow>): Promise<
     w.put(worksheet, [w.link(task.url, task.title || `#${task.id}`), task.responsible, w.wall(task.createdAt), w.wall(task.deadline),
       task.status === 'open' ? '' : L(TASK_STATUS[task.status]), task.unanswered ? L(YES) : ''], TASK_FORMATS)
     rows += 1
-    await w.step(worksheet)
+    const paced = w.step(worksheet)
+    if (paced) await paced
   }
   w.closeList(worksheet, rows, 6)
 }
@@ -107,7 +111,8 @@ export async function writeViolations(w: SheetWriter, violations: Rows<Violation
       w.wall(violation.resolvedAt), violation.resolution ?? '', w.wall(violation.excusedAt), violation.excusedBy ?? '', violation.excuse ?? '', w.wall(violation.escalatedAt)],
     VIOLATION_FORMATS)
     rows += 1
-    await w.step(worksheet)
+    const paced = w.step(worksheet)
+    if (paced) await paced
   }
   w.closeList(worksheet, rows, 10, 'B')
 }
@@ -122,7 +127,8 @@ export async function writeStalled(w: SheetWriter, stalled: readonly StalledDeal
   for (const deal of stalled) {
     w.put(worksheet, [w.link(deal.url, deal.title || `#${deal.id}`), deal.responsible, w.pipeline(deal.categoryId), w.stageName(deal.stageId), deal.amount, deal.currency,
       w.L(PROBLEM[deal.problem]), w.wall(deal.since)], [undefined, undefined, undefined, undefined, moneyFormat(deal.currency), undefined, undefined, DATE])
-    await w.step(worksheet)
+    const paced = w.step(worksheet)
+    if (paced) await paced
   }
   w.closeList(worksheet, stalled.length, 8)
 }

@@ -23,7 +23,9 @@ export async function reportSourceOf(deps: { store: StorePort; directory: Direct
   const fromMs = startOfDay(period.from, timeZone)
   const toMs = startOfDay(period.to, timeZone)
   // DEAL-NEXT-STEP's two findings: no activity planned (variant none:…), or the planned one's deadline passed (after:…).
+  // Kept slim: only what the deals' flags and the stalled sheet need.
   const nextStep = (await deps.store.violations.outstanding(memberId)).filter((violation) => violation.ruleId === 'DEAL-NEXT-STEP')
+    .map(({ entityId, responsibleId, variant, openedAt }) => ({ entityId, responsibleId, variant, openedAt }))
   const reading = readingOf(deps, memberId, scope, fromMs, toMs, origin, nextStep)
   const { managers, total, counts } = await managerFigures(reading, scope, frame)
   const rows = <T>(read: (reading: ReportReading) => AsyncIterable<T>, count: number) => ({ count, [Symbol.asyncIterator]: () => read(reading)[Symbol.asyncIterator]() })

@@ -40,7 +40,8 @@ export async function writeSummary(w: SheetWriter, data: Pick<ReportSource, 'man
   const formats = columns.map((column) => column.format)
   for (const manager of data.managers) {
     w.put(worksheet, columns.map((column) => column.value(manager)), formats)
-    await w.step(worksheet)
+    const paced = w.step(worksheet)
+    if (paced) await paced
   }
   const last = data.managers.length + 1
   const row = last + 1

@@ -14,10 +14,10 @@ export async function caughtUp(worksheet: ExcelJS.Worksheet, output: Writable): 
   for (;;) {
     // A download whose client went away: nothing will drain any more.
     if (output.destroyed) throw new Error('the report’s output closed before the report was written')
-    const behind = [...(entry?.pipes ?? []).filter((pipe) => behindBy(pipe, ZIP_AHEAD_BYTES)), output].find((stream) => behindBy(stream, OUTPUT_AHEAD_BYTES))
+    const behind = (entry?.pipes ?? []).find((pipe) => behindBy(pipe, 0)) ?? (behindBy(output, OUTPUT_AHEAD_BYTES) ? output : undefined)
     if (behind) await drainedOrClosed(behind, output)
     // Not yet reached by the zip (the previous sheet's entry still being written): let it get there.
-    else if ((entry?.pipes?.length ?? 0) === 0 && (entry?.buffers?.length ?? 0) > 1) await new Promise((resolve) => setImmediate(resolve))
+    else if ((entry?.pipes?.length ?? 0) === 0 && (entry?.buffers?.length ?? 0) > ENTRY_AHEAD_BUFFERS) await new Promise((resolve) => setImmediate(resolve))
     else return
   }
 }
@@ -40,11 +40,12 @@ async function drainedOrClosed(behind: Writable, output: Writable): Promise<void
   }
 }
 
-// How far the zip and the output may run behind before the writer waits: enough that compressing and writing overlap
-// with making the next rows (waiting at every 16 KiB the streams' own marks would leave the writer idle half the time),
-// little enough that a report holds a few MiB at most whatever its size.
-const ZIP_AHEAD_BYTES = 1024 * 1024
+// How far the output may run behind before the writer waits: enough that writing overlaps with making the next rows,
+// little enough that a slow download holds little. (The zip's own streams count chunks, not bytes: they are waited for
+// as soon as they ask to be drained.)
 const OUTPUT_AHEAD_BYTES = 128 * 1024
+// A sheet the zip has not reached yet (it is still compressing the one before) holds its XML in 64 KiB buffers.
+const ENTRY_AHEAD_BUFFERS = 16
 
 // True when `stream` asked to be drained and holds more than `bytes` not yet taken.
 function behindBy(stream: Writable, bytes: number): boolean {
