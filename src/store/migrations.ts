@@ -747,8 +747,10 @@ export const MIGRATIONS: readonly Migration[] = [
     name: '017-report-pages',
     sql: `
   -- The report reads its rows a page at a time from where the last page ended (store/report-rows.ts): the mirror's live
-  -- records by their numeric id, a portal's violations by when they opened. Each page starts at its cursor in these.
+  -- records by their numeric id, a portal's clocks by id, its violations by when they opened. Each page starts at its
+  -- cursor in these.
   CREATE INDEX mirror_by_number ON mirror (member_id, entity, CAST(entity_id AS INTEGER)) WHERE deleted = 0;
+  CREATE INDEX clocks_by_portal ON clocks (member_id, id);
   CREATE INDEX violations_opened ON violations (member_id, opened_at, id);
   `,
   },
