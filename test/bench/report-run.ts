@@ -1,24 +1,24 @@
-// One run of the reports bench, in a process of its own so that its peaks are its own:
-//   node --expose-gc --import tsx test/bench/report-run.ts <writer> <rows> <file.xlsx> [database]
+// One run of the reports bench, in a process of its own so that its peaks are its own (reports.ts runs it compiled, as
+// `npm run report` runs the app; `node --expose-gc --import tsx test/bench/report-run.ts …` runs it as it is):
+//   report-run <writer> <rows> <file.xlsx> [database]
 // Writes the rows with one writer and prints one JSON line of figures (see RunFigures). Writers: `app` (writeWorkbook on
 // exceljs), `exceljs` (its bare streaming writer), `app-excelts` and `excelts` (the same two on @cj-tech-master/excelts),
 // each over rows made as they are iterated; `db`: the app's report read from the seeded SQLite `database` as it is written.
 import { createWriteStream, statSync } from 'node:fs'
 import { finished } from 'node:stream/promises'
-import { WorkbookWriter as ExceltsWriter } from '@cj-tech-master/excelts'
 import { ROUND_THE_CLOCK } from '../../rules/calendar/business-calendar.js'
 import { reportSourceOf, type ReportSource } from '../../src/reports/report-data.js'
 import { scopeOf } from '../../src/reports/report.js'
 import { writeWorkbook, type WorkbookWriterClass } from '../../src/reports/workbook.js'
 import { systemClock } from '../../src/shared/clock.js'
-import { openStore } from '../../src/store/index.js'
 import { writeBareWorkbook } from './bare-workbook.js'
 import { SEEDED_MEMBER, SEEDED_PERIOD } from './report-store.js'
 import { reportSourceOfRows } from './report-rows.js'
 
 export const WRITERS = ['app', 'exceljs', 'app-excelts', 'excelts', 'db'] as const
 export type Writer = (typeof WRITERS)[number]
-const EXCELTS = ExceltsWriter as unknown as WorkbookWriterClass
+// excelts and the store are loaded only by the runs that use them, so that the others' memory is their own.
+const excelts = async () => (await import('@cj-tech-master/excelts')).WorkbookWriter as unknown as WorkbookWriterClass
 
 /** What one run measured; bytes unless named otherwise. */
 export interface RunFigures {
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   gc()
   const base = process.memoryUsage()
   const began = performance.now()
-  const store = writer === 'db' ? openStore(database!, systemClock) : undefined
+  const store = writer === 'db' ? (await import('../../src/store/index.js')).openStore(database!, systemClock) : undefined
   let data: ReportSource
   if (store) {
     const directory = store.sync.directory.load(SEEDED_MEMBER)
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   let written = 0
   const start = performance.now()
   const cpu = process.cpuUsage()
-  const library = writer.endsWith('excelts') ? EXCELTS : undefined
+  const library = writer.endsWith('excelts') ? await excelts() : undefined
   if (writer === 'app' || writer === 'app-excelts' || writer === 'db') {
     await writeWorkbook(data, file, 'ru', new Date(), (done) => {
       written = done

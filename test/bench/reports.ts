@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { build } from 'esbuild'
 import ExcelJS from 'exceljs'
 import { figure, print, record } from './figures.js'
 import { listCounts } from './report-rows.js'
@@ -29,8 +30,16 @@ function sizes(): number[] {
   return list
 }
 
+// report-run.ts compiled to one file (its packages left to node_modules), so that a run's memory is the report's and the
+// libraries', as `npm run report` runs compiled code, not tsx's compiling (about 120 MB of RSS).
+const COMPILED = join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'rules-bench', 'report-run.mjs')
+async function compileRun(): Promise<void> {
+  await build({ entryPoints: [join(import.meta.dirname, 'report-run.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20',
+    packages: 'external', outfile: COMPILED, logLevel: 'warning' })
+}
+
 function run(writer: Writer, rows: number, out: string, database?: string): RunFigures {
-  const args = ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'report-run.ts'), writer, String(rows), out, ...(database ? [database] : [])]
+  const args = ['--expose-gc', COMPILED, writer, String(rows), out, ...(database ? [database] : [])]
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 900_000, stdio: ['ignore', 'pipe', 'inherit'] })
   if (child.status !== 0) throw new Error(`the ${writer} run of ${rows} rows failed (exit ${String(child.status)}${child.signal ? `, ${child.signal}` : ''})`)
   return JSON.parse(child.stdout) as RunFigures
@@ -85,6 +94,7 @@ const LIBRARY_WRITERS = ['app', 'exceljs', 'app-excelts', 'excelts'] as const
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rules-reports-bench-'))
+  await compileRun()
   print(`Reports: the app's writeWorkbook (styles, formats, HYPERLINK formulas, totals, wall-clock dates) against the library's own`)
   print(`         streaming WorkbookWriter writing the same cells plainly, on exceljs 4.4.0 and on @cj-tech-master/excelts, over rows made as`)
   print(`         they are read; then the app's report read from a SQLite file of as many rows (db). Each run a child process; load average ${loadavg()[0]!.toFixed(2)}`)
