@@ -4,7 +4,7 @@ import { CATALOGUE, type RuleId } from '../../rules/catalogue.js'
 import { userName } from '../../rules/directory.js'
 import { createdAtOf, responsibleOf, titleOf } from '../../rules/record.js'
 import type { Entity, Snapshot } from '../../rules/types.js'
-import type { Clock } from '../store/clocks.js'
+import type { ReportClock } from '../store/port.js'
 import type { MirrorRecord } from '../store/mirror.js'
 import type { Violation } from '../store/violations.js'
 import type { ReportReading } from './report-scope.js'
@@ -28,11 +28,11 @@ export async function* createdRecords(reading: ReportReading, entity: Entity): A
 }
 
 // The created records in batches, each with its clocks of `ruleIds` whose responsible is in scope, by record.
-async function* withClocks(reading: ReportReading, entity: Entity, ruleIds: readonly string[]): AsyncGenerator<Array<Created & { clocks: Clock[] }>> {
+async function* withClocks(reading: ReportReading, entity: Entity, ruleIds: readonly string[]): AsyncGenerator<Array<Created & { clocks: ReportClock[] }>> {
   let batch: Created[] = []
   const flush = async () => {
     const clocks = await reading.store.reportRows.clocksOf(reading.memberId, entity, batch.map((record) => record.id), ruleIds)
-    const byRecord = new Map<string, Clock[]>()
+    const byRecord = new Map<string, ReportClock[]>()
     for (const clock of clocks) if (reading.inScope(clock.responsibleId)) byRecord.set(clock.entityId, [...(byRecord.get(clock.entityId) ?? []), clock])
     const done = batch.map((record) => ({ ...record, clocks: byRecord.get(record.id) ?? [] }))
     batch = []

@@ -118,17 +118,19 @@ export async function writeViolations(w: SheetWriter, violations: Rows<Violation
 }
 
 /** The open deals that have no next step, or an overdue one, as the report is made — whenever they were created. */
-export async function writeStalled(w: SheetWriter, stalled: readonly StalledDealRow[]): Promise<void> {
+export async function writeStalled(w: SheetWriter, stalled: Rows<StalledDealRow>): Promise<void> {
   const worksheet = w.sheet(SHEETS.stalled, [
     { header: t('Сделка', 'Deal'), width: 40 }, { header: t('Ответственный', 'Responsible'), width: 24 }, { header: t('Воронка', 'Pipeline'), width: 20 },
     { header: t('Стадия', 'Stage'), width: 24 }, { header: t('Сумма', 'Amount'), width: 16 }, { header: t('Валюта', 'Currency'), width: 9 },
     { header: t('Что не так', 'What is wrong'), width: 26 }, { header: t('С', 'Since'), width: 17 },
   ])
-  for (const deal of stalled) {
+  let rows = 0
+  for await (const deal of stalled) {
     w.put(worksheet, [w.link(deal.url, deal.title || `#${deal.id}`), deal.responsible, w.pipeline(deal.categoryId), w.stageName(deal.stageId), deal.amount, deal.currency,
       w.L(PROBLEM[deal.problem]), w.wall(deal.since)], [undefined, undefined, undefined, undefined, moneyFormat(deal.currency), undefined, undefined, DATE])
+    rows += 1
     const paced = w.step(worksheet)
     if (paced) await paced
   }
-  w.closeList(worksheet, stalled.length, 8)
+  w.closeList(worksheet, rows, 8)
 }

@@ -1,9 +1,9 @@
 // The summary's figures per manager and in total, in one streaming pass over the period's records, clocks and
 // violations: counts and the first-contact times only, never the rows.
 import { responsibleOf } from '../../rules/record.js'
-import type { Clock } from '../store/clocks.js'
+import type { ReportClock } from '../store/port.js'
 import { planFor, percentile } from './report-figures.js'
-import { createdRecords, dealRow } from './list-rows.js'
+import { createdRecords } from './list-rows.js'
 import type { ReportReading } from './report-scope.js'
 import type { ManagerRow, ReportFrame, ReportScope } from './report-types.js'
 
@@ -45,15 +45,16 @@ export async function managerFigures(reading: ReportReading, scope: ReportScope,
   }
   const counts = { leads: 0, deals: 0, tasks: 0, violations: 0 }
 
-  for await (const record of createdRecords(reading, 'deal')) {
-    const deal = dealRow(reading, record)
+  for await (const { id, snapshot } of createdRecords(reading, 'deal')) {
+    // As the deal's row has them (list-rows.ts), without making the row.
+    const semantic = String(snapshot.STAGE_SEMANTIC_ID ?? 'P')
     counts.deals += 1
-    count(deal.responsibleId, ({ deals }) => {
+    count(responsibleOf('deal', snapshot), ({ deals }) => {
       deals.created += 1
-      if (deal.outcome === 'won') deals.won += 1
-      if (deal.outcome === 'lost') deals.lost += 1
-      if (deal.withoutNextStep) deals.withoutNextStep += 1
-      if (deal.overdue) deals.overdue += 1
+      if (semantic === 'S') deals.won += 1
+      if (semantic === 'F') deals.lost += 1
+      if (reading.noNextStep.has(id)) deals.withoutNextStep += 1
+      if (reading.overdueStep.has(id)) deals.overdue += 1
     })
   }
   for await (const { snapshot } of createdRecords(reading, 'task')) {
@@ -101,7 +102,7 @@ export async function managerFigures(reading: ReportReading, scope: ReportScope,
 }
 
 // A clock of the period in its manager's figures: a first contact made or late, a task closed or overdue, a question unanswered.
-function countClock({ leads, tasks, contacts }: Tally, clock: Clock, inPeriod: (iso: string | null) => boolean): void {
+function countClock({ leads, tasks, contacts }: Tally, clock: ReportClock, inPeriod: (iso: string | null) => boolean): void {
   const stopped = inPeriod(clock.stoppedAt) && (clock.outcome === 'met' || clock.outcome === 'late')
   if (clock.ruleId === 'LEAD-CONTACT-SLA') {
     if (stopped && clock.elapsedMs !== null) contacts.push(clock.elapsedMs)

@@ -22,17 +22,21 @@ export async function reportSourceOf(deps: { store: StorePort; directory: Direct
   const { timeZone, origin } = frame
   const fromMs = startOfDay(period.from, timeZone)
   const toMs = startOfDay(period.to, timeZone)
-  // DEAL-NEXT-STEP's two findings: no activity planned (variant none:…), or the planned one's deadline passed (after:…).
-  // Kept slim: only what the deals' flags and the stalled sheet need.
-  const nextStep = (await deps.store.violations.outstanding(memberId)).filter((violation) => violation.ruleId === 'DEAL-NEXT-STEP')
-    .map(({ entityId, responsibleId, variant, openedAt }) => ({ entityId, responsibleId, variant, openedAt }))
+  // DEAL-NEXT-STEP's two findings: no activity planned (variant none:…), or the planned one's deadline passed (after:…);
+  // the deals' ids only, for their flags.
+  const nextStep: Array<{ entityId: string; variant: string }> = []
+  let stalledCount = 0
+  for await (const { entityId, variant, responsibleId } of deps.store.reportRows.outstandingOf(memberId, 'DEAL-NEXT-STEP')) {
+    nextStep.push({ entityId, variant })
+    if (scope.people === 'all' || (responsibleId !== null && scope.people.has(responsibleId))) stalledCount += 1
+  }
   const reading = readingOf(deps, memberId, scope, fromMs, toMs, origin, nextStep)
   const { managers, total, counts } = await managerFigures(reading, scope, frame)
   const rows = <T>(read: (reading: ReportReading) => AsyncIterable<T>, count: number) => ({ count, [Symbol.asyncIterator]: () => read(reading)[Symbol.asyncIterator]() })
   return {
     memberId, origin, timeZone, scope, period, fromMs, toMs, managers, total,
     leads: rows(leadRows, counts.leads), deals: rows(dealRows, counts.deals), tasks: rows(taskRows, counts.tasks), violations: rows(violationRows, counts.violations),
-    stalled: await stalledDeals(reading, nextStep), names: await deps.store.directory.crmNames(memberId),
+    stalled: rows(stalledDeals, stalledCount), names: await deps.store.directory.crmNames(memberId),
   }
 }
 
@@ -41,7 +45,10 @@ export async function reportOf(deps: { store: StorePort; directory: Directory },
   frame: ReportFrame): Promise<ReportData> {
   const source = await reportSourceOf(deps, memberId, scope, period, frame)
   const deals = await listOf(source.deals)
-  return { ...source, leads: await listOf(source.leads), deals, stages: stagesOf(deals), tasks: await listOf(source.tasks), violations: await listOf(source.violations) }
+  return {
+    ...source, leads: await listOf(source.leads), deals, stages: stagesOf(deals), tasks: await listOf(source.tasks), violations: await listOf(source.violations),
+    stalled: await listOf(source.stalled),
+  }
 }
 
 async function listOf<T>(rows: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
@@ -50,18 +57,17 @@ async function listOf<T>(rows: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
   return list
 }
 
-// The open deals in scope that have, as the report is made, no next step or an overdue one, oldest problem first.
-async function stalledDeals(reading: ReportReading, nextStep: ReadonlyArray<{ entityId: string; responsibleId: string | null; variant: string; openedAt: string }>) {
-  const stalled: StalledDealRow[] = []
-  for (const violation of nextStep) {
+// The open deals in scope that have, as the report is made, no next step or an overdue one, oldest problem first (the
+// findings' order: by when they opened).
+async function* stalledDeals(reading: ReportReading): AsyncGenerator<StalledDealRow> {
+  for await (const violation of reading.store.reportRows.outstandingOf(reading.memberId, 'DEAL-NEXT-STEP')) {
     if (!reading.inScope(violation.responsibleId)) continue
     const snapshot = (await reading.store.mirror.get(reading.memberId, 'deal', violation.entityId))?.snapshot as Snapshot | undefined
     if (!snapshot || !isOpen('deal', snapshot)) continue
-    stalled.push({
+    yield {
       id: violation.entityId, title: titleOf('deal', snapshot), url: reading.link('deal', violation.entityId), responsible: reading.name(responsibleOf('deal', snapshot)),
       categoryId: String(snapshot.CATEGORY_ID ?? '0'), stageId: String(snapshot.STAGE_ID ?? ''), amount: Number(snapshot.OPPORTUNITY ?? 0) || 0,
       currency: String(snapshot.CURRENCY_ID || 'RUB'), problem: violation.variant.startsWith('after:') ? 'overdue' : 'none', since: Date.parse(violation.openedAt),
-    })
+    }
   }
-  return stalled.sort((a, b) => a.since - b.since)
 }

@@ -176,7 +176,8 @@ export interface ReportSource {
   deals: Rows<DealRow>
   tasks: Rows<TaskRow>
   violations: Rows<ViolationRow>
-  stalled: StalledDealRow[]
+  /** Counted as the findings in scope: a deal closed since may make the list a row shorter. */
+  stalled: Rows<StalledDealRow>
   /** What the portal calls its deal stages and pipelines. */
   names: CrmNames
 }
@@ -189,6 +190,7 @@ export interface ReportData extends ReportSource {
   stages: StageRow[]
   tasks: TaskRow[]
   violations: ViolationRow[]
+  stalled: StalledDealRow[]
 }
 
 /** Where a report's period sits: the portal's zone and working time, its pages' origin, the managers' monthly plans. */

@@ -32,7 +32,7 @@ export async function writeWorkbook(data: ReportSource, stream: Writable, lang: 
   workbook.creator = 'b24-rules-app'
   workbook.created = created
   // The deals' stage rows count too; their number is known only once the deals are written.
-  const total = data.managers.length + rowsCount(data.leads) + rowsCount(data.deals) + rowsCount(data.tasks) + rowsCount(data.violations) + data.stalled.length
+  const total = data.managers.length + rowsCount(data.leads) + rowsCount(data.deals) + rowsCount(data.tasks) + rowsCount(data.violations) + rowsCount(data.stalled)
     + ('stages' in data && Array.isArray(data.stages) ? data.stages.length : 0)
   const w = new SheetWriter(workbook, stream, lang, data, total, onProgress)
   await writeSummary(w, data)

@@ -49,7 +49,7 @@ export type NewClock = Pick<Clock, 'ruleId' | 'ruleVersion' | 'entity' | 'entity
 /** What a step or a pause changes on a running clock. */
 export type ClockChange = Partial<Pick<Clock, 'dueAt' | 'steps' | 'nextAt' | 'pausedAt' | 'pausedMs' | 'pauses' | 'breachedAt' | 'violationId' | 'told'>>
 
-export interface ClockRow {
+interface ClockRow {
   id: number; member_id: string; rule_id: string; rule_version: number; entity: string; entity_id: string; variant: string
   responsible_id: string | null; warn_to: string; basis: string; started_at: string; due_at: string; steps: string
   next_at: string | null; paused_at: string | null; paused_ms: number; pauses: string; audit: number; event_at: string | null
@@ -57,8 +57,7 @@ export interface ClockRow {
   elapsed_ms: number | null; told: string
 }
 
-/** A clocks row as the app sees it. */
-export function rowToClock(row: ClockRow): Clock {
+function rowToClock(row: ClockRow): Clock {
   return {
     id: row.id, memberId: row.member_id, ruleId: row.rule_id, ruleVersion: row.rule_version, entity: row.entity,
     entityId: row.entity_id, variant: row.variant, responsibleId: row.responsible_id, warnTo: JSON.parse(row.warn_to),

@@ -2,7 +2,7 @@
 // in the same order, across many pages, each row once while others are written between pages.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Clock } from '../../src/shared/clock.js'
-import type { StorePort } from '../../src/store/port.js'
+import type { ReportClock, StorePort } from '../../src/store/port.js'
 import type { PortalInstall } from '../../src/store/portals.js'
 
 const A = 'a223c6b3710f85df22e9377d6c4f7553'
@@ -84,7 +84,9 @@ export function describeReportRowsContract(name: string, open: (now: Clock) => P
       const to = new Date(START + 1_000 * MINUTE)
       const rules = ['LEAD-CONTACT-SLA', 'TASK-OVERDUE']
       const streamed = await all(store.reportRows.clocksBetween(A, rules, from, to))
-      expect(streamed).toEqual(await store.clocks.ofRulesBetween(A, rules, from, to))
+      const counted = ({ id, ruleId, entity, entityId, responsibleId, breachedAt, stoppedAt, outcome, elapsedMs }: ReportClock): ReportClock =>
+        ({ id, ruleId, entity, entityId, responsibleId, breachedAt, stoppedAt, outcome, elapsedMs })
+      expect(streamed).toEqual((await store.clocks.ofRulesBetween(A, rules, from, to)).map(counted))
       expect(streamed.length).toBeGreaterThan(500)
       expect(await all(store.reportRows.clocksBetween(A, ['TASK-FEEDBACK-SLA'], from, to))).toEqual([])
       const some = await store.reportRows.clocksOf(A, 'lead', ['1', '2', '4', '3'], ['LEAD-CONTACT-SLA'])
@@ -106,6 +108,22 @@ export function describeReportRowsContract(name: string, open: (now: Clock) => P
       const streamed = await all(store.reportRows.violationsOpened(A, from, to))
       expect(streamed).toEqual(await store.violations.openedBetween(A, from, to))
       expect(streamed.length).toBeGreaterThan(1_000)
+    })
+
+    it('gives a rule’s outstanding violations as violations.outstanding does, by when they opened', async () => {
+      for (let n = 1; n <= MANY; n++) {
+        time = START + Math.floor(n / 3) * MINUTE
+        const id = await store.violations.open(A, {
+          ruleId: n % 4 === 0 ? 'LEAD-COMPANY-NAME' : 'DEAL-NEXT-STEP', ruleVersion: 1, entity: 'deal', entityId: String(n), variant: n % 2 === 0 ? 'none:' : 'after:x',
+          responsibleId: '5', message: { problem: { ru: 'Нет следующего шага', en: 'No next step' }, todo: { ru: 'Запланируйте дело', en: 'Plan an activity' } },
+        })
+        if (n % 7 === 0) await store.violations.resolve(id, 'fixed')
+        if (n % 11 === 0) await store.violations.excuse(id, '1', 'Клиент в отпуске')
+      }
+      const streamed = await all(store.reportRows.outstandingOf(A, 'DEAL-NEXT-STEP'))
+      expect(streamed).toEqual((await store.violations.outstanding(A)).filter((violation) => violation.ruleId === 'DEAL-NEXT-STEP'))
+      expect(streamed.length).toBeGreaterThan(500)
+      expect(await all(store.reportRows.outstandingOf(B, 'DEAL-NEXT-STEP'))).toEqual([])
     })
   })
 }
