@@ -9,7 +9,7 @@ import { languageOf } from '../src/notify/messages.js'
 import { BadRequestError, ForbiddenError } from '../src/shared/app-error.js'
 import { departmentsHeadedBy } from '../rules/directory.js'
 import { supervisorScope, type ReportScope } from '../src/reports/report-data.js'
-import { parsePeriod, prepareReport, scopeOf } from '../src/reports/report.js'
+import { parsePeriod, prepareReportSource, scopeOf } from '../src/reports/report.js'
 import { writeWorkbook } from '../src/reports/workbook.js'
 import { parseBody, sessionOf, type PageDeps } from './pages.js'
 
@@ -47,7 +47,8 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
       if (peopleUnder(directory, userId, overrides).size === 0) throw new ForbiddenError('Reports are for supervisors and administrators', 'NOT_A_SUPERVISOR')
       scope = supervisorScope(directory, userId, overrides, lang)
     }
-    const { data, fileName } = await prepareReport({ store: deps.store, settings: deps.settings, directory }, portal, scope, period)
+    // The figures are counted first; the lists are read from the store as the download takes them.
+    const { data, fileName } = await prepareReportSource({ store: deps.store, settings: deps.settings, directory }, portal, scope, period)
     const body$ = new PassThrough()
     writeWorkbook(data, body$, lang, deps.now()).catch((error: unknown) => {
       request.log.error({ err: error }, 'the report could not be written')

@@ -11,7 +11,8 @@ import { systemClock } from '../shared/clock.js'
 import { openStoreFor } from '../store/open.js'
 import { languageOf } from '../notify/messages.js'
 import { AppError } from '../shared/app-error.js'
-import { parsePeriod, prepareReport, scopeOf } from './report.js'
+import { parsePeriod, prepareReportSource, scopeOf } from './report.js'
+import { rowsCount } from './report-types.js'
 import { writeWorkbook } from './workbook.js'
 import { errorMessage } from '../shared/errors.js'
 
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
     const department = values.department as string | undefined
     const scope = scopeOf(directory, department, languageOf(portal.language))
     if (!scope) throw new CliError(`unknown department ${JSON.stringify(department)} on portal ${portal.domain}`)
-    const { data, lang, fileName } = await prepareReport({ store, settings, directory }, portal, scope, period)
+    const { data, lang, fileName } = await prepareReportSource({ store, settings, directory }, portal, scope, period)
     const out = (values.out as string | undefined) ?? fileName
     const file = createWriteStream(out)
     const opened = new Promise<void>((resolve, reject) => file.once('open', () => resolve()).once('error', reject))
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
     })
     await writeWorkbook(data, file, lang, systemClock(), progress())
     if (process.stderr.isTTY) process.stderr.write('\n')
-    process.stderr.write(`wrote ${out}: ${data.leads.length} leads, ${data.deals.length} deals, ${data.tasks.length} tasks, ${data.violations.length} violations\n`)
+    process.stderr.write(`wrote ${out}: ${rowsCount(data.leads)} leads, ${rowsCount(data.deals)} deals, ${rowsCount(data.tasks)} tasks, ${rowsCount(data.violations)} violations\n`)
   } finally {
     await store.close()
   }

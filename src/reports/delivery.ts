@@ -17,7 +17,7 @@ import type { Delivery, DeliveredFile } from '../store/report-deliveries.js'
 import { isoDate } from '../shared/zoned-days.js'
 import { deliveryMessage, deliveryTag } from './delivery-message.js'
 import { headFolder, headFolderName, type DiskTarget } from './head-folder.js'
-import { prepareReport, scopeOf } from './report.js'
+import { prepareReportSource, scopeOf } from './report.js'
 import { duePeriods, type DuePeriod } from './schedule.js'
 import { writeWorkbook } from './workbook.js'
 import { errorMessage } from '../shared/errors.js'
@@ -137,7 +137,7 @@ export class ReportDelivery {
     const lang = languageOf(portal.language)
     const scope = scopeOf(directory, delivery.departmentId, lang)
     if (!scope) throw new Error(`department ${delivery.departmentId} is no longer in the portal's structure`)
-    const report = await prepareReport({ store: this.deps.store, settings: this.deps.settings, directory }, portal, scope, period)
+    const report = await prepareReportSource({ store: this.deps.store, settings: this.deps.settings, directory }, portal, scope, period)
     const bytes = await workbookBytes(report.data, report.lang, this.deps.now())
     // Read access for the head alone comes with the head's folder, before anything is uploaded: the upload-URL way takes
     // no `rights` (its documented token carries only `id` and `generateUniqueName`: disk-folder-upload-file.md#uploadurl),

@@ -6,7 +6,7 @@ import type { SettingsSource } from '../settings/portal-settings.js'
 import type { StorePort } from '../store/port.js'
 import type { Portal } from '../store/portals.js'
 import type { LocalDate } from '../shared/zoned-days.js'
-import { departmentPeople, reportOf, type ReportData, type ReportScope } from './report-data.js'
+import { departmentPeople, reportOf, reportSourceOf, type ReportData, type ReportScope, type ReportSource } from './report-data.js'
 import { reportFileName } from './workbook.js'
 
 /** A local date from YYYY-MM-DD, or undefined when it is not a real calendar date. */
@@ -41,13 +41,26 @@ export function scopeOf(directory: Directory, departmentId: string | undefined, 
   return { departmentId, name: department.name, people: departmentPeople(directory, departmentId) }
 }
 
-/** The report's data, language and file name for a portal. */
-export async function prepareReport(deps: { store: StorePort; settings: SettingsSource; directory: Directory }, portal: Portal, scope: ReportScope,
-  period: { from: LocalDate; to: LocalDate }): Promise<{ data: ReportData; lang: 'ru' | 'en'; fileName: string }> {
+type ReportDeps = { store: StorePort; settings: SettingsSource; directory: Directory }
+
+/** The report's data (every list in memory), language and file name for a portal: for small reports and tests. */
+export async function prepareReport(deps: ReportDeps, portal: Portal, scope: ReportScope, period: { from: LocalDate; to: LocalDate }): Promise<{ data: ReportData; lang: 'ru' | 'en'; fileName: string }> {
+  const { frame, lang } = await reportFrame(deps, portal)
+  const data = await reportOf({ store: deps.store, directory: deps.directory }, portal.memberId, scope, period, frame)
+  return { data, lang, fileName: reportFileName(data, lang) }
+}
+
+/** The report's figures and its lists read from the store as the workbook is written, language and file name for a portal. */
+export async function prepareReportSource(deps: ReportDeps, portal: Portal, scope: ReportScope, period: { from: LocalDate; to: LocalDate }): Promise<{ data: ReportSource; lang: 'ru' | 'en'; fileName: string }> {
+  const { frame, lang } = await reportFrame(deps, portal)
+  const data = await reportSourceOf({ store: deps.store, directory: deps.directory }, portal.memberId, scope, period, frame)
+  return { data, lang, fileName: reportFileName(data, lang) }
+}
+
+async function reportFrame(deps: ReportDeps, portal: Portal) {
   const settings = await deps.settings.of(portal.memberId)
   const lang = settings.reports.language ?? languageOf(portal.language)
   const { timeZone } = resolvedCalendarSettings(settings.calendar, portal.language)
   const frame = { timeZone, calendar: await deps.settings.calendarOf(portal.memberId, portal.language), origin: new URL(portal.clientEndpoint).origin, plans: settings.reports.plans }
-  const data = await reportOf({ store: deps.store, directory: deps.directory }, portal.memberId, scope, period, frame)
-  return { data, lang, fileName: reportFileName(data, lang) }
+  return { frame, lang }
 }

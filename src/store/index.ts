@@ -21,6 +21,7 @@ import { OwnWritesRepo } from './own-writes.js'
 import { PortalRepo } from './portals.js'
 import { PortalSettingsRepo } from './portal-settings.js'
 import { ReportDeliveryRepo } from './report-deliveries.js'
+import { ReportRowsReader } from './report-rows.js'
 import { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
@@ -88,7 +89,7 @@ export function openStore(path: string, now: () => Date, tokenKey: Buffer = deri
     loginStates: new LoginStateRepo(db, now),
   }
   const sync = syncStore(db, repos)
-  return { ...asyncRepositories(repos), ...operations(db, repos), sync }
+  return { ...asyncRepositories(repos), ...operations(db, repos), reportRows: new ReportRowsReader(db), sync }
 }
 
 function syncStore(db: Db, repos: StoreRepositories): SyncStore {

@@ -775,4 +775,21 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE portals ADD COLUMN refresh_lease_until text COLLATE "C";
   `,
   },
+  {
+    version: 19,
+    name: '019-report-pages',
+    sql: `
+  -- The report reads its rows a page at a time from where the last page ended (store/report-rows.ts): the mirror's live
+  -- records by their numeric id, a portal's clocks by id, its violations by when they opened. Each page starts at its
+  -- cursor in these.
+  CREATE INDEX mirror_by_number ON mirror (member_id, entity, CAST(entity_id AS INTEGER)) WHERE deleted = 0;
+  CREATE INDEX clocks_by_portal ON clocks (member_id, id);
+  CREATE INDEX violations_opened ON violations (member_id, opened_at, id);
+  `,
+    postgres: `
+  CREATE INDEX mirror_by_number ON mirror (member_id, entity, (coalesce(substring(entity_id from '^\\s*[-+]?[0-9]+')::numeric, 0))) WHERE deleted = 0;
+  CREATE INDEX clocks_by_portal ON clocks (member_id, id);
+  CREATE INDEX violations_opened ON violations (member_id, opened_at, id);
+  `,
+  },
 ]

@@ -4,7 +4,7 @@
 import type { Plan } from './plan.js'
 import type { SendResult } from './settle.js'
 import type { Action, ActionRepo } from './actions.js'
-import type { ClockRepo } from './clocks.js'
+import type { Clock, ClockRepo } from './clocks.js'
 import type { ContactKeyRepo } from './contact-keys.js'
 import type { DirectoryDepartment, DirectoryUser } from '../../rules/directory.js'
 import type { LeadStatus } from '../../rules/lead-statuses.js'
@@ -20,7 +20,7 @@ import type { PortalSettingsRepo } from './portal-settings.js'
 import type { ReportDeliveryRepo } from './report-deliveries.js'
 import type { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
 import type { SweepRepo } from './sweeps.js'
-import type { ViolationRepo } from './violations.js'
+import type { Violation, ViolationRepo } from './violations.js'
 
 /** The repositories' shapes, each named after what it keeps (their SQLite classes answer synchronously). */
 export interface StoreRepositories {
@@ -78,7 +78,48 @@ export interface DirectoryRead {
 }
 
 /** The store as the app sees it: asynchronous repositories and the operations that land several writes together. */
-export type StorePort = { readonly [K in keyof StoreRepositories]: Async<StoreRepositories[K]> } & StoreOperations
+export type StorePort = { readonly [K in keyof StoreRepositories]: Async<StoreRepositories[K]> } & StoreOperations & { readonly reportRows: ReportRows }
+
+/**
+ * What a report reads as it writes (src/reports/): rows a page at a time, so that memory does not grow with them (five
+ * plain SELECTs; SQLite: store/report-rows.ts, the indexes of migration 017-report-pages). Each
+ * iterator reads pages of a bounded size (SQLite: 500 rows), each page a consistent read of its own, none held open
+ * while the consumer works on a page's rows (a slow download holds no transaction). Across pages, keyset order makes
+ * every row that exists from the first page to the last come exactly once, in the state its page read; a row written
+ * meanwhile may come in its new state or, if it moved behind the cursor (an earlier opened_at) or appeared there, not
+ * at all. Nothing is written. An iterator left before its end (break, throw) holds nothing.
+ */
+/** A clock as a report counts it: its rule, record and responsible, when it stopped or was breached, how it ended. */
+export type ReportClock = Pick<Clock, 'id' | 'ruleId' | 'entity' | 'entityId' | 'responsibleId' | 'breachedAt' | 'stoppedAt' | 'outcome' | 'elapsedMs'>
+
+export interface ReportRows {
+  /**
+   * A portal's live mirror records of one entity (`deleted` false): the same rows as mirror.list(memberId, entity), in the
+   * same order — by the id's integer value (SQLite's CAST(entity_id AS INTEGER); the portal's ids are decimal
+   * integers), equal values by the id's text (bytewise) — read a page at a time with the cursor (number, id).
+   */
+  records(memberId: string, entity: string): AsyncIterable<MirrorRecord>
+  /**
+   * A portal's clocks of `ruleIds` stopped or breached in [from, to) (stopped_at or breached_at, ISO-8601 UTC text,
+   * compared as text: from <= at < to): the same rows as clocks.ofRulesBetween, in the same order, by id ascending,
+   * read a page at a time from the last id seen; each with the fields of ReportClock only (times as stored, ISO text).
+   */
+  clocksBetween(memberId: string, ruleIds: readonly string[], from: Date, to: Date): AsyncIterable<ReportClock>
+  /** Every clock of `ruleIds` (any state, any time) on these records of one entity, by id ascending, as ReportClock; [] for no ids. */
+  clocksOf(memberId: string, entity: string, entityIds: readonly string[], ruleIds: readonly string[]): Promise<ReportClock[]>
+  /**
+   * A portal's violations opened in [from, to) (opened_at as ISO-8601 UTC text, from <= opened_at < to), resolved,
+   * excused or not: the same rows as violations.openedBetween, in the same order, by (opened_at, id) ascending, read a
+   * page at a time from the last (opened_at, id) seen.
+   */
+  violationsOpened(memberId: string, from: Date, to: Date): AsyncIterable<Violation>
+  /**
+   * A portal's outstanding violations of one rule (resolved_at and excused_at null), opened at any time: the same rows
+   * as violations.outstanding(memberId) of that rule, in the same order, by (opened_at, id) ascending, read a page at a
+   * time from the last (opened_at, id) seen.
+   */
+  outstandingOf(memberId: string, ruleId: string): AsyncIterable<Violation>
+}
 
 /** The store's own operations: each is one transaction. */
 export interface StoreOperations {

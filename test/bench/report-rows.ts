@@ -1,10 +1,11 @@
-// The reports bench's data: a ReportData of any number of list rows, as a big portal's month would give, built without a store.
-// Deterministic (row i is always the same row), so every run and both writers see the same cells.
+// The reports bench's data: a report of any number of list rows, as a big portal's month would give, without a store —
+// in memory (reportOfRows) or made row by row as it is iterated (reportSourceOfRows). Deterministic (row i is always the
+// same row), so every run and every writer sees the same cells.
 import { CATALOGUE } from '../../rules/catalogue.js'
 import { pathOf } from '../../rules/record.js'
 import type { Entity } from '../../rules/types.js'
 import type { CrmNames } from '../../src/store/directory.js'
-import { stagesOf, type DealRow, type LeadRow, type ManagerRow, type ReportData, type TaskRow, type ViolationRow } from '../../src/reports/report-data.js'
+import { stagesOf, type DealRow, type LeadRow, type ManagerRow, type ReportData, type ReportSource, type Rows, type TaskRow, type ViolationRow } from '../../src/reports/report-data.js'
 
 const ORIGIN = 'https://vector.bitrix24.ru'
 const FROM_MS = Date.parse('2026-11-01T00:00:00+03:00')
@@ -101,6 +102,28 @@ function managerRow(userId: string | null, name: string, share: number): Manager
     deals: { created: n, won: n >> 2, lost: n >> 3, withoutNextStep: n >> 4, overdue: n >> 5 },
     tasks: { created: n, closed: n >> 1, onTime: n >> 2, overdue: n >> 3, efficiency: n === 0 ? null : 0.5, unanswered: n >> 4 },
     violations: n >> 3,
+  }
+}
+
+// A list of `count` rows made one by one as it is iterated, as the store's are read.
+function made<T>(count: number, row: (i: number) => T): Rows<T> {
+  return {
+    count,
+    async* [Symbol.asyncIterator]() {
+      for (let i = 0; i < count; i++) yield row(i)
+    },
+  }
+}
+
+/** The same report as reportOfRows, its lists made row by row as they are iterated: nothing held but the row. */
+export function reportSourceOfRows(rows: number): ReportSource {
+  const counts = listCounts(rows)
+  const { leads: _leads, deals: _deals, tasks: _tasks, violations: _violations, stages: _stages, ...figures } = reportOfRows(0)
+  return {
+    ...figures,
+    managers: Array.from({ length: MANAGERS }, (_, m) => managerRow(String(10 + m), managerName(m), rows / MANAGERS / 100)),
+    total: managerRow(null, '', rows / 100),
+    leads: made(counts.leads, lead), deals: made(counts.deals, deal), tasks: made(counts.tasks, task), violations: made(counts.violations, violation),
   }
 }
 

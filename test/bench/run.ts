@@ -44,11 +44,34 @@ function appMemory(app: AppProcess): Promise<NodeJS.MemoryUsage | undefined> {
 const JSON_OUTPUT = process.argv.includes('--json')
 if (JSON_OUTPUT) process.env.BENCH_JSON = '1'
 
+// BENCH_ONLY=reports (or clocks, app; several with commas) runs only those phases; the table then holds only their rows.
+const PHASES = ['app', 'clocks', 'reports'] as const
+function chosenPhases(): Set<string> {
+  const chosen = (process.env.BENCH_ONLY ?? PHASES.join(',')).split(',').map((name) => name.trim()).filter(Boolean)
+  const unknown = chosen.filter((name) => !(PHASES as readonly string[]).includes(name))
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: unknown phase ${unknown.join(', ')} (phases: ${PHASES.join(', ')})`)
+  return new Set(chosen)
+}
+
 async function main(): Promise<void> {
   const began = performance.now()
-  const dir = mkdtempSync(join(tmpdir(), 'rules-bench-'))
+  const only = chosenPhases()
   const figures = join(mkdtempSync(join(tmpdir(), 'rules-bench-figures-')), 'figures.jsonl')
   process.env.BENCH_FIGURES = figures
+  if (only.has('app')) await appPhase()
+  if (only.has('clocks')) phase('clocks', 'clocks.ts', figures)
+  // All three sizes (about ten minutes on 2 cores); BENCH_REPORT_ROWS=10000,100000 leaves the million out.
+  if (only.has('reports')) phase('reports', 'reports.ts', figures)
+  print(`Total run time ${((performance.now() - began) / 1000).toFixed(1)} s`)
+  const rows = collected(figures)
+  rmSync(figures, { force: true })
+  if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
+  else print(`\nThe figures beside their floors and baselines, all measured in this run:\n${table(rows)}`)
+}
+
+// The app as `npm start` runs it against the fake portal: the bursts, the intake, the memory at the end.
+async function appPhase(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'rules-bench-'))
   const databasePath = join(dir, 'app.db')
   const portal = await startFakePortal() // the real limits: 50 burst, 2 per second
   const app = startAppProcess({
@@ -106,14 +129,6 @@ async function main(): Promise<void> {
     await portal.close()
     rmSync(dir, { recursive: true, force: true })
   }
-  phase('clocks', 'clocks.ts', figures)
-  // All three sizes (about two and a half minutes); BENCH_REPORT_ROWS=10000,100000 leaves the million out.
-  phase('reports', 'reports.ts', figures)
-  print(`Total run time ${((performance.now() - began) / 1000).toFixed(1)} s`)
-  const rows = collected(figures)
-  rmSync(figures, { force: true })
-  if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
-  else print(`\nThe figures beside their floors and baselines, all measured in this run:\n${table(rows)}`)
 }
 
 // The bare intake route (test/bench/bare-intake.ts) in a child process of its own, as the app is; resolves with its URL.
@@ -134,7 +149,7 @@ async function startBareIntake(databasePath: string, port: number): Promise<stri
 // The clocks and reports phases each in a process of their own, after the app's: their memory figures are their own,
 // and they cannot disturb the others.
 function phase(name: string, file: string, figures: string): void {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file)], { stdio: 'inherit', timeout: 600_000, env: { ...process.env, BENCH_FIGURES: figures } })
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file)], { stdio: 'inherit', timeout: 3_600_000, env: { ...process.env, BENCH_FIGURES: figures } })
   if (run.status !== 0) throw new Error(`the ${name} phase failed (exit ${String(run.status)}${run.signal ? `, ${run.signal}` : ''})`)
 }
 

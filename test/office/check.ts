@@ -1,15 +1,19 @@
-// npm run test:office: the reports as LibreOffice reads them. The demo's day is played, its report written, and
-// LibreOffice headless converts every sheet to CSV; each sheet's cells are then compared with what the app wrote
+// npm run test:office: the reports as LibreOffice reads them. The demo's day is played, its report written (read from the
+// store as it is written) once with exceljs and once with @cj-tech-master/excelts, and LibreOffice headless converts
+// every sheet of each to CSV; each sheet's cells are then compared with what the app wrote
 // (LibreOffice exits 0 even when it fails to read a file, so only what comes out counts). Needs `soffice`
 // (Debian: libreoffice-calc-nogui; .ci/run installs it); SOFFICE may name another binary.
 import { execFile } from 'node:child_process'
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { finished } from 'node:stream/promises'
 import { promisify } from 'node:util'
+import { WorkbookWriter as ExceltsWriter } from '@cj-tech-master/excelts'
 import ExcelJS from 'exceljs'
-import { parsePeriod, prepareReport, scopeOf } from '../../src/reports/report.js'
-import { writeWorkbook } from '../../src/reports/workbook.js'
+import { parsePeriod, prepareReportSource, scopeOf } from '../../src/reports/report.js'
+import { rowsCount } from '../../src/reports/report-types.js'
+import { writeWorkbook, type WorkbookWriterClass } from '../../src/reports/workbook.js'
 import { addDays, isoDate, localDateOf } from '../../src/shared/zoned-days.js'
 import { playDay } from '../demo/day.js'
 
@@ -82,31 +86,36 @@ async function main(): Promise<void> {
     const today = localDateOf(Date.now(), timeZone)
     const period = parsePeriod(isoDate(addDays(today, -6)), isoDate(addDays(today, 1)))
     if ('error' in period) throw new Error(period.error)
-    const { data, lang, fileName } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory }, portal, scopeOf(directory, undefined, 'ru')!, period)
-    const file = join(dir, fileName)
-    await writeWorkbook(data, createWriteStream(file), lang, new Date())
-    const written = new ExcelJS.Workbook()
-    await written.xlsx.readFile(file)
-    const { stdout, stderr } = await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${join(dir, 'profile')}`, '--convert-to', CSV_FILTER, '--outdir', dir, file], { timeout: 120_000 })
-    const base = fileName.replace(/\.xlsx$/, '')
-    for (const sheet of written.worksheets) {
-      const csv = join(dir, `${base}-${sheet.name}.csv`)
-      if (!existsSync(csv)) {
-        failures.push(`LibreOffice wrote no CSV for sheet «${sheet.name}» (it said: ${(stdout + stderr).trim()}; in ${dir}: ${readdirSync(dir).join(', ')})`)
-        continue
-      }
-      const rows = parseCsv(readFileSync(csv, 'utf8'))
-      if (rows.length !== sheet.rowCount) failures.push(`«${sheet.name}»: LibreOffice read ${rows.length} rows, the app wrote ${sheet.rowCount}`)
-      sheet.eachRow((row, rowNumber) => {
-        row.eachCell({ includeEmpty: true }, (cell, column) => {
-          const got = rows[rowNumber - 1]?.[column - 1] ?? ''
-          const want = expected(cell)
-          if (!same(want, got)) failures.push(`«${sheet.name}»!${cell.address}: LibreOffice shows ${JSON.stringify(got)}, the app wrote ${JSON.stringify(want)}`)
+    const { data, lang, fileName } = await prepareReportSource({ store: h.store, settings: h.app.portalSettings, directory }, portal, scopeOf(directory, undefined, 'ru')!, period)
+    const libraries: Array<[string, WorkbookWriterClass]> = [['exceljs', ExcelJS.stream.xlsx.WorkbookWriter], ['excelts', ExceltsWriter as unknown as WorkbookWriterClass]]
+    for (const [library, Writer] of libraries) {
+      const base = `${fileName.replace(/\.xlsx$/, '')}-${library}`
+      const file = join(dir, `${base}.xlsx`)
+      const out = createWriteStream(file)
+      await writeWorkbook(data, out, lang, new Date(), () => {}, Writer)
+      await finished(out)
+      const written = new ExcelJS.Workbook()
+      await written.xlsx.readFile(file)
+      const { stdout, stderr } = await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${join(dir, 'profile')}`, '--convert-to', CSV_FILTER, '--outdir', dir, file], { timeout: 120_000 })
+      for (const sheet of written.worksheets) {
+        const csv = join(dir, `${base}-${sheet.name}.csv`)
+        if (!existsSync(csv)) {
+          failures.push(`${library}: LibreOffice wrote no CSV for sheet «${sheet.name}» (it said: ${(stdout + stderr).trim()}; in ${dir}: ${readdirSync(dir).join(', ')})`)
+          continue
+        }
+        const rows = parseCsv(readFileSync(csv, 'utf8'))
+        if (rows.length !== sheet.rowCount) failures.push(`${library}: «${sheet.name}»: LibreOffice read ${rows.length} rows, the app wrote ${sheet.rowCount}`)
+        sheet.eachRow((row, rowNumber) => {
+          row.eachCell({ includeEmpty: true }, (cell, column) => {
+            const got = rows[rowNumber - 1]?.[column - 1] ?? ''
+            const want = expected(cell)
+            if (!same(want, got)) failures.push(`${library}: «${sheet.name}»!${cell.address}: LibreOffice shows ${JSON.stringify(got)}, the app wrote ${JSON.stringify(want)}`)
+          })
         })
-      })
-      console.log(`office: «${sheet.name}» ${rows.length} rows, ${rows[0]?.length ?? 0} columns read by LibreOffice`)
+        console.log(`office: ${library}: «${sheet.name}» ${rows.length} rows, ${rows[0]?.length ?? 0} columns read by LibreOffice`)
+      }
     }
-    console.log(`office: ${fileName} (${data.leads.length} leads, ${data.deals.length} deals, ${data.tasks.length} tasks, ${data.violations.length} violations)`)
+    console.log(`office: ${fileName} (${rowsCount(data.leads)} leads, ${rowsCount(data.deals)} deals, ${rowsCount(data.tasks)} tasks, ${rowsCount(data.violations)} violations)`)
   } finally {
     await day.close()
     rmSync(dir, { recursive: true, force: true })

@@ -15,6 +15,7 @@ import { PgContactKeyRepo, PgMirrorRepo, PgOwnWritesRepo } from './mirror.js'
 import { PgJournalRepo, PgLoginStateRepo, PgOfflineQueueRepo, PgPortalSettingsRepo, PgRobotSetupRepo, PgSweepRepo } from './portal-state.js'
 import { PgPortalRepo } from './portals.js'
 import { PgReportDeliveryRepo } from './report-deliveries.js'
+import { PgReportRows } from './report-rows.js'
 import { PgRobotCallRepo } from './robot-calls.js'
 import { inTransaction, openPool, type PostgresTarget, type Sql } from './sql.js'
 import { sealAtRestPg } from './token-sealing.js'
@@ -56,7 +57,7 @@ export async function openPostgresStore(target: PostgresTarget, now: () => Date,
   // Closing twice is closing once, as on SQLite.
   const close = () => (closed ??= pool.end())
   const ping = async () => { await pool.query('SELECT 1') }
-  return { ...perCall(pool, now, sealer), ...storeOperations(transactions), ping, close }
+  return { ...perCall(pool, now, sealer), ...storeOperations(transactions), reportRows: new PgReportRows(pool), ping, close }
 }
 
 // Each repository's class; every one is built on a transaction's client, the clock and the sealer.
