@@ -11,7 +11,7 @@ import { deriveTokenKey } from '../../src/shared/token-key.js'
 import { openStore } from '../../src/store/index.js'
 import { sqliteRows } from '../store/sqlite-file.js'
 import { ENTITIES, project } from '../../src/ingest/entities.js'
-import { startFakePortal } from '../fake-portal/index.js'
+import { startFakePortal, type FakePortal } from '../fake-portal/index.js'
 import { freePort } from '../helpers/harness.js'
 import { startAppProcess, waitDrained, waitHealthy, type AppProcess } from './app-process.js'
 import { collected, figure, print, record, table } from './figures.js'
@@ -43,6 +43,10 @@ function appMemory(app: AppProcess): Promise<NodeJS.MemoryUsage | undefined> {
 // `npm run bench -- --json`: the table as JSON on stdout; the phases (their own processes) print their prose to stderr.
 const JSON_OUTPUT = process.argv.includes('--json')
 if (JSON_OUTPUT) process.env.BENCH_JSON = '1'
+// `BENCH_ONLY=burst npm run bench`: the two bursts alone (no intake, clocks or reports), about a minute.
+const ONLY = process.env.BENCH_ONLY ?? ''
+if (ONLY !== '' && ONLY !== 'burst') throw new Error(`BENCH_ONLY=${ONLY}: the only subset is "burst"`)
+const BURSTS_ONLY = ONLY === 'burst'
 
 async function main(): Promise<void> {
   const began = performance.now()
@@ -81,11 +85,8 @@ async function main(): Promise<void> {
     record(figure('big burst: records re-read', 'records', big.reReads, LEADS, 'floor: each changed record once', { atMostTimes: 1 }))
     const small = await burst(app, portal, ids.slice(0, SMALL.leads), SMALL.updates, 'a small burst')
     record(figure('small burst: REST requests', 'requests', small.requests, floor(SMALL.leads), 'floor: a batch per 50 changed', { atMostTimes: 1.5 }))
-    const bare = startBareIntake(join(dir, 'bare.db'), await freePort())
-    const load = await intake(app, portal, ids, { count: EVENTS, connections: CONNECTIONS, warmUp: 500, bareUrl: `${await bare}/events` })
-    const perSecond = (result: typeof load.app) => result.ok / result.seconds
-    record(figure('intake: events accepted', 'events/s', perSecond(load.app), perSecond(load.bare), 'baseline: bare route', { atLeastTimes: 0.5 }))
-    record(figure('intake: p99 time to the 200', 'ms', percentile(load.app.latenciesMs, 0.99), percentile(load.bare.latenciesMs, 0.99), 'baseline: bare route', { atMostTimes: 2 }))
+    record(figure('small burst: records re-read', 'records', small.reReads, SMALL.leads, 'floor: each changed record once', { atMostTimes: 1 }))
+    if (!BURSTS_ONLY) await intakePhase(app, portal, ids, dir)
 
     const memory = await appMemory(app)
     const own = process.memoryUsage()
@@ -106,14 +107,25 @@ async function main(): Promise<void> {
     await portal.close()
     rmSync(dir, { recursive: true, force: true })
   }
-  phase('clocks', 'clocks.ts', figures)
-  // All three sizes (about two and a half minutes); BENCH_REPORT_ROWS=10000,100000 leaves the million out.
-  phase('reports', 'reports.ts', figures)
+  if (!BURSTS_ONLY) {
+    phase('clocks', 'clocks.ts', figures)
+    // All three sizes (about two and a half minutes); BENCH_REPORT_ROWS=10000,100000 leaves the million out.
+    phase('reports', 'reports.ts', figures)
+  }
   print(`Total run time ${((performance.now() - began) / 1000).toFixed(1)} s`)
   const rows = collected(figures)
   rmSync(figures, { force: true })
   if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
   else print(`\nThe figures beside their floors and baselines, all measured in this run:\n${table(rows)}`)
+}
+
+// Intake at POST /events beside the bare route, both fed the same bodies.
+async function intakePhase(app: AppProcess, portal: FakePortal, ids: readonly string[], dir: string): Promise<void> {
+    const bare = startBareIntake(join(dir, 'bare.db'), await freePort())
+    const load = await intake(app, portal, ids, { count: EVENTS, connections: CONNECTIONS, warmUp: 500, bareUrl: `${await bare}/events` })
+    const perSecond = (result: typeof load.app) => result.ok / result.seconds
+    record(figure('intake: events accepted', 'events/s', perSecond(load.app), perSecond(load.bare), 'baseline: bare route', { atLeastTimes: 0.5 }))
+    record(figure('intake: p99 time to the 200', 'ms', percentile(load.app.latenciesMs, 0.99), percentile(load.bare.latenciesMs, 0.99), 'baseline: bare route', { atMostTimes: 2 }))
 }
 
 // The bare intake route (test/bench/bare-intake.ts) in a child process of its own, as the app is; resolves with its URL.
