@@ -116,7 +116,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const hub = new Hub((error) => logger.error({ err: error }, 'a hub listener failed'))
   const enforcer = new Enforcer({ store, settings, logger, now, hub })
   const rules = new RulePages({ store, loader: enforcer.loader, enforcer, hub, now })
-  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, hub, ...retry })
+  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, hub, ...retry, wave: config.workerWave })
   const clocks = new ClockEngine({ store, enforcer, worker, now })
   const robots = new RobotRunner({ store, clients, logger, now, enforcer, hub, directory: (memberId) => directorySync.ensureFresh(memberId), ...retry })
   hub.on('actions.planned', ({ memberId }) => executor.wake(memberId))

@@ -4,7 +4,7 @@ import { isNotFound, type BatchCommands, type BatchOutcome, type PortalClients }
 import type { Hub } from '../enforce/hub.js'
 import { announcementsOf, type Plan } from '../store/plan.js'
 import type { StorePort } from '../store/port.js'
-import type { DueRecord } from '../store/inbox.js'
+import type { DueRecord, WaveWindow } from '../store/inbox.js'
 import { diffSnapshots, ENTITIES, project, type FieldChange } from './entities.js'
 import { activitiesOfRecord, OWNER_TYPE_IDS, withBinding } from './record-lists.js'
 import { PortalLanes } from './lanes.js'
@@ -45,6 +45,8 @@ export interface WorkerOptions {
   maxAttempts?: number
   /** First retry delay; doubles each attempt up to 10 minutes. */
   retryBaseMs?: number
+  /** How long a burst of events is given to settle before its records are read (see `drain`); none by default. */
+  wave?: WaveWindow
 }
 
 // Fields that change on every save; a change of only these is not a change for rules.
@@ -62,6 +64,9 @@ export class Worker extends PortalLanes {
   readonly #hub: Hub | undefined
   readonly #maxAttempts: number
   readonly #retryBaseMs: number
+  readonly #wave: WaveWindow
+  // Portals whose burst is still settling: when their wave is due (the app's clock) and the timer that looks again then.
+  readonly #settling = new Map<string, { at: Date; timer: NodeJS.Timeout }>()
 
   constructor(options: WorkerOptions) {
     const { now } = options
@@ -74,6 +79,7 @@ export class Worker extends PortalLanes {
     this.#hub = options.hub
     this.#maxAttempts = options.maxAttempts ?? 6
     this.#retryBaseMs = options.retryBaseMs ?? 5_000
+    this.#wave = options.wave ?? { quietMs: 0, maxWaitMs: 0 }
   }
 
   protected portalsWithWork(): Promise<string[]> {
@@ -84,15 +90,88 @@ export class Worker extends PortalLanes {
     return this.#store.inbox.nextRetryAt(after)
   }
 
+  /**
+   * Makes sure the portal's work is looked at; while its burst is settling (see `drain`), an event only joins the wave
+   * and the portal is looked at again when the wave is due (or at once, once the app's clock has passed that moment).
+   */
+  override wake(memberId: string): void {
+    const settling = this.#settling.get(memberId)
+    if (settling && settling.at > this.#now()) return
+    if (settling) clearTimeout(settling.timer)
+    this.#settling.delete(memberId)
+    super.wake(memberId)
+  }
+
+  /** Stops taking work (the settling portals' timers too) and waits for the current step. */
+  override async stop(): Promise<void> {
+    for (const { timer } of this.#settling.values()) clearTimeout(timer)
+    this.#settling.clear()
+    await super.stop()
+  }
+
+  /**
+   * Reads a portal's changed records in waves, each record once a wave, however many events it collected.
+   *
+   * The rule, and why no change is lost. An event only says that its record changed at some moment before the portal sent
+   * it (`ts` is when it left the portal's queue, events/index.md); events come at least once and in no order. A read
+   * sees every change made before the portal answered it. So a read answers every event of its record that had reached
+   * the inbox when its batch was made up (a moment before it is sent, which errs on the safe side): those events are
+   * marked done with the read's result, in one store call. An event that reaches the inbox after that may tell of a
+   * change the read did not see, so it stays
+   * pending and its record is read again in the next wave: never marked done by a read sent before it arrived.
+   *
+   * The waves keep that second read rare: a burst (a portal's import, a robot touching a thousand leads, a user's
+   * mass edit) arrives as a stream of events, several per record, and reading while it streams reads a record once per
+   * event. So a wave starts only when the portal's inbox has been quiet for `wave.quietMs` (the burst is over) or its
+   * oldest pending event has waited `wave.maxWaitMs` (a stream that never pauses is still read, at that pace); both
+   * are measured on the app's clock from the events' arrival. The wave is the records with an event up to the newest
+   * one then; they are read 50 to a `batch`, each with all its events pending when its batch is made up (those that came
+   * since the wave began too). Events that come in meanwhile for records already read wait for the next wave.
+   * Only the inbox waits: the outbox (fixes first) and the deadline clocks' re-reads do not go through it.
+   */
   protected async drain(memberId: string): Promise<void> {
     while (!this.stopped) {
-      const portal = await this.#store.portals.get(memberId)
-      // A portal that needs re-authorisation keeps its events pending until it is installed again.
-      if (!portal || portal.status !== 'active') return
-      const due = await this.#store.inbox.due(memberId, RECORDS_PER_BATCH)
-      if (due.length === 0) return
+      if (!(await this.#active(memberId))) return
+      const wave = await this.#store.inbox.wave(memberId, this.#wave)
+      if (!wave) return
+      if (!wave.ready) {
+        this.#settleUntil(memberId, wave.at)
+        return
+      }
+      // Nothing of the wave could be taken (its records wait out a backoff): the retry timer comes back for them.
+      if ((await this.#drainWave(memberId, wave.lastId)) === 0) return
+    }
+  }
+
+  // Reads the wave's records (those with an event up to `lastId`) 50 a batch; answers how many were taken.
+  async #drainWave(memberId: string, lastId: number): Promise<number> {
+    let taken = 0
+    while (!this.stopped) {
+      if (!(await this.#active(memberId))) break
+      const due = await this.#store.inbox.due(memberId, RECORDS_PER_BATCH, lastId)
+      if (due.length === 0) break
+      taken += due.length
       await this.#process(memberId, due)
     }
+    return taken
+  }
+
+  // Looks at the portal again when its wave is due; the events that come meanwhile cost no look at the store.
+  #settleUntil(memberId: string, at: Date): void {
+    if (this.stopped) return
+    clearTimeout(this.#settling.get(memberId)?.timer)
+    const timer = setTimeout(() => {
+      this.#settling.delete(memberId)
+      this.wake(memberId)
+    }, Math.max(0, at.getTime() - this.#now().getTime()))
+    timer.unref()
+    this.#settling.set(memberId, { at, timer })
+  }
+
+  // A portal that needs re-authorisation keeps its events pending until it is installed again.
+  async #active(memberId: string): Promise<boolean> {
+    const portal = await this.#store.portals.get(memberId)
+    return portal?.status === 'active'
   }
 
   async #process(memberId: string, due: DueRecord[]): Promise<void> {

@@ -20,6 +20,15 @@ export interface DueRecord {
   attempts: number
 }
 
+/** When a portal's pending events settle into a wave: none pending, ready now (up to event `lastId`), or not before `at`. */
+export type WaveState = { ready: true; lastId: number } | { ready: false; at: Date } | undefined
+
+/** How long a burst is given to settle: a wave starts once no event came for `quietMs`, or the oldest has waited `maxWaitMs`. */
+export interface WaveWindow {
+  quietMs: number
+  maxWaitMs: number
+}
+
 /** How a portal's inbox stands, for /healthz. */
 export interface InboxStats {
   pending: number
@@ -28,6 +37,7 @@ export interface InboxStats {
 }
 
 interface DueRow { entity: string; entity_id: string; ids: string; events: string; attempts: number }
+interface WaveRow { oldest: string | null; newest: string | null; last_id: number | null }
 
 /** Appends events; duplicates (same portal, event, record and ts) are kept once. `ts` has one-second
  * precision, so a "duplicate" of an event already processed is a later change in the same second:
@@ -43,6 +53,7 @@ export class InboxRepo {
   readonly #nextDue
   readonly #portalsWithWork
   readonly #parked
+  readonly #wave
 
   constructor(private readonly db: Db, private readonly now: () => Date) {
     this.#insert = db.prepare(`
@@ -52,13 +63,18 @@ export class InboxRepo {
         not_before = NULL, last_error = NULL, done_at = NULL, received_at = excluded.received_at
       WHERE inbox.state = 'done'`)
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM inbox WHERE member_id = ?')
-    // Records whose events are all due, oldest first; a record waiting out a backoff waits whole.
-    this.#due = db.prepare<[string, string, number], DueRow>(`
+    // Records whose events are all due and one of them within the wave (id up to the wave's last), oldest first, with
+    // every event pending now, later ones too; a record waiting out a backoff waits whole.
+    this.#due = db.prepare<[string, string, number, number], DueRow>(`
       SELECT entity, entity_id, group_concat(id) AS ids, group_concat(event) AS events, max(attempts) AS attempts
       FROM inbox WHERE member_id = ? AND state = 'pending'
       GROUP BY entity, entity_id
-      HAVING max(coalesce(not_before, '')) <= ?
+      HAVING max(coalesce(not_before, '')) <= ? AND min(id) <= ?
       ORDER BY min(id) LIMIT ?`)
+    // Per portal, the arrivals of the pending events not waiting out a backoff: the oldest, the newest, the last id.
+    this.#wave = db.prepare<[string, string], WaveRow>(`
+      SELECT min(received_at) AS oldest, max(received_at) AS newest, max(id) AS last_id
+      FROM inbox WHERE member_id = ? AND state = 'pending' AND coalesce(not_before, '') <= ?`)
     this.#done = db.prepare("UPDATE inbox SET state = 'done', done_at = ?, last_error = NULL WHERE id = ?")
     this.#retry = db.prepare('UPDATE inbox SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE id = ?')
     this.#park = db.prepare("UPDATE inbox SET state = 'parked', attempts = attempts + 1, last_error = ? WHERE id = ?")
@@ -86,15 +102,30 @@ export class InboxRepo {
     return this.#count.get(memberId)?.n ?? 0
   }
 
-  /** Up to `limit` records of a portal whose pending events are due now, oldest first. */
-  due(memberId: string, limit: number): DueRecord[] {
-    return this.#due.all(memberId, this.now().toISOString(), limit).map((row) => ({
+  /**
+   * Up to `limit` records of a portal whose pending events are due now, oldest first, each with all its pending events;
+   * with `upToId`, only records with an event up to that id (a wave's records; their later events come along).
+   */
+  due(memberId: string, limit: number, upToId = Number.MAX_SAFE_INTEGER): DueRecord[] {
+    return this.#due.all(memberId, this.now().toISOString(), upToId, limit).map((row) => ({
       entity: row.entity,
       entityId: row.entity_id,
       eventIds: row.ids.split(',').map(Number),
       events: [...new Set(row.events.split(','))],
       attempts: row.attempts,
     }))
+  }
+
+  /**
+   * Whether a portal's pending events (those not waiting out a backoff) form a wave now: none came for `quietMs`, or the
+   * oldest has waited `maxWaitMs`. Ready, it names the wave's last event; not yet, the moment it will be.
+   */
+  wave(memberId: string, window: WaveWindow): WaveState {
+    const now = this.now()
+    const row = this.#wave.get(memberId, now.toISOString())
+    if (!row?.oldest || !row.newest || row.last_id === null) return undefined
+    const at = Math.min(Date.parse(row.newest) + window.quietMs, Date.parse(row.oldest) + window.maxWaitMs)
+    return at <= now.getTime() ? { ready: true, lastId: row.last_id } : { ready: false, at: new Date(at) }
   }
 
   /** Marks events processed. */
@@ -137,3 +168,4 @@ export class InboxRepo {
     return this.#portalsWithWork.all().map((row) => row.member_id)
   }
 }
+

@@ -60,6 +60,9 @@ export async function startHarness(
     DATABASE_PATH: ':memory:',
     LOG_LEVEL: 'silent',
     HEALTHZ_TOKEN,
+    // Events read as soon as they come (no wave window), as most tests expect; the wave tests set it.
+    WORKER_QUIET_MS: '0',
+    WORKER_MAX_WAIT_MS: '0',
     ...options.env,
   })
   // The app's clock serves its store too (a test that moves the clock moves both).
