@@ -8,6 +8,7 @@ import type { DueRecord, WaveWindow } from '../store/inbox.js'
 import { diffSnapshots, ENTITIES, project, type FieldChange } from './entities.js'
 import { activitiesOfRecord, OWNER_TYPE_IDS, withBinding } from './record-lists.js'
 import { PortalLanes } from './lanes.js'
+import { WaveGate } from './waves.js'
 import { readAllPages, type PagedList } from './paged-lists.js'
 import { errorMessage } from '../shared/errors.js'
 import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
@@ -45,7 +46,7 @@ export interface WorkerOptions {
   maxAttempts?: number
   /** First retry delay; doubles each attempt up to 10 minutes. */
   retryBaseMs?: number
-  /** How long a burst of events is given to settle before its records are read (see `drain`); none by default. */
+  /** How long a burst of events is given to settle before its records are read (src/ingest/waves.ts); none by default. */
   wave?: WaveWindow
 }
 
@@ -65,8 +66,7 @@ export class Worker extends PortalLanes {
   readonly #maxAttempts: number
   readonly #retryBaseMs: number
   readonly #wave: WaveWindow
-  // Portals whose burst is still settling: when their wave is due (the app's clock) and the timer that looks again then.
-  readonly #settling = new Map<string, { at: Date; timer: NodeJS.Timeout }>()
+  readonly #gate: WaveGate
 
   constructor(options: WorkerOptions) {
     const { now } = options
@@ -80,6 +80,7 @@ export class Worker extends PortalLanes {
     this.#maxAttempts = options.maxAttempts ?? 6
     this.#retryBaseMs = options.retryBaseMs ?? 5_000
     this.#wave = options.wave ?? { quietMs: 0, maxWaitMs: 0 }
+    this.#gate = new WaveGate(now, (memberId) => this.wake(memberId))
   }
 
   protected portalsWithWork(): Promise<string[]> {
@@ -90,52 +91,26 @@ export class Worker extends PortalLanes {
     return this.#store.inbox.nextRetryAt(after)
   }
 
-  /**
-   * Makes sure the portal's work is looked at; while its burst is settling (see `drain`), an event only joins the wave
-   * and the portal is looked at again when the wave is due (or at once, once the app's clock has passed that moment).
-   */
+  /** Makes sure the portal's work is looked at; while its burst settles (src/ingest/waves.ts) an event only joins the wave. */
   override wake(memberId: string): void {
-    const settling = this.#settling.get(memberId)
-    if (settling && settling.at > this.#now()) return
-    if (settling) clearTimeout(settling.timer)
-    this.#settling.delete(memberId)
+    if (this.#gate.holds(memberId)) return
     super.wake(memberId)
   }
 
   /** Stops taking work (the settling portals' timers too) and waits for the current step. */
   override async stop(): Promise<void> {
-    for (const { timer } of this.#settling.values()) clearTimeout(timer)
-    this.#settling.clear()
+    this.#gate.clear()
     await super.stop()
   }
 
-  /**
-   * Reads a portal's changed records in waves, each record once a wave, however many events it collected.
-   *
-   * The rule, and why no change is lost. An event only says that its record changed at some moment before the portal sent
-   * it (`ts` is when it left the portal's queue, events/index.md); events come at least once and in no order. A read
-   * sees every change made before the portal answered it. So a read answers every event of its record that had reached
-   * the inbox when its batch was made up (a moment before it is sent, which errs on the safe side): those events are
-   * marked done with the read's result, in one store call. An event that reaches the inbox after that may tell of a
-   * change the read did not see, so it stays
-   * pending and its record is read again in the next wave: never marked done by a read sent before it arrived.
-   *
-   * The waves keep that second read rare: a burst (a portal's import, a robot touching a thousand leads, a user's
-   * mass edit) arrives as a stream of events, several per record, and reading while it streams reads a record once per
-   * event. So a wave starts only when the portal's inbox has been quiet for `wave.quietMs` (the burst is over) or its
-   * oldest pending event has waited `wave.maxWaitMs` (a stream that never pauses is still read, at that pace); both
-   * are measured on the app's clock from the events' arrival. The wave is the records with an event up to the newest
-   * one then; they are read 50 to a `batch`, each with all its events pending when its batch is made up (those that came
-   * since the wave began too). Events that come in meanwhile for records already read wait for the next wave.
-   * Only the inbox waits: the outbox (fixes first) and the deadline clocks' re-reads do not go through it.
-   */
+  /** Reads the portal's records in waves (src/ingest/waves.ts): each record once a wave, however many events it collected. */
   protected async drain(memberId: string): Promise<void> {
     while (!this.stopped) {
       if (!(await this.#active(memberId))) return
       const wave = await this.#store.inbox.wave(memberId, this.#wave)
       if (!wave) return
       if (!wave.ready) {
-        this.#settleUntil(memberId, wave.at)
+        if (!this.stopped) this.#gate.settleUntil(memberId, wave.at)
         return
       }
       // Nothing of the wave could be taken (its records wait out a backoff): the retry timer comes back for them.
@@ -154,18 +129,6 @@ export class Worker extends PortalLanes {
       await this.#process(memberId, due)
     }
     return taken
-  }
-
-  // Looks at the portal again when its wave is due; the events that come meanwhile cost no look at the store.
-  #settleUntil(memberId: string, at: Date): void {
-    if (this.stopped) return
-    clearTimeout(this.#settling.get(memberId)?.timer)
-    const timer = setTimeout(() => {
-      this.#settling.delete(memberId)
-      this.wake(memberId)
-    }, Math.max(0, at.getTime() - this.#now().getTime()))
-    timer.unref()
-    this.#settling.set(memberId, { at, timer })
   }
 
   // A portal that needs re-authorisation keeps its events pending until it is installed again.
