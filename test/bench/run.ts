@@ -43,10 +43,12 @@ function appMemory(app: AppProcess): Promise<NodeJS.MemoryUsage | undefined> {
 // `npm run bench -- --json`: the table as JSON on stdout; the phases (their own processes) print their prose to stderr.
 const JSON_OUTPUT = process.argv.includes('--json')
 if (JSON_OUTPUT) process.env.BENCH_JSON = '1'
-// `BENCH_ONLY=burst npm run bench`: the two bursts alone (no intake, clocks or reports), about a minute.
-const ONLY = process.env.BENCH_ONLY ?? ''
-if (ONLY !== '' && ONLY !== 'burst') throw new Error(`BENCH_ONLY=${ONLY}: the only subset is "burst"`)
-const BURSTS_ONLY = ONLY === 'burst'
+// `BENCH_ONLY=burst npm run bench`: the two bursts alone (about a minute); a list (`burst,intake`) runs those phases. The
+// bursts always run: the other phases of the app process need their 1,000 leads.
+const PHASES = ['burst', 'intake', 'clocks', 'reports'] as const
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((name) => name.trim()).filter(Boolean)
+for (const name of ONLY) if (!(PHASES as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: "${name}" is not one of ${PHASES.join(', ')}`)
+const runs = (name: (typeof PHASES)[number]) => ONLY.length === 0 || ONLY.includes(name)
 
 async function main(): Promise<void> {
   const began = performance.now()
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
     const small = await burst(app, portal, ids.slice(0, SMALL.leads), SMALL.updates, 'a small burst')
     record(figure('small burst: REST requests', 'requests', small.requests, floor(SMALL.leads), 'floor: a batch per 50 changed', { atMostTimes: 1.5 }))
     record(figure('small burst: records re-read', 'records', small.reReads, SMALL.leads, 'floor: each changed record once', { atMostTimes: 1 }))
-    if (!BURSTS_ONLY) await intakePhase(app, portal, ids, dir)
+    if (runs('intake')) await intakePhase(app, portal, ids, dir)
 
     const memory = await appMemory(app)
     const own = process.memoryUsage()
@@ -107,11 +109,9 @@ async function main(): Promise<void> {
     await portal.close()
     rmSync(dir, { recursive: true, force: true })
   }
-  if (!BURSTS_ONLY) {
-    phase('clocks', 'clocks.ts', figures)
-    // All three sizes (about two and a half minutes); BENCH_REPORT_ROWS=10000,100000 leaves the million out.
-    phase('reports', 'reports.ts', figures)
-  }
+  if (runs('clocks')) phase('clocks', 'clocks.ts', figures)
+  // All three sizes (about two and a half minutes); BENCH_REPORT_ROWS=10000,100000 leaves the million out.
+  if (runs('reports')) phase('reports', 'reports.ts', figures)
   print(`Total run time ${((performance.now() - began) / 1000).toFixed(1)} s`)
   const rows = collected(figures)
   rmSync(figures, { force: true })
