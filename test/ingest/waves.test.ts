@@ -65,6 +65,18 @@ describe('waves', () => {
     expect(h.store.sync.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
   })
 
+  it('on the wall clock, a wave is read by itself once the events have stopped for the quiet time', async () => {
+    h = await startHarness({ env: { WORKER_QUIET_MS: '500', WORKER_MAX_WAIT_MS: '20000' }, app: { onChange: () => {} } })
+    await h.portal.installApp({ installUrl: `${h.url}/install` })
+    const ids = Array.from({ length: 30 }, (_, i) => h.portal.data.addLead({ TITLE: `Вектор ${i}` }, { byUserId: 5 }))
+    await h.portal.flushEvents()
+    const stopped = Date.now()
+    for (let i = 0; i < 200 && pending() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25))
+    expect(pending()).toBe(0)
+    expect(Date.now() - stopped).toBeGreaterThanOrEqual(300)
+    for (const id of ids) expect(mirrored(id)).toEqual(portalLead(id))
+  })
+
   it('a change whose event arrives after its record was read is read in the next wave (no change lost)', async () => {
     await start()
     const id = h.portal.data.addLead({ TITLE: 'Заявка' }, { byUserId: 5 })
