@@ -11,9 +11,9 @@
 //
 // The waves keep that second read rare: a burst (an import, a robot touching a thousand leads, a mass edit) arrives as a
 // stream of events, several per record, and reading while it streams reads a record once per event. So a wave starts
-// only when the portal's inbox has been quiet for `quietMs` (the burst is over) or its oldest pending event has waited
-// `maxWaitMs` (a stream that never pauses is still read, at that pace), both on the app's clock from the events'
-// arrival. The wave is the records with an event up to the newest one then; they are read 50 to a `batch`, each with
+// only when the portal's inbox has been quiet for `quietMs` (the burst is over) or its oldest event not yet tried has
+// waited `maxWaitMs` (a stream that never pauses is still read, at that pace), both on the app's clock from the events'
+// arrival; a failed read's retry falling due joins the next wave, or goes at once when no burst is settling. The wave is the records with an event up to the newest one then; they are read 50 to a `batch`, each with
 // all its events pending when its batch is made up (those that came since the wave began too). Events that come in
 // meanwhile for records already read wait for the next wave. Only the inbox waits: the outbox (fixes first), the
 // deadline clocks' re-reads and the robots do not go through it.

@@ -73,7 +73,7 @@ export class InboxRepo {
       ORDER BY min(id) LIMIT ?`)
     // Per portal, the arrivals of the pending events not waiting out a backoff: the oldest, the newest, the last id.
     this.#wave = db.prepare<[string, string], WaveRow>(`
-      SELECT min(received_at) AS oldest, max(received_at) AS newest, max(id) AS last_id
+      SELECT min(CASE WHEN attempts = 0 THEN received_at END) AS oldest, max(received_at) AS newest, max(id) AS last_id
       FROM inbox WHERE member_id = ? AND state = 'pending' AND coalesce(not_before, '') <= ?`)
     this.#done = db.prepare("UPDATE inbox SET state = 'done', done_at = ?, last_error = NULL WHERE id = ?")
     this.#retry = db.prepare('UPDATE inbox SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE id = ?')
@@ -118,12 +118,15 @@ export class InboxRepo {
 
   /**
    * Whether a portal's pending events (those not waiting out a backoff) form a wave now: none came for `quietMs`, or the
-   * oldest has waited `maxWaitMs`. Ready, it names the wave's last event; not yet, the moment it will be.
+   * oldest not yet tried has waited `maxWaitMs` (a retry falling due does not end a burst's wait; alone, it goes at
+   * once). Ready, it names the wave's last event; not yet, the moment it will be.
    */
   wave(memberId: string, window: WaveWindow): WaveState {
     const now = this.now()
     const row = this.#wave.get(memberId, now.toISOString())
-    if (!row?.oldest || !row.newest || row.last_id === null) return undefined
+    if (!row?.newest || row.last_id === null) return undefined
+    // Only retries falling due (no fresh event): they go at once, as before the waves.
+    if (!row.oldest) return { ready: true, lastId: row.last_id }
     const at = Math.min(Date.parse(row.newest) + window.quietMs, Date.parse(row.oldest) + window.maxWaitMs)
     return at <= now.getTime() ? { ready: true, lastId: row.last_id } : { ready: false, at: new Date(at) }
   }

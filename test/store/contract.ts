@@ -137,6 +137,18 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
         expect((await store.inbox.wave(A, window))?.ready).toBe(true)
         expect(await store.inbox.wave(B, window)).toBeUndefined()
       })
+
+      it('lets a retry falling due go at once when it is alone, and wait with a burst when one is settling', async () => {
+        const window = { quietMs: 1_000, maxWaitMs: 10_000 }
+        await store.inbox.accept(event(A, '7', '1'))
+        const [seven] = await store.inbox.due(A, 10)
+        await store.inbox.fail(seven!.eventIds, 'QUERY_LIMIT_EXCEEDED', new Date(START + MINUTE))
+        expect(await store.inbox.wave(A, window)).toBeUndefined()
+        later(MINUTE)
+        expect((await store.inbox.wave(A, window))?.ready).toBe(true)
+        await store.inbox.accept(event(A, '8', '2'))
+        expect(await store.inbox.wave(A, window)).toEqual({ ready: false, at: new Date(START + MINUTE + 1_000) })
+      })
     })
 
     describe('mirror', () => {
