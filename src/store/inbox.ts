@@ -71,10 +71,13 @@ export class InboxRepo {
       GROUP BY entity, entity_id
       HAVING max(coalesce(not_before, '')) <= ? AND min(id) <= ?
       ORDER BY min(id) LIMIT ?`)
-    // Per portal, the arrivals of the pending events not waiting out a backoff: the oldest, the newest, the last id.
-    this.#wave = db.prepare<[string, string], WaveRow>(`
+    // A portal's pending events of records not waiting out a backoff: the oldest arrival not yet tried, the newest
+    // arrival, the last id.
+    this.#wave = db.prepare<[{ memberId: string; now: string }], WaveRow>(`
       SELECT min(CASE WHEN attempts = 0 THEN received_at END) AS oldest, max(received_at) AS newest, max(id) AS last_id
-      FROM inbox WHERE member_id = ? AND state = 'pending' AND coalesce(not_before, '') <= ?`)
+      FROM inbox AS e WHERE member_id = @memberId AND state = 'pending' AND NOT EXISTS (
+        SELECT 1 FROM inbox AS b WHERE b.member_id = e.member_id AND b.state = 'pending' AND b.entity = e.entity
+          AND b.entity_id = e.entity_id AND b.not_before > @now)`)
     this.#done = db.prepare("UPDATE inbox SET state = 'done', done_at = ?, last_error = NULL WHERE id = ?")
     this.#retry = db.prepare('UPDATE inbox SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE id = ?')
     this.#park = db.prepare("UPDATE inbox SET state = 'parked', attempts = attempts + 1, last_error = ? WHERE id = ?")
@@ -117,13 +120,13 @@ export class InboxRepo {
   }
 
   /**
-   * Whether a portal's pending events (those not waiting out a backoff) form a wave now: none came for `quietMs`, or the
+   * Whether a portal's pending events (of records not waiting out a backoff) form a wave now: none came for `quietMs`, or the
    * oldest not yet tried has waited `maxWaitMs` (a retry falling due does not end a burst's wait; alone, it goes at
    * once). Ready, it names the wave's last event; not yet, the moment it will be.
    */
   wave(memberId: string, window: WaveWindow): WaveState {
     const now = this.now()
-    const row = this.#wave.get(memberId, now.toISOString())
+    const row = this.#wave.get({ memberId, now: now.toISOString() })
     if (!row?.newest || row.last_id === null) return undefined
     // Only retries falling due (no fresh event): they go at once, as before the waves.
     if (!row.oldest) return { ready: true, lastId: row.last_id }
@@ -171,4 +174,3 @@ export class InboxRepo {
     return this.#portalsWithWork.all().map((row) => row.member_id)
   }
 }
-

@@ -148,6 +148,14 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
         expect((await store.inbox.wave(A, window))?.ready).toBe(true)
         await store.inbox.accept(event(A, '8', '2'))
         expect(await store.inbox.wave(A, window)).toEqual({ ready: false, at: new Date(START + MINUTE + 1_000) })
+        // A record waiting out a backoff waits whole: its new event does not count toward a wave.
+        later(1_000)
+        const [due7, due8] = await store.inbox.due(A, 10)
+        await store.inbox.markDone(due8!.eventIds)
+        await store.inbox.fail(due7!.eventIds, 'QUERY_LIMIT_EXCEEDED', new Date(START + 2 * MINUTE))
+        await store.inbox.accept(event(A, '7', '3'))
+        later(20_000)
+        expect(await store.inbox.wave(A, window)).toBeUndefined()
       })
     })
 
