@@ -68,6 +68,8 @@ const schema = z.object({
   B24_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).max(120_000).default(30_000),
   WORKER_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number' }).int().min(1).max(100).default(6),
   WORKER_RETRY_BASE_MS: z.coerce.number({ error: 'must be a number' }).int().min(10).max(3_600_000).default(5_000),
+  WORKER_QUIET_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(60_000).default(1_000),
+  WORKER_MAX_WAIT_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(600_000).default(30_000),
   SWEEP_CRON: z.string().default('*/10 * * * *').refine(validate, 'must be a cron expression such as "*/10 * * * *"'),
   B24_OFFLINE_EVENTS: z.enum(['off', 'on'], { error: 'must be "off" or "on"' }).default('off'),
   OFFLINE_DRAIN_CRON: z.string().default('* * * * *').refine(validate, 'must be a cron expression such as "* * * * *"'),
@@ -101,6 +103,8 @@ export interface Config {
   workerMaxAttempts: number
   /** The first retry delay of failed work; it doubles each attempt. */
   workerRetryBaseMs: number
+  /** How long a burst of events is given to settle before its records are read: no event for `quietMs`, or `maxWaitMs` at most. */
+  workerWave: Readonly<{ quietMs: number; maxWaitMs: number }>
   /** When to sweep for changes whose event never arrived (cron; default every 10 minutes). */
   sweepCron: string
   /** 'on': also bind offline events where the portal's plan allows them, and drain their queue. */
@@ -142,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeoutMs: e.B24_TIMEOUT_MS,
     workerMaxAttempts: e.WORKER_MAX_ATTEMPTS,
     workerRetryBaseMs: e.WORKER_RETRY_BASE_MS,
+    workerWave: Object.freeze({ quietMs: e.WORKER_QUIET_MS, maxWaitMs: e.WORKER_MAX_WAIT_MS }),
     sweepCron: e.SWEEP_CRON,
     offlineEvents: e.B24_OFFLINE_EVENTS,
     offlineDrainCron: e.OFFLINE_DRAIN_CRON,

@@ -87,7 +87,7 @@ export function buildServices(config: Readonly<Config>, deps: ServiceDeps): Serv
   const hub = new Hub((error) => logger.error({ err: error }, 'a hub listener failed'))
   const enforcer = new Enforcer({ store, settings, logger, now, hub })
   const rules = new RulePages({ store, loader: enforcer.loader, enforcer, hub, now })
-  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, hub, ...retry })
+  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, hub, ...retry, wave: config.workerWave })
   const clocks = new ClockEngine({ store, enforcer, worker, now })
   const robots = new RobotRunner({ store, clients, logger, now, enforcer, hub, directory, ...retry })
   hub.on('actions.planned', ({ memberId }) => executor.wake(memberId))

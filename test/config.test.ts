@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     expect(config.databasePath).toBe('./data/app.db')
     expect(config.publicUrl).toBe('http://127.0.0.1:3000')
     expect(config.allowedHosts).toContain('*.bitrix24.ru')
+    expect(config.workerWave).toEqual({ quietMs: 1_000, maxWaitMs: 30_000 })
     expect(Object.isFrozen(config)).toBe(true)
   })
 
@@ -23,6 +24,8 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL'],
     [{ B24_ALLOWED_HOSTS: 'bad host' }, 'Invalid configuration: B24_ALLOWED_HOSTS'],
     [{ B24_TIMEOUT_MS: '5' }, 'Invalid configuration: B24_TIMEOUT_MS'],
+    [{ WORKER_QUIET_MS: 'soon' }, 'Invalid configuration: WORKER_QUIET_MS must be a number (got "soon")'],
+    [{ WORKER_MAX_WAIT_MS: '-1' }, 'Invalid configuration: WORKER_MAX_WAIT_MS'],
     [{ RULES_FILE: '/nowhere/rules.json' }, 'Invalid configuration: RULES_FILE file does not exist'],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message)

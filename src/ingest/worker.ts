@@ -5,10 +5,11 @@ import { isNotFound, type BatchCommands, type BatchOutcome, type PortalClients }
 import type { Hub } from '../enforce/hub.js'
 import { announcementsOf, type Plan } from '../store/plan.js'
 import type { StorePort } from '../store/port.js'
-import type { DueRecord } from '../store/inbox.js'
+import type { DueRecord, WaveWindow } from '../store/inbox.js'
 import { diffSnapshots, ENTITIES, project, type FieldChange } from './entities.js'
 import { activitiesOfRecord, OWNER_TYPE_IDS, withBinding } from './record-lists.js'
 import { PortalLanes } from './lanes.js'
+import { WaveGate } from './waves.js'
 import { readAllPages, type PagedList } from './paged-lists.js'
 import { errorMessage } from '../shared/errors.js'
 import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
@@ -46,6 +47,8 @@ export interface WorkerOptions {
   maxAttempts?: number
   /** First retry delay; doubles each attempt up to 10 minutes. */
   retryBaseMs?: number
+  /** How long a burst of events is given to settle before its records are read (src/ingest/waves.ts); none by default. */
+  wave?: WaveWindow
 }
 
 // Fields that change on every save; a change of only these is not a change for rules.
@@ -63,6 +66,8 @@ export class Worker extends PortalLanes {
   readonly #hub: Hub | undefined
   readonly #maxAttempts: number
   readonly #retryBaseMs: number
+  readonly #wave: WaveWindow
+  readonly #gate: WaveGate
 
   constructor(options: WorkerOptions) {
     const { now } = options
@@ -75,6 +80,8 @@ export class Worker extends PortalLanes {
     this.#hub = options.hub
     this.#maxAttempts = options.maxAttempts ?? 6
     this.#retryBaseMs = options.retryBaseMs ?? 5_000
+    this.#wave = options.wave ?? { quietMs: 0, maxWaitMs: 0 }
+    this.#gate = new WaveGate(now, (memberId) => this.wake(memberId))
   }
 
   protected portalsWithWork(): Promise<string[]> {
@@ -85,15 +92,50 @@ export class Worker extends PortalLanes {
     return this.#store.inbox.nextRetryAt(after)
   }
 
+  /** Makes sure the portal's work is looked at; while its burst settles (src/ingest/waves.ts) an event only joins the wave. */
+  override wake(memberId: string): void {
+    if (this.#gate.holds(memberId)) return
+    super.wake(memberId)
+  }
+
+  /** Stops taking work (the settling portals' timers too) and waits for the current step. */
+  override async stop(): Promise<void> {
+    this.#gate.clear()
+    await super.stop()
+  }
+
+  /** Reads the portal's records in waves (src/ingest/waves.ts): each record once a wave, however many events it collected. */
   protected async drain(memberId: string): Promise<void> {
     while (!this.stopped) {
-      const portal = await this.#store.portals.about(memberId)
-      // A portal that needs re-authorisation keeps its events pending until it is installed again.
-      if (!portal || portal.status !== 'active') return
-      const due = await this.#store.inbox.due(memberId, RECORDS_PER_BATCH)
-      if (due.length === 0) return
+      if (!(await this.#active(memberId))) return
+      const wave = await this.#store.inbox.wave(memberId, this.#wave)
+      if (!wave) return
+      if (!wave.ready) {
+        if (!this.stopped) this.#gate.settleUntil(memberId, wave.at)
+        return
+      }
+      // Nothing of the wave could be taken (its records wait out a backoff): the retry timer comes back for them.
+      if ((await this.#drainWave(memberId, wave.lastId)) === 0) return
+    }
+  }
+
+  // Reads the wave's records (those with an event up to `lastId`) 50 a batch; answers how many were taken.
+  async #drainWave(memberId: string, lastId: number): Promise<number> {
+    let taken = 0
+    while (!this.stopped) {
+      if (!(await this.#active(memberId))) break
+      const due = await this.#store.inbox.due(memberId, RECORDS_PER_BATCH, lastId)
+      if (due.length === 0) break
+      taken += due.length
       await this.#process(memberId, due)
     }
+    return taken
+  }
+
+  // A portal that needs re-authorisation keeps its events pending until it is installed again.
+  async #active(memberId: string): Promise<boolean> {
+    const portal = await this.#store.portals.about(memberId)
+    return portal?.status === 'active'
   }
 
   async #process(memberId: string, due: DueRecord[]): Promise<void> {

@@ -21,6 +21,15 @@ export interface DueRecord {
   attempts: number
 }
 
+/** When a portal's pending events settle into a wave: none pending, ready now (up to event `lastId`), or not before `at`. */
+export type WaveState = { ready: true; lastId: number } | { ready: false; at: Date } | undefined
+
+/** How long a burst is given to settle: a wave starts once no event came for `quietMs`, or the oldest has waited `maxWaitMs`. */
+export interface WaveWindow {
+  quietMs: number
+  maxWaitMs: number
+}
+
 /** How a portal's inbox stands, for /healthz. */
 export interface InboxStats {
   pending: number
@@ -49,6 +58,17 @@ export interface ParkedRow { entity: Entity; entity_id: string; event: string; l
 export function rowToParked(row: ParkedRow) {
   return { entity: row.entity, entityId: row.entity_id, event: row.event, error: row.last_error, attempts: row.attempts }
 }
+/** The pending events' times and last id as both stores read them for a wave. */
+export interface WaveRow { oldest: string | null; newest: string | null; last_id: number | null }
+
+/** Whether the pending events `row` describes form a wave at `now` under `window` (see InboxRepo.wave). */
+export function waveOf(row: WaveRow | undefined, window: WaveWindow, now: Date): WaveState {
+  if (!row?.newest || row.last_id === null) return undefined
+  // Only retries falling due (no fresh event): they go at once, as before the waves.
+  if (!row.oldest) return { ready: true, lastId: row.last_id }
+  const at = Math.min(Date.parse(row.newest) + window.quietMs, Date.parse(row.oldest) + window.maxWaitMs)
+  return at <= now.getTime() ? { ready: true, lastId: row.last_id } : { ready: false, at: new Date(at) }
+}
 
 /** Appends events; duplicates (same portal, event, record and ts) are kept once. `ts` has one-second
  * precision, so a "duplicate" of an event already processed is a later change in the same second:
@@ -64,6 +84,7 @@ export class InboxRepo {
   readonly #nextDue
   readonly #portalsWithWork
   readonly #parked
+  readonly #wave
 
   constructor(private readonly db: Db, private readonly now: () => Date) {
     this.#insert = db.prepare(`
@@ -73,13 +94,21 @@ export class InboxRepo {
         not_before = NULL, last_error = NULL, done_at = NULL, received_at = excluded.received_at
       WHERE inbox.state = 'done'`)
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM inbox WHERE member_id = ?')
-    // Records whose events are all due, oldest first; a record waiting out a backoff waits whole.
-    this.#due = db.prepare<[string, string, number], DueRow>(`
+    // Records whose events are all due and one of them within the wave (id up to the wave's last), oldest first, with
+    // every event pending now, later ones too; a record waiting out a backoff waits whole.
+    this.#due = db.prepare<[string, string, number, number], DueRow>(`
       SELECT entity, entity_id, group_concat(id) AS ids, group_concat(event) AS events, max(attempts) AS attempts
       FROM inbox WHERE member_id = ? AND state = 'pending'
       GROUP BY entity, entity_id
-      HAVING max(coalesce(not_before, '')) <= ?
+      HAVING max(coalesce(not_before, '')) <= ? AND min(id) <= ?
       ORDER BY min(id) LIMIT ?`)
+    // A portal's pending events of records not waiting out a backoff: the oldest arrival not yet tried, the newest
+    // arrival, the last id.
+    this.#wave = db.prepare<[{ memberId: string; now: string }], WaveRow>(`
+      SELECT min(CASE WHEN attempts = 0 THEN received_at END) AS oldest, max(received_at) AS newest, max(id) AS last_id
+      FROM inbox AS e WHERE member_id = @memberId AND state = 'pending' AND NOT EXISTS (
+        SELECT 1 FROM inbox AS b WHERE b.member_id = e.member_id AND b.state = 'pending' AND b.entity = e.entity
+          AND b.entity_id = e.entity_id AND b.not_before > @now)`)
     this.#done = db.prepare("UPDATE inbox SET state = 'done', done_at = ?, last_error = NULL WHERE id = ?")
     this.#retry = db.prepare('UPDATE inbox SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE id = ?')
     this.#park = db.prepare("UPDATE inbox SET state = 'parked', attempts = attempts + 1, last_error = ? WHERE id = ?")
@@ -107,9 +136,22 @@ export class InboxRepo {
     return this.#count.get(memberId)?.n ?? 0
   }
 
-  /** Up to `limit` records of a portal whose pending events are due now, oldest first. */
-  due(memberId: string, limit: number): DueRecord[] {
-    return this.#due.all(memberId, this.now().toISOString(), limit).map(rowToDue)
+  /**
+   * Up to `limit` records of a portal whose pending events are due now, oldest first, each with all its pending events;
+   * with `upToId`, only records with an event up to that id (a wave's records; their later events come along).
+   */
+  due(memberId: string, limit: number, upToId = Number.MAX_SAFE_INTEGER): DueRecord[] {
+    return this.#due.all(memberId, this.now().toISOString(), upToId, limit).map(rowToDue)
+  }
+
+  /**
+   * Whether a portal's pending events (of records not waiting out a backoff) form a wave now: none came for `quietMs`, or the
+   * oldest not yet tried has waited `maxWaitMs` (a retry falling due does not end a burst's wait; alone, it goes at
+   * once). Ready, it names the wave's last event; not yet, the moment it will be.
+   */
+  wave(memberId: string, window: WaveWindow): WaveState {
+    const now = this.now()
+    return waveOf(this.#wave.get({ memberId, now: now.toISOString() }), window, now)
   }
 
   /** Marks events processed. */

@@ -11,7 +11,7 @@ import { deriveTokenKey } from '../../src/shared/token-key.js'
 import { openStore } from '../../src/store/index.js'
 import { sqliteRows } from '../store/sqlite-file.js'
 import { ENTITIES, project } from '../../src/ingest/entities.js'
-import { startFakePortal } from '../fake-portal/index.js'
+import { startFakePortal, type FakePortal } from '../fake-portal/index.js'
 import { freePort } from '../helpers/harness.js'
 import { startAppProcess, waitDrained, waitHealthy, type AppProcess } from './app-process.js'
 import { collected, figure, print, record, table } from './figures.js'
@@ -43,25 +43,21 @@ function appMemory(app: AppProcess): Promise<NodeJS.MemoryUsage | undefined> {
 // `npm run bench -- --json`: the table as JSON on stdout; the phases (their own processes) print their prose to stderr.
 const JSON_OUTPUT = process.argv.includes('--json')
 if (JSON_OUTPUT) process.env.BENCH_JSON = '1'
-
-// BENCH_ONLY=reports (or clocks, app; several with commas) runs only those phases; the table then holds only their rows.
-const PHASES = ['app', 'clocks', 'reports'] as const
-function chosenPhases(): Set<string> {
-  const chosen = (process.env.BENCH_ONLY ?? PHASES.join(',')).split(',').map((name) => name.trim()).filter(Boolean)
-  const unknown = chosen.filter((name) => !(PHASES as readonly string[]).includes(name))
-  if (unknown.length > 0) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: unknown phase ${unknown.join(', ')} (phases: ${PHASES.join(', ')})`)
-  return new Set(chosen)
-}
+// `BENCH_ONLY=burst npm run bench`: the two bursts alone (about a minute); a list (`burst,intake`) runs those phases. The
+// intake runs with the bursts: it needs their 1,000 leads.
+const PHASES = ['burst', 'intake', 'clocks', 'reports'] as const
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((name) => name.trim()).filter(Boolean)
+for (const name of ONLY) if (!(PHASES as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: "${name}" is not one of ${PHASES.join(', ')}`)
+const runs = (name: (typeof PHASES)[number]) => ONLY.length === 0 || ONLY.includes(name)
 
 async function main(): Promise<void> {
   const began = performance.now()
-  const only = chosenPhases()
   const figures = join(mkdtempSync(join(tmpdir(), 'rules-bench-figures-')), 'figures.jsonl')
   process.env.BENCH_FIGURES = figures
-  if (only.has('app')) await appPhase()
-  if (only.has('clocks')) phase('clocks', 'clocks.ts', figures)
+  if (runs('burst') || runs('intake')) await appPhase()
+  if (runs('clocks')) phase('clocks', 'clocks.ts', figures)
   // All three sizes (about ten minutes on 2 cores); BENCH_REPORT_ROWS=10000,100000 leaves the million out.
-  if (only.has('reports')) phase('reports', 'reports.ts', figures)
+  if (runs('reports')) phase('reports', 'reports.ts', figures)
   print(`Total run time ${((performance.now() - began) / 1000).toFixed(1)} s`)
   const rows = collected(figures)
   rmSync(figures, { force: true })
@@ -69,7 +65,8 @@ async function main(): Promise<void> {
   else print(`\nThe figures beside their floors and baselines, all measured in this run:\n${table(rows)}`)
 }
 
-// The app as `npm start` runs it against the fake portal: the bursts, the intake, the memory at the end.
+// The app as `npm start` runs it against the fake portal: the bursts (always with the intake: it needs their leads),
+// the intake, the memory at the end.
 async function appPhase(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rules-bench-'))
   const databasePath = join(dir, 'app.db')
@@ -104,11 +101,8 @@ async function appPhase(): Promise<void> {
     record(figure('big burst: records re-read', 'records', big.reReads, LEADS, 'floor: each changed record once', { atMostTimes: 1 }))
     const small = await burst(app, portal, ids.slice(0, SMALL.leads), SMALL.updates, 'a small burst')
     record(figure('small burst: REST requests', 'requests', small.requests, floor(SMALL.leads), 'floor: a batch per 50 changed', { atMostTimes: 1.5 }))
-    const bare = startBareIntake(join(dir, 'bare.db'), await freePort())
-    const load = await intake(app, portal, ids, { count: EVENTS, connections: CONNECTIONS, warmUp: 500, bareUrl: `${await bare}/events` })
-    const perSecond = (result: typeof load.app) => result.ok / result.seconds
-    record(figure('intake: events accepted', 'events/s', perSecond(load.app), perSecond(load.bare), 'baseline: bare route', { atLeastTimes: 0.5 }))
-    record(figure('intake: p99 time to the 200', 'ms', percentile(load.app.latenciesMs, 0.99), percentile(load.bare.latenciesMs, 0.99), 'baseline: bare route', { atMostTimes: 2 }))
+    record(figure('small burst: records re-read', 'records', small.reReads, SMALL.leads, 'floor: each changed record once', { atMostTimes: 1 }))
+    if (runs('intake')) await intakePhase(app, portal, ids, dir)
 
     const memory = await appMemory(app)
     const own = process.memoryUsage()
@@ -129,6 +123,15 @@ async function appPhase(): Promise<void> {
     await portal.close()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+// Intake at POST /events beside the bare route, both fed the same bodies.
+async function intakePhase(app: AppProcess, portal: FakePortal, ids: readonly string[], dir: string): Promise<void> {
+    const bare = startBareIntake(join(dir, 'bare.db'), await freePort())
+    const load = await intake(app, portal, ids, { count: EVENTS, connections: CONNECTIONS, warmUp: 500, bareUrl: `${await bare}/events` })
+    const perSecond = (result: typeof load.app) => result.ok / result.seconds
+    record(figure('intake: events accepted', 'events/s', perSecond(load.app), perSecond(load.bare), 'baseline: bare route', { atLeastTimes: 0.5 }))
+    record(figure('intake: p99 time to the 200', 'ms', percentile(load.app.latenciesMs, 0.99), percentile(load.bare.latenciesMs, 0.99), 'baseline: bare route', { atMostTimes: 2 }))
 }
 
 // The bare intake route (test/bench/bare-intake.ts) in a child process of its own, as the app is; resolves with its URL.

@@ -56,6 +56,9 @@ export function harnessConfig(portal: FakePortal, port: number, env: Record<stri
     DATABASE_PATH: ':memory:',
     LOG_LEVEL: 'silent',
     HEALTHZ_TOKEN,
+    // Events read as soon as they come (no wave window), as most tests expect; the wave tests set it.
+    WORKER_QUIET_MS: '0',
+    WORKER_MAX_WAIT_MS: '0',
     ...env,
   })
 }

@@ -113,6 +113,54 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
         later(MINUTE)
         expect(await store.inbox.due(A, 10)).toMatchObject([{ entityId: '7', attempts: 1 }])
       })
+
+      it('forms a wave once the events stop for the quiet time or the oldest has waited its longest; a wave takes its records with their later events', async () => {
+        const window = { quietMs: 1_000, maxWaitMs: 10_000 }
+        expect(await store.inbox.wave(A, window)).toBeUndefined()
+        await store.inbox.accept(event(A, '7', '1'))
+        expect(await store.inbox.wave(A, window)).toEqual({ ready: false, at: new Date(START + 1_000) })
+        later(600)
+        await store.inbox.accept(event(A, '8', '2'))
+        expect(await store.inbox.wave(A, window)).toEqual({ ready: false, at: new Date(START + 1_600) })
+        later(1_000)
+        const wave = await store.inbox.wave(A, window)
+        expect(wave?.ready).toBe(true)
+        const lastId = wave?.ready ? wave.lastId : 0
+        // Events after the wave began: 7's joins its record's read, 9 waits for the next wave.
+        await store.inbox.accept(event(A, '7', '3'))
+        await store.inbox.accept(event(A, '9', '3'))
+        const due = await store.inbox.due(A, 10, lastId)
+        expect(due.map((record) => [record.entityId, record.eventIds.length])).toEqual([['7', 2], ['8', 1]])
+        await store.inbox.markDone(due.flatMap((record) => record.eventIds))
+        expect(await store.inbox.due(A, 10, lastId)).toEqual([])
+        // A stream that never stops is still read: at the oldest event's longest wait.
+        for (let i = 0; i < 12; i++) {
+          later(900)
+          await store.inbox.accept(event(A, '10', String(10 + i)))
+        }
+        expect((await store.inbox.wave(A, window))?.ready).toBe(true)
+        expect(await store.inbox.wave(B, window)).toBeUndefined()
+      })
+
+      it('lets a retry falling due go at once when it is alone, and wait with a burst when one is settling', async () => {
+        const window = { quietMs: 1_000, maxWaitMs: 10_000 }
+        await store.inbox.accept(event(A, '7', '1'))
+        const [seven] = await store.inbox.due(A, 10)
+        await store.inbox.fail(seven!.eventIds, 'QUERY_LIMIT_EXCEEDED', new Date(START + MINUTE))
+        expect(await store.inbox.wave(A, window)).toBeUndefined()
+        later(MINUTE)
+        expect((await store.inbox.wave(A, window))?.ready).toBe(true)
+        await store.inbox.accept(event(A, '8', '2'))
+        expect(await store.inbox.wave(A, window)).toEqual({ ready: false, at: new Date(START + MINUTE + 1_000) })
+        // A record waiting out a backoff waits whole: its new event does not count toward a wave.
+        later(1_000)
+        const [due7, due8] = await store.inbox.due(A, 10)
+        await store.inbox.markDone(due8!.eventIds)
+        await store.inbox.fail(due7!.eventIds, 'QUERY_LIMIT_EXCEEDED', new Date(START + 2 * MINUTE))
+        await store.inbox.accept(event(A, '7', '3'))
+        later(20_000)
+        expect(await store.inbox.wave(A, window)).toBeUndefined()
+      })
     })
 
     describe('mirror', () => {

@@ -1,6 +1,6 @@
 // The durable inbox on PostgreSQL: an accepted event is committed before the portal gets its 200.
 import type { Async } from '../port.js'
-import { rowToDue, rowToParked, type DueRecord, type DueRow, type InboxEvent, type InboxRepo, type InboxStats, type ParkedRow } from '../inbox.js'
+import { rowToDue, rowToParked, waveOf, type DueRecord, type DueRow, type InboxEvent, type InboxRepo, type InboxStats, type ParkedRow, type WaveRow, type WaveState, type WaveWindow } from '../inbox.js'
 import type { Sql } from './sql.js'
 
 /** Appends events (a duplicate of a pending one is kept once) and hands out records with pending events. */
@@ -22,15 +22,25 @@ export class PgInboxRepo implements Async<InboxRepo> {
     return (await this.sql.row<{ n: number }>('SELECT count(*) AS n FROM inbox WHERE member_id = $1', [memberId]))?.n ?? 0
   }
 
-  async due(memberId: string, limit: number): Promise<DueRecord[]> {
+  async due(memberId: string, limit: number, upToId = Number.MAX_SAFE_INTEGER): Promise<DueRecord[]> {
     const rows = await this.sql.rows<DueRow>(`
       SELECT entity, entity_id, string_agg(id::text, ',' ORDER BY id) AS ids, string_agg(event, ',' ORDER BY id) AS events,
         max(attempts) AS attempts
       FROM inbox WHERE member_id = $1 AND state = 'pending'
       GROUP BY entity, entity_id
-      HAVING max(coalesce(not_before, '')) <= $2
-      ORDER BY min(id) LIMIT $3`, [memberId, this.now().toISOString(), limit])
+      HAVING max(coalesce(not_before, '')) <= $2 AND min(id) <= $3
+      ORDER BY min(id) LIMIT $4`, [memberId, this.now().toISOString(), upToId, limit])
     return rows.map(rowToDue)
+  }
+
+  async wave(memberId: string, window: WaveWindow): Promise<WaveState> {
+    const now = this.now()
+    const row = await this.sql.row<WaveRow>(`
+      SELECT min(CASE WHEN attempts = 0 THEN received_at END) AS oldest, max(received_at) AS newest, max(id) AS last_id
+      FROM inbox AS e WHERE member_id = $1 AND state = 'pending' AND NOT EXISTS (
+        SELECT 1 FROM inbox AS b WHERE b.member_id = e.member_id AND b.state = 'pending' AND b.entity = e.entity
+          AND b.entity_id = e.entity_id AND b.not_before > $2)`, [memberId, now.toISOString()])
+    return waveOf(row, window, now)
   }
 
   async markDone(eventIds: number[]): Promise<void> {
