@@ -1,241 +1,19 @@
 // The report's data as it was built before it was read as a stream (every list in memory, kept here as the oracle the
-// streaming reportOf is checked against, report-stream.test.ts). Reads the store; changes nothing; not used by the app.
+// streaming reportOf is checked against, report-stream.test.ts): its reading and assembling as they were; the types and
+// the small pure figures (plans, percentiles, stage totals) are the app's own. Reads the store; changes nothing; not used by the app.
 import { CATALOGUE, type RuleId } from '../../rules/catalogue.js'
-import { peopleUnder, userName, type Directory } from '../../rules/directory.js'
+import { userName, type Directory } from '../../rules/directory.js'
 import { createdAtOf, isOpen, pathOf, responsibleOf, titleOf } from '../../rules/record.js'
-import type { Entity, Snapshot, Text } from '../../rules/types.js'
-import type { BusinessCalendar } from '../../rules/calendar/business-calendar.js'
-import type { ReportSettings } from '../../rules/catalogue.js'
+import type { Entity, Snapshot } from '../../rules/types.js'
 import type { Clock } from '../../src/store/clocks.js'
-import type { CrmNames } from '../../src/store/directory.js'
 import type { StorePort } from '../../src/store/port.js'
 import type { MirrorRecord } from '../../src/store/mirror.js'
 import type { Violation } from '../../src/store/violations.js'
-import { localDateOf, startOfDay, type LocalDate } from '../../src/shared/zoned-days.js'
-
-/** Whose records count: a set of user ids, or everyone. */
-export interface ReportScope {
-  /** The department reported on, or null for the whole portal / a supervisor's people. */
-  departmentId: string | null
-  /** What the file and the summary call the scope (a department's name, or "all departments"). */
-  name: string
-  people: ReadonlySet<string> | 'all'
-}
-
-/** A period of local dates in the portal's zone: [from, to). */
-export interface ReportPeriod {
-  from: LocalDate
-  to: LocalDate
-}
-
-export interface LeadStats {
-  created: number
-  converted: number
-  junk: number
-  /** converted / created, null when nothing was created. */
-  conversion: number | null
-  /** First-contact working time of the clocks decided in the period, ms. */
-  contactMedianMs: number | null
-  contactP90Ms: number | null
-  /** First-contact deadlines breached in the period. */
-  breaches: number
-  /** The plan for the period (LEAD-PLAN: the month's figures in proportion to its working time), null without one. */
-  planCreated: number | null
-  planConverted: number | null
-}
-
-export interface DealStats {
-  created: number
-  won: number
-  lost: number
-  /** Deals created in the period with an open DEAL-NEXT-STEP violation. */
-  withoutNextStep: number
-  /** Deals created in the period whose next step's deadline passed with nothing new planned (DEAL-NEXT-STEP). */
-  overdue: number
-}
-
-export interface TaskStats {
-  created: number
-  /** TASK-OVERDUE clocks stopped in the period, met or late. */
-  closed: number
-  onTime: number
-  overdue: number
-  /** onTime / closed, null when nothing closed. */
-  efficiency: number | null
-  /** TASK-FEEDBACK-SLA deadlines breached in the period. */
-  unanswered: number
-}
-
-/** One manager's line, or the total's. */
-export interface ManagerRow {
-  userId: string | null
-  name: string
-  leads: LeadStats
-  deals: DealStats
-  tasks: TaskStats
-  violations: number
-}
-
-export interface LeadRow {
-  id: string
-  title: string
-  url: string
-  responsible: string
-  createdAt: number
-  statusId: string
-  outcome: 'converted' | 'junk' | 'open'
-  contactMs: number | null
-  breached: boolean
-}
-
-export interface DealRow {
-  id: string
-  title: string
-  url: string
-  responsibleId: string | null
-  responsible: string
-  createdAt: number
-  categoryId: string
-  stageId: string
-  amount: number
-  currency: string
-  outcome: 'won' | 'lost' | 'open'
-  withoutNextStep: boolean
-  overdue: boolean
-}
-
-/** An open deal that has, as the report is made, no next step or an overdue one (DEAL-NEXT-STEP), whenever it was created. */
-export interface StalledDealRow {
-  id: string
-  title: string
-  url: string
-  responsible: string
-  categoryId: string
-  stageId: string
-  amount: number
-  currency: string
-  problem: 'none' | 'overdue'
-  /** When the violation opened. */
-  since: number
-}
-
-/** Deals of one pipeline stage in one currency. */
-export interface StageRow {
-  categoryId: string
-  stageId: string
-  currency: string
-  count: number
-  amount: number
-}
-
-export interface TaskRow {
-  id: string
-  title: string
-  url: string
-  responsible: string
-  createdAt: number | null
-  deadline: number | null
-  status: 'onTime' | 'overdue' | 'open'
-  unanswered: boolean
-}
-
-export interface ViolationRow {
-  id: number
-  ruleId: string
-  rule: Text
-  entity: Entity
-  recordTitle: string
-  url: string
-  responsible: string
-  openedAt: number
-  resolvedAt: number | null
-  resolution: string | null
-  excusedAt: number | null
-  excusedBy: string | null
-  excuse: string | null
-  escalatedAt: number | null
-}
-
-/** Everything one report shows. */
-export interface ReportData {
-  memberId: string
-  origin: string
-  timeZone: string
-  scope: ReportScope
-  period: ReportPeriod
-  /** The period's bounds, epoch ms. */
-  fromMs: number
-  toMs: number
-  managers: ManagerRow[]
-  total: ManagerRow
-  leads: LeadRow[]
-  deals: DealRow[]
-  stages: StageRow[]
-  tasks: TaskRow[]
-  violations: ViolationRow[]
-  stalled: StalledDealRow[]
-  /** What the portal calls its deal stages and pipelines. */
-  names: CrmNames
-}
+import { startOfDay } from '../../src/shared/zoned-days.js'
+import type { DealRow, LeadRow, ManagerRow, ReportData, ReportFrame, ReportPeriod, ReportScope, StalledDealRow, TaskRow, ViolationRow } from '../../src/reports/report-types.js'
+import { percentile, planFor, stagesOf } from '../../src/reports/report-figures.js'
 
 const REPORT_RULES = ['LEAD-CONTACT-SLA', 'TASK-OVERDUE', 'TASK-FEEDBACK-SLA'] as const
-
-/** The people of a department: everyone in it and its sub-departments, its head aside (as `peopleUnder` counts them). */
-export function departmentPeople(directory: Directory, departmentId: string): Set<string> {
-  const inside = new Set([departmentId])
-  let grew = true
-  while (grew) {
-    grew = false
-    for (const department of directory.departments.values()) {
-      if (department.parentId !== null && inside.has(department.parentId) && !inside.has(department.id)) {
-        inside.add(department.id)
-        grew = true
-      }
-    }
-  }
-  const head = directory.departments.get(departmentId)?.headId ?? null
-  const people = new Set<string>()
-  for (const user of directory.users.values()) if (user.id !== head && user.departments.some((id) => inside.has(id))) people.add(user.id)
-  return people
-}
-
-
-/** A supervisor's own scope: the people under them, named after the first department they head. */
-export function supervisorScope(directory: Directory, userId: string, overrides: Readonly<Record<string, string>>, lang: 'ru' | 'en'): ReportScope {
-  const first = [...directory.departments.values()].find((department) => department.headId === userId)
-  return { departmentId: null, name: first?.name ?? (lang === 'ru' ? 'Сотрудники' : 'Staff'), people: peopleUnder(directory, userId, overrides) }
-}
-
-/** Where a report's period sits: the portal's zone and working time, its pages' origin, the managers' monthly plans. */
-export interface ReportFrame {
-  timeZone: string
-  calendar: BusinessCalendar
-  origin: string
-  plans: ReportSettings['plans']
-}
-
-/**
- * A monthly figure for [fromMs, toMs): each month's share of it is the share of that month's working time the period
- * covers (a week of a 21-day month gets 5/21). One decimal; null without a figure.
- */
-export function planFor(monthly: number | null | undefined, fromMs: number, toMs: number, frame: Pick<ReportFrame, 'timeZone' | 'calendar'>): number | null {
-  if (monthly === null || monthly === undefined) return null
-  let plan = 0
-  const first = localDateOf(fromMs, frame.timeZone)
-  for (let month = { year: first.year, month: first.month, day: 1 }; ; month = nextMonth(month)) {
-    const start = startOfDay(month, frame.timeZone)
-    if (start >= toMs) break
-    const end = startOfDay(nextMonth(month), frame.timeZone)
-    const whole = frame.calendar.workingMinutesBetween(start, end)
-    const covered = frame.calendar.workingMinutesBetween(Math.max(start, fromMs), Math.min(end, toMs))
-    if (whole > 0) plan += (monthly * covered) / whole
-  }
-  return Math.round(plan * 10) / 10
-}
-
-function nextMonth(date: LocalDate): LocalDate {
-  return date.month === 12 ? { year: date.year + 1, month: 1, day: 1 } : { year: date.year, month: date.month + 1, day: 1 }
-}
 
 /** The report of `scope` over `period` (local dates in the frame's zone). */
 export async function reportOf(deps: { store: StorePort; directory: Directory }, memberId: string, scope: ReportScope, period: ReportPeriod,
@@ -393,19 +171,6 @@ export async function reportOf(deps: { store: StorePort; directory: Directory },
   }
 }
 
-/** The deals counted and summed by pipeline, stage and currency, in that order. */
-export function stagesOf(deals: readonly DealRow[]): StageRow[] {
-  const stages = new Map<string, StageRow>()
-  for (const deal of deals) {
-    const key = `${deal.categoryId}\u0000${deal.stageId}\u0000${deal.currency}`
-    const row = stages.get(key) ?? { categoryId: deal.categoryId, stageId: deal.stageId, currency: deal.currency, count: 0, amount: 0 }
-    row.count += 1
-    row.amount += deal.amount
-    stages.set(key, row)
-  }
-  return [...stages.values()].sort((a, b) => a.categoryId.localeCompare(b.categoryId) || a.stageId.localeCompare(b.stageId) || a.currency.localeCompare(b.currency))
-}
-
 function violationRow(mirrored: MirrorRecord | undefined, directory: Directory, violation: Violation, link: (entity: Entity, id: string) => string): ViolationRow {
   const entity = violation.entity as Entity
   const at = (iso: string | null) => (iso ? Date.parse(iso) : null)
@@ -417,11 +182,3 @@ function violationRow(mirrored: MirrorRecord | undefined, directory: Directory, 
     excusedBy: violation.excusedBy ? userName(directory, violation.excusedBy) : null, excuse: violation.excuse, escalatedAt: at(violation.escalatedAt),
   }
 }
-
-/** The nearest-rank percentile of sorted values, null for none. */
-export function percentile(sorted: readonly number[], share: number): number | null {
-  if (sorted.length === 0) return null
-  const rank = Math.max(1, Math.ceil(share * sorted.length))
-  return sorted[rank - 1]!
-}
-
