@@ -127,6 +127,15 @@ export class PortalAuth {
   }
 
   /**
+   * As confirm, for tokens that name an installed portal (an install again, an update): drawn on the portal's budget of
+   * questions about new tokens, so that forged installs naming it cannot drain its REST budget either (see whoIs).
+   */
+  async confirmKnown(credentials: PortalCredentials): Promise<Confirmation> {
+    if (!this.#mayAsk(credentials.memberId, this.deps.now().getTime())) throw this.#tooMany(credentials.memberId)
+    return this.confirm(credentials)
+  }
+
+  /**
    * True when the stored portal confirms a user's access token as issued to this application. Events carry
    * no refresh token, so nothing is refreshed; a confirmed token is remembered for a few minutes.
    */
@@ -146,14 +155,16 @@ export class PortalAuth {
     if (known && known.until > nowMs) return Promise.resolve(known.who)
     const asking = this.#asking.get(key)
     if (asking) return asking
-    if (!this.#mayAsk(portal.memberId, nowMs)) {
-      this.deps.logger.warn({ memberId: portal.memberId }, 'too many new tokens to confirm with the portal; refused without asking')
-      return Promise.reject(new AppError('TOO_MANY_NEW_TOKENS',
-        'Слишком много новых входов в приложение за минуту: попробуйте через минуту. (Too many new sign-ins to this portal at once: try again in a minute.)', 429))
-    }
+    if (!this.#mayAsk(portal.memberId, nowMs)) return Promise.reject(this.#tooMany(portal.memberId))
     const asked = this.#ask(portal, accessToken, key).finally(() => this.#asking.delete(key))
     this.#asking.set(key, asked)
     return asked
+  }
+
+  #tooMany(memberId: string): AppError {
+    this.deps.logger.warn({ memberId }, 'too many new tokens to confirm with the portal; refused without asking')
+    return new AppError('TOO_MANY_NEW_TOKENS',
+      'Слишком много новых входов в приложение за минуту: попробуйте через минуту. (Too many new sign-ins to this portal at once: try again in a minute.)', 429)
   }
 
   // The portal's own small leaky bucket of questions about new tokens.

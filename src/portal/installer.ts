@@ -154,7 +154,9 @@ export class Installer {
 
   // The portal itself, at the endpoint the app trusts, must confirm the tokens as this app's and an administrator's.
   private async confirmAdmin(grant: InstallGrant, stored: Portal | undefined) {
-    const confirmed = await this.deps.auth.confirm(this.credentialsOf(grant, stored))
+    const credentials = this.credentialsOf(grant, stored)
+    const known = stored !== undefined && stored.status !== 'uninstalled'
+    const confirmed = await (known ? this.deps.auth.confirmKnown(credentials) : this.deps.auth.confirm(credentials))
     if (!confirmed.isAdmin) {
       throw new ForbiddenError('Only a portal administrator can install or update the app: this user is not one', 'NOT_ADMIN')
     }

@@ -61,6 +61,20 @@ describe('no portal takeover', () => {
     await eventsStillAccepted(h)
   })
 
+  it('a flood of forged installs naming an installed portal asks it at most 20 times at once, then is answered 429', async () => {
+    const { h, a, b } = await twoPortals()
+    const genuine = await genuineInstallOf(b)
+    a.clearCalls()
+    b.clearCalls()
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => postForm(`${h.url}/install`,
+      qs.stringify({ ...genuine, auth: { ...genuine.auth, member_id: a.memberId, access_token: `forged-${i}` } }))))
+    const statuses = replies.map((reply) => reply.status)
+    expect({ refused: statuses.filter((status) => status === 403).length, tooMany: statuses.filter((status) => status === 429).length }).toEqual({ refused: 20, tooMany: 10 })
+    expect(a.calls.length).toBeLessThanOrEqual(20)
+    expect(b.calls).toEqual([])
+    await eventsStillAccepted(h)
+  })
+
   it("A's own genuine install naming B's endpoint is confirmed by A and leaves A where it is", async () => {
     const { h, a, b } = await twoPortals()
     const genuine = await genuineInstallOf(a)
