@@ -3,23 +3,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Clock } from '../../src/shared/clock.js'
 import type { StorePort } from '../../src/store/port.js'
-import type { PortalInstall } from '../../src/store/portals.js'
+import { A, B, install, iso, MINUTE, START } from './fixtures.js'
 import type { NewClock } from '../../src/store/clocks.js'
 import type { NewViolation } from '../../src/store/violations.js'
 import type { Plan } from '../../src/store/plan.js'
 import { planNotice } from './plan-notice.js'
 
-const A = 'a223c6b3710f85df22e9377d6c4f7553'
-const B = 'b5c1e0d2a7f94e3c8d6b1a0f2e4c6d8a'
-const START = Date.parse('2026-12-01T09:00:00.000Z')
-const MINUTE = 60_000
-const iso = (ms: number) => new Date(ms).toISOString()
-
-const install = (memberId: string, domain: string): PortalInstall => ({
-  memberId, domain, clientEndpoint: `https://${domain}/rest/`, serverEndpoint: 'https://oauth.bitrix.info/rest/',
-  accessToken: `access-${domain}`, refreshToken: `refresh-${domain}`, expiresAt: 1_800_000_000, applicationToken: `app-${domain}`,
-  scope: 'crm,task,user', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru',
-})
 
 const event = (memberId: string, entityId: string, ts: string, name = 'ONCRMLEADUPDATE') =>
   ({ memberId, event: name, entity: 'lead' as const, entityId, ts, data: { FIELDS: { ID: entityId } } })

@@ -3,21 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Clock } from '../../src/shared/clock.js'
 import type { ReportClock, StorePort } from '../../src/store/port.js'
-import type { PortalInstall } from '../../src/store/portals.js'
+import { A, B, install, iso, MINUTE, START } from './fixtures.js'
 
-const A = 'a223c6b3710f85df22e9377d6c4f7553'
-const B = 'b5c1e0d2a7f94e3c8d6b1a0f2e4c6d8a'
-const START = Date.parse('2026-12-01T09:00:00.000Z')
-const MINUTE = 60_000
 // More than two pages of any adapter that pages by 500.
 const MANY = 1_203
-const iso = (ms: number) => new Date(ms).toISOString()
-
-const install = (memberId: string, domain: string): PortalInstall => ({
-  memberId, domain, clientEndpoint: `https://${domain}/rest/`, serverEndpoint: 'https://oauth.bitrix.info/rest/',
-  accessToken: `access-${domain}`, refreshToken: `refresh-${domain}`, expiresAt: 1_800_000_000, applicationToken: `app-${domain}`,
-  scope: 'crm,task,user', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru',
-})
 
 async function all<T>(rows: AsyncIterable<T>): Promise<T[]> {
   const list: T[] = []
