@@ -87,7 +87,7 @@ export class OfflineDrain {
     const { store, clients, logger } = this.deps
     const report: DrainReport = { taken: 0, accepted: 0, unmapped: 0, recovered: 0 }
     const queue = await store.offlineQueues.get(memberId)
-    const portal = await store.portals.get(memberId)
+    const portal = await store.portals.about(memberId)
     if (this.#stopped || queue?.mode !== 'active' || portal?.status !== 'active') return report
     const client = await clients.get(memberId)
     try {

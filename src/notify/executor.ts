@@ -53,7 +53,7 @@ export class Executor extends PortalLanes {
 
   protected async drain(memberId: string): Promise<void> {
     const { store } = this.deps
-    while (!this.stopped && (await store.portals.get(memberId))?.status === 'active') {
+    while (!this.stopped && (await store.portals.about(memberId))?.status === 'active') {
       const actions = await store.claimActions(memberId, ACTIONS_PER_BATCH)
       if (actions.length === 0) return
       await this.#send(memberId, actions)
@@ -63,7 +63,7 @@ export class Executor extends PortalLanes {
   async #send(memberId: string, claimed: Action[]): Promise<void> {
     const { store, clients } = this.deps
     const client = await clients.get(memberId)
-    const language = (await store.portals.get(memberId))?.language ?? null
+    const language = (await store.portals.about(memberId))?.language ?? null
     // What may have been done by an earlier try whose answer never came is looked for first, and not sent again if done.
     let done: Set<number>
     try {

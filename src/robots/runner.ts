@@ -8,7 +8,7 @@ import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
 import { errorMessage } from '../shared/errors.js'
 import type { StorePort } from '../store/port.js'
 import { announcementsOf } from '../store/plan.js'
-import type { Portal } from '../store/portals.js'
+import type { PortalAbout } from '../store/portals.js'
 import type { RobotCall } from '../store/robot-calls.js'
 import { errorAnswer } from './answer.js'
 import { answerCall, planOf } from './decide-call.js'
@@ -50,7 +50,7 @@ export class RobotRunner extends PortalLanes {
   protected async drain(memberId: string): Promise<void> {
     const { store } = this.deps
     while (!this.stopped) {
-      const portal = await store.portals.get(memberId)
+      const portal = await store.portals.about(memberId)
       // A portal that needs re-authorisation keeps its calls until it is installed again.
       if (!portal || portal.status !== 'active') return
       const calls = await store.robotCalls.due(memberId, CALLS_PER_ROUND)
@@ -59,7 +59,7 @@ export class RobotRunner extends PortalLanes {
     }
   }
 
-  async #run(portal: Portal, call: RobotCall): Promise<void> {
+  async #run(portal: PortalAbout, call: RobotCall): Promise<void> {
     const { store, clients, logger, enforcer, hub } = this.deps
     let read: DocumentRead | undefined
     let unreadable: string | undefined
