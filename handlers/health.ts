@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { UnauthorizedError } from '../src/shared/app-error.js'
 import { sameSecret } from '../src/auth/secrets.js'
 import type { StorePort } from '../src/store/port.js'
+import type { EngineStatus } from '../src/jobs/engine.js'
 
 /**
  * Registers GET /healthz: anyone gets the app's state and totals; the per-portal details (domains, member_ids,
@@ -48,7 +49,7 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
     })))
     const healthy = portals.every((portal) => portal.status !== 'needs_reauth' && portal.inbox.parked === 0 && portal.installation === 'finished')
     const status = healthy ? 'ok' : 'degraded'
-    if (given !== undefined) return { status, version: deps.version, instance: instanceOf(deps.instance), portals }
+    if (given !== undefined) return { status, version: deps.version, instance: await instanceOf(deps.instance), portals }
     return { status, version: deps.version, totals: totalsOf(portals) }
   })
 }
@@ -62,6 +63,8 @@ export interface Instance {
   readiness: { state: 'starting' | 'ready' | 'stopping' }
   /** The portals whose work runs on this instance now, by kind of work (the inbox's worker, the outbox). */
   working: () => Record<string, string[]>
+  /** Several instances: the portals whose job this instance holds, and the job engine's queues. */
+  jobs?: (() => Promise<EngineStatus>) | undefined
 }
 
 interface HealthDeps {
@@ -72,8 +75,9 @@ interface HealthDeps {
   instance: Instance
 }
 
-function instanceOf(instance: Instance) {
-  return { id: instance.id, startedAt: instance.startedAt, readiness: instance.readiness.state, working: instance.working() }
+async function instanceOf(instance: Instance) {
+  const jobs = instance.jobs ? await instance.jobs().catch(() => 'unavailable' as const) : undefined
+  return { id: instance.id, startedAt: instance.startedAt, readiness: instance.readiness.state, working: instance.working(), ...(jobs && { jobs }) }
 }
 
 // What an anonymous caller may know: counts, no portal's identity.

@@ -60,7 +60,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const logger = deps.logger ?? createLogger(config.logLevel)
   const { store } = deps
   const services = buildServices(config, { ...deps, now, logger, manifest: deps.manifest ?? loadManifest() })
-  const { auth, worker, rules, portalSettings: settings, directorySync } = services
+  const { auth, worker, rules, portalSettings: settings, directorySync, engine } = services
 
   // A request id unique across restarts: every log line of a request carries it (reqId), a failed page shows it.
   const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true, genReqId: () => randomBytes(5).toString('hex') })
@@ -72,6 +72,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const instance: Instance = {
     id: `${hostname()}:${process.pid}`, startedAt: now().toISOString(), readiness: { state: 'starting' },
     working: () => ({ worker: services.worker.working, outbox: services.executor.working }),
+    jobs: engine ? () => engine.status() : undefined,
   }
   app.decorate('instance', instance)
   app.addHook('onReady', async () => {

@@ -6,6 +6,8 @@ import { createLogger } from './shared/log.js'
 import { systemClock } from './shared/clock.js'
 import { openStoreFor } from './store/open.js'
 
+const JOBS_SCHEMA = 'pgboss'
+
 async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createLogger(config.logLevel)
@@ -23,7 +25,9 @@ async function main(): Promise<void> {
   // PostgreSQL when DATABASE_URL is set, else the SQLite file at DATABASE_PATH. Before anything is read or written: a
   // wrong TOKEN_KEY stops here with one line (WrongTokenKeyError).
   const store = await openStoreFor(config, now)
-  const app = await buildApp(config, { store, logger, now })
+  // On PostgreSQL several instances share the work through the job engine, its tables in a schema of their own.
+  const jobs = config.databaseUrl === undefined ? undefined : { connectionString: config.databaseUrl, schema: JOBS_SCHEMA }
+  const app = await buildApp(config, { store, logger, now, jobs })
   const stop = async (signal: string) => {
     // /readyz answers 503 from here: a load balancer stops sending before the server stops taking requests.
     app.instance.readiness.state = 'stopping'

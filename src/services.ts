@@ -11,6 +11,7 @@ import { DirectorySync } from './ingest/directory-sync.js'
 import { OfflineDrain } from './ingest/offline.js'
 import { Sweeper } from './ingest/sweeper.js'
 import { Worker, type ChangeHandler } from './ingest/worker.js'
+import { JobEngine, type EngineWork, type JobTarget } from './jobs/engine.js'
 import { Executor } from './notify/executor.js'
 import { budgetFor, Installer } from './portal/installer.js'
 import type { Manifest } from './portal/manifest.js'
@@ -34,6 +35,8 @@ export interface ServiceDeps {
   rules?: Record<string, unknown> | undefined
   /** Production calendars by country; default: every src/calendars/<country>/<YEAR>/calendar.xml. */
   productionCalendars?: ProductionCalendars | undefined
+  /** Several instances on PostgreSQL: where the job engine keeps the shared work (none: this process does all of it). */
+  jobs?: JobTarget | undefined
 }
 
 /** Every part of the app that routes and tests reach. */
@@ -64,6 +67,8 @@ export interface Services {
   auth: PortalAuth
   /** Installs, updates and uninstalls portals. */
   installer: Installer
+  /** Several instances: the job engine that shares the work among them. */
+  engine: JobEngine | undefined
 }
 
 /** Builds every part over `deps.store` and `deps.now`, and wires them through the hub. */
@@ -82,14 +87,17 @@ export function buildServices(config: Readonly<Config>, deps: ServiceDeps): Serv
   const retry = { maxAttempts: config.workerMaxAttempts, retryBaseMs: config.workerRetryBaseMs }
   const directorySync = new DirectorySync({ store, clients, logger, now })
   const directory = (memberId: string) => directorySync.ensureFresh(memberId)
-  const executor = new Executor({ store, clients, logger, now, ...retry })
+  // With several instances a portal's lanes run only where the engine gives its job (the place); else all run here.
+  const engine = deps.jobs ? new JobEngine(deps.jobs, logger) : undefined
+  const place = engine
+  const executor = new Executor({ store, clients, logger, now, ...retry, place })
   // The hub: once a plan has committed, the outbox sends, the clock timer re-arms, the directory learns a new user.
   const hub = new Hub((error) => logger.error({ err: error }, 'a hub listener failed'))
   const enforcer = new Enforcer({ store, settings, logger, now, hub })
   const rules = new RulePages({ store, loader: enforcer.loader, enforcer, hub, now })
-  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, hub, ...retry, wave: config.workerWave })
-  const clocks = new ClockEngine({ store, enforcer, worker, now })
-  const robots = new RobotRunner({ store, clients, logger, now, enforcer, hub, directory, ...retry })
+  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, hub, ...retry, wave: config.workerWave, place })
+  const clocks = new ClockEngine({ store, enforcer, worker, now, shared: engine })
+  const robots = new RobotRunner({ store, clients, logger, now, enforcer, hub, directory, ...retry, place })
   hub.on('actions.planned', ({ memberId }) => executor.wake(memberId))
   hub.on('clocks.changed', () => clocks.reschedule())
   hub.on('user.unknown', ({ memberId, userId }) => void directorySync.onMiss(memberId, userId).catch(() => undefined))
@@ -103,23 +111,48 @@ export function buildServices(config: Readonly<Config>, deps: ServiceDeps): Serv
   }
   const auth = new PortalAuth({ config, store, logger, now })
   const installer = new Installer({ config, store, clients, auth, manifest, logger, now, onInstalled })
-  return { clients, portalSettings: settings, directorySync, executor, worker, clocks, robots, sweeper, offline, reportDelivery, rules, auth, installer }
+  return { clients, portalSettings: settings, directorySync, executor, worker, clocks, robots, sweeper, offline, reportDelivery, rules, auth, installer, engine }
 }
 
 /** Starts the background work: the outbox, the clocks, the worker, the robots, and (with `schedule`) the timed jobs. */
 export async function startServices(services: Services, config: Readonly<Config>, schedule: boolean): Promise<void> {
+  const { engine } = services
+  if (engine) await engine.start(sharedWork(services, config, schedule))
   await services.executor.start()
   services.clocks.start()
   services.worker.start()
   services.robots.start()
-  if (!schedule) return
+  if (!schedule || engine) return
   services.sweeper.schedule(config.sweepCron)
   if (config.offlineEvents === 'on') services.offline.schedule(config.offlineDrainCron)
   services.reportDelivery.start()
 }
 
+// The work the job engine shares among the instances: a portal's lanes (the inbox, the robot calls, the outbox, in one
+// job per portal), the clocks' round, and the timed jobs, each fired once across the instances.
+function sharedWork(services: Services, config: Readonly<Config>, schedule: boolean): EngineWork {
+  const { worker, robots, executor, clocks, sweeper, offline, reportDelivery } = services
+  const lanes = [worker, robots, executor]
+  const crons = [
+    // A wake-up lost with an instance (after its commit, before its job was asked for) is found within a minute.
+    { name: 'look-for-work', cron: '* * * * *', run: async () => lanes.forEach((lane) => lane.lookForWork()) },
+    { name: 'sweep', cron: config.sweepCron, run: () => sweeper.sweepAll() },
+    { name: 'reports', cron: '* * * * *', run: () => reportDelivery.runDue() },
+    ...(config.offlineEvents === 'on' ? [{ name: 'offline-drain', cron: config.offlineDrainCron, run: () => offline.drainAll() }] : []),
+  ]
+  return {
+    // What an instance that died while holding the portal was sending is sent again (looked for first, never twice).
+    take: (memberId) => executor.recover(memberId),
+    portal: async (memberId) => void (await Promise.all(lanes.map((lane) => lane.runHere(memberId)))),
+    busy: (memberId) => lanes.some((lane) => lane.working.includes(memberId)),
+    clocks: () => clocks.runDue(),
+    crons: schedule ? crons : crons.slice(0, 1),
+  }
+}
+
 /** Stops the background work, the timed jobs first, the outbox last (what the others planned still goes out). */
 export async function stopServices(services: Services): Promise<void> {
+  await services.engine?.stopTaking()
   await services.reportDelivery.stop()
   await services.offline.stop()
   await services.sweeper.stop()
@@ -127,4 +160,5 @@ export async function stopServices(services: Services): Promise<void> {
   await services.robots.stop()
   await services.clocks.stop()
   await services.executor.stop()
+  await services.engine?.stop()
 }

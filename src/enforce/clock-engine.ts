@@ -11,6 +11,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 const ROUND = 1000
 // After a failed round the engine waits this long before it tries again (no hot loop on a persistent error).
 const BACKOFF_MS = 5_000
+// With several instances, a round asked for and not yet run (its instance died) is asked for again after this long.
+const ASK_AGAIN_MS = 5_000
 
 /** What the engine needs. */
 export interface ClockEngineDeps {
@@ -19,6 +21,8 @@ export interface ClockEngineDeps {
   /** Re-reads records from the portal into the mirror (the worker's batch re-read). */
   worker: Pick<Worker, 'refresh'>
   now: () => Date
+  /** Several instances: the timer asks the job engine for a round, which one instance runs (src/jobs/engine.ts). */
+  shared?: { askClocks(): void } | undefined
 }
 
 /** Takes clocks' steps when they fall due, and catches up on what fell due while the app was down. */
@@ -30,6 +34,7 @@ export class ClockEngine {
   #running: Promise<void> | undefined
   #again = false
   #backoffUntil = 0
+  #askedUntil = 0
 
   constructor(private readonly deps: ClockEngineDeps) {}
 
@@ -53,9 +58,22 @@ export class ClockEngine {
     clearTimeout(this.#timer)
     if (!at || !this.#watching || this.#stopped) return
     const now = this.deps.now().getTime()
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, at.getTime() - now, this.#backoffUntil - now))
-    this.#timer = setTimeout(() => void this.runDue(), wait)
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, at.getTime() - now, this.#backoffUntil - now, this.#askedUntil - now))
+    this.#timer = setTimeout(() => this.#fire(), wait)
     this.#timer.unref()
+  }
+
+  // One process runs the round itself; with several instances one of them runs it as a job, and each instance's timer
+  // looks again a little later, so a round never waits on an instance that died.
+  #fire(): void {
+    const { shared, now } = this.deps
+    if (!shared) {
+      void this.runDue()
+      return
+    }
+    shared.askClocks()
+    this.#askedUntil = now().getTime() + ASK_AGAIN_MS
+    this.reschedule()
   }
 
   /** Takes every step due now; one run at a time (a call during a run makes it go round once more). */

@@ -1,5 +1,6 @@
 // One lane per portal: at most one runner drains a portal's work, and one timer wakes the next retry.
 import type { Logger } from 'pino'
+import type { WorkPlace } from '../jobs/engine.js'
 
 const MAX_TIMER_MS = 2 ** 31 - 1
 
@@ -11,8 +12,9 @@ export abstract class PortalLanes {
   #timer: NodeJS.Timeout | undefined
   #stopped = false
 
+  /** Where a portal's work runs: here at once (one process), or on the instance holding its job (`lanes.place`). */
   constructor(
-    protected readonly lanes: { name: string; logger: Logger; now: () => Date },
+    protected readonly lanes: { name: string; logger: Logger; now: () => Date; place?: WorkPlace | undefined },
   ) {}
 
   /** Works through one portal's due work; returns when none is left or `stopped` turns true. */
@@ -33,9 +35,14 @@ export abstract class PortalLanes {
     this.#resume()
   }
 
-  /** Makes sure a runner is working through the portal's work. */
+  /** Makes sure a runner is working through the portal's work: here, or (several instances) where its job runs. */
   wake(memberId: string): void {
     if (this.#stopped || this.#lanes.has(memberId)) return
+    const { place } = this.lanes
+    if (place && !place.holds(memberId)) {
+      place.ask(memberId)
+      return
+    }
     // Work falling due after this moment may have missed the drain's last look (a timer can fire a millisecond
     // early, and under load the clock moves on before the next timer is set): the next timer counts from here.
     const drainedFrom = this.lanes.now()
@@ -46,6 +53,17 @@ export abstract class PortalLanes {
         this.#look(() => this.#schedule(drainedFrom))
       })
     this.#lanes.set(memberId, lane)
+  }
+
+  /** Works through the portal's work here and now (the job engine gave this process the portal's job). */
+  async runHere(memberId: string): Promise<void> {
+    this.wake(memberId)
+    await this.#lanes.get(memberId)
+  }
+
+  /** Looks for portals with work waiting and wakes them (the job engine's minute look, after a lost wake-up). */
+  lookForWork(): void {
+    if (!this.#stopped) this.#resume()
   }
 
   /** The portals a runner of this process is working on now. */

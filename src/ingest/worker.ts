@@ -9,6 +9,7 @@ import type { DueRecord, WaveWindow } from '../store/inbox.js'
 import { diffSnapshots, ENTITIES, project, type FieldChange } from './entities.js'
 import { activitiesOfRecord, OWNER_TYPE_IDS, withBinding } from './record-lists.js'
 import { PortalLanes } from './lanes.js'
+import type { WorkPlace } from '../jobs/engine.js'
 import { WaveGate } from './waves.js'
 import { readAllPages, type PagedList } from './paged-lists.js'
 import { errorMessage } from '../shared/errors.js'
@@ -49,6 +50,8 @@ export interface WorkerOptions {
   retryBaseMs?: number
   /** How long a burst of events is given to settle before its records are read (src/ingest/waves.ts); none by default. */
   wave?: WaveWindow
+  /** Several instances: a portal's records are read where its job runs (src/jobs/engine.ts). */
+  place?: WorkPlace | undefined
 }
 
 // Fields that change on every save; a change of only these is not a change for rules.
@@ -71,7 +74,7 @@ export class Worker extends PortalLanes {
 
   constructor(options: WorkerOptions) {
     const { now } = options
-    super({ name: 'worker', logger: options.logger, now })
+    super({ name: 'worker', logger: options.logger, now, place: options.place })
     this.#store = options.store
     this.#clients = options.clients
     this.#logger = options.logger

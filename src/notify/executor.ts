@@ -5,6 +5,7 @@ import type { BatchCommands, PortalClients } from '../b24/index.js'
 import type { Action } from '../store/actions.js'
 import type { StorePort } from '../store/port.js'
 import { PortalLanes } from '../ingest/lanes.js'
+import type { WorkPlace } from '../jobs/engine.js'
 import type { SendResult } from '../store/settle.js'
 import { alreadyDone, mayBeDone } from './already-done.js'
 import { followUpsOf } from './follow-ups.js'
@@ -19,6 +20,8 @@ export interface ExecutorDeps {
   now: () => Date
   maxAttempts?: number
   retryBaseMs?: number
+  /** Several instances: a portal's actions are sent where its job runs (src/jobs/engine.ts). */
+  place?: WorkPlace | undefined
 }
 
 // Answers that will not change on a retry.
@@ -30,17 +33,27 @@ export class Executor extends PortalLanes {
   readonly #now: () => Date
 
   constructor(private readonly deps: ExecutorDeps) {
-    super({ name: 'executor', logger: deps.logger, now: deps.now })
+    super({ name: 'executor', logger: deps.logger, now: deps.now, place: deps.place })
     this.#now = deps.now
   }
 
-  /** Recovers what a crash left half-sent and resumes every portal with pending actions. */
+  /**
+   * Recovers what a crash left half-sent and resumes every portal with pending actions. With several instances another
+   * live one may be sending: each portal's half-sent actions are recovered when its job is taken (recover(memberId)).
+   */
   override async start(): Promise<void> {
-    // All are sent again: a notification sent twice replaces itself (same TAG); a fix or a comment is first looked for
-    // on the portal (already-done.ts), so neither is written twice.
-    const interrupted = await this.deps.store.actions.recoverInterrupted(() => true)
-    if (interrupted.length > 0) this.deps.logger.warn({ count: interrupted.length }, 'actions interrupted by a restart recovered')
+    if (!this.deps.place) await this.recover()
     super.start()
+  }
+
+  /**
+   * Sends again what was being sent when a process died (every portal's, or one portal's whose job this process just
+   * took): a notification sent twice replaces itself (same TAG); a fix or a comment is first looked for on the portal
+   * (already-done.ts), so neither is written twice.
+   */
+  async recover(memberId?: string): Promise<void> {
+    const interrupted = await this.deps.store.actions.recoverInterrupted(() => true, memberId)
+    if (interrupted.length > 0) this.deps.logger.warn({ count: interrupted.length, memberId }, 'actions interrupted by a restart recovered')
   }
 
   protected portalsWithWork(): Promise<string[]> {

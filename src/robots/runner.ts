@@ -4,6 +4,7 @@ import type { PortalClients } from '../b24/index.js'
 import type { Enforcer } from '../enforce/enforcer.js'
 import type { Hub } from '../enforce/hub.js'
 import { PortalLanes } from '../ingest/lanes.js'
+import type { WorkPlace } from '../jobs/engine.js'
 import { backoffDelay, MAX_RETRY_DELAY_MS } from '../shared/backoff.js'
 import { errorMessage } from '../shared/errors.js'
 import type { StorePort } from '../store/port.js'
@@ -29,6 +30,8 @@ export interface RobotRunnerDeps {
   /** Reads of a document before the step is answered with the error. */
   maxAttempts?: number
   retryBaseMs?: number
+  /** Several instances: a portal's calls are answered where its job runs (src/jobs/engine.ts). */
+  place?: WorkPlace | undefined
 }
 
 const CALLS_PER_ROUND = 20
@@ -36,7 +39,7 @@ const CALLS_PER_ROUND = 20
 /** One lane per portal over its stored robot calls; each call is decided once, in one transaction with its answer. */
 export class RobotRunner extends PortalLanes {
   constructor(private readonly deps: RobotRunnerDeps) {
-    super({ name: 'robots', logger: deps.logger, now: deps.now })
+    super({ name: 'robots', logger: deps.logger, now: deps.now, place: deps.place })
   }
 
   protected portalsWithWork(): Promise<string[]> {

@@ -211,10 +211,10 @@ export class ActionRepo {
     this.#failed.run(error, id)
   }
 
-  /** Actions a crash left half-sent; `resend` decides per action whether to send again or give up. */
-  recoverInterrupted(resend: (action: Action) => boolean): Action[] {
+  /** Actions a crash left half-sent (all, or one portal's); `resend` decides per action whether to send again or give up. */
+  recoverInterrupted(resend: (action: Action) => boolean, memberId?: string): Action[] {
     return this.db.transaction(() => {
-      const interrupted = this.#interrupted.all().map(rowToAction)
+      const interrupted = this.#interrupted.all().map(rowToAction).filter((action) => memberId === undefined || action.memberId === memberId)
       for (const action of interrupted) {
         if (resend(action)) this.#requeue.run(action.id)
         else this.#failed.run('interrupted by a restart; not sent again to avoid a duplicate', action.id)

@@ -26,7 +26,7 @@ function imports(path: string): string[] {
  */
 const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[] }> = [
   { name: 'shared', paths: ['src/shared/', 'src/config.ts'] },
-  { name: 'b24, store', paths: ['src/b24/', 'src/store/'] },
+  { name: 'b24, store, jobs', paths: ['src/b24/', 'src/store/', 'src/jobs/'] },
   { name: 'settings', paths: ['src/settings/'] },
   { name: 'ingest, enforce, notify', paths: ['src/ingest/', 'src/enforce/', 'src/notify/'] },
   { name: 'portal, auth, queries, reports, robots', paths: ['src/portal/', 'src/auth/', 'src/queries/', 'src/reports/', 'src/robots/'] },
@@ -97,7 +97,7 @@ describe('import boundaries', () => {
 
   it('the layer check itself catches an upward import', () => {
     expect(upward('src/store/inbox.ts', ['../enforce/hub.js', '../shared/clock.js', '../../rules/types.js', 'node:fs'])).toEqual([
-      'src/store/inbox.ts → src/enforce/hub.ts (ingest, enforce, notify is above b24, store)',
+      'src/store/inbox.ts → src/enforce/hub.ts (ingest, enforce, notify is above b24, store, jobs)',
     ])
     expect(upward('handlers/pages.ts', ['../src/app.js'])).toHaveLength(1)
     expect(upward('src/enforce/decide.ts', ['../ingest/worker.js', '../notify/messages.js', '../settings/portal-settings.js'])).toEqual([])

@@ -15,9 +15,14 @@ export function sayPostgresSkipped(suite: string): void {
 }
 
 /** Fresh schemas on TEST_DATABASE_URL: `next()` names a new one, `dropAll()` drops every one named. */
-export function freshSchemas(url: string): { next(): PostgresTarget; dropAll(): Promise<void> } {
+export function freshSchemas(url: string): { next(): PostgresTarget; named(schema: string): string; dropAll(): Promise<void> } {
   const made: string[] = []
   return {
+    // A schema made by something else (the job engine's), dropped with the others.
+    named: (schema) => {
+      made.push(schema)
+      return schema
+    },
     next: () => {
       const schema = `test_${randomBytes(6).toString('hex')}`
       made.push(schema)

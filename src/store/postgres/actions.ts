@@ -87,8 +87,8 @@ export class PgActionRepo implements Async<ActionRepo> {
     await this.sql.run("UPDATE actions SET state = 'failed', last_error = $1 WHERE id = $2", [error, id])
   }
 
-  async recoverInterrupted(resend: (action: Action) => boolean): Promise<Action[]> {
-    const interrupted = (await this.sql.rows<ActionRow>(`SELECT ${COLUMNS} FROM actions WHERE state = 'sending' ORDER BY id FOR UPDATE`)).map(rowToAction)
+  async recoverInterrupted(resend: (action: Action) => boolean, memberId?: string): Promise<Action[]> {
+    const interrupted = (await this.sql.rows<ActionRow>(`SELECT ${COLUMNS} FROM actions WHERE state = 'sending' AND ($1::text IS NULL OR member_id = $1) ORDER BY id FOR UPDATE`, [memberId ?? null])).map(rowToAction)
     for (const action of interrupted) {
       if (resend(action)) await this.sql.run("UPDATE actions SET state = 'pending' WHERE id = $1", [action.id])
       else await this.fail(action.id, 'interrupted by a restart; not sent again to avoid a duplicate')
