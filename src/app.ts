@@ -39,7 +39,7 @@ export interface AppDeps extends Omit<ServiceDeps, 'now' | 'logger' | 'manifest'
 }
 
 // The services tests and scripts reach on the app (app.worker, app.clocks, …).
-const DECORATED = ['clients', 'worker', 'sweeper', 'offline', 'executor', 'directorySync', 'portalSettings', 'clocks', 'reportDelivery', 'robots'] as const
+const DECORATED = ['clients', 'worker', 'sweeper', 'offline', 'executor', 'directorySync', 'portalSettings', 'clocks', 'reportDelivery', 'robots', 'engine'] as const
 type Decorated = Pick<Services, (typeof DECORATED)[number]>
 
 declare module 'fastify' {

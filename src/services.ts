@@ -146,7 +146,8 @@ function sharedWork(services: Services, config: Readonly<Config>, schedule: bool
     portal: async (memberId) => void (await Promise.all(lanes.map((lane) => lane.runHere(memberId)))),
     busy: (memberId) => lanes.some((lane) => lane.working.includes(memberId)),
     clocks: () => clocks.runDue(),
-    crons: schedule ? crons : crons.slice(0, 1),
+    crons,
+    schedule,
   }
 }
 

@@ -30,6 +30,8 @@ export interface EngineWork {
   clocks(): Promise<void>
   /** The timed jobs: a name, its cron expression (the server's time zone) and what it does. */
   crons: ReadonlyArray<{ name: string; cron: string; run: () => Promise<unknown> }>
+  /** False: the timed jobs run only when fired (tests drive them). */
+  schedule: boolean
 }
 
 /** What /healthz shows of the engine. */
@@ -85,7 +87,12 @@ export class JobEngine implements WorkPlace {
 
   /** Asks for a round of the deadline clocks (one instance runs it; more asks while it waits add nothing). */
   askClocks(): void {
-    void this.#send(CLOCKS, {}, CLOCKS)
+    void this.#send(CLOCKS, {})
+  }
+
+  /** Runs a timed job now, as its schedule would: on one instance, however many instances fire it at once. */
+  fire(name: string): Promise<void> {
+    return this.#send(name, {})
   }
 
   /** Creates the queues and schedules (every instance may: it is idempotent) and starts taking jobs. */
@@ -101,7 +108,7 @@ export class JobEngine implements WorkPlace {
     this.#crons = work.crons.map((cron) => cron.name)
     for (const { name, cron, run } of work.crons) {
       await this.#boss.createQueue(name, { policy: 'stately', heartbeatSeconds: HEARTBEAT_S, expireInSeconds: EXPIRE_S, retryLimit: 0 })
-      await this.#boss.schedule(name, cron, {}, { tz: ZONE })
+      if (work.schedule) await this.#boss.schedule(name, cron, {}, { tz: ZONE })
       await this.#boss.work(name, { pollingIntervalSeconds: 5 }, async () => void (await run()))
     }
     this.#started = true
@@ -143,9 +150,9 @@ export class JobEngine implements WorkPlace {
     if (this.#stopping) this.ask(memberId)
   }
 
-  async #send(queue: string, data: object, key: string): Promise<void> {
+  async #send(queue: string, data: object, key?: string): Promise<void> {
     try {
-      await this.#boss.send(queue, data, { singletonKey: key })
+      await this.#boss.send(queue, data, key === undefined ? {} : { singletonKey: key })
     } catch (error) {
       // Nothing is lost: the work stays in the store, and the minute's look (or the next start) asks again.
       this.#logger.warn({ err: error, queue, key }, 'could not ask the job engine for work; the next look will')

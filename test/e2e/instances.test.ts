@@ -3,6 +3,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { RULE_IDS } from '../../rules/catalogue.js'
+import { addDays, localDateOf, startOfDay } from '../../src/shared/zoned-days.js'
 import { buildApp } from '../../src/app.js'
 import { ENTITIES, project } from '../../src/ingest/entities.js'
 import type { StorePort } from '../../src/store/port.js'
@@ -14,6 +15,7 @@ import { freshSchemas, sayPostgresSkipped, TEST_DATABASE_URL } from '../store/po
 
 const ANNA = 5
 const OFF = Object.fromEntries(RULE_IDS.map((id) => [id, { mode: 'off' }]))
+const HOUR = 3_600_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
 const ENGINE_RUNS = major > 22 || (major === 22 && minor >= 12)
@@ -38,8 +40,8 @@ if (TEST_DATABASE_URL === undefined || !ENGINE_RUNS) {
   })
 
   // The fake portal, `count` instances on one store schema and one jobs schema, on one clock the test moves, installed.
-  const start = async (count: number, rules: Record<string, unknown>) => {
-    const state = { offset: 0 }
+  const start = async (count: number, rules: Record<string, unknown>, at = Date.now()) => {
+    const state = { offset: at - Date.now() }
     const now = () => Date.now() + state.offset
     const portal = await startFakePortal({ now })
     const target = schemas.next()
@@ -134,6 +136,27 @@ if (TEST_DATABASE_URL === undefined || !ENGINE_RUNS) {
       // Moved on further, nothing more is told.
       await later(60 * 60_000)
       expect(calls('im.notify.system.add')).toHaveLength(told.length)
+    }, 120_000)
+
+    it('the weekly report with three instances at Monday 09:00: each head gets one file and one message', async () => {
+      // Installed on a Wednesday at 12:00 Moscow time; the weekly default comes the Monday after, at 09:00.
+      const today = localDateOf(Date.now(), 'Europe/Moscow')
+      const wednesday = startOfDay(addDays(today, ((3 - today.weekday + 7) % 7) || 7), 'Europe/Moscow') + 12 * HOUR
+      const { portal, apps } = await start(3, OFF, wednesday)
+      portal.data.addDeal({ TITLE: 'Вектор: серверы', ASSIGNED_BY_ID: ANNA, OPPORTUNITY: 1000, CURRENCY_ID: 'RUB' }, { byUserId: ANNA })
+      await settled()
+      h!.offset += 5 * 24 * HOUR - 3 * HOUR + 30_000
+      // Each instance's minute comes at once, twice over: the job engine runs the delivery on one instance at a time.
+      for (let round = 0; round < 2; round++) await Promise.all(apps.map((app) => app.engine!.fire('reports')))
+      const reportJobs = async () => Object.entries((await apps[0]!.engine!.status()).queues).filter(([name]) => name === 'reports').reduce((n, [, q]) => n + q.queued + q.active, 0)
+      for (let round = 0; round < 300 && (portal.data.notifications.every((notice) => !notice.tag?.startsWith('RULES_REPORT|')) || (await reportJobs()) > 0); round++) await sleep(100)
+      await settled(true)
+      const told = portal.data.notifications.filter((notice) => notice.tag?.startsWith('RULES_REPORT|')).map((notice) => notice.tag)
+      expect(told.length).toBeGreaterThan(0)
+      expect(new Set(told).size).toBe(told.length)
+      const files = portal.data.files.filter((file) => file.name.endsWith('.xlsx'))
+      expect(files).toHaveLength(told.length)
+      expect(new Set(files.map((file) => file.folderId)).size).toBe(files.length)
     }, 120_000)
   })
 }
