@@ -80,7 +80,8 @@ export function buildServices(config: Readonly<Config>, deps: ServiceDeps): Serv
       if (!portal || portal.status === 'uninstalled') return undefined
       return { ...portal, budget: budgetFor(portal.licenseFamily), authConnector: await store.offlineQueues.writeConnector(memberId) }
     },
-    { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals, now },
+    { clientId: config.clientId, clientSecret: config.clientSecret, oauthUrl: config.oauthUrl, allowedHosts: config.allowedHosts, timeoutMs: config.timeoutMs, logger, keeper: store.portals, now,
+      sharedBudget: store.sharedByInstances ? store.restBudgets : undefined },
   )
   const source = config.rulesFile ? `RULES_FILE ${config.rulesFile}` : 'RULES_FILE'
   const settings = new PortalSettings({ store, rulesFile: deps.rules ?? loadRulesFile(config.rulesFile), production: deps.productionCalendars ?? loadProductionCalendars(), source })

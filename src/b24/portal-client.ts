@@ -6,8 +6,8 @@ import type { AsyncLocalStorage } from 'node:async_hooks'
 import { B24Error } from './b24-error.js'
 import { type BatchCommands, type BatchOutcome, chunkKeys, encodeCommands, readBatchAnswer } from './batch.js'
 import { errorFromBody, operatingResetAtOf, toB24Error } from './error-mapping.js'
-import { LeakyBucket } from './leaky-bucket.js'
 import { keysetPages, type ListOptions } from './list.js'
+import { PortalBudget } from './portal-budget.js'
 import { type Redirect, redirectRefused } from './redirects.js'
 import { isIdempotent, isRateLimited, retryDelay } from './retry-policy.js'
 import { createSdkInstance, type EnvelopeSlot } from './sdk-instance.js'
@@ -35,7 +35,7 @@ export class PortalClient {
   readonly authConnector: string | null
   readonly #sdk: B24OAuth
   readonly #envelopes: AsyncLocalStorage<EnvelopeSlot>
-  readonly #bucket: LeakyBucket
+  readonly #bucket: PortalBudget
   readonly #retry: RetryOptions
   readonly #logger: Logger
   readonly #now: () => Date
@@ -48,8 +48,7 @@ export class PortalClient {
     this.#logger = options.logger
     this.#now = options.now
     this.#retry = options.retry ?? DEFAULT_RETRY
-    // The bucket drains while its real timers wait, so it counts on the monotonic timer, not on the app's clock.
-    this.#bucket = new LeakyBucket(options.budget ?? RATE_BUDGETS.standard, () => performance.now())
+    this.#bucket = new PortalBudget(options.budget ?? RATE_BUDGETS.standard, { memberId: credentials.memberId, logger: options.logger, shared: options.sharedBudget })
     const refresher = new TokenRefresher(credentials, { ...options, memberId: credentials.memberId })
     const instance = createSdkInstance(credentials, { ...options, refresher, bucket: this.#bucket })
     this.#sdk = instance.sdk
@@ -115,7 +114,7 @@ export class PortalClient {
         return await this.#attempt(method, params)
       } catch (caught) {
         const error = toB24Error(caught, method)
-        if (isRateLimited(error)) this.#bucket.markFull()
+        if (isRateLimited(error)) await this.#bucket.markFull()
         const operatingResetAt = operatingResetAtOf(caught) ?? this.#operatingResetAt.get(method)
         const delayMs = retryDelay(error, { idempotent, attempt, retry: this.#retry, operatingResetAt, now: this.#now().getTime() })
         if (delayMs === undefined) throw error

@@ -1,7 +1,6 @@
 // Builds a portal's one B24OAuth: SDK throttling and retries off, our bucket, deadline and token on its axios, no redirects.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { ApiVersion, B24OAuth, EnumAppStatus, type HandlerRefreshAuth, type RestrictionParams } from '@bitrix24/b24jssdk'
-import type { LeakyBucket } from './leaky-bucket.js'
 import { withoutTrailingSlash } from './endpoints.js'
 import { type Redirect, redirectOfAxios } from './redirects.js'
 import type { TokenRefresher } from './token-refresher.js'
@@ -21,7 +20,7 @@ export interface SdkInstance {
   envelopes: AsyncLocalStorage<EnvelopeSlot>
 }
 
-// Rate limiting lives in LeakyBucket (see there why), retries and the 429 wait in PortalClient
+// Rate limiting lives in LeakyBucket (see there why) and PortalBudget, retries and the 429 wait in PortalClient
 // (the SDK's waits are fixed at 1.5 s / 10 s and it retries *.add after a timeout), so the SDK's
 // limiters are opened wide and it makes exactly one attempt. It still refreshes on 401 and resends once.
 const SDK_RESTRICTIONS: RestrictionParams = {
@@ -44,7 +43,8 @@ export interface SdkInstanceOptions {
   clientSecret: string
   timeoutMs: number
   refresher: TokenRefresher
-  bucket: LeakyBucket
+  /** The portal's budget (portal-budget.ts): every HTTP request waits for its slot. */
+  bucket: { take(): Promise<void> }
   /** The app's clock, for the seconds a token has left. */
   now: () => Date
 }

@@ -50,6 +50,26 @@ export const RATE_BUDGETS = {
   enterprise: { burst: 250, perSecond: 5 },
 } as const satisfies Record<string, RateBudget>
 
+/** What one request asks of a shared budget: the level it may raise the counter to (burst minus margin), and the drain. */
+export interface BudgetLimits {
+  capacity: number
+  perSecond: number
+}
+
+/** A request's slot taken in the shared budget, or how long until one frees up. */
+export type BudgetSlot = { taken: true } | { taken: false; waitMs: number }
+
+/**
+ * A portal's REST budget kept where every instance of the app sees it (the store on PostgreSQL): one counter a portal,
+ * drained by elapsed time on one clock, so that instances together stay under the portal's limit.
+ */
+export interface SharedRateBudget {
+  /** Counts one request when the drained counter plus one stays within `capacity`; otherwise counts nothing and says how long to wait. */
+  take(memberId: string, limits: BudgetLimits): Promise<BudgetSlot>
+  /** The portal answered QUERY_LIMIT_EXCEEDED: its counter is at `burst` for every instance. */
+  markFull(memberId: string, budget: RateBudget): Promise<void>
+}
+
 /** How often and how patiently the client retries; attempts count the first try. */
 export interface RetryOptions {
   attempts: number
@@ -76,6 +96,8 @@ export interface ClientOptions {
   now: () => Date
   /** The portal's leaky bucket; default RATE_BUDGETS.standard. */
   budget?: RateBudget | undefined
+  /** The budget shared with other instances (PostgreSQL); without it the process's own bucket is the whole budget. */
+  sharedBudget?: SharedRateBudget | undefined
   /** The portal's offline source key: `write()` passes it so the app's own changes are not queued. */
   authConnector?: string | null | undefined
   retry?: RetryOptions | undefined

@@ -22,6 +22,7 @@ import { PortalRepo } from './portals.js'
 import { PortalSettingsRepo } from './portal-settings.js'
 import { ReportDeliveryRepo } from './report-deliveries.js'
 import { ReportRowsReader } from './report-rows.js'
+import { RestBudgetRepo } from './rest-budgets.js'
 import { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
 import { SweepRepo } from './sweeps.js'
 import { ViolationRepo } from './violations.js'
@@ -87,9 +88,11 @@ export function openStore(path: string, now: () => Date, tokenKey: Buffer = deri
     robotCalls: new RobotCallRepo(db, now),
     robotSetups: new RobotSetupRepo(db, now),
     loginStates: new LoginStateRepo(db, now),
+    restBudgets: new RestBudgetRepo(db),
   }
   const sync = syncStore(db, repos)
-  return { ...asyncRepositories(repos), ...operations(db, repos), reportRows: new ReportRowsReader(db), sync }
+  // One process has the file: its clients' own buckets are the whole budget, and no call waits on the store for it.
+  return { ...asyncRepositories(repos), ...operations(db, repos), reportRows: new ReportRowsReader(db), sharedByInstances: false, sync }
 }
 
 function syncStore(db: Db, repos: StoreRepositories): SyncStore {

@@ -18,6 +18,7 @@ import type { OwnWritesRepo } from './own-writes.js'
 import type { PortalInstall, PortalRepo } from './portals.js'
 import type { PortalSettingsRepo } from './portal-settings.js'
 import type { ReportDeliveryRepo } from './report-deliveries.js'
+import type { RestBudgetRepo } from './rest-budgets.js'
 import type { RobotCallRepo, RobotSetupRepo } from './robot-calls.js'
 import type { SweepRepo } from './sweeps.js'
 import type { Violation, ViolationRepo } from './violations.js'
@@ -41,6 +42,7 @@ export interface StoreRepositories {
   readonly robotCalls: RobotCallRepo
   readonly robotSetups: RobotSetupRepo
   readonly loginStates: LoginStateRepo
+  readonly restBudgets: RestBudgetRepo
 }
 
 /** A repository's methods, each answering a promise of what the synchronous one returns. */
@@ -78,7 +80,14 @@ export interface DirectoryRead {
 }
 
 /** The store as the app sees it: asynchronous repositories and the operations that land several writes together. */
-export type StorePort = { readonly [K in keyof StoreRepositories]: Async<StoreRepositories[K]> } & StoreOperations & { readonly reportRows: ReportRows }
+export type StorePort = { readonly [K in keyof StoreRepositories]: Async<StoreRepositories[K]> } & StoreOperations & {
+  readonly reportRows: ReportRows
+  /**
+   * True when several instances of the app may work on this store at once (PostgreSQL), false for one process's file
+   * (SQLite). What instances must agree on goes through the store only then: a portal's REST budget (restBudgets).
+   */
+  readonly sharedByInstances: boolean
+}
 
 /**
  * What a report reads as it writes (src/reports/): rows a page at a time, so that memory does not grow with them (five

@@ -98,4 +98,24 @@ export const V015_ON: readonly Migration[] = [
   CREATE INDEX violations_opened ON violations (member_id, opened_at, id);
   `,
   },
+  {
+    version: 20,
+    name: '020-rest-budgets',
+    sql: `
+  -- A portal's REST budget shared by the instances on one store (store/rest-budgets.ts): the portal's leaky-bucket
+  -- counter as the app last reckoned it, and when, in unix seconds on the database's own clock.
+  CREATE TABLE rest_budgets (
+    member_id  TEXT PRIMARY KEY REFERENCES portals (member_id) ON DELETE CASCADE,
+    level      REAL NOT NULL,
+    updated_at REAL NOT NULL
+  ) WITHOUT ROWID;
+  `,
+    postgres: `
+  CREATE TABLE rest_budgets (
+    member_id  text COLLATE "C" PRIMARY KEY REFERENCES portals (member_id) ON DELETE CASCADE,
+    level      double precision NOT NULL,
+    updated_at double precision NOT NULL
+  );
+  `,
+  },
 ]

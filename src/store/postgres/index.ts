@@ -16,8 +16,9 @@ import { PgJournalRepo, PgLoginStateRepo, PgOfflineQueueRepo, PgPortalSettingsRe
 import { PgPortalRepo } from './portals.js'
 import { PgReportDeliveryRepo } from './report-deliveries.js'
 import { PgReportRows } from './report-rows.js'
+import { PgRestBudgetRepo } from './rest-budgets.js'
 import { PgRobotCallRepo } from './robot-calls.js'
-import { inTransaction, openPool, type PostgresTarget, type Sql } from './sql.js'
+import { inTransaction, openPool, singleStatements, type PostgresTarget, type Sql } from './sql.js'
 import { sealAtRestPg } from './token-sealing.js'
 import { PgViolationRepo } from './violations.js'
 
@@ -57,7 +58,9 @@ export async function openPostgresStore(target: PostgresTarget, now: () => Date,
   // Closing twice is closing once, as on SQLite.
   const close = () => (closed ??= pool.end())
   const ping = async () => { await pool.query('SELECT 1') }
-  return { ...perCall(pool, now, sealer), ...storeOperations(transactions), reportRows: new PgReportRows(pool), ping, close }
+  // The REST budget is taken at every request to a portal: one statement, its own commit, one round trip.
+  const restBudgets = new PgRestBudgetRepo(singleStatements(pool))
+  return { ...perCall(pool, now, sealer), restBudgets, ...storeOperations(transactions), reportRows: new PgReportRows(pool), sharedByInstances: true, ping, close }
 }
 
 // Each repository's class; every one is built on a transaction's client, the clock and the sealer.
@@ -65,7 +68,7 @@ const REPOSITORIES = {
   portals: PgPortalRepo, journal: PgJournalRepo, inbox: PgInboxRepo, mirror: PgMirrorRepo, ownWrites: PgOwnWritesRepo, sweeps: PgSweepRepo,
   directory: PgDirectoryRepo, violations: PgViolationRepo, actions: PgActionRepo, clocks: PgClockRepo, portalSettings: PgPortalSettingsRepo,
   contactKeys: PgContactKeyRepo, offlineQueues: PgOfflineQueueRepo, reportDeliveries: PgReportDeliveryRepo, robotCalls: PgRobotCallRepo,
-  robotSetups: PgRobotSetupRepo, loginStates: PgLoginStateRepo,
+  robotSetups: PgRobotSetupRepo, loginStates: PgLoginStateRepo, restBudgets: PgRestBudgetRepo,
 } satisfies { [K in keyof StoreRepositories]: new (sql: Sql, now: () => Date, sealer: Sealer) => Async<StoreRepositories[K]> }
 
 function repositories(sql: Sql, now: () => Date, sealer: Sealer): AsyncRepositories {

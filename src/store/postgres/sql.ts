@@ -42,7 +42,15 @@ export function quoteName(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
 }
 
-function sqlOn(client: pg.PoolClient): Sql {
+/**
+ * Queries on the pool, each statement alone and committed by itself (no BEGIN … COMMIT around it): for work that is one
+ * statement and should hold its row locks no longer than that statement (the REST budget, taken at every request).
+ */
+export function singleStatements(pool: pg.Pool): Sql {
+  return sqlOn(pool)
+}
+
+function sqlOn(client: pg.PoolClient | pg.Pool): Sql {
   // Without parameters, the simple protocol: a migration's several statements go as one text.
   const query = (text: string, params: readonly unknown[]) => (params.length === 0 ? client.query(text) : client.query(text, [...params]))
   return {
