@@ -1,5 +1,6 @@
-// One workbook being written: sheets added one after another, rows committed with their formats, the writer paced to
-// its output, progress told, dates on the portal's wall clock, links as HYPERLINK formulas, the portal's own names.
+// One workbook being written: sheets added one after another, rows committed with their formats (the plain ones as XML,
+// row-xml.ts, when the writer is exceljs's own), the writer paced to its output, progress told, dates on the portal's
+// wall clock, links as HYPERLINK formulas, the portal's own names.
 import type { Writable } from 'node:stream'
 import type ExcelJS from 'exceljs'
 import type { Text } from '../../rules/types.js'
