@@ -76,7 +76,7 @@ export async function writeDeals(w: SheetWriter, deals: Rows<DealRow>): Promise<
     const paced = w.step(worksheet)
     if (paced) await paced
   }
-  worksheet.commit()
+  w.commit(worksheet)
 }
 
 /** Tasks created in the period. */

@@ -1,11 +1,13 @@
-// One workbook being written: sheets added one after another, rows committed with their formats, the writer paced to
-// its output, progress told, dates on the portal's wall clock, links as HYPERLINK formulas, the portal's own names.
+// One workbook being written: sheets added one after another, rows committed with their formats (the plain ones as XML,
+// row-xml.ts, when the writer is exceljs's own), the writer paced to its output, progress told, dates on the portal's
+// wall clock, links as HYPERLINK formulas, the portal's own names.
 import type { Writable } from 'node:stream'
 import type ExcelJS from 'exceljs'
 import type { Text } from '../../rules/types.js'
 import { offsetAt } from '../shared/zoned-days.js'
 import { COUNT, TOTAL, columnLetter, countOf, quoted, t, type Cell, type Column, type Lang } from './excel-cells.js'
 import type { ReportSource } from './report-types.js'
+import { rowXmlWriter, type RowXmlWriter } from './row-xml.js'
 import { caughtUp, forgetFormulae } from './workbook-pacing.js'
 
 /** Progress as rows are written: `done` of `total`. */
@@ -30,6 +32,8 @@ function styleOf(format: string | undefined): Partial<ExcelJS.Style> {
 /** Writes sheets and rows of one report into a streaming workbook. */
 export class SheetWriter {
   #done = 0
+  // The sheets whose plain rows are written as XML directly (exceljs's own writer's; none for another library's).
+  readonly #rowXml = new WeakMap<ExcelJS.Worksheet, RowXmlWriter>()
 
   constructor(
     private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter,
@@ -49,6 +53,8 @@ export class SheetWriter {
     const worksheet = this.workbook.addWorksheet(this.L(name), FROZEN)
     worksheet.columns = columns.map((column) => ({ header: this.L(column.header), width: column.width }))
     worksheet.getRow(1).font = { bold: true }
+    const rowXml = rowXmlWriter(this.workbook, worksheet, styleOf)
+    if (rowXml) this.#rowXml.set(worksheet, rowXml)
     return worksheet
   }
 
@@ -56,6 +62,10 @@ export class SheetWriter {
   put(worksheet: ExcelJS.Worksheet, values: Cell[], formats: ReadonlyArray<string | undefined> = [], bold = false): void {
     // The values are the caller's fresh array: emptied texts in place rather than copied.
     for (let i = 0; i < values.length; i++) if (values[i] === '') values[i] = null
+    const rowXml = this.#rowXml.get(worksheet)
+    if (!bold && rowXml?.add(values, formats)) return
+    // exceljs writes this row: the rows written as XML go before it.
+    rowXml?.flush()
     const row = worksheet.addRow(values)
     if (bold) {
       formats.forEach((format, i) => {
@@ -85,6 +95,7 @@ export class SheetWriter {
     if (this.#done > this.total) this.total = this.#done
     if (this.#done % 500 === 0 || this.#done === this.total) this.onProgress(this.#done, this.total)
     if (this.#done % PACE_ROWS !== 0) return undefined
+    this.#rowXml.get(worksheet)?.flush()
     forgetFormulae(worksheet)
     return caughtUp(worksheet, this.output)
   }
@@ -99,6 +110,12 @@ export class SheetWriter {
     const last = rows + 1
     this.put(worksheet, [this.L(TOTAL), countOf(column, last, rows)], [undefined, COUNT], true)
     this.filter(worksheet, columns, last)
+    this.commit(worksheet)
+  }
+
+  /** The sheet complete: its rows written, its end. */
+  commit(worksheet: ExcelJS.Worksheet): void {
+    this.#rowXml.get(worksheet)?.flush()
     worksheet.commit()
   }
 

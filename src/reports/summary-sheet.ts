@@ -68,7 +68,7 @@ export async function writeSummary(w: SheetWriter, data: Pick<ReportSource, 'man
   w.put(worksheet, [w.L(t('Период', 'Period')), `${isoDate(data.period.from)} — ${isoDate(addDays(data.period.to, -1))}`])
   w.put(worksheet, [w.L(t('Отдел', 'Department')), data.scope.name])
   w.put(worksheet, [w.L(t('Часовой пояс', 'Time zone')), data.timeZone])
-  worksheet.commit()
+  w.commit(worksheet)
 }
 
 // What share of its plan a figure reached; null without a plan.
