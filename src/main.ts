@@ -1,8 +1,9 @@
 // npm start: read the environment, open the store, listen.
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
-import { AppError } from './shared/app-error.js'
+import { AppError, ConfigError } from './shared/app-error.js'
 import { createLogger } from './shared/log.js'
+import { engineRunsOn } from './jobs/engine.js'
 import { systemClock } from './shared/clock.js'
 import { openStoreFor } from './store/open.js'
 
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
   }
   if (config.tokenKeySource === 'B24_CLIENT_SECRET') {
     logger.info('tokens are sealed at rest under a key derived from B24_CLIENT_SECRET; set TOKEN_KEY to keep them apart from it')
+  }
+  if (config.databaseUrl !== undefined && !engineRunsOn()) {
+    throw new ConfigError(`DATABASE_URL: on PostgreSQL the instances share the work through pg-boss, which needs Node 22.12 or newer; this is Node ${process.versions.node} (without DATABASE_URL the app runs on SQLite on Node 20)`)
   }
   // One clock for the whole app: the store, the worker, the outbox and the clock engine.
   const now = systemClock

@@ -4,6 +4,12 @@
 import type { Logger } from 'pino'
 import { PgBoss } from 'pg-boss'
 
+/** Whether pg-boss runs on this Node (its package.json: engines node >= 22.12); the app on SQLite runs on Node 20. */
+export function engineRunsOn(version: string = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number)
+  return major > 22 || (major === 22 && minor >= 12)
+}
+
 /** The database the jobs live in, and the schema of their own there. */
 export interface JobTarget {
   connectionString: string

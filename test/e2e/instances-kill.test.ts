@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
+import { engineRunsOn } from '../../src/jobs/engine.js'
 import { RULE_IDS } from '../../rules/catalogue.js'
 import { ENTITIES, project } from '../../src/ingest/entities.js'
 import { systemClock } from '../../src/shared/clock.js'
@@ -22,8 +23,7 @@ import { sayPostgresSkipped, TEST_DATABASE_URL } from '../store/postgres-target.
 const ANNA = 5
 const HEALTHZ = 'bench-healthz-token-0123456789'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
-const ENGINE_RUNS = major > 22 || (major === 22 && minor >= 12)
+const ENGINE_RUNS = engineRunsOn()
 
 /** A database of its own on the test server, dropped afterwards. */
 async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {

@@ -1,6 +1,7 @@
 // Several instances on one PostgreSQL sharing the work through the job engine (pg-boss), behind a round-robin sender,
 // over real HTTP with the fake portal (TEST_DATABASE_URL; skipped without, and pg-boss needs Node ≥ 22.12).
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { engineRunsOn } from '../../src/jobs/engine.js'
 import type { FastifyInstance } from 'fastify'
 import { RULE_IDS } from '../../rules/catalogue.js'
 import { addDays, localDateOf, startOfDay } from '../../src/shared/zoned-days.js'
@@ -17,8 +18,7 @@ const ANNA = 5
 const OFF = Object.fromEntries(RULE_IDS.map((id) => [id, { mode: 'off' }]))
 const HOUR = 3_600_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
-const ENGINE_RUNS = major > 22 || (major === 22 && minor >= 12)
+const ENGINE_RUNS = engineRunsOn()
 
 if (TEST_DATABASE_URL === undefined || !ENGINE_RUNS) {
   describe('several instances', () => {
