@@ -134,6 +134,8 @@ describe('overdue deals', () => {
   it('counts apart the deals whose planned step passed unanswered and the deals with none, and marks each in the list', async () => {
     const other = await startOnMovedClock(testSettings({ rules: { ...OFF, 'DEAL-NEXT-STEP': { mode: 'notify', within: 'PT30S', escalate: [], time: '24/7' } } }))
     try {
+      // The period is the day they are made and the next (five minutes on may be past midnight in Moscow).
+      const today = localDateOf(other.now(), timeZone)
       const late = other.portal.data.addDeal({ TITLE: 'Вектор: серверы', ASSIGNED_BY_ID: ANNA }, { byUserId: ANNA })
       const none = other.portal.data.addDeal({ TITLE: 'Альфа: принтеры', ASSIGNED_BY_ID: ANNA }, { byUserId: ANNA })
       other.portal.data.addActivity({ OWNER_TYPE_ID: 2, OWNER_ID: late, TYPE_ID: 2, SUBJECT: 'Перезвонить', COMPLETED: 'N', DEADLINE: new Date(other.now() + 60_000).toISOString(),
@@ -142,8 +144,7 @@ describe('overdue deals', () => {
       await other.later(5 * 60_000)
       const member = other.portal.memberId
       const directory = other.store.sync.directory.load(member)
-      const today = localDateOf(other.now(), timeZone)
-      const data = await reportOf({ store: other.store, directory }, member, scopeOf(directory, undefined, 'ru')!, { from: today, to: addDays(today, 1) },
+      const data = await reportOf({ store: other.store, directory }, member, scopeOf(directory, undefined, 'ru')!, { from: today, to: addDays(today, 2) },
         { timeZone, calendar: ROUND_THE_CLOCK, origin: new URL(other.store.sync.portals.get(member)!.clientEndpoint).origin, plans: {} })
       expect(data.total.deals).toMatchObject({ created: 2, withoutNextStep: 1, overdue: 1 })
       expect(data.deals.map((deal) => [deal.id, deal.withoutNextStep, deal.overdue]).sort()).toEqual([[late, false, true], [none, true, false]].sort())

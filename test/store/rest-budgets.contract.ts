@@ -1,6 +1,6 @@
 // The REST budget's contract (store.restBudgets), run on each adapter: a portal's counter taken atomically, drained by
 // the database's clock, filled by markFull. The drain rates are slow (one slot a 100 s) where the test must not see
-// time pass, and fast (one slot a 20 ms) where it waits as long as the store says.
+// time pass, and fast (one slot a second) where it waits as long as the store says.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Clock } from '../../src/shared/clock.js'
@@ -8,7 +8,7 @@ import type { StorePort } from '../../src/store/port.js'
 import { A, B, install, START } from './fixtures.js'
 
 const SLOW = { perSecond: 0.01 }
-const FAST = { perSecond: 50 }
+const FAST = { perSecond: 1 }
 
 // A timer may fire a little early on the event loop's cached time: sleeps until `ms` have surely passed.
 async function waitAtLeast(ms: number): Promise<void> {
@@ -45,10 +45,11 @@ export function describeRestBudgetContract(name: string, open: (now: Clock) => P
     })
 
     it('has a slot again once the wait it told has passed', async () => {
+      // Taken until refused: a slot drains in a second, so a loaded machine may see one drain on the way, not three.
       const limits = { capacity: 3, ...FAST }
-      for (let n = 0; n < 3; n += 1) await store.restBudgets.take(A, limits)
-      const refused = await store.restBudgets.take(A, limits)
-      if (refused.taken) return expect.fail('a fourth slot in a capacity of three')
+      let refused = await store.restBudgets.take(A, limits)
+      for (let n = 0; n < 5 && refused.taken; n += 1) refused = await store.restBudgets.take(A, limits)
+      if (refused.taken) return expect.fail('six slots in a capacity of three')
       await waitAtLeast(refused.waitMs)
       expect(await store.restBudgets.take(A, limits)).toEqual({ taken: true })
     })
