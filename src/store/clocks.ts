@@ -88,6 +88,7 @@ export class ClockRepo {
   readonly #start
   readonly #runningId
   readonly #running
+  readonly #runningMany
   readonly #get
   readonly #stop
   readonly #due
@@ -111,6 +112,9 @@ export class ClockRepo {
     )
     this.#running = db.prepare<[string, string, string], ClockRow>(
       'SELECT * FROM clocks WHERE member_id = ? AND entity = ? AND entity_id = ? AND stopped_at IS NULL ORDER BY id',
+    )
+    this.#runningMany = db.prepare<[string, string, string], ClockRow>(
+      'SELECT * FROM clocks WHERE member_id = ? AND entity = ? AND entity_id IN (SELECT value FROM json_each(?)) AND stopped_at IS NULL ORDER BY id',
     )
     this.#get = db.prepare<[number], ClockRow>('SELECT * FROM clocks WHERE id = ?')
     this.#stop = db.prepare('UPDATE clocks SET stopped_at = ?, outcome = ?, elapsed_ms = ?, next_at = NULL WHERE id = ? AND stopped_at IS NULL')
@@ -155,6 +159,12 @@ export class ClockRepo {
   /** The running clocks of one record. */
   runningFor(memberId: string, entity: string, entityId: string): Clock[] {
     return this.#running.all(memberId, entity, entityId).map(rowToClock)
+  }
+
+  /** The running clocks of several records of one kind in one read, by id (each record's as runningFor answers them). */
+  runningForMany(memberId: string, entity: string, entityIds: readonly string[]): Clock[] {
+    if (entityIds.length === 0) return []
+    return this.#runningMany.all(memberId, entity, JSON.stringify(entityIds)).map(rowToClock)
   }
 
   /** One clock by id. */

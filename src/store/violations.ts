@@ -48,6 +48,7 @@ export class ViolationRepo {
   readonly #open
   readonly #openId
   readonly #openForRecord
+  readonly #openForRecords
   readonly #forRecord
   readonly #get
   readonly #resolve
@@ -67,6 +68,9 @@ export class ViolationRepo {
     )
     this.#openForRecord = db.prepare<[string, string, string], ViolationRow>(
       'SELECT * FROM violations WHERE member_id = ? AND entity = ? AND entity_id = ? AND resolved_at IS NULL ORDER BY id',
+    )
+    this.#openForRecords = db.prepare<[string, string, string], ViolationRow>(
+      'SELECT * FROM violations WHERE member_id = ? AND entity = ? AND entity_id IN (SELECT value FROM json_each(?)) AND resolved_at IS NULL ORDER BY id',
     )
     this.#forRecord = db.prepare<[string, string, string], ViolationRow>(
       'SELECT * FROM violations WHERE member_id = ? AND entity = ? AND entity_id = ? ORDER BY id DESC',
@@ -101,6 +105,12 @@ export class ViolationRepo {
   /** The open violations of one record. */
   openFor(memberId: string, entity: string, entityId: string): Violation[] {
     return this.#openForRecord.all(memberId, entity, entityId).map(rowToViolation)
+  }
+
+  /** The open violations of several records of one kind in one read, by id (each record's as openFor answers them). */
+  openForMany(memberId: string, entity: string, entityIds: readonly string[]): Violation[] {
+    if (entityIds.length === 0) return []
+    return this.#openForRecords.all(memberId, entity, JSON.stringify(entityIds)).map(rowToViolation)
   }
 
   /** Every violation of one record, newest first. */
