@@ -113,8 +113,10 @@ export class ClockRepo {
     this.#running = db.prepare<[string, string, string], ClockRow>(
       'SELECT * FROM clocks WHERE member_id = ? AND entity = ? AND entity_id = ? AND stopped_at IS NULL ORDER BY id',
     )
+    // `+id`: ordered after the lookup, so that SQLite finds the records through clocks_record instead of walking every
+    // clock of the portal in id order (clocks_by_portal).
     this.#runningMany = db.prepare<[string, string, string], ClockRow>(
-      'SELECT * FROM clocks WHERE member_id = ? AND entity = ? AND entity_id IN (SELECT value FROM json_each(?)) AND stopped_at IS NULL ORDER BY id',
+      'SELECT * FROM clocks WHERE member_id = ? AND entity = ? AND entity_id IN (SELECT value FROM json_each(?)) AND stopped_at IS NULL ORDER BY +id',
     )
     this.#get = db.prepare<[number], ClockRow>('SELECT * FROM clocks WHERE id = ?')
     this.#stop = db.prepare('UPDATE clocks SET stopped_at = ?, outcome = ?, elapsed_ms = ?, next_at = NULL WHERE id = ? AND stopped_at IS NULL')

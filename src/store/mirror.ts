@@ -61,8 +61,9 @@ export class MirrorRepo {
         ON mirror.member_id = b.member_id AND mirror.entity = 'activity' AND mirror.entity_id = b.activity_id
       WHERE b.member_id = ? AND b.owner_type_id = ? AND b.owner_id = ? AND mirror.deleted = 0
       ORDER BY CAST(mirror.entity_id AS INTEGER)`)
+    // CROSS JOIN keeps SQLite on the bindings of the owners asked (their primary key) rather than every activity of the portal.
     this.#activitiesMany = db.prepare<[string, string, string], MirrorRow & { owner_id: string }>(`
-      SELECT b.owner_id, mirror.* FROM activity_bindings AS b JOIN mirror
+      SELECT b.owner_id, mirror.* FROM activity_bindings AS b CROSS JOIN mirror
         ON mirror.member_id = b.member_id AND mirror.entity = 'activity' AND mirror.entity_id = b.activity_id
       WHERE b.member_id = ? AND b.owner_type_id = ? AND b.owner_id IN (SELECT value FROM json_each(?)) AND mirror.deleted = 0
       ORDER BY CAST(mirror.entity_id AS INTEGER)`)
