@@ -24,11 +24,18 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
+// Each zone's last wall clock asked: a round of due clocks asks the same instant (its now) once per notice.
+const lastWallClock = new Map<string, { instant: number; wall: number }>()
+
 // The zone's wall clock at an instant, as if it were UTC (milliseconds, whole seconds).
 function wallClock(timeZone: string, instant: number): number {
+  const last = lastWallClock.get(timeZone)
+  if (last && last.instant === instant) return last.wall
   const parts: Record<string, number> = {}
   for (const part of formatOf(timeZone).formatToParts(instant)) parts[part.type] = Number(part.value)
-  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!)
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!)
+  lastWallClock.set(timeZone, { instant, wall })
+  return wall
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (Moscow: +3 h). */

@@ -117,12 +117,19 @@ export class Enforcer {
       waiting = []
       recipients = new Set()
     }
+    // The round's rows in a few reads; should that fail, each record reads its own, so that one bad record holds up nobody else.
+    const round = await this.loader.round(memberId, records).catch((error: unknown) => {
+      logger.warn({ err: error, memberId, records: records.length }, 'the round of due clocks could not be read together; reading record by record')
+      return undefined
+    })
     for (const { entity, entityId } of records) {
       try {
         const now = this.deps.now()
-        const mirrored = await store.mirror.get(memberId, entity, entityId)
+        const mirrored = round ? round.record(entity, entityId) : await store.mirror.get(memberId, entity, entityId)
         const snapshot = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
-        const decided = await this.decide(portal, entity, entityId, snapshot, snapshot, { audit: false, eventAt: now.toISOString() }, now)
+        const arrival = { audit: false, eventAt: now.toISOString() }
+        const input = await this.loader.input(portal, entity, entityId, snapshot, snapshot, arrival, now, round?.mirror ?? store.mirror, round?.rows(entity, entityId))
+        const decided = decide(input)
         const whom = [...recipientsOf(decided).keys()]
         if (whom.some((userId) => recipients.has(userId))) await land()
         waiting.push({ plan: await this.fold(decided, portal, now), entity, entityId })

@@ -9,6 +9,7 @@ import { responsibleOf, text } from '../../rules/record.js'
 import type { Entity, Snapshot } from '../../rules/types.js'
 import type { SettingsSource } from '../settings/portal-settings.js'
 import type { Clock } from '../store/clocks.js'
+import type { MirrorRecord } from '../store/mirror.js'
 import type { StorePort } from '../store/port.js'
 import type { Portal } from '../store/portals.js'
 import type { Violation } from '../store/violations.js'
@@ -47,6 +48,19 @@ export interface DecisionInput {
   /** The record's phone and e-mail keys to keep (leads and deals only). */
   contactKeys: string[] | undefined
   context: RecordContext
+}
+
+/** A record's rows a decision reads, when they were read already (with other records': Loader.round). */
+export type KnownRows = Pick<DecisionInput, 'open' | 'clocks'>
+
+/** What a round of records' decisions read, read for all of them together (a few set-based reads per kind of record). */
+export interface RoundReads {
+  /** The record's mirror row as the round read it (undefined: never seen). */
+  record(entity: Entity, id: string): MirrorRecord | undefined
+  /** Its open violations and running clocks. */
+  rows(entity: Entity, id: string): KnownRows
+  /** The mirror, with the round's records and their activities answered from what the round read. */
+  mirror: MirrorReads
 }
 
 /** Reads decisions' inputs; keeps each portal's directory until it is refreshed. */
@@ -105,9 +119,47 @@ export class Loader {
     return { firstLeadStatus: first, leadStatuses: statuses, peers, activities, leadsHeld, sameTasks }
   }
 
-  /** The input of a decision about one record as it stands (`current` undefined: deleted), the mirror read through `mirror`. */
+  /**
+   * The rows a round of records' decisions read (their mirror rows, open violations, running clocks, activities), read
+   * together: a few set-based reads per kind of record instead of several reads per record. A record's own plan changes
+   * only its own rows, so what the round read stays true for each record until its own plan is applied.
+   */
+  async round(memberId: string, records: ReadonlyArray<{ entity: Entity; entityId: string }>): Promise<RoundReads> {
+    const { store } = this.deps
+    const byEntity = new Map<Entity, string[]>()
+    for (const { entity, entityId } of records) {
+      const ids = byEntity.get(entity) ?? []
+      ids.push(entityId)
+      byEntity.set(entity, ids)
+    }
+    const mirrored = new Map<string, MirrorRecord>()
+    const rows = new Map<string, KnownRows>()
+    const activities = new Map<string, MirrorRecord[]>()
+    for (const [entity, ids] of byEntity) {
+      for (const id of ids) {
+        rows.set(`${entity}:${id}`, { open: [], clocks: [] })
+        if (OWNER_TYPE_IDS[entity]) activities.set(`${OWNER_TYPE_IDS[entity]}:${id}`, [])
+      }
+      for (const record of await store.mirror.getMany(memberId, entity, ids)) mirrored.set(`${entity}:${record.entityId}`, record)
+      for (const violation of await store.violations.openForMany(memberId, entity, ids)) rows.get(`${entity}:${violation.entityId}`)?.open.push(violation)
+      for (const clock of await store.clocks.runningForMany(memberId, entity, ids)) rows.get(`${entity}:${clock.entityId}`)?.clocks.push(clock)
+      const ownerType = OWNER_TYPE_IDS[entity]
+      if (!ownerType) continue
+      for (const { ownerId, activity } of await store.mirror.activitiesOfMany(memberId, ownerType, ids)) activities.get(`${ownerType}:${ownerId}`)?.push(activity)
+    }
+    return {
+      record: (entity, id) => mirrored.get(`${entity}:${id}`),
+      rows: (entity, id) => rows.get(`${entity}:${id}`) ?? { open: [], clocks: [] },
+      mirror: new RoundMirror(store.mirror, memberId, mirrored, activities),
+    }
+  }
+
+  /**
+   * The input of a decision about one record as it stands (`current` undefined: deleted), the mirror read through
+   * `mirror`, its open violations and running clocks read unless `known`.
+   */
   async input(portal: PortalFacts, entity: Entity, id: string, current: Snapshot | undefined, previous: Snapshot | undefined, arrival: Arrival, now: Date,
-    mirror: MirrorReads = this.deps.store.mirror): Promise<DecisionInput> {
+    mirror: MirrorReads = this.deps.store.mirror, known?: KnownRows): Promise<DecisionInput> {
     const { store } = this.deps
     const { memberId } = portal
     const keyed = entity === 'lead' || entity === 'deal'
@@ -116,10 +168,34 @@ export class Loader {
       settings: await this.dated(portal),
       calendar: await this.calendar(portal),
       directory: await this.directory(memberId),
-      open: await store.violations.openFor(memberId, entity, id),
-      clocks: await store.clocks.runningFor(memberId, entity, id),
+      open: known ? known.open : await store.violations.openFor(memberId, entity, id),
+      clocks: known ? known.clocks : await store.clocks.runningFor(memberId, entity, id),
       contactKeys: keyed ? await keysOf({ mirror }, memberId, entity, current) : undefined,
       context: current ? await this.context(memberId, entity, id, current, mirror) : { firstLeadStatus: '', leadStatuses: [], peers: [], activities: [], leadsHeld: 0, sameTasks: [] },
     }
+  }
+}
+
+// The mirror as a round's decisions read it: its records and their activities from what the round read, the rest from the store.
+class RoundMirror implements MirrorReads {
+  constructor(private readonly mirror: MirrorReads, private readonly memberId: string, private readonly records: ReadonlyMap<string, MirrorRecord>,
+    private readonly activities: ReadonlyMap<string, MirrorRecord[]>) {}
+
+  async get(memberId: string, entity: string, entityId: string): Promise<MirrorRecord | undefined> {
+    const record = memberId === this.memberId ? this.records.get(`${entity}:${entityId}`) : undefined
+    return record ?? this.mirror.get(memberId, entity, entityId)
+  }
+
+  async activitiesOf(memberId: string, ownerTypeId: '1' | '2', ownerId: string): Promise<MirrorRecord[]> {
+    const read = memberId === this.memberId ? this.activities.get(`${ownerTypeId}:${ownerId}`) : undefined
+    return read ? [...read] : this.mirror.activitiesOf(memberId, ownerTypeId, ownerId)
+  }
+
+  leadsHeld(memberId: string, statusId: string, userId: string): Promise<number> {
+    return this.mirror.leadsHeld(memberId, statusId, userId)
+  }
+
+  tasksTitled(memberId: string, createdBy: string, title: string): Promise<MirrorRecord[]> {
+    return this.mirror.tasksTitled(memberId, createdBy, title)
   }
 }

@@ -88,6 +88,7 @@ export class ClockRepo {
   readonly #start
   readonly #runningId
   readonly #running
+  readonly #runningMany
   readonly #get
   readonly #stop
   readonly #due
@@ -111,6 +112,11 @@ export class ClockRepo {
     )
     this.#running = db.prepare<[string, string, string], ClockRow>(
       'SELECT * FROM clocks WHERE member_id = ? AND entity = ? AND entity_id = ? AND stopped_at IS NULL ORDER BY id',
+    )
+    // `+id`: ordered after the lookup, so that SQLite finds the records through clocks_record instead of walking every
+    // clock of the portal in id order (clocks_by_portal).
+    this.#runningMany = db.prepare<[string, string, string], ClockRow>(
+      'SELECT * FROM clocks WHERE member_id = ? AND entity = ? AND entity_id IN (SELECT value FROM json_each(?)) AND stopped_at IS NULL ORDER BY +id',
     )
     this.#get = db.prepare<[number], ClockRow>('SELECT * FROM clocks WHERE id = ?')
     this.#stop = db.prepare('UPDATE clocks SET stopped_at = ?, outcome = ?, elapsed_ms = ?, next_at = NULL WHERE id = ? AND stopped_at IS NULL')
@@ -142,10 +148,11 @@ export class ClockRepo {
 
   /** Starts a clock and returns its id; one already running for the same rule, record and variant stands (started false). */
   start(memberId: string, clock: NewClock): { id: number; started: boolean } {
-    const result = this.#start.run({
-      ...clock, memberId, warnTo: JSON.stringify(clock.warnTo), steps: JSON.stringify(clock.steps), audit: clock.audit ? 1 : 0,
+    // Object.assign rather than a spread followed by fields, which Node 20's V8 builds about ten times slower.
+    const result = this.#start.run(Object.assign({}, clock, {
+      memberId, warnTo: JSON.stringify(clock.warnTo), steps: JSON.stringify(clock.steps), audit: clock.audit ? 1 : 0,
       createdAt: this.now().toISOString(),
-    })
+    }))
     if (result.changes === 1) return { id: Number(result.lastInsertRowid), started: true }
     const running = this.#runningId.get(memberId, clock.ruleId, clock.entity, clock.entityId, clock.variant)
     return { id: running!.id, started: false }
@@ -154,6 +161,12 @@ export class ClockRepo {
   /** The running clocks of one record. */
   runningFor(memberId: string, entity: string, entityId: string): Clock[] {
     return this.#running.all(memberId, entity, entityId).map(rowToClock)
+  }
+
+  /** The running clocks of several records of one kind in one read, by id (each record's as runningFor answers them). */
+  runningForMany(memberId: string, entity: string, entityIds: readonly string[]): Clock[] {
+    if (entityIds.length === 0) return []
+    return this.#runningMany.all(memberId, entity, JSON.stringify(entityIds)).map(rowToClock)
   }
 
   /** One clock by id. */

@@ -2,6 +2,7 @@
 import type { Directory, DirectoryDepartment, DirectoryUser } from '../../rules/directory.js'
 import type { LeadStatus } from '../../rules/lead-statuses.js'
 import type { Db } from './db.js'
+import { ReadMemo } from './read-scope.js'
 
 /** A users row as both stores keep it. */
 export interface UserRow { id: string; name: string; active: number; departments: string }
@@ -63,6 +64,9 @@ export class DirectoryRepo {
   readonly #users
   readonly #departments
   readonly #syncedAt
+  // Every record decided asks for its portal's sync time and lead statuses: asked once per shared read.
+  readonly #syncedAts
+  readonly #leadStatuses
   readonly #deletePortal
   readonly #replaceStatuses
   readonly #statuses
@@ -90,6 +94,8 @@ export class DirectoryRepo {
     this.#users = db.prepare<[string], UserRow>('SELECT id, name, active, departments FROM users WHERE member_id = ?')
     this.#departments = db.prepare<[string], DepartmentRow>('SELECT id, name, parent_id, head_id FROM departments WHERE member_id = ?')
     this.#syncedAt = db.prepare<[string], { synced_at: string }>('SELECT synced_at FROM directory_syncs WHERE member_id = ?')
+    this.#syncedAts = new ReadMemo<Date | undefined>(db)
+    this.#leadStatuses = new ReadMemo<LeadStatus[]>(db)
     const deleteStatuses = db.prepare('DELETE FROM lead_statuses WHERE member_id = ?')
     const insertStatus = db.prepare('INSERT INTO lead_statuses (member_id, status_id, sort, semantics) VALUES (?, ?, ?, ?)')
     this.#replaceStatuses = db.transaction((memberId: string, statuses: readonly LeadStatus[]) => {
@@ -130,7 +136,7 @@ export class DirectoryRepo {
 
   /** The portal's lead statuses as last read; empty before the first refresh. */
   leadStatuses(memberId: string): LeadStatus[] {
-    return this.#statuses.all(memberId).map(rowToLeadStatus)
+    return this.#leadStatuses.get(memberId, () => this.#statuses.all(memberId).map(rowToLeadStatus))
   }
 
   /** Replaces the portal's lead status, deal stage and pipeline names. */
@@ -145,8 +151,10 @@ export class DirectoryRepo {
 
   /** When the directory was last replaced, or undefined if never. */
   syncedAt(memberId: string): Date | undefined {
-    const row = this.#syncedAt.get(memberId)
-    return row ? new Date(row.synced_at) : undefined
+    return this.#syncedAts.get(memberId, () => {
+      const row = this.#syncedAt.get(memberId)
+      return row ? new Date(row.synced_at) : undefined
+    })
   }
 
   /** Removes a portal's directory and its sync stamp (uninstall with CLEAN=1). */

@@ -29,6 +29,8 @@ export function rowToRecord(row: MirrorRow): MirrorRecord {
 /** Reads and writes snapshots. */
 export class MirrorRepo {
   readonly #get
+  readonly #getMany
+  readonly #activitiesMany
   readonly #put
   readonly #list
   readonly #count
@@ -43,6 +45,9 @@ export class MirrorRepo {
     this.#get = db.prepare<[string, string, string], MirrorRow>(
       'SELECT * FROM mirror WHERE member_id = ? AND entity = ? AND entity_id = ?',
     )
+    this.#getMany = db.prepare<[string, string, string], MirrorRow>(
+      'SELECT * FROM mirror WHERE member_id = ? AND entity = ? AND entity_id IN (SELECT value FROM json_each(?))',
+    )
     this.#put = db.prepare(`
       INSERT INTO mirror (member_id, entity, entity_id, snapshot, deleted, modified_at, synced_at)
       VALUES (@memberId, @entity, @entityId, @snapshot, @deleted, @modifiedAt, @syncedAt)
@@ -55,6 +60,12 @@ export class MirrorRepo {
       SELECT mirror.* FROM activity_bindings AS b JOIN mirror
         ON mirror.member_id = b.member_id AND mirror.entity = 'activity' AND mirror.entity_id = b.activity_id
       WHERE b.member_id = ? AND b.owner_type_id = ? AND b.owner_id = ? AND mirror.deleted = 0
+      ORDER BY CAST(mirror.entity_id AS INTEGER)`)
+    // CROSS JOIN keeps SQLite on the bindings of the owners asked (their primary key) rather than every activity of the portal.
+    this.#activitiesMany = db.prepare<[string, string, string], MirrorRow & { owner_id: string }>(`
+      SELECT b.owner_id, mirror.* FROM activity_bindings AS b CROSS JOIN mirror
+        ON mirror.member_id = b.member_id AND mirror.entity = 'activity' AND mirror.entity_id = b.activity_id
+      WHERE b.member_id = ? AND b.owner_type_id = ? AND b.owner_id IN (SELECT value FROM json_each(?)) AND mirror.deleted = 0
       ORDER BY CAST(mirror.entity_id AS INTEGER)`)
     // An activity's snapshot holds its BINDINGS once they were read; until then its owner is its one binding.
     this.#unbind = db.prepare<[string, string]>('DELETE FROM activity_bindings WHERE member_id = ? AND activity_id = ?')
@@ -86,6 +97,12 @@ export class MirrorRepo {
     return row ? rowToRecord(row) : undefined
   }
 
+  /** The records of one kind with these ids that the app has seen, deleted ones included, in no set order; none for an id it never saw. */
+  getMany(memberId: string, entity: string, entityIds: readonly string[]): MirrorRecord[] {
+    if (entityIds.length === 0) return []
+    return this.#getMany.all(memberId, entity, JSON.stringify(entityIds)).map(rowToRecord)
+  }
+
   /** Stores a record's new snapshot (deleted records keep their last one with `deleted` set). */
   put(memberId: string, record: Omit<MirrorRecord, 'syncedAt'>): void {
     const snapshot = JSON.stringify(record.snapshot)
@@ -114,6 +131,12 @@ export class MirrorRepo {
    */
   activitiesOf(memberId: string, ownerTypeId: '1' | '2', ownerId: string): MirrorRecord[] {
     return this.#activities.all(memberId, ownerTypeId, ownerId).map(rowToRecord)
+  }
+
+  /** activitiesOf for several leads or deals in one read: each activity with the owner it is bound to, by the activity's id. */
+  activitiesOfMany(memberId: string, ownerTypeId: '1' | '2', ownerIds: readonly string[]): Array<{ ownerId: string; activity: MirrorRecord }> {
+    if (ownerIds.length === 0) return []
+    return this.#activitiesMany.all(memberId, ownerTypeId, JSON.stringify(ownerIds)).map((row) => ({ ownerId: row.owner_id, activity: rowToRecord(row) }))
   }
 
   /** How many live leads in one status one user is responsible for. */

@@ -1,6 +1,7 @@
 // The portals the app is installed on, with their tokens sealed at rest; statements are prepared once.
 import type { PortalCredentials, RefreshedTokens, TokenKeeper } from '../b24/types.js'
 import type { Db } from './db.js'
+import { ReadMemo } from './read-scope.js'
 import type { Sealer } from './sealed.js'
 import { placeOf, type SealedColumn } from './token-sealing.js'
 
@@ -76,6 +77,8 @@ function rowToPortal(row: PortalRow, open: (column: SealedColumn, value: string)
 export class PortalRepo implements TokenKeeper {
   readonly #get
   readonly #about
+  // Every record decided asks about its portal: asked once per shared read.
+  readonly #abouts
   readonly #all
   readonly #upsert
   readonly #saveTokens
@@ -88,6 +91,7 @@ export class PortalRepo implements TokenKeeper {
   constructor(db: Db, private readonly now: () => Date, private readonly sealer: Sealer) {
     this.#get = db.prepare<[string], PortalRow>('SELECT * FROM portals WHERE member_id = ?')
     this.#about = db.prepare<[string], PortalRow>(`SELECT ${ABOUT_COLUMNS} FROM portals WHERE member_id = ?`)
+    this.#abouts = new ReadMemo<PortalAbout | undefined>(db)
     this.#all = db.prepare<[], PortalRow>('SELECT * FROM portals ORDER BY domain')
     this.#upsert = db.prepare(`
       INSERT INTO portals (member_id, domain, client_endpoint, server_endpoint, access_token, refresh_token,
@@ -129,8 +133,10 @@ export class PortalRepo implements TokenKeeper {
 
   /** The portal with this member_id without its tokens (none is opened), or undefined. */
   about(memberId: string): PortalAbout | undefined {
-    const row = this.#about.get(memberId)
-    return row ? aboutPortalRow(row) : undefined
+    return this.#abouts.get(memberId, () => {
+      const row = this.#about.get(memberId)
+      return row ? aboutPortalRow(row) : undefined
+    })
   }
 
   /** Every portal, by domain. */

@@ -6,9 +6,13 @@ import type { Db } from './db.js'
 
 type Run = (...args: unknown[]) => unknown
 
+// Each database's shared read as a token: the same object while one read lasts (see sharedRead).
+const scopes = new WeakMap<Db, () => object | undefined>()
+
 /** Makes `db`'s statements prepared from now on, and its transactions, keep to the shared read. */
 export function shareReads(db: Db): void {
   let open = false
+  let token: object = {}
   const leave = () => {
     if (!open) return
     open = false
@@ -18,8 +22,13 @@ export function shareReads(db: Db): void {
     if (open || db.inTransaction) return
     db.exec('BEGIN')
     open = true
+    token = {}
     setImmediate(leave)
   }
+  scopes.set(db, () => {
+    enter()
+    return open ? token : undefined
+  })
   const prepare = db.prepare.bind(db) as (...args: unknown[]) => Database.Statement
   db.prepare = ((...args: unknown[]) => {
     const statement = prepare(...args)
@@ -52,4 +61,45 @@ export function shareReads(db: Db): void {
     if (source !== 'BEGIN' && source !== 'COMMIT') leave()
     return exec(source)
   }) as Db['exec']
+}
+
+/**
+ * Joins (or opens) `db`'s shared read and answers a token that stays the same object while that read lasts: it ends at
+ * the next write or the next turn of the event loop. Undefined inside a write transaction, or when `db` does not share
+ * its reads.
+ */
+export function sharedRead(db: Db): object | undefined {
+  return scopes.get(db)?.()
+}
+
+/**
+ * One answer per key for as long as one shared read lasts: within it the database answers every read from the same
+ * snapshot, so asking again would answer the same. A decision asks its portal's facts once per record; a group of
+ * records stored together asks them once. Answers are frozen, since every caller in the read gets the same object.
+ */
+export class ReadMemo<T> {
+  #scope: object | undefined
+  readonly #answers = new Map<string, T>()
+
+  constructor(private readonly db: Db) {}
+
+  /** `read()`'s answer for `key`, read at most once in the current shared read; read each time outside one. */
+  get(key: string, read: () => T): T {
+    const scope = sharedRead(this.db)
+    if (scope === undefined) return read()
+    if (scope !== this.#scope) {
+      this.#scope = scope
+      this.#answers.clear()
+    }
+    if (this.#answers.has(key)) return this.#answers.get(key) as T
+    const answer = read()
+    this.#answers.set(key, frozen(answer))
+    return answer
+  }
+}
+
+// An answer and, for a list, its items made read-only.
+function frozen<T>(answer: T): T {
+  if (Array.isArray(answer)) for (const item of answer) Object.freeze(item)
+  return typeof answer === 'object' && answer !== null ? Object.freeze(answer) : answer
 }

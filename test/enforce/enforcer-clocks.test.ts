@@ -136,15 +136,22 @@ describe('the clock engine', () => {
   it('a record that cannot be decided holds up nobody else, and stays due to be tried again', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
     for (const id of ['45', '46']) await world.change('lead', id, lead({ ID: id, ASSIGNED_BY_ID: '5' }))
+    // Lead 45's clocks cannot be read, whether alone or with the round's other records.
     const runningFor = world.store.sync.clocks.runningFor.bind(world.store.sync.clocks)
+    const runningForMany = world.store.sync.clocks.runningForMany.bind(world.store.sync.clocks)
     world.store.sync.clocks.runningFor = (memberId, entity, entityId) => {
       if (entityId === '45') throw new Error('disk I/O error')
       return runningFor(memberId, entity, entityId)
+    }
+    world.store.sync.clocks.runningForMany = (memberId, entity, entityIds) => {
+      if (entityIds.includes('45')) throw new Error('disk I/O error')
+      return runningForMany(memberId, entity, entityIds)
     }
     await world.at('2026-12-07T09:08:00+03:00')
     expect(world.notices()).toEqual(['3: [B]Подходит срок: Новый лид распределён вовремя[/B] (LEAD-DISPATCH-SLA)'])
     expect(world.store.sync.clocks.all(MEMBER).map((clock) => [clock.entityId, clock.nextAt])).toEqual([['45', '2026-12-07T06:08:00.000Z'], ['46', '2026-12-07T06:10:00.000Z']])
     world.store.sync.clocks.runningFor = runningFor
+    world.store.sync.clocks.runningForMany = runningForMany
     await world.at('2026-12-07T09:08:30+03:00')
     expect(world.notices()).toHaveLength(2)
   })

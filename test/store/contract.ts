@@ -180,6 +180,22 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
         await store.mirror.put(A, { entity: 'activity', entityId: '100', snapshot: { ID: '100', BINDINGS: [{ OWNER_TYPE_ID: '2', OWNER_ID: '12' }] }, deleted: true, modifiedAt: null })
         expect(await store.mirror.activitiesOf(A, '2', '12')).toEqual([])
       })
+
+      it('reads several records and their activities at once, as get and activitiesOf answer them one by one', async () => {
+        await store.mirror.put(A, { entity: 'deal', entityId: '12', snapshot: { ID: '12', TITLE: 'Поставка серверов' }, deleted: false, modifiedAt: null })
+        await store.mirror.put(A, { entity: 'deal', entityId: '13', snapshot: { ID: '13' }, deleted: true, modifiedAt: null })
+        await store.mirror.put(B, { entity: 'deal', entityId: '14', snapshot: { ID: '14' }, deleted: false, modifiedAt: null })
+        await store.mirror.put(A, { entity: 'activity', entityId: '101', snapshot: { ID: '101', BINDINGS: [{ OWNER_TYPE_ID: '2', OWNER_ID: '12' }, { OWNER_TYPE_ID: '2', OWNER_ID: '13' }] }, deleted: false, modifiedAt: null })
+        await store.mirror.put(A, { entity: 'activity', entityId: '100', snapshot: { ID: '100', OWNER_TYPE_ID: '2', OWNER_ID: '12' }, deleted: false, modifiedAt: null })
+        await store.mirror.put(A, { entity: 'activity', entityId: '102', snapshot: { ID: '102', OWNER_TYPE_ID: '2', OWNER_ID: '12' }, deleted: true, modifiedAt: null })
+        const records = await store.mirror.getMany(A, 'deal', ['12', '13', '14', '15'])
+        expect(records.sort((a, b) => a.entityId.localeCompare(b.entityId))).toEqual([await store.mirror.get(A, 'deal', '12'), await store.mirror.get(A, 'deal', '13')])
+        expect(await store.mirror.getMany(A, 'deal', [])).toEqual([])
+        const activities = await store.mirror.activitiesOfMany(A, '2', ['12', '13', '14'])
+        expect(activities.map(({ ownerId, activity }) => `${ownerId}:${activity.entityId}`).sort()).toEqual(['12:100', '12:101', '13:101'])
+        expect(activities.filter(({ ownerId }) => ownerId === '12').map(({ activity }) => activity)).toEqual(await store.mirror.activitiesOf(A, '2', '12'))
+        expect(await store.mirror.activitiesOfMany(B, '2', ['12'])).toEqual([])
+      })
     })
 
     describe('clocks', () => {
@@ -202,6 +218,20 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
         expect(await store.clocks.runningFor(A, 'lead', '7')).toEqual([])
         expect((await store.clocks.due(new Date(START + 30 * MINUTE))).map((item) => item.id)).toEqual([early])
         expect((await store.clocks.all(A)).map((item) => item.id)).toHaveLength(3)
+      })
+
+      it('reads the running clocks of several records at once, by id, as runningFor answers them one by one', async () => {
+        const seven = (await store.clocks.start(A, clock('7', iso(START)))).id
+        const eight = (await store.clocks.start(A, clock('8', iso(START)))).id
+        const eightAgain = (await store.clocks.start(A, clock('8', iso(START), 'LEAD-TITLE'))).id
+        await store.clocks.start(A, clock('9', iso(START)))
+        await store.clocks.start(B, clock('7', iso(START)))
+        await store.clocks.stop(seven, 'met', 0)
+        const running = await store.clocks.runningForMany(A, 'lead', ['7', '8', '10'])
+        expect(running.map((item) => item.id)).toEqual([eight, eightAgain])
+        expect(running).toEqual(await store.clocks.runningFor(A, 'lead', '8'))
+        expect(await store.clocks.runningForMany(A, 'deal', ['8'])).toEqual([])
+        expect(await store.clocks.runningForMany(A, 'lead', [])).toEqual([])
       })
 
       it('runs no clock of a portal that is not active', async () => {
@@ -230,6 +260,19 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
         const again = await store.violations.open(A, violation('7'))
         expect((await store.violations.history(A, 'lead', '7')).map((item) => item.id)).toEqual([again, first])
         expect(await store.violations.all(B)).toEqual([])
+      })
+
+      it('reads the open violations of several records at once, by id, as openFor answers them one by one', async () => {
+        const seven = await store.violations.open(A, violation('7'))
+        const eight = await store.violations.open(A, violation('8'))
+        const eightAgain = await store.violations.open(A, violation('8', 'LEAD-TITLE'))
+        await store.violations.open(A, violation('9'))
+        await store.violations.open(B, violation('8'))
+        await store.violations.resolve(seven, 'fixed')
+        const open = await store.violations.openForMany(A, 'lead', ['7', '8', '10'])
+        expect(open.map((item) => item.id)).toEqual([eight, eightAgain])
+        expect(open).toEqual(await store.violations.openFor(A, 'lead', '8'))
+        expect(await store.violations.openForMany(A, 'lead', [])).toEqual([])
       })
     })
 

@@ -28,6 +28,11 @@ export class PgClockRepo implements Async<ClockRepo> {
     return this.#list('SELECT * FROM clocks WHERE member_id = $1 AND entity = $2 AND entity_id = $3 AND stopped_at IS NULL ORDER BY id', [memberId, entity, entityId])
   }
 
+  async runningForMany(memberId: string, entity: string, entityIds: readonly string[]): Promise<Clock[]> {
+    if (entityIds.length === 0) return []
+    return this.#list('SELECT * FROM clocks WHERE member_id = $1 AND entity = $2 AND entity_id = ANY($3::text[]) AND stopped_at IS NULL ORDER BY id', [memberId, entity, entityIds])
+  }
+
   async get(id: number): Promise<Clock | undefined> {
     return (await this.#list('SELECT * FROM clocks WHERE id = $1', [id]))[0]
   }

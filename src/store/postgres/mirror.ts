@@ -16,6 +16,12 @@ export class PgMirrorRepo implements Async<MirrorRepo> {
     return row ? rowToRecord(row) : undefined
   }
 
+  async getMany(memberId: string, entity: string, entityIds: readonly string[]): Promise<MirrorRecord[]> {
+    if (entityIds.length === 0) return []
+    const rows = await this.sql.rows<MirrorRow>('SELECT * FROM mirror WHERE member_id = $1 AND entity = $2 AND entity_id = ANY($3::text[])', [memberId, entity, entityIds])
+    return rows.map(rowToRecord)
+  }
+
   async put(memberId: string, record: Omit<MirrorRecord, 'syncedAt'>): Promise<void> {
     const snapshot = JSON.stringify(record.snapshot)
     await this.sql.run(`
@@ -49,6 +55,16 @@ export class PgMirrorRepo implements Async<MirrorRepo> {
       WHERE b.member_id = $1 AND b.owner_type_id = $2 AND b.owner_id = $3 AND mirror.deleted = 0
       ORDER BY ${asInteger('mirror.entity_id')}`, [memberId, ownerTypeId, ownerId])
     return rows.map(rowToRecord)
+  }
+
+  async activitiesOfMany(memberId: string, ownerTypeId: '1' | '2', ownerIds: readonly string[]): Promise<Array<{ ownerId: string; activity: MirrorRecord }>> {
+    if (ownerIds.length === 0) return []
+    const rows = await this.sql.rows<MirrorRow & { owner_id: string }>(`
+      SELECT b.owner_id, mirror.* FROM activity_bindings AS b JOIN mirror
+        ON mirror.member_id = b.member_id AND mirror.entity = 'activity' AND mirror.entity_id = b.activity_id
+      WHERE b.member_id = $1 AND b.owner_type_id = $2 AND b.owner_id = ANY($3::text[]) AND mirror.deleted = 0
+      ORDER BY ${asInteger('mirror.entity_id')}`, [memberId, ownerTypeId, ownerIds])
+    return rows.map((row) => ({ ownerId: row.owner_id, activity: rowToRecord(row) }))
   }
 
   // A JSON string field equal to the text given, as SQLite's json_extract(...) = ? finds it (a number is not equal).

@@ -29,6 +29,11 @@ export class PgViolationRepo implements Async<ViolationRepo> {
     return this.#list('member_id = $1 AND entity = $2 AND entity_id = $3 AND resolved_at IS NULL ORDER BY id', [memberId, entity, entityId])
   }
 
+  async openForMany(memberId: string, entity: string, entityIds: readonly string[]): Promise<Violation[]> {
+    if (entityIds.length === 0) return []
+    return this.#list('member_id = $1 AND entity = $2 AND entity_id = ANY($3::text[]) AND resolved_at IS NULL ORDER BY id', [memberId, entity, entityIds])
+  }
+
   async history(memberId: string, entity: string, entityId: string): Promise<Violation[]> {
     return this.#list('member_id = $1 AND entity = $2 AND entity_id = $3 ORDER BY id DESC', [memberId, entity, entityId])
   }
