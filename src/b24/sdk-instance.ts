@@ -5,7 +5,7 @@ import { withoutTrailingSlash } from './endpoints.js'
 import { type Redirect, redirectOfAxios } from './redirects.js'
 import type { TokenRefresher } from './token-refresher.js'
 import type { PortalCredentials, RefreshedTokens } from './types.js'
-import { unixSeconds } from '../shared/clock.js'
+import { unixSeconds, wallExpiry } from '../shared/clock.js'
 import { isRecord } from '../shared/records.js'
 
 /** Where a call's 2xx answer lands raw (the SDK hides `next`, reads `"error": ""` as success and throws on a body without `time`), or the redirect it met. */
@@ -59,7 +59,8 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
       memberId: credentials.memberId,
       accessToken: credentials.accessToken,
       refreshToken: credentials.refreshToken,
-      expires: credentials.expiresAt,
+      // The SDK checks the expiry against the wall clock: the seconds left on the app's clock, on the wall clock.
+      expires: wallExpiry(credentials.expiresAt, now),
       expiresIn: Math.max(0, credentials.expiresAt - unixSeconds(now)),
       scope: credentials.scope,
       domain: credentials.domain,
@@ -72,7 +73,7 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
     { restrictionParams: SDK_RESTRICTIONS },
   )
   // The SDK merges concurrent 401s per transport only; TokenRefresher merges them per portal.
-  sdk.setCustomRefreshAuth(async () => toSdkAnswer(await refresher.refresh(), credentials, unixSeconds(now)))
+  sdk.setCustomRefreshAuth(async () => toSdkAnswer(await refresher.refresh(), credentials, now))
 
   const envelopes = ENVELOPES
   for (const version of [ApiVersion.v2, ApiVersion.v3]) {
@@ -107,12 +108,12 @@ export function createSdkInstance(credentials: PortalCredentials, options: SdkIn
   return { sdk, envelopes }
 }
 
-function toSdkAnswer(tokens: RefreshedTokens, credentials: PortalCredentials, nowSeconds: number): HandlerRefreshAuth {
+function toSdkAnswer(tokens: RefreshedTokens, credentials: PortalCredentials, now: () => Date): HandlerRefreshAuth {
   return {
     access_token: tokens.accessToken,
     refresh_token: tokens.refreshToken,
-    expires: String(tokens.expiresAt),
-    expires_in: String(Math.max(0, tokens.expiresAt - nowSeconds)),
+    expires: String(wallExpiry(tokens.expiresAt, now)),
+    expires_in: String(Math.max(0, tokens.expiresAt - unixSeconds(now))),
     client_endpoint: tokens.clientEndpoint,
     server_endpoint: tokens.serverEndpoint,
     member_id: credentials.memberId,
