@@ -1,6 +1,7 @@
-// npm run bench: the app (as `npm start` runs it) against the fake portal with its real rate limits; prints its figures,
-// then one table of every scenario beside its floor or baseline measured in the same run (`-- --json`: the table as JSON
-// on stdout, the prose on stderr); exits 0.
+// npm run bench: the app (as `npm start` runs it) against the fake portal with its real rate limits, on SQLite and, when
+// BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server, on PostgreSQL too; prints its figures, then one table of
+// every scenario beside its floor or baseline measured in the same run (`-- --json`: the table as JSON on stdout, the
+// prose on stderr); exits 0.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
