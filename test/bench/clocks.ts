@@ -1,7 +1,8 @@
 // npm run bench, the clocks phase: 100,000 open deadline clocks in a real SQLite file (WAL) — how long they take to
 // start, how fast records are evaluated with them all present, what the timer's queries cost — and 1,000 clocks falling
 // due at one instant, taken by the clock engine on an injected clock (no sleeps): once with a re-read that reads nothing
-// (the app's own time), once with the worker's real re-read from the fake portal. Runnable alone: npx tsx test/bench/clocks.ts
+// (the app's own time), once with the worker's real re-read from the fake portal. Runnable alone: npx tsx test/bench/clocks.ts;
+// with --postgres the same on a fresh database on BENCH_DATABASE_URL (or TEST_DATABASE_URL), its rows marked (PostgreSQL).
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,14 +18,16 @@ import { fixedSettings } from '../../src/settings/portal-settings.js'
 import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 import { PortalClients } from '../../src/b24/index.js'
 import { budgetFor } from '../../src/portal/installer.js'
-import { openStore, type Store } from '../../src/store/index.js'
-import { sqliteRows } from '../store/sqlite-file.js'
+import { openStore } from '../../src/store/index.js'
+import { openPostgresStore } from '../../src/store/postgres/index.js'
 import { ENTITIES, project } from '../../src/ingest/entities.js'
 import { Worker } from '../../src/ingest/worker.js'
-import type { RecordChangeToStore } from '../../src/store/port.js'
+import type { Clock } from '../../src/store/clocks.js'
+import type { RecordChangeToStore, StorePort } from '../../src/store/port.js'
 import { startFakePortal, type FakePortal } from '../fake-portal/index.js'
 import { bareClocks } from './bare-clocks.js'
 import { figure, print, record } from './figures.js'
+import { BENCH_DATABASE_URL, freshDatabase, serverSettings } from './fresh-database.js'
 import { installTokens } from './install-capture.js'
 
 const MEMBER = 'b5c1e0d2a7f94e3c8d6b1a0f2e4c6d8a'
@@ -64,22 +67,61 @@ function deal(id: number, createdMs: number, fields: Snapshot = {}): Snapshot {
 
 type Records = ReadonlyArray<{ entity: Entity; entityId: string }>
 
+/** Where the bench keeps its clocks: a SQLite file, or a fresh database on a PostgreSQL server. */
+interface BenchStore {
+  /** The set-up line's words for it. */
+  readonly label: string
+  /** What follows each row's scenario: '' on SQLite, ' (PostgreSQL)'. */
+  readonly suffix: string
+  open(now: () => Date): Promise<StorePort>
+  /** Its size on disk, where the bench can see it. */
+  size(): string | undefined
+  dispose(): Promise<void>
+}
+
+function sqliteStore(dir: string): BenchStore {
+  const file = join(dir, 'app.db')
+  const size = (path: string) => { try { return statSync(path).size } catch { return 0 } }
+  return {
+    label: 'a SQLite file (WAL, synchronous=FULL)',
+    suffix: '',
+    open: async (now) => openStore(file, now),
+    size: () => `SQLite file ${mb(size(file))} + WAL ${mb(size(`${file}-wal`))}`,
+    dispose: async () => {},
+  }
+}
+
+async function postgresStore(server: string): Promise<BenchStore> {
+  const database = await freshDatabase(server, 'bench_clocks')
+  return {
+    label: `PostgreSQL (a fresh database; ${await serverSettings(server)})`,
+    suffix: ' (PostgreSQL)',
+    open: (now) => openPostgresStore({ connectionString: database.url }, now),
+    size: () => undefined,
+    dispose: () => database.drop(),
+  }
+}
+
 /**
  * The store, the rules and the clock engine on one clock the bench moves. The bench's own portal is re-read by a stub
  * that reads nothing; a portal added with `reReadFrom` is re-read by the worker from the fake portal.
  */
 class ClockBench {
-  t = START
-  readonly now = () => new Date(this.t)
-  readonly store: Store
+  readonly now = () => new Date(this.clock.t)
   readonly enforcer: Enforcer
   readonly engine: ClockEngine
   readonly #reReaders = new Map<string, (memberId: string, records: Records) => Promise<void>>()
 
-  constructor(readonly file: string) {
-    this.store = openStore(file, this.now)
-    this.install({ memberId: MEMBER, domain: 'bench.bitrix24.ru', clientEndpoint: 'https://bench.bitrix24.ru/rest/', serverEndpoint: 'https://oauth.bitrix.info/rest/',
+  /** The bench on `where`, its own portal installed. */
+  static async open(where: BenchStore): Promise<ClockBench> {
+    const clock = { t: START }
+    const bench = new ClockBench(clock, await where.open(() => new Date(clock.t)), where)
+    await bench.install({ memberId: MEMBER, domain: 'bench.bitrix24.ru', clientEndpoint: 'https://bench.bitrix24.ru/rest/', serverEndpoint: 'https://oauth.bitrix.info/rest/',
       accessToken: 'a', refreshToken: 'r', expiresAt: 1_900_000_000, applicationToken: 't', scope: 'crm' })
+    return bench
+  }
+
+  private constructor(private readonly clock: { t: number }, readonly store: StorePort, readonly where: BenchStore) {
     const settings: RuleSettings = resolveRuleSettings({ rules: RULES })
     const calendarFor = portalCalendars(settings, loadProductionCalendars(), 'RULES_FILE')
     this.enforcer = new Enforcer({ store: this.store, settings: fixedSettings(settings, calendarFor), logger, now: this.now })
@@ -87,22 +129,31 @@ class ClockBench {
     this.engine = new ClockEngine({ store: this.store, enforcer: this.enforcer, worker, now: this.now })
   }
 
+  get t(): number {
+    return this.clock.t
+  }
+
+  set t(ms: number) {
+    this.clock.t = ms
+  }
+
   /** A portal's install row and its directory: a head of sales over MANAGERS managers. */
-  install(portal: { memberId: string; domain: string; clientEndpoint: string; serverEndpoint: string; accessToken: string; refreshToken: string; expiresAt: number; applicationToken: string; scope: string }): void {
-    this.store.sync.portals.install({ ...portal, adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
+  async install(portal: { memberId: string; domain: string; clientEndpoint: string; serverEndpoint: string; accessToken: string; refreshToken: string; expiresAt: number; applicationToken: string; scope: string }): Promise<void> {
+    await this.store.portals.install({ ...portal, adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
     const managers = Array.from({ length: MANAGERS }, (_, i) => ({ id: String(10 + i), name: `Менеджер ${i}`, active: true, departments: ['2'] }))
-    this.store.sync.directory.replace(portal.memberId, [{ id: '2', name: 'Елена Директорова', active: true, departments: ['1'] }, { id: '4', name: 'Дмитрий Соколов', active: true, departments: ['2'] }, ...managers],
+    await this.store.directory.replace(portal.memberId, [{ id: '2', name: 'Елена Директорова', active: true, departments: ['1'] }, { id: '4', name: 'Дмитрий Соколов', active: true, departments: ['2'] }, ...managers],
       [{ id: '1', name: 'Компания', parentId: null, headId: '2' }, { id: '2', name: 'Отдел продаж', parentId: '1', headId: '4' }])
   }
 
-  /** The worker's batch re-read (PortalClients over the install row) for `memberId`'s clocks. */
+  /** The worker's batch re-read (PortalClients over the install row, as the app builds them) for `memberId`'s clocks. */
   reReadFrom(memberId: string): void {
     const clients = new PortalClients(
       async (id) => {
         const portal = await this.store.portals.get(id)
         return portal ? { ...portal, budget: budgetFor(portal.licenseFamily) } : undefined
       },
-      { clientId: 'local.fake0000000000.00000000', clientSecret: 'fake-client-secret', allowedHosts: ['127.0.0.1'], timeoutMs: 10_000, logger, keeper: this.store.sync.portals, now: this.now },
+      { clientId: 'local.fake0000000000.00000000', clientSecret: 'fake-client-secret', allowedHosts: ['127.0.0.1'], timeoutMs: 10_000, logger, keeper: this.store.portals, now: this.now,
+        sharedBudget: this.store.sharedByInstances ? this.store.restBudgets : undefined },
     )
     const worker = new Worker({ store: this.store, clients, logger, now: this.now, onChange: this.enforcer.onChange })
     this.#reReaders.set(memberId, (id, records) => worker.refresh(id, records))
@@ -116,24 +167,25 @@ class ClockBench {
     return { mirror: { memberId, record: { entity: 'deal', entityId: id, snapshot, deleted: false, modifiedAt: null } }, eventIds: [], plans }
   }
 
-  /** Actions in the outbox by kind and state, e.g. "notify pending 1000". */
-  actions(memberId: string): { total: number; text: string } {
-    const rows = sqliteRows<{ kind: string; state: string; n: number }>(this.file,
-      'SELECT kind, state, count(*) AS n FROM actions WHERE member_id = ? GROUP BY kind, state ORDER BY kind, state', memberId)
-    return { total: rows.reduce((sum, row) => sum + row.n, 0), text: rows.map((row) => `${row.kind} ${row.state} ${row.n}`).join(', ') }
+  /** Actions in the outbox by kind and state, e.g. "notify pending 1000", read through the port. */
+  async actions(memberId: string): Promise<{ total: number; text: string }> {
+    const counts = new Map<string, number>()
+    for (const state of ['done', 'failed', 'folded', 'pending', 'sending'] as const) {
+      for (const action of await this.store.actions.inState(memberId, state)) counts.set(`${action.kind} ${state}`, (counts.get(`${action.kind} ${state}`) ?? 0) + 1)
+    }
+    const rows = [...counts].sort(([a], [b]) => a.localeCompare(b))
+    return { total: rows.reduce((sum, [, n]) => sum + n, 0), text: rows.map(([name, n]) => `${name} ${n}`).join(', ') }
   }
 
-  /** Steps taken and breaches of one portal's clocks. */
-  taken(memberId: string): { steps: number; breaches: number } {
-    const steps = sqliteRows<{ n: number }>(this.file, `SELECT count(*) AS n FROM clocks, json_each(clocks.steps)
-      WHERE member_id = ? AND json_extract(json_each.value, '$.doneAt') IS NOT NULL`, memberId)[0]?.n ?? 0
-    const breaches = sqliteRows<{ n: number }>(this.file, 'SELECT count(*) AS n FROM clocks WHERE member_id = ? AND breached_at IS NOT NULL', memberId)[0]?.n ?? 0
-    return { steps, breaches }
-  }
-
-  fileSize(): string {
-    const size = (path: string) => { try { return statSync(path).size } catch { return 0 } }
-    return `${mb(size(this.file))} + WAL ${mb(size(`${this.file}-wal`))}`
+  /** Steps taken and breaches of the clocks `ids` (those that fell due: reading all 100,000 would swell the memory figure). */
+  async taken(ids: readonly number[]): Promise<{ steps: number; breaches: number }> {
+    const clocks: Clock[] = []
+    for (const id of ids) {
+      const clock = await this.store.clocks.get(id)
+      if (clock) clocks.push(clock)
+    }
+    const steps = clocks.reduce((sum, clock) => sum + clock.steps.filter((step) => step.doneAt !== null).length, 0)
+    return { steps, breaches: clocks.filter((clock) => clock.breachedAt !== null).length }
   }
 }
 
@@ -142,10 +194,10 @@ function memory(): string {
   return `RSS ${mb(m.rss)}, heap used ${mb(m.heapUsed)}`
 }
 
-/** Milliseconds per call of `work`, averaged over `times` calls. */
-function perCall(times: number, work: () => unknown): number {
+/** Milliseconds per call of `work`, averaged over `times` calls made one after another. */
+async function perCall(times: number, work: () => Promise<unknown>): Promise<number> {
   const started = performance.now()
-  for (let i = 0; i < times; i++) work()
+  for (let i = 0; i < times; i++) await work()
   return (performance.now() - started) / times
 }
 
@@ -160,10 +212,11 @@ async function fill(bench: ClockBench): Promise<number> {
   }
   const seconds = (performance.now() - started) / 1000
   print(`Clocks (DEAL-NEXT-STEP, "within": "PT4H", "time": "24/7"; one portal, ${MANAGERS} responsibles; the store, the rules and the clock engine`)
-  print('  in this process on a SQLite file (WAL, synchronous=FULL), on an injected clock the bench moves)')
+  print(`  in this process on ${bench.where.label}, on an injected clock the bench moves)`)
   print(`  filled:                    ${DEALS.toLocaleString('en')} open deals without activities through the rules (enforcer.onChange), ${GROUP.toLocaleString('en')} per transaction,`)
   print(`                             a minute apart: ${seconds.toFixed(1)} s (${(DEALS / seconds).toFixed(0)} records/s)`)
-  print(`  running clocks:            ${bench.store.sync.clocks.runningCount().toLocaleString('en')}; SQLite file ${bench.fileSize()}`)
+  const size = bench.where.size()
+  print(`  running clocks:            ${(await bench.store.clocks.runningCount()).toLocaleString('en')}${size === undefined ? '' : `; ${size}`}`)
   print(`  memory after filling:      ${memory()}`)
   return DEALS / seconds
 }
@@ -178,12 +231,12 @@ async function evaluate(bench: ClockBench): Promise<void> {
     await bench.store.applyChanges([await bench.change(deal(id, createdMs, { OPPORTUNITY: String(id + 1), COMMENTS: 'правка' }))])
   }
   const seconds = (performance.now() - started) / 1000
-  const nextAtMs = perCall(QUERY_REPEATS, () => bench.store.sync.clocks.nextAt())
-  const noneDueMs = perCall(QUERY_REPEATS, () => bench.store.sync.clocks.due(bench.now(), 1000))
+  const nextAtMs = await perCall(QUERY_REPEATS, () => bench.store.clocks.nextAt())
+  const noneDueMs = await perCall(QUERY_REPEATS, () => bench.store.clocks.due(bench.now(), 1000))
   const dueAt = new Date(START + WITHIN_MS)
-  const thousandDueMs = perCall(20, () => bench.store.sync.clocks.due(dueAt, 1000))
+  const thousandDueMs = await perCall(20, () => bench.store.clocks.due(dueAt, 1000))
   print(`  evaluations:               ${EVALUATIONS.toLocaleString('en')} deals changed (amount, comment), one transaction each: ${seconds.toFixed(2)} s,`)
-  print(`                             ${(EVALUATIONS / seconds).toFixed(0)} evaluations/s (${((seconds * 1000) / EVALUATIONS).toFixed(3)} ms each); clocks kept, running ${bench.store.sync.clocks.runningCount().toLocaleString('en')}`)
+  print(`                             ${(EVALUATIONS / seconds).toFixed(0)} evaluations/s (${((seconds * 1000) / EVALUATIONS).toFixed(3)} ms each); clocks kept, running ${(await bench.store.clocks.runningCount()).toLocaleString('en')}`)
   print(`  the timer's queries:       nextAt() ${nextAtMs.toFixed(3)} ms; due(now) with none due ${noneDueMs.toFixed(3)} ms; due() returning 1,000 clocks ${thousandDueMs.toFixed(2)} ms`)
   print(`  memory:                    ${memory()}`)
 }
@@ -192,7 +245,7 @@ async function evaluate(bench: ClockBench): Promise<void> {
 async function portalDeals(bench: ClockBench): Promise<FakePortal> {
   const portal = await startFakePortal({ now: () => PORTAL_CREATED, accessTokenTtlSeconds: 7 * 86_400 })
   const tokens = await installTokens(portal, PORTAL_CREATED)
-  bench.install({ memberId: portal.memberId, domain: portal.domain, clientEndpoint: portal.clientEndpoint, serverEndpoint: portal.serverEndpoint, ...tokens })
+  await bench.install({ memberId: portal.memberId, domain: portal.domain, clientEndpoint: portal.clientEndpoint, serverEndpoint: portal.serverEndpoint, ...tokens })
   bench.reReadFrom(portal.memberId)
   const changes: RecordChangeToStore[] = []
   for (let i = 0; i < GROUP; i++) {
@@ -206,64 +259,76 @@ async function portalDeals(bench: ClockBench): Promise<FakePortal> {
 // 3. The first group's 1,000 clocks fall due at one instant; the engine takes them with a re-read that reads nothing.
 async function fallDue(bench: ClockBench): Promise<number> {
   bench.t = START + WITHIN_MS
-  const due = bench.store.sync.clocks.due(bench.now(), 100_000).length
+  const due = (await bench.store.clocks.due(bench.now(), 100_000)).map((clock) => clock.id)
   const started = performance.now()
   await bench.engine.runDue()
   const ms = performance.now() - started
-  const { steps, breaches } = bench.taken(MEMBER)
-  const actions = bench.actions(MEMBER)
-  print(`  falling due at once:       ${due.toLocaleString('en')} clocks due at ${bench.now().toISOString()}; engine.runDue() with a re-read that reads nothing`)
+  const { steps, breaches } = await bench.taken(due)
+  const actions = await bench.actions(MEMBER)
+  print(`  falling due at once:       ${due.length.toLocaleString('en')} clocks due at ${bench.now().toISOString()}; engine.runDue() with a re-read that reads nothing`)
   print(`                             (the app's own time: the rules asked again, steps taken, notices planned): ${ms.toFixed(0)} ms`)
   print(`  taken:                     ${steps.toLocaleString('en')} steps (${breaches.toLocaleString('en')} breaches, each a violation opened); ${actions.total.toLocaleString('en')} actions planned in the outbox:`)
   print(`                             ${actions.text}`)
-  print(`  after:                     next step at ${bench.store.sync.clocks.nextAt()?.toISOString() ?? 'none'}, still due now ${bench.store.sync.clocks.due(bench.now()).length}; ${memory()}`)
+  print(`  after:                     next step at ${(await bench.store.clocks.nextAt())?.toISOString() ?? 'none'}, still due now ${(await bench.store.clocks.due(bench.now())).length}; ${memory()}`)
   return ms
 }
 
 // 4. The fake portal's 1,000 clocks fall due at one instant; the engine re-reads them from the portal first, as the app does.
 async function fallDueReRead(bench: ClockBench, portal: FakePortal): Promise<void> {
   bench.t = PORTAL_CREATED + WITHIN_MS
-  const due = bench.store.sync.clocks.due(bench.now(), 100_000).length
+  const due = (await bench.store.clocks.due(bench.now(), 100_000)).map((clock) => clock.id)
   portal.clearCalls()
   const started = performance.now()
   await bench.engine.runDue()
   const ms = performance.now() - started
   const requests = portal.calls.filter((call) => !call.viaBatch)
   const refused = requests.filter((call) => call.error === 'QUERY_LIMIT_EXCEEDED').length
-  const { steps, breaches } = bench.taken(portal.memberId)
-  const actions = bench.actions(portal.memberId)
-  print(`  the same with the re-read: ${due.toLocaleString('en')} clocks of the fake portal's own deals due at ${bench.now().toISOString()}; engine.runDue() with the worker's`)
+  const { steps, breaches } = await bench.taken(due)
+  const actions = await bench.actions(portal.memberId)
+  print(`  the same with the re-read: ${due.length.toLocaleString('en')} clocks of the fake portal's own deals due at ${bench.now().toISOString()}; engine.runDue() with the worker's`)
   print(`                             batch re-read (each deal and its activities) over 127.0.0.1, portal rate limit 50 burst / 2 per s: ${ms.toFixed(0)} ms`)
   print(`                             REST requests ${requests.length} (batch ${requests.filter((call) => call.method === 'batch').length}, refused ${refused}), ${portal.calls.filter((call) => call.viaBatch).length} calls inside them;`)
   print(`                             ${steps.toLocaleString('en')} steps (${breaches.toLocaleString('en')} breaches), ${actions.total.toLocaleString('en')} actions planned: ${actions.text}`)
 }
 
-/** Prints the clocks phase's figures. */
-export async function clockFigures(): Promise<void> {
+/** Prints the clocks phase's figures and keeps its rows: on a SQLite file, or with `postgres` on a fresh database on that server. */
+export async function clockFigures(postgres?: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rules-bench-clocks-'))
-  const bench = new ClockBench(join(dir, 'app.db'))
+  const where = postgres === undefined ? sqliteStore(dir) : await postgresStore(postgres)
+  let bench: ClockBench | undefined
   let portal: FakePortal | undefined
   try {
+    bench = await ClockBench.open(where)
     const filled = await fill(bench)
     await evaluate(bench)
     portal = await portalDeals(bench)
     const dueMs = await fallDue(bench)
     await fallDueReRead(bench, portal)
+    // The baselines stay SQLite's bare table on PostgreSQL too: the same yardstick for both stores' rows.
     const bare = bareClocks(dir, DEALS, GROUP, GROUP)
     print(`  baselines, a bare table:   ${DEALS.toLocaleString('en')} rows of a clock's size inserted ${GROUP.toLocaleString('en')} a transaction, ${bare.perSecond.toFixed(0)} rows/s;`)
-    print(`                             ${GROUP.toLocaleString('en')} due rows selected and rewritten in one transaction, ${bare.dueMs.toFixed(0)} ms (test/bench/bare-clocks.ts)`)
+    print(`                             ${GROUP.toLocaleString('en')} due rows selected and rewritten in one transaction, ${bare.dueMs.toFixed(0)} ms (test/bench/bare-clocks.ts, SQLite)`)
     print()
-    record(figure('clocks: 100,000 started through the rules', 'records/s', filled, bare.perSecond, 'baseline: bare inserts', { atLeast: 12_000 }))
-    record(figure('clocks: 1,000 due at once', 'ms', dueMs, bare.dueMs, 'baseline: bare due round', { atMost: 300 }))
+    const sqlite = postgres === undefined ? '' : ' on SQLite'
+    record(figure(`clocks: 100,000 started through the rules${where.suffix}`, 'records/s', filled, bare.perSecond, `baseline: bare inserts${sqlite}`, { atLeast: 12_000 }))
+    record(figure(`clocks: 1,000 due at once${where.suffix}`, 'ms', dueMs, bare.dueMs, `baseline: bare due round${sqlite}`, { atMost: 300 }))
   } finally {
     await portal?.close()
-    bench.store.close()
+    await bench?.store.close()
+    await where.dispose()
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
+// `--postgres`: on BENCH_DATABASE_URL (or TEST_DATABASE_URL), as `npm run bench` runs it when one is set.
+function postgresServer(): string | undefined {
+  if (!process.argv.includes('--postgres')) return undefined
+  if (BENCH_DATABASE_URL === undefined) throw new Error('--postgres: set BENCH_DATABASE_URL=postgres://user@host:port/db (or TEST_DATABASE_URL)')
+  return BENCH_DATABASE_URL
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  clockFigures().catch((error: unknown) => {
+  Promise.resolve().then(() => clockFigures(postgresServer())).catch((error: unknown) => {
     process.stderr.write(`clocks bench failed: ${error instanceof Error ? error.stack : String(error)}\n`)
     process.exit(1)
   })

@@ -2,8 +2,11 @@
 import type { FakeCall, FakePortal } from '../fake-portal/index.js'
 import { health, waitDrained, type AppProcess } from './app-process.js'
 import { leadUpdateBodies } from './event-form.js'
-import { print } from './figures.js'
+import { figure, print, record } from './figures.js'
 import { percentile, postAll, type LoadResult } from './load.js'
+
+// The app reads changed records 50 to a batch request: a burst's floor is one batch per 50 changed records.
+const PER_BATCH = 50
 
 const seconds = (fromMs: number, toMs: number) => `${((toMs - fromMs) / 1000).toFixed(2)} s`
 
@@ -61,16 +64,19 @@ export async function burst(app: AppProcess, portal: FakePortal, ids: readonly s
 }
 
 /**
- * POSTs `count` portal-shaped events for `ids` from `connections` keep-alive senders, to the app and then to the bare
- * route at `bareUrl` (the same bodies, the same warm-up); prints throughput and time to the 200 of both.
+ * POSTs `count` portal-shaped events for `ids` from `connections` keep-alive senders, to the app (or to `via`) and then
+ * to the bare route at `bareUrl` (the same bodies, the same warm-up); prints throughput and time to the 200 of both.
  */
-export async function intake(app: AppProcess, portal: FakePortal, ids: readonly string[], o: { count: number; connections: number; warmUp: number; bareUrl: string }): Promise<{ app: LoadResult; bare: LoadResult }> {
+export async function intake(
+  app: AppProcess, portal: FakePortal, ids: readonly string[], o: { count: number; connections: number; warmUp: number; bareUrl: string; via?: string },
+): Promise<{ app: LoadResult; bare: LoadResult }> {
   const template = [...portal.deliveries].reverse().find((d) => d.event === 'ONCRMLEADUPDATE' && d.status === 200)
   if (!template) throw new Error('no ONCRMLEADUPDATE delivery to copy')
   // ts from a minute ahead, so no body repeats an event the portal itself sent.
   const firstTs = Math.floor(Date.now() / 1000) + 60
   const bodies = leadUpdateBodies(template, ids, o.warmUp + o.count, firstTs)
-  const url = `${app.url}/events`
+  // `via`: a round-robin sender in front of several instances, as a load balancer is; else the app itself.
+  const url = `${o.via ?? app.url}/events`
   await postAll(url, bodies.slice(0, o.warmUp), { connections: o.connections, timeLimitMs: 30_000 })
   portal.clearCalls()
   const load = await postAll(url, bodies.slice(o.warmUp), { connections: o.connections, timeLimitMs: 60_000 })
@@ -80,7 +86,7 @@ export async function intake(app: AppProcess, portal: FakePortal, ids: readonly 
   const drained = performance.now()
   const f = restFigures(portal.calls)
   const bytes = bodies[o.warmUp]?.length ?? 0
-  print(`Intake (POST /events: ${o.count} ONCRMLEADUPDATE events, ${bytes} bytes each, over ${ids.length} leads; ${o.connections} concurrent keep-alive connections; after ${o.warmUp} warm-up events)`)
+  print(`Intake (POST /events${o.via ? ' through the round-robin sender' : ''}: ${o.count} ONCRMLEADUPDATE events, ${bytes} bytes each, over ${ids.length} leads; ${o.connections} concurrent keep-alive connections; after ${o.warmUp} warm-up events)`)
   print(`  answered:                  ${load.sent} sent, ${load.ok} × 200${Object.keys(load.statuses).length > 1 ? `, all: ${JSON.stringify(load.statuses)}` : ''}`)
   print(`  throughput:                ${(load.ok / load.seconds).toFixed(0)} events/s accepted (${load.seconds.toFixed(2)} s)`)
   print(`  time to the 200:           p50 ${percentile(load.latenciesMs, 0.5).toFixed(2)} ms, p99 ${percentile(load.latenciesMs, 0.99).toFixed(2)} ms, max ${percentile(load.latenciesMs, 1).toFixed(2)} ms`)
@@ -92,4 +98,17 @@ export async function intake(app: AppProcess, portal: FakePortal, ids: readonly 
   print('                             (Fastify, the same form parser, one SQLite insert a request, WAL, synchronous=FULL: test/bench/bare-intake.ts)')
   print()
   return { app: load, bare }
+}
+
+/** The burst's two rows, `suffix` after each scenario's name: REST requests beside a batch per 50 changed, records re-read beside each changed once. */
+export function recordBurst(name: string, suffix: string, f: BurstFigures, changed: number): void {
+  record(figure(`${name}: REST requests${suffix}`, 'requests', f.requests, Math.ceil(changed / PER_BATCH), 'floor: a batch per 50 changed', { atMostTimes: 1.5 }))
+  record(figure(`${name}: records re-read${suffix}`, 'records', f.reReads, changed, 'floor: each changed record once', { atMostTimes: 1 }))
+}
+
+/** The intake's two rows, `suffix` after each scenario's name: events accepted a second and p99 time to the 200, beside the bare route's. */
+export function recordIntake(suffix: string, load: { app: LoadResult; bare: LoadResult }, baselineIs = 'baseline: bare route'): void {
+  const perSecond = (result: LoadResult) => result.ok / result.seconds
+  record(figure(`intake: events accepted${suffix}`, 'events/s', perSecond(load.app), perSecond(load.bare), baselineIs, { atLeastTimes: 0.5 }))
+  record(figure(`intake: p99 time to the 200${suffix}`, 'ms', percentile(load.app.latenciesMs, 0.99), percentile(load.bare.latenciesMs, 0.99), baselineIs, { atMostTimes: 2 }))
 }

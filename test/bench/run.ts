@@ -1,7 +1,8 @@
-// npm run bench: the app (as `npm start` runs it) against the fake portal with its real rate limits; prints its figures,
-// then one table of every scenario beside its floor or baseline measured in the same run (`-- --json`: the table as JSON
-// on stdout, the prose on stderr); exits 0.
-import { spawn, spawnSync } from 'node:child_process'
+// npm run bench: the app (as `npm start` runs it) against the fake portal with its real rate limits, on SQLite and, when
+// BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server, on PostgreSQL too; prints its figures, then one table of
+// every scenario beside its floor or baseline measured in the same run (`-- --json`: the table as JSON on stdout, the
+// prose on stderr); exits 0.
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -14,17 +15,11 @@ import { ENTITIES, project } from '../../src/ingest/entities.js'
 import { startFakePortal, type FakePortal } from '../fake-portal/index.js'
 import { freePort } from '../helpers/harness.js'
 import { startAppProcess, waitDrained, waitHealthy, type AppProcess } from './app-process.js'
-import { collected, figure, print, record, table } from './figures.js'
-import { burst, createLeads, intake } from './phases.js'
-import { percentile } from './load.js'
-
-const LEADS = 1_000
-const UPDATES = 5_000
-// The small burst: 300 changes over 100 leads.
-const SMALL = { leads: 100, updates: 300 }
-const PER_BATCH = 50
-const EVENTS = 20_000
-const CONNECTIONS = 32
+import { collected, print, table } from './figures.js'
+import { burst, createLeads, intake, recordBurst, recordIntake } from './phases.js'
+import { startBareIntake } from './bare-intake-process.js'
+import { BENCH_DATABASE_URL, POSTGRES_APP_RUNS } from './fresh-database.js'
+import { CONNECTIONS, EVENTS, LEADS, SMALL, UPDATES, WARM_UP } from './sizes.js'
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
@@ -44,8 +39,9 @@ function appMemory(app: AppProcess): Promise<NodeJS.MemoryUsage | undefined> {
 const JSON_OUTPUT = process.argv.includes('--json')
 if (JSON_OUTPUT) process.env.BENCH_JSON = '1'
 // `BENCH_ONLY=burst npm run bench`: the two bursts alone (about a minute); a list (`burst,intake`) runs those phases. The
-// intake runs with the bursts: it needs their 1,000 leads.
-const PHASES = ['burst', 'intake', 'clocks', 'reports'] as const
+// intake runs with the bursts: it needs their 1,000 leads. `postgres` is the PostgreSQL part (the big burst, the intake
+// with one and with three instances, the clocks), run when BENCH_DATABASE_URL or TEST_DATABASE_URL names a server.
+const PHASES = ['burst', 'intake', 'clocks', 'reports', 'postgres'] as const
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((name) => name.trim()).filter(Boolean)
 for (const name of ONLY) if (!(PHASES as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: "${name}" is not one of ${PHASES.join(', ')}`)
 const runs = (name: (typeof PHASES)[number]) => ONLY.length === 0 || ONLY.includes(name)
@@ -58,6 +54,7 @@ async function main(): Promise<void> {
   if (runs('clocks')) phase('clocks', 'clocks.ts', figures)
   // All three sizes (about ten minutes on 2 cores); BENCH_REPORT_ROWS=10000,100000 leaves the million out.
   if (runs('reports')) phase('reports', 'reports.ts', figures)
+  if (runs('postgres')) postgresPart(figures)
   print(`Total run time ${((performance.now() - began) / 1000).toFixed(1)} s`)
   const rows = collected(figures)
   rmSync(figures, { force: true })
@@ -95,13 +92,8 @@ async function appPhase(): Promise<void> {
     await waitDrained(app, portal)
     // REST calls first, so that the intake's backlog does not count in them.
     const ids = await createLeads(app, portal, LEADS)
-    const big = await burst(app, portal, ids, UPDATES, 'the big burst')
-    const floor = (changed: number) => Math.ceil(changed / PER_BATCH)
-    record(figure('big burst: REST requests', 'requests', big.requests, floor(LEADS), 'floor: a batch per 50 changed', { atMostTimes: 1.5 }))
-    record(figure('big burst: records re-read', 'records', big.reReads, LEADS, 'floor: each changed record once', { atMostTimes: 1 }))
-    const small = await burst(app, portal, ids.slice(0, SMALL.leads), SMALL.updates, 'a small burst')
-    record(figure('small burst: REST requests', 'requests', small.requests, floor(SMALL.leads), 'floor: a batch per 50 changed', { atMostTimes: 1.5 }))
-    record(figure('small burst: records re-read', 'records', small.reReads, SMALL.leads, 'floor: each changed record once', { atMostTimes: 1 }))
+    recordBurst('big burst', '', await burst(app, portal, ids, UPDATES, 'the big burst'), LEADS)
+    recordBurst('small burst', '', await burst(app, portal, ids.slice(0, SMALL.leads), SMALL.updates, 'a small burst'), SMALL.leads)
     if (runs('intake')) await intakePhase(app, portal, ids, dir)
 
     const memory = await appMemory(app)
@@ -127,32 +119,38 @@ async function appPhase(): Promise<void> {
 
 // Intake at POST /events beside the bare route, both fed the same bodies.
 async function intakePhase(app: AppProcess, portal: FakePortal, ids: readonly string[], dir: string): Promise<void> {
-    const bare = startBareIntake(join(dir, 'bare.db'), await freePort())
-    const load = await intake(app, portal, ids, { count: EVENTS, connections: CONNECTIONS, warmUp: 500, bareUrl: `${await bare}/events` })
-    const perSecond = (result: typeof load.app) => result.ok / result.seconds
-    record(figure('intake: events accepted', 'events/s', perSecond(load.app), perSecond(load.bare), 'baseline: bare route', { atLeastTimes: 0.5 }))
-    record(figure('intake: p99 time to the 200', 'ms', percentile(load.app.latenciesMs, 0.99), percentile(load.bare.latenciesMs, 0.99), 'baseline: bare route', { atMostTimes: 2 }))
-}
-
-// The bare intake route (test/bench/bare-intake.ts) in a child process of its own, as the app is; resolves with its URL.
-async function startBareIntake(databasePath: string, port: number): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bare-intake.ts')], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_PATH: databasePath }, stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  process.once('exit', () => child.kill('SIGKILL'))
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 200; i++) {
-    const up = await fetch(url, { method: 'HEAD' }).then(() => true, () => false)
-    if (up) return url
-    await new Promise((resolve) => setTimeout(resolve, 50))
+  const bare = await startBareIntake(join(dir, 'bare.db'), await freePort())
+  try {
+    recordIntake('', await intake(app, portal, ids, { count: EVENTS, connections: CONNECTIONS, warmUp: WARM_UP, bareUrl: `${bare.url}/events` }))
+  } finally {
+    bare.stop()
   }
-  throw new Error('the bare intake route did not start')
 }
 
-// The clocks and reports phases each in a process of their own, after the app's: their memory figures are their own,
-// and they cannot disturb the others.
-function phase(name: string, file: string, figures: string): void {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file)], { stdio: 'inherit', timeout: 3_600_000, env: { ...process.env, BENCH_FIGURES: figures } })
+// The same app phases and clocks on PostgreSQL, each in a process of its own; without a server named it says how to run
+// them, and when asked for by name it fails rather than leave them out silently.
+function postgresPart(figures: string): void {
+  const missing = postgresMissing()
+  if (missing !== undefined) {
+    if (ONLY.includes('postgres')) throw new Error(`BENCH_ONLY=postgres: ${missing}`)
+    print(`The PostgreSQL part was not run: ${missing}.`)
+    return
+  }
+  phase('postgres', 'postgres.ts', figures)
+  phase('clocks on PostgreSQL', 'clocks.ts', figures, ['--postgres'])
+}
+
+// What the PostgreSQL part lacks to run here, if anything.
+function postgresMissing(): string | undefined {
+  if (BENCH_DATABASE_URL === undefined) return 'set BENCH_DATABASE_URL=postgres://user@host:port/db (or TEST_DATABASE_URL) to run it'
+  if (!POSTGRES_APP_RUNS) return `the app's job engine (pg-boss) needs Node ≥ 22.12, this is ${process.version}`
+  return undefined
+}
+
+// The clocks, reports and PostgreSQL phases each in a process of their own, after the app's: their memory figures are
+// their own, and they cannot disturb the others.
+function phase(name: string, file: string, figures: string, args: readonly string[] = []): void {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, file), ...args], { stdio: 'inherit', timeout: 3_600_000, env: { ...process.env, BENCH_FIGURES: figures } })
   if (run.status !== 0) throw new Error(`the ${name} phase failed (exit ${String(run.status)}${run.signal ? `, ${run.signal}` : ''})`)
 }
 

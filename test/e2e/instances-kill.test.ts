@@ -1,11 +1,9 @@
 // Several app processes on one PostgreSQL behind a round-robin sender, as a deployment runs them: one killed with
 // SIGKILL mid-burst and started again, then a rolling restart under a steady stream of events (TEST_DATABASE_URL and
 // Node ≥ 22.12 for pg-boss; skipped without).
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import { engineRunsOn } from '../../src/jobs/engine.js'
 import { RULE_IDS } from '../../rules/catalogue.js'
@@ -15,6 +13,7 @@ import { deriveTokenKey } from '../../src/shared/token-key.js'
 import type { StorePort } from '../../src/store/port.js'
 import { openPostgresStore } from '../../src/store/postgres/index.js'
 import { startAppProcess, waitHealthy, type AppProcess } from '../bench/app-process.js'
+import { freshDatabase } from '../bench/fresh-database.js'
 import { startFakePortal, type FakePortal } from '../fake-portal/index.js'
 import { freePort } from '../helpers/harness.js'
 import { startRoundRobin, type RoundRobin } from '../helpers/round-robin.js'
@@ -24,24 +23,6 @@ const ANNA = 5
 const HEALTHZ = 'bench-healthz-token-0123456789'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const ENGINE_RUNS = engineRunsOn()
-
-/** A database of its own on the test server, dropped afterwards. */
-async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `instances_${randomBytes(5).toString('hex')}`
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
-    try {
-      await client.query(sql)
-    } finally {
-      await client.end()
-    }
-  }
-  await admin(`CREATE DATABASE ${name}`)
-  const own = new URL(url)
-  own.pathname = `/${name}`
-  return { url: own.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
-}
 
 interface Deployment {
   portal: FakePortal
@@ -75,7 +56,7 @@ if (TEST_DATABASE_URL === undefined || !ENGINE_RUNS) {
 
   // The fake portal, `count` app processes on a fresh database behind the sender, installed through it.
   const deploy = async (count: number): Promise<Deployment> => {
-    const database = await freshDatabase(url)
+    const database = await freshDatabase(url, 'instances')
     const portal = await startFakePortal()
     const rr = await startRoundRobin([])
     const dir = mkdtempSync(join(tmpdir(), 'instances-'))
