@@ -88,17 +88,16 @@ export function buildServices(config: Readonly<Config>, deps: ServiceDeps): Serv
   const retry = { maxAttempts: config.workerMaxAttempts, retryBaseMs: config.workerRetryBaseMs }
   const directorySync = new DirectorySync({ store, clients, logger, now })
   const directory = (memberId: string) => directorySync.ensureFresh(memberId)
-  // With several instances a portal's lanes run only where the engine gives its job (the place); else all run here.
+  // With several instances a portal's lanes run only where the engine gives its job (their place); else all run here.
   const engine = deps.jobs ? new JobEngine(deps.jobs, logger) : undefined
-  const place = engine
-  const executor = new Executor({ store, clients, logger, now, ...retry, place })
+  const executor = new Executor({ store, clients, logger, now, ...retry, place: engine })
   // The hub: once a plan has committed, the outbox sends, the clock timer re-arms, the directory learns a new user.
   const hub = new Hub((error) => logger.error({ err: error }, 'a hub listener failed'))
   const enforcer = new Enforcer({ store, settings, logger, now, hub })
   const rules = new RulePages({ store, loader: enforcer.loader, enforcer, hub, now })
-  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, hub, ...retry, wave: config.workerWave, place })
+  const worker = new Worker({ store, clients, logger, now, onChange: deps.onChange ?? enforcer.onChange, hub, ...retry, wave: config.workerWave, place: engine })
   const clocks = new ClockEngine({ store, enforcer, worker, now, shared: engine })
-  const robots = new RobotRunner({ store, clients, logger, now, enforcer, hub, directory, ...retry, place })
+  const robots = new RobotRunner({ store, clients, logger, now, enforcer, hub, directory, ...retry, place: engine })
   hub.on('actions.planned', ({ memberId }) => executor.wake(memberId))
   hub.on('clocks.changed', () => clocks.reschedule())
   hub.on('user.unknown', ({ memberId, userId }) => void directorySync.onMiss(memberId, userId).catch(() => undefined))
