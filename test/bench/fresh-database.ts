@@ -6,10 +6,6 @@ import pg from 'pg'
 /** The server the PostgreSQL part runs on, if one is given. */
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined
 
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
-/** The app on PostgreSQL runs its jobs on pg-boss, which needs Node ≥ 22.12. */
-export const POSTGRES_APP_RUNS = major > 22 || (major === 22 && minor >= 12)
-
 // One statement on the server's own database (CREATE and DROP DATABASE cannot run inside the database they name).
 async function admin<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url })

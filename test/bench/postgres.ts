@@ -15,7 +15,8 @@ import { startRoundRobin, type RoundRobin } from '../helpers/round-robin.js'
 import { startAppProcess, waitDrained, waitHealthy, type AppProcess } from './app-process.js'
 import { startBareIntake } from './bare-intake-process.js'
 import { print } from './figures.js'
-import { BENCH_DATABASE_URL, freshDatabase, POSTGRES_APP_RUNS, serverSettings } from './fresh-database.js'
+import { BENCH_DATABASE_URL, freshDatabase, serverSettings } from './fresh-database.js'
+import { engineRunsOn } from '../../src/jobs/engine.js'
 import { burst, createLeads, intake, recordBurst, recordIntake } from './phases.js'
 import { CONNECTIONS, EVENTS, LEADS, UPDATES, WARM_UP } from './sizes.js'
 
@@ -100,29 +101,15 @@ async function check(d: Deployment, ids: readonly string[]): Promise<void> {
   }
 }
 
-// One instance: the leads, the big burst, the intake.
-async function oneInstance(server: string): Promise<void> {
-  const d = await deploy(server, 1)
+// `count` instances (more than one: behind the round-robin sender, the portal's events spread over them, its records read
+// by the one that holds the portal's job): the leads, the big burst, the intake.
+async function instances(server: string, count: number, heading: string, suffix: string): Promise<void> {
+  const d = await deploy(server, count)
   try {
-    print('One app instance on PostgreSQL')
+    print(heading)
     const ids = await createLeads(d.apps[0]!, d.portal, LEADS)
-    recordBurst('big burst', ' (PostgreSQL)', await burst(d.apps[0]!, d.portal, ids, UPDATES, 'the big burst on PostgreSQL'), LEADS)
-    await intakeRows(d, ids, ' (PostgreSQL)')
-    await check(d, ids)
-  } finally {
-    await undeploy(d)
-  }
-}
-
-// Three instances behind the round-robin sender: the leads, the big burst (its events spread over the three, its records
-// read by the one that holds the portal's job), the intake.
-async function threeInstances(server: string): Promise<void> {
-  const d = await deploy(server, 3)
-  try {
-    print('Three app instances on one PostgreSQL database, behind a round-robin sender in the bench process (test/helpers/round-robin.ts)')
-    const ids = await createLeads(d.apps[0]!, d.portal, LEADS)
-    recordBurst('big burst', ' (PostgreSQL, 3 instances)', await burst(d.apps[0]!, d.portal, ids, UPDATES, 'the big burst on PostgreSQL, 3 instances'), LEADS)
-    await intakeRows(d, ids, ' (PostgreSQL, 3 instances)')
+    recordBurst('big burst', suffix, await burst(d.apps[0]!, d.portal, ids, UPDATES, `the big burst${suffix}`), LEADS)
+    await intakeRows(d, ids, suffix)
     await check(d, ids)
   } finally {
     await undeploy(d)
@@ -131,13 +118,13 @@ async function threeInstances(server: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (BENCH_DATABASE_URL === undefined) throw new Error('set BENCH_DATABASE_URL=postgres://user@host:port/db (or TEST_DATABASE_URL)')
-  if (!POSTGRES_APP_RUNS) throw new Error(`the app's job engine (pg-boss) needs Node ≥ 22.12, this is ${process.version}`)
+  if (!engineRunsOn()) throw new Error(`the app's job engine (pg-boss) needs Node ≥ 22.12, this is ${process.version}`)
   print(`PostgreSQL: ${await serverSettings(BENCH_DATABASE_URL)}; each deployment on a fresh database, dropped after it`)
   print('         the app as a child process (node --import tsx src/main.ts) with DATABASE_URL, its jobs on pg-boss in the same database;')
   print('         the fake portal, the load (and the sender) in this process, all on 127.0.0.1; portal rate limit 50 burst / 2 per s')
   print()
-  await oneInstance(BENCH_DATABASE_URL)
-  await threeInstances(BENCH_DATABASE_URL)
+  await instances(BENCH_DATABASE_URL, 1, 'One app instance on PostgreSQL', ' (PostgreSQL)')
+  await instances(BENCH_DATABASE_URL, 3, 'Three app instances on one PostgreSQL database, behind a round-robin sender in the bench process (test/helpers/round-robin.ts)', ' (PostgreSQL, 3 instances)')
 }
 
 main().catch((error: unknown) => {

@@ -18,7 +18,8 @@ import { startAppProcess, waitDrained, waitHealthy, type AppProcess } from './ap
 import { collected, print, table } from './figures.js'
 import { burst, createLeads, intake, recordBurst, recordIntake } from './phases.js'
 import { startBareIntake } from './bare-intake-process.js'
-import { BENCH_DATABASE_URL, POSTGRES_APP_RUNS } from './fresh-database.js'
+import { BENCH_DATABASE_URL } from './fresh-database.js'
+import { engineRunsOn } from '../../src/jobs/engine.js'
 import { CONNECTIONS, EVENTS, LEADS, SMALL, UPDATES, WARM_UP } from './sizes.js'
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
@@ -143,7 +144,7 @@ function postgresPart(figures: string): void {
 // What the PostgreSQL part lacks to run here, if anything.
 function postgresMissing(): string | undefined {
   if (BENCH_DATABASE_URL === undefined) return 'set BENCH_DATABASE_URL=postgres://user@host:port/db (or TEST_DATABASE_URL) to run it'
-  if (!POSTGRES_APP_RUNS) return `the app's job engine (pg-boss) needs Node ≥ 22.12, this is ${process.version}`
+  if (!engineRunsOn()) return `the app's job engine (pg-boss) needs Node ≥ 22.12, this is ${process.version}`
   return undefined
 }
 
