@@ -90,6 +90,8 @@ export function buildServices(config: Readonly<Config>, deps: ServiceDeps): Serv
   const directory = (memberId: string) => directorySync.ensureFresh(memberId)
   // With several instances a portal's lanes run only where the engine gives its job (their place); else all run here.
   const engine = deps.jobs ? new JobEngine(deps.jobs, logger) : undefined
+  // A transaction that leaves a portal work writes the portal's job with it (once the engine has started).
+  if (engine) store.askWorkWithin?.(engine.askWithin)
   const executor = new Executor({ store, clients, logger, now, ...retry, place: engine })
   // The hub: once a plan has committed, the outbox sends, the clock timer re-arms, the directory learns a new user.
   const hub = new Hub((error) => logger.error({ err: error }, 'a hub listener failed'))
@@ -145,7 +147,7 @@ function sharedWork(services: Services, config: Readonly<Config>, schedule: bool
     take: (memberId) => executor.recover(memberId),
     portal: async (memberId) => void (await Promise.all(lanes.map((lane) => lane.runHere(memberId)))),
     busy: (memberId) => lanes.some((lane) => lane.working.includes(memberId)),
-    clocks: () => clocks.runDue(),
+    clocks: (memberId) => clocks.runDue(memberId),
     crons,
     schedule,
   }

@@ -1,6 +1,6 @@
 // The clock engine: one timer to the next due step of any clock (no minute tick). When it comes, the records due
-import type { Entity } from '../../rules/types.js'
 // together are re-read from the portal in batches, the rules asked again, and the steps still owed are taken.
+import type { Entity } from '../../rules/types.js'
 import type { StorePort } from '../store/port.js'
 import type { Worker } from '../ingest/worker.js'
 import type { Enforcer } from './enforcer.js'
@@ -21,8 +21,8 @@ export interface ClockEngineDeps {
   /** Re-reads records from the portal into the mirror (the worker's batch re-read). */
   worker: Pick<Worker, 'refresh'>
   now: () => Date
-  /** Several instances: the timer asks the job engine for a round, which one instance runs (src/jobs/engine.ts). */
-  shared?: { askClocks(): void } | undefined
+  /** Several instances: the timer asks the job engine for each due portal's round, which one instance runs (src/jobs/engine.ts). */
+  shared?: { askClocks(memberId: string): void } | undefined
 }
 
 /** Takes clocks' steps when they fall due, and catches up on what fell due while the app was down. */
@@ -31,8 +31,8 @@ export class ClockEngine {
   /** The timer runs between start() and stop(); runDue() works either way until stop(). */
   #watching = false
   #stopped = false
-  #running: Promise<void> | undefined
-  #again = false
+  /** The rounds under way, by portal ('' for every portal's): each asked for again during its run goes round once more. */
+  readonly #runs = new Map<string, { done: Promise<void>; again: boolean }>()
   #backoffUntil = 0
   #askedUntil = 0
 
@@ -63,59 +63,64 @@ export class ClockEngine {
     this.#timer.unref()
   }
 
-  // One process runs the round itself; with several instances one of them runs it as a job, and each instance's timer
-  // looks again a little later, so a round never waits on an instance that died.
+  // One process runs the round itself; with several instances each portal due gets a round of its own as a job, which
+  // one instance runs, and each instance's timer looks again a little later, so a round never waits on one that died.
   #fire(): void {
-    const { shared, now } = this.deps
+    const { shared, now, store } = this.deps
     if (!shared) {
       void this.runDue()
       return
     }
-    shared.askClocks()
     this.#askedUntil = now().getTime() + ASK_AGAIN_MS
-    this.reschedule()
+    void store.clocks.portalsDue(now())
+      .then((portals) => portals.forEach((memberId) => shared.askClocks(memberId)), () => undefined)
+      .finally(() => this.reschedule())
   }
 
-  /** Takes every step due now; one run at a time (a call during a run makes it go round once more). */
-  runDue(): Promise<void> {
-    if (this.#running) {
-      this.#again = true
-      return this.#running
+  /** Takes every step due now, of every portal or of one; one run at a time each (a call during it makes it go round once more). */
+  runDue(memberId?: string): Promise<void> {
+    const key = memberId ?? ''
+    const running = this.#runs.get(key)
+    if (running) {
+      running.again = true
+      return running.done
     }
-    this.#running = this.#run().finally(() => {
-      this.#running = undefined
+    const run = { done: Promise.resolve(), again: false }
+    run.done = this.#run(run, memberId).finally(() => {
+      this.#runs.delete(key)
       this.reschedule()
     })
-    return this.#running
+    this.#runs.set(key, run)
+    return run.done
   }
 
-  /** Stops the timer and waits for a run under way. */
+  /** Stops the timer and waits for the runs under way. */
   async stop(): Promise<void> {
     this.#watching = false
     this.#stopped = true
     clearTimeout(this.#timer)
-    await this.#running
+    await Promise.all([...this.#runs.values()].map((run) => run.done))
   }
 
-  async #run(): Promise<void> {
+  async #run(run: { again: boolean }, memberId: string | undefined): Promise<void> {
     do {
-      this.#again = false
-      const due = await this.deps.store.clocks.due(this.deps.now(), ROUND)
+      run.again = false
+      const due = await this.deps.store.clocks.due(this.deps.now(), ROUND, memberId)
       const byPortal = new Map<string, Map<string, { entity: Entity; entityId: string }>>()
       for (const clock of due) {
         const records = byPortal.get(clock.memberId) ?? new Map()
         records.set(`${clock.entity}:${clock.entityId}`, { entity: clock.entity, entityId: clock.entityId })
         byPortal.set(clock.memberId, records)
       }
-      for (const [memberId, records] of byPortal) {
+      for (const [portal, records] of byPortal) {
         if (this.#stopped) return
         const list = [...records.values()]
-        await this.deps.worker.refresh(memberId, list)
+        await this.deps.worker.refresh(portal, list)
         // The round's plans tell the hub (the outbox) once they commit. What failed stays due: it is tried again
         // after a pause, not in a hot loop.
-        if ((await this.deps.enforcer.stepDue(memberId, list)) > 0) this.#backoffUntil = this.deps.now().getTime() + BACKOFF_MS
+        if ((await this.deps.enforcer.stepDue(portal, list)) > 0) this.#backoffUntil = this.deps.now().getTime() + BACKOFF_MS
       }
-      if (due.length === ROUND) this.#again = true
-    } while (this.#again && !this.#stopped && this.deps.now().getTime() >= this.#backoffUntil)
+      if (due.length === ROUND) run.again = true
+    } while (run.again && !this.#stopped && this.deps.now().getTime() >= this.#backoffUntil)
   }
 }

@@ -1,8 +1,10 @@
 // Several instances share the work through pg-boss, a maintained job engine on the same PostgreSQL: a portal's work
-// (its inbox, robot calls and outbox) is a job that one instance at a time holds; the deadline clocks' round is a job
-// one instance at a time runs; each cron (sweeps, offline drains, reports) fires once across the instances.
+// (its inbox, robot calls and outbox) is a job that one instance at a time holds, asked for in the transaction that
+// leaves the work; a portal's round of due deadline clocks is a job one instance at a time runs; each cron (sweeps,
+// offline drains, reports) fires once across the instances.
 import type { Logger } from 'pino'
 import { PgBoss } from 'pg-boss'
+import type { TransactionQueries } from '../store/port.js'
 
 /** Whether pg-boss runs on this Node (its package.json: engines node >= 22.12); the app on SQLite runs on Node 20. */
 export function engineRunsOn(version: string = process.versions.node): boolean {
@@ -32,8 +34,8 @@ export interface EngineWork {
   portal(memberId: string): Promise<void>
   /** True while something of the portal's still runs here (a wake that came during the job). */
   busy(memberId: string): boolean
-  /** One round of the deadline clocks, for every portal. */
-  clocks(): Promise<void>
+  /** One round of a portal's due deadline clocks. */
+  clocks(memberId: string): Promise<void>
   /** The timed jobs: a name, its cron expression (the server's time zone) and what it does. */
   crons: ReadonlyArray<{ name: string; cron: string; run: () => Promise<unknown> }>
   /** False: the timed jobs run only when fired (tests drive them). */
@@ -91,9 +93,18 @@ export class JobEngine implements WorkPlace {
     void this.#send(PORTAL, { memberId }, memberId)
   }
 
-  /** Asks for a round of the deadline clocks (one instance runs it; more asks while it waits add nothing). */
-  askClocks(): void {
-    void this.#send(CLOCKS, {})
+  /**
+   * Asks for the portal's job inside a store transaction that leaves it work (the store calls this before its commit,
+   * src/store/postgres/sql.ts): the job lands with the work or neither does. Throws when the job cannot be written.
+   */
+  readonly askWithin = async (within: TransactionQueries, memberId: string): Promise<void> => {
+    if (!this.#started) throw new Error('the job engine has not started')
+    await this.#boss.send(PORTAL, { memberId }, { singletonKey: memberId, db: within })
+  }
+
+  /** Asks for a round of the portal's due clocks (one instance runs it; more asks while it waits add nothing). */
+  askClocks(memberId: string): void {
+    void this.#send(CLOCKS, { memberId }, memberId)
   }
 
   /** Runs a timed job now, as its schedule would: on one instance, however many instances fire it at once. */
@@ -110,7 +121,10 @@ export class JobEngine implements WorkPlace {
     await this.#boss.work<{ memberId: string }>(PORTAL, { localConcurrency: PORTALS_AT_ONCE, pollingIntervalSeconds: 2 }, async ([job]) => {
       if (job) await this.#hold(job.data.memberId, work)
     })
-    await this.#boss.work(CLOCKS, { pollingIntervalSeconds: 2 }, () => work.clocks())
+    await this.#boss.work<{ memberId: string }>(CLOCKS, { localConcurrency: PORTALS_AT_ONCE, pollingIntervalSeconds: 2 }, async ([job]) => {
+      // A round asked for by an older version named no portal: the timers ask again, by portal.
+      if (job?.data.memberId) await work.clocks(job.data.memberId)
+    })
     this.#crons = work.crons.map((cron) => cron.name)
     for (const { name, cron, run } of work.crons) {
       await this.#boss.createQueue(name, { policy: 'stately', heartbeatSeconds: HEARTBEAT_S, expireInSeconds: EXPIRE_S, retryLimit: 0 })

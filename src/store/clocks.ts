@@ -92,6 +92,8 @@ export class ClockRepo {
   readonly #get
   readonly #stop
   readonly #due
+  readonly #dueOf
+  readonly #portalsDue
   readonly #next
   readonly #all
   readonly #count
@@ -124,6 +126,13 @@ export class ClockRepo {
     this.#due = db.prepare<[string, number], ClockRow>(`
       SELECT clocks.* FROM clocks JOIN portals USING (member_id)
       WHERE stopped_at IS NULL AND next_at IS NOT NULL AND next_at <= ? AND portals.status = 'active' ORDER BY next_at, id LIMIT ?`)
+    this.#dueOf = db.prepare<[string, string, number], ClockRow>(`
+      SELECT clocks.* FROM clocks JOIN portals USING (member_id)
+      WHERE clocks.member_id = ? AND stopped_at IS NULL AND next_at IS NOT NULL AND next_at <= ? AND portals.status = 'active'
+      ORDER BY next_at, id LIMIT ?`)
+    this.#portalsDue = db.prepare<[string], { memberId: string }>(`
+      SELECT DISTINCT member_id AS memberId FROM clocks JOIN portals USING (member_id)
+      WHERE stopped_at IS NULL AND next_at IS NOT NULL AND next_at <= ? AND portals.status = 'active' ORDER BY member_id`)
     this.#next = db.prepare<[], { at: string | null }>(`
       SELECT min(next_at) AS at FROM clocks JOIN portals USING (member_id)
       WHERE stopped_at IS NULL AND next_at IS NOT NULL AND portals.status = 'active'`)
@@ -195,9 +204,15 @@ export class ClockRepo {
     return this.#stop.run(this.now().toISOString(), outcome, elapsedMs === null ? null : Math.round(elapsedMs), id).changes === 1
   }
 
-  /** Running clocks with a step due by `at` (default now), earliest first. */
-  due(at: Date = this.now(), limit = 1000): Clock[] {
-    return this.#due.all(at.toISOString(), limit).map(rowToClock)
+  /** Running clocks with a step due by `at` (default now), earliest first: every portal's, or one portal's. */
+  due(at: Date = this.now(), limit = 1000, memberId?: string): Clock[] {
+    const rows = memberId === undefined ? this.#due.all(at.toISOString(), limit) : this.#dueOf.all(memberId, at.toISOString(), limit)
+    return rows.map(rowToClock)
+  }
+
+  /** The portals with a clock's step due by `at`, each once (a round of due clocks is one portal's). */
+  portalsDue(at: Date): string[] {
+    return this.#portalsDue.all(at.toISOString()).map((row) => row.memberId)
   }
 
   /** The earliest waiting step of any running clock. */

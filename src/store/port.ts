@@ -87,7 +87,20 @@ export type StorePort = { readonly [K in keyof StoreRepositories]: Async<StoreRe
    * (SQLite). What instances must agree on goes through the store only then: a portal's REST budget (restBudgets).
    */
   readonly sharedByInstances: boolean
+  /**
+   * Several instances (PostgreSQL): from now on, a transaction that leaves work for a portal (an event, a robot call, an
+   * action to send) asks `asker` for the portal's job before it commits, so the job and the work land together.
+   */
+  askWorkWithin?(asker: WorkAsker): void
 }
+
+/** Queries on a store transaction that is still open, as the job engine writes a job into it (pg-boss's `db` option). */
+export interface TransactionQueries {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+}
+
+/** Writes the job that runs a portal's work into the transaction that leaves the work; throws when it cannot. */
+export type WorkAsker = (within: TransactionQueries, memberId: string) => Promise<void>
 
 /**
  * What a report reads as it writes (src/reports/): rows a page at a time, so that memory does not grow with them (five

@@ -107,6 +107,17 @@ if (TEST_DATABASE_URL === undefined || !ENGINE_RUNS) {
       expect(most).toBe(1)
     }, 120_000)
 
+    it("a portal's job lands in the transaction that stores its work: with no ask after the commit, every event is still worked off", async () => {
+      const { portal, apps } = await start(2, { ...OFF, 'LEAD-COMPANY-NAME': { mode: 'autofix' } })
+      // Neither instance asks for a job once its events have committed (as if each died right after its commit), and no
+      // look for forgotten work runs (schedule off): only the job written with the events can run them.
+      for (const app of apps) app.engine!.ask = () => {}
+      const ids = Array.from({ length: 20 }, (_, i) => portal.data.addLead({ TITLE: `Лид ${i}`, COMPANY_TITLE: `ООО "Вектор ${i}"` }, { byUserId: ANNA }))
+      await settled()
+      for (const [i, id] of ids.entries()) expect(portal.data.lead(id)?.COMPANY_TITLE).toBe(`Вектор ${i} ООО`)
+      expect(calls('crm.lead.update')).toHaveLength(20)
+    }, 120_000)
+
     it('200 deadlines due at one moment on two instances: each deal told once, each step taken once', async () => {
       const { portal, apps, stores } = await start(2, { ...OFF, 'DEAL-NEXT-STEP': { mode: 'notify', within: 'PT30S', escalate: [], time: '24/7' } })
       const ids = Array.from({ length: 200 }, (_, i) => portal.data.addDeal({ TITLE: `Сделка ${i}`, ASSIGNED_BY_ID: ANNA }, { byUserId: ANNA }))

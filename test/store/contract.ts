@@ -234,6 +234,22 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
         expect(await store.clocks.runningForMany(A, 'lead', [])).toEqual([])
       })
 
+      it("hands out one portal's due clocks, and names the portals with a clock due, each once", async () => {
+        const mine = (await store.clocks.start(A, clock('7', iso(START)))).id
+        const mineLater = (await store.clocks.start(A, clock('8', iso(START + 5 * MINUTE)))).id
+        const theirs = (await store.clocks.start(B, clock('7', iso(START)))).id
+        await store.clocks.start(B, clock('8', iso(START + 20 * MINUTE)))
+        const at = new Date(START + 10 * MINUTE)
+        expect((await store.clocks.due(at, 1000, A)).map((item) => item.id)).toEqual([mine, mineLater])
+        expect((await store.clocks.due(at, 1, A)).map((item) => item.id)).toEqual([mine])
+        expect((await store.clocks.due(at, 1000, B)).map((item) => item.id)).toEqual([theirs])
+        expect(await store.clocks.portalsDue(at)).toEqual([A, B].sort())
+        expect(await store.clocks.portalsDue(new Date(START - MINUTE))).toEqual([])
+        await store.portals.markNeedsReauth(B, 'invalid_grant')
+        expect(await store.clocks.portalsDue(at)).toEqual([A])
+        expect(await store.clocks.due(at, 1000, B)).toEqual([])
+      })
+
       it('runs no clock of a portal that is not active', async () => {
         await store.clocks.start(B, clock('7', iso(START)))
         await store.portals.markNeedsReauth(B, 'invalid_grant')

@@ -40,6 +40,7 @@ export class PgActionRepo implements Async<ActionRepo> {
       memberId, message.key, JSON.stringify(message.payload), this.now().toISOString(), PRIORITY[message.priority], message.recipient,
       message.state, message.notBefore, message.digestId,
     ])
+    if (row && message.state === 'pending') this.sql.leavesWork(memberId)
     return row?.id
   }
 
@@ -55,10 +56,12 @@ export class PgActionRepo implements Async<ActionRepo> {
   }
 
   async plan(memberId: string, key: string, kind: ActionKind, payload: Record<string, unknown>, priority: Priority = defaultPriority(kind), notBefore: string | null = null): Promise<boolean> {
-    return (await this.sql.run(`
+    const planned = (await this.sql.run(`
       INSERT INTO actions (member_id, key, kind, payload, created_at, priority, not_before) VALUES ($1, $2, $3, $4, $5, $6, $7)
       ON CONFLICT (member_id, key) DO NOTHING`,
     [memberId, key, kind, JSON.stringify(payload), this.now().toISOString(), PRIORITY[priority], notBefore])) === 1
+    if (planned) this.sql.leavesWork(memberId)
+    return planned
   }
 
   // Rows another instance is claiming are skipped, not waited for: each due action goes to one claim.

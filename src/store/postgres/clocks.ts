@@ -50,11 +50,20 @@ export class PgClockRepo implements Async<ClockRepo> {
   }
 
   // Only active portals' clocks run: one that needs re-authorisation catches up once it is installed again.
-  async due(at: Date = this.now(), limit = 1000): Promise<Clock[]> {
+  async due(at: Date = this.now(), limit = 1000, memberId?: string): Promise<Clock[]> {
     return this.#list(`
       SELECT clocks.* FROM clocks JOIN portals USING (member_id)
-      WHERE stopped_at IS NULL AND next_at IS NOT NULL AND next_at <= $1 AND portals.status = 'active' ORDER BY next_at, id LIMIT $2`,
-    [at.toISOString(), limit])
+      WHERE stopped_at IS NULL AND next_at IS NOT NULL AND next_at <= $1 AND portals.status = 'active' AND ($3::text IS NULL OR clocks.member_id = $3)
+      ORDER BY next_at, id LIMIT $2`,
+    [at.toISOString(), limit, memberId ?? null])
+  }
+
+  async portalsDue(at: Date): Promise<string[]> {
+    const rows = await this.sql.rows<{ member_id: string }>(`
+      SELECT member_id FROM clocks JOIN portals USING (member_id)
+      WHERE stopped_at IS NULL AND next_at IS NOT NULL AND next_at <= $1 AND portals.status = 'active'
+      GROUP BY member_id ORDER BY member_id COLLATE "C"`, [at.toISOString()])
+    return rows.map((row) => row.member_id)
   }
 
   async nextAt(): Promise<Date | undefined> {

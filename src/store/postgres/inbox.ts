@@ -15,6 +15,7 @@ export class PgInboxRepo implements Async<InboxRepo> {
         not_before = NULL, last_error = NULL, done_at = NULL, received_at = excluded.received_at
       WHERE inbox.state = 'done'`,
     [event.memberId, event.event, event.entity, event.entityId, event.ts, JSON.stringify(event.data), this.now().toISOString()])
+    if (changed === 1) this.sql.leavesWork(event.memberId)
     return changed === 1
   }
 

@@ -1,7 +1,7 @@
 // The store's PostgreSQL adapter: the whole store port over a pool, each call one transaction on one pooled client,
 // the same answers as SQLite's for the same calls (test/store/contract.ts runs on both).
 import type pg from 'pg'
-import type { Async, StorePort, StoreRepositories } from '../port.js'
+import type { Async, StorePort, StoreRepositories, WorkAsker } from '../port.js'
 import { storeOperations, type Transactions } from '../operations.js'
 import { deriveTokenKey } from '../../shared/token-key.js'
 import { Sealer } from '../sealed.js'
@@ -42,8 +42,10 @@ export async function openPostgresStore(target: PostgresTarget, now: () => Date,
     throw error
   }
   const reposOn = (sql: Sql) => repositories(sql, now, sealer)
+  // Set when the job engine starts (several instances): the transactions that leave a portal work ask for its job.
+  let asker: WorkAsker | undefined
   const transactions: Transactions = {
-    one: (work) => inTransaction(pool, (sql) => runAwaited(work(reposOn(sql)))),
+    one: (work) => inTransaction(pool, (sql) => runAwaited(work(reposOn(sql))), asker),
     // Each item in a savepoint of its own: one that fails undoes only itself, the others commit together.
     each: (items, work) => inTransaction(pool, async (sql, savepoint) => {
       const repos = reposOn(sql)
@@ -52,7 +54,7 @@ export async function openPostgresStore(target: PostgresTarget, now: () => Date,
         errors.push(await savepoint(() => runAwaited(work(repos, item))).then(() => undefined, (error: unknown) => error))
       }
       return errors
-    }),
+    }, asker),
   }
   let closed: Promise<void> | undefined
   // Closing twice is closing once, as on SQLite.
@@ -60,7 +62,11 @@ export async function openPostgresStore(target: PostgresTarget, now: () => Date,
   const ping = async () => { await pool.query('SELECT 1') }
   // The REST budget is taken at every request to a portal: one statement, its own commit, one round trip.
   const restBudgets = new PgRestBudgetRepo(singleStatements(pool))
-  return { ...perCall(pool, now, sealer), restBudgets, ...storeOperations(transactions), reportRows: new PgReportRows(pool), sharedByInstances: true, ping, close }
+  const askWorkWithin = (given: WorkAsker) => { asker = given }
+  return {
+    ...perCall(pool, now, sealer, () => asker), restBudgets, ...storeOperations(transactions), reportRows: new PgReportRows(pool), sharedByInstances: true,
+    askWorkWithin, ping, close,
+  }
 }
 
 // Each repository's class; every one is built on a transaction's client, the clock and the sealer.
@@ -78,7 +84,7 @@ function repositories(sql: Sql, now: () => Date, sealer: Sealer): AsyncRepositor
 
 // The port's repositories: each method call is one transaction of its own (a method of several statements, such as
 // a claim or a directory's replacement, lands whole).
-function perCall(pool: pg.Pool, now: () => Date, sealer: Sealer): AsyncRepositories {
+function perCall(pool: pg.Pool, now: () => Date, sealer: Sealer, asker: () => WorkAsker | undefined): AsyncRepositories {
   const wrapped: Record<string, unknown> = {}
   for (const [name, Repo] of Object.entries(REPOSITORIES)) {
     const methods: Record<string, unknown> = {}
@@ -87,7 +93,7 @@ function perCall(pool: pg.Pool, now: () => Date, sealer: Sealer): AsyncRepositor
       methods[method] = (...args: unknown[]) => inTransaction(pool, (sql) => {
         const repo = new Repo(sql, now, sealer) as unknown as Record<string, (...given: unknown[]) => Promise<unknown>>
         return repo[method]!(...args)
-      })
+      }, asker())
     }
     wrapped[name] = Object.freeze(methods)
   }

@@ -11,12 +11,14 @@ export class PgRobotCallRepo implements Async<RobotCallRepo> {
   constructor(private readonly sql: Sql, private readonly now: () => Date) {}
 
   async accept(call: NewRobotCall): Promise<boolean> {
-    return (await this.sql.run(`
+    const accepted = (await this.sql.run(`
       INSERT INTO robot_calls (member_id, event_token, code, document_id, entity, entity_id, entity_type_id, properties, user_id, waits, received_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (member_id, event_token) DO NOTHING`, [
       call.memberId, call.eventToken, call.code, call.documentId, call.entity, call.entityId, call.entityTypeId, JSON.stringify(call.properties),
       call.userId, call.waits ? 1 : 0, this.now().toISOString(),
     ])) === 1
+    if (accepted) this.sql.leavesWork(call.memberId)
+    return accepted
   }
 
   async due(memberId: string, limit: number): Promise<RobotCall[]> {

@@ -1,5 +1,6 @@
 // The PostgreSQL adapter's one way to the server: a pool whose every piece of work is one transaction on one client.
 import pg from 'pg'
+import type { WorkAsker } from '../port.js'
 
 /** Queries on one client inside its transaction; the repositories see nothing else of the driver. */
 export interface Sql {
@@ -9,6 +10,8 @@ export interface Sql {
   row<R>(text: string, params?: readonly unknown[]): Promise<R | undefined>
   /** How many rows the statement wrote. */
   run(text: string, params?: readonly unknown[]): Promise<number>
+  /** Notes that the transaction leaves work for a portal's lanes: its job is asked for before the commit (see inTransaction). */
+  leavesWork(memberId: string): void
 }
 
 // bigint (ids, counts) as a number, as SQLite answers them: ids and counts stay far below 2^53. Everything else as pg
@@ -50,23 +53,34 @@ export function singleStatements(pool: pg.Pool): Sql {
   return sqlOn(pool)
 }
 
-function sqlOn(client: pg.PoolClient | pg.Pool): Sql {
+function sqlOn(client: pg.PoolClient | pg.Pool, leavesWork: (memberId: string) => void = () => {}): Sql {
   // Without parameters, the simple protocol: a migration's several statements go as one text.
   const query = (text: string, params: readonly unknown[]) => (params.length === 0 ? client.query(text) : client.query(text, [...params]))
   return {
     rows: async <R>(text: string, params: readonly unknown[] = []) => (await query(text, params)).rows as R[],
     row: async <R>(text: string, params: readonly unknown[] = []) => (await query(text, params)).rows[0] as R | undefined,
     run: async (text: string, params: readonly unknown[] = []) => (await query(text, params)).rowCount ?? 0,
+    leavesWork,
   }
 }
 
-/** Runs `work` in one transaction on one pooled client: COMMIT when it returns, ROLLBACK when it throws. */
-export async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql, savepoint: Savepoints) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction on one pooled client: COMMIT when it returns, ROLLBACK when it throws. With `asker`
+ * (several instances), each portal the work left work for gets its job asked for in the same transaction: the job
+ * commits with the work or neither does.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql, savepoint: Savepoints) => Promise<T>, asker?: WorkAsker): Promise<T> {
   const client = await pool.connect()
+  const portals = new Set<string>()
   let broken: unknown
   try {
     await client.query('BEGIN')
-    const result = await work(sqlOn(client), savepoints(client))
+    const savepoint = savepoints(client)
+    const result = await work(sqlOn(client, (memberId) => portals.add(memberId)), savepoint)
+    const within = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) }
+    // A job that cannot be written (the engine's tables not there yet) undoes only itself: the work still lands, and
+    // the engine's look for portals with work finds it.
+    if (asker) for (const memberId of portals) await savepoint(() => asker(within, memberId)).catch(() => undefined)
     await client.query('COMMIT')
     return result
   } catch (error) {
