@@ -145,7 +145,12 @@ function sharedWork(services: Services, config: Readonly<Config>, schedule: bool
   return {
     // What an instance that died while holding the portal was sending is sent again (looked for first, never twice).
     take: (memberId) => executor.recover(memberId),
-    portal: async (memberId) => void (await Promise.all(lanes.map((lane) => lane.runHere(memberId)))),
+    portal: async (memberId) => {
+      await Promise.all(lanes.map((lane) => lane.runHere(memberId)))
+      // A burst still settling keeps the portal's job here until its wave is due: the events meanwhile only join the
+      // wave, and their transactions find the portal's next job already asked for, instead of one job after another.
+      await worker.settled(memberId)
+    },
     busy: (memberId) => lanes.some((lane) => lane.working.includes(memberId)),
     clocks: (memberId) => clocks.runDue(memberId),
     crons,

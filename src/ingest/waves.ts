@@ -20,7 +20,7 @@
 
 /** Portals whose burst is still settling, and a timer each that looks at the portal again when its wave is due. */
 export class WaveGate {
-  readonly #settling = new Map<string, { at: Date; timer: NodeJS.Timeout }>()
+  readonly #settling = new Map<string, { at: Date; timer: NodeJS.Timeout; settled: Promise<void>; over: () => void }>()
 
   constructor(
     private readonly now: () => Date,
@@ -32,25 +32,39 @@ export class WaveGate {
     const settling = this.#settling.get(memberId)
     if (!settling) return false
     if (settling.at > this.now()) return true
-    clearTimeout(settling.timer)
-    this.#settling.delete(memberId)
+    this.#end(memberId)
     return false
   }
 
   /** Looks at the portal again at `at` (app clock); the events that come meanwhile cost no look at the store. */
   settleUntil(memberId: string, at: Date): void {
-    clearTimeout(this.#settling.get(memberId)?.timer)
+    const settling = this.#settling.get(memberId)
+    clearTimeout(settling?.timer)
     const timer = setTimeout(() => {
-      this.#settling.delete(memberId)
+      this.#end(memberId)
       this.look(memberId)
     }, Math.max(0, at.getTime() - this.now().getTime()))
     timer.unref()
-    this.#settling.set(memberId, { at, timer })
+    let over = settling?.over ?? (() => {})
+    const settled = settling?.settled ?? new Promise<void>((resolve) => { over = resolve })
+    this.#settling.set(memberId, { at, timer, settled, over })
+  }
+
+  /** Resolves once the portal's burst has settled (its wave is due, or the gate is cleared); at once when none settles. */
+  settled(memberId: string): Promise<void> {
+    return this.#settling.get(memberId)?.settled ?? Promise.resolve()
   }
 
   /** Forgets every settling portal and its timer. */
   clear(): void {
-    for (const { timer } of this.#settling.values()) clearTimeout(timer)
-    this.#settling.clear()
+    for (const memberId of [...this.#settling.keys()]) this.#end(memberId)
+  }
+
+  #end(memberId: string): void {
+    const settling = this.#settling.get(memberId)
+    if (!settling) return
+    clearTimeout(settling.timer)
+    this.#settling.delete(memberId)
+    settling.over()
   }
 }

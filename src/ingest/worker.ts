@@ -101,6 +101,11 @@ export class Worker extends PortalLanes {
     super.wake(memberId)
   }
 
+  /** Resolves once the portal's burst has settled and its wave is due (at once when none settles). */
+  settled(memberId: string): Promise<void> {
+    return this.#gate.settled(memberId)
+  }
+
   /** Stops taking work (the settling portals' timers too) and waits for the current step. */
   override async stop(): Promise<void> {
     this.#gate.clear()

@@ -75,6 +75,27 @@ if (TEST_DATABASE_URL === undefined) {
       expect(await second!.inbox.count(A)).toBe(1)
     })
 
+    it('writes a portal’s job in the transaction that leaves it work: a job that fails to be written fails the work too', async () => {
+      const [store] = await open(schemas.next(), 1)
+      await store!.installPortal(install, { kind: 'app.installed', detail: {} })
+      const event = (entityId: string) => ({ memberId: A, event: 'ONCRMLEADUPDATE', entity: 'lead' as const, entityId, ts: '1766047124', data: {} })
+      const asked: string[] = []
+      store!.askWorkWithin!(async (within, memberId) => {
+        // In the same transaction: the event's row is there to see before the commit.
+        const seen = await within.executeSql('SELECT count(*)::int AS n FROM inbox WHERE member_id = $1', [memberId])
+        asked.push(`${memberId}:${(seen.rows[0] as { n: number }).n}`)
+      })
+      await store!.acceptEvents([event('1'), event('2')])
+      expect(asked).toEqual([`${A}:2`])
+      // An engine that refuses before writing anything: the events land, its look finds them later.
+      store!.askWorkWithin!(async () => { throw new Error('the job engine has not started') })
+      await store!.acceptEvents([event('3')])
+      // A job whose statement fails: nothing of the transaction lands (no event without its job).
+      store!.askWorkWithin!(async (within) => { await within.executeSql('SELECT 1 / 0') })
+      await expect(store!.acceptEvents([event('4')])).rejects.toThrow(/division by zero/)
+      expect(await store!.inbox.count(A)).toBe(3)
+    })
+
     it('takes a login state once, whichever instances it is brought to at once', async () => {
       const stores = await open(schemas.next(), 3)
       const until = new Date(now().getTime() + 600_000)

@@ -75,12 +75,8 @@ export async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql, savepoint
   let broken: unknown
   try {
     await client.query('BEGIN')
-    const savepoint = savepoints(client)
-    const result = await work(sqlOn(client, (memberId) => portals.add(memberId)), savepoint)
-    const within = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) }
-    // A job that cannot be written (the engine's tables not there yet) undoes only itself: the work still lands, and
-    // the engine's look for portals with work finds it.
-    if (asker) for (const memberId of portals) await savepoint(() => asker(within, memberId)).catch(() => undefined)
+    const result = await work(sqlOn(client, (memberId) => portals.add(memberId)), savepoints(client))
+    if (asker) await askWithin(client, asker, portals)
     await client.query('COMMIT')
     return result
   } catch (error) {
@@ -90,6 +86,21 @@ export async function inTransaction<T>(pool: pg.Pool, work: (sql: Sql, savepoint
     // A client whose ROLLBACK failed may be mid-transaction: it is closed rather than handed out again.
     client.release(broken instanceof Error ? broken : undefined)
   }
+}
+
+// Writes each portal's job into the open transaction. An engine that refuses before writing anything (not started)
+// leaves the work to its look for portals with work; a job's statement that fails fails the whole transaction (after a
+// failed statement PostgreSQL would answer COMMIT with a silent ROLLBACK).
+async function askWithin(client: pg.PoolClient, asker: WorkAsker, portals: ReadonlySet<string>): Promise<void> {
+  let failed: { error: unknown } | undefined
+  const within = {
+    executeSql: (text: string, values?: unknown[]) => client.query(text, values).catch((error: unknown) => {
+      failed ??= { error }
+      throw error
+    }),
+  }
+  for (const memberId of portals) await asker(within, memberId).catch(() => undefined)
+  if (failed) throw failed.error
 }
 
 /** Runs a part of a transaction that, when it throws, undoes only itself (the transaction goes on). */
