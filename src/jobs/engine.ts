@@ -99,6 +99,9 @@ export class JobEngine implements WorkPlace {
    */
   readonly askWithin = async (within: TransactionQueries, memberId: string): Promise<void> => {
     if (!this.#started) throw new Error('the job engine has not started')
+    // Held here, the portal's running job is the guarantee: if this process dies, pg-boss gives that job to another
+    // instance, which finds the work; and the wake after the commit runs it here (or asks, once released).
+    if (this.#held.has(memberId)) return
     await this.#boss.send(PORTAL, { memberId }, { singletonKey: memberId, db: within })
   }
 
