@@ -1,6 +1,6 @@
 // Digest folding as a pure function: past a recipient's budget, a planned notice is folded into their digest of its
 // priority instead of going on its own. The budgets are what reached each recipient within the window, read before.
-import type { Budget, DigestPayload, NoticePriority, Plan, PlanStep } from '../store/plan.js'
+import type { Budget, DigestPayload, DigestRef, NoticePriority, Plan, PlanStep } from '../store/plan.js'
 
 /** The folding policy: the portal's limit and window, and the digest's words per priority in the portal's language. */
 export interface FoldPolicy {
@@ -30,20 +30,47 @@ export function recipientsOf(plan: Plan): Map<string, number> {
  * go when the window lets one through, warnings and escalations after a short gathering). A notice whose key is already
  * planned (`planned` answers) is left out. Budgets are copied, not changed.
  */
-export function fold(plan: Plan, budgets: ReadonlyMap<string, Budget>, policy: FoldPolicy, now: Date, planned: (step: Extract<PlanStep, { op: 'notice' }>) => boolean = () => false): Plan {
-  const at = now.toISOString()
-  const state = new Map<string, Budget>()
-  const budgetOf = (userId: string): Budget => {
-    let budget = state.get(userId)
-    if (!budget) {
+export function fold(plan: Plan, budgets: ReadonlyMap<string, Budget>, policy: FoldPolicy, now: Date, planned: Planned = () => false): Plan {
+  return foldEach([{ plan, now }], budgets, policy, planned)[0]!
+}
+
+/**
+ * Folds plans that land together (one store call), in order, as fold() would fold each after the ones before it had
+ * landed: a recipient's budget counts the notices of the plans before, and a digest one of them opened is joined by its
+ * key. Budgets are copied, not changed.
+ */
+export function foldEach(items: ReadonlyArray<{ plan: Plan; now: Date }>, budgets: ReadonlyMap<string, Budget>, policy: FoldPolicy, planned: Planned = () => false): Plan[] {
+  const ledgers = new Map<string, Ledger>()
+  const ledgerOf = (userId: string): Ledger => {
+    let ledger = ledgers.get(userId)
+    if (!ledger) {
       const stored = budgets.get(userId)
-      budget = { n: stored?.n ?? 0, digests: stored?.digests ?? 0, oldest: stored?.oldest ?? null, open: { ...stored?.open } }
-      state.set(userId, budget)
+      const open: Ledger['open'] = {}
+      for (const [priority, digest] of Object.entries(stored?.open ?? {}) as Array<[NoticePriority, { id: number; payload: DigestPayload }]>) {
+        open[priority] = { digest: { id: digest.id }, payload: digest.payload }
+      }
+      ledger = { n: stored?.n ?? 0, digests: stored?.digests ?? 0, oldest: stored?.oldest ?? null, open }
+      ledgers.set(userId, ledger)
     }
-    return budget
+    return ledger
   }
-  const opened = new Map<string, { ref: string; payload: DigestPayload }>()
-  let refs = 0
+  return items.map(({ plan, now }) => foldOne(plan, ledgerOf, policy, now, planned))
+}
+
+type Planned = (step: Extract<PlanStep, { op: 'notice' }>) => boolean
+
+// A recipient's budget as the folding goes: their digests open per priority, stored (`id`), opened by the plan being
+// folded (`ref`) or by one before it (`key`).
+interface Ledger {
+  n: number
+  digests: number
+  oldest: string | null
+  open: Partial<Record<NoticePriority, { digest: DigestRef; payload: DigestPayload }>>
+}
+
+function foldOne(plan: Plan, ledgerOf: (userId: string) => Ledger, policy: FoldPolicy, now: Date, planned: Planned): Plan {
+  const at = now.toISOString()
+  const opened: Array<{ budget: Ledger; priority: NoticePriority; key: string }> = []
   const steps: PlanStep[] = []
   for (const step of plan.steps) {
     if (step.op !== 'notice') {
@@ -52,37 +79,37 @@ export function fold(plan: Plan, budgets: ReadonlyMap<string, Budget>, policy: F
     }
     if (planned(step)) continue
     const { userId, priority } = step.payload
-    const budget = budgetOf(userId)
+    const budget = ledgerOf(userId)
     if (budget.n < policy.limit && budget.digests === 0) {
       steps.push({ op: 'notice.send', key: step.key, payload: step.payload })
       budget.n += 1
       budget.oldest ??= at
       continue
     }
-    const slot = `${userId}|${priority}`
-    const open = opened.get(slot) ?? budget.open[priority]
+    const open = budget.open[priority]
     if (open) {
       const payload = withLine(open.payload, step.payload.line)
-      const digest = 'id' in open ? { id: open.id } : { ref: open.ref }
-      if ('id' in open) budget.open[priority] = { id: open.id, payload }
-      else opened.set(slot, { ref: open.ref, payload })
-      steps.push({ op: 'digest.update', digest, payload }, { op: 'notice.fold', key: step.key, payload: step.payload, digest })
+      budget.open[priority] = { digest: open.digest, payload }
+      steps.push({ op: 'digest.update', digest: open.digest, payload }, { op: 'notice.fold', key: step.key, payload: step.payload, digest: open.digest })
       continue
     }
     // Ordinary notices wait for the window to let a message through; warnings and escalations go after a short gathering.
     const due = new Date(priority === 'notice' ? Date.parse(budget.oldest ?? at) + policy.windowMs : now.getTime() + Math.min(GATHER_MS, policy.windowMs)).toISOString()
     const words = policy.words(priority)
     const payload = withLine({ userId, digest: true, heading: words.heading, more: words.more, lines: [], message: '', then: [] }, step.payload.line)
-    refs += 1
-    const ref = `d${refs}`
+    const ref = `d${opened.length + 1}`
+    const key = `digest:${userId}:${DIGEST_KINDS[priority]}${at}`
     const notBefore = step.payload.notBefore !== null && step.payload.notBefore > due ? step.payload.notBefore : due
-    steps.push({ op: 'digest.open', ref, key: `digest:${userId}:${DIGEST_KINDS[priority]}${at}`, priority, payload, notBefore })
+    steps.push({ op: 'digest.open', ref, key, priority, payload, notBefore })
     steps.push({ op: 'notice.fold', key: step.key, payload: step.payload, digest: { ref } })
-    opened.set(slot, { ref, payload })
+    budget.open[priority] = { digest: { ref }, payload }
+    opened.push({ budget, priority, key })
     budget.n += 1
     budget.digests += 1
     budget.oldest ??= at
   }
+  // The plans after this one know its digests by their keys (its refs are its own).
+  for (const { budget, priority, key } of opened) budget.open[priority] = { digest: { key }, payload: budget.open[priority]!.payload }
   return { ...plan, steps }
 }
 

@@ -11,7 +11,7 @@ import { bindingsOf, OWNER_TYPE_IDS } from '../ingest/record-lists.js'
 import { AUDIT_EVENT } from '../ingest/sweeper.js'
 import type { RecordChange } from '../ingest/worker.js'
 import { decide } from './decide.js'
-import { fold, recipientsOf } from './digest.js'
+import { foldEach, recipientsOf } from './digest.js'
 import type { Hub } from './hub.js'
 import { Loader, type Arrival, type PortalFacts } from './load.js'
 import { mirrorWith, type MirrorReads } from './mirror-view.js'
@@ -91,37 +91,23 @@ export class Enforcer {
   /**
    * Asks the rules again about records whose clocks fell due (the engine re-read them just before) and takes the due
    * steps of the clocks still owed; the others stop. Each record's plan lands whole or not at all (one that fails leaves
-   * its clock due, to be tried again), the round in as few commits as the budgets allow; returns how many records failed.
+   * its clock due, to be tried again), the round in one store call; returns how many records failed.
    */
   async stepDue(memberId: string, records: ReadonlyArray<{ entity: Entity; entityId: string }>): Promise<number> {
     const { store, logger } = this.deps
     const portal = await store.portals.about(memberId)
     if (!portal || portal.status !== 'active') return 0
     let failed = 0
-    const told: Announcements[] = []
-    let waiting: Array<{ plan: Plan; entity: string; entityId: string }> = []
-    let recipients = new Set<string>()
-    // A plan whose notices go to someone a waiting plan also tells is folded on budgets that count those: they land first.
-    const land = async () => {
-      if (waiting.length === 0) return
-      const errors = await store.applyEach(waiting.map((item) => item.plan))
-      waiting.forEach((item, i) => {
-        const error = errors[i]
-        if (error === undefined) {
-          told.push(announcementsOf(item.plan))
-          return
-        }
-        failed += 1
-        logger.error({ err: error, memberId, entity: item.entity, entityId: item.entityId }, 'clock steps failed for a record')
-      })
-      waiting = []
-      recipients = new Set()
+    const fail = (error: unknown, entity: string, entityId: string) => {
+      failed += 1
+      logger.error({ err: error, memberId, entity, entityId }, 'clock steps failed for a record')
     }
     // The round's rows in a few reads; should that fail, each record reads its own, so that one bad record holds up nobody else.
     const round = await this.loader.round(memberId, records).catch((error: unknown) => {
       logger.warn({ err: error, memberId, records: records.length }, 'the round of due clocks could not be read together; reading record by record')
       return undefined
     })
+    const decided: Array<{ plan: Plan; now: Date; entity: Entity; entityId: string }> = []
     for (const { entity, entityId } of records) {
       try {
         const now = this.deps.now()
@@ -129,17 +115,26 @@ export class Enforcer {
         const snapshot = mirrored && !mirrored.deleted ? mirrored.snapshot : undefined
         const arrival = { audit: false, eventAt: now.toISOString() }
         const input = await this.loader.input(portal, entity, entityId, snapshot, snapshot, arrival, now, round?.mirror ?? store.mirror, round?.rows(entity, entityId))
-        const decided = decide(input)
-        const whom = [...recipientsOf(decided).keys()]
-        if (whom.some((userId) => recipients.has(userId))) await land()
-        waiting.push({ plan: await this.fold(decided, portal, now), entity, entityId })
-        for (const userId of whom) recipients.add(userId)
+        decided.push({ plan: decide(input), now, entity, entityId })
       } catch (error) {
-        failed += 1
-        logger.error({ err: error, memberId, entity, entityId }, 'clock steps failed for a record')
+        fail(error, entity, entityId)
       }
     }
-    await land()
+    if (decided.length === 0) return failed
+    let plans: Plan[]
+    try {
+      plans = await this.foldEach(decided, portal)
+    } catch (error) {
+      for (const { entity, entityId } of decided) fail(error, entity, entityId)
+      return failed
+    }
+    const errors = await store.applyEach(plans)
+    const told: Announcements[] = []
+    decided.forEach(({ entity, entityId }, i) => {
+      const error = errors[i]
+      if (error === undefined) told.push(announcementsOf(plans[i]!))
+      else fail(error, entity, entityId)
+    })
     this.deps.hub?.announce(memberId, told)
     return failed
   }
@@ -153,19 +148,27 @@ export class Enforcer {
 
   /** Folds a plan's notices under the portal's digest policy and its recipients' recent messages (read just before). */
   async fold(plan: Plan, portal: Pick<Portal, 'memberId' | 'language'>, now: Date): Promise<Plan> {
-    const recipients = recipientsOf(plan)
-    if (recipients.size === 0) return plan
+    return (await this.foldEach([{ plan, now }], portal))[0]!
+  }
+
+  /** Folds plans that are to land in one store call, in their order, each on budgets that count the notices of those before. */
+  async foldEach(items: ReadonlyArray<{ plan: Plan; now: Date }>, portal: Pick<Portal, 'memberId' | 'language'>): Promise<Plan[]> {
+    const recipients = new Map<string, number>()
+    for (const { plan } of items) for (const [userId, n] of recipientsOf(plan)) recipients.set(userId, (recipients.get(userId) ?? 0) + n)
+    if (recipients.size === 0) return items.map(({ plan }) => plan)
     const { store } = this.deps
     const { limit, windowMs } = (await this.loader.settings(portal.memberId)).notifications.digest
     const language = languageOf(portal.language)
     const budgets = await store.actions.budgets(portal.memberId, recipients, { limit, windowMs })
     const keyOf = (step: Extract<PlanStep, { op: 'notice' }>) => keyText(step.key, { violation: (ref) => ('id' in ref ? ref.id : undefined), clock: (ref) => ('id' in ref ? ref.id : undefined) })
     const planned = new Set<string>()
-    for (const step of plan.steps) {
-      const key = step.op === 'notice' ? keyOf(step) : undefined
-      if (key !== undefined && (await store.actions.planned(portal.memberId, key))) planned.add(key)
+    for (const { plan } of items) {
+      for (const step of plan.steps) {
+        const key = step.op === 'notice' ? keyOf(step) : undefined
+        if (key !== undefined && (await store.actions.planned(portal.memberId, key))) planned.add(key)
+      }
     }
-    return fold(plan, budgets, { limit, windowMs, words: (priority) => digestWords(language, priority) }, now, (step) => planned.has(keyOf(step) ?? ''))
+    return foldEach(items, budgets, { limit, windowMs, words: (priority) => digestWords(language, priority) }, (step) => planned.has(keyOf(step) ?? ''))
   }
 }
 

@@ -103,7 +103,7 @@ class PlanApplier {
           const payload = { userId, message, violationId: this.violation(violation) ?? 0, ...(folded ? { line } : { then: this.followUps(then) }) }
           yield* ask(repos.actions.addMessage(memberId, {
             key: this.keyOf(step.key), payload, priority, recipient: userId, state: folded ? 'folded' : 'pending', notBefore,
-            digestId: step.op === 'notice.fold' ? this.digestId(step.digest) : null,
+            digestId: step.op === 'notice.fold' ? yield* this.digestId(step.digest) : null,
           }))
           break
         }
@@ -113,7 +113,7 @@ class PlanApplier {
           break
         }
         case 'digest.update':
-          yield* ask(repos.actions.updateDigest(this.digestId(step.digest), step.payload))
+          yield* ask(repos.actions.updateDigest(yield* this.digestId(step.digest), step.payload))
           break
         case 'robot.decided':
           yield* ask(repos.robotCalls.decided(memberId, step.decision))
@@ -138,9 +138,12 @@ class PlanApplier {
     return 'id' in ref ? ref.id : this.#clocks.get(ref.ref)
   }
 
-  digestId(ref: DigestRef): number {
-    const id = 'id' in ref ? ref.id : this.#digests.get(ref.ref)
-    if (id === undefined) throw new Error('a notice folds into a digest the plan did not open')
+  *digestId(ref: DigestRef): Steps<number> {
+    let id: number | undefined
+    if ('id' in ref) id = ref.id
+    else if ('ref' in ref) id = this.#digests.get(ref.ref)
+    else id = yield* ask(this.repos.actions.idOf(this.memberId, ref.key))
+    if (id === undefined) throw new Error('a notice folds into a digest neither stored nor opened by the plan or one before it')
     return id
   }
 

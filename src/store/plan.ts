@@ -11,8 +11,8 @@ import type { NewViolation } from './violations.js'
 export type ViolationRef = { id: number } | { ref: string }
 /** A clock already stored, or one this plan starts. */
 export type ClockRef = { id: number } | { ref: string }
-/** A digest already waiting in the outbox, or one this plan opens. */
-export type DigestRef = { id: number } | { ref: string }
+/** A digest already waiting in the outbox, one this plan opens, or one an earlier plan of the same store call opened (its key). */
+export type DigestRef = { id: number } | { ref: string } | { key: string }
 
 /** An action's idempotency key: its owner (a violation, a clock, or a fixed text) and the parts after it. */
 export interface ActionKey {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ROUND_THE_CLOCK } from '../../rules/calendar/business-calendar.js'
 import type { Snapshot } from '../../rules/types.js'
 import { decide, stepsOf } from '../../src/enforce/decide.js'
-import { fold } from '../../src/enforce/digest.js'
+import { fold, foldEach } from '../../src/enforce/digest.js'
 import type { Budget } from '../../src/store/plan.js'
 import type { DecisionInput } from '../../src/enforce/load.js'
 import { actionKey, keyText, type Plan } from '../../src/store/plan.js'
@@ -144,6 +144,15 @@ describe('fold', () => {
     const lines = updates.at(-1)!.payload.message.split('\n')
     expect(lines).toHaveLength(1 + 30 + 1)
     expect(lines.at(-1)).toBe('… и ещё 11')
+  })
+
+  it('plans landing together fold as if each had landed before the next: counted in, a digest joined by its key', () => {
+    const [first, second, third] = foldEach([noticePlan(2), noticePlan(2), noticePlan(1)].map((plan) => ({ plan, now })), new Map(), policy)
+    expect([first, second, third].map((plan) => ops(plan!))).toEqual([['notice.send', 'notice.send'], ['notice.send', 'digest.open', 'notice.fold'], ['digest.update', 'notice.fold']])
+    const [opened] = stepsOf(second!, 'digest.open')
+    const [joined] = stepsOf(third!, 'digest.update')
+    expect(joined?.digest).toEqual({ key: opened?.key })
+    expect(joined?.payload.lines).toEqual(['• line 2', '• line 1'])
   })
 
   it('leaves out a notice whose key is planned already', () => {

@@ -133,6 +133,27 @@ describe('the clock engine', () => {
     expect(world.notices()).toHaveLength(3)
   })
 
+  it('a round telling one person more than the budget lets through: five warnings and a digest of the rest, in one store call', async () => {
+    world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
+    const ids = ['45', '46', '47', '48', '49', '50', '51', '52']
+    for (const id of ids) await world.change('lead', id, lead({ ID: id, ASSIGNED_BY_ID: '5' }))
+    const storeCalls: number[] = []
+    const applyEach = world.store.applyEach.bind(world.store)
+    world.store.applyEach = (plans) => {
+      storeCalls.push(plans.length)
+      return applyEach(plans)
+    }
+    await world.at('2026-12-07T09:08:00+03:00')
+    const warning = '3: [B]Подходит срок: Новый лид распределён вовремя[/B] (LEAD-DISPATCH-SLA)'
+    // The default budget (five in ten minutes): five on their own, the other three in one digest.
+    expect(world.notices()).toEqual([...Array(5).fill(warning), '3: [B]Правила компании: сводка предупреждений о сроках[/B]', ...Array(3).fill(warning)])
+    const digest = world.store.sync.actions.inState(MEMBER, 'pending').find((action) => action.payload.digest === true)
+    const leadsIn = (lines: unknown) => (lines as string[]).map((line) => /\/lead\/details\/(\d+)\//.exec(line)?.[1])
+    expect(leadsIn(digest?.payload.lines)).toEqual(['50', '51', '52'])
+    expect(world.store.sync.actions.inState(MEMBER, 'folded').map((action) => action.payload.line).every((line) => String(line).startsWith('• LEAD-DISPATCH-SLA'))).toBe(true)
+    expect(storeCalls).toEqual([8])
+  })
+
   it('a record that cannot be decided holds up nobody else, and stays due to be tried again', async () => {
     world = new World('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
     for (const id of ['45', '46']) await world.change('lead', id, lead({ ID: id, ASSIGNED_BY_ID: '5' }))

@@ -7,7 +7,7 @@ import { A, B, install, iso, MINUTE, START } from './fixtures.js'
 import type { NewClock } from '../../src/store/clocks.js'
 import type { NewViolation } from '../../src/store/violations.js'
 import type { Plan } from '../../src/store/plan.js'
-import { planNotice } from './plan-notice.js'
+import { planNotice, planNoticesTogether } from './plan-notice.js'
 
 
 const event = (memberId: string, entityId: string, ts: string, name = 'ONCRMLEADUPDATE') =>
@@ -338,6 +338,16 @@ export function describeStoreContract(name: string, open: (now: Clock) => Promis
         expect((await store.actions.noticesOf(A, [1, 3, 9])).map((notice) => [notice.violationId, notice.userId, notice.state]))
           .toEqual([[1, '5', 'pending'], [3, '5', 'folded']])
         expect(await store.actions.noticesOf(A, [])).toEqual([])
+      })
+
+      it('lands plans folded together in one call: a later plan joins the digest an earlier one opened', async () => {
+        const policy = { limit: 2, windowMs: 10 * MINUTE, heading: 'Сводка', more: '… и ещё {n}' }
+        const notices = [1, 2, 3, 4].map((id) => ({ key: `v${id}:notify:5`, userId: '5', message: `notice ${id}`, line: `• ${id}`, violationId: id }))
+        expect(await planNoticesTogether(store, A, notices, policy, now())).toEqual([undefined, undefined, undefined, undefined])
+        const pending = await store.actions.inState(A, 'pending')
+        expect(pending.map((action) => action.key)).toEqual(['v1:notify:5', 'v2:notify:5', expect.stringMatching(/^digest:5:/)])
+        expect(pending[2]!.payload.message).toBe('Сводка\n• 3\n• 4')
+        expect((await store.actions.noticesOf(A, [3, 4])).map((notice) => [notice.violationId, notice.state])).toEqual([[3, 'folded'], [4, 'folded']])
       })
     })
 
