@@ -12,8 +12,8 @@ const MEMBER = 'a223c6b3710f85df22e9377d6c4f7553'
 describe('login states across instances', () => {
   let dir = ''
   const stores: Store[] = []
-  afterEach(() => {
-    stores.splice(0).forEach((store) => store.sync.close())
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()))
     rmSync(dir, { recursive: true, force: true })
   })
 

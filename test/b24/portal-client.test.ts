@@ -242,7 +242,7 @@ describe('token refresh across instances', () => {
     dirs.push(dir)
     const stores = [openStore(join(dir, 'app.db'), systemClock), openStore(join(dir, 'app.db'), systemClock)]
     const creds = credentials()
-    stores[0]!.sync.portals.install({ ...creds, applicationToken: 'APP', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
+    await stores[0]!.portals.install({ ...creds, applicationToken: 'APP', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
     const seen = portal((s) => (s.body.auth === 'NEW_ACCESS' ? ok(s.method) : fail(401, 'expired_token')))
     // As Bitrix24's token server does: a refresh token works once; used again it is invalid_grant.
     const spent = new Set<string>()
@@ -261,9 +261,9 @@ describe('token refresh across instances', () => {
     const answers = await Promise.all(clients.map((client, i) => client.call(i === 0 ? 'crm.lead.get' : 'crm.deal.get', { id: 1 })))
     expect(answers).toEqual(['crm.lead.get', 'crm.deal.get'])
     expect(forms).toHaveLength(1)
-    expect(stores[1]!.sync.portals.get('m1')).toMatchObject({ status: 'active', accessToken: 'NEW_ACCESS', refreshToken: 'NEW_REFRESH' })
+    expect(await stores[1]!.portals.get('m1')).toMatchObject({ status: 'active', accessToken: 'NEW_ACCESS', refreshToken: 'NEW_REFRESH' })
     expect(seen.filter((s) => s.body.auth === 'NEW_ACCESS').map((s) => s.method).sort()).toEqual(['crm.deal.get', 'crm.lead.get'])
-    stores.forEach((store) => store.sync.close())
+    await Promise.all(stores.map((store) => store.close()))
   })
 })
 

@@ -102,7 +102,7 @@ describe('a failure of the app (5xx) says nothing internal', () => {
   it('in English on a page opened in English', async () => {
     await installed()
     h.app.portalSettings.of = () => { throw portalFailure() }
-    const token = h.store.sync.portals.get(h.portal.memberId)!.accessToken
+    const token = (await h.store.portals.get(h.portal.memberId))!.accessToken
     const reply = await h.app.inject({
       method: 'POST', url: '/app?LANG=en', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ member_id: h.portal.memberId, AUTH_ID: token }).toString(),

@@ -122,10 +122,10 @@ export async function startOnMovedClock(rules: Record<string, unknown>, portal: 
 
 /** Waits until the portal delivered every event and the app processed them and sent what they caused. */
 export async function settle(h: Harness): Promise<void> {
-  await settleUntil(h, () => {
+  await settleUntil(h, async () => {
     // A digest waits for its window to close; a test that wants it waits for it (see waitForDigests).
-    const actions = h.store.sync.actions.inState(h.portal.memberId, 'pending').filter((action) => action.payload.digest !== true)
-    return h.store.sync.inbox.stats(h.portal.memberId).pending + actions.length
+    const actions = (await h.store.actions.inState(h.portal.memberId, 'pending')).filter((action) => action.payload.digest !== true)
+    return (await h.store.inbox.stats(h.portal.memberId)).pending + actions.length
   })
 }
 
@@ -148,7 +148,7 @@ export async function settleUntil(h: Pick<Harness, 'portal' | 'app'>, pending: (
 /** Waits (up to `timeoutMs`) until every pending digest was sent, then settles. */
 export async function waitForDigests(h: Harness, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs
-  while (h.store.sync.actions.inState(h.portal.memberId, 'pending').some((action) => action.payload.digest === true)) {
+  while ((await h.store.actions.inState(h.portal.memberId, 'pending')).some((action) => action.payload.digest === true)) {
     if (Date.now() > until) throw new Error('a digest was never sent')
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
