@@ -9,10 +9,7 @@ import type { LeakyBucket } from '../../src/b24/leaky-bucket.js'
 import { createSdkInstance } from '../../src/b24/sdk-instance.js'
 import type { TokenRefresher } from '../../src/b24/token-refresher.js'
 import { systemClock } from '../../src/shared/clock.js'
-import { openStore } from '../../src/store/index.js'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { openSharedTestStores, type SharedTestStores } from '../helpers/test-store.js'
 
 const PORTAL = 'https://portal.test/rest'
 const TOKEN_URL = 'https://oauth.test/oauth/token/'
@@ -234,13 +231,12 @@ describe('token refresh', () => {
 })
 
 describe('token refresh across instances', () => {
-  const dirs: string[] = []
-  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+  let shared: SharedTestStores | undefined
+  afterEach(() => shared?.close())
 
   it('two instances over one store meeting expired_token at once refresh once; the other takes the new pair from the store', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rules-refresh-'))
-    dirs.push(dir)
-    const stores = [openStore(join(dir, 'app.db'), systemClock), openStore(join(dir, 'app.db'), systemClock)]
+    shared = await openSharedTestStores(2, systemClock)
+    const { stores } = shared
     const creds = credentials()
     await stores[0]!.portals.install({ ...creds, applicationToken: 'APP', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
     const seen = portal((s) => (s.body.auth === 'NEW_ACCESS' ? ok(s.method) : fail(401, 'expired_token')))
@@ -263,7 +259,6 @@ describe('token refresh across instances', () => {
     expect(forms).toHaveLength(1)
     expect(await stores[1]!.portals.get('m1')).toMatchObject({ status: 'active', accessToken: 'NEW_ACCESS', refreshToken: 'NEW_REFRESH' })
     expect(seen.filter((s) => s.body.auth === 'NEW_ACCESS').map((s) => s.method).sort()).toEqual(['crm.deal.get', 'crm.lead.get'])
-    await Promise.all(stores.map((store) => store.close()))
   })
 })
 

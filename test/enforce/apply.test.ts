@@ -3,17 +3,17 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { actionKey, type Plan } from '../../src/store/plan.js'
 import { followUpsOf } from '../../src/notify/follow-ups.js'
-import { openStore, type Store } from '../../src/store/index.js'
+import { openTestStore, type TestStore } from '../helpers/test-store.js'
 
 const MEMBER = 'm1'
 const now = new Date('2026-12-07T09:16:00.000Z')
-let store: Store
+let store: TestStore
 afterEach(() => store?.close())
 
 // A store with the portal installed: its rows belong to it (the schema's foreign keys).
-function installedStore(): Store {
-  const opened = openStore(':memory:', () => now)
-  opened.portals.install({
+async function installedStore(): Promise<TestStore> {
+  const opened = await openTestStore(() => now)
+  await opened.portals.install({
     memberId: MEMBER, domain: 'acme.bitrix24.ru', clientEndpoint: 'https://acme.bitrix24.ru/rest', serverEndpoint: 'https://oauth.bitrix.info/rest/',
     accessToken: 'a', refreshToken: 'r', expiresAt: 1_800_000_000, applicationToken: 't', scope: 'crm', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru',
   })
@@ -44,7 +44,7 @@ const fixPlan = (): Plan => {
 
 describe('store.apply and store.settle', () => {
   it('a plan applied twice opens one violation, plans one fix, journals once', async () => {
-    store = installedStore()
+    store = await installedStore()
     await store.apply(fixPlan())
     await store.apply(fixPlan())
     const [opened] = await store.violations.all(MEMBER)
@@ -54,7 +54,7 @@ describe('store.apply and store.settle', () => {
   })
 
   it('a sent fix settles with what the plan said follows it: resolved, journaled, its comment planned', async () => {
-    store = installedStore()
+    store = await installedStore()
     await store.apply(fixPlan())
     const [fix] = await store.actions.claim(MEMBER, 10)
     await store.settle(MEMBER, [{ action: fix!, outcome: 'done', then: followUpsOf(fix!, 'ru') }])

@@ -10,7 +10,7 @@ import { Enforcer } from '../../src/enforce/enforcer.js'
 import { portalCalendars } from '../../src/settings/portal-calendars.js'
 import { fixedSettings } from '../../src/settings/portal-settings.js'
 import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
-import { openStore, type Store } from '../../src/store/index.js'
+import { itOnSqlite, openTestStore, syncOf, type TestStore } from '../helpers/test-store.js'
 
 const MEMBER = 'a223c6b3710f85df22e9377d6c4f7553'
 const logger = pino({ level: 'silent' })
@@ -22,7 +22,7 @@ const DISPATCH = { officeManagers: { users: ['3'], departments: [] }, escalate: 
 /** A portal with its store, its rules and its clocks, all on one clock the test moves. */
 class World {
   t: number
-  readonly store: Store
+  store!: TestStore
   readonly refreshed: string[][] = []
   /** What the portal holds now; the engine's re-read brings it into the mirror. */
   readonly portal = new Map<string, Snapshot>()
@@ -32,12 +32,12 @@ class World {
 
   private constructor(start: string) {
     this.t = Date.parse(start)
-    this.store = openStore(':memory:', this.now)
   }
 
   /** A world at `start` with one installed portal and its directory, its engine running `rules`. */
   static async open(start: string, rules: Record<string, unknown> = {}): Promise<World> {
     const world = new World(start)
+    world.store = await openTestStore(world.now)
     await world.store.portals.install({
       memberId: MEMBER, domain: 'acme.bitrix24.ru', clientEndpoint: 'https://acme.bitrix24.ru/rest/', serverEndpoint: 'https://oauth.bitrix.info/rest/',
       accessToken: 'a', refreshToken: 'r', expiresAt: 1_900_000_000, applicationToken: 't', scope: 'crm', adminUserId: 1, appStatus: 'L',
@@ -139,25 +139,26 @@ describe('the clock engine', () => {
     expect(await world.notices()).toHaveLength(3)
   })
 
-  it('a record that cannot be decided holds up nobody else, and stays due to be tried again', async () => {
+  itOnSqlite('the unreadable clocks are stood in for in SQLite\'s synchronous repository')('a record that cannot be decided holds up nobody else, and stays due to be tried again', async () => {
     world = await World.open('2026-12-07T09:00:00+03:00', { 'LEAD-DISPATCH-SLA': DISPATCH })
     for (const id of ['45', '46']) await world.change('lead', id, lead({ ID: id, ASSIGNED_BY_ID: '5' }))
     // Lead 45's clocks cannot be read, whether alone or with the round's other records.
-    const runningFor = world.store.sync.clocks.runningFor.bind(world.store.sync.clocks)
-    const runningForMany = world.store.sync.clocks.runningForMany.bind(world.store.sync.clocks)
-    world.store.sync.clocks.runningFor = (memberId, entity, entityId) => {
+    const clocks = syncOf(world.store).clocks
+    const runningFor = clocks.runningFor.bind(clocks)
+    const runningForMany = clocks.runningForMany.bind(clocks)
+    clocks.runningFor = (memberId, entity, entityId) => {
       if (entityId === '45') throw new Error('disk I/O error')
       return runningFor(memberId, entity, entityId)
     }
-    world.store.sync.clocks.runningForMany = (memberId, entity, entityIds) => {
+    clocks.runningForMany = (memberId, entity, entityIds) => {
       if (entityIds.includes('45')) throw new Error('disk I/O error')
       return runningForMany(memberId, entity, entityIds)
     }
     await world.at('2026-12-07T09:08:00+03:00')
     expect(await world.notices()).toEqual(['3: [B]Подходит срок: Новый лид распределён вовремя[/B] (LEAD-DISPATCH-SLA)'])
     expect((await world.store.clocks.all(MEMBER)).map((clock) => [clock.entityId, clock.nextAt])).toEqual([['45', '2026-12-07T06:08:00.000Z'], ['46', '2026-12-07T06:10:00.000Z']])
-    world.store.sync.clocks.runningFor = runningFor
-    world.store.sync.clocks.runningForMany = runningForMany
+    clocks.runningFor = runningFor
+    clocks.runningForMany = runningForMany
     await world.at('2026-12-07T09:08:30+03:00')
     expect(await world.notices()).toHaveLength(2)
   })

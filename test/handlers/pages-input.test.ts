@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { RULE_IDS } from '../../rules/catalogue.js'
 import { settle, startOnMovedClock, testSettings, type MovedHarness } from '../helpers/harness.js'
+import { itOnSqlite, syncOf } from '../helpers/test-store.js'
 
 const ADMIN = 1
 const ANNA = 5
@@ -60,9 +61,9 @@ describe('bad input to the pages', () => {
     expect(await h.store.portalSettings.get(h.portal.memberId)).toBeUndefined()
   })
 
-  it('an internal failure is a 500 that carries no internal message', async () => {
+  itOnSqlite('a failing mirror is stood in for in SQLite\'s synchronous repository')('an internal failure is a 500 that carries no internal message', async () => {
     const { deal, session } = await start()
-    h.store.sync.mirror.get = () => { throw new Error('SQLITE_CORRUPT: database disk image is malformed at /srv/app/data/app.db') }
+    syncOf(h.store).mirror.get = () => { throw new Error('SQLITE_CORRUPT: database disk image is malformed at /srv/app/data/app.db') }
     const answer = await h.app.inject({ method: 'POST', url: '/placements/api/recheck', headers: { 'x-rules-session': session }, payload: { entity: 'deal', id: deal } })
     expect(answer.statusCode).toBe(500)
     expect(answer.json()).toEqual({ status: 'error', error: 'INTERNAL_ERROR', message: 'Internal error', requestId: expect.stringMatching(/^[0-9a-f]{10}$/) })

@@ -4,6 +4,7 @@ import { loadManifest } from '../../src/portal/manifest.js'
 import { bindOffline, OFFLINE_CONNECTOR } from '../../src/portal/offline-setup.js'
 import { recordKindOf } from '../../src/ingest/event-records.js'
 import { healthOf, settle, startHarness, type Harness } from '../helpers/harness.js'
+import { itOnSqlite, syncOf } from '../helpers/test-store.js'
 
 const manifest = loadManifest()
 const RECORD_EVENTS = manifest.events.codes.filter((code) => !code.startsWith('ONAPP'))
@@ -93,7 +94,7 @@ describe('offline events', () => {
     expect(h.portal.offlineEvents).toEqual([])
   })
 
-  it('clears the queue only after the inbox has committed; a failure on either side leaves the records to the next drain', async () => {
+  itOnSqlite('the failing inbox is a spy on SQLite\'s synchronous repository')('clears the queue only after the inbox has committed; a failure on either side leaves the records to the next drain', async () => {
     await installed()
     h.portal.faults.dropEvents(1_000)
     const ids = ['Первый', 'Второй', 'Третий'].map((title) => h.portal.data.addLead({ TITLE: title }))
@@ -102,7 +103,7 @@ describe('offline events', () => {
     h.portal.clearCalls()
 
     // The inbox fails: nothing is written and nothing is cleared; the batch stays reserved on the portal.
-    vi.spyOn(h.store.sync.inbox, 'accept').mockImplementationOnce(() => {
+    vi.spyOn(syncOf(h.store).inbox, 'accept').mockImplementationOnce(() => {
       throw new Error('disk I/O error')
     })
     await expect(h.app.offline.drain(member())).rejects.toThrow('disk I/O error')

@@ -2,7 +2,7 @@
 import qs from 'qs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadManifest } from '../../src/portal/manifest.js'
-import { healthOf, postForm, startHarness, type Harness } from '../helpers/harness.js'
+import { healthOf, postForm, settle, startHarness, type Harness } from '../helpers/harness.js'
 
 const manifest = loadManifest()
 const BINDS = ['event.bind', 'placement.bind']
@@ -88,7 +88,8 @@ describe('install', () => {
     h = await startHarness()
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     h.portal.data.addLead({ TITLE: 'Лид до удаления' })
-    await h.portal.flushEvents()
+    // Settled, so that no read of the portal is under way when it goes (on a slower store one would still be).
+    await settle(h)
     expect(await h.store.inbox.count(h.portal.memberId)).toBeGreaterThan(0)
     await h.portal.uninstallApp({ clean: true })
     await h.portal.flushEvents()
