@@ -7,6 +7,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 /** Per-portal runners with a retry timer (not a polling tick); the worker and the executor build on it. */
 export abstract class PortalLanes {
   readonly #lanes = new Map<string, Promise<void>>()
+  // Portals woken while their runner was at work: the wake may have come after the drain's last look, so it drains again.
+  readonly #wokenMeanwhile = new Set<string>()
   // Looks at the store under way (which portals have work, when the next retry is): idle() waits for them too.
   readonly #looks = new Set<Promise<void>>()
   #timer: NodeJS.Timeout | undefined
@@ -37,7 +39,11 @@ export abstract class PortalLanes {
 
   /** Makes sure a runner is working through the portal's work: here, or (several instances) where its job runs. */
   wake(memberId: string): void {
-    if (this.#stopped || this.#lanes.has(memberId)) return
+    if (this.#stopped) return
+    if (this.#lanes.has(memberId)) {
+      this.#wokenMeanwhile.add(memberId)
+      return
+    }
     const { place } = this.lanes
     if (place && !place.holds(memberId)) {
       place.ask(memberId)
@@ -50,6 +56,7 @@ export abstract class PortalLanes {
       .catch((error: unknown) => this.lanes.logger.error({ err: error, memberId }, `${this.lanes.name} lane failed`))
       .finally(() => {
         this.#lanes.delete(memberId)
+        if (this.#wokenMeanwhile.delete(memberId)) this.wake(memberId)
         this.#look(() => this.#schedule(drainedFrom))
       })
     this.#lanes.set(memberId, lane)

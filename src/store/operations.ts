@@ -22,9 +22,11 @@ export interface Transactions {
 
 /** Removes every row the app keeps about a portal: the schema's foreign keys take every per-portal table with its row. */
 export function* deletePortalSteps(repos: EitherRepositories, memberId: string): Steps<void> {
+  // The portal's row first: on PostgreSQL its delete waits for another instance's transaction still writing rows of
+  // the portal, so the journal's delete below, which reads afresh, sees that transaction's journal lines too.
+  yield* ask(repos.portals.delete(memberId))
   // The journal has no foreign key (it is written about portals never installed, and outlives them): its rows go here.
   yield* ask(repos.journal.deletePortal(memberId))
-  yield* ask(repos.portals.delete(memberId))
 }
 
 // One re-read record's change: its mirror row, its events done, the rules' plans.

@@ -9,10 +9,7 @@ import type { LeakyBucket } from '../../src/b24/leaky-bucket.js'
 import { createSdkInstance } from '../../src/b24/sdk-instance.js'
 import type { TokenRefresher } from '../../src/b24/token-refresher.js'
 import { systemClock } from '../../src/shared/clock.js'
-import { openStore } from '../../src/store/index.js'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { openSharedTestStores, type SharedTestStores } from '../helpers/test-store.js'
 
 const PORTAL = 'https://portal.test/rest'
 const TOKEN_URL = 'https://oauth.test/oauth/token/'
@@ -234,15 +231,14 @@ describe('token refresh', () => {
 })
 
 describe('token refresh across instances', () => {
-  const dirs: string[] = []
-  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+  let shared: SharedTestStores | undefined
+  afterEach(() => shared?.close())
 
   it('two instances over one store meeting expired_token at once refresh once; the other takes the new pair from the store', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rules-refresh-'))
-    dirs.push(dir)
-    const stores = [openStore(join(dir, 'app.db'), systemClock), openStore(join(dir, 'app.db'), systemClock)]
+    shared = await openSharedTestStores(2, systemClock)
+    const { stores } = shared
     const creds = credentials()
-    stores[0]!.sync.portals.install({ ...creds, applicationToken: 'APP', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
+    await stores[0]!.portals.install({ ...creds, applicationToken: 'APP', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
     const seen = portal((s) => (s.body.auth === 'NEW_ACCESS' ? ok(s.method) : fail(401, 'expired_token')))
     // As Bitrix24's token server does: a refresh token works once; used again it is invalid_grant.
     const spent = new Set<string>()
@@ -261,9 +257,8 @@ describe('token refresh across instances', () => {
     const answers = await Promise.all(clients.map((client, i) => client.call(i === 0 ? 'crm.lead.get' : 'crm.deal.get', { id: 1 })))
     expect(answers).toEqual(['crm.lead.get', 'crm.deal.get'])
     expect(forms).toHaveLength(1)
-    expect(stores[1]!.sync.portals.get('m1')).toMatchObject({ status: 'active', accessToken: 'NEW_ACCESS', refreshToken: 'NEW_REFRESH' })
+    expect(await stores[1]!.portals.get('m1')).toMatchObject({ status: 'active', accessToken: 'NEW_ACCESS', refreshToken: 'NEW_REFRESH' })
     expect(seen.filter((s) => s.body.auth === 'NEW_ACCESS').map((s) => s.method).sort()).toEqual(['crm.deal.get', 'crm.lead.get'])
-    stores.forEach((store) => store.sync.close())
   })
 })
 

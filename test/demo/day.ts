@@ -55,11 +55,11 @@ export async function playDay(): Promise<Day> {
   const firstApp = h.app
   let printed = 0
   const shown: Shown = { notices: new Set<number>(), comments: new Set<number>() }
-  const flush = () => {
-    const rows = h.store.sync.journal.recent(h.portal.memberId, 10_000).reverse().filter((entry) => entry.id > printed)
+  const flush = async () => {
+    const rows = (await h.store.journal.recent(h.portal.memberId, 10_000)).reverse().filter((entry) => entry.id > printed)
     for (const entry of rows) {
       printed = entry.id
-      const line = describe(h, entry, shown)
+      const line = await describe(h, entry, shown)
       if (line) console.log(line)
     }
   }
@@ -67,7 +67,7 @@ export async function playDay(): Promise<Day> {
     console.log(`\n${title}`)
     await act()
     await settle(h)
-    flush()
+    await flush()
   }
   let webLead = ''
   let deal = ''
@@ -109,7 +109,7 @@ export async function playDay(): Promise<Day> {
     console.log(`\n10:00 Анна так и не переименовала лид #${webLead} — ждём срок эскалации (3 с)…`)
     await sleep(3_300)
     await settle(h)
-    flush()
+    await flush()
 
     // The deadline scene: the app restarts with the new settings (they are read at start) on the same store and portal.
     console.log('\n13:00 Администратор задаёт сроки и перезапускает приложение (для демо — секунды вместо минут):')
@@ -125,10 +125,10 @@ export async function playDay(): Promise<Day> {
       while (!done()) {
         if (Date.now() > until) throw new Error(`the demo waited in vain for ${what}`)
         await sleep(100)
-        flush()
+        await flush()
       }
       await settle(h)
-      flush()
+      await flush()
     }
     const noticesTo = (userId: number, ruleId: string) => h.portal.data.notifications.filter((n) => n.userId === userId && n.message.includes(`(${ruleId})`))
     const commentsOn = (entity: string, id: string) => h.portal.data.timelineComments.filter((c) => c.entityType.toLowerCase() === entity && String(c.entityId) === id)
@@ -155,7 +155,7 @@ export async function playDay(): Promise<Day> {
       }, { byUserId: ANNA })
     })
     const calledTold = h.portal.data.notifications.length - noticesBefore
-    const calledClocks = h.store.sync.clocks.all(h.portal.memberId).filter((clock) => clock.entity === 'lead' && clock.entityId === calledLead)
+    const calledClocks = (await h.store.clocks.all(h.portal.memberId)).filter((clock) => clock.entity === 'lead' && clock.entityId === calledLead)
     const allMet = calledClocks.length === 2 && calledClocks.every((clock) => clock.outcome === 'met')
     console.log(`  ${allMet ? '✔ Оба срока' : '✘ Не все сроки'} по лиду #${calledLead} соблюдены — ${calledTold === 0 ? 'никому ничего не отправлено' : `уведомлений: ${calledTold}`}`)
 
@@ -220,15 +220,15 @@ export async function playDay(): Promise<Day> {
     })
     console.log('      …ждём: на половине срока (3 с) — предупреждение Екатерине, в срок (6 с) — её руководителю')
     await waitFor('the feedback escalation', () => noticesTo(DMITRY, 'TASK-FEEDBACK-SLA').some((n) => n.message.includes(`/tasks/task/view/${silentTask}/`)))
-    const answeredClock = h.store.sync.clocks.all(h.portal.memberId).find((clock) => clock.ruleId === 'TASK-FEEDBACK-SLA' && clock.entityId === answeredTask)
+    const answeredClock = (await h.store.clocks.all(h.portal.memberId)).find((clock) => clock.ruleId === 'TASK-FEEDBACK-SLA' && clock.entityId === answeredTask)
     // Past its own deadline too: nothing comes for the answered task.
     await sleep(Math.max(0, Date.parse(answeredClock?.dueAt ?? '') + 1_000 - Date.now()) || 1_000)
     await settle(h)
-    flush()
+    await flush()
     const aboutAnswered = h.portal.data.notifications.filter((n) => n.message.includes(`/tasks/task/view/${answeredTask}/`)).length
     console.log(`  ${answeredClock?.outcome === 'met' ? '✔ Павел ответил' : '✘ Павел не ответил'} по задаче #${answeredTask} вовремя — ${aboutAnswered === 0 ? 'никому ничего не отправлено' : `уведомлений: ${aboutAnswered}`}`)
     await robotScene(h, step, deal)
-    summary(h)
+    await summary(h)
   } catch (error) {
     await close()
     throw error
@@ -249,8 +249,8 @@ export function addresses(day: Day): { deal: string; lead: string; dashboard: st
   }
 }
 
-function summary(h: Harness): void {
-  const violations = h.store.sync.violations.all(h.portal.memberId)
+async function summary(h: Harness): Promise<void> {
+  const violations = await h.store.violations.all(h.portal.memberId)
   const notices = h.portal.data.notifications
   const byPerson = new Map<string, number>()
   for (const notice of notices) {
@@ -262,7 +262,7 @@ function summary(h: Harness): void {
   console.log(`  нарушений найдено: ${violations.length}, из них открыто: ${violations.filter((v) => !v.resolvedAt).length}`)
   console.log(`  исправлено приложением: ${violations.filter((v) => v.resolution === 'fixed by the app').length}`)
   console.log(`  уведомлений: ${notices.length} (${[...byPerson].map(([name, count]) => `${name} — ${count}`).join(', ')})`)
-  const clocks = tallyClocks(h.store.sync.clocks.all(h.portal.memberId))
+  const clocks = tallyClocks(await h.store.clocks.all(h.portal.memberId))
   console.log(`  сроков отсчитано: ${clocks.total} — соблюдено ${clocks.met}, отменено ${clocks.cancelled}, нарушено и закрыто ${clocks.breachedStopped}, ещё идут: в срок ${clocks.running}, просрочено ${clocks.breachedRunning}`)
   console.log(`  комментариев в истории: ${h.portal.data.timelineComments.length}`)
   console.log(`  REST-запросов приложения к порталу: ${h.portal.calls.filter((call) => !call.viaBatch).length}`)

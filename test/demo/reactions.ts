@@ -39,7 +39,7 @@ const seconds = (ms: number): string =>
   ms >= 3_600_000 ? `${Math.round(ms / 3_600_000)} ч` : `${(ms / 1000).toFixed(1).replace('.', ',')} с`
 
 /** One terminal line (or block) per journal row worth showing; undefined for bookkeeping rows. */
-export function describe(h: Harness, entry: JournalEntry, shown: Shown): string | undefined {
+export async function describe(h: Harness, entry: JournalEntry, shown: Shown): Promise<string | undefined> {
   const d = entry.detail
   switch (entry.kind) {
     case 'app.installed':
@@ -81,7 +81,7 @@ export function describe(h: Harness, entry: JournalEntry, shown: Shown): string 
     }
     case 'clock.stopped': {
       if (!shown.clocks) return undefined
-      const clock = h.store.sync.clocks.get(Number(d.clockId))
+      const clock = await h.store.clocks.get(Number(d.clockId))
       return `  ⏱ Срок ${String(d.ruleId)} · ${clock?.entity ?? ''} #${clock?.entityId ?? ''} остановлен: ${OUTCOMES[String(d.outcome)] ?? String(d.outcome)}, прошло ${seconds(Number(d.elapsedMs))}`
     }
     case 'violation.resolved':

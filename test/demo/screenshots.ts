@@ -52,8 +52,8 @@ async function shoot(page: Page, name: string, maxHeight?: number): Promise<void
 // The week's report of the day as LibreOffice headless reads it (converted to HTML), pictured by the browser into report.png.
 async function reportPicture(day: Awaited<ReturnType<typeof playDay>>, page: Page): Promise<void> {
   const { h } = day
-  const portal = h.store.sync.portals.get(h.portal.memberId)!
-  const directory = h.store.sync.directory.load(portal.memberId)
+  const portal = (await h.store.portals.get(h.portal.memberId))!
+  const directory = await h.store.directory.load(portal.memberId)
   const today = localDateOf(Date.now(), 'Europe/Moscow')
   const period = parsePeriod(isoDate(addDays(today, -6)), isoDate(today))
   if ('error' in period) throw new Error(period.error)

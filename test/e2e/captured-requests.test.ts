@@ -75,7 +75,7 @@ describe('what real portals send is accepted', () => {
     const query = fixture.query === undefined ? '' : `?${withIdentities(fixture.query, ids).replace(/(^|&)PROTOCOL=1(&|$)/, '$1PROTOCOL=0$2')}`
     const reply = await postForm(`${harness.url}/install${query}`, body)
     expect(reply.status).toBe(200)
-    const stored = harness.store.sync.portals.get(harness.portal.memberId)
+    const stored = await harness.store.portals.get(harness.portal.memberId)
     expect(stored?.status).toBe('active')
     // A frame without APPLICATION_TOKEN leaves it to ONAPPINSTALL; the event brings it.
     const carried = qs.parse(fixture.body).APPLICATION_TOKEN !== undefined || fixture.kind === 'install-event'

@@ -53,11 +53,11 @@ describe('install with the interface, in a browser', () => {
     if (screenshot) await page.screenshot({ path: screenshot })
 
     // The frame carried no APPLICATION_TOKEN, as on cloud portals; a forged ONAPPINSTALL meanwhile changes nothing.
-    const waiting = harness.store.sync.portals.get(harness.portal.memberId)
+    const waiting = await harness.store.portals.get(harness.portal.memberId)
     expect(waiting?.applicationToken).toBe('')
     const forged = await postForm(`${harness.url}/events`, forgedInstall(harness))
     expect(forged.status).toBe(403)
-    expect(harness.store.sync.portals.get(harness.portal.memberId)).toEqual(waiting)
+    expect(await harness.store.portals.get(harness.portal.memberId)).toEqual(waiting)
 
     await finish.continue()
     await page.waitForURL(/install_finished=Y/)
@@ -66,13 +66,13 @@ describe('install with the interface, in a browser', () => {
     // The portal answers installFinish with ONAPPINSTALL: the application_token the app keeps from now on.
     await settle(harness)
     expect(harness.portal.deliveries.filter((d) => d.event === 'ONAPPINSTALL').map((d) => d.status)).toEqual([200])
-    expect(harness.store.sync.portals.get(harness.portal.memberId)?.applicationToken).toBe(harness.portal.applicationToken)
+    expect((await harness.store.portals.get(harness.portal.memberId))?.applicationToken).toBe(harness.portal.applicationToken)
     const id = harness.portal.data.addLead({ TITLE: 'Заявка с сайта', COMPANY_TITLE: 'ООО «Вектор»' }, { byUserId: 5 })
     const byRobot = harness.portal.data.addLead({ TITLE: 'Заявка от робота' }, { byRobot: true })
     await settle(harness)
     expect(leadEvents()).toEqual([{ url: `${harness.url}/events`, status: 200 }, { url: `${harness.url}/events`, status: 200 }])
-    expect(harness.store.sync.mirror.get(harness.portal.memberId, 'lead', id)?.snapshot).toMatchObject({ ID: id, TITLE: 'Заявка с сайта' })
-    expect(harness.store.sync.mirror.get(harness.portal.memberId, 'lead', byRobot)?.snapshot).toMatchObject({ TITLE: 'Заявка от робота' })
+    expect((await harness.store.mirror.get(harness.portal.memberId, 'lead', id))?.snapshot).toMatchObject({ ID: id, TITLE: 'Заявка с сайта' })
+    expect((await harness.store.mirror.get(harness.portal.memberId, 'lead', byRobot))?.snapshot).toMatchObject({ TITLE: 'Заявка от робота' })
   })
 })
 

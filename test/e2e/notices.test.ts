@@ -74,7 +74,7 @@ describe('a burst of duplicate leads', () => {
     const notices = calls.filter((call) => call.method === 'im.notify.system.add')
     const perUser = new Map<string, number>()
     for (const call of notices) perUser.set(userOf(call), (perUser.get(userOf(call)) ?? 0) + 1)
-    const folded = h.store.sync.actions.inState(h.portal.memberId, 'folded').length
+    const folded = (await h.store.actions.inState(h.portal.memberId, 'folded')).length
     console.log(`[notices] lone fix ${loneMs} ms; ${LEADS} leads: ${notices.length} notifications ${JSON.stringify(Object.fromEntries(perUser))} ` +
       `(${folded} folded into digests), ${fixes.length} fixes, last fix ${lastFixMs} ms after the first lead`)
 
@@ -124,7 +124,7 @@ describe('a burst of duplicate leads', () => {
     for (let i = 1; i <= 20; i++) h.portal.data.addLead({ TITLE: 'Новый лид', COMPANY_TITLE: `Вектор ${i} ООО` }, { byUserId: 5 })
     await settle(h)
     // Every escalation falls due a second later; then the digests wait for their windows to close.
-    for (let i = 0; i < 100 && h.store.sync.violations.all(h.portal.memberId).some((v) => v.escalatedAt === null && v.resolvedAt === null); i++) {
+    for (let i = 0; i < 100 && (await h.store.violations.all(h.portal.memberId)).some((v) => v.escalatedAt === null && v.resolvedAt === null); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
     await settle(h)
@@ -137,7 +137,7 @@ describe('a burst of duplicate leads', () => {
     const escalationDigest = to('4').find((call) => tagOf(call).startsWith('rules|digest:'))
     expect(messageOf(escalationDigest!)).toContain('Правила компании: сводка эскалаций')
     expect(messageOf(escalationDigest!)).toMatch(/• LEAD-TITLE: Лид \[URL=.*\]«Новый лид»\[\/URL\] \(ответственный: Анна Морозова\)/)
-    expect(h.store.sync.violations.all(h.portal.memberId).filter((v) => v.escalatedAt !== null)).toHaveLength(20)
+    expect((await h.store.violations.all(h.portal.memberId)).filter((v) => v.escalatedAt !== null)).toHaveLength(20)
   })
 
   it('twenty unnamed leads never called, over two hours: each person gets a handful, not a handful per wave and kind', { timeout: 90_000 }, async () => {

@@ -44,10 +44,10 @@ describe('a record read whole', () => {
     h.portal.faults.dropEvents(1)
     h.portal.data.addActivity(call(2, planned, { SUBJECT: 'Перезвонить по смете', COMPLETED: 'N', START_TIME: new Date(h.now() + DAY).toISOString() }), { byUserId: ANNA })
     await settle(h)
-    expect(h.store.sync.mirror.activitiesOf(h.portal.memberId, '2', planned)).toHaveLength(55)
+    expect(await h.store.mirror.activitiesOf(h.portal.memberId, '2', planned)).toHaveLength(55)
     await h.later(30_000)
     expect(told()).toEqual([])
-    expect(h.store.sync.mirror.activitiesOf(h.portal.memberId, '2', planned)).toHaveLength(56)
+    expect(await h.store.mirror.activitiesOf(h.portal.memberId, '2', planned)).toHaveLength(56)
 
     await busyDeal('Альфа-Строй: бумага')
     await h.later(30_000)
@@ -62,7 +62,7 @@ describe('a record read whole', () => {
     const activity = h.portal.data.addActivity(call(3, contact, { SUBJECT: 'Перезвонить по смете', COMPLETED: 'N', START_TIME: new Date(h.now() + DAY).toISOString() }), { byUserId: ANNA })
     h.portal.data.bindActivity(activity, 2, deal)
     await settle(h)
-    expect(h.store.sync.mirror.activitiesOf(h.portal.memberId, '2', deal).map((record) => record.entityId)).toEqual([activity])
+    expect((await h.store.mirror.activitiesOf(h.portal.memberId, '2', deal)).map((record) => record.entityId)).toEqual([activity])
     await h.later(30_000)
     expect(told()).toEqual([])
   })
@@ -73,11 +73,11 @@ describe('a record read whole', () => {
     const deal = h.portal.data.addDeal({ TITLE: 'Вектор: серверы', ASSIGNED_BY_ID: ANNA, CONTACT_ID: contact }, { byUserId: ANNA })
     const activity = h.portal.data.addActivity(call(3, contact, { SUBJECT: 'Перезвонить по смете', COMPLETED: 'N', START_TIME: new Date(h.now() + DAY).toISOString() }), { byUserId: ANNA })
     await settle(h)
-    expect(h.store.sync.mirror.activitiesOf(h.portal.memberId, '2', deal)).toEqual([])
+    expect(await h.store.mirror.activitiesOf(h.portal.memberId, '2', deal)).toEqual([])
     h.portal.data.bindActivity(activity, 2, deal)
     await h.later(30_000)
     expect(told()).toEqual([])
-    expect(h.store.sync.mirror.activitiesOf(h.portal.memberId, '2', deal).map((record) => record.entityId)).toEqual([activity])
+    expect((await h.store.mirror.activitiesOf(h.portal.memberId, '2', deal)).map((record) => record.entityId)).toEqual([activity])
   })
 
   it('an observer who handed a task over between 120 comments is not told; one who never was responsible is', async () => {
@@ -91,7 +91,7 @@ describe('a record read whole', () => {
     comment(handedOver, 60)
     await settle(h)
     expect(told()).toEqual([])
-    const history = h.store.sync.mirror.get(h.portal.memberId, 'task', handedOver)?.snapshot.history as Array<{ field: string }>
+    const history = (await h.store.mirror.get(h.portal.memberId, 'task', handedOver))?.snapshot.history as Array<{ field: string }>
     expect(history.length).toBeGreaterThan(120)
     expect(history[0]?.field).toBe('NEW')
 

@@ -120,7 +120,7 @@ describe('weekly delivery on the portal\'s Disk', () => {
   pairFor('delivery-', async (started) => {
     pair = started
     await someWork(pair)
-    heads = headedDepartments(pair.store.sync.directory.load(pair.portal.memberId))
+    heads = headedDepartments(await pair.store.directory.load(pair.portal.memberId))
   })
 
   it('at Monday 08:59 nothing is delivered', async () => {
@@ -133,7 +133,7 @@ describe('weekly delivery on the portal\'s Disk', () => {
   it('at Monday 09:00 each head gets the department\'s workbook, readable by that head only, and one notification with its link', async () => {
     await pair.moveTo(pair.monday)
     await pair.app.reportDelivery.runDue()
-    const directory = pair.store.sync.directory.load(pair.portal.memberId)
+    const directory = await pair.store.directory.load(pair.portal.memberId)
     expect(heads.length).toBeGreaterThanOrEqual(2)
     const files = pair.portal.data.files
     expect(files).toHaveLength(heads.length)
@@ -165,7 +165,7 @@ describe('weekly delivery on the portal\'s Disk', () => {
     const salesTexts = await summaryTexts(salesFile.bytes)
     expect(salesTexts).toContain(userName(directory, String(PAVEL)))
     expect(salesTexts).toContain(userName(directory, String(ANNA)))
-    expect(pair.store.sync.journal.recent(pair.portal.memberId).filter((entry) => entry.kind === 'report.uploaded')).toHaveLength(heads.length)
+    expect((await pair.store.journal.recent(pair.portal.memberId)).filter((entry) => entry.kind === 'report.uploaded')).toHaveLength(heads.length)
     expect((await healthOf(pair)).portals[0].reports).toEqual({ pending: 0, unnotified: 0, delivered: heads.length, failed: 0 })
   })
 
@@ -190,7 +190,7 @@ describe('the upload-URL way and a failed upload', () => {
   })
 
   it('files over the base64 limit go multipart to the upload URL; a failed one is retried on the next run, the others are not held up', async () => {
-    const heads = headedDepartments(pair.store.sync.directory.load(pair.portal.memberId))
+    const heads = headedDepartments(await pair.store.directory.load(pair.portal.memberId))
     // Every workbook counts as big here; the app's own deliverer is left alone.
     const delivery = new ReportDelivery({
       store: pair.store, clients: pair.app.clients, settings: pair.app.portalSettings, logger: pino({ level: 'silent' }),
@@ -201,7 +201,7 @@ describe('the upload-URL way and a failed upload', () => {
     await delivery.runDue()
     expect(pair.portal.data.files).toHaveLength(heads.length - 1)
     expect(pair.portal.data.files.every((file) => file.via === 'uploadUrl')).toBe(true)
-    const [failed] = pair.store.sync.reportDeliveries.all(pair.portal.memberId).filter((row) => row.state === 'pending')
+    const [failed] = (await pair.store.reportDeliveries.all(pair.portal.memberId)).filter((row) => row.state === 'pending')
     expect(failed).toMatchObject({ attempts: 1, error: expect.stringContaining('Could not save file') })
     // Everyone else is told; the head of the failed one waits for the retry.
     expect(reportNotices(pair).map((notice) => String(notice.userId)).sort()).toEqual(
@@ -213,7 +213,7 @@ describe('the upload-URL way and a failed upload', () => {
     expect(pair.portal.data.files).toHaveLength(heads.length)
     expect(new Set(pair.portal.data.files.map((file) => file.name)).size).toBe(heads.length)
     expect(reportNotices(pair)).toHaveLength(heads.length)
-    const rows = pair.store.sync.reportDeliveries.all(pair.portal.memberId)
+    const rows = await pair.store.reportDeliveries.all(pair.portal.memberId)
     for (const file of pair.portal.data.files) {
       // The upload-URL way gives the file no rights of its own: the head's folder does.
       expect(file.rights).toEqual([])
@@ -221,7 +221,7 @@ describe('the upload-URL way and a failed upload', () => {
       expect(readersOf(pair, file)).toEqual([`U${headId} disk_access_read`])
       expect((await summaryTexts(file.bytes)).length).toBeGreaterThan(0)
     }
-    expect(pair.store.sync.reportDeliveries.all(pair.portal.memberId).every((row) => row.state === 'uploaded' && row.notifiedAt !== null)).toBe(true)
+    expect((await pair.store.reportDeliveries.all(pair.portal.memberId)).every((row) => row.state === 'uploaded' && row.notifiedAt !== null)).toBe(true)
     await delivery.stop()
   })
 })
@@ -247,7 +247,7 @@ describe('a report over 1 MiB: the upload URL, and the head\'s access from the h
   })
 
   it('the sales head\'s 2 MiB workbook lands readable by that head alone, though the upload URL takes no rights', async () => {
-    const directory = pair.store.sync.directory.load(pair.portal.memberId)
+    const directory = await pair.store.directory.load(pair.portal.memberId)
     const sales = headedDepartments(directory).find(({ departmentId }) => directory.departments.get(departmentId)!.name === 'Отдел продаж')!
     await pair.moveTo(pair.monday)
     await pair.app.reportDelivery.runDue()
@@ -261,7 +261,7 @@ describe('a report over 1 MiB: the upload URL, and the head\'s access from the h
     const urlCalls = pair.portal.calls.filter((call) => call.method === 'disk.folder.uploadfile' && !('fileContent' in params(call)))
     expect(urlCalls.length).toBeGreaterThan(0)
     expect(urlCalls.every((call) => !('rights' in params(call)))).toBe(true)
-    const delivered = pair.store.sync.reportDeliveries.all(pair.portal.memberId).find((row) => row.departmentId === sales.departmentId)!
+    const delivered = (await pair.store.reportDeliveries.all(pair.portal.memberId)).find((row) => row.departmentId === sales.departmentId)!
     expect(delivered).toMatchObject({ state: 'uploaded', fileId: String(file.id) })
     expect(delivered.notifiedAt).not.toBeNull()
   }, 60_000)
@@ -275,11 +275,11 @@ describe('a head\'s folder the portal refuses to make', () => {
   })
 
   it('leaves the delivery pending with nothing uploaded; the next minute gives the access and uploads the only copy', async () => {
-    const heads = headedDepartments(pair.store.sync.directory.load(pair.portal.memberId))
+    const heads = headedDepartments(await pair.store.directory.load(pair.portal.memberId))
     pair.portal.faults.fail({ method: 'disk.storage.addfolder', status: 403, error: 'ACCESS_DENIED', description: 'Access denied', times: 1 })
     await pair.moveTo(pair.monday)
     await pair.app.reportDelivery.runDue()
-    const [refused, ...others] = pair.store.sync.reportDeliveries.all(pair.portal.memberId).sort((a, b) => (a.state === 'pending' ? -1 : b.state === 'pending' ? 1 : 0))
+    const [refused, ...others] = (await pair.store.reportDeliveries.all(pair.portal.memberId)).sort((a, b) => (a.state === 'pending' ? -1 : b.state === 'pending' ? 1 : 0))
     expect(refused).toMatchObject({ state: 'pending', attempts: 1, fileId: null, error: expect.stringContaining('Access denied') })
     expect(others.every((row) => row.state === 'uploaded')).toBe(true)
     expect(pair.portal.data.files).toHaveLength(heads.length - 1)
@@ -290,7 +290,7 @@ describe('a head\'s folder the portal refuses to make', () => {
     const files = pair.portal.data.files
     expect(files).toHaveLength(heads.length)
     expect(files.every((file) => !file.name.includes(' ('))).toBe(true)
-    const rows = pair.store.sync.reportDeliveries.all(pair.portal.memberId)
+    const rows = await pair.store.reportDeliveries.all(pair.portal.memberId)
     expect(rows.every((row) => row.state === 'uploaded' && row.notifiedAt !== null)).toBe(true)
     for (const file of files) {
       const headId = rows.find((row) => row.fileId === String(file.id))!.supervisorId

@@ -27,7 +27,7 @@ describe('lead rules end to end', () => {
     expect(h.portal.data.timelineComments).toHaveLength(1)
     expect(h.portal.data.timelineComments[0]).toMatchObject({ entityId: Number(id), entityType: 'lead' })
     expect(h.portal.data.timelineComments[0]?.comment).toContain('«ООО "Вектор"» → «Вектор ООО»')
-    const violations = h.store.sync.violations.all(h.portal.memberId)
+    const violations = await h.store.violations.all(h.portal.memberId)
     expect(violations).toMatchObject([{ ruleId: 'LEAD-COMPANY-NAME', entityId: id, resolution: 'fixed by the app' }])
     // A second change of the lead does not touch the name again.
     h.portal.data.updateLead(id, { COMMENTS: 'перезвонить' }, { byUserId: 5 })
@@ -65,7 +65,7 @@ describe('who is told', () => {
     expect(timeline).toHaveLength(2)
     expect(timeline[0]).toContain('Отправлено уведомление: Анна Морозова.')
     expect(timeline[1]).toContain('сообщено руководителю: Дмитрий Соколов.')
-    expect(h.store.sync.journal.recent(h.portal.memberId).map((entry) => entry.kind)).toEqual(
+    expect((await h.store.journal.recent(h.portal.memberId)).map((entry) => entry.kind)).toEqual(
       expect.arrayContaining(['violation.opened', 'notified', 'comment.added', 'violation.escalated']),
     )
   })
@@ -80,7 +80,7 @@ describe('who is told', () => {
     await settle(h)
     expect(notificationsFor(6)).toHaveLength(1)
     expect(notificationsFor(4)).toHaveLength(0)
-    expect(h.store.sync.violations.all(h.portal.memberId)).toMatchObject([{ ruleId: 'LEAD-TITLE', resolution: 'complies' }])
+    expect(await h.store.violations.all(h.portal.memberId)).toMatchObject([{ ruleId: 'LEAD-TITLE', resolution: 'complies' }])
   })
 
   it('a second lead with the same phone written another way tells both responsibles, with links', async () => {
@@ -121,7 +121,7 @@ describe('a client with records of several responsibles', () => {
     const told = (userId: number) => h.portal.data.notifications.filter((n) => n.userId === userId && n.message.includes('CLIENT-DUPLICATE')).map((n) => n.message)
     const link = (id: string, title: string) => `/crm/lead/details/${id}/]«${title}»[/URL]`
     // One violation per new record, not one per pair.
-    expect(h.store.sync.violations.all(h.portal.memberId).filter((v) => v.ruleId === 'CLIENT-DUPLICATE').map((v) => v.entityId)).toEqual([b, c, d])
+    expect((await h.store.violations.all(h.portal.memberId)).filter((v) => v.ruleId === 'CLIENT-DUPLICATE').map((v) => v.entityId)).toEqual([b, c, d])
     // Anna (5): about B and C (her A), and her own D, which lists A, B and C.
     expect(told(5)).toHaveLength(3)
     expect(told(5)[1]).toContain(link(c, 'Ромашка: шкафы'))
@@ -145,7 +145,7 @@ describe('modes', () => {
     await start({ rules: { 'LEAD-COMPANY-NAME': { mode }, 'LEAD-TITLE': { mode: 'off' }, 'LEAD-FIELDS': { mode: 'off' } } })
     const id = h.portal.data.addLead({ TITLE: 'Вектор: ноутбуки', COMPANY_TITLE: '«Вектор», ООО' }, { byUserId: 5 })
     await settle(h)
-    expect(h.store.sync.violations.all(h.portal.memberId)).toHaveLength(expected.opened)
+    expect(await h.store.violations.all(h.portal.memberId)).toHaveLength(expected.opened)
     expect(h.portal.data.notifications.filter((n) => n.userId === 5)).toHaveLength(expected.notified)
     expect(h.portal.calls.filter((call) => call.method === 'crm.lead.update')).toHaveLength(expected.updated)
     expect(h.portal.data.lead(id)?.COMPANY_TITLE).toBe(expected.updated ? 'Вектор ООО' : '«Вектор», ООО')
@@ -160,7 +160,7 @@ describe('a deal of the same client', () => {
     await settle(h)
     const lead = h.portal.data.addLead({ TITLE: 'Петров: бумага А4', PHONE: [{ VALUE: '89161234567', VALUE_TYPE: 'WORK' }] }, { byUserId: 5 })
     await settle(h)
-    const duplicates = h.store.sync.violations.all(h.portal.memberId).filter((v) => v.ruleId === 'CLIENT-DUPLICATE')
+    const duplicates = (await h.store.violations.all(h.portal.memberId)).filter((v) => v.ruleId === 'CLIENT-DUPLICATE')
     expect(duplicates).toMatchObject([{ entity: 'lead', entityId: lead, variant: '' }])
     const toDealOwner = h.portal.data.notifications.filter((n) => n.userId === 7 && n.message.includes('CLIENT-DUPLICATE'))
     expect(toDealOwner).toHaveLength(1)

@@ -38,12 +38,12 @@ describe('no portal takeover', () => {
     const id = harness.portal.data.addLead({ TITLE: 'Заявка после атаки' }, { byUserId: 5 })
     await settle(harness)
     expect(harness.portal.deliveries.filter((d) => d.event === 'ONCRMLEADADD').at(-1)?.status).toBe(200)
-    expect(harness.store.sync.mirror.get(harness.portal.memberId, 'lead', id)?.snapshot.TITLE).toBe('Заявка после атаки')
+    expect((await harness.store.mirror.get(harness.portal.memberId, 'lead', id))?.snapshot.TITLE).toBe('Заявка после атаки')
   }
 
   it("an install or update naming A's member_id from B's endpoint, with B's genuine admin tokens, is asked of A only and refused", async () => {
     const { h, a, b } = await twoPortals()
-    const before = h.store.sync.portals.get(a.memberId)
+    const before = await h.store.portals.get(a.memberId)
     const genuine = await genuineInstallOf(b)
     const forged = { ...genuine, auth: { ...genuine.auth, member_id: a.memberId } }
     b.clearCalls()
@@ -57,7 +57,7 @@ describe('no portal takeover', () => {
       expect(reply.json).toMatchObject({ error: 'TOKENS_NOT_CONFIRMED' })
     }
     expect(b.calls).toEqual([])
-    expect(h.store.sync.portals.get(a.memberId)).toEqual(before)
+    expect(await h.store.portals.get(a.memberId)).toEqual(before)
     await eventsStillAccepted(h)
   })
 
@@ -83,13 +83,13 @@ describe('no portal takeover', () => {
     const reply = await postForm(`${h.url}/install`, qs.stringify(misdirected))
     expect(reply.status).toBe(200)
     expect(b.calls).toEqual([])
-    expect(h.store.sync.portals.get(a.memberId)?.clientEndpoint).toBe(a.clientEndpoint.replace(/\/$/, ''))
-    expect(h.store.sync.portals.get(b.memberId)?.clientEndpoint).toBe(b.clientEndpoint.replace(/\/$/, ''))
+    expect((await h.store.portals.get(a.memberId))?.clientEndpoint).toBe(a.clientEndpoint.replace(/\/$/, ''))
+    expect((await h.store.portals.get(b.memberId))?.clientEndpoint).toBe(b.clientEndpoint.replace(/\/$/, ''))
   })
 
   it('an update with a non-administrator’s genuine tokens changes nothing', async () => {
     const { h, a } = await twoPortals()
-    const before = h.store.sync.portals.get(a.memberId)
+    const before = await h.store.portals.get(a.memberId)
     // Every user who opens the app gets a genuine pair in the frame POST.
     const capture = await startCapture()
     others.push(capture)
@@ -106,7 +106,7 @@ describe('no portal takeover', () => {
     const reply = await postForm(`${h.url}/events`, qs.stringify(update))
     expect(reply.status).toBe(403)
     expect(reply.json).toMatchObject({ error: 'NOT_ADMIN' })
-    expect(h.store.sync.portals.get(a.memberId)).toEqual(before)
+    expect(await h.store.portals.get(a.memberId)).toEqual(before)
     await eventsStillAccepted(h)
   })
 
@@ -118,7 +118,7 @@ describe('no portal takeover', () => {
     const reply = await foreign.installApp({ installUrl: `${harness.url}/install` })
     expect(reply.status).toBe(403)
     expect(JSON.parse(reply.body)).toMatchObject({ error: 'FOREIGN_APPLICATION' })
-    expect(harness.store.sync.portals.all()).toEqual([])
+    expect(await harness.store.portals.all()).toEqual([])
     expect(foreign.eventBindings).toEqual([])
   })
 })

@@ -37,7 +37,7 @@ describe('the settings page’s buttons', () => {
     expect(await count.locator('a').first().getAttribute('href')).toMatch(new RegExp(`^${new URL(h.portal.clientEndpoint).origin}/crm/lead/details/\\d+/$`))
     expect(await app.locator('#flagged').textContent()).toBe('2')
     expect(await app.locator('#outcome').textContent()).toBe('Проверено: ошибок нет, ничего не сохранено.')
-    expect(h.store.sync.portalSettings.get(h.portal.memberId)).toBeUndefined()
+    expect(await h.store.portalSettings.get(h.portal.memberId)).toBeUndefined()
   })
 
   it('«Вернуть как в файле» brings one section back to the settings file’s values; saved, only the other section stays the portal’s own', async () => {
@@ -53,10 +53,10 @@ describe('the settings page’s buttons', () => {
     await expect.poll(() => app.locator('p.note').textContent()).toBe('Раздел возвращён как в файле настроек. Это ещё не сохранено — нажмите «Сохранить».')
     expect(await seen(app.locator('[data-setting="rules.LEAD-CONTACT-SLA.within"]'))).toBe('15 минут')
     expect(await seen(app.locator('[data-setting="reports.weekly"]'))).toBe('каждую пятницу в 17:00')
-    expect(h.store.sync.portalSettings.get(h.portal.memberId)?.overrides).toEqual({ rules: { 'LEAD-CONTACT-SLA': { within: 'PT20M' } }, reports: { weekly: '0 17 * * 5' } })
+    expect((await h.store.portalSettings.get(h.portal.memberId))?.overrides).toEqual({ rules: { 'LEAD-CONTACT-SLA': { within: 'PT20M' } }, reports: { weekly: '0 17 * * 5' } })
     await app.getByRole('button', { name: 'Сохранить' }).click()
     await expect.poll(() => app.locator('#outcome').textContent()).toBe('Сохранено.')
-    expect(h.store.sync.portalSettings.get(h.portal.memberId)?.overrides).toEqual({ reports: { weekly: '0 17 * * 5' } })
+    expect((await h.store.portalSettings.get(h.portal.memberId))?.overrides).toEqual({ reports: { weekly: '0 17 * * 5' } })
   })
 })
 
@@ -80,7 +80,7 @@ describe('what the page does not change stays as the file has it', () => {
     expect(await seen(app.locator('[data-setting="reports.monthly"]'))).toBe('2 -го числа в 08:30')
     await app.getByRole('button', { name: 'Сохранить' }).click()
     await expect.poll(() => app.locator('#outcome').textContent()).toBe('Сохранено.')
-    expect(h.store.sync.portalSettings.get(h.portal.memberId)?.overrides).toEqual({})
+    expect((await h.store.portalSettings.get(h.portal.memberId))?.overrides).toEqual({})
   })
 })
 
@@ -112,7 +112,7 @@ describe('on an English portal', () => {
     expect(await seen(contact.locator('.line').nth(1))).toBe('Contact the client within 1 hour of working time')
     await app.getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => app.locator('#outcome').textContent()).toBe('Saved.')
-    expect(h.store.sync.portalSettings.get(h.portal.memberId)?.overrides).toEqual({ rules: { 'LEAD-CONTACT-SLA': { within: 'PT1H' }, 'LEAD-DISPATCH-SLA': { officeManagers: { users: ['8'] } } } })
+    expect((await h.store.portalSettings.get(h.portal.memberId))?.overrides).toEqual({ rules: { 'LEAD-CONTACT-SLA': { within: 'PT1H' }, 'LEAD-DISPATCH-SLA': { officeManagers: { users: ['8'] } } } })
     const text = await app.locator('body').evaluate((body) => (body as HTMLElement).innerText)
     expect(text).not.toMatch(/\bP(T?\d|\d)/)
     expect(text).not.toMatch(/Выключено|Уведомлять|Связаться|руководителю|минут/)

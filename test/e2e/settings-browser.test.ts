@@ -52,13 +52,13 @@ describe('the settings page in the portal', () => {
     await app.getByRole('button', { name: 'Сохранить' }).click()
     await expect.poll(() => app.locator('#outcome').textContent(), { timeout: WAIT_MS }).toBe('Сохранено.')
     const memberId = harness.portal.memberId
-    expect(harness.store.sync.portalSettings.get(memberId)?.overrides).toEqual({ rules: { 'LEAD-CONTACT-SLA': { within: 'P2D' } } })
+    expect((await harness.store.portalSettings.get(memberId))?.overrides).toEqual({ rules: { 'LEAD-CONTACT-SLA': { within: 'P2D' } } })
 
     const lead = harness.portal.data.addLead({ TITLE: 'Вектор: 20 ноутбуков', ASSIGNED_BY_ID: ANNA }, { byUserId: ADMIN })
     await settle(harness)
     harness.portal.data.updateLead(lead, { STATUS_ID: 'IN_PROCESS' }, { byUserId: ADMIN })
     await settle(harness)
-    const clock = harness.store.sync.clocks.all(memberId).find((item) => item.ruleId === 'LEAD-CONTACT-SLA')!
+    const clock = (await harness.store.clocks.all(memberId)).find((item) => item.ruleId === 'LEAD-CONTACT-SLA')!
     const moscow = calendarFor((await harness.app.portalSettings.of(memberId)).calendar, 'ru', loadProductionCalendars())
     expect(clock.dueAt).toBe(moscow.addWorkingDays(Date.parse(clock.startedAt), 2).toISOString())
     // Not 48 working hours, which would be more than five working days.
@@ -94,21 +94,21 @@ describe('the settings page in the portal', () => {
     await app.getByRole('button', { name: 'Сохранить' }).click()
     await expect.poll(() => app.locator('#outcome').textContent(), { timeout: WAIT_MS }).toBe('Сохранено.')
     const memberId = harness.portal.memberId
-    expect(harness.store.sync.portalSettings.get(memberId)?.overrides).toEqual({
+    expect((await harness.store.portalSettings.get(memberId))?.overrides).toEqual({
       reports: { weekly: '0 17 * * 5', plans: { [String(ANNA)]: { created: 40, converted: null } } },
       rules: {
         'LEAD-CONTACT-SLA': { within: 'PT20M', escalate: ['PT0S', 'PT2H'] },
         'LEAD-DISPATCH-SLA': { officeManagers: { users: ['8'] } },
       },
     })
-    expect(harness.store.sync.journal.recent(memberId, 10).find((entry) => entry.kind === 'settings.changed')?.detail).toMatchObject({ userId: String(ADMIN) })
+    expect((await harness.store.journal.recent(memberId, 10)).find((entry) => entry.kind === 'settings.changed')?.detail).toMatchObject({ userId: String(ADMIN) })
 
     // The next lead's clock: due 20 working minutes after it starts, its supervisor's supervisor told 2 hours after that.
     const lead = harness.portal.data.addLead({ TITLE: 'Вектор: 20 ноутбуков', ASSIGNED_BY_ID: ANNA }, { byUserId: ADMIN })
     await settle(harness)
     harness.portal.data.updateLead(lead, { STATUS_ID: 'IN_PROCESS' }, { byUserId: ADMIN })
     await settle(harness)
-    const clock = harness.store.sync.clocks.all(memberId).find((item) => item.ruleId === 'LEAD-CONTACT-SLA')!
+    const clock = (await harness.store.clocks.all(memberId)).find((item) => item.ruleId === 'LEAD-CONTACT-SLA')!
     expect(Date.parse(clock.dueAt) - Date.parse(clock.startedAt)).toBe(20 * 60_000)
     expect(clock.steps.filter((step) => step.kind === 'escalation').map((step) => Date.parse(step.at) - Date.parse(clock.dueAt))).toEqual([0, 2 * 3_600_000])
 
@@ -120,8 +120,8 @@ describe('the settings page in the portal', () => {
     expect(latestOccurrence(reports.weekly!, 'Europe/Moscow', friday1659 + 60_000, 8)).toBe(Date.parse('2026-12-11T17:00:00+03:00'))
 
     // The report's plan column: Anna's 40 leads for a whole month.
-    const portal = harness.store.sync.portals.get(memberId)!
-    const directory = harness.store.sync.directory.load(memberId)
+    const portal = (await harness.store.portals.get(memberId))!
+    const directory = await harness.store.directory.load(memberId)
     // The month of Anna's new lead, whole: its plan is the month's.
     const today = localDateOf(harness.now(), 'Europe/Moscow')
     const month = `${today.year}-${String(today.month).padStart(2, '0')}`
@@ -142,14 +142,14 @@ describe('what the settings page says, and what it keeps', () => {
     expect(await seen(line)).toBe('Связаться с клиентом за -5 минут рабочего времени срок должен быть больше нуля')
     expect(await line.locator('.duration').getAttribute('class')).toBe('duration invalid')
     expect(await app.locator('#outcome').textContent()).toBe('Не сохранено: исправьте отмеченное поле.')
-    expect(harness.store.sync.portalSettings.get(harness.portal.memberId)).toBeUndefined()
+    expect(await harness.store.portalSettings.get(harness.portal.memberId)).toBeUndefined()
   })
 
   it('the visible text holds no ISO-8601 duration, cron line, pattern outside «Дополнительно» or bare id; the departed and the deleted say so', async () => {
     const harness = await startOnMovedClock(testSettings({ rules: { ...OFF, 'DEAL-NEXT-STEP': { mode: 'notify', pausedStages: ['C1:NEGOTIATION', 'PREPARATION'] } } }))
     h = harness
     const memberId = harness.portal.memberId
-    const directory = harness.store.sync.directory.load(memberId)
+    const directory = await harness.store.directory.load(memberId)
     const sales = [...directory.departments.values()].find((item) => item.name === 'Отдел продаж')!
     const saved = await harness.app.portalSettings.save(memberId, {
       reports: { plans: { 12: { created: 5, converted: 1 }, [ANNA]: { created: 40, converted: 12 } } },
@@ -212,6 +212,6 @@ describe('what the settings page says, and what it keeps', () => {
     expect(await app.locator('.chosen-days').textContent()).toBe('Выходные портала: 12 января 2027 г.. Рабочие дни портала: 16 января 2027 г..')
     await app.getByRole('button', { name: 'Сохранить' }).click()
     await expect.poll(() => app.locator('#outcome').textContent()).toBe('Сохранено.')
-    expect(harness.store.sync.portalSettings.get(harness.portal.memberId)?.overrides).toEqual({ calendar: { daysOff: ['2027-01-12'], workingDays: ['2027-01-16'] } })
+    expect((await harness.store.portalSettings.get(harness.portal.memberId))?.overrides).toEqual({ calendar: { daysOff: ['2027-01-12'], workingDays: ['2027-01-16'] } })
   })
 })

@@ -77,16 +77,16 @@ describe('task rules end to end', () => {
     h.portal.faults.fail({ method: 'tasks.task.history.list', status: 400, error: 'ACCESS_DENIED', description: 'Access denied', times: 2 })
     const id = h.portal.data.addTask({ TITLE: 'РЗ Проверить счёт', RESPONSIBLE_ID: PAVEL, AUDITORS: [8], DEADLINE: new Date(h.now() + 86_400_000).toISOString() }, { byUserId: ANNA })
     await settle(h)
-    const undecided = h.store.sync.journal.recent(h.portal.memberId, 50).filter((entry) => entry.kind === 'rule.undecided').map((entry) => entry.detail.ruleId)
+    const undecided = (await h.store.journal.recent(h.portal.memberId, 50)).filter((entry) => entry.kind === 'rule.undecided').map((entry) => entry.detail.ruleId)
     expect(undecided.sort()).toEqual(['TASK-FEEDBACK-SLA', 'TASK-OBSERVER'])
     expect(notices()).toEqual([])
-    expect(h.store.sync.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
+    expect(await h.store.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
     // TASK-OVERDUE needs no history: its clock runs; the deleted task stops it.
-    expect(h.store.sync.clocks.all(h.portal.memberId).map((clock) => [clock.ruleId, clock.outcome])).toEqual([['TASK-OVERDUE', null]])
+    expect((await h.store.clocks.all(h.portal.memberId)).map((clock) => [clock.ruleId, clock.outcome])).toEqual([['TASK-OVERDUE', null]])
     h.portal.data.deleteTask(id, { byUserId: ANNA })
     await settle(h)
-    expect(h.store.sync.clocks.all(h.portal.memberId).map((clock) => clock.outcome)).toEqual(['deleted'])
-    expect(h.store.sync.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
+    expect((await h.store.clocks.all(h.portal.memberId)).map((clock) => clock.outcome)).toEqual(['deleted'])
+    expect(await h.store.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
   })
 
   it('a co-executor the directory does not know yet is recorded as undecided, nobody is told wrongly', async () => {
@@ -94,12 +94,12 @@ describe('task rules end to end', () => {
     const newcomer = h.portal.data.addUser({ NAME: 'Олег', LAST_NAME: 'Новенький', UF_DEPARTMENT: [3] })
     h.portal.data.addTask({ TITLE: 'РЗ Подготовить выставочный стенд', RESPONSIBLE_ID: PAVEL, ACCOMPLICES: [newcomer], DESCRIPTION: 'Павел — макет стенда.' }, { byUserId: ANNA })
     await settle(h)
-    const undecided = h.store.sync.journal.recent(h.portal.memberId, 50).filter((entry) => entry.kind === 'rule.undecided')
+    const undecided = (await h.store.journal.recent(h.portal.memberId, 50)).filter((entry) => entry.kind === 'rule.undecided')
     expect(undecided.map((entry) => [entry.detail.ruleId, entry.detail.why])).toEqual([
       ['TASK-ONE-RESPONSIBLE', `Нельзя проверить, описана ли часть соисполнителя #${newcomer}: его нет в справочнике сотрудников.`],
     ])
     expect(notices()).toEqual([])
-    expect(h.store.sync.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
+    expect(await h.store.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
   })
 })
 

@@ -3,17 +3,17 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { actionKey, type Plan } from '../../src/store/plan.js'
 import { followUpsOf } from '../../src/notify/follow-ups.js'
-import { openStore, type Store } from '../../src/store/index.js'
+import { openTestStore, type TestStore } from '../helpers/test-store.js'
 
 const MEMBER = 'm1'
 const now = new Date('2026-12-07T09:16:00.000Z')
-let store: Store
+let store: TestStore
 afterEach(() => store?.close())
 
 // A store with the portal installed: its rows belong to it (the schema's foreign keys).
-function installedStore(): Store {
-  const opened = openStore(':memory:', () => now)
-  opened.portals.install({
+async function installedStore(): Promise<TestStore> {
+  const opened = await openTestStore(() => now)
+  await opened.portals.install({
     memberId: MEMBER, domain: 'acme.bitrix24.ru', clientEndpoint: 'https://acme.bitrix24.ru/rest', serverEndpoint: 'https://oauth.bitrix.info/rest/',
     accessToken: 'a', refreshToken: 'r', expiresAt: 1_800_000_000, applicationToken: 't', scope: 'crm', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru',
   })
@@ -42,26 +42,26 @@ const fixPlan = (): Plan => {
   }
 }
 
-describe('store.sync.apply and store.sync.settle', () => {
-  it('a plan applied twice opens one violation, plans one fix, journals once', () => {
-    store = installedStore()
-    store.sync.apply(fixPlan())
-    store.sync.apply(fixPlan())
-    const [opened] = store.sync.violations.all(MEMBER)
-    expect(store.sync.violations.all(MEMBER)).toHaveLength(1)
-    expect(store.sync.actions.inState(MEMBER, 'pending').map((action) => action.key)).toEqual([`v${opened!.id}:fix`])
-    expect(store.sync.journal.recent(MEMBER).filter((entry) => entry.kind === 'violation.opened')).toHaveLength(1)
+describe('store.apply and store.settle', () => {
+  it('a plan applied twice opens one violation, plans one fix, journals once', async () => {
+    store = await installedStore()
+    await store.apply(fixPlan())
+    await store.apply(fixPlan())
+    const [opened] = await store.violations.all(MEMBER)
+    expect(await store.violations.all(MEMBER)).toHaveLength(1)
+    expect((await store.actions.inState(MEMBER, 'pending')).map((action) => action.key)).toEqual([`v${opened!.id}:fix`])
+    expect((await store.journal.recent(MEMBER)).filter((entry) => entry.kind === 'violation.opened')).toHaveLength(1)
   })
 
-  it('a sent fix settles with what the plan said follows it: resolved, journaled, its comment planned', () => {
-    store = installedStore()
-    store.sync.apply(fixPlan())
-    const [fix] = store.sync.actions.claim(MEMBER, 10)
-    store.sync.settle(MEMBER, [{ action: fix!, outcome: 'done', then: followUpsOf(fix!, 'ru') }])
-    const [violation] = store.sync.violations.all(MEMBER)
+  it('a sent fix settles with what the plan said follows it: resolved, journaled, its comment planned', async () => {
+    store = await installedStore()
+    await store.apply(fixPlan())
+    const [fix] = await store.actions.claim(MEMBER, 10)
+    await store.settle(MEMBER, [{ action: fix!, outcome: 'done', then: followUpsOf(fix!, 'ru') }])
+    const [violation] = await store.violations.all(MEMBER)
     expect(violation).toMatchObject({ resolution: 'fixed by the app' })
-    expect(store.sync.actions.inState(MEMBER, 'pending').map((action) => [action.key, action.payload.comment])).toEqual([[`v${violation!.id}:comment`, 'исправлено']])
-    const journal = store.sync.journal.recent(MEMBER).filter((entry) => entry.kind === 'fix.applied')
+    expect((await store.actions.inState(MEMBER, 'pending')).map((action) => [action.key, action.payload.comment])).toEqual([[`v${violation!.id}:comment`, 'исправлено']])
+    const journal = (await store.journal.recent(MEMBER)).filter((entry) => entry.kind === 'fix.applied')
     expect(journal.map((entry) => entry.detail)).toEqual([{ violationId: violation!.id, entity: 'lead', entityId: '45' }])
   })
 })

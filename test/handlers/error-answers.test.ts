@@ -7,6 +7,7 @@ import { escapeHtml } from '../../placements/html.js'
 import { B24Error } from '../../src/b24/index.js'
 import { createLogger } from '../../src/shared/log.js'
 import { settle, startHarness, type Harness } from '../helpers/harness.js'
+import { itOnSqlite, syncOf } from '../helpers/test-store.js'
 
 const ADMIN = 1
 // What a portal's failure carries: its method, its code and its own description (a file path of the portal's server).
@@ -102,7 +103,7 @@ describe('a failure of the app (5xx) says nothing internal', () => {
   it('in English on a page opened in English', async () => {
     await installed()
     h.app.portalSettings.of = () => { throw portalFailure() }
-    const token = h.store.sync.portals.get(h.portal.memberId)!.accessToken
+    const token = (await h.store.portals.get(h.portal.memberId))!.accessToken
     const reply = await h.app.inject({
       method: 'POST', url: '/app?LANG=en', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ member_id: h.portal.memberId, AUTH_ID: token }).toString(),
@@ -113,9 +114,9 @@ describe('a failure of the app (5xx) says nothing internal', () => {
     expectLogged(expectNothingInternal(reply.body), DESCRIPTION)
   })
 
-  it('on the login page outside the portal', async () => {
+  itOnSqlite('a failing portal repository is stood in for in SQLite\'s synchronous one')('on the login page outside the portal', async () => {
     await installed()
-    h.store.sync.portals.all = () => { throw portalFailure() }
+    syncOf(h.store).portals.all = () => { throw portalFailure() }
     const reply = await h.app.inject({ method: 'GET', url: `/app?portal=${h.portal.domain}`, headers: { 'accept-language': 'ru' } })
     expect(reply.statusCode).toBe(502)
     expect(reply.body).toContain('Войти не удалось')

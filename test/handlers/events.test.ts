@@ -13,7 +13,7 @@ describe('POST /events', () => {
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     await settle(h)
   }
-  const inboxRows = () => h.store.sync.inbox.count(h.portal.memberId)
+  const inboxRows = () => h.store.inbox.count(h.portal.memberId)
   const event = (auth: Record<string, string> = {}, extra: Record<string, unknown> = {}) =>
     qs.stringify({
       event: 'ONCRMLEADUPDATE',
@@ -29,13 +29,13 @@ describe('POST /events', () => {
 
   it('answers 200 only once the event is in the inbox, and keeps a duplicate once', async () => {
     await installed()
-    const before = inboxRows()
+    const before = await inboxRows()
     const reply = await postForm(`${h.url}/events`, event())
     expect(reply.status).toBe(200)
     expect(reply.json).toEqual({ status: 'ok', message: 'event accepted' })
-    expect(inboxRows()).toBe(before + 1)
+    expect(await inboxRows()).toBe(before + 1)
     await postForm(`${h.url}/events`, event())
-    expect(inboxRows()).toBe(before + 1)
+    expect(await inboxRows()).toBe(before + 1)
   })
 
   it('accepts a robot change, which carries no tokens, on its application_token', async () => {
@@ -44,7 +44,7 @@ describe('POST /events', () => {
     await settle(h)
     const delivered = h.portal.deliveries.filter((d) => d.event === 'ONCRMLEADADD')
     expect(delivered.at(-1)?.body).not.toContain('access_token')
-    expect(h.store.sync.mirror.get(h.portal.memberId, 'lead', id)?.snapshot.TITLE).toBe('Создан роботом')
+    expect((await h.store.mirror.get(h.portal.memberId, 'lead', id))?.snapshot.TITLE).toBe('Создан роботом')
   })
 
   it.each([
@@ -57,11 +57,11 @@ describe('POST /events', () => {
     ['an oversized body', () => event({}, { padding: 'x'.repeat(70 * 1024) }), 413, 'FST_ERR_CTP_BODY_TOO_LARGE'],
   ])('%s → %i', async (_name, body, status, code) => {
     await installed()
-    const before = inboxRows()
+    const before = await inboxRows()
     const reply = await postForm(`${h.url}/events`, body())
     expect(reply.status).toBe(status)
     expect(reply.json).toMatchObject({ status: 'error', error: code, message: expect.any(String) })
-    expect(inboxRows()).toBe(before)
+    expect(await inboxRows()).toBe(before)
   })
 
   it('answers every authentication failure 401, stores nothing and calls no host named in the request', async () => {
@@ -76,13 +76,13 @@ describe('POST /events', () => {
         event({ ...pointing, application_token: 'forged-token-0000000000000000' }, { event: 'ONAPPUNINSTALL', data: { CLEAN: '1' } }),
         update({ member_id: '0123456789abcdef0123456789abcdef' }),
       ]
-      const before = inboxRows()
+      const before = await inboxRows()
       for (const body of cases) {
         const reply = await postForm(`${h.url}/events`, body)
         expect(reply.status).toBe(401)
       }
-      expect(inboxRows()).toBe(before)
-      expect(h.store.sync.portals.get(h.portal.memberId)?.status).toBe('active')
+      expect(await inboxRows()).toBe(before)
+      expect((await h.store.portals.get(h.portal.memberId))?.status).toBe('active')
       expect(elsewhere.requests).toEqual([])
     } finally {
       await elsewhere.close()
@@ -91,11 +91,11 @@ describe('POST /events', () => {
 
   it('answers an authentic event it does not handle with 200 and stores nothing', async () => {
     await installed()
-    const before = inboxRows()
+    const before = await inboxRows()
     const reply = await postForm(`${h.url}/events`, event({}, { event: 'ONCRMINVOICEADD' }))
     expect(reply.status).toBe(200)
     expect(reply.json).toEqual({ status: 'ok', message: 'event ignored' })
-    expect(inboxRows()).toBe(before)
+    expect(await inboxRows()).toBe(before)
   })
 
   it.each([
@@ -104,10 +104,10 @@ describe('POST /events', () => {
     ['no event_handler_id', { event_handler_id: undefined }],
   ])('accepts an authentic event with %s, the arrival time standing in for ts', async (_name, extra) => {
     await installed()
-    const before = inboxRows()
+    const before = await inboxRows()
     const reply = await postForm(`${h.url}/events`, event({}, extra))
     expect(reply.status).toBe(200)
-    expect(inboxRows()).toBe(before + 1)
+    expect(await inboxRows()).toBe(before + 1)
   })
 
   it.each([
@@ -116,9 +116,9 @@ describe('POST /events', () => {
     ['multipart/form-data; boundary=x', '--x--'],
   ])('refuses %s with 415', async (type, body) => {
     await installed()
-    const before = inboxRows()
+    const before = await inboxRows()
     const reply = await postForm(`${h.url}/events`, body, type)
     expect(reply.status).toBe(415)
-    expect(inboxRows()).toBe(before)
+    expect(await inboxRows()).toBe(before)
   })
 })

@@ -24,7 +24,7 @@ describe('/healthz', () => {
         clocks: { running: 0, breached: 0, nextStepAt: null },
       }],
     })
-    const portal = h.store.sync.portals.get(h.portal.memberId)
+    const portal = await h.store.portals.get(h.portal.memberId)
     for (const secret of [portal?.accessToken, portal?.refreshToken, portal?.applicationToken, h.config.clientSecret]) {
       expect(secret).toBeTruthy()
       expect(text).not.toContain(secret)
@@ -58,7 +58,7 @@ describe('/healthz', () => {
     h.portal.data.addDeal({ TITLE: 'Вектор: серверы', ASSIGNED_BY_ID: 5 }, { byUserId: 5 })
     await settle(h)
     const answer = await (await fetch(`${h.url}/healthz`, { headers: { authorization: `Bearer ${HEALTHZ_TOKEN}` } })).json()
-    const [clock] = h.store.sync.clocks.all(h.portal.memberId)
+    const [clock] = await h.store.clocks.all(h.portal.memberId)
     expect(answer.portals[0].clocks).toEqual({ running: 1, breached: 0, nextStepAt: clock?.dueAt })
   })
 
@@ -93,12 +93,12 @@ describe('/healthz', () => {
   it('refreshes an expired token once and keeps the new pair in the store', async () => {
     h = await startHarness()
     await h.portal.installApp({ installUrl: `${h.url}/install` })
-    const before = h.store.sync.portals.get(h.portal.memberId)
+    const before = await h.store.portals.get(h.portal.memberId)
     h.portal.expireAccessTokens()
     const client = await h.app.clients.get(h.portal.memberId)
     await Promise.all(Array.from({ length: 10 }, () => client.call('profile')))
     expect(h.portal.oauthCalls.length).toBe(1)
-    const after = h.store.sync.portals.get(h.portal.memberId)
+    const after = await h.store.portals.get(h.portal.memberId)
     expect(after?.refreshToken).not.toBe(before?.refreshToken)
     expect(after?.accessToken).not.toBe(before?.accessToken)
   })

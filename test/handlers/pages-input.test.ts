@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { RULE_IDS } from '../../rules/catalogue.js'
 import { settle, startOnMovedClock, testSettings, type MovedHarness } from '../helpers/harness.js'
+import { itOnSqlite, syncOf } from '../helpers/test-store.js'
 
 const ADMIN = 1
 const ANNA = 5
@@ -37,7 +38,7 @@ describe('bad input to the pages', () => {
 
   it('a tab opened without its record (PLACEMENT_OPTIONS) is 400 once the frame is verified', async () => {
     await start()
-    const token = h.store.sync.portals.get(h.portal.memberId)!.accessToken
+    const token = (await h.store.portals.get(h.portal.memberId))!.accessToken
     const answer = await h.app.inject({ method: 'POST', url: '/placements/deal', ...form({ member_id: h.portal.memberId, AUTH_ID: token, PLACEMENT: 'CRM_DEAL_DETAIL_TAB' }) })
     expect(answer.statusCode).toBe(400)
     expect(answer.body).toContain('NO_RECORD')
@@ -46,7 +47,7 @@ describe('bad input to the pages', () => {
   it('requests from the page with a bad body: 400, nothing changed', async () => {
     const { deal, session } = await start()
     const post = (url: string, payload: object) => h.app.inject({ method: 'POST', url, headers: { 'x-rules-session': session }, payload })
-    const [violation] = h.store.sync.violations.openFor(h.portal.memberId, 'deal', deal)
+    const [violation] = await h.store.violations.openFor(h.portal.memberId, 'deal', deal)
     expect((await post('/placements/api/recheck', { entity: 'company', id: deal })).statusCode).toBe(400)
     expect((await post('/placements/api/recheck', { entity: 'deal', id: '12; DROP' })).statusCode).toBe(400)
     const short = await post('/placements/api/excuse', { violationId: violation!.id, reason: '', entity: 'deal', recordId: deal })
@@ -56,13 +57,13 @@ describe('bad input to the pages', () => {
     expect(elsewhere.json()).toMatchObject({ error: 'NO_SUCH_VIOLATION' })
     expect((await post('/app/settings/check', { settings: {} })).statusCode).toBe(400)
     expect((await post('/app/settings/save', { config: 'all of them' })).statusCode).toBe(400)
-    expect(h.store.sync.violations.get(violation!.id)?.excusedAt).toBeNull()
-    expect(h.store.sync.portalSettings.get(h.portal.memberId)).toBeUndefined()
+    expect((await h.store.violations.get(violation!.id))?.excusedAt).toBeNull()
+    expect(await h.store.portalSettings.get(h.portal.memberId)).toBeUndefined()
   })
 
-  it('an internal failure is a 500 that carries no internal message', async () => {
+  itOnSqlite('a failing mirror is stood in for in SQLite\'s synchronous repository')('an internal failure is a 500 that carries no internal message', async () => {
     const { deal, session } = await start()
-    h.store.sync.mirror.get = () => { throw new Error('SQLITE_CORRUPT: database disk image is malformed at /srv/app/data/app.db') }
+    syncOf(h.store).mirror.get = () => { throw new Error('SQLITE_CORRUPT: database disk image is malformed at /srv/app/data/app.db') }
     const answer = await h.app.inject({ method: 'POST', url: '/placements/api/recheck', headers: { 'x-rules-session': session }, payload: { entity: 'deal', id: deal } })
     expect(answer.statusCode).toBe(500)
     expect(answer.json()).toEqual({ status: 'error', error: 'INTERNAL_ERROR', message: 'Internal error', requestId: expect.stringMatching(/^[0-9a-f]{10}$/) })

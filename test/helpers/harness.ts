@@ -5,8 +5,9 @@ import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 import { systemClock } from '../../src/shared/clock.js'
-import { openStore, type Store } from '../../src/store/index.js'
+import { openStore } from '../../src/store/index.js'
 import { startFakePortal, type FakePortal, type FakePortalOptions } from '../fake-portal/index.js'
+import { openTestStore, type TestStore } from './test-store.js'
 
 /** The harness app's HEALTHZ_TOKEN. */
 export const HEALTHZ_TOKEN = 'harness-healthz-token-0123456789'
@@ -15,7 +16,7 @@ export const HEALTHZ_TOKEN = 'harness-healthz-token-0123456789'
 export interface Harness {
   portal: FakePortal
   app: FastifyInstance
-  store: Store
+  store: TestStore
   config: Readonly<Config>
   /** The app's base URL, e.g. http://127.0.0.1:41234 */
   url: string
@@ -69,9 +70,10 @@ export async function startHarness(
 ): Promise<Harness> {
   const portal = await startFakePortal(options.portal)
   const config = harnessConfig(portal, await freePort(), options.env)
-  // The app's clock serves its store too (a test that moves the clock moves both).
+  // The app's clock serves its store too (a test that moves the clock moves both). A test that names a DATABASE_PATH
+  // file reads that SQLite file itself; the others run on the test store (TEST_STORE).
   const now = options.app?.now ?? systemClock
-  const store = openStore(config.databasePath, now, config.tokenKey)
+  const store = config.databasePath === ':memory:' ? await openTestStore(now, config.tokenKey) : openStore(config.databasePath, now, config.tokenKey)
   const app = await buildApp(config, { store, schedule: false, rules: testSettings(), ...options.app, now })
   await app.listen({ port: config.port, host: config.host })
   return {
@@ -82,7 +84,7 @@ export async function startHarness(
     url: config.publicUrl,
     async close() {
       await app.close()
-      store.close()
+      await store.close()
       await portal.close()
     },
   }
@@ -122,10 +124,10 @@ export async function startOnMovedClock(rules: Record<string, unknown>, portal: 
 
 /** Waits until the portal delivered every event and the app processed them and sent what they caused. */
 export async function settle(h: Harness): Promise<void> {
-  await settleUntil(h, () => {
+  await settleUntil(h, async () => {
     // A digest waits for its window to close; a test that wants it waits for it (see waitForDigests).
-    const actions = h.store.sync.actions.inState(h.portal.memberId, 'pending').filter((action) => action.payload.digest !== true)
-    return h.store.sync.inbox.stats(h.portal.memberId).pending + actions.length
+    const actions = (await h.store.actions.inState(h.portal.memberId, 'pending')).filter((action) => action.payload.digest !== true)
+    return (await h.store.inbox.stats(h.portal.memberId)).pending + actions.length
   })
 }
 
@@ -148,7 +150,7 @@ export async function settleUntil(h: Pick<Harness, 'portal' | 'app'>, pending: (
 /** Waits (up to `timeoutMs`) until every pending digest was sent, then settles. */
 export async function waitForDigests(h: Harness, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs
-  while (h.store.sync.actions.inState(h.portal.memberId, 'pending').some((action) => action.payload.digest === true)) {
+  while ((await h.store.actions.inState(h.portal.memberId, 'pending')).some((action) => action.payload.digest === true)) {
     if (Date.now() > until) throw new Error('a digest was never sent')
     await new Promise((resolve) => setTimeout(resolve, 50))
   }

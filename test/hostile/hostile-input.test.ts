@@ -74,7 +74,7 @@ beforeAll(async () => {
   const lead = h.portal.data.addLead({ TITLE: 'Заявка до атаки' }, { byUserId: 5 })
   const deal = h.portal.data.addDeal({ TITLE: 'Сделка до атаки', ASSIGNED_BY_ID: 5 }, { byUserId: 5 })
   await settle(h)
-  expect(h.store.sync.mirror.get(h.portal.memberId, 'lead', lead)).toBeDefined()
+  expect(await h.store.mirror.get(h.portal.memberId, 'lead', lead)).toBeDefined()
   names = { memberId: h.portal.memberId, domain: h.portal.domain, endpoint: h.portal.clientEndpoint, lead, deal }
   // Genuine page sessions (an administrator's, a manager's), for the bodies to send tampered.
   sessions = []
@@ -120,6 +120,6 @@ describe('hostile input', () => {
   it('after all of it, the portal’s own events still arrive and are mirrored', async () => {
     const lead = h.portal.data.addLead({ TITLE: 'Заявка после атаки' }, { byUserId: 5 })
     await settle(h)
-    expect(h.store.sync.mirror.get(h.portal.memberId, 'lead', lead)?.snapshot.TITLE).toBe('Заявка после атаки')
+    expect((await h.store.mirror.get(h.portal.memberId, 'lead', lead))?.snapshot.TITLE).toBe('Заявка после атаки')
   })
 })

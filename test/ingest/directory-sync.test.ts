@@ -16,19 +16,19 @@ describe('directory', () => {
     await settle(h)
     // The app keeps its own directory from the install on; each test starts from a portal never read.
     await h.app.directorySync.idle()
-    h.store.sync.directory.deletePortal(h.portal.memberId)
+    await h.store.directory.deletePortal(h.portal.memberId)
     h.portal.clearCalls()
     clock = Date.now()
     return new DirectorySync({ store: h.store, clients: h.app.clients, logger: pino({ level: 'silent' }), now: () => new Date(clock) })
   }
   const memberId = () => h.portal.memberId
   const portalCalls = (method: string) => h.portal.calls.filter((call) => call.method === method).length
-  const journal = (kind: string) => h.store.sync.journal.recent(memberId()).filter((entry) => entry.kind === kind)
+  const journal = async (kind: string) => (await h.store.journal.recent(memberId())).filter((entry) => entry.kind === kind)
 
   it('mirrors the seeded company: 8 users, 3 departments with their heads', async () => {
     const sync = await installed()
     expect(await sync.refresh(memberId())).toEqual({ ok: true, users: 8, departments: 3 })
-    const directory = h.store.sync.directory.load(memberId())
+    const directory = await h.store.directory.load(memberId())
     expect(directory.users.size).toBe(8)
     expect(directory.users.get('5')).toEqual({ id: '5', name: 'Анна Морозова', active: true, departments: ['3'] })
     expect([...directory.departments.values()].sort((a, b) => Number(a.id) - Number(b.id))).toEqual([
@@ -37,8 +37,8 @@ describe('directory', () => {
       { id: '3', name: 'Отдел продаж', parentId: '2', headId: '4' },
     ])
     expect(userName(directory, '4')).toBe('Дмитрий Соколов')
-    expect(h.store.sync.directory.syncedAt(memberId())).toEqual(new Date(clock))
-    expect(journal('directory.refreshed')[0]?.detail).toEqual({ users: 8, departments: 3, leadStatuses: 5 })
+    expect(await h.store.directory.syncedAt(memberId())).toEqual(new Date(clock))
+    expect((await journal('directory.refreshed'))[0]?.detail).toEqual({ users: 8, departments: 3, leadStatuses: 5 })
   })
 
   it('names the supervisor: manager → head of sales → commercial director → CEO → nobody', async () => {
@@ -56,7 +56,7 @@ describe('directory', () => {
     h.portal.data.updateUser(6, { ACTIVE: false })
     for (let i = 0; i < 60; i++) h.portal.data.addUser({ NAME: 'Стажёр', LAST_NAME: `Номер ${i}`, UF_DEPARTMENT: [3] })
     await sync.refresh(memberId())
-    const directory = h.store.sync.directory.load(memberId())
+    const directory = await h.store.directory.load(memberId())
     expect(directory.users.size).toBe(68)
     expect(directory.users.get('6')?.active).toBe(false)
     expect(portalCalls('user.get')).toBe(2)
@@ -109,8 +109,8 @@ describe('directory', () => {
     h.portal.faults.fail({ method: 'user.get', status: 403, error: 'ACCESS_DENIED', description: 'Access denied' })
     const result = await sync.refresh(memberId())
     expect(result).toMatchObject({ ok: false })
-    expect(h.store.sync.directory.load(memberId()).users.size).toBe(8)
-    expect(journal('directory.refresh_failed')).toHaveLength(1)
+    expect((await h.store.directory.load(memberId())).users.size).toBe(8)
+    expect(await journal('directory.refresh_failed')).toHaveLength(1)
   })
 
   it('a failure after the users were read stores nothing of them', async () => {
@@ -119,8 +119,8 @@ describe('directory', () => {
     h.portal.data.addUser({ NAME: 'Григорий', LAST_NAME: 'Лебедев', UF_DEPARTMENT: [3] })
     h.portal.faults.fail({ method: 'department.get', status: 403, error: 'ACCESS_DENIED', description: 'Access denied' })
     expect(await sync.refresh(memberId())).toMatchObject({ ok: false })
-    expect(h.store.sync.directory.load(memberId()).users.size).toBe(8)
-    expect(h.store.sync.directory.syncedAt(memberId())).toEqual(new Date(clock))
+    expect((await h.store.directory.load(memberId())).users.size).toBe(8)
+    expect(await h.store.directory.syncedAt(memberId())).toEqual(new Date(clock))
   })
 
   it('after a failure, ensureFresh waits out the cooldown before asking again', async () => {
@@ -146,8 +146,8 @@ describe('directory', () => {
   it('deletePortalData removes the directory', async () => {
     const sync = await installed()
     await sync.refresh(memberId())
-    h.store.sync.deletePortalData(memberId())
-    expect(h.store.sync.directory.load(memberId()).users.size).toBe(0)
-    expect(h.store.sync.directory.syncedAt(memberId())).toBeUndefined()
+    await h.store.deletePortalData(memberId())
+    expect((await h.store.directory.load(memberId())).users.size).toBe(0)
+    expect(await h.store.directory.syncedAt(memberId())).toBeUndefined()
   })
 })

@@ -17,7 +17,7 @@ describe('sync', () => {
     await settle(h)
     h.portal.clearCalls()
   }
-  const mirrored = (id: string) => h.store.sync.mirror.get(h.portal.memberId, 'lead', id)
+  const mirrored = (id: string) => h.store.mirror.get(h.portal.memberId, 'lead', id)
   const portalLead = (id: string) => project(leadKind, h.portal.data.lead(id) ?? {})
   const batches = () => h.portal.calls.filter((call) => call.method === 'batch' && !call.viaBatch)
 
@@ -25,14 +25,14 @@ describe('sync', () => {
     await installed()
     const id = h.portal.data.addLead({ TITLE: 'Заявка с сайта', COMPANY_TITLE: 'ООО "Вектор"', PHONE: [{ VALUE: '+7 (495) 123-45-67', VALUE_TYPE: 'WORK' }] }, { byUserId: 5 })
     await settle(h)
-    expect(mirrored(id)?.snapshot).toMatchObject({ ID: id, TITLE: 'Заявка с сайта', COMPANY_TITLE: 'ООО "Вектор"' })
+    expect((await mirrored(id))?.snapshot).toMatchObject({ ID: id, TITLE: 'Заявка с сайта', COMPANY_TITLE: 'ООО "Вектор"' })
     h.portal.data.updateLead(id, { TITLE: 'Вектор: 20 ноутбуков' }, { byUserId: 5 })
     await settle(h)
-    expect(mirrored(id)?.snapshot).toEqual(portalLead(id))
-    expect(mirrored(id)?.snapshot.TITLE).toBe('Вектор: 20 ноутбуков')
+    expect((await mirrored(id))?.snapshot).toEqual(portalLead(id))
+    expect((await mirrored(id))?.snapshot.TITLE).toBe('Вектор: 20 ноутбуков')
     h.portal.data.deleteLead(id)
     await settle(h)
-    expect(mirrored(id)?.deleted).toBe(true)
+    expect((await mirrored(id))?.deleted).toBe(true)
   })
 
   it('1,000 events for 300 records are all processed, re-read at most one batch per 50 records', async () => {
@@ -48,8 +48,8 @@ describe('sync', () => {
     h.app.worker.start()
     await settle(h)
     expect(batches()).toHaveLength(6)
-    for (const id of ids) expect(mirrored(id)?.snapshot).toEqual(portalLead(id))
-    expect(h.store.sync.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
+    for (const id of ids) expect((await mirrored(id))?.snapshot).toEqual(portalLead(id))
+    expect(await h.store.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
   })
 
   it('a duplicated and reordered stream leaves the mirror equal to the portal', async () => {
@@ -59,7 +59,7 @@ describe('sync', () => {
     const ids = Array.from({ length: 20 }, (_, i) => h.portal.data.addLead({ TITLE: `Лид ${i}` }))
     ids.forEach((id, i) => h.portal.data.updateLead(id, { TITLE: `Лид ${i} переименован`, STATUS_ID: 'IN_PROCESS' }))
     await settle(h)
-    for (const id of ids) expect(mirrored(id)?.snapshot).toEqual(portalLead(id))
+    for (const id of ids) expect((await mirrored(id))?.snapshot).toEqual(portalLead(id))
   })
 
   it('an event the portal never delivered is found by the next sweep', async () => {
@@ -69,13 +69,13 @@ describe('sync', () => {
     h.portal.faults.dropEvents(1)
     const lost = h.portal.data.addLead({ TITLE: 'Потерялся' })
     await settle(h)
-    expect(mirrored(lost)).toBeUndefined()
+    expect(await mirrored(lost)).toBeUndefined()
     const report = await h.app.sweeper.sweep(h.portal.memberId)
     await settle(h)
-    expect(mirrored(lost)?.snapshot).toEqual(portalLead(lost))
+    expect((await mirrored(lost))?.snapshot).toEqual(portalLead(lost))
     // Found: the lost one, and the one seen, read within the second it changed in, so read once more (see the next test).
     expect(report.find((state) => state.entity === 'lead')).toMatchObject({ found: 2, error: null })
-    expect(mirrored(seen)?.snapshot).toEqual(portalLead(seen))
+    expect((await mirrored(seen))?.snapshot).toEqual(portalLead(seen))
     const health = await healthOf(h)
     expect(health.portals[0].sweeps.find((s: { entity: string }) => s.entity === 'lead')).toMatchObject({ found: 2 })
   })
@@ -86,15 +86,15 @@ describe('sync', () => {
     await installed({ portal: { now: () => frozen } })
     const id = h.portal.data.addLead({ TITLE: 'Заявка' })
     await settle(h)
-    expect(mirrored(id)?.snapshot.TITLE).toBe('Заявка')
+    expect((await mirrored(id))?.snapshot.TITLE).toBe('Заявка')
     h.portal.faults.dropEvents(1)
     h.portal.data.updateLead(id, { TITLE: 'Заявка, правка в ту же секунду' })
     await settle(h)
-    expect(mirrored(id)?.snapshot.TITLE).toBe('Заявка')
-    expect(h.portal.data.lead(id)?.DATE_MODIFY).toBe(mirrored(id)?.snapshot.DATE_MODIFY)
+    expect((await mirrored(id))?.snapshot.TITLE).toBe('Заявка')
+    expect(h.portal.data.lead(id)?.DATE_MODIFY).toBe((await mirrored(id))?.snapshot.DATE_MODIFY)
     await h.app.sweeper.sweep(h.portal.memberId)
     await settle(h)
-    expect(mirrored(id)?.snapshot).toEqual(portalLead(id))
+    expect((await mirrored(id))?.snapshot).toEqual(portalLead(id))
   })
 
   it('the first sweep after install fills the mirror with open records and the recent history', async () => {
@@ -105,11 +105,11 @@ describe('sync', () => {
     const task = h.portal.data.addTask({ TITLE: 'РЗ Позвонить', RESPONSIBLE_ID: 5 })
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     await settle(h)
-    expect(mirrored(open)?.snapshot.TITLE).toBe('Открытый лид')
+    expect((await mirrored(open))?.snapshot.TITLE).toBe('Открытый лид')
     // Closed, but changed within reports.history (P90D): mirrored for the reports (test/portal/install-history.test.ts).
-    expect(mirrored(junk)?.snapshot.STATUS_SEMANTIC_ID).toBe('F')
-    expect(h.store.sync.mirror.get(h.portal.memberId, 'deal', deal)?.snapshot.TITLE).toBe('Сделка')
-    expect(h.store.sync.mirror.get(h.portal.memberId, 'task', task)?.snapshot.title).toBe('РЗ Позвонить')
+    expect((await mirrored(junk))?.snapshot.STATUS_SEMANTIC_ID).toBe('F')
+    expect((await h.store.mirror.get(h.portal.memberId, 'deal', deal))?.snapshot.TITLE).toBe('Сделка')
+    expect((await h.store.mirror.get(h.portal.memberId, 'task', task))?.snapshot.title).toBe('РЗ Позвонить')
   })
 
   it("the app's own write comes back as an echo and is not handled again", async () => {
@@ -122,8 +122,7 @@ describe('sync', () => {
           if (change.entity === 'lead' && title === 'ООО "Вектор"') {
             // Written after the transaction, as actions are.
             setImmediate(() => {
-              h.store.sync.ownWrites.record(change.memberId, 'lead', change.entityId, { COMPANY_TITLE: 'Вектор ООО' })
-              void h.app.clients.get(change.memberId).then((client) => client.call('crm.lead.update', { id: change.entityId, fields: { COMPANY_TITLE: 'Вектор ООО' } }))
+              void h.store.ownWrites.record(change.memberId, 'lead', change.entityId, { COMPANY_TITLE: 'Вектор ООО' }).then(() => h.app.clients.get(change.memberId).then((client) => client.call('crm.lead.update', { id: change.entityId, fields: { COMPANY_TITLE: 'Вектор ООО' } })))
             })
           }
         },
@@ -135,7 +134,7 @@ describe('sync', () => {
     await settle(h)
     expect(h.portal.calls.filter((call) => call.method === 'crm.lead.update')).toHaveLength(1)
     expect(h.portal.data.lead(id)?.COMPANY_TITLE).toBe('Вектор ООО')
-    expect(mirrored(id)?.snapshot.COMPANY_TITLE).toBe('Вектор ООО')
+    expect((await mirrored(id))?.snapshot.COMPANY_TITLE).toBe('Вектор ООО')
     expect(changes.filter((change) => change.entityId === id)).toHaveLength(1)
   })
 
@@ -150,10 +149,10 @@ describe('sync', () => {
     await new Promise((resolve) => setTimeout(resolve, 200))
     await h.app.worker.idle()
     // Retries run on their own timer; wait for the second attempt to park the work.
-    for (let i = 0; i < 100 && h.store.sync.inbox.stats(h.portal.memberId).parked === 0; i++) {
+    for (let i = 0; i < 100 && (await h.store.inbox.stats(h.portal.memberId)).parked === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    expect(h.store.sync.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 1 })
+    expect(await h.store.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 1 })
     const health = await healthOf(h)
     expect(health.status).toBe('degraded')
     expect(health.portals[0].inbox.parkedWork[0]).toMatchObject({ entity: 'lead', entityId: id, attempts: 2 })

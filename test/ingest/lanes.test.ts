@@ -1,4 +1,5 @@
-// The per-portal lanes' retry timer: work that falls due while a drain finishes is not left waiting for another event.
+// The per-portal lanes: work that falls due while a drain finishes, or arrives after its last look, is not left waiting
+// for another event.
 import pino from 'pino'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PortalLanes } from '../../src/ingest/lanes.js'
@@ -43,6 +44,37 @@ describe('PortalLanes', () => {
     await lanes.idle()
     expect(lanes.done).toBe(true)
     expect(lanes.drains).toBe(2)
+    await lanes.stop()
+  })
+
+  it('a wake that comes after the drain\'s last look, before it returns, drains again', async () => {
+    let pending = 0
+    let drains = 0
+    let lastLook: () => void = () => {}
+    const lookedLast = new Promise<void>((resolve) => { lastLook = resolve })
+    let letReturn: () => void = () => {}
+    const returns = new Promise<void>((resolve) => { letReturn = resolve })
+    const lanes = new (class extends PortalLanes {
+      protected async drain(): Promise<void> {
+        drains++
+        pending = 0
+        if (drains > 1) return
+        // The store answered "nothing more"; the drain has not returned yet (a slower store's round trip).
+        lastLook()
+        await returns
+      }
+      protected portalsWithWork(): string[] { return [] }
+      protected nextRetryAt(): undefined { return undefined }
+    })({ name: 'test', logger: pino({ level: 'silent' }), now: () => new Date(0) })
+    lanes.start()
+    lanes.wake('portal')
+    await lookedLast
+    pending = 1
+    lanes.wake('portal')
+    letReturn()
+    await lanes.idle()
+    expect(drains).toBe(2)
+    expect(pending).toBe(0)
     await lanes.stop()
   })
 })

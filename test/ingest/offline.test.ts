@@ -4,6 +4,7 @@ import { loadManifest } from '../../src/portal/manifest.js'
 import { bindOffline, OFFLINE_CONNECTOR } from '../../src/portal/offline-setup.js'
 import { recordKindOf } from '../../src/ingest/event-records.js'
 import { healthOf, settle, startHarness, type Harness } from '../helpers/harness.js'
+import { itOnSqlite, syncOf } from '../helpers/test-store.js'
 
 const manifest = loadManifest()
 const RECORD_EVENTS = manifest.events.codes.filter((code) => !code.startsWith('ONAPP'))
@@ -34,7 +35,7 @@ describe('offline events', () => {
     await settle(h)
   }
   const member = () => h.portal.memberId
-  const mirrored = (id: string) => h.store.sync.mirror.get(member(), 'lead', id)
+  const mirrored = (id: string) => h.store.mirror.get(member(), 'lead', id)
   const health = async () => (await healthOf(h)).portals[0]
   const called = (method: string) => h.portal.calls.filter((call) => call.method === method)
 
@@ -47,8 +48,8 @@ describe('offline events', () => {
     const pushes = h.portal.eventBindings.filter((binding) => binding.event === 'ONOFFLINEEVENT')
     // Batch parameters travel form-encoded: the portal keeps minTimeout as the string it got.
     expect(pushes).toMatchObject([{ offline: false, handler: `${h.url}/events`, options: { minTimeout: '1' } }])
-    expect(h.store.sync.offlineQueues.get(member())).toMatchObject({ mode: 'active', authConnector: OFFLINE_CONNECTOR })
-    expect(h.store.sync.journal.recent(member()).map((entry) => entry.kind)).toContain('offline.active')
+    expect(await h.store.offlineQueues.get(member())).toMatchObject({ mode: 'active', authConnector: OFFLINE_CONNECTOR })
+    expect((await h.store.journal.recent(member())).map((entry) => entry.kind)).toContain('offline.active')
     const before = h.portal.eventBindings.length
 
     await h.portal.installApp({ installUrl: `${h.url}/install` })
@@ -67,15 +68,15 @@ describe('offline events', () => {
     await h.portal.flushEvents()
     await h.app.offline.idle()
     await settle(h)
-    expect(mirrored(ids[0]!)).toBeUndefined()
+    expect(await mirrored(ids[0]!)).toBeUndefined()
     // Two adds and one update record: five updates of one lead leave one record.
     expect(h.portal.offlineEvents.map((record) => record.EVENT_NAME).sort()).toEqual(['ONCRMLEADADD', 'ONCRMLEADADD', 'ONCRMLEADUPDATE'])
 
     const report = await h.app.offline.drain(member())
     await settle(h)
     expect(report).toMatchObject({ taken: 3, accepted: 3, unmapped: 0 })
-    for (const id of ids) expect(mirrored(id)?.snapshot).toMatchObject({ ID: id, TITLE: h.portal.data.lead(id)?.TITLE })
-    expect(mirrored(ids[0]!)?.snapshot.COMMENTS).toBe('правка 4')
+    for (const id of ids) expect((await mirrored(id))?.snapshot).toMatchObject({ ID: id, TITLE: h.portal.data.lead(id)?.TITLE })
+    expect((await mirrored(ids[0]!))?.snapshot.COMMENTS).toBe('правка 4')
     expect(h.portal.offlineEvents).toEqual([])
     // Reserved with clear=0, cleared by process_id afterwards.
     expect(called('event.offline.get')[0]?.params).toMatchObject({ clear: 0, limit: 50, auth_connector: OFFLINE_CONNECTOR })
@@ -89,11 +90,11 @@ describe('offline events', () => {
     const id = h.portal.data.addLead({ TITLE: 'Звонок' })
     await drained()
     expect(h.portal.deliveries.filter((d) => d.event === 'ONOFFLINEEVENT' && d.status === 200)).toHaveLength(1)
-    expect(mirrored(id)?.snapshot.TITLE).toBe('Звонок')
+    expect((await mirrored(id))?.snapshot.TITLE).toBe('Звонок')
     expect(h.portal.offlineEvents).toEqual([])
   })
 
-  it('clears the queue only after the inbox has committed; a failure on either side leaves the records to the next drain', async () => {
+  itOnSqlite('the failing inbox is a spy on SQLite\'s synchronous repository')('clears the queue only after the inbox has committed; a failure on either side leaves the records to the next drain', async () => {
     await installed()
     h.portal.faults.dropEvents(1_000)
     const ids = ['Первый', 'Второй', 'Третий'].map((title) => h.portal.data.addLead({ TITLE: title }))
@@ -102,12 +103,12 @@ describe('offline events', () => {
     h.portal.clearCalls()
 
     // The inbox fails: nothing is written and nothing is cleared; the batch stays reserved on the portal.
-    vi.spyOn(h.store.sync.inbox, 'accept').mockImplementationOnce(() => {
+    vi.spyOn(syncOf(h.store).inbox, 'accept').mockImplementationOnce(() => {
       throw new Error('disk I/O error')
     })
     await expect(h.app.offline.drain(member())).rejects.toThrow('disk I/O error')
     expect(called('event.offline.clear')).toEqual([])
-    expect(h.store.sync.inbox.count(member())).toBe(0)
+    expect(await h.store.inbox.count(member())).toBe(0)
     expect(h.portal.offlineEvents).toHaveLength(3)
     expect(new Set(h.portal.offlineEvents.map((record) => record.PROCESS_ID)).size).toBe(1)
     expect(h.portal.offlineEvents[0]?.PROCESS_ID).not.toBe('')
@@ -117,7 +118,7 @@ describe('offline events', () => {
     const again = await h.app.offline.drain(member())
     await settle(h)
     expect(again).toMatchObject({ recovered: 3, accepted: 3 })
-    for (const id of ids) expect(mirrored(id)).toBeDefined()
+    for (const id of ids) expect(await mirrored(id)).toBeDefined()
     expect(h.portal.offlineEvents).toEqual([])
 
     // The clear fails after the commit (as a crash would leave it): taken again, the record is a duplicate the
@@ -125,12 +126,12 @@ describe('offline events', () => {
     h.portal.data.updateLead(ids[0]!, { TITLE: 'Первый, уточнён' })
     h.portal.faults.fail({ method: 'event.offline.clear', status: 400, error: 'ERROR_ARGUMENT', description: 'scripted' })
     await expect(h.app.offline.drain(member())).rejects.toThrow()
-    const rows = h.store.sync.inbox.count(member())
+    const rows = await h.store.inbox.count(member())
     const retried = await h.app.offline.drain(member())
     expect(retried).toMatchObject({ recovered: 1 })
-    expect(h.store.sync.inbox.count(member())).toBe(rows)
+    expect(await h.store.inbox.count(member())).toBe(rows)
     await settle(h)
-    expect(mirrored(ids[0]!)?.snapshot.TITLE).toBe('Первый, уточнён')
+    expect((await mirrored(ids[0]!))?.snapshot.TITLE).toBe('Первый, уточнён')
     expect(h.portal.offlineEvents).toEqual([])
     expect((await health()).offline.error).toBeNull()
   })
@@ -166,27 +167,27 @@ describe('offline events', () => {
   it('a plan without offline events keeps online events only and says so on /healthz', async () => {
     await installed({ portal: { features: { rest_offline_extended: false } } })
     expect(h.portal.eventBindings.filter((binding) => binding.offline || binding.event === 'ONOFFLINEEVENT')).toEqual([])
-    expect(h.store.sync.offlineQueues.get(member())?.mode).toBe('unavailable')
-    expect(h.store.sync.journal.recent(member()).map((entry) => entry.kind)).toContain('offline.unavailable')
+    expect((await h.store.offlineQueues.get(member()))?.mode).toBe('unavailable')
+    expect((await h.store.journal.recent(member())).map((entry) => entry.kind)).toContain('offline.unavailable')
     expect((await h.app.clients.get(member())).authConnector).toBeNull()
     expect((await health()).offline).toMatchObject({ mode: 'unavailable', authConnector: null })
     const id = h.portal.data.addLead({ TITLE: 'Онлайн' })
     await drained()
-    expect(mirrored(id)?.snapshot.TITLE).toBe('Онлайн')
+    expect((await mirrored(id))?.snapshot.TITLE).toBe('Онлайн')
     expect(called('event.offline.get')).toEqual([])
   })
 
   it('a plan without the source key binds offline events without one, and the own writes carry none', async () => {
     await installed({ portal: { features: { rest_auth_connector: false } } })
     expect(h.portal.eventBindings.filter((binding) => binding.offline).every((binding) => binding.authConnector === '')).toBe(true)
-    expect(h.store.sync.offlineQueues.get(member())).toMatchObject({ mode: 'active', authConnector: null })
+    expect(await h.store.offlineQueues.get(member())).toMatchObject({ mode: 'active', authConnector: null })
     const client = await h.app.clients.get(member())
     expect(client.authConnector).toBeNull()
     h.portal.faults.dropEvents(1_000)
     const id = h.portal.data.addLead({ TITLE: 'Без ключа' })
     await h.app.offline.drain(member())
     await settle(h)
-    expect(mirrored(id)?.snapshot.TITLE).toBe('Без ключа')
+    expect((await mirrored(id))?.snapshot.TITLE).toBe('Без ключа')
     expect(called('event.offline.get').every((call) => !('auth_connector' in (call.params as object)))).toBe(true)
   })
 
@@ -199,11 +200,11 @@ describe('offline events', () => {
     const report = await h.app.offline.drain(member())
     expect(report).toMatchObject({ taken: 1, accepted: 0, unmapped: 1 })
     expect(h.portal.offlineEvents).toEqual([])
-    expect(h.store.sync.journal.recent(member()).map((entry) => entry.kind)).toContain('offline.unmapped')
+    expect((await h.store.journal.recent(member())).map((entry) => entry.kind)).toContain('offline.unmapped')
     expect((await health()).offline).toMatchObject({ unmapped: 1 })
     await h.app.sweeper.sweep(member())
     await settle(h)
-    expect(mirrored(id)?.snapshot.TITLE).toBe('Без данных')
+    expect((await mirrored(id))?.snapshot.TITLE).toBe('Без данных')
   })
 
   it('with B24_OFFLINE_EVENTS off nothing offline is bound; switching off removes what was bound', async () => {
@@ -212,7 +213,7 @@ describe('offline events', () => {
     await settle(h)
     expect(h.portal.eventBindings.filter((binding) => binding.offline || binding.event === 'ONOFFLINEEVENT')).toEqual([])
     expect(called('feature.get')).toEqual([])
-    expect(h.store.sync.offlineQueues.get(member())).toBeUndefined()
+    expect(await h.store.offlineQueues.get(member())).toBeUndefined()
     expect((await health()).offline).toEqual({ mode: 'off' })
     await h.close()
 

@@ -26,14 +26,14 @@ describe('waves', () => {
     await waveOver()
     h.portal.clearCalls()
   }
-  const pending = () => h.store.sync.inbox.stats(h.portal.memberId).pending
+  const pending = async () => (await h.store.inbox.stats(h.portal.memberId)).pending
   // The burst is over: every event delivered, the app's clock moved past the quiet time, the wave read (and the echoes
   // of what the app wrote, in waves of their own).
   const waveOver = async () => {
     for (let round = 0; round < 5; round++) {
       await h.app.sweeper.idle()
       await h.portal.flushEvents()
-      if (pending() === 0) break
+      if (await pending() === 0) break
       offset += QUIET_MS
       h.app.worker.wake(h.portal.memberId)
       await h.app.worker.idle()
@@ -43,7 +43,7 @@ describe('waves', () => {
   }
   const batches = () => h.portal.calls.filter((call) => call.method === 'batch' && !call.viaBatch)
   const readsOf = (id: string) => h.portal.calls.filter((call) => call.viaBatch && call.method === 'crm.lead.get' && (call.params as { ID?: unknown }).ID === id)
-  const mirrored = (id: string) => h.store.sync.mirror.get(h.portal.memberId, 'lead', id)?.snapshot
+  const mirrored = async (id: string) => (await h.store.mirror.get(h.portal.memberId, 'lead', id))?.snapshot
   const portalLead = (id: string) => project(leadKind, h.portal.data.lead(id) ?? {})
 
   it('a burst of 360 events over 120 leads is read once it settles: ⌈120/50⌉ = 3 batches, each lead once', async () => {
@@ -56,13 +56,13 @@ describe('waves', () => {
     await h.portal.flushEvents()
     // Every event is in (those of one lead within one second stored once: the same ts), and nothing read yet.
     expect(h.portal.deliveries.slice(delivered).filter((d) => d.status === 200)).toHaveLength(360)
-    expect(pending()).toBeGreaterThanOrEqual(120)
+    expect(await pending()).toBeGreaterThanOrEqual(120)
     expect(batches()).toHaveLength(0)
     await waveOver()
     expect(batches()).toHaveLength(3)
     for (const id of ids) expect(readsOf(id)).toHaveLength(1)
-    for (const id of ids) expect(mirrored(id)).toEqual(portalLead(id))
-    expect(h.store.sync.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
+    for (const id of ids) expect(await mirrored(id)).toEqual(portalLead(id))
+    expect(await h.store.inbox.stats(h.portal.memberId)).toMatchObject({ pending: 0, parked: 0 })
   })
 
   it('on the wall clock, a wave is read by itself once the events have stopped for the quiet time', async () => {
@@ -71,10 +71,10 @@ describe('waves', () => {
     const ids = Array.from({ length: 30 }, (_, i) => h.portal.data.addLead({ TITLE: `Вектор ${i}` }, { byUserId: 5 }))
     await h.portal.flushEvents()
     const stopped = Date.now()
-    for (let i = 0; i < 200 && pending() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25))
-    expect(pending()).toBe(0)
+    for (let i = 0; i < 200 && await pending() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25))
+    expect(await pending()).toBe(0)
     expect(Date.now() - stopped).toBeGreaterThanOrEqual(300)
-    for (const id of ids) expect(mirrored(id)).toEqual(portalLead(id))
+    for (const id of ids) expect(await mirrored(id)).toEqual(portalLead(id))
   })
 
   it('a change whose event arrives after its record was read is read in the next wave (no change lost)', async () => {
@@ -92,12 +92,12 @@ describe('waves', () => {
     await h.portal.flushEvents()
     await h.app.worker.idle()
     // The read answered the events that were in when it was sent, not the one that came after.
-    expect(mirrored(id)?.TITLE).toBe('Заявка')
-    expect(pending()).toBe(1)
+    expect((await mirrored(id))?.TITLE).toBe('Заявка')
+    expect(await pending()).toBe(1)
     await waveOver()
     expect(readsOf(id)).toHaveLength(2)
     expect(readsOf(other)).toHaveLength(1)
-    expect(mirrored(id)).toEqual(portalLead(id))
+    expect(await mirrored(id)).toEqual(portalLead(id))
   })
 
   it("a fix in the outbox goes out while a burst is still settling; the fix's own echo waits for the wave", async () => {
@@ -105,7 +105,7 @@ describe('waves', () => {
     const fixed = h.portal.data.addLead({ TITLE: 'Вектор: 20 ноутбуков', COMPANY_TITLE: 'ООО "Вектор"' }, { byUserId: 5 })
     const ids = Array.from({ length: 60 }, (_, i) => h.portal.data.addLead({ TITLE: `Ромашка ${i}: кресла`, COMPANY_TITLE: `Ромашка ${i} ООО` }, { byUserId: 5 }))
     await h.portal.flushEvents()
-    expect(pending()).toBe(61)
+    expect(await pending()).toBe(61)
     // The fix the rules would plan, planned now, while the burst settles: the outbox sends it without waiting for the wave.
     const violation = { ruleId: 'LEAD-COMPANY-NAME', ruleVersion: 1, entity: 'lead' as const, entityId: fixed, variant: '', responsibleId: '5', message: { problem: { ru: 'п', en: 'p' }, todo: { ru: 'т', en: 't' } } }
     const ref = { ref: 'v1' }
@@ -129,12 +129,12 @@ describe('waves', () => {
     // No record of the burst was read meanwhile; the fix's echo joined it.
     expect(h.portal.calls.filter((call) => call.viaBatch && call.method === 'crm.lead.get')).toHaveLength(0)
     await h.portal.flushEvents()
-    expect(pending()).toBeGreaterThanOrEqual(61)
+    expect(await pending()).toBeGreaterThanOrEqual(61)
     await waveOver()
     // One wave: 61 leads, 2 batches; the fix was not written twice.
     expect(readsOf(fixed)).toHaveLength(1)
     for (const id of ids) expect(readsOf(id)).toHaveLength(1)
     expect(h.portal.calls.filter((call) => call.method === 'crm.lead.update')).toHaveLength(1)
-    expect(mirrored(fixed)?.COMPANY_TITLE).toBe('Вектор ООО')
+    expect((await mirrored(fixed))?.COMPANY_TITLE).toBe('Вектор ООО')
   })
 })

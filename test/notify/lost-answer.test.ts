@@ -11,7 +11,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 async function sent(): Promise<void> {
   for (let i = 0; i < 100; i++) {
     await settle(h)
-    if (h.store.sync.actions.inState(h.portal.memberId, 'pending').length === 0) return
+    if ((await h.store.actions.inState(h.portal.memberId, 'pending')).length === 0) return
     await sleep(50)
   }
   throw new Error('the outbox never emptied')
@@ -28,7 +28,7 @@ describe('a lost answer', () => {
     await sent()
     const writes = h.portal.calls.filter((call) => call.method === 'crm.lead.update' && String((call.params as { id?: unknown }).id) === id)
     expect(writes).toHaveLength(1)
-    const actions = h.store.sync.actions.inState(h.portal.memberId, 'done').filter((action) => action.payload.entityId === id && action.kind !== 'notify')
+    const actions = (await h.store.actions.inState(h.portal.memberId, 'done')).filter((action) => action.payload.entityId === id && action.kind !== 'notify')
     expect(actions.filter((action) => action.kind === 'fix')).toHaveLength(1)
     const comments = actions.filter((action) => action.kind === 'comment')
     expect(comments.length).toBeGreaterThan(0)

@@ -80,8 +80,8 @@ async function main(): Promise<void> {
   const failures: string[] = []
   try {
     const { h } = day
-    const portal = h.store.sync.portals.get(h.portal.memberId)!
-    const directory = h.store.sync.directory.load(portal.memberId)
+    const portal = (await h.store.portals.get(h.portal.memberId))!
+    const directory = await h.store.directory.load(portal.memberId)
     const timeZone = 'Europe/Moscow'
     const today = localDateOf(Date.now(), timeZone)
     const period = parsePeriod(isoDate(addDays(today, -6)), isoDate(addDays(today, 1)))

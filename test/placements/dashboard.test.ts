@@ -122,7 +122,7 @@ describe('the supervisors’ dashboard', () => {
     expect(rowsOf(reply.body, 'deadlines')).toContain('Вовремя | 20 % | 25 %')
     expect(reply.body).toContain('id="open-settings"')
     // In English when the portal's frame says so.
-    const token = h.store.sync.portals.get(h.portal.memberId)!.accessToken
+    const token = (await h.store.portals.get(h.portal.memberId))!.accessToken
     const english = await h.app.inject({
       method: 'POST', url: '/app?LANG=en', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ member_id: h.portal.memberId, AUTH_ID: token, PLACEMENT: 'DEFAULT' }).toString(),

@@ -50,7 +50,7 @@ describe('the deal tab', () => {
     expect(h.portal.calls.map((call) => [call.method, call.error])).toEqual([['batch', 'NO_AUTH_FOUND']])
     const unknown = await post({ ...frame, member_id: 'f'.repeat(32), AUTH_ID: 'x' })
     expect(unknown.statusCode).toBe(401)
-    const token = h.store.sync.portals.get(h.portal.memberId)!.accessToken
+    const token = (await h.store.portals.get(h.portal.memberId))!.accessToken
     const wrongApp = await post({ ...frame, member_id: h.portal.memberId, AUTH_ID: token, APPLICATION_TOKEN: 'not-the-token' })
     expect(wrongApp.statusCode).toBe(401)
     expect(wrongApp.body).toContain('INVALID_APPLICATION_TOKEN')
@@ -106,7 +106,7 @@ describe('requests from the tab', () => {
 
   it('a manager may not excuse; the supervisor excuses with a reason, the clock stops and nobody is told again', async () => {
     const id = await start()
-    const [violation] = h.store.sync.violations.openFor(h.portal.memberId, 'deal', id)
+    const [violation] = await h.store.violations.openFor(h.portal.memberId, 'deal', id)
     const excuse = (userSession: string) => h.app.inject({
       method: 'POST', url: '/placements/api/excuse', headers: { 'x-rules-session': userSession },
       payload: { violationId: violation!.id, reason: 'Клиент в отпуске до 10.12, договорились созвониться', entity: 'deal', recordId: id },
@@ -118,10 +118,10 @@ describe('requests from the tab', () => {
     const excused = await excuse(sessionOf(supervisorPage.body))
     expect(excused.statusCode).toBe(200)
     expect(excused.body).toMatch(/снято: Дмитрий Соколов, .* — «Клиент в отпуске до 10\.12, договорились созвониться»/)
-    expect(h.store.sync.journal.recent(h.portal.memberId, 20).some((entry) => entry.kind === 'violation.excused' && entry.detail.userId === '4')).toBe(true)
+    expect((await h.store.journal.recent(h.portal.memberId, 20)).some((entry) => entry.kind === 'violation.excused' && entry.detail.userId === '4')).toBe(true)
     h.portal.clearCalls()
     await h.later(10 * 60_000)
     expect(h.portal.calls.filter((call) => call.method === 'im.notify.system.add')).toEqual([])
-    expect(h.store.sync.clocks.all(h.portal.memberId).map((clock) => clock.outcome)).toEqual(['excused'])
+    expect((await h.store.clocks.all(h.portal.memberId)).map((clock) => clock.outcome)).toEqual(['excused'])
   })
 })

@@ -70,7 +70,7 @@ describe('the settings page', () => {
     const answer = await post('/app/settings/save', session, { config: await formConfig((c) => { c.rules['LEAD-CONTACT-SLA'].within = '-PT5M' }) })
     expect(answer.statusCode).toBe(422)
     expect(answer.json()).toEqual({ ok: false, path: 'rules.LEAD-CONTACT-SLA.within', message: 'must not be negative (got "-PT5M")', text: 'срок должен быть больше нуля' })
-    expect(h.store.sync.portalSettings.get(h.portal.memberId)).toBeUndefined()
+    expect(await h.store.portalSettings.get(h.portal.memberId)).toBeUndefined()
     const stage = await post('/app/settings/check', session, { config: await formConfig((c) => { c.rules['DEAL-STAGE-STUCK'].limits = { 2: { 'C3:NEW': 'P1D' } } }) })
     expect(stage.json()).toMatchObject({ ok: false, path: 'rules.DEAL-STAGE-STUCK.limits.2.C3:NEW' })
   })
@@ -83,15 +83,15 @@ describe('the settings page', () => {
     expect(checked.rules).toHaveLength(1)
     expect(checked.rules[0].examples.map((item: { label: string }) => item.label).sort()).toEqual(['Лид «Лид #45»', 'Лид «Новый лид»'])
     expect(checked.rules[0].examples[0].path).toMatch(/^\/crm\/lead\/details\/\d+\/$/)
-    expect(h.store.sync.portalSettings.get(h.portal.memberId)).toBeUndefined()
+    expect(await h.store.portalSettings.get(h.portal.memberId)).toBeUndefined()
     const saved = await post('/app/settings/save', session, { config: await formConfig((c) => { c.rules['DEAL-NEXT-STEP'] = { ...c.rules['DEAL-NEXT-STEP'], mode: 'notify', within: 'PT2H', time: '24/7' } }) })
     expect(saved.json()).toEqual({ ok: true, flagged: 0, rules: [{ ruleId: 'DEAL-NEXT-STEP', count: 0, examples: [] }] })
-    expect(h.store.sync.portalSettings.get(h.portal.memberId)?.overrides).toEqual({ rules: { 'DEAL-NEXT-STEP': { mode: 'notify', within: 'PT2H', time: '24/7' } } })
-    expect(h.store.sync.journal.recent(h.portal.memberId, 10).find((entry) => entry.kind === 'settings.changed')?.detail).toMatchObject({ userId: String(ADMIN) })
+    expect((await h.store.portalSettings.get(h.portal.memberId))?.overrides).toEqual({ rules: { 'DEAL-NEXT-STEP': { mode: 'notify', within: 'PT2H', time: '24/7' } } })
+    expect((await h.store.journal.recent(h.portal.memberId, 10)).find((entry) => entry.kind === 'settings.changed')?.detail).toMatchObject({ userId: String(ADMIN) })
     // In effect without a restart: a new deal owes a next step within the two hours.
     h.portal.data.addDeal({ TITLE: 'Вектор: стойки', ASSIGNED_BY_ID: ANNA }, { byUserId: ANNA })
     await settle(h)
-    const [clock] = h.store.sync.clocks.all(h.portal.memberId)
+    const [clock] = await h.store.clocks.all(h.portal.memberId)
     expect(Date.parse(clock!.dueAt) - Date.parse(clock!.startedAt)).toBe(2 * 3_600_000)
   })
 
@@ -112,7 +112,7 @@ describe('the settings page', () => {
     await page.getByRole('spinbutton', { name: 'Павел Лебедев: Лидов создать' }).fill('25')
     await page.getByRole('button', { name: 'Сохранить' }).click()
     await expect.poll(() => page.locator('#outcome').textContent()).toBe('Сохранено.')
-    expect(h.store.sync.portalSettings.get(h.portal.memberId)?.overrides).toEqual({
+    expect((await h.store.portalSettings.get(h.portal.memberId))?.overrides).toEqual({
       reports: { weekly: '30 8 * * 1', monthly: null, plans: { '5': { created: 40, converted: 12 }, '6': { created: 25, converted: null } } },
     })
     expect((await h.app.portalSettings.of(h.portal.memberId)).reports).toMatchObject({ weekly: '30 8 * * 1', monthly: null, plans: { '5': { created: 40, converted: 12 } } })

@@ -65,7 +65,7 @@ function reachesBack(value: unknown, at: number): boolean {
   return ms >= at - 1000 && ms <= at + 30_000
 }
 
-const mirrored = (entity: string, id: string) => h.store.sync.mirror.get(h.portal.memberId, entity, id)
+const mirrored = (entity: string, id: string) => h.store.mirror.get(h.portal.memberId, entity, id)
 const listCalls = (method: string) => h.portal.calls.filter((call) => call.method === method)
 const filterOf = (call: FakeCall) => (call.params as { filter?: Record<string, unknown> }).filter ?? {}
 
@@ -75,15 +75,15 @@ describe('the first sweep after install mirrors the recent history', () => {
     const memberId = h.portal.memberId
 
     for (const [entity, id] of [['lead', ids.openLead], ['deal', ids.openDeal], ['task', ids.openTask], ['lead', ids.lead], ['deal', ids.deal], ['task', ids.task]] as const) {
-      expect(mirrored(entity, id), `${entity} ${id}`).toMatchObject({ deleted: false })
+      expect(await mirrored(entity, id), `${entity} ${id}`).toMatchObject({ deleted: false })
     }
-    expect(mirrored('lead', ids.lead)?.snapshot).toMatchObject({ STATUS_SEMANTIC_ID: 'S' })
-    expect(mirrored('deal', ids.deal)?.snapshot).toMatchObject({ STAGE_SEMANTIC_ID: 'S', CLOSED: 'Y' })
-    expect(mirrored('task', ids.task)?.snapshot).toMatchObject({ status: '5' })
-    for (const id of ids.junk) expect(mirrored('lead', id)?.snapshot.STATUS_SEMANTIC_ID).toBe('F')
-    expect(mirrored('lead', ids.oldLead)).toBeUndefined()
-    expect(mirrored('deal', ids.oldDeal)).toBeUndefined()
-    expect(mirrored('task', ids.oldTask)).toBeUndefined()
+    expect((await mirrored('lead', ids.lead))?.snapshot).toMatchObject({ STATUS_SEMANTIC_ID: 'S' })
+    expect((await mirrored('deal', ids.deal))?.snapshot).toMatchObject({ STAGE_SEMANTIC_ID: 'S', CLOSED: 'Y' })
+    expect((await mirrored('task', ids.task))?.snapshot).toMatchObject({ status: '5' })
+    for (const id of ids.junk) expect((await mirrored('lead', id))?.snapshot.STATUS_SEMANTIC_ID).toBe('F')
+    expect(await mirrored('lead', ids.oldLead)).toBeUndefined()
+    expect(await mirrored('deal', ids.oldDeal)).toBeUndefined()
+    expect(await mirrored('task', ids.oldTask)).toBeUndefined()
 
     // Each kind with an open filter is listed twice (open; changed since install − 90 days), the history in 50-row pages.
     const history = (key: string) => (filter: Record<string, unknown>) => reachesBack(filter[key], installedAt - 90 * DAY)
@@ -97,24 +97,24 @@ describe('the first sweep after install mirrors the recent history', () => {
 
     // The history is the install's audit: recorded, nobody told, no clock left running on a closed record.
     expect(h.portal.calls.filter((call) => SENDS.test(call.method))).toEqual([])
-    expect(h.store.sync.actions.inState(memberId, 'pending')).toEqual([])
-    const fields = h.store.sync.violations.openFor(memberId, 'lead', ids.lead)
+    expect(await h.store.actions.inState(memberId, 'pending')).toEqual([])
+    const fields = await h.store.violations.openFor(memberId, 'lead', ids.lead)
     expect(fields.map((violation) => violation.ruleId)).toEqual(['LEAD-FIELDS'])
     for (const [entity, id] of [['lead', ids.lead], ['deal', ids.deal], ['task', ids.task]] as const) {
-      expect(h.store.sync.clocks.runningFor(memberId, entity, id)).toEqual([])
+      expect(await h.store.clocks.runningFor(memberId, entity, id)).toEqual([])
     }
     // The open lead, changed within the window too, is listed by both and taken once.
-    expect(h.store.sync.sweeps.get(memberId, 'lead')).toMatchObject({ listed: JUNK + 2, found: JUNK + 2, error: null })
+    expect(await h.store.sweeps.get(memberId, 'lead')).toMatchObject({ listed: JUNK + 2, found: JUNK + 2, error: null })
 
     // A report on the month the history happened in counts the converted lead and the won deal.
-    const portal = h.store.sync.portals.get(memberId)!
+    const portal = (await h.store.portals.get(memberId))!
     const { timeZone } = resolvedCalendarSettings((await h.app.portalSettings.of(memberId)).calendar, portal.language)
     const month = localDateOf(installedAt - 40 * DAY, timeZone)
     const from = { year: month.year, month: month.month, day: 1 }
     const next = addDays(from, 31)
     const period = { from, to: { year: next.year, month: next.month, day: 1 } }
     const scope = { departmentId: null, name: 'все', people: 'all' as const }
-    const { data } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.sync.directory.load(memberId) }, portal, scope, period)
+    const { data } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory: await h.store.directory.load(memberId) }, portal, scope, period)
     expect(data.total.leads).toMatchObject({ created: JUNK + 1, converted: 1, junk: JUNK })
     expect(data.total.deals).toMatchObject({ created: 1, won: 1 })
     expect(data.leads.find((row) => row.id === ids.lead)).toMatchObject({ outcome: 'converted' })
@@ -145,11 +145,11 @@ describe('the first sweep after install mirrors the recent history', () => {
     h.portal.faults.fail({ method: 'crm.lead.list', status: 400, error: 'INVALID_ARG_VALUE', skip: 2 })
     await h.portal.installApp({ installUrl: `${h.url}/install` })
     await settle(h)
-    expect(h.store.sync.sweeps.get(h.portal.memberId, 'lead')).toMatchObject({ cursor: null, error: expect.stringContaining('INVALID_ARG_VALUE') })
+    expect(await h.store.sweeps.get(h.portal.memberId, 'lead')).toMatchObject({ cursor: null, error: expect.stringContaining('INVALID_ARG_VALUE') })
     await h.app.sweeper.sweep(h.portal.memberId)
     await settle(h)
-    for (const id of closed) expect(mirrored('lead', id)?.snapshot.STATUS_SEMANTIC_ID).toBe('F')
-    expect(h.store.sync.sweeps.get(h.portal.memberId, 'lead')).toMatchObject({ error: null })
+    for (const id of closed) expect((await mirrored('lead', id))?.snapshot.STATUS_SEMANTIC_ID).toBe('F')
+    expect(await h.store.sweeps.get(h.portal.memberId, 'lead')).toMatchObject({ error: null })
   })
 
   it.each([
@@ -158,12 +158,12 @@ describe('the first sweep after install mirrors the recent history', () => {
     ['P35D', true],
   ])('reports.history %s: the records closed 30 days before the install are mirrored: %s', { timeout: 60_000 }, async (history, taken) => {
     const { ids } = await installOnPortalWithPast(testSettings({ reports: { history } }))
-    expect(mirrored('lead', ids.openLead)).toBeDefined()
-    expect(mirrored('task', ids.openTask)).toBeDefined()
-    expect(mirrored('lead', ids.lead) !== undefined).toBe(taken)
-    expect(mirrored('deal', ids.deal) !== undefined).toBe(taken)
-    expect(mirrored('task', ids.task) !== undefined).toBe(taken)
-    expect(mirrored('lead', ids.oldLead)).toBeUndefined()
+    expect(await mirrored('lead', ids.openLead)).toBeDefined()
+    expect(await mirrored('task', ids.openTask)).toBeDefined()
+    expect((await mirrored('lead', ids.lead)) !== undefined).toBe(taken)
+    expect((await mirrored('deal', ids.deal)) !== undefined).toBe(taken)
+    expect((await mirrored('task', ids.task)) !== undefined).toBe(taken)
+    expect(await mirrored('lead', ids.oldLead)).toBeUndefined()
     // Open records only: one listing per kind.
     if (history === 'PT0S') expect(listCalls('crm.lead.list').map(filterOf).every((filter) => filter.STATUS_SEMANTIC_ID === 'P')).toBe(true)
   })

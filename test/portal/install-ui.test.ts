@@ -20,7 +20,7 @@ describe('install with the interface, as real portals send it', () => {
     const reply = await harness.portal.openInstallFrame({ url: `${harness.url}/install` })
     expect(reply.status).toBe(200)
     expect(reply.body).toContain('Приложение установлено')
-    expect(harness.store.sync.portals.get(harness.portal.memberId)).toMatchObject({ status: 'active', applicationToken: '' })
+    expect(await harness.store.portals.get(harness.portal.memberId)).toMatchObject({ status: 'active', applicationToken: '' })
     expect(harness.portal.eventBindings.some((b) => b.event === 'ONAPPINSTALL' && b.handler === `${harness.url}/events`)).toBe(true)
     expect(await healthOf(harness)).toMatchObject({
       status: 'degraded',
@@ -30,14 +30,14 @@ describe('install with the interface, as real portals send it', () => {
     harness.portal.finishInstall()
     await settle(harness)
     expect(harness.portal.deliveries.filter((d) => d.event === 'ONAPPINSTALL').map((d) => d.status)).toEqual([200])
-    expect(harness.store.sync.portals.get(harness.portal.memberId)?.applicationToken).toBe(harness.portal.applicationToken)
+    expect((await harness.store.portals.get(harness.portal.memberId))?.applicationToken).toBe(harness.portal.applicationToken)
     expect(await healthOf(harness)).toMatchObject({ status: 'ok', portals: [{ installation: 'finished' }] })
 
     // From now on the application_token alone proves an event, even a robot's, which carries no user token.
     const id = harness.portal.data.addLead({ TITLE: 'Заявка от робота' }, { byRobot: true })
     await settle(harness)
     expect(leadDeliveries(harness)).toEqual([200])
-    expect(harness.store.sync.mirror.get(harness.portal.memberId, 'lead', id)?.snapshot.TITLE).toBe('Заявка от робота')
+    expect((await harness.store.mirror.get(harness.portal.memberId, 'lead', id))?.snapshot.TITLE).toBe('Заявка от робота')
   })
 
   it('until ONAPPINSTALL arrives, an event is accepted only with tokens the stored portal confirms', async () => {
@@ -53,7 +53,7 @@ describe('install with the interface, as real portals send it', () => {
     harness.portal.clearCalls()
     const byUser = [1, 2, 3].map((n) => harness.portal.data.addLead({ TITLE: `Заявка менеджера ${n}` }, { byUserId: 5 }))
     await settle(harness)
-    for (const id of byUser) expect(harness.store.sync.mirror.get(harness.portal.memberId, 'lead', id)?.snapshot.TITLE).toMatch(/^Заявка менеджера/)
+    for (const id of byUser) expect((await harness.store.mirror.get(harness.portal.memberId, 'lead', id))?.snapshot.TITLE).toMatch(/^Заявка менеджера/)
     expect(harness.portal.calls.filter((call) => call.method === 'app.info')).toHaveLength(1)
     harness.portal.data.addLead({ TITLE: 'Заявка от робота' }, { byRobot: true })
     await settle(harness)
@@ -68,12 +68,12 @@ describe('install with the interface, as real portals send it', () => {
         server_endpoint: `${capture.url}/rest/`, member_id: harness.portal.memberId, application_token: 'attackers-own-application-token',
       },
     })
-    const before = harness.store.sync.inbox.count(harness.portal.memberId)
+    const before = await harness.store.inbox.count(harness.portal.memberId)
     const refused = await postForm(`${harness.url}/events`, forged)
     expect(refused.status).toBe(401)
     expect(refused.json).toMatchObject({ error: 'APPLICATION_TOKEN_AWAITED' })
-    expect(harness.store.sync.inbox.count(harness.portal.memberId)).toBe(before)
-    expect(harness.store.sync.portals.get(harness.portal.memberId)?.applicationToken).toBe('')
+    expect(await harness.store.inbox.count(harness.portal.memberId)).toBe(before)
+    expect((await harness.store.portals.get(harness.portal.memberId))?.applicationToken).toBe('')
     expect(capture.requests).toEqual([])
   })
 
@@ -81,7 +81,7 @@ describe('install with the interface, as real portals send it', () => {
     const harness = await startHarness()
     h = harness
     await harness.portal.openInstallFrame({ url: `${harness.url}/install` })
-    const before = harness.store.sync.portals.get(harness.portal.memberId)
+    const before = await harness.store.portals.get(harness.portal.memberId)
     const forged = (auth: Record<string, string>) => qs.stringify({
       event: 'ONAPPINSTALL', data: { VERSION: '1', LANGUAGE_ID: 'ru' }, ts: '1766047124',
       auth: {
@@ -101,7 +101,7 @@ describe('install with the interface, as real portals send it', () => {
     const employee = await postForm(`${harness.url}/events`, forged({ access_token: frame.AUTH_ID, refresh_token: frame.REFRESH_ID }))
     expect(employee.status).toBe(403)
     expect(employee.json).toMatchObject({ error: 'NOT_ADMIN' })
-    expect(harness.store.sync.portals.get(harness.portal.memberId)).toEqual(before)
+    expect(await harness.store.portals.get(harness.portal.memberId)).toEqual(before)
   })
 
   it('a frame that does carry APPLICATION_TOKEN keeps working as before', async () => {
@@ -109,11 +109,11 @@ describe('install with the interface, as real portals send it', () => {
     h = harness
     const reply = await harness.portal.openInstallFrame({ url: `${harness.url}/install` })
     expect(reply.status).toBe(200)
-    expect(harness.store.sync.portals.get(harness.portal.memberId)?.applicationToken).toBe(harness.portal.applicationToken)
+    expect((await harness.store.portals.get(harness.portal.memberId))?.applicationToken).toBe(harness.portal.applicationToken)
     harness.portal.finishInstall()
     await settle(harness)
     const id = harness.portal.data.addLead({ TITLE: 'Заявка от робота' }, { byRobot: true })
     await settle(harness)
-    expect(harness.store.sync.mirror.get(harness.portal.memberId, 'lead', id)?.snapshot.TITLE).toBe('Заявка от робота')
+    expect((await harness.store.mirror.get(harness.portal.memberId, 'lead', id))?.snapshot.TITLE).toBe('Заявка от робота')
   })
 })

@@ -126,7 +126,7 @@ describe('binding events and card tabs', () => {
     h.portal.faults.fail({ method: 'placement.bind', status: 403, error: 'ACCESS_DENIED', description: 'Access denied!' })
     const reply = await h.portal.installApp({ installUrl: `${h.url}/install` })
     expect(reply.status).toBe(502)
-    expect(h.store.sync.journal.recent(h.portal.memberId).map((entry) => entry.kind)).not.toContain('app.bound')
+    expect((await h.store.journal.recent(h.portal.memberId)).map((entry) => entry.kind)).not.toContain('app.bound')
   })
 })
 

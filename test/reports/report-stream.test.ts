@@ -20,9 +20,9 @@ const frame: ReportFrame = { timeZone: 'Europe/Moscow', calendar: ROUND_THE_CLOC
 let store: SqliteStore
 let time = SEEDED_FROM
 
-beforeAll(() => {
+beforeAll(async () => {
   store = openStore(':memory:', () => new Date(time))
-  store.sync.portals.install({ memberId: SEEDED_MEMBER, domain: 'vector.bitrix24.ru', clientEndpoint: 'https://vector.bitrix24.ru/rest/', serverEndpoint: 'https://oauth.bitrix.info/rest/',
+  await store.portals.install({ memberId: SEEDED_MEMBER, domain: 'vector.bitrix24.ru', clientEndpoint: 'https://vector.bitrix24.ru/rest/', serverEndpoint: 'https://oauth.bitrix.info/rest/',
     accessToken: 'a', refreshToken: 'r', expiresAt: 1_800_000_000, applicationToken: 't', scope: 'crm,task,user', adminUserId: 1, appStatus: 'L', licenseFamily: 'project', language: 'ru' })
   seedDirectory(store, new Date(time))
   seedReportStore(store, ROWS, (ms) => { time = ms })
@@ -50,14 +50,14 @@ async function sheetsOf(bytes: Buffer): Promise<Record<string, unknown[][]>> {
 }
 
 describe('the report read as a stream', () => {
-  const scopes = (): Array<[string, ReportScope]> => {
-    const directory = store.sync.directory.load(SEEDED_MEMBER)
+  const scopes = async (): Promise<Array<[string, ReportScope]>> => {
+    const directory = await store.directory.load(SEEDED_MEMBER)
     return [['everyone', scopeOf(directory, undefined, 'ru')!], ['a department', scopeOf(directory, '1', 'ru')!]]
   }
 
   it('gives the figures and the rows, in order, that the report built in memory gave', async () => {
-    for (const [who, scope] of scopes()) {
-      const directory = store.sync.directory.load(SEEDED_MEMBER)
+    for (const [who, scope] of await scopes()) {
+      const directory = await store.directory.load(SEEDED_MEMBER)
       const before = await legacyReportOf({ store, directory }, SEEDED_MEMBER, scope, SEEDED_PERIOD, frame)
       const now = await reportOf({ store, directory }, SEEDED_MEMBER, scope, SEEDED_PERIOD, frame)
       expect(now).toEqual(before)
@@ -68,8 +68,8 @@ describe('the report read as a stream', () => {
   })
 
   it('counts each list as it then reads it, and writes the same workbook as the lists in memory', async () => {
-    const directory = store.sync.directory.load(SEEDED_MEMBER)
-    const [, scope] = scopes()[1]!
+    const directory = await store.directory.load(SEEDED_MEMBER)
+    const [, scope] = (await scopes())[1]!
     const source = await reportSourceOf({ store, directory }, SEEDED_MEMBER, scope, SEEDED_PERIOD, frame)
     const data = await reportOf({ store, directory }, SEEDED_MEMBER, scope, SEEDED_PERIOD, frame)
     expect([rowsCount(source.leads), rowsCount(source.deals), rowsCount(source.tasks), rowsCount(source.violations)])

@@ -12,7 +12,7 @@ import { ROUND_THE_CLOCK } from '../../rules/calendar/business-calendar.js'
 import { resolvedCalendarSettings } from '../../rules/calendar/portal-calendar.js'
 import { RULE_IDS } from '../../rules/catalogue.js'
 import { PageSessions } from '../../src/auth/page-sessions.js'
-import { planFor, reportOf, type ReportFrame } from '../../src/reports/report-data.js'
+import { planFor, reportOf, type ReportFrame, type ReportScope } from '../../src/reports/report-data.js'
 import { parseLocalDate, prepareReport, scopeOf } from '../../src/reports/report.js'
 import { resolveRuleSettings } from '../../src/settings/rule-settings.js'
 import { loadProductionCalendars } from '../../src/settings/calendar-files.js'
@@ -49,11 +49,11 @@ beforeAll(async () => {
     'LEAD-CONTACT-SLA': { mode: 'notify', within: 'PT15M', warnAt: [], escalate: ['PT0S'] },
     'TASK-OVERDUE': { mode: 'notify', escalate: ['PT1M'] } } }), {}, { DATABASE_PATH: join(dir, 'app.db') })
   started = h.now()
-  const portal = h.store.sync.portals.get(h.portal.memberId)!
+  const portal = (await h.store.portals.get(h.portal.memberId))!
   timeZone = resolvedCalendarSettings((await h.app.portalSettings.of(portal.memberId)).calendar, portal.language).timeZone
   const today = localDateOf(started, timeZone)
   period = { from: addDays(today, -1), to: addDays(today, 2) }
-  const departments = [...h.store.sync.directory.load(portal.memberId).departments.values()]
+  const departments = [...(await h.store.directory.load(portal.memberId)).departments.values()]
   salesId = departments.find((department) => department.name === 'Отдел продаж')!.id
   commercialId = departments.find((department) => department.name === 'Коммерческая служба')!.id
 
@@ -78,8 +78,8 @@ beforeAll(async () => {
   await settle(h)
   await h.later(20 * 60_000)
   // The head excuses one deal's missing next step.
-  const servers = h.store.sync.violations.openFor(portal.memberId, 'deal', ids.servers!)[0]!
-  h.store.sync.violations.excuse(servers.id, String(SOKOLOV), 'Клиент в отпуске')
+  const servers = (await h.store.violations.openFor(portal.memberId, 'deal', ids.servers!))[0]!
+  await h.store.violations.excuse(servers.id, String(SOKOLOV), 'Клиент в отпуске')
 }, 60_000)
 
 afterAll(async () => {
@@ -87,11 +87,13 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-const portal = () => h.store.sync.portals.get(h.portal.memberId)!
-const origin = () => new URL(portal().clientEndpoint).origin
+const portal = async () => (await h.store.portals.get(h.portal.memberId))!
+const origin = async () => new URL((await portal()).clientEndpoint).origin
 
-async function written(scope = scopeOf(h.store.sync.directory.load(h.portal.memberId), salesId, 'ru')!) {
-  const { data, lang, fileName } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory: h.store.sync.directory.load(h.portal.memberId) }, portal(), scope, period)
+async function written(given?: ReportScope) {
+  const directory = await h.store.directory.load(h.portal.memberId)
+  const scope = given ?? scopeOf(directory, salesId, 'ru')!
+  const { data, lang, fileName } = await prepareReport({ store: h.store, settings: h.app.portalSettings, directory }, await portal(), scope, period)
   const path = join(dir, fileName)
   await writeWorkbook(data, createWriteStream(path), lang, new Date())
   const workbook = new ExcelJS.Workbook()
@@ -99,14 +101,14 @@ async function written(scope = scopeOf(h.store.sync.directory.load(h.portal.memb
   return { data, workbook, fileName }
 }
 
-const frame = (plans: ReportFrame['plans'] = {}): ReportFrame => ({ timeZone, calendar: ROUND_THE_CLOCK, origin: origin(), plans })
+const frame = async (plans: ReportFrame['plans'] = {}): Promise<ReportFrame> => ({ timeZone, calendar: ROUND_THE_CLOCK, origin: await origin(), plans })
 const headers = (sheet: ExcelJS.Worksheet) => (sheet.getRow(1).values as unknown[]).slice(1)
 const formula = (cell: ExcelJS.Cell) => cell.value as ExcelJS.CellFormulaValue
 
 describe('the report’s content', () => {
   it('counts the sales department’s leads, deals, tasks and violations of the period', async () => {
-    const directory = h.store.sync.directory.load(h.portal.memberId)
-    const data = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame())
+    const directory = await h.store.directory.load(h.portal.memberId)
+    const data = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, await frame())
     expect(data.total.leads).toMatchObject({ created: 3, converted: 1, junk: 1, breaches: 1 })
     expect(data.total.leads.conversion).toBeCloseTo(1 / 3)
     expect(data.total.leads.contactMedianMs).not.toBeNull()
@@ -122,10 +124,10 @@ describe('the report’s content', () => {
     const rules = data.violations.map((violation) => violation.ruleId).sort()
     expect(rules).toEqual(['DEAL-NEXT-STEP', 'DEAL-NEXT-STEP', 'LEAD-CONTACT-SLA', 'TASK-OVERDUE'])
     const excused = data.violations.find((violation) => violation.excuse !== null)!
-    expect(excused).toMatchObject({ excuse: 'Клиент в отпуске', excusedBy: 'Дмитрий Соколов', url: `${origin()}/crm/deal/details/${ids.servers}/` })
+    expect(excused).toMatchObject({ excuse: 'Клиент в отпуске', excusedBy: 'Дмитрий Соколов', url: `${await origin()}/crm/deal/details/${ids.servers}/` })
     // Nothing of the period's records counts in the week before it.
     const before = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!,
-      { from: addDays(period.from, -7), to: period.from }, frame())
+      { from: addDays(period.from, -7), to: period.from }, await frame())
     expect([before.total.leads.created, before.deals.length, before.violations.length]).toEqual([0, 0, 0])
   })
 })
@@ -143,9 +145,9 @@ describe('overdue deals', () => {
       await settle(other)
       await other.later(5 * 60_000)
       const member = other.portal.memberId
-      const directory = other.store.sync.directory.load(member)
+      const directory = await other.store.directory.load(member)
       const data = await reportOf({ store: other.store, directory }, member, scopeOf(directory, undefined, 'ru')!, { from: today, to: addDays(today, 2) },
-        { timeZone, calendar: ROUND_THE_CLOCK, origin: new URL(other.store.sync.portals.get(member)!.clientEndpoint).origin, plans: {} })
+        { timeZone, calendar: ROUND_THE_CLOCK, origin: new URL((await other.store.portals.get(member))!.clientEndpoint).origin, plans: {} })
       expect(data.total.deals).toMatchObject({ created: 2, withoutNextStep: 1, overdue: 1 })
       expect(data.deals.map((deal) => [deal.id, deal.withoutNextStep, deal.overdue]).sort()).toEqual([[late, false, true], [none, true, false]].sort())
       const path = join(dir, 'overdue.xlsx')
@@ -185,9 +187,9 @@ describe('the plan (LEAD-PLAN)', () => {
   })
 
   it('shows each manager’s plan and its fulfilment, and the total over the managers who have one', async () => {
-    const directory = h.store.sync.directory.load(h.portal.memberId)
+    const directory = await h.store.directory.load(h.portal.memberId)
     const plans = { [String(PAVEL)]: { created: 4, converted: 2 } }
-    const data = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, frame(plans))
+    const data = await reportOf({ store: h.store, directory }, h.portal.memberId, scopeOf(directory, salesId, 'ru')!, period, await frame(plans))
     const planned = planFor(4, data.fromMs, data.toMs, { timeZone, calendar: ROUND_THE_CLOCK })!
     const pavel = data.managers.find((row) => row.name === 'Павел Лебедев')!
     expect(pavel.leads).toMatchObject({ created: 2, planCreated: planned, planConverted: planFor(2, data.fromMs, data.toMs, { timeZone, calendar: ROUND_THE_CLOCK }) })
@@ -266,12 +268,12 @@ describe('the workbook', () => {
     const leads = workbook.getWorksheet('Лиды')!
     expect(headers(leads)).toEqual(['Лид', 'Ответственный', 'Создан', 'Статус', 'Итог', 'Первый контакт', 'Просрочен первый контакт'])
     const first = leads.getRow(2)
-    expect(formula(first.getCell(1))).toEqual({ formula: `HYPERLINK("${origin()}/crm/lead/details/${ids.called}/","Альфа: принтер")`, result: 'Альфа: принтер' })
+    expect(formula(first.getCell(1))).toEqual({ formula: `HYPERLINK("${await origin()}/crm/lead/details/${ids.called}/","Альфа: принтер")`, result: 'Альфа: принтер' })
     const created = first.getCell(3).value
     expect(created).toBeInstanceOf(Date)
     expect(first.getCell(3).numFmt).toBe('dd.mm.yyyy hh:mm')
     // The portal's wall clock (Moscow, UTC+3) written as the cell's time: Excel shows what the portal shows.
-    const lead = h.store.sync.mirror.get(h.portal.memberId, 'lead', ids.called!)!.snapshot
+    const lead = (await h.store.mirror.get(h.portal.memberId, 'lead', ids.called!))!.snapshot
     const createdAt = Date.parse(String(lead.DATE_CREATE))
     expect(Math.abs((created as Date).getTime() - (createdAt + 3 * HOUR))).toBeLessThan(1000)
     expect(first.getCell(5).value).toBe('Конвертирован')
@@ -282,7 +284,7 @@ describe('the workbook', () => {
     const deals = workbook.getWorksheet('Сделки')!
     expect(headers(deals)).toEqual(['Сделка', 'Воронка', 'Стадия', 'Ответственный', 'Создана', 'Сумма', 'Валюта', 'Итог', 'Без следующего шага', 'Следующий шаг просрочен'])
     const quoted = deals.getRow(3)
-    expect(formula(quoted.getCell(1))).toEqual({ formula: `HYPERLINK("${origin()}/crm/deal/details/${ids.switch}/","Бета: ""коммутатор""")`, result: 'Бета: "коммутатор"' })
+    expect(formula(quoted.getCell(1))).toEqual({ formula: `HYPERLINK("${await origin()}/crm/deal/details/${ids.switch}/","Бета: ""коммутатор""")`, result: 'Бета: "коммутатор"' })
     expect(quoted.getCell(6).value).toBe(2000)
     expect(quoted.getCell(6).numFmt).toBe(moneyFormat('RUB'))
     expect(quoted.getCell(6).numFmt).toContain('₽')
@@ -300,14 +302,14 @@ describe('the workbook', () => {
     const tasks = workbook.getWorksheet('Задачи')!
     expect(headers(tasks)[0]).toBe('Задача')
     const taskLinks = [2, 3].map((row) => formula(tasks.getRow(row).getCell(1)).formula)
-    expect(taskLinks).toContain(`HYPERLINK("${origin()}/company/personal/user/0/tasks/task/view/${ids.late}/","РЗ Подписать акт")`)
+    expect(taskLinks).toContain(`HYPERLINK("${await origin()}/company/personal/user/0/tasks/task/view/${ids.late}/","РЗ Подписать акт")`)
     expect([tasks.getRow(2).getCell(5).value, tasks.getRow(3).getCell(5).value].sort()).toEqual(['Вовремя', 'Просрочена'])
 
     const violations = workbook.getWorksheet('Нарушения')!
     expect(headers(violations)).toEqual(['Правило', 'Запись', 'Ответственный', 'Открыто', 'Решено', 'Как решено', 'Извинено', 'Кем извинено', 'Причина', 'Эскалировано'])
     const rows = [2, 3, 4, 5].map((n) => violations.getRow(n))
     const excused = rows.find((row) => row.getCell(9).value === 'Клиент в отпуске')!
-    expect(formula(excused.getCell(2)).formula).toBe(`HYPERLINK("${origin()}/crm/deal/details/${ids.servers}/","Вектор: серверы")`)
+    expect(formula(excused.getCell(2)).formula).toBe(`HYPERLINK("${await origin()}/crm/deal/details/${ids.servers}/","Вектор: серверы")`)
     expect(excused.getCell(7).value).toBeInstanceOf(Date)
     expect(excused.getCell(8).value).toBe('Дмитрий Соколов')
     expect(rows.every((row) => row.getCell(4).value instanceof Date)).toBe(true)
@@ -315,14 +317,14 @@ describe('the workbook', () => {
   })
 
   it('is in English when the portal’s language is not Russian-speaking', async () => {
-    h.store.sync.portals.install({ ...portal(), language: 'en' })
+    await h.store.portals.install({ ...(await portal()), language: 'en' })
     try {
-      const { workbook, fileName } = await written(scopeOf(h.store.sync.directory.load(h.portal.memberId), undefined, 'en')!)
+      const { workbook, fileName } = await written(scopeOf(await h.store.directory.load(h.portal.memberId), undefined, 'en')!)
       expect(fileName).toMatch(/^Report_All-departments_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/)
       expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Summary', 'Leads', 'Deals', 'Tasks', 'Violations', 'Deals without a step'])
       expect(headers(workbook.getWorksheet('Leads')!)[0]).toBe('Lead')
     } finally {
-      h.store.sync.portals.install({ ...portal(), language: 'ru' })
+      await h.store.portals.install({ ...(await portal()), language: 'ru' })
     }
   })
 

@@ -40,7 +40,7 @@ describe('registering the robots', () => {
     h = await startHarness({ portal: { automation: false } })
     const reply = await h.portal.installApp({ installUrl: `${h.url}/install` })
     expect(reply.status).toBe(200)
-    expect(h.store.sync.portals.get(h.portal.memberId)?.status).toBe('active')
+    expect((await h.store.portals.get(h.portal.memberId))?.status).toBe('active')
     expect(h.portal.data.robots).toEqual([])
     const health = await healthOf(h)
     expect(health.portals[0].robots).toMatchObject({ mode: 'unavailable', registered: [], error: expect.stringContaining('ERROR_METHOD_NOT_FOUND') })

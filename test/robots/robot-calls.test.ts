@@ -172,7 +172,7 @@ describe('POST /robots', () => {
     // A step that does not wait takes no answer: its real call is stored, but sends nothing.
     const { run: real } = await h.portal.data.runRobot('working_time_due', `DEAL_${deal}`, {}, { useSubscription: 'N' })
     await done(h)
-    const stored = h.store.sync.robotCalls.stats(h.portal.memberId)
+    const stored = await h.store.robotCalls.stats(h.portal.memberId)
     const token = encodeURIComponent(h.portal.applicationToken ?? '')
     const forged = real.body.replace(`auth%5Bapplication_token%5D=${token}`, 'auth%5Bapplication_token%5D=forged0000000000000000000000000').replace(/event_token=[^&]+/, 'event_token=other')
     expect(forged).not.toBe(real.body)
@@ -182,7 +182,7 @@ describe('POST /robots', () => {
     const malformed = await postForm(`${h.url}/robots`, real.body.replace(/&?event_token=[^&]+/, ''))
     expect(malformed).toMatchObject({ status: 400, json: { error: 'MALFORMED_ROBOT_CALL', message: 'event_token is missing' } })
     await done(h)
-    expect(h.store.sync.robotCalls.stats(h.portal.memberId)).toEqual(stored)
+    expect(await h.store.robotCalls.stats(h.portal.memberId)).toEqual(stored)
     expect(sends()).toEqual([])
   })
 
@@ -199,6 +199,6 @@ describe('POST /robots', () => {
     await done(h)
     expect(answersTo(call.eventToken)).toHaveLength(1)
     expect(sends().length).toBe(2)
-    expect(h.store.sync.actions.stats(h.portal.memberId)).toMatchObject({ pending: 0, sending: 0, failed: 0 })
+    expect(await h.store.actions.stats(h.portal.memberId)).toMatchObject({ pending: 0, sending: 0, failed: 0 })
   })
 })

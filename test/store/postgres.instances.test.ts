@@ -102,5 +102,29 @@ if (TEST_DATABASE_URL === undefined) {
       const spent = await Promise.all([...stores, ...stores].map((store) => store.loginStates.spend('nonce-1', until)))
       expect(spent.filter(Boolean)).toHaveLength(1)
     })
+
+    it('a clean uninstall leaves nothing of a portal that another instance was writing at that moment, its journal included', async () => {
+      const target = schemas.next()
+      const [store] = await open(target, 1)
+      await store!.installPortal(install, { kind: 'app.installed', detail: {} })
+      // Another instance's directory refresh: its rows and its journal line written, not yet committed.
+      const other = new pg.Client({ connectionString: url })
+      await other.connect()
+      try {
+        await other.query('BEGIN')
+        await other.query(`INSERT INTO ${target.schema}.directory_syncs (member_id, synced_at) VALUES ($1, $2)`, [A, now().toISOString()])
+        await other.query(`INSERT INTO ${target.schema}.journal (at, member_id, kind, detail) VALUES ($1, $2, 'directory.refreshed', '{}')`, [now().toISOString(), A])
+        const uninstalled = store!.uninstallPortal(A, true)
+        // The uninstall is under way (waiting for the refresh's commit) when the refresh commits.
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        await other.query('COMMIT')
+        await uninstalled
+      } finally {
+        await other.end()
+      }
+      expect(await store!.portals.get(A)).toBeUndefined()
+      expect(await store!.directory.syncedAt(A)).toBeUndefined()
+      expect((await store!.journal.recent(A)).map((entry) => entry.kind)).toEqual(['app.uninstalled'])
+    })
   })
 }

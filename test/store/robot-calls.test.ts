@@ -1,8 +1,8 @@
 // The robot calls' store: a call kept once per event_token, handed out until decided, its answer's state read back from
 // the outbox by its key, and gone with its portal. Every call is awaited, so the suite runs unchanged on an async port.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openStore, type Store } from '../../src/store/index.js'
 import { answerKey, type NewRobotCall } from '../../src/store/robot-calls.js'
+import { openTestStore, type TestStore } from '../helpers/test-store.js'
 
 const A = 'a223c6b3710f85df22e9377d6c4f7553'
 const START = Date.parse('2026-12-05T20:00:00.000Z')
@@ -13,11 +13,11 @@ const call = (eventToken: string, extra: Partial<NewRobotCall> = {}): NewRobotCa
 })
 
 describe('robot calls', () => {
-  let store: Store
+  let store: TestStore
   let time = START
   beforeEach(async () => {
     time = START
-    store = openStore(':memory:', () => new Date(time))
+    store = await openTestStore(() => new Date(time))
     await store.portals.install({
       memberId: A, domain: 'acme.bitrix24.ru', clientEndpoint: 'https://acme.bitrix24.ru/rest/', serverEndpoint: 'https://oauth.bitrix.info/rest/',
       accessToken: 'a', refreshToken: 'r', expiresAt: 1_800_000_000, applicationToken: 't', scope: 'crm,bizproc', adminUserId: 1, appStatus: 'L',
